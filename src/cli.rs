@@ -1,0 +1,88 @@
+//! Command-line definitions (clap derive). Only parsing lives here; `commands` validates the
+//! values into settings before any work starts.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::render::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tokenledger",
+    version,
+    about = "Exact, reproducible cost accounting for LLM API request logs",
+    long_about = "tokenledger prices LLM request logs with a versioned price table (each request at the \
+price in force at its timestamp) and reports exact costs by month, provider, model, user or project.\n\n\
+Exit codes: 0 ok, 1 data problems (invalid price table; unpriced usage or rejected rows under --strict), \
+2 usage errors."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Cost breakdown of request logs (by default: per month, provider and model).
+    Report(ReportArgs),
+}
+
+/// Where usage comes from and which prices apply: shared by every command that prices usage.
+#[derive(Debug, Args)]
+pub struct UsageArgs {
+    /// Request logs: files (.csv, .jsonl, .ndjson, .parquet; .gz for the text formats) or
+    /// directories (every such file under them). Repeatable.
+    #[arg(long = "logs", value_name = "PATH", default_value = "data")]
+    pub logs: Vec<PathBuf>,
+
+    /// Price table: a CSV file or a directory of them. Repeatable.
+    #[arg(long = "pricing", value_name = "PATH", default_value = "pricing")]
+    pub pricing: Vec<PathBuf>,
+
+    /// Only this calendar month (in --tz), e.g. 2026-10.
+    #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["from", "to"])]
+    pub month: Option<String>,
+
+    /// Start of the period, inclusive: a date (midnight in --tz) or an RFC 3339 instant.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+
+    /// End of the period, EXCLUSIVE: a date (midnight in --tz) or an RFC 3339 instant.
+    /// `--from 2026-10-01 --to 2026-11-01` is October.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+
+    /// Reporting time zone (IANA name, e.g. Europe/Berlin): day and month buckets and plain
+    /// dates in --month/--from/--to are in this zone.
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    pub tz: String,
+
+    /// Exit 1 when any usage is unpriced or any row was rejected.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub usage: UsageArgs,
+
+    /// Group by these dimensions, comma-separated: month, day, provider, model, user, project,
+    /// api_key, region, status, batch, or any extra log column.
+    #[arg(
+        long,
+        value_name = "DIM,...",
+        value_delimiter = ',',
+        default_value = "month,provider,model"
+    )]
+    pub by: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Write the report to this file instead of standard output (`-` is standard output).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}

@@ -1,0 +1,42 @@
+//! One file per subcommand: turn parsed arguments into validated settings, call the library,
+//! render. Errors carry an exit-code class (see [`Failure`]).
+
+pub mod report;
+
+use std::fmt;
+
+use crate::cli::{Cli, Command};
+
+/// An error with the exit code it deserves.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad arguments or missing inputs: exit 2.
+    Usage(String),
+    /// The data is wrong (invalid price table, unreadable log, strict-mode findings): exit 1.
+    Data(String),
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Usage(m) | Failure::Data(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for Failure {}
+
+impl Failure {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Usage(_) => 2,
+            Failure::Data(_) => 1,
+        }
+    }
+}
+
+pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Report(args) => report::run(args),
+    }
+}

@@ -1,0 +1,244 @@
+//! `tokenledger report`: read the logs, price every request at the version in force at its
+//! timestamp, print the breakdown.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use chrono_tz::Tz;
+
+use super::Failure;
+use crate::cli::{ReportArgs, UsageArgs};
+use crate::engine::{self, Aggregates, Aggregator, EngineSettings};
+use crate::money::count;
+use crate::pricing::PriceBook;
+use crate::readers::{self, ReadOptions};
+use crate::render::{self, Format};
+use crate::report::{self, Period, Report, KNOWN_DIMS};
+use crate::usage::{col, format_timestamp_us};
+
+/// How many rejected rows are printed on stderr before the rest are only counted.
+const SHOWN_REJECTIONS: usize = 10;
+
+/// Validated usage settings shared by the commands that price usage.
+#[derive(Debug, Clone)]
+pub struct UsageSettings {
+    pub logs: Vec<PathBuf>,
+    pub pricing: Vec<PathBuf>,
+    pub tz: Tz,
+    pub tz_name: String,
+    pub from_us: Option<i64>,
+    pub to_us: Option<i64>,
+    pub strict: bool,
+}
+
+impl UsageSettings {
+    pub fn from_args(args: UsageArgs) -> Result<Self, Failure> {
+        // Destructured so that a new flag cannot be forgotten here.
+        let UsageArgs {
+            logs,
+            pricing,
+            month,
+            from,
+            to,
+            tz,
+            strict,
+        } = args;
+        let zone =
+            crate::period::parse_tz(&tz).map_err(|m| Failure::Usage(format!("--tz: {m}")))?;
+        let (from_us, to_us) =
+            crate::period::resolve(&zone, month.as_deref(), from.as_deref(), to.as_deref())
+                .map_err(Failure::Usage)?;
+        Ok(UsageSettings {
+            logs,
+            pricing,
+            tz: zone,
+            tz_name: tz,
+            from_us,
+            to_us,
+            strict,
+        })
+    }
+
+    pub fn period(&self) -> Period {
+        Period {
+            from: self.from_us.map(format_timestamp_us),
+            to: self.to_us.map(format_timestamp_us),
+            tz: self.tz_name.clone(),
+        }
+    }
+}
+
+/// Loads the price book, reads every log file and aggregates it.
+pub fn load_and_aggregate(
+    s: &UsageSettings,
+    dims: &[String],
+) -> anyhow::Result<(PriceBook, Aggregates)> {
+    let book = PriceBook::load(&s.pricing).map_err(|e| Failure::Data(e.to_string()))?;
+    let (files, skipped) = readers::discover(&s.logs).map_err(|e| match e {
+        readers::ReadError::NotFound { .. } => Failure::Usage(format!("--logs {e}")),
+        other => Failure::Data(other.to_string()),
+    })?;
+    for p in &skipped {
+        eprintln!(
+            "tokenledger: note: skipped {} (not a .csv, .jsonl, .ndjson or .parquet log)",
+            p.display()
+        );
+    }
+    if files.is_empty() {
+        eprintln!("tokenledger: warning: no log files found under the --logs paths");
+    }
+    let opts = ReadOptions {
+        wanted_extras: dims
+            .iter()
+            .filter(|d| !col::KNOWN.contains(&d.as_str()))
+            .cloned()
+            .collect(),
+    };
+    let mut agg = Aggregator::new(EngineSettings {
+        tz: s.tz,
+        from_us: s.from_us,
+        to_us: s.to_us,
+        dims: dims.to_vec(),
+        boundaries: book.boundaries(),
+    });
+    for f in &files {
+        readers::read_file(f, &opts, &mut agg).map_err(|e| Failure::Data(e.to_string()))?;
+    }
+    let aggregates = agg.finish().context("aggregating usage")?;
+    Ok((book, aggregates))
+}
+
+/// Dimensions the engine must group by for these `--by` columns (the rest come from the
+/// pricing key or the date).
+pub fn engine_dims(by: &[String]) -> Vec<String> {
+    by.iter()
+        .filter(|d| {
+            !matches!(
+                d.as_str(),
+                report::MONTH
+                    | report::DAY
+                    | col::PROVIDER
+                    | col::MODEL
+                    | col::REGION
+                    | report::BATCH
+            )
+        })
+        .cloned()
+        .collect()
+}
+
+fn validate_by(by: &[String]) -> Result<Vec<String>, Failure> {
+    let mut out: Vec<String> = Vec::new();
+    for d in by {
+        let d = d.trim().to_string();
+        if d.is_empty() {
+            return Err(Failure::Usage("--by: empty dimension name".into()));
+        }
+        if matches!(d.as_str(), col::TIMESTAMP | col::REQUEST_ID)
+            || col::KNOWN[3..9].contains(&d.as_str())
+        {
+            return Err(Failure::Usage(format!(
+                "--by: {d:?} is a measure or unique per row, not a dimension (use one of {}, or an extra log column)",
+                KNOWN_DIMS.join(", ")
+            )));
+        }
+        if out.contains(&d) {
+            return Err(Failure::Usage(format!("--by: {d:?} is given twice")));
+        }
+        out.push(d);
+    }
+    Ok(out)
+}
+
+/// Prints rejected rows and unpriced usage on stderr, and returns the strict-mode problems.
+pub fn warn(report: &Report) -> Vec<String> {
+    let a = &report.accounting;
+    let mut problems = Vec::new();
+    for r in report.rejections.iter().take(SHOWN_REJECTIONS) {
+        eprintln!("tokenledger: rejected {r}");
+    }
+    if a.rejected > 0 {
+        if a.rejected as usize > SHOWN_REJECTIONS.min(report.rejections.len()) {
+            eprintln!(
+                "tokenledger: ... and {} more rejected rows",
+                count(a.rejected - SHOWN_REJECTIONS.min(report.rejections.len()) as u64)
+            );
+        }
+        problems.push(format!("{} rejected rows", count(a.rejected)));
+    }
+    for u in &report.unpriced {
+        eprintln!(
+            "tokenledger: warning: UNPRICED {}/{}: {} requests, {} input + {} output tokens are not in the cost ({})",
+            u.provider,
+            u.model,
+            count(u.requests),
+            count(u.input_tokens),
+            count(u.output_tokens),
+            u.reason
+        );
+    }
+    if report.total.unpriced_requests > 0 {
+        problems.push(format!(
+            "{} unpriced requests",
+            count(report.total.unpriced_requests)
+        ));
+    }
+    problems
+}
+
+/// Opens `--output` (or standard output) for writing.
+pub fn output(path: Option<&PathBuf>) -> anyhow::Result<Box<dyn Write>> {
+    Ok(match path {
+        Some(p) if p.as_os_str() != "-" => Box::new(BufWriter::new(
+            File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+        )),
+        _ => Box::new(BufWriter::new(io::stdout().lock())),
+    })
+}
+
+pub fn run(args: ReportArgs) -> anyhow::Result<()> {
+    let ReportArgs {
+        usage,
+        by,
+        format,
+        output: out_path,
+    } = args;
+    let settings = UsageSettings::from_args(usage)?;
+    let by = validate_by(&by)?;
+    let dims = engine_dims(&by);
+    let (book, agg) = load_and_aggregate(&settings, &dims)?;
+    for (i, d) in dims.iter().enumerate() {
+        if !col::KNOWN.contains(&d.as_str())
+            && agg.groups.iter().all(|g| g.dims[i].is_none())
+            && !agg.groups.is_empty()
+        {
+            eprintln!(
+                "tokenledger: warning: --by {d}: no log row has a value in a column named {d:?}"
+            );
+        }
+    }
+    let boundaries = book.boundaries();
+    let priced = engine::price(&agg, &book, &boundaries).map_err(Failure::Data)?;
+    let report = report::build(
+        &by,
+        &dims,
+        &agg,
+        &priced,
+        settings.period(),
+        book.files().to_vec(),
+    );
+    debug_assert!(report.accounting.balances());
+    let problems = warn(&report);
+    let mut w = output(out_path.as_ref())?;
+    render::render(&report, format, &mut w)?;
+    w.flush()?;
+    if format != Format::Table && out_path.is_none() && problems.is_empty() {
+        // Machine formats on stdout stay clean; the accounting is in the output itself.
+    }
+    if settings.strict && !problems.is_empty() {
+        return Err(Failure::Data(format!("--strict: {}", problems.join(", "))).into());
+    }
+    Ok(())
+}

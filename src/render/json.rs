@@ -1,0 +1,53 @@
+//! JSON: `{"by", "period", "rows", "total", "unpriced", "accounting", "rejections", "pricing"}`.
+//! Money is a decimal string (exact); counts are integers.
+
+use std::io::{self, Write};
+
+use serde_json::{json, Map, Value};
+
+use crate::report::{Measures, Report};
+
+fn measures(m: &Measures, obj: &mut Map<String, Value>) {
+    obj.insert("requests".into(), json!(m.requests));
+    obj.insert("failed_requests".into(), json!(m.failed_requests));
+    obj.insert("input_tokens".into(), json!(m.input_tokens));
+    obj.insert("cache_read_tokens".into(), json!(m.cache_read_tokens));
+    obj.insert("cache_write_tokens".into(), json!(m.cache_write_tokens));
+    obj.insert("output_tokens".into(), json!(m.output_tokens));
+    obj.insert("reasoning_tokens".into(), json!(m.reasoning_tokens));
+    obj.insert("cost_usd".into(), json!(crate::money::exact(m.cost_usd)));
+    obj.insert("unpriced_requests".into(), json!(m.unpriced_requests));
+}
+
+/// The report as a JSON value.
+pub fn to_value(report: &Report) -> Value {
+    let rows: Vec<Value> = report
+        .rows
+        .iter()
+        .map(|r| {
+            let mut obj = Map::new();
+            for (name, v) in report.by.iter().zip(&r.dims) {
+                obj.insert(name.clone(), json!(v));
+            }
+            measures(&r.measures, &mut obj);
+            Value::Object(obj)
+        })
+        .collect();
+    let mut total = Map::new();
+    measures(&report.total, &mut total);
+    json!({
+        "by": report.by,
+        "period": report.period,
+        "rows": rows,
+        "total": total,
+        "unpriced": report.unpriced,
+        "accounting": report.accounting,
+        "rejections": report.rejections,
+        "pricing": report.pricing,
+    })
+}
+
+pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, &to_value(report))?;
+    writeln!(w)
+}

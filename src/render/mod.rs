@@ -1,0 +1,75 @@
+//! Output formats. Each file renders the one [`Report`] structure; none computes anything.
+
+pub mod csv;
+pub mod json;
+pub mod markdown;
+pub mod table;
+
+use std::io::{self, Write};
+
+use crate::report::Report;
+
+/// Output formats of `report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned text table for a terminal.
+    Table,
+    /// One row per group; the columns are stable and documented.
+    Csv,
+    /// `{"rows", "total", "unpriced", "accounting", "pricing"}`, money as decimal strings.
+    Json,
+    /// GitHub-flavoured Markdown tables.
+    Markdown,
+}
+
+/// Renders `report` in `format`.
+pub fn render(report: &Report, format: Format, w: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Table => table::render(report, w),
+        Format::Csv => csv::render(report, w),
+        Format::Json => json::render(report, w),
+        Format::Markdown => markdown::render(report, w),
+    }
+}
+
+/// The measure columns every row format carries after the `--by` columns, in order.
+pub const MEASURE_COLUMNS: [&str; 8] = [
+    "requests",
+    "failed_requests",
+    "input_tokens",
+    "cache_read_tokens",
+    "cache_write_tokens",
+    "output_tokens",
+    "cost_usd",
+    "unpriced_requests",
+];
+
+/// The accounting line shared by the text formats.
+pub fn accounting_line(report: &Report) -> String {
+    let a = &report.accounting;
+    use crate::money::count;
+    format!(
+        "rows read {} = priced {} + unpriced {} + failed {} + duplicates {} + rejected {} + outside period {}",
+        count(a.rows_read),
+        count(a.priced),
+        count(a.unpriced),
+        count(a.failed),
+        count(a.duplicates),
+        count(a.rejected),
+        count(a.outside_period)
+    )
+}
+
+/// Describes the period for the text formats.
+pub fn period_line(report: &Report) -> String {
+    let p = &report.period;
+    match (&p.from, &p.to) {
+        (None, None) => format!("all dates, time zone {}", p.tz),
+        (f, t) => format!(
+            "from {} to {} (exclusive), time zone {}",
+            f.as_deref().unwrap_or("the start"),
+            t.as_deref().unwrap_or("the end"),
+            p.tz
+        ),
+    }
+}

@@ -1,0 +1,321 @@
+//! Typed report rows built from priced aggregates.
+//!
+//! This is the one documented results structure every output format renders: the breakdown rows
+//! for the `--by` dimensions, the total, the unpriced usage, the accounting of every input row
+//! and the price files used. Sums are exact; nothing here formats or rounds.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::engine::{Aggregates, Counters, PricedCell, Pricing, Sums, UnpricedReason};
+use crate::pricing::PriceFile;
+use crate::readers::Rejection;
+use crate::usage::{col, format_day};
+
+/// The time dimensions `--by` understands besides the log columns.
+pub const MONTH: &str = "month";
+pub const DAY: &str = "day";
+pub const BATCH: &str = "batch";
+
+/// Dimensions with a defined meaning; any other `--by` name is an extra log column.
+pub const KNOWN_DIMS: [&str; 10] = [
+    MONTH,
+    DAY,
+    col::PROVIDER,
+    col::MODEL,
+    col::USER,
+    col::PROJECT,
+    col::API_KEY,
+    col::REGION,
+    col::STATUS,
+    BATCH,
+];
+
+/// Measures of one breakdown row (or the total).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Measures {
+    pub requests: u64,
+    pub failed_requests: u64,
+    pub input_tokens: u64,
+    pub cache_read_tokens: u64,
+    pub cache_write_tokens: u64,
+    pub output_tokens: u64,
+    pub reasoning_tokens: u64,
+    /// Exact cost of the priced usage in the row (unpriced usage is not in it).
+    pub cost_usd: Decimal,
+    pub unpriced_requests: u64,
+}
+
+impl Measures {
+    fn add_sums(&mut self, s: &Sums, failed: bool) {
+        self.requests += s.requests;
+        if failed {
+            self.failed_requests += s.requests;
+        }
+        self.input_tokens += s.input_tokens;
+        self.cache_read_tokens += s.cache_read_tokens;
+        self.cache_write_tokens += s.cache_write_tokens;
+        self.output_tokens += s.output_tokens;
+        self.reasoning_tokens += s.reasoning_tokens;
+    }
+}
+
+/// One breakdown row: the values of the `--by` dimensions and the measures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// One value per `--by` dimension (`None` when the logs had no value).
+    pub dims: Vec<Option<String>>,
+    pub measures: Measures,
+}
+
+/// Usage that could not be priced, per provider, model and reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unpriced {
+    pub provider: String,
+    pub model: String,
+    pub reason: String,
+    pub requests: u64,
+    pub input_tokens: u64,
+    pub cache_read_tokens: u64,
+    pub cache_write_tokens: u64,
+    pub output_tokens: u64,
+}
+
+/// Where every input row went. `rows_read` is the sum of all the others.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Accounting {
+    pub rows_read: u64,
+    pub priced: u64,
+    pub unpriced: u64,
+    pub failed: u64,
+    pub duplicates: u64,
+    pub rejected: u64,
+    pub outside_period: u64,
+}
+
+impl Accounting {
+    /// True when the categories add up to the rows read.
+    pub fn balances(&self) -> bool {
+        self.priced
+            + self.unpriced
+            + self.failed
+            + self.duplicates
+            + self.rejected
+            + self.outside_period
+            == self.rows_read
+    }
+}
+
+/// The reporting period and zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Period {
+    /// Inclusive start (RFC 3339), if any.
+    pub from: Option<String>,
+    /// Exclusive end (RFC 3339), if any.
+    pub to: Option<String>,
+    pub tz: String,
+}
+
+/// The price book a report used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PricingInfo {
+    pub files: Vec<PriceFile>,
+    /// Price versions that priced some usage in this report (`provider/model@effective_from`).
+    pub versions_used: Vec<String>,
+}
+
+/// A complete cost report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub by: Vec<String>,
+    pub period: Period,
+    pub rows: Vec<Row>,
+    pub total: Measures,
+    pub unpriced: Vec<Unpriced>,
+    pub accounting: Accounting,
+    /// The first rejected rows, verbatim.
+    pub rejections: Vec<Rejection>,
+    pub pricing: PricingInfo,
+}
+
+/// A short, stable fingerprint of an API key: never the whole key.
+pub fn key_fingerprint(key: &str) -> String {
+    let chars: Vec<char> = key.chars().collect();
+    if chars.len() >= 12 {
+        let tail: String = chars[chars.len() - 4..].iter().collect();
+        format!("…{tail}")
+    } else {
+        // Too short to show any of it safely: a hash prefix still tells keys apart.
+        let h = xxhash_rust::xxh3::xxh3_64(key.as_bytes());
+        format!("key-{:08x}", (h >> 32) as u32)
+    }
+}
+
+/// Where each `--by` dimension's value comes from for a cell.
+enum DimSource {
+    Month,
+    Day,
+    Provider,
+    Model,
+    Region,
+    Batch,
+    /// Index into the engine's extra dims; `true` when it is the api_key (fingerprinted).
+    Engine(usize, bool),
+}
+
+/// Builds the report. `engine_dims` must be the dims the engine grouped by.
+pub fn build(
+    by: &[String],
+    engine_dims: &[String],
+    agg: &Aggregates,
+    priced: &[PricedCell<'_>],
+    period: Period,
+    price_files: Vec<PriceFile>,
+) -> Report {
+    let sources: Vec<DimSource> = by
+        .iter()
+        .map(|d| match d.as_str() {
+            MONTH => DimSource::Month,
+            DAY => DimSource::Day,
+            col::PROVIDER => DimSource::Provider,
+            col::MODEL => DimSource::Model,
+            col::REGION => DimSource::Region,
+            BATCH => DimSource::Batch,
+            other => {
+                let i = engine_dims
+                    .iter()
+                    .position(|e| e == other)
+                    .expect("engine groups by every --by dim");
+                DimSource::Engine(i, other == col::API_KEY)
+            }
+        })
+        .collect();
+    let mut rows: BTreeMap<Vec<Option<String>>, Measures> = BTreeMap::new();
+    let mut total = Measures::default();
+    let mut unpriced: BTreeMap<(String, String, UnpricedReason), Unpriced> = BTreeMap::new();
+    let mut accounting = account(&agg.counters);
+    let mut versions = std::collections::BTreeSet::new();
+    for pc in priced {
+        let (cell, key) = (pc.cell, pc.key);
+        let dims: Vec<Option<String>> = sources
+            .iter()
+            .map(|s| match s {
+                DimSource::Month => Some(format_day(cell.day as i64)[..7].to_string()),
+                DimSource::Day => Some(format_day(cell.day as i64)),
+                DimSource::Provider => Some(key.provider.clone()),
+                DimSource::Model => Some(key.model.clone()),
+                DimSource::Region => key.region.clone(),
+                DimSource::Batch => Some(key.batch.to_string()),
+                DimSource::Engine(i, is_key) => key.dims[*i].as_deref().map(|v| {
+                    if *is_key {
+                        key_fingerprint(v)
+                    } else {
+                        v.to_string()
+                    }
+                }),
+            })
+            .collect();
+        let m = rows.entry(dims).or_default();
+        m.add_sums(&cell.sums, key.failed);
+        total.add_sums(&cell.sums, key.failed);
+        match &pc.pricing {
+            Pricing::Priced { row, cost } => {
+                m.cost_usd += *cost;
+                total.cost_usd += *cost;
+                versions.insert(row.version_id());
+                if key.failed {
+                    accounting.failed += cell.sums.rows;
+                } else {
+                    accounting.priced += cell.sums.rows;
+                }
+            }
+            Pricing::Unpriced(reason) => {
+                m.unpriced_requests += cell.sums.requests;
+                total.unpriced_requests += cell.sums.requests;
+                if key.failed {
+                    accounting.failed += cell.sums.rows;
+                } else {
+                    accounting.unpriced += cell.sums.rows;
+                }
+                let u = unpriced
+                    .entry((key.provider.clone(), key.model.clone(), reason.clone()))
+                    .or_insert_with(|| Unpriced {
+                        provider: key.provider.clone(),
+                        model: key.model.clone(),
+                        reason: reason.to_string(),
+                        requests: 0,
+                        input_tokens: 0,
+                        cache_read_tokens: 0,
+                        cache_write_tokens: 0,
+                        output_tokens: 0,
+                    });
+                u.requests += cell.sums.requests;
+                u.input_tokens += cell.sums.input_tokens;
+                u.cache_read_tokens += cell.sums.cache_read_tokens;
+                u.cache_write_tokens += cell.sums.cache_write_tokens;
+                u.output_tokens += cell.sums.output_tokens;
+            }
+        }
+    }
+    let mut rows: Vec<Row> = rows
+        .into_iter()
+        .map(|(dims, measures)| Row { dims, measures })
+        .collect();
+    // Time dimensions ascending, then the most expensive first, then by name: stable and useful.
+    let time_idx: Vec<usize> = by
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| *d == MONTH || *d == DAY)
+        .map(|(i, _)| i)
+        .collect();
+    rows.sort_by(|a, b| {
+        let ta: Vec<_> = time_idx.iter().map(|&i| &a.dims[i]).collect();
+        let tb: Vec<_> = time_idx.iter().map(|&i| &b.dims[i]).collect();
+        ta.cmp(&tb)
+            .then(b.measures.cost_usd.cmp(&a.measures.cost_usd))
+            .then(a.dims.cmp(&b.dims))
+    });
+    total.cost_usd = total.cost_usd.normalize();
+    for r in &mut rows {
+        r.measures.cost_usd = r.measures.cost_usd.normalize();
+    }
+    Report {
+        by: by.to_vec(),
+        period,
+        rows,
+        total,
+        unpriced: unpriced.into_values().collect(),
+        accounting,
+        rejections: agg.counters.rejections.clone(),
+        pricing: PricingInfo {
+            files: price_files,
+            versions_used: versions.into_iter().collect(),
+        },
+    }
+}
+
+fn account(c: &Counters) -> Accounting {
+    Accounting {
+        rows_read: c.rows_read,
+        duplicates: c.duplicates,
+        rejected: c.rejected,
+        outside_period: c.outside_period,
+        ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_keys_are_never_shown_whole() {
+        assert_eq!(key_fingerprint("sk-proj-abcdefghijklmnop"), "…mnop");
+        let short = key_fingerprint("abc123");
+        assert!(!short.contains("abc123"));
+        assert_eq!(short, key_fingerprint("abc123"), "stable");
+        assert_ne!(short, key_fingerprint("abc124"));
+    }
+}
