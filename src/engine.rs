@@ -190,6 +190,7 @@ pub struct Aggregator {
     epoch_cache: (i64, i64, u32),
     key_buf: Vec<u32>,
     error: Option<PolarsError>,
+    chunk_rows: usize,
 }
 
 /// One aggregated cell: sums for a group on a local day within one price epoch.
@@ -226,7 +227,14 @@ impl Aggregator {
             epoch_cache: (0, 0, u32::MAX),
             key_buf: Vec::new(),
             error: None,
+            chunk_rows: CHUNK_ROWS,
         }
+    }
+
+    /// Uses chunks of `n` rows (tests use tiny chunks to exercise the merge path).
+    pub fn with_chunk_rows(mut self, n: usize) -> Self {
+        self.chunk_rows = n.max(1);
+        self
     }
 
     fn local_day(&mut self, ts: i64) -> i32 {
@@ -274,7 +282,8 @@ impl Aggregator {
             .and_then(|partial| {
                 self.partial_rows += partial.height();
                 self.partials.push(partial);
-                if self.partial_rows > PARTIAL_ROWS {
+                if self.partial_rows > PARTIAL_ROWS.max(self.chunk_rows) || self.partials.len() > 64
+                {
                     let merged = group_sum(std::mem::take(&mut self.partials))?;
                     self.partial_rows = merged.height();
                     self.partials.push(merged);
@@ -404,7 +413,7 @@ impl UsageSink for Aggregator {
         c.cache_write.push(r.cache_write_tokens);
         c.output.push(r.output_tokens);
         c.reasoning.push(r.reasoning_tokens);
-        if c.len() >= CHUNK_ROWS {
+        if c.len() >= self.chunk_rows {
             self.flush_chunk();
         }
     }
@@ -613,6 +622,78 @@ mod tests {
             .map(|c| (c.epoch, c.sums.input_tokens))
             .collect();
         assert_eq!(epochs, vec![(0, 1), (1, 2)]);
+    }
+
+    mod prop {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn book() -> PriceBook {
+            let text = "provider,model,effective_from,input_per_mtok,output_per_mtok,cache_read_per_mtok,cache_write_per_mtok,batch_input_per_mtok\n\
+                p,a,2025-01-01,3,15,0.3,3.75,1.5\n\
+                p,a,2025-01-03T12:00:00Z,2.5,10,,,\n\
+                p,b,2025-01-02,0.88,0.88,,,\n";
+            let mut f = Vec::new();
+            let b = PriceBook::from_sources(&[("t.csv".into(), text.as_bytes().to_vec())], &mut f);
+            assert!(f.is_empty(), "{f:?}");
+            b
+        }
+
+        proptest! {
+            /// Aggregating in chunks and pricing the sums gives exactly the sum of the
+            /// per-row costs, whatever the chunk size and the zone.
+            #[test]
+            fn chunked_aggregation_prices_exactly_like_rows(
+                rows in proptest::collection::vec(
+                    (0i64..5 * 86_400, 0usize..3, 0u64..2_000_000, 0u64..100_000, 0u64..100, 0u64..100, any::<bool>(), prop_oneof![Just(200u16), Just(429u16)]),
+                    0..200),
+                chunk in 1usize..50,
+                tz in prop_oneof![Just(chrono_tz::UTC), Just(chrono_tz::Asia::Kolkata), Just(chrono_tz::America::Los_Angeles)],
+            ) {
+                let book = book();
+                let base = crate::usage::parse_timestamp_us("2024-12-31T00:00:00Z").unwrap();
+                let models = ["a", "b", "zzz"];
+                let mut agg = Aggregator::new(EngineSettings {
+                    tz, from_us: None, to_us: None, dims: vec![], boundaries: book.boundaries(),
+                }).with_chunk_rows(chunk);
+                let mut expected = Decimal::ZERO;
+                let mut expected_unpriced = 0u64;
+                for (secs, m, input, output, crp, cwp, batch, status) in &rows {
+                    let cr = input * crp / 200;
+                    let cw = input * cwp / 200;
+                    let mut r = rec("2025-01-01T00:00:00Z", "p", models[*m], *input, *output);
+                    r.timestamp_us = base + secs * 1_000_000;
+                    r.cache_read_tokens = cr;
+                    r.cache_write_tokens = cw;
+                    r.batch = *batch;
+                    r.status = *status;
+                    match book.lookup("p", models[*m], None, r.timestamp_us) {
+                        Lookup::Priced(p) => {
+                            let s = Sums { rows: 1, requests: 1, input_tokens: *input, cache_read_tokens: cr,
+                                cache_write_tokens: cw, output_tokens: *output, reasoning_tokens: 0 };
+                            expected += cost_of(&s, p, *batch).unwrap();
+                        }
+                        _ => expected_unpriced += 1,
+                    }
+                    agg.record(&r);
+                }
+                let aggregates = agg.finish().unwrap();
+                let b = book.boundaries();
+                let priced = price(&aggregates, &book, &b).unwrap();
+                let mut total = Decimal::ZERO;
+                let mut unpriced = 0;
+                for pc in &priced {
+                    match &pc.pricing {
+                        Pricing::Priced { cost, .. } => total += *cost,
+                        Pricing::Unpriced(_) => unpriced += pc.cell.sums.requests,
+                    }
+                }
+                prop_assert_eq!(total.normalize(), expected.normalize());
+                prop_assert_eq!(unpriced, expected_unpriced);
+                let n: u64 = aggregates.cells.iter().map(|c| c.sums.rows).sum();
+                prop_assert_eq!(n, rows.len() as u64);
+            }
+        }
     }
 
     #[test]

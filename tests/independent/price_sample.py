@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Independent re-implementation of tokenledger's pricing rules, used to derive the expected
+totals of the bundled sample (data/ priced with pricing/) that tests/cli.rs asserts.
+
+Written separately from the Rust code, with Python's decimal module and the standard library
+only. Run from the repository root: python3 tests/independent/price_sample.py
+"""
+import csv, glob, json, os
+from collections import defaultdict
+from datetime import datetime, timezone
+from decimal import Decimal
+
+def ts(s):
+    s = s.replace("Z", "+00:00")
+    d = datetime.fromisoformat(s)
+    if d.tzinfo is None:
+        d = d.replace(tzinfo=timezone.utc)
+    return d.astimezone(timezone.utc)
+
+prices = defaultdict(list)
+for f in sorted(glob.glob("pricing/*.csv")):
+    for r in csv.DictReader(open(f)):
+        eff = ts(r["effective_from"] + "T00:00:00Z") if len(r["effective_from"]) == 10 else ts(r["effective_from"])
+        prices[(r["provider"], r["model"], r.get("region") or "")].append((eff, r))
+for v in prices.values():
+    v.sort(key=lambda x: x[0])
+
+rows = []
+for f in sorted(glob.glob("data/*")):
+    if f.endswith(".csv"):
+        rows += list(csv.DictReader(open(f)))
+    elif f.endswith(".jsonl"):
+        rows += [json.loads(l) for l in open(f) if l.strip()]
+
+seen = set()
+by_month = defaultdict(Decimal)
+requests = defaultdict(int)
+dups = 0
+for r in rows:
+    key = (r["provider"], r.get("request_id"))
+    if r.get("request_id"):
+        if key in seen:
+            dups += 1
+            continue
+        seen.add(key)
+    t = ts(r["timestamp"])
+    region = r.get("region") or ""
+    series = prices.get((r["provider"], r["model"], region)) or prices.get((r["provider"], r["model"], ""))
+    version = None
+    for eff, p in series or []:
+        if eff <= t:
+            version = p
+    assert version is not None, r
+    batch = str(r.get("batch")).lower() == "true"
+    inp, out = int(r["input_tokens"]), int(r["output_tokens"])
+    cr, cw = int(r.get("cache_read_tokens") or 0), int(r.get("cache_write_tokens") or 0)
+    rate = lambda name, default: Decimal(version[name]) if version.get(name) else default
+    in_rate = rate("batch_input_per_mtok", Decimal(version["input_per_mtok"])) if batch else Decimal(version["input_per_mtok"])
+    out_rate = rate("batch_output_per_mtok", Decimal(version["output_per_mtok"])) if batch else Decimal(version["output_per_mtok"])
+    cost = ((inp - cr - cw) * in_rate + cr * rate("cache_read_per_mtok", Decimal(version["input_per_mtok"]))
+            + cw * rate("cache_write_per_mtok", Decimal(version["input_per_mtok"])) + out * out_rate) / Decimal(1_000_000)
+    m = t.strftime("%Y-%m")
+    by_month[m] += cost
+    requests[m] += 1
+for m in sorted(by_month):
+    print(m, requests[m], by_month[m].normalize())
+print("total", sum(requests.values()), sum(by_month.values()).normalize(), "duplicates", dups)
