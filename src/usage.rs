@@ -190,7 +190,7 @@ pub fn parse_timestamp_us(s: &str) -> Result<i64, String> {
     let bad = || {
         format!("cannot parse {s:?} as a timestamp (expected RFC 3339, e.g. 2026-10-03T14:22:05Z)")
     };
-    if b.len() < 19 {
+    if b.len() < 19 || !b[..19].is_ascii() {
         return Err(bad());
     }
     let days = parse_date_days(&s[0..10]).ok_or_else(bad)?;
@@ -273,13 +273,13 @@ pub fn parse_count(field: &str, s: &str) -> Result<u64, FieldError> {
         return Err(FieldError::new(field, format!("negative value {t:?}")));
     }
     if let Ok(v) = t.parse::<u64>() {
-        return Ok(v);
+        return check_plausible(field, v);
     }
     // "12.0" is written by tools that store counts as floats; accept it only when it is integral.
     if let Some((int, frac)) = t.split_once('.') {
         if !int.is_empty() && frac.bytes().all(|c| c == b'0') {
             if let Ok(v) = int.parse::<u64>() {
-                return Ok(v);
+                return check_plausible(field, v);
             }
         }
     }
@@ -287,6 +287,21 @@ pub fn parse_count(field: &str, s: &str) -> Result<u64, FieldError> {
         field,
         format!("{t:?} is not a non-negative integer"),
     ))
+}
+
+/// The largest count one row may carry (a million million). Larger values are data errors, and
+/// the cap keeps sums over billions of rows far from integer overflow.
+pub const MAX_COUNT: u64 = 1_000_000_000_000;
+
+fn check_plausible(field: &str, v: u64) -> Result<u64, FieldError> {
+    if v > MAX_COUNT {
+        Err(FieldError::new(
+            field,
+            format!("{v} is implausibly large (more than {MAX_COUNT} in one row)"),
+        ))
+    } else {
+        Ok(v)
+    }
 }
 
 /// Parses a boolean flag (`true/false`, `1/0`, `yes/no`, case-insensitive; empty is false).
@@ -361,6 +376,8 @@ mod tests {
             "2025-10-03T14:22:05Zjunk",
             "03/10/2025 14:22:05",
             "2025-10-03T14:22:05.",
+            "2025-10-0\u{e9}T14:22:05Z",
+            "2025-10-03T14:2\u{e9}:05Z",
         ] {
             assert!(parse_timestamp_us(s).is_err(), "{s:?} should be rejected");
         }
@@ -377,6 +394,8 @@ mod tests {
         assert!(parse_count("x", "1.5").is_err());
         assert!(parse_count("x", "1e3").is_err());
         assert!(parse_count("x", "").is_err());
+        assert!(parse_count("x", "18446744073709551615").unwrap_err().reason.contains("implausibly large"));
+        assert_eq!(parse_count("x", "1000000000000").unwrap(), MAX_COUNT);
     }
 
     #[test]
