@@ -26,6 +26,83 @@ pub struct Cli {
 pub enum Command {
     /// Cost breakdown of request logs (by default: per month, provider and model).
     Report(ReportArgs),
+    /// Inspect, validate, audit and update the price book.
+    #[command(subcommand)]
+    Prices(PricesCommand),
+}
+
+/// Which price book a `prices` command reads.
+#[derive(Debug, Args)]
+pub struct BookArgs {
+    /// Price table files or directories instead of the built-in book. Repeatable.
+    #[arg(long = "pricing", value_name = "PATH")]
+    pub pricing: Vec<PathBuf>,
+
+    /// Overlay price files on top of the book. Repeatable.
+    #[arg(long = "pricing-overlay", value_name = "PATH")]
+    pub pricing_overlay: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PricesCommand {
+    /// The price rows in force at a date (default: now).
+    List {
+        #[command(flatten)]
+        book: BookArgs,
+        /// Only this provider.
+        #[arg(long)]
+        provider: Option<String>,
+        /// Only this model id (aliases and Bedrock ARNs are resolved).
+        #[arg(long)]
+        model: Option<String>,
+        /// Only this canonical model (e.g. llama-3.3-70b-instruct).
+        #[arg(long)]
+        canonical: Option<String>,
+        /// Date (YYYY-MM-DD, 00:00 UTC) or RFC 3339 instant; default now.
+        #[arg(long, value_name = "DATE")]
+        at: Option<String>,
+    },
+    /// Every version of a model id or canonical model, across providers.
+    History {
+        /// A model id (as a provider names it) or a canonical model name.
+        model: String,
+        #[command(flatten)]
+        book: BookArgs,
+    },
+    /// Check price files and report every finding. Exit 1 on errors, 0 with warnings only.
+    Validate {
+        /// Price files or directories (default: the built-in book).
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Import LiteLLM's model_prices_and_context_window.json: new versions only where a price
+    /// differs from the book's version in force at --effective-from.
+    ImportLitellm {
+        /// The LiteLLM JSON file.
+        file: PathBuf,
+        /// The date the imported prices take effect (YYYY-MM-DD or RFC 3339).
+        #[arg(long, value_name = "DATE")]
+        effective_from: String,
+        /// Where to write the new price rows (CSV in the price-table format; default stdout).
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Price table to compare with instead of the built-in book. Repeatable.
+        #[arg(long = "pricing", value_name = "PATH")]
+        pricing: Vec<PathBuf>,
+        /// Only these providers (tokenledger ids, comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        providers: Vec<String>,
+    },
 }
 
 /// Where usage comes from and which prices apply: shared by every command that prices usage.
@@ -36,9 +113,15 @@ pub struct UsageArgs {
     #[arg(long = "logs", value_name = "PATH", default_value = "data")]
     pub logs: Vec<PathBuf>,
 
-    /// Price table: a CSV file or a directory of them. Repeatable.
-    #[arg(long = "pricing", value_name = "PATH", default_value = "pricing")]
+    /// Price table: a CSV file or a directory of them, replacing the price book built into
+    /// tokenledger. Repeatable. Default: the built-in book (the repository's pricing/ folder).
+    #[arg(long = "pricing", value_name = "PATH")]
     pub pricing: Vec<PathBuf>,
+
+    /// Your own prices (e.g. negotiated contract rates) on top of the book: a CSV file or a
+    /// directory, same columns. Where an overlay version is in force it wins. Repeatable.
+    #[arg(long = "pricing-overlay", value_name = "PATH")]
+    pub pricing_overlay: Vec<PathBuf>,
 
     /// Only this calendar month (in --tz), e.g. 2026-10.
     #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["from", "to"])]

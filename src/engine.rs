@@ -40,6 +40,9 @@ pub struct EngineSettings {
     pub dims: Vec<String>,
     /// Sorted instants at which some price starts (see [`PriceBook::boundaries`]).
     pub boundaries: Vec<i64>,
+    /// The price book, for model-id resolution (ARNs, aliases) and long-context thresholds.
+    /// Without it, model ids are kept as logged and no request counts as long-context.
+    pub book: Option<std::sync::Arc<PriceBook>>,
 }
 
 /// Integer sums over a set of rows.
@@ -50,6 +53,8 @@ pub struct Sums {
     pub input_tokens: u64,
     pub cache_read_tokens: u64,
     pub cache_write_tokens: u64,
+    /// Subset of `cache_write_tokens` written with a 1-hour TTL.
+    pub cache_write_1h_tokens: u64,
     pub output_tokens: u64,
     pub reasoning_tokens: u64,
 }
@@ -61,6 +66,7 @@ impl Sums {
         self.input_tokens += o.input_tokens;
         self.cache_read_tokens += o.cache_read_tokens;
         self.cache_write_tokens += o.cache_write_tokens;
+        self.cache_write_1h_tokens += o.cache_write_1h_tokens;
         self.output_tokens += o.output_tokens;
         self.reasoning_tokens += o.reasoning_tokens;
     }
@@ -80,6 +86,8 @@ pub struct GroupKey {
     pub region: Option<String>,
     pub batch: bool,
     pub failed: bool,
+    /// The prompt exceeded the long-context threshold of the price version in force.
+    pub long: bool,
     /// Values of [`EngineSettings::dims`], in that order.
     pub dims: Vec<Option<String>>,
 }
@@ -129,6 +137,7 @@ struct Chunk {
     input: Vec<u64>,
     cache_read: Vec<u64>,
     cache_write: Vec<u64>,
+    cache_write_1h: Vec<u64>,
     output: Vec<u64>,
     reasoning: Vec<u64>,
 }
@@ -148,18 +157,20 @@ impl Chunk {
             Column::new("input".into(), c.input),
             Column::new("cache_read".into(), c.cache_read),
             Column::new("cache_write".into(), c.cache_write),
+            Column::new("cache_write_1h".into(), c.cache_write_1h),
             Column::new("output".into(), c.output),
             Column::new("reasoning".into(), c.reasoning),
         ])
     }
 }
 
-const SUM_COLS: [&str; 7] = [
+const SUM_COLS: [&str; 8] = [
     "rows",
     "requests",
     "input",
     "cache_read",
     "cache_write",
+    "cache_write_1h",
     "output",
     "reasoning",
 ];
@@ -191,6 +202,8 @@ pub struct Aggregator {
     key_buf: Vec<u32>,
     error: Option<PolarsError>,
     chunk_rows: usize,
+    /// Long-context threshold per (provider, model, region, epoch) code.
+    thresholds: HashMap<(u32, u32, u32, u32), Option<u64>>,
 }
 
 /// One aggregated cell: sums for a group on a local day within one price epoch.
@@ -228,6 +241,7 @@ impl Aggregator {
             key_buf: Vec::new(),
             error: None,
             chunk_rows: CHUNK_ROWS,
+            thresholds: HashMap::new(),
         }
     }
 
@@ -323,8 +337,9 @@ impl Aggregator {
                         input_tokens: v(2),
                         cache_read_tokens: v(3),
                         cache_write_tokens: v(4),
-                        output_tokens: v(5),
-                        reasoning_tokens: v(6),
+                        cache_write_1h_tokens: v(5),
+                        output_tokens: v(6),
+                        reasoning_tokens: v(7),
                     },
                 });
             }
@@ -341,7 +356,8 @@ impl Aggregator {
                 region: self.interner.get(k[2]),
                 batch: k[3] == 1,
                 failed: k[4] == 1,
-                dims: (0..ndims).map(|d| self.interner.get(k[5 + d])).collect(),
+                long: k[5] == 1,
+                dims: (0..ndims).map(|d| self.interner.get(k[6 + d])).collect(),
             })
             .collect();
         Ok(Aggregates {
@@ -376,13 +392,38 @@ impl UsageSink for Aggregator {
         }
         let day = self.local_day(ts);
         let epoch = self.epoch(ts);
+        let book = self.settings.book.clone();
+        let model = match &book {
+            Some(b) => b.resolve_model(r.provider, r.model),
+            None => r.model,
+        };
         let mut key = std::mem::take(&mut self.key_buf);
         key.clear();
-        key.push(self.interner.code(Some(r.provider)));
-        key.push(self.interner.code(Some(r.model)));
-        key.push(self.interner.code(r.region));
-        key.push(r.batch as u32);
-        key.push(r.is_failed() as u32);
+        let (pc, mc, rc) = (
+            self.interner.code(Some(r.provider)),
+            self.interner.code(Some(model)),
+            self.interner.code(r.region),
+        );
+        key.extend([pc, mc, rc, r.batch as u32, r.is_failed() as u32]);
+        let threshold = match &book {
+            None => None,
+            Some(b) => *self
+                .thresholds
+                .entry((pc, mc, rc, epoch))
+                .or_insert_with(|| {
+                    let at = match epoch {
+                        0 => i64::MIN,
+                        e => self.settings.boundaries[e as usize - 1],
+                    };
+                    match b.lookup(r.provider, model, r.region, at) {
+                        Lookup::Priced(p) => p.long_context_threshold,
+                        _ => None,
+                    }
+                }),
+        };
+        // The tier is a cliff: the whole prompt (input including cache reads and writes) above
+        // the threshold moves the whole request to the long-context rates.
+        key.push(threshold.is_some_and(|t| r.input_tokens > t) as u32);
         for d in 0..self.settings.dims.len() {
             let code = if self.settings.dims[d] == crate::usage::col::STATUS {
                 self.interner.code(Some(&r.status.to_string()))
@@ -411,6 +452,7 @@ impl UsageSink for Aggregator {
         c.input.push(r.input_tokens);
         c.cache_read.push(r.cache_read_tokens);
         c.cache_write.push(r.cache_write_tokens);
+        c.cache_write_1h.push(r.cache_write_1h_tokens);
         c.output.push(r.output_tokens);
         c.reasoning.push(r.reasoning_tokens);
         if c.len() >= self.chunk_rows {
@@ -469,21 +511,28 @@ pub struct PricedCell<'a> {
     pub pricing: Pricing<'a>,
 }
 
-/// Cost of `sums` at `row`'s rates: input excluding cache at the input rate, cache reads and
-/// writes at their own rates (the input rate where the book has none), output (which includes
-/// reasoning) at the output rate; batch rates for batch usage where the book has them.
-pub fn cost_of(sums: &Sums, row: &PriceRow, batch: bool) -> Option<Decimal> {
+/// Cost of `sums` at `row`'s rates (see [`PriceRow::rates`] for the fallbacks): input
+/// excluding cache at the input rate, cache reads and 5-minute / 1-hour cache writes at their
+/// own rates, output excluding reasoning at the output rate, reasoning at the reasoning rate.
+pub fn cost_of(sums: &Sums, row: &PriceRow, batch: bool, long: bool) -> Option<Decimal> {
     let t = |n: u64| Decimal::from(n);
-    let per_mtok = Decimal::new(1, 6);
-    let a = t(sums.uncached_input()).checked_mul(row.input_rate(batch))?;
-    let b = t(sums.cache_read_tokens).checked_mul(row.cache_read_rate())?;
-    let c = t(sums.cache_write_tokens).checked_mul(row.cache_write_rate())?;
-    let d = t(sums.output_tokens).checked_mul(row.output_rate(batch))?;
-    a.checked_add(b)?
-        .checked_add(c)?
-        .checked_add(d)?
-        .checked_mul(per_mtok)
-        .map(|x| x.normalize())
+    let r = row.rates(batch, long);
+    let parts = [
+        (sums.uncached_input(), r.input),
+        (sums.cache_read_tokens, r.cache_read),
+        (
+            sums.cache_write_tokens - sums.cache_write_1h_tokens,
+            r.cache_write,
+        ),
+        (sums.cache_write_1h_tokens, r.cache_write_1h),
+        (sums.output_tokens - sums.reasoning_tokens, r.output),
+        (sums.reasoning_tokens, r.reasoning),
+    ];
+    let mut total = Decimal::ZERO;
+    for (n, rate) in parts {
+        total = total.checked_add(t(n).checked_mul(rate)?)?;
+    }
+    total.checked_mul(Decimal::new(1, 6)).map(|x| x.normalize())
 }
 
 /// Prices every cell with the version in force during its epoch.
@@ -501,7 +550,7 @@ pub fn price<'a>(
             e => boundaries[e as usize - 1],
         };
         let pricing = match book.lookup(&key.provider, &key.model, key.region.as_deref(), at) {
-            Lookup::Priced(row) => match cost_of(&cell.sums, row, key.batch) {
+            Lookup::Priced(row) => match cost_of(&cell.sums, row, key.batch, key.long) {
                 Some(cost) => Pricing::Priced { row, cost },
                 None => {
                     return Err(format!(
@@ -540,6 +589,7 @@ mod tests {
             output_tokens: output,
             cache_read_tokens: 0,
             cache_write_tokens: 0,
+            cache_write_1h_tokens: 0,
             reasoning_tokens: 0,
             requests: 1,
             request_id: None,
@@ -560,6 +610,7 @@ mod tests {
             to_us: None,
             dims: vec![],
             boundaries,
+            book: None,
         }
     }
 
@@ -654,7 +705,7 @@ mod tests {
                 let base = crate::usage::parse_timestamp_us("2024-12-31T00:00:00Z").unwrap();
                 let models = ["a", "b", "zzz"];
                 let mut agg = Aggregator::new(EngineSettings {
-                    tz, from_us: None, to_us: None, dims: vec![], boundaries: book.boundaries(),
+                    tz, from_us: None, to_us: None, dims: vec![], boundaries: book.boundaries(), book: None,
                 }).with_chunk_rows(chunk);
                 let mut expected = Decimal::ZERO;
                 let mut expected_unpriced = 0u64;
@@ -670,8 +721,8 @@ mod tests {
                     match book.lookup("p", models[*m], None, r.timestamp_us) {
                         Lookup::Priced(p) => {
                             let s = Sums { rows: 1, requests: 1, input_tokens: *input, cache_read_tokens: cr,
-                                cache_write_tokens: cw, output_tokens: *output, reasoning_tokens: 0 };
-                            expected += cost_of(&s, p, *batch).unwrap();
+                                cache_write_tokens: cw, cache_write_1h_tokens: 0, output_tokens: *output, reasoning_tokens: 0 };
+                            expected += cost_of(&s, p, *batch, false).unwrap();
                         }
                         _ => expected_unpriced += 1,
                     }
@@ -708,13 +759,21 @@ mod tests {
             output: "15".parse().unwrap(),
             cache_read: cr.map(|s| s.parse().unwrap()),
             cache_write: Some("3.75".parse().unwrap()),
+            cache_write_1h: None,
+            reasoning: None,
             batch_input: Some("1.5".parse().unwrap()),
             batch_output: None,
+            long_context_threshold: None,
+            long_input: None,
+            long_output: None,
+            long_cache_read: None,
+            long_cache_write: None,
             canonical_model: None,
             currency: "USD".into(),
             source: None,
             file: "t".into(),
             line: 2,
+            overlay: false,
         };
         let s = Sums {
             rows: 1,
@@ -722,22 +781,27 @@ mod tests {
             input_tokens: 1_000,
             cache_read_tokens: 300,
             cache_write_tokens: 200,
+            cache_write_1h_tokens: 0,
             output_tokens: 100,
             reasoning_tokens: 0,
         };
         // 500*3 + 300*0.3 + 200*3.75 + 100*15 = 1500 + 90 + 750 + 1500 = 3840 -> $0.00384
         assert_eq!(
-            cost_of(&s, &row(Some("0.3")), false).unwrap().to_string(),
+            cost_of(&s, &row(Some("0.3")), false, false)
+                .unwrap()
+                .to_string(),
             "0.00384"
         );
         // No cache-read price: 300 tokens at the input rate 3 -> 1500 + 900 + 750 + 1500 = 4650
         assert_eq!(
-            cost_of(&s, &row(None), false).unwrap().to_string(),
+            cost_of(&s, &row(None), false, false).unwrap().to_string(),
             "0.00465"
         );
         // Batch: input at 1.5, output has no batch rate so stays 15: 750 + 90 + 750 + 1500 = 3090
         assert_eq!(
-            cost_of(&s, &row(Some("0.3")), true).unwrap().to_string(),
+            cost_of(&s, &row(Some("0.3")), true, false)
+                .unwrap()
+                .to_string(),
             "0.00309"
         );
     }

@@ -25,9 +25,10 @@ pub mod col {
     pub const API_KEY: &str = "api_key";
     pub const REGION: &str = "region";
     pub const BATCH: &str = "batch";
+    pub const CACHE_WRITE_1H_TOKENS: &str = "cache_write_1h_tokens";
 
     /// Every column with a defined meaning, in documentation order.
-    pub const KNOWN: [&str; 16] = [
+    pub const KNOWN: [&str; 17] = [
         TIMESTAMP,
         PROVIDER,
         MODEL,
@@ -44,6 +45,20 @@ pub mod col {
         API_KEY,
         REGION,
         BATCH,
+        CACHE_WRITE_1H_TOKENS,
+    ];
+
+    /// Measures and per-request ids: never dimensions.
+    pub const NOT_DIMENSIONS: [&str; 9] = [
+        TIMESTAMP,
+        INPUT_TOKENS,
+        OUTPUT_TOKENS,
+        CACHE_READ_TOKENS,
+        CACHE_WRITE_TOKENS,
+        CACHE_WRITE_1H_TOKENS,
+        REASONING_TOKENS,
+        REQUESTS,
+        REQUEST_ID,
     ];
 }
 
@@ -63,6 +78,8 @@ pub struct UsageRecord<'a> {
     pub output_tokens: u64,
     pub cache_read_tokens: u64,
     pub cache_write_tokens: u64,
+    /// Subset of `cache_write_tokens` written with a 1-hour TTL (priced at the 1-hour rate).
+    pub cache_write_1h_tokens: u64,
     pub reasoning_tokens: u64,
     /// How many requests this row stands for (1 for a plain request log).
     pub requests: u64,
@@ -394,7 +411,10 @@ mod tests {
         assert!(parse_count("x", "1.5").is_err());
         assert!(parse_count("x", "1e3").is_err());
         assert!(parse_count("x", "").is_err());
-        assert!(parse_count("x", "18446744073709551615").unwrap_err().reason.contains("implausibly large"));
+        assert!(parse_count("x", "18446744073709551615")
+            .unwrap_err()
+            .reason
+            .contains("implausibly large"));
         assert_eq!(parse_count("x", "1000000000000").unwrap(), MAX_COUNT);
     }
 

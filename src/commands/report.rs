@@ -4,6 +4,7 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Context;
 use chrono_tz::Tz;
@@ -26,6 +27,7 @@ const SHOWN_REJECTIONS: usize = 10;
 pub struct UsageSettings {
     pub logs: Vec<PathBuf>,
     pub pricing: Vec<PathBuf>,
+    pub pricing_overlay: Vec<PathBuf>,
     pub tz: Tz,
     pub tz_name: String,
     pub from_us: Option<i64>,
@@ -39,6 +41,7 @@ impl UsageSettings {
         let UsageArgs {
             logs,
             pricing,
+            pricing_overlay,
             month,
             from,
             to,
@@ -53,6 +56,7 @@ impl UsageSettings {
         Ok(UsageSettings {
             logs,
             pricing,
+            pricing_overlay,
             tz: zone,
             tz_name: tz,
             from_us,
@@ -74,8 +78,8 @@ impl UsageSettings {
 pub fn load_and_aggregate(
     s: &UsageSettings,
     dims: &[String],
-) -> anyhow::Result<(PriceBook, Aggregates)> {
-    let book = PriceBook::load(&s.pricing).map_err(|e| Failure::Data(e.to_string()))?;
+) -> anyhow::Result<(Arc<PriceBook>, Aggregates)> {
+    let book = Arc::new(load_book(&s.pricing, &s.pricing_overlay)?);
     let (files, skipped) = readers::discover(&s.logs).map_err(|e| match e {
         readers::ReadError::NotFound { .. } => Failure::Usage(format!("--logs {e}")),
         other => Failure::Data(other.to_string()),
@@ -102,12 +106,23 @@ pub fn load_and_aggregate(
         to_us: s.to_us,
         dims: dims.to_vec(),
         boundaries: book.boundaries(),
+        book: Some(book.clone()),
     });
     for f in &files {
         readers::read_file(f, &opts, &mut agg).map_err(|e| Failure::Data(e.to_string()))?;
     }
     let aggregates = agg.finish().context("aggregating usage")?;
     Ok((book, aggregates))
+}
+
+/// Loads the book (built-in unless paths are given) plus overlays; prints load warnings.
+pub fn load_book(pricing: &[PathBuf], overlay: &[PathBuf]) -> Result<PriceBook, Failure> {
+    let book =
+        PriceBook::load_with_overlay(pricing, overlay).map_err(|e| Failure::Data(e.to_string()))?;
+    for w in book.warnings() {
+        eprintln!("tokenledger: price book {w}");
+    }
+    Ok(book)
 }
 
 /// Dimensions the engine must group by for these `--by` columns (the rest come from the
@@ -136,9 +151,7 @@ fn validate_by(by: &[String]) -> Result<Vec<String>, Failure> {
         if d.is_empty() {
             return Err(Failure::Usage("--by: empty dimension name".into()));
         }
-        if matches!(d.as_str(), col::TIMESTAMP | col::REQUEST_ID)
-            || col::KNOWN[3..9].contains(&d.as_str())
-        {
+        if col::NOT_DIMENSIONS.contains(&d.as_str()) {
             return Err(Failure::Usage(format!(
                 "--by: {d:?} is a measure or unique per row, not a dimension (use one of {}, or an extra log column)",
                 KNOWN_DIMS.join(", ")

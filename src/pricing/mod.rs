@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
+pub mod litellm;
+
 use crate::usage::{parse_date_days, parse_timestamp_us, MICROS_PER_DAY};
 
 /// Column names of the price table.
@@ -22,6 +24,13 @@ pub mod col {
     pub const OUTPUT: &str = "output_per_mtok";
     pub const CACHE_READ: &str = "cache_read_per_mtok";
     pub const CACHE_WRITE: &str = "cache_write_per_mtok";
+    pub const CACHE_WRITE_1H: &str = "cache_write_1h_per_mtok";
+    pub const REASONING: &str = "reasoning_per_mtok";
+    pub const LONG_THRESHOLD: &str = "long_context_threshold";
+    pub const LONG_INPUT: &str = "long_input_per_mtok";
+    pub const LONG_OUTPUT: &str = "long_output_per_mtok";
+    pub const LONG_CACHE_READ: &str = "long_cache_read_per_mtok";
+    pub const LONG_CACHE_WRITE: &str = "long_cache_write_per_mtok";
     pub const BATCH_INPUT: &str = "batch_input_per_mtok";
     pub const BATCH_OUTPUT: &str = "batch_output_per_mtok";
     pub const CANONICAL_MODEL: &str = "canonical_model";
@@ -30,7 +39,7 @@ pub mod col {
     pub const SOURCE: &str = "source";
 
     pub const REQUIRED: [&str; 5] = [PROVIDER, MODEL, EFFECTIVE_FROM, INPUT, OUTPUT];
-    pub const ALL: [&str; 13] = [
+    pub const ALL: [&str; 20] = [
         PROVIDER,
         MODEL,
         EFFECTIVE_FROM,
@@ -38,8 +47,15 @@ pub mod col {
         OUTPUT,
         CACHE_READ,
         CACHE_WRITE,
+        CACHE_WRITE_1H,
+        REASONING,
         BATCH_INPUT,
         BATCH_OUTPUT,
+        LONG_THRESHOLD,
+        LONG_INPUT,
+        LONG_OUTPUT,
+        LONG_CACHE_READ,
+        LONG_CACHE_WRITE,
         CANONICAL_MODEL,
         REGION,
         CURRENCY,
@@ -62,16 +78,74 @@ pub struct PriceRow {
     pub output: Decimal,
     pub cache_read: Option<Decimal>,
     pub cache_write: Option<Decimal>,
+    pub cache_write_1h: Option<Decimal>,
+    pub reasoning: Option<Decimal>,
     pub batch_input: Option<Decimal>,
     pub batch_output: Option<Decimal>,
+    /// Prompt size (input including cache reads and writes) above which the whole request is
+    /// charged at the long-context rates.
+    pub long_context_threshold: Option<u64>,
+    pub long_input: Option<Decimal>,
+    pub long_output: Option<Decimal>,
+    pub long_cache_read: Option<Decimal>,
+    pub long_cache_write: Option<Decimal>,
     pub canonical_model: Option<String>,
     pub currency: String,
     pub source: Option<String>,
     pub file: String,
     pub line: u64,
+    /// True for rows from a `--pricing-overlay` file (a user's own prices on top of the book).
+    pub overlay: bool,
+}
+
+/// The rates that apply to one class of usage (on-demand or batch, normal or long context),
+/// with every fallback resolved. USD per million tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rates {
+    pub input: Decimal,
+    pub output: Decimal,
+    pub reasoning: Decimal,
+    pub cache_read: Decimal,
+    pub cache_write: Decimal,
+    pub cache_write_1h: Decimal,
 }
 
 impl PriceRow {
+    /// Resolves the rates for batch and/or long-context usage.
+    ///
+    /// Fallbacks, all chosen so that usage is never priced at $0 by omission: a missing cache
+    /// price is the input rate; a missing 1-hour cache-write price is the 5-minute one; a
+    /// missing reasoning price is the output rate; a missing batch price is the on-demand one.
+    /// Long-context usage uses the long rates (missing long cache prices fall back to the long
+    /// input rate, a missing long output price to the output rate); long-context batch usage is
+    /// charged the long on-demand rates, as the book has no batch long-context prices.
+    pub fn rates(&self, batch: bool, long: bool) -> Rates {
+        if long && self.long_context_threshold.is_some() {
+            let input = self.long_input.unwrap_or(self.input);
+            let output = self.long_output.unwrap_or(self.output);
+            let cache_write = self.long_cache_write.unwrap_or(input);
+            return Rates {
+                input,
+                output,
+                reasoning: output,
+                cache_read: self.long_cache_read.unwrap_or(input),
+                cache_write,
+                cache_write_1h: cache_write,
+            };
+        }
+        let input = self.input_rate(batch);
+        let output = self.output_rate(batch);
+        let cache_write = self.cache_write_rate();
+        Rates {
+            input,
+            output,
+            reasoning: self.reasoning.unwrap_or(output),
+            cache_read: self.cache_read_rate(),
+            cache_write,
+            cache_write_1h: self.cache_write_1h.unwrap_or(cache_write),
+        }
+    }
+
     /// Cache reads are charged at the input rate when the book has no cache-read price.
     pub fn cache_read_rate(&self) -> Decimal {
         self.cache_read.unwrap_or(self.input)
@@ -98,12 +172,17 @@ impl PriceRow {
     }
     /// A stable identifier of this price version, e.g. `openai/o3@2025-06-10`.
     pub fn version_id(&self) -> String {
-        match &self.region {
+        let base = match &self.region {
             Some(r) => format!(
                 "{}/{}[{}]@{}",
                 self.provider, self.model, r, self.effective_from
             ),
             None => format!("{}/{}@{}", self.provider, self.model, self.effective_from),
+        };
+        if self.overlay {
+            format!("overlay:{base}")
+        } else {
+            base
         }
     }
 }
@@ -111,14 +190,26 @@ impl PriceRow {
 /// A price file that was loaded, with its content hash for reproducibility.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PriceFile {
+    /// The path, or `embedded:pricing/<file>` for the book compiled into the binary.
     pub path: String,
     pub sha256: String,
     pub rows: usize,
+    /// True for a `--pricing-overlay` file.
+    pub overlay: bool,
 }
 
-/// A problem found while loading price files.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How bad a finding is: errors make a book unusable, warnings are worth a look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A problem found while loading or validating price files.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Finding {
+    pub severity: Severity,
     pub file: String,
     pub line: u64,
     pub column: Option<String>,
@@ -127,9 +218,17 @@ pub struct Finding {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
         match &self.column {
-            Some(c) => write!(f, "{}:{}: {}: {}", self.file, self.line, c, self.message),
-            None => write!(f, "{}:{}: {}", self.file, self.line, self.message),
+            Some(c) => write!(
+                f,
+                "{}:{}: {sev}: {}: {}",
+                self.file, self.line, c, self.message
+            ),
+            None => write!(f, "{}:{}: {sev}: {}", self.file, self.line, self.message),
         }
     }
 }
@@ -142,12 +241,17 @@ pub struct PriceBookError {
 
 impl fmt::Display for PriceBookError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "invalid price table ({} problem(s)):",
-            self.findings.len()
-        )?;
-        for x in &self.findings {
+        let errors = self
+            .findings
+            .iter()
+            .filter(|x| x.severity == Severity::Error)
+            .count();
+        writeln!(f, "invalid price table ({errors} error(s)):")?;
+        for x in self
+            .findings
+            .iter()
+            .filter(|x| x.severity == Severity::Error)
+        {
             writeln!(f, "  {x}")?;
         }
         Ok(())
@@ -166,109 +270,247 @@ pub enum Lookup<'a> {
     Unknown,
 }
 
+/// The file name that holds model-id aliases (`provider,alias,model`) in a pricing folder.
+pub const ALIASES_FILE: &str = "aliases.csv";
+
+/// The shipped book, compiled into the binary by `build.rs`: `(path, bytes)` per file.
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_pricing.rs"));
+}
+
+/// A source text of the book: a price file or an alias file.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub overlay: bool,
+}
+
 /// The loaded price table.
 #[derive(Debug, Clone, Default)]
 pub struct PriceBook {
     rows: Vec<PriceRow>,
     /// Row indices of each (provider, model, region) series, sorted by effective_from.
     series: HashMap<SeriesKey, Vec<usize>>,
+    /// The same for overlay rows, which win over the book while in force.
+    overlay: HashMap<SeriesKey, Vec<usize>>,
     files: Vec<PriceFile>,
+    /// provider -> alias -> model id of the book.
+    aliases: HashMap<String, HashMap<String, String>>,
+    /// Non-fatal findings from loading (unknown columns, ...).
+    warnings: Vec<Finding>,
+}
+
+fn finding(sev: Severity, file: &str, line: u64, column: Option<&str>, message: String) -> Finding {
+    Finding {
+        severity: sev,
+        file: file.to_string(),
+        line,
+        column: column.map(str::to_string),
+        message,
+    }
+}
+
+/// Reads every `*.csv` under each path (file or directory) into sources.
+pub fn read_sources(paths: &[PathBuf], overlay: bool, findings: &mut Vec<Finding>) -> Vec<Source> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            collect_csv(p, &mut files, findings);
+        } else if p.exists() {
+            files.push(p.clone());
+        } else {
+            findings.push(finding(
+                Severity::Error,
+                &p.display().to_string(),
+                0,
+                None,
+                "no such file or directory".into(),
+            ));
+        }
+    }
+    let mut sources = Vec::new();
+    for f in &files {
+        match std::fs::read(f) {
+            Ok(bytes) => sources.push(Source {
+                name: f.display().to_string(),
+                bytes,
+                overlay,
+            }),
+            Err(e) => findings.push(finding(
+                Severity::Error,
+                &f.display().to_string(),
+                0,
+                None,
+                e.to_string(),
+            )),
+        }
+    }
+    if files.is_empty() && findings.is_empty() {
+        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        findings.push(finding(
+            Severity::Error,
+            &names.join(", "),
+            0,
+            None,
+            "no price files (*.csv) found".into(),
+        ));
+    }
+    sources
+}
+
+/// The shipped book's sources.
+pub fn embedded_sources() -> Vec<Source> {
+    embedded::FILES
+        .iter()
+        .map(|(name, bytes)| Source {
+            name: format!("embedded:{name}"),
+            bytes: bytes.to_vec(),
+            overlay: false,
+        })
+        .collect()
+}
+
+fn is_alias_file(name: &str) -> bool {
+    Path::new(name.trim_start_matches("embedded:"))
+        .file_name()
+        .is_some_and(|n| n == ALIASES_FILE)
 }
 
 impl PriceBook {
     /// Loads every `*.csv` under each path (a file or a directory, walked in sorted order).
     pub fn load(paths: &[PathBuf]) -> Result<PriceBook, PriceBookError> {
+        Self::load_with_overlay(paths, &[])
+    }
+
+    /// Loads the book from `paths` (the embedded book when empty) plus overlay files.
+    pub fn load_with_overlay(
+        paths: &[PathBuf],
+        overlay: &[PathBuf],
+    ) -> Result<PriceBook, PriceBookError> {
         let mut findings = Vec::new();
-        let mut files = Vec::new();
-        for p in paths {
-            if p.is_dir() {
-                collect_csv(p, &mut files, &mut findings);
-            } else if p.exists() {
-                files.push(p.clone());
-            } else {
-                findings.push(Finding {
-                    file: p.display().to_string(),
-                    line: 0,
-                    column: None,
-                    message: "no such file or directory".into(),
-                });
-            }
-        }
-        let mut sources = Vec::new();
-        for f in &files {
-            match std::fs::read(f) {
-                Ok(bytes) => sources.push((f.display().to_string(), bytes)),
-                Err(e) => findings.push(Finding {
-                    file: f.display().to_string(),
-                    line: 0,
-                    column: None,
-                    message: e.to_string(),
-                }),
-            }
-        }
-        if sources.is_empty() && findings.is_empty() {
-            findings.push(Finding {
-                file: paths
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                line: 0,
-                column: None,
-                message: "no price files (*.csv) found".into(),
-            });
-        }
-        let book = Self::from_sources(&sources, &mut findings);
-        if findings.is_empty() {
-            Ok(book)
+        let mut sources = if paths.is_empty() {
+            embedded_sources()
         } else {
-            Err(PriceBookError { findings })
+            read_sources(paths, false, &mut findings)
+        };
+        if !overlay.is_empty() {
+            sources.extend(read_sources(overlay, true, &mut findings));
         }
+        let book = Self::from_sources_full(&sources, &mut findings);
+        if findings.iter().any(|f| f.severity == Severity::Error) {
+            Err(PriceBookError { findings })
+        } else {
+            let mut book = book;
+            book.warnings = findings;
+            Ok(book)
+        }
+    }
+
+    /// The book compiled into the binary.
+    pub fn embedded() -> Result<PriceBook, PriceBookError> {
+        Self::load_with_overlay(&[], &[])
     }
 
     /// Builds a book from in-memory CSV texts `(name, bytes)`, appending findings.
     pub fn from_sources(sources: &[(String, Vec<u8>)], findings: &mut Vec<Finding>) -> PriceBook {
+        let s: Vec<Source> = sources
+            .iter()
+            .map(|(n, b)| Source {
+                name: n.clone(),
+                bytes: b.clone(),
+                overlay: false,
+            })
+            .collect();
+        Self::from_sources_full(&s, findings)
+    }
+
+    /// Builds a book from sources, appending findings (errors and warnings).
+    pub fn from_sources_full(sources: &[Source], findings: &mut Vec<Finding>) -> PriceBook {
         let mut rows = Vec::new();
         let mut files = Vec::new();
-        for (name, bytes) in sources {
+        let mut alias_rows = Vec::new();
+        for src in sources {
             let before = rows.len();
-            parse_file(name, bytes, &mut rows, findings);
+            if is_alias_file(&src.name) {
+                parse_aliases(&src.name, &src.bytes, &mut alias_rows, findings);
+            } else {
+                parse_file(&src.name, &src.bytes, src.overlay, &mut rows, findings);
+            }
             files.push(PriceFile {
-                path: name.clone(),
-                sha256: hex(&Sha256::digest(bytes)),
+                path: src.name.clone(),
+                sha256: hex(&Sha256::digest(&src.bytes)),
                 rows: rows.len() - before,
+                overlay: src.overlay,
             });
         }
         let mut series: HashMap<SeriesKey, Vec<usize>> = HashMap::new();
+        let mut overlay: HashMap<SeriesKey, Vec<usize>> = HashMap::new();
         for (i, r) in rows.iter().enumerate() {
-            series
+            let target = if r.overlay { &mut overlay } else { &mut series };
+            target
                 .entry((r.provider.clone(), r.model.clone(), r.region.clone()))
                 .or_default()
                 .push(i);
         }
-        for idx in series.values_mut() {
+        for idx in series.values_mut().chain(overlay.values_mut()) {
             idx.sort_by_key(|&i| rows[i].effective_from_us);
             for w in idx.windows(2) {
                 let (a, b) = (&rows[w[0]], &rows[w[1]]);
                 if a.effective_from_us == b.effective_from_us {
-                    findings.push(Finding {
-                        file: b.file.clone(),
-                        line: b.line,
-                        column: None,
-                        message: format!(
+                    findings.push(finding(
+                        Severity::Error,
+                        &b.file,
+                        b.line,
+                        None,
+                        format!(
                             "duplicate price version {} (also at {}:{})",
                             b.version_id(),
                             a.file,
                             a.line
                         ),
-                    });
+                    ));
                 }
+            }
+        }
+        let mut aliases: HashMap<String, HashMap<String, String>> = HashMap::new();
+        for (file, line, provider, alias, model) in alias_rows {
+            let known = |m: &str| rows.iter().any(|r| r.provider == provider && r.model == m);
+            if !known(&model) {
+                findings.push(finding(
+                    Severity::Error,
+                    &file,
+                    line,
+                    Some("model"),
+                    format!("alias {provider}/{alias} points to {model:?}, which has no price row"),
+                ));
+            } else if known(&alias) {
+                findings.push(finding(
+                    Severity::Error,
+                    &file,
+                    line,
+                    Some("alias"),
+                    format!("alias {provider}/{alias} is also a model id with its own price rows"),
+                ));
+            } else if let Some(prev) = aliases.get(&provider).and_then(|m| m.get(&alias)) {
+                findings.push(finding(
+                    Severity::Error,
+                    &file,
+                    line,
+                    Some("alias"),
+                    format!("alias {provider}/{alias} is defined twice (also -> {prev})"),
+                ));
+            } else {
+                aliases.entry(provider).or_default().insert(alias, model);
             }
         }
         PriceBook {
             rows,
             series,
+            overlay,
             files,
+            aliases,
+            warnings: Vec::new(),
         }
     }
 
@@ -280,6 +522,11 @@ impl PriceBook {
         &self.files
     }
 
+    /// Non-fatal findings from loading.
+    pub fn warnings(&self) -> &[Finding] {
+        &self.warnings
+    }
+
     /// Every instant at which some price version starts, sorted and unique. Between two
     /// consecutive boundaries no price in the book changes.
     pub fn boundaries(&self) -> Vec<i64> {
@@ -287,8 +534,24 @@ impl PriceBook {
         set.into_iter().collect()
     }
 
-    fn in_series(&self, key: &SeriesKey, at_us: i64) -> Option<Lookup<'_>> {
-        let idx = self.series.get(key)?;
+    /// The model id the book prices a logged id under: a Bedrock ARN
+    /// (`arn:aws:bedrock:us-east-1:123:inference-profile/us.anthropic...`) becomes its profile or
+    /// model id (the geo prefix stays: it can change the price), then aliases apply.
+    pub fn resolve_model<'a>(&'a self, provider: &str, model: &'a str) -> &'a str {
+        let model = normalise_model_id(model);
+        self.aliases
+            .get(provider)
+            .and_then(|m| m.get(model))
+            .map_or(model, String::as_str)
+    }
+
+    fn find<'a>(
+        &'a self,
+        map: &HashMap<SeriesKey, Vec<usize>>,
+        key: &SeriesKey,
+        at_us: i64,
+    ) -> Option<Lookup<'a>> {
+        let idx = map.get(key)?;
         let pos = idx.partition_point(|&i| self.rows[i].effective_from_us <= at_us);
         Some(if pos == 0 {
             Lookup::BeforeFirst(&self.rows[idx[0]])
@@ -297,22 +560,21 @@ impl PriceBook {
         })
     }
 
-    /// The version in force for a request at `at_us`. A row for the request's region wins;
-    /// otherwise the row without a region applies.
-    pub fn lookup(
-        &self,
+    fn lookup_in<'a>(
+        &'a self,
+        map: &HashMap<SeriesKey, Vec<usize>>,
         provider: &str,
         model: &str,
         region: Option<&str>,
         at_us: i64,
-    ) -> Lookup<'_> {
+    ) -> Lookup<'a> {
         let base = (provider.to_string(), model.to_string(), None);
         if let Some(r) = region {
             let key = (provider.to_string(), model.to_string(), Some(r.to_string()));
-            match self.in_series(&key, at_us) {
+            match self.find(map, &key, at_us) {
                 Some(Lookup::Priced(p)) => return Lookup::Priced(p),
                 Some(before @ Lookup::BeforeFirst(_)) => {
-                    return match self.in_series(&base, at_us) {
+                    return match self.find(map, &base, at_us) {
                         Some(Lookup::Priced(p)) => Lookup::Priced(p),
                         _ => before,
                     }
@@ -320,20 +582,175 @@ impl PriceBook {
                 _ => {}
             }
         }
-        self.in_series(&base, at_us).unwrap_or(Lookup::Unknown)
+        self.find(map, &base, at_us).unwrap_or(Lookup::Unknown)
     }
+
+    /// The version in force for a request at `at_us`. The model id is resolved first (see
+    /// [`Self::resolve_model`]). An overlay row in force wins; then a row for the request's
+    /// region; otherwise the row without a region applies.
+    pub fn lookup(
+        &self,
+        provider: &str,
+        model: &str,
+        region: Option<&str>,
+        at_us: i64,
+    ) -> Lookup<'_> {
+        let model = self.resolve_model(provider, model);
+        if !self.overlay.is_empty() {
+            if let Lookup::Priced(p) = self.lookup_in(&self.overlay, provider, model, region, at_us)
+            {
+                return Lookup::Priced(p);
+            }
+        }
+        self.lookup_in(&self.series, provider, model, region, at_us)
+    }
+
+    /// Every version of every series, sorted by provider, model, region and date.
+    pub fn versions(&self) -> Vec<&PriceRow> {
+        let mut v: Vec<&PriceRow> = self.rows.iter().collect();
+        v.sort_by(|a, b| {
+            (
+                &a.provider,
+                &a.model,
+                &a.region,
+                a.effective_from_us,
+                a.overlay,
+            )
+                .cmp(&(
+                    &b.provider,
+                    &b.model,
+                    &b.region,
+                    b.effective_from_us,
+                    b.overlay,
+                ))
+        });
+        v
+    }
+
+    /// The rows in force at `at_us` (one per series; overlay rows listed beside the book's).
+    pub fn in_force(&self, at_us: i64) -> Vec<&PriceRow> {
+        let mut out: Vec<&PriceRow> = Vec::new();
+        for map in [&self.series, &self.overlay] {
+            for key in map.keys() {
+                if let Some(Lookup::Priced(p)) = self.find(map, key, at_us) {
+                    out.push(p);
+                }
+            }
+        }
+        out.sort_by(|a, b| {
+            (&a.provider, &a.model, &a.region, a.overlay).cmp(&(
+                &b.provider,
+                &b.model,
+                &b.region,
+                b.overlay,
+            ))
+        });
+        out
+    }
+
+    /// Review findings beyond what loading enforces: missing canonical models, suspicious
+    /// values that look like unit errors, input far above output, overlapping regional rows.
+    pub fn review(&self) -> Vec<Finding> {
+        let mut out = self.warnings.clone();
+        let hi = Decimal::from(1000);
+        let lo = Decimal::new(1, 3);
+        for r in &self.rows {
+            let w = |column: Option<&str>, message: String| {
+                finding(Severity::Warning, &r.file, r.line, column, message)
+            };
+            if r.canonical_model.is_none() {
+                out.push(w(
+                    Some(col::CANONICAL_MODEL),
+                    format!(
+                        "{} has no canonical model (provider comparisons cannot use it)",
+                        r.version_id()
+                    ),
+                ));
+            }
+            let prices = [
+                (col::INPUT, Some(r.input)),
+                (col::OUTPUT, Some(r.output)),
+                (col::CACHE_READ, r.cache_read),
+                (col::CACHE_WRITE, r.cache_write),
+                (col::CACHE_WRITE_1H, r.cache_write_1h),
+                (col::BATCH_INPUT, r.batch_input),
+                (col::BATCH_OUTPUT, r.batch_output),
+                (col::LONG_INPUT, r.long_input),
+                (col::LONG_OUTPUT, r.long_output),
+            ];
+            for (c, p) in prices {
+                if let Some(p) = p {
+                    if p > hi {
+                        out.push(w(
+                            Some(c),
+                            format!(
+                                "${p} per million tokens looks like a unit error (above $1,000)"
+                            ),
+                        ));
+                    } else if !p.is_zero() && p < lo {
+                        out.push(w(
+                            Some(c),
+                            format!(
+                                "${p} per million tokens looks like a unit error (below $0.001)"
+                            ),
+                        ));
+                    }
+                }
+            }
+            if !r.output.is_zero() && r.input > r.output * Decimal::from(5) {
+                out.push(w(
+                    Some(col::INPUT),
+                    format!(
+                        "input ${} is more than 5x output ${} (swapped?)",
+                        r.input, r.output
+                    ),
+                ));
+            }
+            if let Some(cr) = r.cache_read {
+                if cr > r.input {
+                    out.push(w(
+                        Some(col::CACHE_READ),
+                        format!("cache read ${cr} is above input ${}", r.input),
+                    ));
+                }
+            }
+            if r.long_context_threshold.is_some() && r.long_input.is_none() {
+                out.push(finding(
+                    Severity::Error,
+                    &r.file,
+                    r.line,
+                    Some(col::LONG_INPUT),
+                    "long_context_threshold without long_input_per_mtok".into(),
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// Reduces a Bedrock ARN to its inference-profile or foundation-model id; other ids unchanged.
+pub fn normalise_model_id(model: &str) -> &str {
+    if model.starts_with("arn:aws") {
+        if let Some((_, id)) = model.rsplit_once('/') {
+            if !id.is_empty() {
+                return id;
+            }
+        }
+    }
+    model
 }
 
 fn collect_csv(dir: &Path, out: &mut Vec<PathBuf>, findings: &mut Vec<Finding>) {
     let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
         Err(e) => {
-            findings.push(Finding {
-                file: dir.display().to_string(),
-                line: 0,
-                column: None,
-                message: e.to_string(),
-            });
+            findings.push(finding(
+                Severity::Error,
+                &dir.display().to_string(),
+                0,
+                None,
+                e.to_string(),
+            ));
             return;
         }
     };
@@ -370,13 +787,73 @@ fn parse_price(s: &str) -> Result<Decimal, String> {
     Ok(d.normalize())
 }
 
-fn parse_file(name: &str, bytes: &[u8], rows: &mut Vec<PriceRow>, findings: &mut Vec<Finding>) {
+type AliasRow = (String, u64, String, String, String);
+
+fn parse_aliases(name: &str, bytes: &[u8], out: &mut Vec<AliasRow>, findings: &mut Vec<Finding>) {
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
-    let finding = |line: u64, column: Option<&str>, message: String| Finding {
-        file: name.to_string(),
-        line,
-        column: column.map(str::to_string),
-        message,
+    let headers: Vec<String> = match rdr.headers() {
+        Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
+        Err(e) => {
+            findings.push(finding(
+                Severity::Error,
+                name,
+                1,
+                None,
+                format!("cannot read header: {e}"),
+            ));
+            return;
+        }
+    };
+    let pos = |c: &str| headers.iter().position(|h| h == c);
+    let (Some(p), Some(a), Some(m)) = (pos("provider"), pos("alias"), pos("model")) else {
+        findings.push(finding(
+            Severity::Error,
+            name,
+            1,
+            None,
+            "an alias file needs the columns provider, alias, model".into(),
+        ));
+        return;
+    };
+    for rec in rdr.records() {
+        match rec {
+            Ok(rec) => {
+                let line = rec.position().map_or(0, |p| p.line());
+                let get = |i: usize| rec.get(i).map(str::trim).unwrap_or("").to_string();
+                let (pv, al, md) = (get(p), get(a), get(m));
+                if pv.is_empty() || al.is_empty() || md.is_empty() {
+                    findings.push(finding(
+                        Severity::Error,
+                        name,
+                        line,
+                        None,
+                        "provider, alias and model are all required".into(),
+                    ));
+                } else {
+                    out.push((name.to_string(), line, pv, al, md));
+                }
+            }
+            Err(e) => findings.push(finding(
+                Severity::Error,
+                name,
+                e.position().map_or(0, |p| p.line()),
+                None,
+                e.to_string(),
+            )),
+        }
+    }
+}
+
+fn parse_file(
+    name: &str,
+    bytes: &[u8],
+    overlay: bool,
+    rows: &mut Vec<PriceRow>,
+    findings: &mut Vec<Finding>,
+) {
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let err = |line: u64, column: Option<&str>, message: String| {
+        finding(Severity::Error, name, line, column, message)
     };
     let headers: Vec<String> = match rdr.headers() {
         Ok(h) => h
@@ -384,7 +861,7 @@ fn parse_file(name: &str, bytes: &[u8], rows: &mut Vec<PriceRow>, findings: &mut
             .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
             .collect(),
         Err(e) => {
-            findings.push(finding(1, None, format!("cannot read header: {e}")));
+            findings.push(err(1, None, format!("cannot read header: {e}")));
             return;
         }
     };
@@ -392,7 +869,7 @@ fn parse_file(name: &str, bytes: &[u8], rows: &mut Vec<PriceRow>, findings: &mut
     let mut missing = false;
     for req in col::REQUIRED {
         if pos(req).is_none() {
-            findings.push(finding(1, Some(req), "required column is missing".into()));
+            findings.push(err(1, Some(req), "required column is missing".into()));
             missing = true;
         }
     }
@@ -402,9 +879,11 @@ fn parse_file(name: &str, bytes: &[u8], rows: &mut Vec<PriceRow>, findings: &mut
     for h in &headers {
         if !col::ALL.contains(&h.as_str()) {
             findings.push(finding(
+                Severity::Warning,
+                name,
                 1,
                 Some(h),
-                format!("unknown column (known: {})", col::ALL.join(", ")),
+                "unknown column, ignored".into(),
             ));
         }
     }
@@ -413,13 +892,13 @@ fn parse_file(name: &str, bytes: &[u8], rows: &mut Vec<PriceRow>, findings: &mut
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                findings.push(finding(line, None, e.to_string()));
+                findings.push(err(line, None, e.to_string()));
                 continue;
             }
         };
         let line = rec.position().map_or(0, |p| p.line());
         if rec.len() != headers.len() {
-            findings.push(finding(
+            findings.push(err(
                 line,
                 None,
                 format!(
@@ -440,7 +919,7 @@ fn parse_file(name: &str, bytes: &[u8], rows: &mut Vec<PriceRow>, findings: &mut
         let mut required = |c: &str| match get(c) {
             Some(v) => v.to_string(),
             None => {
-                findings.push(finding(line, Some(c), "missing value (required)".into()));
+                findings.push(err(line, Some(c), "missing value (required)".into()));
                 ok = false;
                 String::new()
             }
@@ -455,40 +934,56 @@ fn parse_file(name: &str, bytes: &[u8], rows: &mut Vec<PriceRow>, findings: &mut
             match parse_price(s) {
                 Ok(d) => Some(d),
                 Err(m) => {
-                    findings.push(finding(line, Some(c), m));
+                    findings.push(err(line, Some(c), m));
                     ok = false;
                     None
                 }
             }
         };
-        let input = price(
-            col::INPUT,
-            Some(&input_s).filter(|s| !s.is_empty()).map(|s| s.as_str()),
-        );
+        let input = price(col::INPUT, Some(input_s.as_str()).filter(|s| !s.is_empty()));
         let output = price(
             col::OUTPUT,
-            Some(&output_s)
-                .filter(|s| !s.is_empty())
-                .map(|s| s.as_str()),
+            Some(output_s.as_str()).filter(|s| !s.is_empty()),
         );
         let cache_read = price(col::CACHE_READ, get(col::CACHE_READ));
         let cache_write = price(col::CACHE_WRITE, get(col::CACHE_WRITE));
+        let cache_write_1h = price(col::CACHE_WRITE_1H, get(col::CACHE_WRITE_1H));
+        let reasoning = price(col::REASONING, get(col::REASONING));
         let batch_input = price(col::BATCH_INPUT, get(col::BATCH_INPUT));
         let batch_output = price(col::BATCH_OUTPUT, get(col::BATCH_OUTPUT));
+        let long_input = price(col::LONG_INPUT, get(col::LONG_INPUT));
+        let long_output = price(col::LONG_OUTPUT, get(col::LONG_OUTPUT));
+        let long_cache_read = price(col::LONG_CACHE_READ, get(col::LONG_CACHE_READ));
+        let long_cache_write = price(col::LONG_CACHE_WRITE, get(col::LONG_CACHE_WRITE));
+        let long_context_threshold = match get(col::LONG_THRESHOLD) {
+            None => None,
+            Some(s) => match s.parse::<u64>() {
+                Ok(v) if v > 0 => Some(v),
+                _ => {
+                    findings.push(err(
+                        line,
+                        Some(col::LONG_THRESHOLD),
+                        format!("{s:?} is not a positive token count"),
+                    ));
+                    ok = false;
+                    None
+                }
+            },
+        };
         let effective_from_us = if eff.is_empty() {
             None
         } else {
             match parse_effective_from(&eff) {
                 Ok(v) => Some(v),
                 Err(m) => {
-                    findings.push(finding(line, Some(col::EFFECTIVE_FROM), m));
+                    findings.push(err(line, Some(col::EFFECTIVE_FROM), m));
                     None
                 }
             }
         };
         let currency = get(col::CURRENCY).unwrap_or("USD").to_ascii_uppercase();
         if currency != "USD" {
-            findings.push(finding(
+            findings.push(err(
                 line,
                 Some(col::CURRENCY),
                 format!("currency {currency} is not supported yet (only USD)"),
@@ -508,13 +1003,21 @@ fn parse_file(name: &str, bytes: &[u8], rows: &mut Vec<PriceRow>, findings: &mut
                 output,
                 cache_read,
                 cache_write,
+                cache_write_1h,
+                reasoning,
                 batch_input,
                 batch_output,
+                long_context_threshold,
+                long_input,
+                long_output,
+                long_cache_read,
+                long_cache_write,
                 canonical_model: get(col::CANONICAL_MODEL).map(str::to_string),
                 currency,
                 source: get(col::SOURCE).map(str::to_string),
                 file: name.to_string(),
                 line,
+                overlay,
             });
         }
     }
@@ -592,13 +1095,19 @@ mod tests {
         let text: Vec<String> = f.iter().map(|x| x.to_string()).collect();
         assert_eq!(text.len(), 4, "{text:?}");
         assert!(
-            text[0].starts_with("p.csv:2: input_per_mtok: negative price"),
+            text[0].starts_with("p.csv:2: error: input_per_mtok: negative price"),
             "{text:?}"
         );
-        assert!(text[1].starts_with("p.csv:3: effective_from:"), "{text:?}");
-        assert!(text[2].starts_with("p.csv:4: input_per_mtok:"), "{text:?}");
         assert!(
-            text[3].starts_with("p.csv:6: duplicate price version openai/d@2025-01-01"),
+            text[1].starts_with("p.csv:3: error: effective_from:"),
+            "{text:?}"
+        );
+        assert!(
+            text[2].starts_with("p.csv:4: error: input_per_mtok:"),
+            "{text:?}"
+        );
+        assert!(
+            text[3].starts_with("p.csv:6: error: duplicate price version openai/d@2025-01-01"),
             "{text:?}"
         );
     }
@@ -609,7 +1118,7 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(
             f[0].to_string(),
-            "p.csv:1: output_per_mtok: required column is missing"
+            "p.csv:1: error: output_per_mtok: required column is missing"
         );
     }
 

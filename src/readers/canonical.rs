@@ -28,10 +28,11 @@ mod k {
     pub const API_KEY: usize = 13;
     pub const REGION: usize = 14;
     pub const BATCH: usize = 15;
+    pub const CACHE_WRITE_1H: usize = 16;
 }
 
 /// The raw text of the canonical fields of one row (`None` for absent or empty).
-pub type RawFields<'a> = [Option<&'a str>; 16];
+pub type RawFields<'a> = [Option<&'a str>; 17];
 
 fn known_index(name: &str) -> Option<usize> {
     col::KNOWN.iter().position(|c| *c == name)
@@ -62,6 +63,7 @@ pub fn build_record<'a>(
     let output_tokens = parse_count(col::OUTPUT_TOKENS, required(k::OUTPUT)?)?;
     let cache_read_tokens = count(k::CACHE_READ, 0)?;
     let cache_write_tokens = count(k::CACHE_WRITE, 0)?;
+    let cache_write_1h_tokens = count(k::CACHE_WRITE_1H, 0)?;
     let reasoning_tokens = count(k::REASONING, 0)?;
     let requests = count(k::REQUESTS, 1)?;
     if cache_read_tokens.saturating_add(cache_write_tokens) > input_tokens {
@@ -70,6 +72,14 @@ pub fn build_record<'a>(
             format!(
                 "cache_read_tokens + cache_write_tokens ({} + {}) exceed input_tokens ({}); input_tokens must include cached tokens",
                 cache_read_tokens, cache_write_tokens, input_tokens
+            ),
+        ));
+    }
+    if cache_write_1h_tokens > cache_write_tokens {
+        return Err(FieldError::new(
+            col::CACHE_WRITE_1H_TOKENS,
+            format!(
+                "cache_write_1h_tokens ({cache_write_1h_tokens}) exceed cache_write_tokens ({cache_write_tokens}); they are a subset"
             ),
         ));
     }
@@ -91,6 +101,7 @@ pub fn build_record<'a>(
         output_tokens,
         cache_read_tokens,
         cache_write_tokens,
+        cache_write_1h_tokens,
         reasoning_tokens,
         requests,
         request_id: non_empty(f[k::REQUEST_ID]),
@@ -105,14 +116,14 @@ pub fn build_record<'a>(
 }
 
 struct Header {
-    known: [Option<usize>; 16],
+    known: [Option<usize>; 17],
     /// (name, column index) of the extra columns a command asked for.
     extras: Vec<(String, usize)>,
 }
 
 impl Header {
     fn new(names: &[String], opts: &ReadOptions, path: &str) -> Result<Self, ReadError> {
-        let mut known = [None; 16];
+        let mut known = [None; 17];
         let mut extras = Vec::new();
         for (i, raw) in names.iter().enumerate() {
             let name = raw.trim();
@@ -218,7 +229,7 @@ pub fn read_csv(
             });
             continue;
         }
-        let mut raw: RawFields = [None; 16];
+        let mut raw: RawFields = [None; 17];
         for (slot, idx) in raw.iter_mut().zip(header.known.iter()) {
             *slot = idx.and_then(|i| rec.get(i));
         }
@@ -307,7 +318,7 @@ pub fn read_jsonl(
                 continue;
             }
         };
-        let mut owned: [Option<Cow<str>>; 16] = Default::default();
+        let mut owned: [Option<Cow<str>>; 17] = Default::default();
         let mut bad = None;
         for (i, name) in col::KNOWN.iter().enumerate() {
             if let Some(v) = obj.get(*name) {
@@ -330,7 +341,7 @@ pub fn read_jsonl(
                 extra_owned.push((w.as_str(), s));
             }
         }
-        let mut raw: RawFields = [None; 16];
+        let mut raw: RawFields = [None; 17];
         for (slot, v) in raw.iter_mut().zip(owned.iter()) {
             *slot = v.as_deref();
         }
@@ -417,7 +428,7 @@ pub fn read_parquet(
             continue;
         }
         let get = |i: usize| text_cols[i].as_ref().and_then(|c| c.get(row));
-        let mut raw: RawFields = [None; 16];
+        let mut raw: RawFields = [None; 17];
         for (slot, idx) in raw.iter_mut().zip(header.known.iter()) {
             *slot = idx.and_then(get);
         }

@@ -77,9 +77,10 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w)?;
     writeln!(w, "Price book:")?;
     for f in &report.pricing.files {
+        let overlay = if f.overlay { " (overlay)" } else { "" };
         writeln!(
             w,
-            "- `{}` (sha256 `{}`)",
+            "- `{}`{overlay} (sha256 `{}`)",
             f.path.replace('`', "'"),
             f.sha256
         )?;

@@ -1,6 +1,7 @@
 //! Output formats. Each file renders the one [`Report`] structure; none computes anything.
 
 pub mod csv;
+pub mod grid;
 pub mod json;
 pub mod markdown;
 pub mod table;

@@ -104,12 +104,17 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(w)?;
     writeln!(w, "accounting: {}", super::accounting_line(report))?;
-    let files: Vec<String> = report
-        .pricing
-        .files
-        .iter()
-        .map(|f| format!("{} (sha256 {})", f.path, &f.sha256[..12]))
-        .collect();
-    writeln!(w, "price book: {}", files.join(", "))?;
+    for (overlay, label) in [(false, "price book"), (true, "price overlay")] {
+        let files: Vec<String> = report
+            .pricing
+            .files
+            .iter()
+            .filter(|f| f.overlay == overlay)
+            .map(|f| format!("{} (sha256 {})", f.path, &f.sha256[..12]))
+            .collect();
+        if !files.is_empty() {
+            writeln!(w, "{label}: {}", files.join(", "))?;
+        }
+    }
     Ok(())
 }

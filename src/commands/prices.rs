@@ -1,0 +1,310 @@
+//! `tokenledger prices`: list the rows in force, show a model's history across providers,
+//! validate price files, and import LiteLLM's price map as new versions.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use rust_decimal::Decimal;
+
+use super::report::{load_book, output};
+use super::Failure;
+use crate::cli::{BookArgs, PricesCommand};
+use crate::pricing::{self, litellm, PriceBook, PriceRow, Severity};
+use crate::render::grid::Grid;
+use crate::usage::format_timestamp_us;
+
+/// Columns of a price listing, in the price-table format plus `overlay`.
+const COLUMNS: [&str; 21] = [
+    "provider",
+    "model",
+    "region",
+    "effective_from",
+    "input_per_mtok",
+    "output_per_mtok",
+    "cache_read_per_mtok",
+    "cache_write_per_mtok",
+    "cache_write_1h_per_mtok",
+    "reasoning_per_mtok",
+    "batch_input_per_mtok",
+    "batch_output_per_mtok",
+    "long_context_threshold",
+    "long_input_per_mtok",
+    "long_output_per_mtok",
+    "long_cache_read_per_mtok",
+    "long_cache_write_per_mtok",
+    "canonical_model",
+    "currency",
+    "source",
+    "overlay",
+];
+
+/// What a terminal table shows of a listing.
+const TABLE_COLUMNS: [&str; 12] = [
+    "provider",
+    "model",
+    "region",
+    "effective_from",
+    "input_per_mtok",
+    "output_per_mtok",
+    "cache_read_per_mtok",
+    "cache_write_per_mtok",
+    "batch_input_per_mtok",
+    "batch_output_per_mtok",
+    "long_context_threshold",
+    "canonical_model",
+];
+
+fn d(x: Option<Decimal>) -> String {
+    x.map(|v| v.normalize().to_string()).unwrap_or_default()
+}
+
+fn cells(r: &PriceRow) -> Vec<String> {
+    vec![
+        r.provider.clone(),
+        r.model.clone(),
+        r.region.clone().unwrap_or_default(),
+        r.effective_from.clone(),
+        d(Some(r.input)),
+        d(Some(r.output)),
+        d(r.cache_read),
+        d(r.cache_write),
+        d(r.cache_write_1h),
+        d(r.reasoning),
+        d(r.batch_input),
+        d(r.batch_output),
+        r.long_context_threshold
+            .map(|t| t.to_string())
+            .unwrap_or_default(),
+        d(r.long_input),
+        d(r.long_output),
+        d(r.long_cache_read),
+        d(r.long_cache_write),
+        r.canonical_model.clone().unwrap_or_default(),
+        r.currency.clone(),
+        r.source.clone().unwrap_or_default(),
+        if r.overlay {
+            "true".into()
+        } else {
+            String::new()
+        },
+    ]
+}
+
+fn now_us() -> i64 {
+    chrono::Utc::now().timestamp_micros()
+}
+
+fn parse_at(at: Option<&str>) -> Result<i64, Failure> {
+    match at {
+        None => Ok(now_us()),
+        Some(s) => {
+            pricing::parse_effective_from(s).map_err(|m| Failure::Usage(format!("--at: {m}")))
+        }
+    }
+}
+
+fn write_grid(grid: &Grid, book: &BookArgs) -> anyhow::Result<()> {
+    let mut w = output(book.output.as_ref())?;
+    grid.render(book.format, &TABLE_COLUMNS, &mut w)?;
+    w.flush()?;
+    Ok(())
+}
+
+pub fn run(cmd: PricesCommand) -> anyhow::Result<()> {
+    match cmd {
+        PricesCommand::List {
+            book,
+            provider,
+            model,
+            canonical,
+            at,
+        } => {
+            let at = parse_at(at.as_deref())?;
+            let b = load_book(&book.pricing, &book.pricing_overlay)?;
+            let model = model.map(|m| match &provider {
+                Some(p) => b.resolve_model(p, &m).to_string(),
+                None => pricing::normalise_model_id(&m).to_string(),
+            });
+            let mut grid = Grid::new(&COLUMNS);
+            for r in b.in_force(at) {
+                if provider.as_ref().is_some_and(|p| *p != r.provider)
+                    || model.as_ref().is_some_and(|m| *m != r.model)
+                    || canonical
+                        .as_ref()
+                        .is_some_and(|c| Some(c) != r.canonical_model.as_ref())
+                {
+                    continue;
+                }
+                grid.rows.push(cells(r));
+            }
+            if grid.rows.is_empty() {
+                eprintln!(
+                    "tokenledger: no price rows in force at {} match",
+                    format_timestamp_us(at)
+                );
+            }
+            write_grid(&grid, &book)
+        }
+        PricesCommand::History { model, book } => {
+            let b = load_book(&book.pricing, &book.pricing_overlay)?;
+            let id = pricing::normalise_model_id(&model).to_string();
+            let mut grid = Grid::new(&COLUMNS);
+            for r in b.versions() {
+                let resolved = b.resolve_model(&r.provider, &id);
+                if r.model == resolved || r.canonical_model.as_deref() == Some(model.as_str()) {
+                    grid.rows.push(cells(r));
+                }
+            }
+            if grid.rows.is_empty() {
+                return Err(Failure::Usage(format!(
+                    "no model id or canonical model {model:?} in the price book"
+                ))
+                .into());
+            }
+            write_grid(&grid, &book)
+        }
+        PricesCommand::Validate { paths, format } => validate(&paths, format),
+        PricesCommand::ImportLitellm {
+            file,
+            effective_from,
+            output: out_path,
+            pricing,
+            providers,
+        } => import(&file, &effective_from, out_path, &pricing, &providers),
+    }
+}
+
+fn validate(paths: &[PathBuf], format: crate::render::Format) -> anyhow::Result<()> {
+    let mut findings = Vec::new();
+    let sources = if paths.is_empty() {
+        pricing::embedded_sources()
+    } else {
+        pricing::read_sources(paths, false, &mut findings)
+    };
+    let book = PriceBook::from_sources_full(&sources, &mut findings);
+    let mut all = findings;
+    all.extend(book.review());
+    all.sort_by(|a, b| (&a.file, a.line, a.severity).cmp(&(&b.file, b.line, b.severity)));
+    all.dedup();
+    let mut grid = Grid::new(&["severity", "file", "line", "column", "message"]);
+    for f in &all {
+        grid.rows.push(vec![
+            match f.severity {
+                Severity::Error => "error".into(),
+                Severity::Warning => "warning".into(),
+            },
+            f.file.clone(),
+            f.line.to_string(),
+            f.column.clone().unwrap_or_default(),
+            f.message.clone(),
+        ]);
+    }
+    let errors = all.iter().filter(|f| f.severity == Severity::Error).count();
+    let warnings = all.len() - errors;
+    let mut w = output(None)?;
+    if !all.is_empty() || format != crate::render::Format::Table {
+        grid.render(format, &[], &mut w)?;
+    }
+    w.flush()?;
+    eprintln!(
+        "tokenledger: {} price rows in {} files: {errors} error(s), {warnings} warning(s)",
+        book.rows().len(),
+        book.files().len()
+    );
+    if errors > 0 {
+        return Err(Failure::Data(format!("the price table has {errors} error(s)")).into());
+    }
+    Ok(())
+}
+
+fn import(
+    file: &PathBuf,
+    effective_from: &str,
+    out_path: Option<PathBuf>,
+    pricing_paths: &[PathBuf],
+    providers: &[String],
+) -> anyhow::Result<()> {
+    let at = pricing::parse_effective_from(effective_from)
+        .map_err(|m| Failure::Usage(format!("--effective-from: {m}")))?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let mut imp =
+        litellm::parse(&text).map_err(|m| Failure::Data(format!("{}: {m}", file.display())))?;
+    if !providers.is_empty() {
+        imp.entries
+            .retain(|e| providers.iter().any(|p| p == e.provider));
+    }
+    let book = load_book(pricing_paths, &[])?;
+    let (changes, unchanged) = litellm::diff(&book, &imp, at);
+    let mut w = output(out_path.as_ref())?;
+    let mut out = csv::Writer::from_writer(&mut w);
+    out.write_record(pricing::col::ALL)?;
+    let source = format!(
+        "LiteLLM model_prices_and_context_window.json ({})",
+        file.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    );
+    for c in &changes {
+        let e = &c.entry;
+        // Keep the canonical model of the series this version continues.
+        let canonical = book
+            .rows()
+            .iter()
+            .find(|r| r.provider == e.provider && r.model == e.model)
+            .and_then(|r| r.canonical_model.clone())
+            .unwrap_or_default();
+        let x = |v: Option<Decimal>| d(v);
+        out.write_record([
+            e.provider.to_string(),
+            e.model.clone(),
+            effective_from.to_string(),
+            x(Some(e.input)),
+            x(Some(e.output)),
+            x(e.cache_read),
+            x(e.cache_write),
+            x(e.cache_write_1h),
+            String::new(),
+            x(e.batch_input),
+            x(e.batch_output),
+            if e.long_input.is_some() {
+                "200000".into()
+            } else {
+                String::new()
+            },
+            x(e.long_input),
+            x(e.long_output),
+            String::new(),
+            String::new(),
+            canonical,
+            e.region.clone().unwrap_or_default(),
+            "USD".into(),
+            format!("{source} key {}", e.key),
+        ])?;
+    }
+    out.flush()?;
+    drop(out);
+    w.flush()?;
+    let new_models = changes.iter().filter(|c| c.previous.is_none()).count();
+    eprintln!(
+        "tokenledger: LiteLLM import at {effective_from}: {} entries read, {} changed prices, {new_models} new models, {unchanged} unchanged, {} skipped, {} anomalies (not imported)",
+        imp.entries.len(),
+        changes.len() - new_models,
+        imp.skipped.len(),
+        imp.anomalies.len()
+    );
+    for c in changes.iter().filter(|c| c.previous.is_some()) {
+        eprintln!(
+            "  changed {}/{}: {} (was {})",
+            c.entry.provider,
+            c.entry.model,
+            c.what,
+            c.previous.as_deref().unwrap_or("")
+        );
+    }
+    for (k, m) in &imp.anomalies {
+        eprintln!("  anomaly {k}: {m}");
+    }
+    Ok(())
+}
