@@ -25,7 +25,7 @@ for n in "${SIZES[@]}"; do
     fi
     times=(); peak=0
     for _ in $(seq "$RUNS"); do
-      /usr/bin/time -f '%e %M' -o bench/out/time.txt "$BIN" report --logs "$f" --pricing pricing --format csv --output bench/out/report.csv
+      /usr/bin/time -f "%e %M" -o bench/out/time.txt "$BIN" report --logs "$f" --pricing pricing --format csv --output bench/out/report.csv 2> bench/out/stderr.txt
       read -r secs kb < bench/out/time.txt
       times+=("$secs"); [ "$kb" -gt "$peak" ] && peak=$kb
     done

@@ -85,6 +85,16 @@ pub enum PricesCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// What changed between two price books: added, removed and repriced versions.
+    Diff {
+        /// The old book: a price file or directory (`builtin` for the built-in book).
+        old: PathBuf,
+        /// The new book: a price file or directory (`builtin` for the built-in book).
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Import LiteLLM's model_prices_and_context_window.json: new versions only where a price
     /// differs from the book's version in force at --effective-from.
     ImportLitellm {

@@ -46,6 +46,8 @@ pub struct Measures {
     /// Exact cost of the priced usage in the row (unpriced usage is not in it).
     pub cost_usd: Decimal,
     pub unpriced_requests: u64,
+    /// The price versions that priced this row (`provider/model@effective_from`), sorted.
+    pub price_versions: std::collections::BTreeSet<String>,
 }
 
 impl Measures {
@@ -224,6 +226,7 @@ pub fn build(
             Pricing::Priced { row, cost } => {
                 m.cost_usd += *cost;
                 total.cost_usd += *cost;
+                m.price_versions.insert(row.version_id());
                 versions.insert(row.version_id());
                 if key.failed {
                     accounting.failed += cell.sums.rows;

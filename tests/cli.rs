@@ -294,7 +294,7 @@ fn csv_neutralises_formulas_from_the_logs() {
     let header = out.stdout.lines().next().unwrap();
     assert_eq!(
         header,
-        "project,requests,failed_requests,input_tokens,cache_read_tokens,cache_write_tokens,output_tokens,cost_usd,unpriced_requests"
+        "project,requests,failed_requests,input_tokens,cache_read_tokens,cache_write_tokens,output_tokens,cost_usd,unpriced_requests,price_versions"
     );
 }
 
@@ -751,4 +751,103 @@ fn import_litellm_writes_only_changed_and_new_prices() {
         out_path.to_str().unwrap(),
     ]);
     assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+}
+
+#[test]
+fn every_row_names_the_price_versions_that_priced_it() {
+    let v = json(&basic(&[
+        "--format",
+        "json",
+        "--by",
+        "month,model",
+        "--month",
+        "2025-06",
+    ]));
+    let o3 = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["model"] == "o3")
+        .unwrap();
+    assert_eq!(
+        o3["price_versions"],
+        serde_json::json!(["openai/o3@2025-04-16", "openai/o3@2025-06-10"])
+    );
+    let csv = basic(&["--format", "csv", "--by", "model", "--month", "2025-06"]);
+    assert!(
+        csv.stdout
+            .lines()
+            .any(|l| l.starts_with("o3,")
+                && l.ends_with(",openai/o3@2025-04-16 openai/o3@2025-06-10")),
+        "{}",
+        csv.stdout
+    );
+}
+
+#[test]
+fn prices_diff_lists_added_removed_and_repriced_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = "provider,model,effective_from,input_per_mtok,output_per_mtok,cache_read_per_mtok,canonical_model\n";
+    std::fs::write(
+        dir.path().join("old.csv"),
+        format!("{h}openai,o3,2025-04-16,10,40,2.5,o3\nopenai,gone,2025-01-01,1,1,,gone\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("new.csv"),
+        format!("{h}openai,o3,2025-04-16,2,8,0.5,o3\nopenai,fresh,2025-01-01,1,4,,fresh\n"),
+    )
+    .unwrap();
+    let out = run_in(
+        dir.path(),
+        &["prices", "diff", "old.csv", "new.csv", "--format", "csv"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{}", out.stdout);
+    assert!(
+        lines.contains(&"added,openai,fresh,,2025-01-01,,1,,,4,,"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        lines.contains(&"removed,openai,gone,,2025-01-01,1,,,1,,,"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        lines.contains(&"repriced,openai,o3,,2025-04-16,10,2,-80,40,8,-80,cache_read 2.5 -> 0.5"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stderr.contains("1 added, 1 removed, 1 repriced"));
+    let same = run(&["prices", "diff", "builtin", "pricing", "--format", "csv"]);
+    assert_eq!(same.code, 0, "{}", same.stderr);
+    assert_eq!(
+        same.stdout.lines().count(),
+        1,
+        "the built-in book is the pricing folder: {}",
+        same.stdout
+    );
+}
+
+#[test]
+fn a_broken_litellm_file_fails_without_touching_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\"gpt-4o\": {\"input_cost_per_token\": ").unwrap();
+    let target = dir.path().join("table.csv");
+    std::fs::write(&target, "keep me\n").unwrap();
+    let out = run(&[
+        "prices",
+        "import-litellm",
+        bad.to_str().unwrap(),
+        "--effective-from",
+        "2026-07-24",
+        "--output",
+        target.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("not valid JSON"), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me\n");
 }

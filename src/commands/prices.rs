@@ -165,6 +165,7 @@ pub fn run(cmd: PricesCommand) -> anyhow::Result<()> {
             write_grid(&grid, &book)
         }
         PricesCommand::Validate { paths, format } => validate(&paths, format),
+        PricesCommand::Diff { old, new, format } => diff(&old, &new, format),
         PricesCommand::ImportLitellm {
             file,
             effective_from,
@@ -173,6 +174,66 @@ pub fn run(cmd: PricesCommand) -> anyhow::Result<()> {
             providers,
         } => import(&file, &effective_from, out_path, &pricing, &providers),
     }
+}
+
+fn book_at(path: &PathBuf) -> Result<PriceBook, Failure> {
+    if path.as_os_str() == "builtin" {
+        load_book(&[], &[])
+    } else {
+        load_book(std::slice::from_ref(path), &[])
+    }
+}
+
+fn diff(old: &PathBuf, new: &PathBuf, format: crate::render::Format) -> anyhow::Result<()> {
+    let (a, b) = (book_at(old)?, book_at(new)?);
+    let changes = pricing::diff::diff(&a, &b);
+    let mut grid = Grid::new(&[
+        "change",
+        "provider",
+        "model",
+        "region",
+        "effective_from",
+        "old_input_per_mtok",
+        "new_input_per_mtok",
+        "input_change_pct",
+        "old_output_per_mtok",
+        "new_output_per_mtok",
+        "output_change_pct",
+        "other_changes",
+    ]);
+    for c in &changes {
+        let r = c.new.or(c.old).expect("a change has a row");
+        let pct = |o: Option<Decimal>, n: Option<Decimal>| match (o, n) {
+            (Some(o), Some(n)) => pricing::diff::percent(o, n),
+            _ => String::new(),
+        };
+        grid.rows.push(vec![
+            c.kind.as_str().into(),
+            r.provider.clone(),
+            r.model.clone(),
+            r.region.clone().unwrap_or_default(),
+            r.effective_from.clone(),
+            d(c.old.map(|x| x.input)),
+            d(c.new.map(|x| x.input)),
+            pct(c.old.map(|x| x.input), c.new.map(|x| x.input)),
+            d(c.old.map(|x| x.output)),
+            d(c.new.map(|x| x.output)),
+            pct(c.old.map(|x| x.output), c.new.map(|x| x.output)),
+            c.other.join("; "),
+        ]);
+    }
+    let mut w = output(None)?;
+    grid.render(format, &[], &mut w)?;
+    w.flush()?;
+    let count = |k| changes.iter().filter(|c| c.kind == k).count();
+    use pricing::diff::ChangeKind;
+    eprintln!(
+        "tokenledger: {} added, {} removed, {} repriced",
+        count(ChangeKind::Added),
+        count(ChangeKind::Removed),
+        count(ChangeKind::Repriced)
+    );
+    Ok(())
 }
 
 fn validate(paths: &[PathBuf], format: crate::render::Format) -> anyhow::Result<()> {

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
+pub mod diff;
 pub mod litellm;
 
 use crate::usage::{parse_date_days, parse_timestamp_us, MICROS_PER_DAY};

@@ -40,6 +40,11 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             m.output_tokens.to_string(),
             crate::money::exact(m.cost_usd),
             m.unpriced_requests.to_string(),
+            m.price_versions
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" "),
         ]);
         out.write_record(&rec)?;
     }

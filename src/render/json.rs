@@ -17,6 +17,7 @@ fn measures(m: &Measures, obj: &mut Map<String, Value>) {
     obj.insert("reasoning_tokens".into(), json!(m.reasoning_tokens));
     obj.insert("cost_usd".into(), json!(crate::money::exact(m.cost_usd)));
     obj.insert("unpriced_requests".into(), json!(m.unpriced_requests));
+    obj.insert("price_versions".into(), json!(m.price_versions));
 }
 
 /// The report as a JSON value.

@@ -34,7 +34,7 @@ pub fn render(report: &Report, format: Format, w: &mut dyn Write) -> io::Result<
 }
 
 /// The measure columns every row format carries after the `--by` columns, in order.
-pub const MEASURE_COLUMNS: [&str; 8] = [
+pub const MEASURE_COLUMNS: [&str; 9] = [
     "requests",
     "failed_requests",
     "input_tokens",
@@ -43,6 +43,7 @@ pub const MEASURE_COLUMNS: [&str; 8] = [
     "output_tokens",
     "cost_usd",
     "unpriced_requests",
+    "price_versions",
 ];
 
 /// The accounting line shared by the text formats.
