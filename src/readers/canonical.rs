@@ -144,6 +144,23 @@ impl Header {
         Ok(Header { known, extras })
     }
 
+    /// Validates one row, given the text of its column `i`.
+    fn record<'a>(
+        &'a self,
+        get: impl Fn(usize) -> Option<&'a str>,
+    ) -> Result<UsageRecord<'a>, FieldError> {
+        let mut raw: RawFields = [None; 17];
+        for (slot, idx) in raw.iter_mut().zip(self.known.iter()) {
+            *slot = idx.and_then(&get);
+        }
+        let extra = self
+            .extras
+            .iter()
+            .filter_map(|(n, i)| get(*i).map(|v| (n.as_str(), v)))
+            .collect();
+        build_record(&raw, extra)
+    }
+
     fn missing_required(&self) -> Option<&'static str> {
         [k::TIMESTAMP, k::PROVIDER, k::MODEL, k::INPUT, k::OUTPUT]
             .into_iter()
@@ -229,30 +246,28 @@ pub fn read_csv(
             });
             continue;
         }
-        let mut raw: RawFields = [None; 17];
-        for (slot, idx) in raw.iter_mut().zip(header.known.iter()) {
-            *slot = idx.and_then(|i| rec.get(i));
-        }
-        let extra = header
-            .extras
-            .iter()
-            .filter_map(|(n, i)| {
-                rec.get(*i)
-                    .filter(|v| !v.is_empty())
-                    .map(|v| (n.as_str(), v))
-            })
-            .collect();
-        match build_record(&raw, extra) {
-            Ok(r) => sink.record(&r),
-            Err(e) => sink.reject(Rejection {
-                file: path.clone(),
-                line,
-                field: e.field,
-                reason: e.reason,
-            }),
-        }
+        let result = header.record(|i| rec.get(i).filter(|v| !v.is_empty()));
+        deliver(sink, &path, line, result);
     }
     Ok(())
+}
+
+/// Hands a validated row to the sink, or its rejection with file and line.
+fn deliver(
+    sink: &mut dyn UsageSink,
+    path: &str,
+    line: u64,
+    result: Result<UsageRecord<'_>, FieldError>,
+) {
+    match result {
+        Ok(r) => sink.record(&r),
+        Err(e) => sink.reject(Rejection {
+            file: path.to_string(),
+            line,
+            field: e.field,
+            reason: e.reason,
+        }),
+    }
 }
 
 fn json_scalar(v: &serde_json::Value) -> Result<Option<Cow<'_, str>>, &'static str> {
@@ -427,25 +442,8 @@ pub fn read_parquet(
             });
             continue;
         }
-        let get = |i: usize| text_cols[i].as_ref().and_then(|c| c.get(row));
-        let mut raw: RawFields = [None; 17];
-        for (slot, idx) in raw.iter_mut().zip(header.known.iter()) {
-            *slot = idx.and_then(get);
-        }
-        let extra = header
-            .extras
-            .iter()
-            .filter_map(|(n, i)| get(*i).map(|v| (n.as_str(), v)))
-            .collect();
-        match build_record(&raw, extra) {
-            Ok(r) => sink.record(&r),
-            Err(e) => sink.reject(Rejection {
-                file: path.clone(),
-                line,
-                field: e.field,
-                reason: e.reason,
-            }),
-        }
+        let result = header.record(|i| text_cols[i].as_ref().and_then(|c| c.get(row)));
+        deliver(sink, &path, line, result);
     }
     Ok(())
 }
