@@ -123,6 +123,11 @@ pub struct UsageArgs {
     #[arg(long = "logs", value_name = "PATH", default_value = "data")]
     pub logs: Vec<PathBuf>,
 
+    /// Log format of the --logs files: auto (detect per file), canonical, bedrock, openai-usage,
+    /// anthropic, claude-code, litellm, otel.
+    #[arg(long = "log-format", value_enum, value_name = "FORMAT", default_value = "auto")]
+    pub log_format: crate::readers::LogFormat,
+
     /// Price table: a CSV file or a directory of them, replacing the price book built into
     /// tokenledger. Repeatable. Default: the built-in book (the repository's pricing/ folder).
     #[arg(long = "pricing", value_name = "PATH")]

@@ -423,7 +423,12 @@ impl UsageSink for Aggregator {
         };
         // The tier is a cliff: the whole prompt (input including cache reads and writes) above
         // the threshold moves the whole request to the long-context rates.
-        key.push(threshold.is_some_and(|t| r.input_tokens > t) as u32);
+        // Pre-aggregated rows (requests > 1) cannot be compared with a per-request threshold;
+        // sources that know (Anthropic's usage report) say so in `long_context`.
+        let long = r
+            .long_context
+            .unwrap_or(r.requests <= 1 && threshold.is_some_and(|t| r.input_tokens > t));
+        key.push(long as u32);
         for d in 0..self.settings.dims.len() {
             let code = if self.settings.dims[d] == crate::usage::col::STATUS {
                 self.interner.code(Some(&r.status.to_string()))
@@ -599,6 +604,7 @@ mod tests {
             api_key: None,
             region: None,
             batch: false,
+            long_context: None,
             extra: vec![],
         }
     }

@@ -26,9 +26,10 @@ pub mod col {
     pub const REGION: &str = "region";
     pub const BATCH: &str = "batch";
     pub const CACHE_WRITE_1H_TOKENS: &str = "cache_write_1h_tokens";
+    pub const LONG_CONTEXT: &str = "long_context";
 
     /// Every column with a defined meaning, in documentation order.
-    pub const KNOWN: [&str; 17] = [
+    pub const KNOWN: [&str; 18] = [
         TIMESTAMP,
         PROVIDER,
         MODEL,
@@ -46,6 +47,7 @@ pub mod col {
         REGION,
         BATCH,
         CACHE_WRITE_1H_TOKENS,
+        LONG_CONTEXT,
     ];
 
     /// Measures and per-request ids: never dimensions.
@@ -91,6 +93,9 @@ pub struct UsageRecord<'a> {
     pub api_key: Option<&'a str>,
     pub region: Option<&'a str>,
     pub batch: bool,
+    /// Whether the request was long-context, when the source says so (e.g. Anthropic's usage
+    /// report). `None`: decided from the price book's threshold for single requests.
+    pub long_context: Option<bool>,
     /// Columns outside the canonical set, kept as dimensions (only those a command asked for).
     pub extra: Vec<(&'a str, &'a str)>,
 }
@@ -117,6 +122,105 @@ impl<'a> UsageRecord<'a> {
             col::MODEL => Some(self.model),
             col::REQUEST_ID => self.request_id,
             _ => self.extra.iter().find(|(k, _)| *k == name).map(|(_, v)| *v),
+        }
+    }
+}
+
+/// An owned usage record, for readers that assemble records from parsed JSON or computed values.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OwnedRecord {
+    pub timestamp_us: i64,
+    pub provider: String,
+    pub model: String,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    pub cache_read_tokens: u64,
+    pub cache_write_tokens: u64,
+    pub cache_write_1h_tokens: u64,
+    pub reasoning_tokens: u64,
+    pub requests: u64,
+    pub request_id: Option<String>,
+    pub status: u16,
+    pub user: Option<String>,
+    pub project: Option<String>,
+    pub api_key: Option<String>,
+    pub region: Option<String>,
+    pub batch: bool,
+    pub long_context: Option<bool>,
+    pub extra: Vec<(String, String)>,
+}
+
+impl OwnedRecord {
+    /// A record for one successful request at `timestamp_us`.
+    pub fn new(timestamp_us: i64, provider: &str, model: &str) -> Self {
+        OwnedRecord {
+            timestamp_us,
+            provider: provider.to_string(),
+            model: model.to_string(),
+            requests: 1,
+            status: 200,
+            ..Default::default()
+        }
+    }
+
+    /// Checks the subset rules every record must meet (and the per-row caps).
+    pub fn validate(&self) -> Result<(), FieldError> {
+        for (field, v) in [
+            (col::INPUT_TOKENS, self.input_tokens),
+            (col::OUTPUT_TOKENS, self.output_tokens),
+            (col::CACHE_READ_TOKENS, self.cache_read_tokens),
+            (col::CACHE_WRITE_TOKENS, self.cache_write_tokens),
+            (col::REASONING_TOKENS, self.reasoning_tokens),
+            (col::REQUESTS, self.requests),
+        ] {
+            check_plausible(field, v)?;
+        }
+        if self.model.is_empty() {
+            return Err(FieldError::new(col::MODEL, "missing value (required)"));
+        }
+        if self.cache_read_tokens + self.cache_write_tokens > self.input_tokens {
+            return Err(FieldError::new(
+                col::CACHE_READ_TOKENS,
+                format!(
+                    "cache_read_tokens + cache_write_tokens ({} + {}) exceed input_tokens ({})",
+                    self.cache_read_tokens, self.cache_write_tokens, self.input_tokens
+                ),
+            ));
+        }
+        if self.cache_write_1h_tokens > self.cache_write_tokens {
+            return Err(FieldError::new(col::CACHE_WRITE_1H_TOKENS, "exceed cache_write_tokens"));
+        }
+        if self.reasoning_tokens > self.output_tokens {
+            return Err(FieldError::new(
+                col::REASONING_TOKENS,
+                format!("reasoning_tokens ({}) exceed output_tokens ({})", self.reasoning_tokens, self.output_tokens),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Borrows the record in the form the engine consumes.
+    pub fn as_record(&self) -> UsageRecord<'_> {
+        UsageRecord {
+            timestamp_us: self.timestamp_us,
+            provider: &self.provider,
+            model: &self.model,
+            input_tokens: self.input_tokens,
+            output_tokens: self.output_tokens,
+            cache_read_tokens: self.cache_read_tokens,
+            cache_write_tokens: self.cache_write_tokens,
+            cache_write_1h_tokens: self.cache_write_1h_tokens,
+            reasoning_tokens: self.reasoning_tokens,
+            requests: self.requests,
+            request_id: self.request_id.as_deref(),
+            status: self.status,
+            user: self.user.as_deref(),
+            project: self.project.as_deref(),
+            api_key: self.api_key.as_deref(),
+            region: self.region.as_deref(),
+            batch: self.batch,
+            long_context: self.long_context,
+            extra: self.extra.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
         }
     }
 }

@@ -26,6 +26,7 @@ const SHOWN_REJECTIONS: usize = 10;
 #[derive(Debug, Clone)]
 pub struct UsageSettings {
     pub logs: Vec<PathBuf>,
+    pub log_format: readers::LogFormat,
     pub pricing: Vec<PathBuf>,
     pub pricing_overlay: Vec<PathBuf>,
     pub tz: Tz,
@@ -40,6 +41,7 @@ impl UsageSettings {
         // Destructured so that a new flag cannot be forgotten here.
         let UsageArgs {
             logs,
+            log_format,
             pricing,
             pricing_overlay,
             month,
@@ -55,6 +57,7 @@ impl UsageSettings {
                 .map_err(Failure::Usage)?;
         Ok(UsageSettings {
             logs,
+            log_format,
             pricing,
             pricing_overlay,
             tz: zone,
@@ -80,10 +83,11 @@ pub fn load_and_aggregate(
     dims: &[String],
 ) -> anyhow::Result<(Arc<PriceBook>, Aggregates)> {
     let book = Arc::new(load_book(&s.pricing, &s.pricing_overlay)?);
-    let (files, skipped) = readers::discover(&s.logs).map_err(|e| match e {
+    let (mut files, skipped) = readers::discover(&s.logs).map_err(|e| match e {
         readers::ReadError::NotFound { .. } => Failure::Usage(format!("--logs {e}")),
         other => Failure::Data(other.to_string()),
     })?;
+    readers::resolve_formats(&mut files, s.log_format).map_err(|e| Failure::Data(e.to_string()))?;
     for p in &skipped {
         eprintln!(
             "tokenledger: note: skipped {} (not a .csv, .jsonl, .ndjson or .parquet log)",
@@ -108,9 +112,7 @@ pub fn load_and_aggregate(
         boundaries: book.boundaries(),
         book: Some(book.clone()),
     });
-    for f in &files {
-        readers::read_file(f, &opts, &mut agg).map_err(|e| Failure::Data(e.to_string()))?;
-    }
+    readers::read_all(&files, &opts, &mut agg).map_err(|e| Failure::Data(e.to_string()))?;
     let aggregates = agg.finish().context("aggregating usage")?;
     Ok((book, aggregates))
 }

@@ -29,10 +29,11 @@ mod k {
     pub const REGION: usize = 14;
     pub const BATCH: usize = 15;
     pub const CACHE_WRITE_1H: usize = 16;
+    pub const LONG_CONTEXT: usize = 17;
 }
 
 /// The raw text of the canonical fields of one row (`None` for absent or empty).
-pub type RawFields<'a> = [Option<&'a str>; 17];
+pub type RawFields<'a> = [Option<&'a str>; 18];
 
 fn known_index(name: &str) -> Option<usize> {
     col::KNOWN.iter().position(|c| *c == name)
@@ -93,6 +94,10 @@ pub fn build_record<'a>(
     }
     let status = parse_status(f[k::STATUS].unwrap_or(""))?;
     let batch = parse_bool(col::BATCH, f[k::BATCH].unwrap_or(""))?;
+    let long_context = match non_empty(f[k::LONG_CONTEXT]) {
+        None => None,
+        Some(s) => Some(parse_bool(col::LONG_CONTEXT, s)?),
+    };
     Ok(UsageRecord {
         timestamp_us,
         provider,
@@ -111,19 +116,20 @@ pub fn build_record<'a>(
         api_key: non_empty(f[k::API_KEY]),
         region: non_empty(f[k::REGION]),
         batch,
+        long_context,
         extra,
     })
 }
 
 struct Header {
-    known: [Option<usize>; 17],
+    known: [Option<usize>; 18],
     /// (name, column index) of the extra columns a command asked for.
     extras: Vec<(String, usize)>,
 }
 
 impl Header {
     fn new(names: &[String], opts: &ReadOptions, path: &str) -> Result<Self, ReadError> {
-        let mut known = [None; 17];
+        let mut known = [None; 18];
         let mut extras = Vec::new();
         for (i, raw) in names.iter().enumerate() {
             let name = raw.trim();
@@ -149,7 +155,7 @@ impl Header {
         &'a self,
         get: impl Fn(usize) -> Option<&'a str>,
     ) -> Result<UsageRecord<'a>, FieldError> {
-        let mut raw: RawFields = [None; 17];
+        let mut raw: RawFields = [None; 18];
         for (slot, idx) in raw.iter_mut().zip(self.known.iter()) {
             *slot = idx.and_then(&get);
         }
@@ -333,7 +339,7 @@ pub fn read_jsonl(
                 continue;
             }
         };
-        let mut owned: [Option<Cow<str>>; 17] = Default::default();
+        let mut owned: [Option<Cow<str>>; 18] = Default::default();
         let mut bad = None;
         for (i, name) in col::KNOWN.iter().enumerate() {
             if let Some(v) = obj.get(*name) {
@@ -356,7 +362,7 @@ pub fn read_jsonl(
                 extra_owned.push((w.as_str(), s));
             }
         }
-        let mut raw: RawFields = [None; 17];
+        let mut raw: RawFields = [None; 18];
         for (slot, v) in raw.iter_mut().zip(owned.iter()) {
             *slot = v.as_deref();
         }

@@ -4,14 +4,22 @@
 //! a [`UsageSink`] and every bad row to the same sink as a [`Rejection`] naming file, line and
 //! field, so nothing is lost silently. They know nothing about prices or reports.
 
+pub mod anthropic;
+pub mod bedrock;
 pub mod canonical;
+pub mod claude_code;
+pub mod json;
+pub mod litellm;
+pub mod openai;
+pub mod otel;
+pub mod providers;
 
 use std::fmt;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use crate::usage::UsageRecord;
+use crate::usage::{FieldError, OwnedRecord, UsageRecord};
 
 /// A row that could not be read, with enough context to find and fix it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -61,20 +69,74 @@ pub struct ReadOptions {
     pub wanted_extras: Vec<String>,
 }
 
-/// The on-disk encodings of the canonical schema.
+/// File encodings, told apart by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
     Csv,
+    /// `.jsonl`/`.ndjson`: one JSON value per line.
     Jsonl,
+    /// `.json`: JSON Lines, an array, or pretty-printed documents.
+    Json,
     Parquet,
 }
 
-/// A log file to read: its path, encoding and whether it is gzip-compressed.
+/// The log formats tokenledger reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Detect per file from its content (and Claude Code folders from their layout).
+    Auto,
+    /// tokenledger's canonical schema (CSV, JSONL, Parquet).
+    Canonical,
+    /// AWS Bedrock model invocation logs.
+    Bedrock,
+    /// OpenAI Usage API completions buckets, or Chat Completions / Responses bodies.
+    OpenaiUsage,
+    /// Anthropic Messages API responses or the Admin API usage report.
+    Anthropic,
+    /// A Claude Code config folder (projects/<project>/<session>.jsonl).
+    ClaudeCode,
+    /// LiteLLM proxy spend logs (CSV or JSON).
+    Litellm,
+    /// OpenTelemetry GenAI spans (OTLP JSON).
+    Otel,
+}
+
+impl LogFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            LogFormat::Auto => "auto",
+            LogFormat::Canonical => "canonical",
+            LogFormat::Bedrock => "bedrock",
+            LogFormat::OpenaiUsage => "openai-usage",
+            LogFormat::Anthropic => "anthropic",
+            LogFormat::ClaudeCode => "claude-code",
+            LogFormat::Litellm => "litellm",
+            LogFormat::Otel => "otel",
+        }
+    }
+}
+
+/// A log file to read: its path, encoding, whether it is gzip-compressed, and its format
+/// (`Auto` until [`resolve_formats`] has looked at it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogFile {
     pub path: PathBuf,
     pub kind: FileKind,
     pub gzip: bool,
+    pub format: LogFormat,
+}
+
+/// Validates an assembled record and hands it to the sink, or rejects it with file and line.
+pub fn deliver_owned(sink: &mut dyn UsageSink, path: &str, line: u64, rec: Result<OwnedRecord, FieldError>) {
+    match rec.and_then(|r| r.validate().map(|_| r)) {
+        Ok(r) => sink.record(&r.as_record()),
+        Err(e) => sink.reject(Rejection {
+            file: path.to_string(),
+            line,
+            field: e.field,
+            reason: e.reason,
+        }),
+    }
 }
 
 /// Recognises a log file by its name: `.csv`, `.jsonl`/`.ndjson`, `.parquet`, plus `.gz` for the
@@ -89,6 +151,8 @@ pub fn classify(path: &Path) -> Option<LogFile> {
         FileKind::Csv
     } else if stem.ends_with(".jsonl") || stem.ends_with(".ndjson") {
         FileKind::Jsonl
+    } else if stem.ends_with(".json") {
+        FileKind::Json
     } else if stem.ends_with(".parquet") && !gzip {
         FileKind::Parquet
     } else {
@@ -98,6 +162,7 @@ pub fn classify(path: &Path) -> Option<LogFile> {
         path: path.to_path_buf(),
         kind,
         gzip,
+        format: LogFormat::Auto,
     })
 }
 
@@ -121,14 +186,22 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<LogFile>, Vec<PathBuf>), ReadE
             }
         })?;
         if meta.is_dir() {
+            let before = files.len();
             walk(p, &mut files, &mut skipped)?;
+            if is_claude_code_folder(p) {
+                for f in &mut files[before..] {
+                    if f.kind == FileKind::Jsonl {
+                        f.format = LogFormat::ClaudeCode;
+                    }
+                }
+            }
         } else {
             match classify(p) {
                 Some(f) => files.push(f),
                 None => {
                     return Err(ReadError::Format {
                         path: p.display().to_string(),
-                        message: "not a recognised log file (expected .csv, .jsonl, .ndjson, .parquet, or .csv.gz/.jsonl.gz)".into(),
+                        message: "not a recognised log file (expected .csv, .jsonl, .ndjson, .json, .parquet, or .gz of the text formats)".into(),
                     })
                 }
             }
@@ -167,6 +240,126 @@ fn walk(dir: &Path, files: &mut Vec<LogFile>, skipped: &mut Vec<PathBuf>) -> Res
     Ok(())
 }
 
+/// A Claude Code config folder (it has `projects/`) or its `projects/` folder itself.
+pub fn is_claude_code_folder(dir: &Path) -> bool {
+    dir.join("projects").is_dir() || dir.file_name().is_some_and(|n| n == "projects")
+}
+
+/// Decides the format of every file still `Auto`: `forced` when given, else by content.
+pub fn resolve_formats(files: &mut [LogFile], forced: LogFormat) -> Result<(), ReadError> {
+    for f in files.iter_mut() {
+        if forced != LogFormat::Auto {
+            f.format = forced;
+        } else if f.format == LogFormat::Auto {
+            f.format = sniff(f)?;
+        }
+        let ok = match f.format {
+            LogFormat::Canonical => true,
+            LogFormat::Litellm => matches!(f.kind, FileKind::Csv | FileKind::Json | FileKind::Jsonl),
+            _ => matches!(f.kind, FileKind::Json | FileKind::Jsonl),
+        };
+        if !ok {
+            return Err(ReadError::Format {
+                path: f.path.display().to_string(),
+                message: format!("a {:?} file cannot hold {} logs", f.kind, f.format.name()),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Looks at the start of a file to tell its format.
+pub fn sniff(file: &LogFile) -> Result<LogFormat, ReadError> {
+    let path = file.path.display().to_string();
+    match file.kind {
+        FileKind::Parquet => return Ok(LogFormat::Canonical),
+        FileKind::Csv => {
+            let mut rdr = csv::ReaderBuilder::new().from_reader(open(file)?);
+            let names: Vec<String> = rdr
+                .headers()
+                .map(|h| h.iter().map(|s| s.trim().to_string()).collect())
+                .unwrap_or_default();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            return Ok(if litellm::header_looks_like(&names) {
+                LogFormat::Litellm
+            } else {
+                LogFormat::Canonical
+            });
+        }
+        FileKind::Json | FileKind::Jsonl => {}
+    }
+    // Look at up to 20 records: the first lines of a transcript may carry no usage.
+    let mut seen = 0;
+    let mut found = None;
+    let mut first_error = None;
+    let result = json::for_each_value(file, |_, v| {
+        if found.is_some() || seen >= 20 {
+            return;
+        }
+        seen += 1;
+        match v {
+            Ok(v) => found = detect(&v),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    });
+    if let Some(f) = found {
+        return Ok(f);
+    }
+    result?;
+    Err(ReadError::Format {
+        path,
+        message: format!(
+            "not a recognised log format ({}); expected canonical JSONL, a Bedrock invocation log, an OpenAI usage export, Anthropic usage, a Claude Code transcript, LiteLLM spend logs or OTLP JSON spans (or force one with --log-format)",
+            first_error.unwrap_or_else(|| "no record matched".into())
+        ),
+    })
+}
+
+/// The format a JSON record belongs to, if any. Order matters: Bedrock records embed Anthropic
+/// messages, and Claude Code lines embed them too.
+pub fn detect(v: &serde_json::Value) -> Option<LogFormat> {
+    let arr_first;
+    let v = match v {
+        serde_json::Value::Array(a) => {
+            arr_first = a.first()?.clone();
+            &arr_first
+        }
+        other => other,
+    };
+    if bedrock::looks_like(v) {
+        Some(LogFormat::Bedrock)
+    } else if otel::looks_like(v) {
+        Some(LogFormat::Otel)
+    } else if claude_code::looks_like(v) {
+        Some(LogFormat::ClaudeCode)
+    } else if openai::looks_like(v) {
+        Some(LogFormat::OpenaiUsage)
+    } else if anthropic::looks_like(v) {
+        Some(LogFormat::Anthropic)
+    } else if litellm::looks_like(v) {
+        Some(LogFormat::Litellm)
+    } else if v.get("timestamp").is_some() && v.get("provider").is_some() && v.get("input_tokens").is_some() {
+        Some(LogFormat::Canonical)
+    } else {
+        None
+    }
+}
+
+/// Reads every file into the sink. Claude Code files are read together (their duplicates span
+/// files).
+pub fn read_all(files: &[LogFile], opts: &ReadOptions, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
+    let claude: Vec<LogFile> = files.iter().filter(|f| f.format == LogFormat::ClaudeCode).cloned().collect();
+    for f in files.iter().filter(|f| f.format != LogFormat::ClaudeCode) {
+        read_file(f, opts, sink)?;
+    }
+    if !claude.is_empty() {
+        claude_code::read_all(&claude, sink)?;
+    }
+    Ok(())
+}
+
 /// Opens a file for reading, transparently decompressing gzip.
 pub fn open(file: &LogFile) -> Result<Box<dyn Read>, ReadError> {
     let f = File::open(&file.path).map_err(|e| ReadError::Io {
@@ -184,16 +377,20 @@ pub fn open(file: &LogFile) -> Result<Box<dyn Read>, ReadError> {
     })
 }
 
-/// Reads one canonical log file into the sink.
-pub fn read_file(
-    file: &LogFile,
-    opts: &ReadOptions,
-    sink: &mut dyn UsageSink,
-) -> Result<(), ReadError> {
-    match file.kind {
-        FileKind::Csv => canonical::read_csv(file, opts, sink),
-        FileKind::Jsonl => canonical::read_jsonl(file, opts, sink),
-        FileKind::Parquet => canonical::read_parquet(file, opts, sink),
+/// Reads one log file (of a resolved format) into the sink.
+pub fn read_file(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
+    match file.format {
+        LogFormat::Auto | LogFormat::Canonical => match file.kind {
+            FileKind::Csv => canonical::read_csv(file, opts, sink),
+            FileKind::Jsonl | FileKind::Json => canonical::read_jsonl(file, opts, sink),
+            FileKind::Parquet => canonical::read_parquet(file, opts, sink),
+        },
+        LogFormat::Bedrock => bedrock::read(file, sink),
+        LogFormat::OpenaiUsage => openai::read(file, sink),
+        LogFormat::Anthropic => anthropic::read(file, sink),
+        LogFormat::ClaudeCode => claude_code::read_all(std::slice::from_ref(file), sink),
+        LogFormat::Litellm => litellm::read(file, sink),
+        LogFormat::Otel => otel::read(file, sink),
     }
 }
 
@@ -210,6 +407,7 @@ mod tests {
         assert_eq!(c("b.jsonl.gz"), Some((FileKind::Jsonl, true)));
         assert_eq!(c("b.parquet"), Some((FileKind::Parquet, false)));
         assert_eq!(c("b.parquet.gz"), None);
+        assert_eq!(c("b.json.gz"), Some((FileKind::Json, true)));
         assert_eq!(c("README.md"), None);
     }
 }

@@ -1,0 +1,216 @@
+//! JSON plumbing shared by the native readers: iterate the records of a JSON log file whatever
+//! its layout (JSON Lines, one top-level array, or concatenated pretty-printed documents), and
+//! read numbers and strings out of nested objects without panicking.
+
+use std::io::{BufRead, BufReader, Read};
+
+use serde_json::Value;
+
+use super::{open, LogFile, ReadError};
+
+/// Calls `f(line, record)` for every top-level JSON value in the file.
+///
+/// - JSON Lines: one value per line; `line` is the 1-based line; a bad line gives `Err`.
+/// - A top-level array: one call per element; `line` is the 1-based element number.
+/// - Concatenated documents (e.g. pretty-printed API pages): `line` is where each starts.
+///
+/// Only JSON Lines are streamed; arrays and pretty-printed documents are read whole (API
+/// responses and exports are small next to request logs).
+pub fn for_each_value(
+    file: &LogFile,
+    mut f: impl FnMut(u64, Result<Value, String>),
+) -> Result<(), ReadError> {
+    let path = file.path.display().to_string();
+    let io = |e: std::io::Error| ReadError::Io {
+        path: path.clone(),
+        source: e,
+    };
+    let mut reader = BufReader::with_capacity(1 << 20, open(file)?);
+    // Look at the first non-empty line to choose the layout.
+    let mut first = String::new();
+    let mut first_line_no = 0u64;
+    loop {
+        first.clear();
+        let n = reader.read_line(&mut first).map_err(|e| utf8_or_io(e, &path, first_line_no + 1))?;
+        if n == 0 {
+            return Ok(());
+        }
+        first_line_no += 1;
+        if !first.trim().is_empty() {
+            break;
+        }
+    }
+    let trimmed = first.trim_start_matches('\u{feff}').trim();
+    let whole = trimmed.starts_with('[') || serde_json::from_str::<Value>(trimmed).is_err() && trimmed.starts_with('{');
+    if !whole {
+        f(first_line_no, serde_json::from_str(trimmed).map_err(|e| format!("invalid JSON: {e}")));
+        let mut line = first_line_no;
+        let mut buf = String::new();
+        loop {
+            buf.clear();
+            let n = reader.read_line(&mut buf).map_err(|e| utf8_or_io(e, &path, line + 1))?;
+            if n == 0 {
+                return Ok(());
+            }
+            line += 1;
+            let t = buf.trim();
+            if t.is_empty() {
+                continue;
+            }
+            f(line, serde_json::from_str(t).map_err(|e| format!("invalid JSON: {e}")));
+        }
+    }
+    let mut text = first;
+    reader.read_to_string(&mut text).map_err(io)?;
+    let text = text.trim_start_matches('\u{feff}');
+    let offset_lines = first_line_no - 1;
+    if text.trim_start().starts_with('[') {
+        match serde_json::from_str::<Value>(text) {
+            Ok(Value::Array(items)) => {
+                for (i, v) in items.into_iter().enumerate() {
+                    f(i as u64 + 1, Ok(v));
+                }
+                Ok(())
+            }
+            Ok(_) => Ok(()),
+            Err(e) => Err(ReadError::Format {
+                path,
+                message: format!("line {}: invalid JSON: {e}", e.line() as u64 + offset_lines),
+            }),
+        }
+    } else {
+        let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+        let mut start = 0usize;
+        loop {
+            let line = offset_lines + 1 + text.as_bytes()[..start.min(text.len())].iter().filter(|&&b| b == b'\n').count() as u64;
+            match stream.next() {
+                None => return Ok(()),
+                Some(Ok(v)) => f(line, Ok(v)),
+                Some(Err(e)) => {
+                    // The rest of a broken document cannot be resynchronised: stop with the error.
+                    return Err(ReadError::Format {
+                        path,
+                        message: format!("line {}: invalid JSON: {e}", e.line() as u64 + offset_lines),
+                    });
+                }
+            }
+            start = stream.byte_offset();
+            // Skip the whitespace between documents so the next start line is right.
+            while start < text.len() && text.as_bytes()[start].is_ascii_whitespace() {
+                start += 1;
+            }
+        }
+    }
+}
+
+fn utf8_or_io(e: std::io::Error, path: &str, line: u64) -> ReadError {
+    if e.kind() == std::io::ErrorKind::InvalidData {
+        ReadError::Format {
+            path: path.to_string(),
+            message: format!("line {line}: not valid UTF-8"),
+        }
+    } else {
+        ReadError::Io {
+            path: path.to_string(),
+            source: e,
+        }
+    }
+}
+
+/// The value at a path of object keys.
+pub fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
+    let mut cur = v;
+    for k in path {
+        cur = cur.get(k)?;
+    }
+    if cur.is_null() {
+        None
+    } else {
+        Some(cur)
+    }
+}
+
+/// A string at a path (numbers are not strings).
+pub fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
+    at(v, path).and_then(Value::as_str).filter(|s| !s.is_empty())
+}
+
+/// A non-negative integer at a path: a JSON integer, an integral float (`12.0`) or a numeric
+/// string. `Err` names the path when the value is there but is not such a count.
+pub fn count_at(v: &Value, path: &[&str]) -> Result<Option<u64>, String> {
+    let Some(x) = at(v, path) else { return Ok(None) };
+    let bad = || format!("{} = {x} is not a non-negative integer", path.join("."));
+    match x {
+        Value::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                Ok(Some(u))
+            } else if let Some(f) = n.as_f64() {
+                if f >= 0.0 && f.fract() == 0.0 && f < 1e15 {
+                    Ok(Some(f as u64))
+                } else {
+                    Err(bad())
+                }
+            } else {
+                Err(bad())
+            }
+        }
+        Value::String(s) => crate::usage::parse_count(&path.join("."), s).map(Some).map_err(|e| e.reason),
+        _ => Err(bad()),
+    }
+}
+
+/// A count at a path, 0 when absent.
+pub fn count_or_zero(v: &Value, path: &[&str]) -> Result<u64, String> {
+    Ok(count_at(v, path)?.unwrap_or(0))
+}
+
+/// Unix seconds (integer or float) -> microseconds.
+pub fn unix_seconds_us(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n
+            .as_i64()
+            .map(|s| s.checked_mul(1_000_000))
+            .unwrap_or_else(|| n.as_f64().filter(|f| f.is_finite() && f.abs() < 1e11).map(|f| (f * 1e6).round() as i64)),
+        Value::String(s) => s.parse::<i64>().ok().and_then(|s| s.checked_mul(1_000_000)),
+        _ => None,
+    }
+}
+
+/// A timestamp that may be RFC 3339 text or Unix seconds.
+pub fn timestamp_us(v: &Value) -> Result<i64, String> {
+    match v {
+        Value::String(s) => {
+            if let Ok(t) = crate::usage::parse_timestamp_us(s) {
+                return Ok(t);
+            }
+            unix_seconds_us(v).ok_or_else(|| format!("cannot parse {s:?} as a timestamp"))
+        }
+        other => unix_seconds_us(other).ok_or_else(|| format!("cannot parse {other} as a timestamp")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn counts_accept_integers_integral_floats_and_strings() {
+        let v = json!({"a": {"b": 12, "c": 12.0, "d": "7", "e": -1, "f": 1.5, "g": "x"}});
+        assert_eq!(count_at(&v, &["a", "b"]).unwrap(), Some(12));
+        assert_eq!(count_at(&v, &["a", "c"]).unwrap(), Some(12));
+        assert_eq!(count_at(&v, &["a", "d"]).unwrap(), Some(7));
+        assert_eq!(count_at(&v, &["a", "zz"]).unwrap(), None);
+        assert!(count_at(&v, &["a", "e"]).is_err());
+        assert!(count_at(&v, &["a", "f"]).is_err());
+        assert!(count_at(&v, &["a", "g"]).is_err());
+    }
+
+    #[test]
+    fn timestamps_from_text_and_unix_seconds() {
+        assert_eq!(timestamp_us(&json!(1736616660)).unwrap(), 1_736_616_660_000_000);
+        assert_eq!(timestamp_us(&json!("2025-01-11T17:31:00Z")).unwrap(), 1_736_616_660_000_000);
+        assert!(timestamp_us(&json!("soon")).is_err());
+        assert!(timestamp_us(&json!(1e300)).is_err());
+    }
+}

@@ -1,0 +1,147 @@
+//! LiteLLM proxy spend logs: the `LiteLLM_SpendLogs` table exported as CSV (with a header) or
+//! JSON (an array, JSON Lines, or `{"data": [...]}`).
+//!
+//! Columns used: `request_id`, `startTime`, `model` (a `provider/` prefix is dropped),
+//! `custom_llm_provider` (mapped to tokenledger's ids, see `readers::providers`),
+//! `prompt_tokens`, `completion_tokens`, `user`, `team_id`, `end_user`, `api_key` (LiteLLM stores
+//! it hashed), `model_group`, `call_type`, `status`, and cache tokens from
+//! `metadata.usage_object` (`cache_read_input_tokens` or `prompt_tokens_details.cached_tokens`,
+//! `cache_creation_input_tokens`). LiteLLM reports prompt tokens in OpenAI's convention (cache
+//! included); when the cache counts exceed them, the provider reported input without cache and
+//! the cache counts are added. A `failure` row is a failed request (status from
+//! `metadata.error_information.error_code` when numeric, else 500).
+
+use serde_json::{Map, Value};
+
+use super::json::{at, count_at, for_each_value, str_at, timestamp_us};
+use super::{deliver_owned, open, FileKind, LogFile, ReadError, Rejection, UsageSink};
+use crate::usage::{col, FieldError, OwnedRecord};
+
+/// True when a JSON object (or CSV header turned into one) is a spend-log row.
+pub fn looks_like(v: &Value) -> bool {
+    let row = v.get("data").and_then(Value::as_array).and_then(|d| d.first()).unwrap_or(v);
+    row.get("call_type").is_some() && row.get("spend").is_some()
+}
+
+/// True when a CSV header is a spend-log export.
+pub fn header_looks_like(names: &[&str]) -> bool {
+    names.contains(&"call_type") && names.contains(&"spend") && names.contains(&"request_id")
+}
+
+fn c(v: &Value, path: &[&str]) -> Result<u64, FieldError> {
+    count_at(v, path)
+        .map(|x| x.unwrap_or(0))
+        .map_err(|m| FieldError::new(path.join("."), m))
+}
+
+fn record(row: &Value) -> Result<OwnedRecord, FieldError> {
+    let ts_v = at(row, &["startTime"])
+        .or_else(|| at(row, &["start_time"]))
+        .ok_or_else(|| FieldError::new("startTime", "missing value (required)"))?;
+    let ts = timestamp_us(ts_v).map_err(|m| FieldError::new("startTime", m))?;
+    let raw_provider = str_at(row, &["custom_llm_provider"]);
+    let raw_model = str_at(row, &["model"]).ok_or_else(|| FieldError::new(col::MODEL, "missing value (required)"))?;
+    let (prefix, bare) = match raw_model.split_once('/') {
+        Some((p, m)) if raw_provider.is_none_or(|rp| rp == p) && crate::pricing::litellm::map_provider(p).is_some() => {
+            (Some(p), m)
+        }
+        _ => (None, raw_model),
+    };
+    let provider = match raw_provider.or(prefix) {
+        Some(p) => super::providers::from_litellm(p),
+        None => "unknown".to_string(),
+    };
+    let mut o = OwnedRecord::new(ts, &provider, bare);
+    let prompt = c(row, &["prompt_tokens"])?;
+    o.output_tokens = c(row, &["completion_tokens"])?;
+    // metadata may be an object or JSON text (CSV exports).
+    let meta_owned;
+    let meta = match at(row, &["metadata"]) {
+        Some(Value::String(s)) => {
+            meta_owned = serde_json::from_str::<Value>(s).unwrap_or(Value::Null);
+            &meta_owned
+        }
+        Some(v) => v,
+        None => &Value::Null,
+    };
+    let uo = at(meta, &["usage_object"]).unwrap_or(&Value::Null);
+    let cache_read = match c(uo, &["cache_read_input_tokens"])? {
+        0 => c(uo, &["prompt_tokens_details", "cached_tokens"])?,
+        n => n,
+    };
+    let cache_write = c(uo, &["cache_creation_input_tokens"])?;
+    o.cache_read_tokens = cache_read;
+    o.cache_write_tokens = cache_write;
+    o.input_tokens = if cache_read + cache_write > prompt {
+        prompt + cache_read + cache_write
+    } else {
+        prompt
+    };
+    o.reasoning_tokens = c(uo, &["completion_tokens_details", "reasoning_tokens"])?.min(o.output_tokens);
+    o.request_id = str_at(row, &["request_id"]).map(str::to_string);
+    o.user = str_at(row, &["user"]).map(str::to_string);
+    o.api_key = str_at(row, &["api_key"]).map(str::to_string);
+    o.project = str_at(row, &["team_id"]).map(str::to_string);
+    for k in ["end_user", "model_group", "call_type"] {
+        if let Some(s) = str_at(row, &[k]) {
+            o.extra.push((k.to_string(), s.to_string()));
+        }
+    }
+    if str_at(row, &["status"]).is_some_and(|s| s.eq_ignore_ascii_case("failure")) {
+        let code = at(meta, &["error_information", "error_code"]).and_then(|v| match v {
+            Value::String(s) => s.parse::<u16>().ok(),
+            Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
+            _ => None,
+        });
+        o.status = code.filter(|c| (400..600).contains(c)).unwrap_or(500);
+    }
+    Ok(o)
+}
+
+pub fn read(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
+    let path = file.path.display().to_string();
+    if file.kind == FileKind::Csv {
+        let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(open(file)?);
+        let headers: Vec<String> = rdr
+            .headers()
+            .map_err(|e| ReadError::Format {
+                path: path.clone(),
+                message: format!("line 1: cannot read the CSV header: {e}"),
+            })?
+            .iter()
+            .map(|s| s.trim().to_string())
+            .collect();
+        for rec in rdr.records() {
+            match rec {
+                Ok(rec) => {
+                    let line = rec.position().map_or(0, |p| p.line());
+                    let mut obj = Map::new();
+                    for (h, v) in headers.iter().zip(rec.iter()) {
+                        if !v.is_empty() {
+                            obj.insert(h.clone(), Value::String(v.to_string()));
+                        }
+                    }
+                    deliver_owned(sink, &path, line, record(&Value::Object(obj)));
+                }
+                Err(e) => sink.reject(Rejection {
+                    file: path.clone(),
+                    line: e.position().map_or(0, |p| p.line()),
+                    field: "row".into(),
+                    reason: e.to_string(),
+                }),
+            }
+        }
+        return Ok(());
+    }
+    for_each_value(file, |line, v| match v {
+        Err(m) => deliver_owned(sink, &path, line, Err(FieldError::new("row", m))),
+        Ok(v) => match v.get("data").and_then(Value::as_array) {
+            Some(rows) => {
+                for r in rows {
+                    deliver_owned(sink, &path, line, record(r));
+                }
+            }
+            None => deliver_owned(sink, &path, line, record(&v)),
+        },
+    })
+}
