@@ -125,7 +125,12 @@ pub struct UsageArgs {
 
     /// Log format of the --logs files: auto (detect per file), canonical, bedrock, openai-usage,
     /// anthropic, claude-code, litellm, otel.
-    #[arg(long = "log-format", value_enum, value_name = "FORMAT", default_value = "auto")]
+    #[arg(
+        long = "log-format",
+        value_enum,
+        value_name = "FORMAT",
+        default_value = "auto"
+    )]
     pub log_format: crate::readers::LogFormat,
 
     /// Price table: a CSV file or a directory of them, replacing the price book built into

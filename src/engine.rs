@@ -99,6 +99,10 @@ pub struct Counters {
     pub rejected: u64,
     pub duplicates: u64,
     pub outside_period: u64,
+    /// Pre-aggregated rows (requests > 1) of a model with a long-context tier whose summed
+    /// prompt exceeds the threshold: whether single requests crossed it is unknown, so they were
+    /// priced at the normal rates. Sources that know say so in `long_context`.
+    pub long_context_unchecked: u64,
     /// The first [`KEPT_REJECTIONS`] rejections, in reading order.
     pub rejections: Vec<Rejection>,
 }
@@ -425,9 +429,11 @@ impl UsageSink for Aggregator {
         // the threshold moves the whole request to the long-context rates.
         // Pre-aggregated rows (requests > 1) cannot be compared with a per-request threshold;
         // sources that know (Anthropic's usage report) say so in `long_context`.
-        let long = r
-            .long_context
-            .unwrap_or(r.requests <= 1 && threshold.is_some_and(|t| r.input_tokens > t));
+        let over = threshold.is_some_and(|t| r.input_tokens > t);
+        if r.long_context.is_none() && r.requests > 1 && over {
+            self.counters.long_context_unchecked += 1;
+        }
+        let long = r.long_context.unwrap_or(r.requests <= 1 && over);
         key.push(long as u32);
         for d in 0..self.settings.dims.len() {
             let code = if self.settings.dims[d] == crate::usage::col::STATUS {
@@ -803,12 +809,14 @@ mod tests {
             cost_of(&s, &row(None), false, false).unwrap().to_string(),
             "0.00465"
         );
-        // Batch: input at 1.5, output has no batch rate so stays 15: 750 + 90 + 750 + 1500 = 3090
+        // Batch: input at 1.5 (half of 3), so the cache rates move by the same factor (0.15 and
+        // 1.875, as the batch discount applies to cached tokens too); output has no batch rate
+        // and stays 15: 750 + 45 + 375 + 1500 = 2670
         assert_eq!(
             cost_of(&s, &row(Some("0.3")), true, false)
                 .unwrap()
                 .to_string(),
-            "0.00309"
+            "0.00267"
         );
     }
 }

@@ -139,6 +139,9 @@ pub struct Report {
     pub accounting: Accounting,
     /// The first rejected rows, verbatim.
     pub rejections: Vec<Rejection>,
+    /// Things a reader of the numbers should know (e.g. long-context tiers that could not be
+    /// checked on pre-aggregated rows).
+    pub warnings: Vec<String>,
     pub pricing: PricingInfo,
 }
 
@@ -227,6 +230,7 @@ pub fn build(
                 m.cost_usd += *cost;
                 total.cost_usd += *cost;
                 m.price_versions.insert(row.version_id());
+                total.price_versions.insert(row.version_id());
                 versions.insert(row.version_id());
                 if key.failed {
                     accounting.failed += cell.sums.rows;
@@ -292,6 +296,16 @@ pub fn build(
         unpriced: unpriced.into_values().collect(),
         accounting,
         rejections: agg.counters.rejections.clone(),
+        warnings: if agg.counters.long_context_unchecked > 0 {
+            vec![format!(
+                "{} pre-aggregated rows of models with a long-context tier exceed the threshold in sum; \
+                 whether single requests did is unknown, so they are priced at the normal rates \
+                 (give the rows a long_context column to decide)",
+                agg.counters.long_context_unchecked
+            )]
+        } else {
+            vec![]
+        },
         pricing: PricingInfo {
             files: price_files,
             versions_used: versions.into_iter().collect(),

@@ -188,12 +188,18 @@ impl OwnedRecord {
             ));
         }
         if self.cache_write_1h_tokens > self.cache_write_tokens {
-            return Err(FieldError::new(col::CACHE_WRITE_1H_TOKENS, "exceed cache_write_tokens"));
+            return Err(FieldError::new(
+                col::CACHE_WRITE_1H_TOKENS,
+                "exceed cache_write_tokens",
+            ));
         }
         if self.reasoning_tokens > self.output_tokens {
             return Err(FieldError::new(
                 col::REASONING_TOKENS,
-                format!("reasoning_tokens ({}) exceed output_tokens ({})", self.reasoning_tokens, self.output_tokens),
+                format!(
+                    "reasoning_tokens ({}) exceed output_tokens ({})",
+                    self.reasoning_tokens, self.output_tokens
+                ),
             ));
         }
         Ok(())
@@ -220,7 +226,11 @@ impl OwnedRecord {
             region: self.region.as_deref(),
             batch: self.batch,
             long_context: self.long_context,
-            extra: self.extra.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
+            extra: self
+                .extra
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
         }
     }
 }

@@ -442,10 +442,10 @@ fn output_file_option_writes_the_report() {
 #[test]
 fn bundled_sample_matches_the_independent_calculation() {
     let v = json(&run(&["report", "--format", "json", "--by", "month"]));
-    assert_eq!(row(&v, "month", "2025-05")["cost_usd"], "9.836024785");
-    assert_eq!(row(&v, "month", "2025-06")["cost_usd"], "9.53884175");
-    assert_eq!(row(&v, "month", "2025-07")["cost_usd"], "8.363388755");
-    assert_eq!(v["total"]["cost_usd"], "27.73825529");
+    assert_eq!(row(&v, "month", "2025-05")["cost_usd"], "9.831589585");
+    assert_eq!(row(&v, "month", "2025-06")["cost_usd"], "9.518797925");
+    assert_eq!(row(&v, "month", "2025-07")["cost_usd"], "8.344730005");
+    assert_eq!(v["total"]["cost_usd"], "27.695117515");
     assert_eq!(v["total"]["requests"], 4500);
     assert_eq!(v["accounting"]["duplicates"], 21);
     assert_eq!(v["accounting"]["rows_read"], 4521);

@@ -297,52 +297,18 @@ fn import(
             .retain(|e| providers.iter().any(|p| p == e.provider));
     }
     let book = load_book(pricing_paths, &[])?;
-    let (changes, unchanged) = litellm::diff(&book, &imp, at);
-    let mut w = output(out_path.as_ref())?;
-    let mut out = csv::Writer::from_writer(&mut w);
-    out.write_record(pricing::col::ALL)?;
     let source = format!(
         "LiteLLM model_prices_and_context_window.json ({})",
         file.file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
     );
+    let (changes, unchanged) = litellm::diff(&book, &imp, effective_from, at, &source);
+    let mut w = output(out_path.as_ref())?;
+    let mut out = csv::Writer::from_writer(&mut w);
+    out.write_record(pricing::col::ALL)?;
     for c in &changes {
-        let e = &c.entry;
-        // Keep the canonical model of the series this version continues.
-        let canonical = book
-            .rows()
-            .iter()
-            .find(|r| r.provider == e.provider && r.model == e.model)
-            .and_then(|r| r.canonical_model.clone())
-            .unwrap_or_default();
-        let x = |v: Option<Decimal>| d(v);
-        out.write_record([
-            e.provider.to_string(),
-            e.model.clone(),
-            effective_from.to_string(),
-            x(Some(e.input)),
-            x(Some(e.output)),
-            x(e.cache_read),
-            x(e.cache_write),
-            x(e.cache_write_1h),
-            String::new(),
-            x(e.batch_input),
-            x(e.batch_output),
-            if e.long_input.is_some() {
-                "200000".into()
-            } else {
-                String::new()
-            },
-            x(e.long_input),
-            x(e.long_output),
-            String::new(),
-            String::new(),
-            canonical,
-            e.region.clone().unwrap_or_default(),
-            "USD".into(),
-            format!("{source} key {}", e.key),
-        ])?;
+        out.write_record(pricing::table_record(&c.row))?;
     }
     out.flush()?;
     drop(out);

@@ -194,6 +194,9 @@ pub fn warn(report: &Report) -> Vec<String> {
             u.reason
         );
     }
+    for note in &report.warnings {
+        eprintln!("tokenledger: warning: {note}");
+    }
     if report.total.unpriced_requests > 0 {
         problems.push(format!(
             "{} unpriced requests",

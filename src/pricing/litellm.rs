@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use super::{Lookup, PriceBook};
+use super::{Lookup, PriceBook, PriceRow};
 
 /// LiteLLM `litellm_provider` -> tokenledger provider id.
 pub const PROVIDERS: &[(&str, &str)] = &[
@@ -220,58 +220,138 @@ pub fn anomalies(e: &Entry) -> Vec<String> {
     v
 }
 
-/// A proposed new version: the entry, and the version it would follow (if any).
+/// A proposed new version: the full row to add, and the version it would follow (if any).
 #[derive(Debug, Clone)]
 pub struct Change {
     pub entry: Entry,
+    /// The new version: the version in force with LiteLLM's prices on top, so rates LiteLLM
+    /// does not carry (reasoning, long-context cache, ...) are kept.
+    pub row: PriceRow,
     /// `None` for a model new to the book.
     pub previous: Option<String>,
     pub what: String,
 }
 
+fn dec(v: Option<Decimal>) -> String {
+    v.map_or("(none)".to_string(), |d| d.to_string())
+}
+
+/// Every rate of a row, named, for comparisons.
+pub fn named_rates(r: &PriceRow) -> Vec<(&'static str, Option<Decimal>)> {
+    vec![
+        ("input", Some(r.input)),
+        ("output", Some(r.output)),
+        ("cache_read", r.cache_read),
+        ("cache_write", r.cache_write),
+        ("cache_write_1h", r.cache_write_1h),
+        ("reasoning", r.reasoning),
+        ("batch_input", r.batch_input),
+        ("batch_output", r.batch_output),
+        (
+            "long_context_threshold",
+            r.long_context_threshold.map(Decimal::from),
+        ),
+        ("long_input", r.long_input),
+        ("long_output", r.long_output),
+        ("long_cache_read", r.long_cache_read),
+        ("long_cache_write", r.long_cache_write),
+    ]
+}
+
 /// Compares entries with the versions in force at `at_us`: only differing prices become
 /// changes. Entries are sorted by provider and model; the first entry of a (provider, model,
 /// region) wins when LiteLLM lists one model under several keys.
-pub fn diff(book: &PriceBook, import: &Import, at_us: i64) -> (Vec<Change>, usize) {
+pub fn diff(
+    book: &PriceBook,
+    import: &Import,
+    effective_from: &str,
+    at_us: i64,
+    source: &str,
+) -> (Vec<Change>, usize) {
     let mut seen = BTreeMap::new();
     for e in &import.entries {
+        // LiteLLM often lists undated aliases: compare with the id the book prices.
+        let mut e = e.clone();
+        e.model = book.resolve_model(e.provider, &e.model).to_string();
         seen.entry((e.provider, e.model.clone(), e.region.clone()))
             .or_insert(e);
     }
     let mut changes = Vec::new();
     let mut unchanged = 0;
-    for e in seen.into_values() {
-        match book.lookup(e.provider, &e.model, e.region.as_deref(), at_us) {
-            Lookup::Priced(row) if row.region == e.region => {
-                let mut diffs = Vec::new();
-                let mut cmp = |name: &str, old: Option<Decimal>, new: Option<Decimal>| {
-                    if let Some(n) = new {
-                        if old != Some(n) {
-                            diffs.push(format!(
-                                "{name} {} -> {n}",
-                                old.map_or("(none)".to_string(), |o| o.to_string())
-                            ));
-                        }
-                    }
-                };
-                cmp("input", Some(row.input), Some(e.input));
-                cmp("output", Some(row.output), Some(e.output));
-                cmp("cache_read", row.cache_read, e.cache_read);
-                cmp("cache_write", row.cache_write, e.cache_write);
-                cmp("batch_input", row.batch_input, e.batch_input);
-                cmp("batch_output", row.batch_output, e.batch_output);
+    for e in seen.values() {
+        let previous = match book.lookup(e.provider, &e.model, e.region.as_deref(), at_us) {
+            Lookup::Priced(row) if row.region == e.region && row.model == e.model => Some(row),
+            _ => None,
+        };
+        let mut row = previous.cloned().unwrap_or_else(|| PriceRow {
+            provider: e.provider.to_string(),
+            model: e.model.clone(),
+            region: e.region.clone(),
+            effective_from_us: at_us,
+            effective_from: effective_from.to_string(),
+            input: e.input,
+            output: e.output,
+            cache_read: None,
+            cache_write: None,
+            cache_write_1h: None,
+            reasoning: None,
+            batch_input: None,
+            batch_output: None,
+            long_context_threshold: None,
+            long_input: None,
+            long_output: None,
+            long_cache_read: None,
+            long_cache_write: None,
+            canonical_model: None,
+            currency: "USD".into(),
+            source: None,
+            file: String::new(),
+            line: 0,
+            overlay: false,
+        });
+        row.effective_from_us = at_us;
+        row.effective_from = effective_from.to_string();
+        row.input = e.input;
+        row.output = e.output;
+        let set = |slot: &mut Option<Decimal>, v: Option<Decimal>| {
+            if v.is_some() {
+                *slot = v;
+            }
+        };
+        set(&mut row.cache_read, e.cache_read);
+        set(&mut row.cache_write, e.cache_write);
+        set(&mut row.cache_write_1h, e.cache_write_1h);
+        set(&mut row.batch_input, e.batch_input);
+        set(&mut row.batch_output, e.batch_output);
+        set(&mut row.long_input, e.long_input);
+        set(&mut row.long_output, e.long_output);
+        if row.long_input.is_some() && row.long_context_threshold.is_none() {
+            // LiteLLM's long-context fields are all named *_above_200k_tokens.
+            row.long_context_threshold = Some(200_000);
+        }
+        row.source = Some(format!("{source} key {}", e.key));
+        match previous {
+            Some(prev) => {
+                let diffs: Vec<String> = named_rates(prev)
+                    .into_iter()
+                    .zip(named_rates(&row))
+                    .filter(|(a, b)| a.1 != b.1)
+                    .map(|(a, b)| format!("{} {} -> {}", a.0, dec(a.1), dec(b.1)))
+                    .collect();
                 if diffs.is_empty() {
                     unchanged += 1;
                 } else {
                     changes.push(Change {
                         entry: e.clone(),
-                        previous: Some(row.version_id()),
+                        row,
+                        previous: Some(prev.version_id()),
                         what: diffs.join(", "),
                     });
                 }
             }
-            _ => changes.push(Change {
+            None => changes.push(Change {
                 entry: e.clone(),
+                row,
                 previous: None,
                 what: "new model".into(),
             }),

@@ -114,36 +114,52 @@ pub struct Rates {
 impl PriceRow {
     /// Resolves the rates for batch and/or long-context usage.
     ///
-    /// Fallbacks, all chosen so that usage is never priced at $0 by omission: a missing cache
-    /// price is the input rate; a missing 1-hour cache-write price is the 5-minute one; a
-    /// missing reasoning price is the output rate; a missing batch price is the on-demand one.
-    /// Long-context usage uses the long rates (missing long cache prices fall back to the long
-    /// input rate, a missing long output price to the output rate); long-context batch usage is
-    /// charged the long on-demand rates, as the book has no batch long-context prices.
+    /// Fallbacks, all chosen so that usage is never priced at $0 by omission:
+    /// - a missing cache-read or cache-write price is the (effective) input rate, batch included;
+    ///   a missing 1-hour cache-write price is the 5-minute one;
+    /// - a missing reasoning price is the output rate; a missing batch price the on-demand one;
+    /// - a rate the book gives only for the normal tier (cache, 1-hour cache write, reasoning)
+    ///   moves with its base rate: under batch or long context it is scaled by the same factor
+    ///   as the input (cache) or output (reasoning) rate, when that factor is exact (e.g. 2x);
+    ///   otherwise it falls back to the base rate of the tier;
+    /// - long-context usage uses the long rates (a missing long output rate is the output rate);
+    ///   a long-context batch request is charged the long on-demand rates, as the book has no
+    ///   batch long-context prices (this errs on the high side).
     pub fn rates(&self, batch: bool, long: bool) -> Rates {
-        if long && self.long_context_threshold.is_some() {
-            let input = self.long_input.unwrap_or(self.input);
-            let output = self.long_output.unwrap_or(self.output);
-            let cache_write = self.long_cache_write.unwrap_or(input);
-            return Rates {
-                input,
-                output,
-                reasoning: output,
-                cache_read: self.long_cache_read.unwrap_or(input),
-                cache_write,
-                cache_write_1h: cache_write,
-            };
-        }
-        let input = self.input_rate(batch);
-        let output = self.output_rate(batch);
-        let cache_write = self.cache_write_rate();
+        let (input, output) = if long && self.long_context_threshold.is_some() {
+            (
+                self.long_input.unwrap_or(self.input),
+                self.long_output.unwrap_or(self.output),
+            )
+        } else {
+            (self.input_rate(batch), self.output_rate(batch))
+        };
+        let long = long && self.long_context_threshold.is_some();
+        let cache_read = match (long, self.long_cache_read, self.cache_read) {
+            (true, Some(r), _) => r,
+            (_, _, Some(r)) => scaled(r, input, self.input),
+            _ => input,
+        };
+        let cache_write = match (long, self.long_cache_write, self.cache_write) {
+            (true, Some(r), _) => r,
+            (_, _, Some(r)) => scaled(r, input, self.input),
+            _ => input,
+        };
+        let cache_write_1h = match self.cache_write_1h {
+            Some(r) => scaled(r, input, self.input),
+            None => cache_write,
+        };
+        let reasoning = match self.reasoning {
+            Some(r) => scaled(r, output, self.output),
+            None => output,
+        };
         Rates {
             input,
             output,
-            reasoning: self.reasoning.unwrap_or(output),
-            cache_read: self.cache_read_rate(),
+            reasoning,
+            cache_read,
             cache_write,
-            cache_write_1h: self.cache_write_1h.unwrap_or(cache_write),
+            cache_write_1h,
         }
     }
 
@@ -185,6 +201,52 @@ impl PriceRow {
         } else {
             base
         }
+    }
+}
+
+/// A row's cells in the price-table column order ([`col::ALL`]).
+pub fn table_record(r: &PriceRow) -> Vec<String> {
+    let d = |v: Option<Decimal>| v.map(|x| x.normalize().to_string()).unwrap_or_default();
+    vec![
+        r.provider.clone(),
+        r.model.clone(),
+        r.effective_from.clone(),
+        d(Some(r.input)),
+        d(Some(r.output)),
+        d(r.cache_read),
+        d(r.cache_write),
+        d(r.cache_write_1h),
+        d(r.reasoning),
+        d(r.batch_input),
+        d(r.batch_output),
+        r.long_context_threshold
+            .map(|t| t.to_string())
+            .unwrap_or_default(),
+        d(r.long_input),
+        d(r.long_output),
+        d(r.long_cache_read),
+        d(r.long_cache_write),
+        r.canonical_model.clone().unwrap_or_default(),
+        r.region.clone().unwrap_or_default(),
+        r.currency.clone(),
+        r.source.clone().unwrap_or_default(),
+    ]
+}
+
+/// `rate` moved by the factor `new_base / old_base` when that factor is exact; otherwise
+/// `new_base` (the tier's base rate). With `new_base == old_base` it is `rate` itself.
+fn scaled(rate: Decimal, new_base: Decimal, old_base: Decimal) -> Decimal {
+    if new_base == old_base {
+        return rate;
+    }
+    if old_base.is_zero() {
+        return new_base;
+    }
+    match new_base.checked_div(old_base) {
+        Some(m) if m.checked_mul(old_base) == Some(new_base) => {
+            rate.checked_mul(m).map_or(new_base, |x| x.normalize())
+        }
+        _ => new_base,
     }
 }
 
@@ -715,15 +777,6 @@ impl PriceBook {
                     ));
                 }
             }
-            if r.long_context_threshold.is_some() && r.long_input.is_none() {
-                out.push(finding(
-                    Severity::Error,
-                    &r.file,
-                    r.line,
-                    Some(col::LONG_INPUT),
-                    "long_context_threshold without long_input_per_mtok".into(),
-                ));
-            }
         }
         out
     }
@@ -819,7 +872,9 @@ fn parse_aliases(name: &str, bytes: &[u8], out: &mut Vec<AliasRow>, findings: &m
     for rec in rdr.records() {
         match rec {
             Ok(rec) => {
-                let line = rec.position().map_or(0, |p| p.line());
+                let line = rec
+                    .position()
+                    .map_or(0, |p| crate::readers::lines::line_in(bytes, p.byte()));
                 let get = |i: usize| rec.get(i).map(str::trim).unwrap_or("").to_string();
                 let (pv, al, md) = (get(p), get(a), get(m));
                 if pv.is_empty() || al.is_empty() || md.is_empty() {
@@ -837,7 +892,8 @@ fn parse_aliases(name: &str, bytes: &[u8], out: &mut Vec<AliasRow>, findings: &m
             Err(e) => findings.push(finding(
                 Severity::Error,
                 name,
-                e.position().map_or(0, |p| p.line()),
+                e.position()
+                    .map_or(0, |p| crate::readers::lines::line_in(bytes, p.byte())),
                 None,
                 e.to_string(),
             )),
@@ -892,12 +948,16 @@ fn parse_file(
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e
+                    .position()
+                    .map_or(0, |p| crate::readers::lines::line_in(bytes, p.byte()));
                 findings.push(err(line, None, e.to_string()));
                 continue;
             }
         };
-        let line = rec.position().map_or(0, |p| p.line());
+        let line = rec
+            .position()
+            .map_or(0, |p| crate::readers::lines::line_in(bytes, p.byte()));
         if rec.len() != headers.len() {
             findings.push(err(
                 line,
@@ -971,6 +1031,14 @@ fn parse_file(
                 }
             },
         };
+        if long_context_threshold.is_some() && long_input.is_none() {
+            findings.push(err(
+                line,
+                Some(col::LONG_INPUT),
+                "long_context_threshold is set but long_input_per_mtok is empty".into(),
+            ));
+            ok = false;
+        }
         let effective_from_us = if eff.is_empty() {
             None
         } else {
@@ -1121,6 +1189,59 @@ mod tests {
             f[0].to_string(),
             "p.csv:1: error: output_per_mtok: required column is missing"
         );
+    }
+
+    fn rates_row(extra_cols: &str, extra_vals: &str) -> PriceRow {
+        let text = format!(
+            "provider,model,effective_from,input_per_mtok,output_per_mtok{extra_cols}\np,m,2025-01-01,3,15{extra_vals}\n"
+        );
+        let (b, f) = book(&text);
+        assert!(f.is_empty(), "{f:?}");
+        b.rows()[0].clone()
+    }
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn batch_cache_falls_back_to_the_batch_input_rate() {
+        let r = rates_row(
+            ",batch_input_per_mtok,batch_output_per_mtok,reasoning_per_mtok",
+            ",1.5,7.5,30",
+        );
+        let x = r.rates(true, false);
+        assert_eq!(
+            (x.input, x.cache_read, x.cache_write, x.output),
+            (d("1.5"), d("1.5"), d("1.5"), d("7.5"))
+        );
+        // reasoning 30 at on-demand output 15 -> 15 at batch output 7.5
+        assert_eq!(x.reasoning, d("15"));
+        assert_eq!(r.rates(false, false).reasoning, d("30"));
+    }
+
+    #[test]
+    fn long_context_scales_short_only_rates() {
+        let r = rates_row(
+            ",cache_read_per_mtok,cache_write_per_mtok,cache_write_1h_per_mtok,reasoning_per_mtok,long_context_threshold,long_input_per_mtok,long_output_per_mtok",
+            ",0.3,3.75,6,30,200000,6,22.5",
+        );
+        let x = r.rates(false, true);
+        assert_eq!(x.input, d("6"));
+        assert_eq!(x.cache_read, d("0.6"));
+        assert_eq!(x.cache_write, d("7.5"));
+        assert_eq!(x.cache_write_1h, d("12"));
+        // 22.5 / 15 = 1.5 exactly: reasoning 30 -> 45
+        assert_eq!(x.reasoning, d("45"));
+        // Not long: the short rates.
+        assert_eq!(r.rates(false, false).cache_write_1h, d("6"));
+    }
+
+    #[test]
+    fn threshold_without_long_input_is_a_load_error() {
+        let (_, f) = book("provider,model,effective_from,input_per_mtok,output_per_mtok,long_context_threshold\np,m,2025-01-01,3,15,200000\n");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].column.as_deref(), Some("long_input_per_mtok"));
     }
 
     #[test]

@@ -42,7 +42,9 @@ pub fn looks_like(v: &Value) -> bool {
             .is_some_and(|r| r.iter().any(|x| x.get("uncached_input_tokens").is_some()))
     };
     message(v).is_some_and(|m| at(m, &["usage", "input_tokens"]).is_some())
-        || v.get("data").and_then(Value::as_array).is_some_and(|d| d.iter().any(report))
+        || v.get("data")
+            .and_then(Value::as_array)
+            .is_some_and(|d| d.iter().any(report))
         || report(v)
 }
 
@@ -77,11 +79,18 @@ fn response(line: &Value, m: &Value) -> Result<OwnedRecord, FieldError> {
             )
         })?;
     let ts = timestamp_us(ts_v).map_err(|e| FieldError::new(col::TIMESTAMP, e))?;
-    let model = str_at(m, &["model"]).ok_or_else(|| FieldError::new(col::MODEL, "missing value (required)"))?;
+    let model = str_at(m, &["model"])
+        .ok_or_else(|| FieldError::new(col::MODEL, "missing value (required)"))?;
     let provider = str_at(line, &["provider"]).unwrap_or(PROVIDER);
     let mut o = OwnedRecord::new(ts, provider, model);
-    tokens(&mut o, at(m, &["usage"]).unwrap_or(&Value::Null), "input_tokens")?;
-    o.request_id = str_at(line, &["request_id"]).or_else(|| str_at(m, &["id"])).map(str::to_string);
+    tokens(
+        &mut o,
+        at(m, &["usage"]).unwrap_or(&Value::Null),
+        "input_tokens",
+    )?;
+    o.request_id = str_at(line, &["request_id"])
+        .or_else(|| str_at(m, &["id"]))
+        .map(str::to_string);
     o.batch = str_at(m, &["usage", "service_tier"]) == Some("batch");
     for k in ["user", "project", "api_key"] {
         if let Some(s) = str_at(line, &[k]) {
@@ -128,7 +137,10 @@ pub fn read(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
                     sink,
                     &path,
                     line,
-                    Err(FieldError::new("row", "neither a Messages API response nor a usage report")),
+                    Err(FieldError::new(
+                        "row",
+                        "neither a Messages API response nor a usage report",
+                    )),
                 )
             }
         };
@@ -136,11 +148,24 @@ pub fn read(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
             let start = match at(b, &["starting_at"]).map(timestamp_us) {
                 Some(Ok(t)) => t,
                 _ => {
-                    deliver_owned(sink, &path, line, Err(FieldError::new("starting_at", "bucket without a valid starting_at")));
+                    deliver_owned(
+                        sink,
+                        &path,
+                        line,
+                        Err(FieldError::new(
+                            "starting_at",
+                            "bucket without a valid starting_at",
+                        )),
+                    );
                     continue;
                 }
             };
-            for r in b.get("results").and_then(Value::as_array).into_iter().flatten() {
+            for r in b
+                .get("results")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 deliver_owned(sink, &path, line, report_result(start, r));
             }
         }

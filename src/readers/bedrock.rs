@@ -33,7 +33,9 @@ pub fn status_of(error_code: &str) -> u16 {
 pub fn looks_like(v: &Value) -> bool {
     let v = unwrap_message(v).unwrap_or_else(|| v.clone());
     v.get("schemaType").and_then(Value::as_str) == Some("ModelInvocationLog")
-        || (v.get("modelId").is_some() && v.get("requestId").is_some() && v.get("operation").is_some())
+        || (v.get("modelId").is_some()
+            && v.get("requestId").is_some()
+            && v.get("operation").is_some())
 }
 
 /// CloudWatch Logs Insights rows carry the record as JSON text in `@message`.
@@ -46,12 +48,19 @@ fn record(v: &Value) -> Result<OwnedRecord, FieldError> {
     let f = |field: &str, m: String| FieldError::new(field, m);
     if let Some(t) = v.get("schemaType").and_then(Value::as_str) {
         if t != "ModelInvocationLog" {
-            return Err(f("schemaType", format!("{t:?} is not a ModelInvocationLog")));
+            return Err(f(
+                "schemaType",
+                format!("{t:?} is not a ModelInvocationLog"),
+            ));
         }
     }
-    let ts = timestamp_us(at(v, &["timestamp"]).ok_or_else(|| f(col::TIMESTAMP, "missing value (required)".into()))?)
-        .map_err(|m| f(col::TIMESTAMP, m))?;
-    let model = str_at(v, &["modelId"]).ok_or_else(|| f("modelId", "missing value (required)".into()))?;
+    let ts = timestamp_us(
+        at(v, &["timestamp"])
+            .ok_or_else(|| f(col::TIMESTAMP, "missing value (required)".into()))?,
+    )
+    .map_err(|m| f(col::TIMESTAMP, m))?;
+    let model =
+        str_at(v, &["modelId"]).ok_or_else(|| f("modelId", "missing value (required)".into()))?;
     let mut r = OwnedRecord::new(ts, PROVIDER, model);
     let c = |path: &[&str]| count_at(v, path).map_err(|m| f(&path.join("."), m));
     let input = c(&["input", "inputTokenCount"])?;
@@ -61,9 +70,26 @@ fn record(v: &Value) -> Result<OwnedRecord, FieldError> {
     r.input_tokens = input.unwrap_or(0) + r.cache_read_tokens + r.cache_write_tokens;
     r.output_tokens = output.unwrap_or(0);
     if input.is_none() && output.is_none() {
-        let guardrail = at(v, &["output", "outputBodyJson", "amazon-bedrock-trace", "guardrail"]).is_some()
-            || at(v, &["output", "outputBodyJson", "amazon-bedrock-guardrailAction"]).is_some();
-        let outcome = if guardrail { "guardrail_blocked" } else { "no_token_counts" };
+        let guardrail = at(
+            v,
+            &[
+                "output",
+                "outputBodyJson",
+                "amazon-bedrock-trace",
+                "guardrail",
+            ],
+        )
+        .is_some()
+            || at(
+                v,
+                &["output", "outputBodyJson", "amazon-bedrock-guardrailAction"],
+            )
+            .is_some();
+        let outcome = if guardrail {
+            "guardrail_blocked"
+        } else {
+            "no_token_counts"
+        };
         r.extra.push(("outcome".into(), outcome.into()));
     }
     r.request_id = str_at(v, &["requestId"]).map(str::to_string);

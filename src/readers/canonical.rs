@@ -3,7 +3,6 @@
 //! every encoding.
 
 use std::borrow::Cow;
-use std::io::{BufRead, BufReader};
 
 use super::{open, LogFile, ReadError, ReadOptions, Rejection, UsageSink};
 use crate::usage::{
@@ -182,10 +181,11 @@ pub fn read_csv(
     sink: &mut dyn UsageSink,
 ) -> Result<(), ReadError> {
     let path = file.path.display().to_string();
+    let (counting, lines) = super::lines::wrap(open(file)?);
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_reader(open(file)?);
+        .from_reader(counting);
     let headers: Vec<String> = match rdr.headers() {
         Ok(h) => h
             .iter()
@@ -205,9 +205,9 @@ pub fn read_csv(
         let line;
         match rdr.read_record(&mut rec) {
             Ok(false) => break,
-            Ok(true) => line = rec.position().map_or(0, |p| p.line()),
+            Ok(true) => line = rec.position().map_or(0, |p| lines.line_at(p.byte())),
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
                 match e.kind() {
                     csv::ErrorKind::Utf8 { .. } => {
                         sink.reject(Rejection {
@@ -294,29 +294,22 @@ pub fn read_jsonl(
     sink: &mut dyn UsageSink,
 ) -> Result<(), ReadError> {
     let path = file.path.display().to_string();
-    let mut reader = BufReader::new(open(file)?);
-    let mut buf = String::new();
-    let mut line: u64 = 0;
+    let mut reader = super::LineReader::new(open(file)?);
     loop {
-        buf.clear();
-        let n = reader.read_line(&mut buf).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::InvalidData {
-                ReadError::Format {
-                    path: path.clone(),
-                    message: format!("line {}: not valid UTF-8", line + 1),
-                }
-            } else {
-                ReadError::Io {
-                    path: path.clone(),
-                    source: e,
-                }
-            }
+        let next = reader.next_line().map_err(|e| ReadError::Io {
+            path: path.clone(),
+            source: e,
         })?;
-        if n == 0 {
-            break;
-        }
-        line += 1;
-        let text = buf.trim();
+        let Some((line, text)) = next else { break };
+        let Ok(text) = text else {
+            sink.reject(Rejection {
+                file: path.clone(),
+                line,
+                field: "row".into(),
+                reason: "not valid UTF-8".into(),
+            });
+            continue;
+        };
         if text.is_empty() {
             continue;
         }

@@ -25,20 +25,28 @@ pub const PROVIDER: &str = "anthropic";
 /// True when a JSON line looks like a Claude Code transcript line with usage.
 pub fn looks_like(v: &Value) -> bool {
     (v.get("sessionId").is_some() || v.get("requestId").is_some() || v.get("costUSD").is_some())
-        && (at(v, &["message", "usage"]).is_some() || at(v, &["data", "message", "message", "usage"]).is_some()
+        && (at(v, &["message", "usage"]).is_some()
+            || at(v, &["data", "message", "message", "usage"]).is_some()
             || v.get("parentUuid").is_some())
 }
 
 /// (project, session) of a transcript path.
 pub fn project_and_session(path: &Path) -> (Option<String>, Option<String>) {
-    let parts: Vec<String> = path.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    let parts: Vec<String> = path
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
     let n = parts.len();
     // <project>/<session>/subagents/agent-x.jsonl
     if n >= 4 && parts[n - 2] == "subagents" {
         return (Some(parts[n - 4].clone()), Some(parts[n - 3].clone()));
     }
-    let project = if n >= 2 { Some(parts[n - 2].clone()) } else { None };
+    let project = if n >= 2 {
+        Some(parts[n - 2].clone())
+    } else {
+        None
+    };
     (project, stem)
 }
 
@@ -55,33 +63,47 @@ fn c(v: &Value, path: &[&str]) -> Result<u64, FieldError> {
 }
 
 /// The usage of one line, if it has any: (message id, request id, record).
-fn usage_of(line: &Value) -> Option<Result<(Option<String>, Option<String>, OwnedRecord), FieldError>> {
-    let (msg, req, ts_v) = if let Some(m) = at(line, &["message"]).filter(|m| m.get("usage").is_some()) {
-        (m, str_at(line, &["requestId"]), at(line, &["timestamp"]))
-    } else if line.get("type").and_then(Value::as_str) == Some("progress") {
-        let inner = at(line, &["data", "message"])?;
-        let m = at(inner, &["message"]).filter(|m| m.get("usage").is_some())?;
-        (m, str_at(inner, &["requestId"]), at(inner, &["timestamp"]).or_else(|| at(line, &["timestamp"])))
-    } else {
-        return None;
-    };
+fn usage_of(
+    line: &Value,
+) -> Option<Result<(Option<String>, Option<String>, OwnedRecord), FieldError>> {
+    let (msg, req, ts_v) =
+        if let Some(m) = at(line, &["message"]).filter(|m| m.get("usage").is_some()) {
+            (m, str_at(line, &["requestId"]), at(line, &["timestamp"]))
+        } else if line.get("type").and_then(Value::as_str) == Some("progress") {
+            let inner = at(line, &["data", "message"])?;
+            let m = at(inner, &["message"]).filter(|m| m.get("usage").is_some())?;
+            (
+                m,
+                str_at(inner, &["requestId"]),
+                at(inner, &["timestamp"]).or_else(|| at(line, &["timestamp"])),
+            )
+        } else {
+            return None;
+        };
     let model = str_at(msg, &["model"])?;
     if model == "<synthetic>" {
         // Claude Code's placeholder for messages it made up itself (no API call).
         return None;
     }
     Some((|| {
-        let ts = timestamp_us(ts_v.ok_or_else(|| FieldError::new(col::TIMESTAMP, "missing value (required)"))?)
-            .map_err(|m| FieldError::new(col::TIMESTAMP, m))?;
+        let ts = timestamp_us(
+            ts_v.ok_or_else(|| FieldError::new(col::TIMESTAMP, "missing value (required)"))?,
+        )
+        .map_err(|m| FieldError::new(col::TIMESTAMP, m))?;
         let u = at(msg, &["usage"]).unwrap_or(&Value::Null);
         let mut o = OwnedRecord::new(ts, PROVIDER, model);
         let uncached = c(u, &["input_tokens"])?;
         o.cache_read_tokens = c(u, &["cache_read_input_tokens"])?;
         o.cache_write_tokens = c(u, &["cache_creation_input_tokens"])?;
-        o.cache_write_1h_tokens = c(u, &["cache_creation", "ephemeral_1h_input_tokens"])?.min(o.cache_write_tokens);
+        o.cache_write_1h_tokens =
+            c(u, &["cache_creation", "ephemeral_1h_input_tokens"])?.min(o.cache_write_tokens);
         o.input_tokens = uncached + o.cache_read_tokens + o.cache_write_tokens;
         o.output_tokens = c(u, &["output_tokens"])?;
-        Ok((str_at(msg, &["id"]).map(str::to_string), req.map(str::to_string), o))
+        Ok((
+            str_at(msg, &["id"]).map(str::to_string),
+            req.map(str::to_string),
+            o,
+        ))
     })())
 }
 
@@ -93,20 +115,25 @@ pub fn read_all(files: &[LogFile], sink: &mut dyn UsageSink) -> Result<(), ReadE
     for (fi, file) in files.iter().enumerate() {
         let path = file.path.display().to_string();
         let (project, session) = project_and_session(&file.path);
-        let mut reader = std::io::BufReader::with_capacity(1 << 20, open(file)?);
-        let mut buf = String::new();
-        let mut line_no = 0u64;
+        let mut reader = super::LineReader::new(open(file)?);
         loop {
-            buf.clear();
-            let n = std::io::BufRead::read_line(&mut reader, &mut buf).map_err(|e| ReadError::Io {
+            let next = reader.next_line().map_err(|e| ReadError::Io {
                 path: path.clone(),
                 source: e,
             })?;
-            if n == 0 {
-                break;
-            }
-            line_no += 1;
-            let t = buf.trim();
+            let Some((line_no, text)) = next else { break };
+            let Ok(t) = text else {
+                rejected.push((
+                    (fi, line_no),
+                    Rejection {
+                        file: path.clone(),
+                        line: line_no,
+                        field: "row".into(),
+                        reason: "not valid UTF-8".into(),
+                    },
+                ));
+                continue;
+            };
             if t.is_empty() {
                 continue;
             }
@@ -166,7 +193,12 @@ pub fn read_all(files: &[LogFile], sink: &mut dyn UsageSink) -> Result<(), ReadE
     events.sort_by_key(|e| e.0);
     for (order, e) in events {
         match e {
-            Ok(r) => deliver_owned(sink, &files[order.0].path.display().to_string(), order.1, Ok(r)),
+            Ok(r) => deliver_owned(
+                sink,
+                &files[order.0].path.display().to_string(),
+                order.1,
+                Ok(r),
+            ),
             Err(rej) => sink.reject(rej),
         }
     }
@@ -184,7 +216,9 @@ mod tests {
             (Some("-home-me-app".into()), Some("1234".into()))
         );
         assert_eq!(
-            project_and_session(Path::new("/c/projects/-home-me-app/1234/subagents/agent-a1.jsonl")),
+            project_and_session(Path::new(
+                "/c/projects/-home-me-app/1234/subagents/agent-a1.jsonl"
+            )),
             (Some("-home-me-app".into()), Some("1234".into()))
         );
     }

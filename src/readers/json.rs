@@ -2,8 +2,6 @@
 //! its layout (JSON Lines, one top-level array, or concatenated pretty-printed documents), and
 //! read numbers and strings out of nested objects without panicking.
 
-use std::io::{BufRead, BufReader, Read};
-
 use serde_json::Value;
 
 use super::{open, LogFile, ReadError};
@@ -25,44 +23,66 @@ pub fn for_each_value(
         path: path.clone(),
         source: e,
     };
-    let mut reader = BufReader::with_capacity(1 << 20, open(file)?);
+    let mut reader = super::LineReader::new(open(file)?);
     // Look at the first non-empty line to choose the layout.
-    let mut first = String::new();
-    let mut first_line_no = 0u64;
+    let first: String;
+    let first_line_no: u64;
     loop {
-        first.clear();
-        let n = reader.read_line(&mut first).map_err(|e| utf8_or_io(e, &path, first_line_no + 1))?;
-        if n == 0 {
-            return Ok(());
-        }
-        first_line_no += 1;
-        if !first.trim().is_empty() {
-            break;
+        match reader.next_line().map_err(io)? {
+            None => return Ok(()),
+            Some((n, Err(()))) => {
+                return Err(ReadError::Format {
+                    path,
+                    message: format!("line {n}: not valid UTF-8"),
+                })
+            }
+            Some((_, Ok(""))) => continue,
+            Some((n, Ok(t))) => {
+                first = t.to_string();
+                first_line_no = n;
+                break;
+            }
         }
     }
-    let trimmed = first.trim_start_matches('\u{feff}').trim();
-    let whole = trimmed.starts_with('[') || serde_json::from_str::<Value>(trimmed).is_err() && trimmed.starts_with('{');
+    let trimmed = first.as_str();
+    let whole = trimmed.starts_with('[')
+        || trimmed.starts_with('{') && serde_json::from_str::<Value>(trimmed).is_err();
     if !whole {
-        f(first_line_no, serde_json::from_str(trimmed).map_err(|e| format!("invalid JSON: {e}")));
-        let mut line = first_line_no;
-        let mut buf = String::new();
+        f(
+            first_line_no,
+            serde_json::from_str(trimmed).map_err(|e| format!("invalid JSON: {e}")),
+        );
         loop {
-            buf.clear();
-            let n = reader.read_line(&mut buf).map_err(|e| utf8_or_io(e, &path, line + 1))?;
-            if n == 0 {
-                return Ok(());
+            match reader.next_line().map_err(io)? {
+                None => return Ok(()),
+                Some((n, Err(()))) => f(n, Err("not valid UTF-8".into())),
+                Some((_, Ok(""))) => {}
+                Some((n, Ok(t))) => f(
+                    n,
+                    serde_json::from_str(t).map_err(|e| format!("invalid JSON: {e}")),
+                ),
             }
-            line += 1;
-            let t = buf.trim();
-            if t.is_empty() {
-                continue;
+        }
+    }
+    let mut rest = Vec::new();
+    loop {
+        match reader.next_line().map_err(io)? {
+            None => break,
+            Some((n, Err(()))) => {
+                return Err(ReadError::Format {
+                    path,
+                    message: format!("line {n}: not valid UTF-8"),
+                })
             }
-            f(line, serde_json::from_str(t).map_err(|e| format!("invalid JSON: {e}")));
+            Some((_, Ok(t))) => rest.push(t.to_string()),
         }
     }
     let mut text = first;
-    reader.read_to_string(&mut text).map_err(io)?;
-    let text = text.trim_start_matches('\u{feff}');
+    for l in rest {
+        text.push('\n');
+        text.push_str(&l);
+    }
+    let text = text.as_str();
     let offset_lines = first_line_no - 1;
     if text.trim_start().starts_with('[') {
         match serde_json::from_str::<Value>(text) {
@@ -82,7 +102,12 @@ pub fn for_each_value(
         let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
         let mut start = 0usize;
         loop {
-            let line = offset_lines + 1 + text.as_bytes()[..start.min(text.len())].iter().filter(|&&b| b == b'\n').count() as u64;
+            let line = offset_lines
+                + 1
+                + text.as_bytes()[..start.min(text.len())]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count() as u64;
             match stream.next() {
                 None => return Ok(()),
                 Some(Ok(v)) => f(line, Ok(v)),
@@ -90,7 +115,10 @@ pub fn for_each_value(
                     // The rest of a broken document cannot be resynchronised: stop with the error.
                     return Err(ReadError::Format {
                         path,
-                        message: format!("line {}: invalid JSON: {e}", e.line() as u64 + offset_lines),
+                        message: format!(
+                            "line {}: invalid JSON: {e}",
+                            e.line() as u64 + offset_lines
+                        ),
                     });
                 }
             }
@@ -99,20 +127,6 @@ pub fn for_each_value(
             while start < text.len() && text.as_bytes()[start].is_ascii_whitespace() {
                 start += 1;
             }
-        }
-    }
-}
-
-fn utf8_or_io(e: std::io::Error, path: &str, line: u64) -> ReadError {
-    if e.kind() == std::io::ErrorKind::InvalidData {
-        ReadError::Format {
-            path: path.to_string(),
-            message: format!("line {line}: not valid UTF-8"),
-        }
-    } else {
-        ReadError::Io {
-            path: path.to_string(),
-            source: e,
         }
     }
 }
@@ -132,13 +146,17 @@ pub fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
 
 /// A string at a path (numbers are not strings).
 pub fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
-    at(v, path).and_then(Value::as_str).filter(|s| !s.is_empty())
+    at(v, path)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
 }
 
 /// A non-negative integer at a path: a JSON integer, an integral float (`12.0`) or a numeric
 /// string. `Err` names the path when the value is there but is not such a count.
 pub fn count_at(v: &Value, path: &[&str]) -> Result<Option<u64>, String> {
-    let Some(x) = at(v, path) else { return Ok(None) };
+    let Some(x) = at(v, path) else {
+        return Ok(None);
+    };
     let bad = || format!("{} = {x} is not a non-negative integer", path.join("."));
     match x {
         Value::Number(n) => {
@@ -154,7 +172,9 @@ pub fn count_at(v: &Value, path: &[&str]) -> Result<Option<u64>, String> {
                 Err(bad())
             }
         }
-        Value::String(s) => crate::usage::parse_count(&path.join("."), s).map(Some).map_err(|e| e.reason),
+        Value::String(s) => crate::usage::parse_count(&path.join("."), s)
+            .map(Some)
+            .map_err(|e| e.reason),
         _ => Err(bad()),
     }
 }
@@ -170,7 +190,11 @@ pub fn unix_seconds_us(v: &Value) -> Option<i64> {
         Value::Number(n) => n
             .as_i64()
             .map(|s| s.checked_mul(1_000_000))
-            .unwrap_or_else(|| n.as_f64().filter(|f| f.is_finite() && f.abs() < 1e11).map(|f| (f * 1e6).round() as i64)),
+            .unwrap_or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.is_finite() && f.abs() < 1e11)
+                    .map(|f| (f * 1e6).round() as i64)
+            }),
         Value::String(s) => s.parse::<i64>().ok().and_then(|s| s.checked_mul(1_000_000)),
         _ => None,
     }
@@ -185,7 +209,9 @@ pub fn timestamp_us(v: &Value) -> Result<i64, String> {
             }
             unix_seconds_us(v).ok_or_else(|| format!("cannot parse {s:?} as a timestamp"))
         }
-        other => unix_seconds_us(other).ok_or_else(|| format!("cannot parse {other} as a timestamp")),
+        other => {
+            unix_seconds_us(other).ok_or_else(|| format!("cannot parse {other} as a timestamp"))
+        }
     }
 }
 
@@ -208,8 +234,14 @@ mod tests {
 
     #[test]
     fn timestamps_from_text_and_unix_seconds() {
-        assert_eq!(timestamp_us(&json!(1736616660)).unwrap(), 1_736_616_660_000_000);
-        assert_eq!(timestamp_us(&json!("2025-01-11T17:31:00Z")).unwrap(), 1_736_616_660_000_000);
+        assert_eq!(
+            timestamp_us(&json!(1736616660)).unwrap(),
+            1_736_616_660_000_000
+        );
+        assert_eq!(
+            timestamp_us(&json!("2025-01-11T17:31:00Z")).unwrap(),
+            1_736_616_660_000_000
+        );
         assert!(timestamp_us(&json!("soon")).is_err());
         assert!(timestamp_us(&json!(1e300)).is_err());
     }

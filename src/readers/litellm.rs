@@ -19,7 +19,11 @@ use crate::usage::{col, FieldError, OwnedRecord};
 
 /// True when a JSON object (or CSV header turned into one) is a spend-log row.
 pub fn looks_like(v: &Value) -> bool {
-    let row = v.get("data").and_then(Value::as_array).and_then(|d| d.first()).unwrap_or(v);
+    let row = v
+        .get("data")
+        .and_then(Value::as_array)
+        .and_then(|d| d.first())
+        .unwrap_or(v);
     row.get("call_type").is_some() && row.get("spend").is_some()
 }
 
@@ -40,9 +44,13 @@ fn record(row: &Value) -> Result<OwnedRecord, FieldError> {
         .ok_or_else(|| FieldError::new("startTime", "missing value (required)"))?;
     let ts = timestamp_us(ts_v).map_err(|m| FieldError::new("startTime", m))?;
     let raw_provider = str_at(row, &["custom_llm_provider"]);
-    let raw_model = str_at(row, &["model"]).ok_or_else(|| FieldError::new(col::MODEL, "missing value (required)"))?;
+    let raw_model = str_at(row, &["model"])
+        .ok_or_else(|| FieldError::new(col::MODEL, "missing value (required)"))?;
     let (prefix, bare) = match raw_model.split_once('/') {
-        Some((p, m)) if raw_provider.is_none_or(|rp| rp == p) && crate::pricing::litellm::map_provider(p).is_some() => {
+        Some((p, m))
+            if raw_provider.is_none_or(|rp| rp == p)
+                && crate::pricing::litellm::map_provider(p).is_some() =>
+        {
             (Some(p), m)
         }
         _ => (None, raw_model),
@@ -77,7 +85,8 @@ fn record(row: &Value) -> Result<OwnedRecord, FieldError> {
     } else {
         prompt
     };
-    o.reasoning_tokens = c(uo, &["completion_tokens_details", "reasoning_tokens"])?.min(o.output_tokens);
+    o.reasoning_tokens =
+        c(uo, &["completion_tokens_details", "reasoning_tokens"])?.min(o.output_tokens);
     o.request_id = str_at(row, &["request_id"]).map(str::to_string);
     o.user = str_at(row, &["user"]).map(str::to_string);
     o.api_key = str_at(row, &["api_key"]).map(str::to_string);
@@ -101,7 +110,10 @@ fn record(row: &Value) -> Result<OwnedRecord, FieldError> {
 pub fn read(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
     let path = file.path.display().to_string();
     if file.kind == FileKind::Csv {
-        let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(open(file)?);
+        let (counting, lines) = super::lines::wrap(open(file)?);
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(counting);
         let headers: Vec<String> = rdr
             .headers()
             .map_err(|e| ReadError::Format {
@@ -114,7 +126,7 @@ pub fn read(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
         for rec in rdr.records() {
             match rec {
                 Ok(rec) => {
-                    let line = rec.position().map_or(0, |p| p.line());
+                    let line = rec.position().map_or(0, |p| lines.line_at(p.byte()));
                     let mut obj = Map::new();
                     for (h, v) in headers.iter().zip(rec.iter()) {
                         if !v.is_empty() {
@@ -125,7 +137,7 @@ pub fn read(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
                 }
                 Err(e) => sink.reject(Rejection {
                     file: path.clone(),
-                    line: e.position().map_or(0, |p| p.line()),
+                    line: e.position().map_or(0, |p| lines.line_at(p.byte())),
                     field: "row".into(),
                     reason: e.to_string(),
                 }),

@@ -127,7 +127,12 @@ pub struct LogFile {
 }
 
 /// Validates an assembled record and hands it to the sink, or rejects it with file and line.
-pub fn deliver_owned(sink: &mut dyn UsageSink, path: &str, line: u64, rec: Result<OwnedRecord, FieldError>) {
+pub fn deliver_owned(
+    sink: &mut dyn UsageSink,
+    path: &str,
+    line: u64,
+    rec: Result<OwnedRecord, FieldError>,
+) {
     match rec.and_then(|r| r.validate().map(|_| r)) {
         Ok(r) => sink.record(&r.as_record()),
         Err(e) => sink.reject(Rejection {
@@ -255,7 +260,9 @@ pub fn resolve_formats(files: &mut [LogFile], forced: LogFormat) -> Result<(), R
         }
         let ok = match f.format {
             LogFormat::Canonical => true,
-            LogFormat::Litellm => matches!(f.kind, FileKind::Csv | FileKind::Json | FileKind::Jsonl),
+            LogFormat::Litellm => {
+                matches!(f.kind, FileKind::Csv | FileKind::Json | FileKind::Jsonl)
+            }
             _ => matches!(f.kind, FileKind::Json | FileKind::Jsonl),
         };
         if !ok {
@@ -340,7 +347,10 @@ pub fn detect(v: &serde_json::Value) -> Option<LogFormat> {
         Some(LogFormat::Anthropic)
     } else if litellm::looks_like(v) {
         Some(LogFormat::Litellm)
-    } else if v.get("timestamp").is_some() && v.get("provider").is_some() && v.get("input_tokens").is_some() {
+    } else if v.get("timestamp").is_some()
+        && v.get("provider").is_some()
+        && v.get("input_tokens").is_some()
+    {
         Some(LogFormat::Canonical)
     } else {
         None
@@ -349,8 +359,16 @@ pub fn detect(v: &serde_json::Value) -> Option<LogFormat> {
 
 /// Reads every file into the sink. Claude Code files are read together (their duplicates span
 /// files).
-pub fn read_all(files: &[LogFile], opts: &ReadOptions, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
-    let claude: Vec<LogFile> = files.iter().filter(|f| f.format == LogFormat::ClaudeCode).cloned().collect();
+pub fn read_all(
+    files: &[LogFile],
+    opts: &ReadOptions,
+    sink: &mut dyn UsageSink,
+) -> Result<(), ReadError> {
+    let claude: Vec<LogFile> = files
+        .iter()
+        .filter(|f| f.format == LogFormat::ClaudeCode)
+        .cloned()
+        .collect();
     for f in files.iter().filter(|f| f.format != LogFormat::ClaudeCode) {
         read_file(f, opts, sink)?;
     }
@@ -378,7 +396,11 @@ pub fn open(file: &LogFile) -> Result<Box<dyn Read>, ReadError> {
 }
 
 /// Reads one log file (of a resolved format) into the sink.
-pub fn read_file(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
+pub fn read_file(
+    file: &LogFile,
+    opts: &ReadOptions,
+    sink: &mut dyn UsageSink,
+) -> Result<(), ReadError> {
     match file.format {
         LogFormat::Auto | LogFormat::Canonical => match file.kind {
             FileKind::Csv => canonical::read_csv(file, opts, sink),
@@ -409,5 +431,132 @@ mod tests {
         assert_eq!(c("b.parquet.gz"), None);
         assert_eq!(c("b.json.gz"), Some((FileKind::Json, true)));
         assert_eq!(c("README.md"), None);
+    }
+}
+
+/// Line numbers for a streamed text file: wraps the reader, notes where each newline passes,
+/// and answers "which line does byte offset B start on" for offsets in increasing order.
+/// (The csv crate's own line counter is off after blank lines and with CRLF endings.) Memory is
+/// bounded by the read-ahead, as newlines before the last query are dropped.
+pub mod lines {
+    use std::cell::RefCell;
+    use std::collections::VecDeque;
+    use std::io::Read;
+    use std::rc::Rc;
+
+    #[derive(Default)]
+    struct State {
+        /// Byte offsets of newlines read but not yet passed by a query.
+        pending: VecDeque<u64>,
+        /// Newlines before the last queried offset.
+        passed: u64,
+        read: u64,
+    }
+
+    /// The reading side.
+    pub struct Counting<R> {
+        inner: R,
+        state: Rc<RefCell<State>>,
+    }
+
+    /// The asking side.
+    #[derive(Clone)]
+    pub struct Tracker {
+        state: Rc<RefCell<State>>,
+    }
+
+    pub fn wrap<R: Read>(inner: R) -> (Counting<R>, Tracker) {
+        let state = Rc::new(RefCell::new(State::default()));
+        (
+            Counting {
+                inner,
+                state: state.clone(),
+            },
+            Tracker { state },
+        )
+    }
+
+    impl<R: Read> Read for Counting<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.inner.read(buf)?;
+            let mut s = self.state.borrow_mut();
+            let base = s.read;
+            for (i, b) in buf[..n].iter().enumerate() {
+                if *b == b'\n' {
+                    s.pending.push_back(base + i as u64);
+                }
+            }
+            s.read += n as u64;
+            Ok(n)
+        }
+    }
+
+    impl Tracker {
+        /// The 1-based line on which byte `offset` lies.
+        pub fn line_at(&self, offset: u64) -> u64 {
+            let mut s = self.state.borrow_mut();
+            while s.pending.front().is_some_and(|&p| p < offset) {
+                s.pending.pop_front();
+                s.passed += 1;
+            }
+            s.passed + 1
+        }
+    }
+
+    /// The 1-based line of byte `offset` in an in-memory text.
+    pub fn line_in(bytes: &[u8], offset: u64) -> u64 {
+        let end = (offset as usize).min(bytes.len());
+        bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn lines_survive_crlf_and_blank_lines() {
+            let text = b"h,x\r\n\r\na,1\r\n\n\nb,2\n";
+            let (mut r, t) = wrap(&text[..]);
+            let mut sink = Vec::new();
+            r.read_to_end(&mut sink).unwrap();
+            assert_eq!(t.line_at(0), 1);
+            assert_eq!(t.line_at(7), 3); // "a,1"
+            assert_eq!(t.line_at(14), 6); // "b,2"
+            assert_eq!(line_in(text, 14), 6);
+        }
+    }
+}
+
+/// Reads a text file line by line as bytes, so one line of invalid UTF-8 is one bad line (to
+/// reject) rather than the end of the file.
+pub struct LineReader<R> {
+    reader: BufReader<R>,
+    buf: Vec<u8>,
+    line: u64,
+}
+
+impl<R: Read> LineReader<R> {
+    pub fn new(inner: R) -> Self {
+        LineReader {
+            reader: BufReader::with_capacity(1 << 20, inner),
+            buf: Vec::new(),
+            line: 0,
+        }
+    }
+
+    /// The next line: its 1-based number and its trimmed text, or `Err(())` when it is not
+    /// valid UTF-8. `Ok(None)` at the end of the file.
+    #[allow(clippy::type_complexity)]
+    pub fn next_line(&mut self) -> std::io::Result<Option<(u64, Result<&str, ()>)>> {
+        self.buf.clear();
+        let n = std::io::BufRead::read_until(&mut self.reader, b'\n', &mut self.buf)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        self.line += 1;
+        let text = std::str::from_utf8(&self.buf)
+            .map(|s| s.trim_start_matches('\u{feff}').trim())
+            .map_err(|_| ());
+        Ok(Some((self.line, text)))
     }
 }

@@ -18,8 +18,10 @@ pub const PROVIDER: &str = "openai";
 /// True when a JSON value is a usage page, bucket or API body this reader understands.
 pub fn looks_like(v: &Value) -> bool {
     let obj = v.get("object").and_then(Value::as_str).unwrap_or("");
-    matches!(obj, "page" | "bucket" | "chat.completion" | "response" | "text_completion")
-        && (v.get("data").is_some() || v.get("results").is_some() || v.get("usage").is_some())
+    matches!(
+        obj,
+        "page" | "bucket" | "chat.completion" | "response" | "text_completion"
+    ) && (v.get("data").is_some() || v.get("results").is_some() || v.get("usage").is_some())
 }
 
 fn c(v: &Value, path: &[&str]) -> Result<u64, FieldError> {
@@ -44,7 +46,10 @@ fn usage_result(start_us: i64, r: &Value) -> Result<OwnedRecord, FieldError> {
     if let Some(t) = str_at(r, &["service_tier"]) {
         o.extra.push(("service_tier".into(), t.to_string()));
     }
-    for (k, name) in [("input_audio_tokens", "input_audio_tokens"), ("output_audio_tokens", "output_audio_tokens")] {
+    for (k, name) in [
+        ("input_audio_tokens", "input_audio_tokens"),
+        ("output_audio_tokens", "output_audio_tokens"),
+    ] {
         let n = c(r, &[k])?;
         if n > 0 {
             o.extra.push((name.into(), n.to_string()));
@@ -55,11 +60,14 @@ fn usage_result(start_us: i64, r: &Value) -> Result<OwnedRecord, FieldError> {
 
 /// A raw Chat Completions (`prompt_tokens`) or Responses (`input_tokens`) body.
 fn api_body(v: &Value) -> Result<OwnedRecord, FieldError> {
-    let ts_v = at(v, &["created"]).or_else(|| at(v, &["created_at"])).or_else(|| at(v, &["timestamp"]));
+    let ts_v = at(v, &["created"])
+        .or_else(|| at(v, &["created_at"]))
+        .or_else(|| at(v, &["timestamp"]));
     let ts = ts_v
         .ok_or_else(|| FieldError::new(col::TIMESTAMP, "no created/created_at timestamp"))
         .and_then(|t| timestamp_us(t).map_err(|m| FieldError::new(col::TIMESTAMP, m)))?;
-    let model = str_at(v, &["model"]).ok_or_else(|| FieldError::new(col::MODEL, "missing value (required)"))?;
+    let model = str_at(v, &["model"])
+        .ok_or_else(|| FieldError::new(col::MODEL, "missing value (required)"))?;
     let mut o = OwnedRecord::new(ts, PROVIDER, model);
     let u = at(v, &["usage"]).ok_or_else(|| FieldError::new("usage", "missing usage object"))?;
     if u.get("prompt_tokens").is_some() {
@@ -88,7 +96,11 @@ pub fn read(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
             Err(m) => return deliver_owned(sink, &path, line, Err(FieldError::new("row", m))),
         };
         let buckets: Vec<&Value> = match v.get("object").and_then(Value::as_str) {
-            Some("page") => v.get("data").and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default(),
+            Some("page") => v
+                .get("data")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().collect())
+                .unwrap_or_default(),
             Some("bucket") => vec![&v],
             _ if v.get("results").is_some() && v.get("start_time").is_some() => vec![&v],
             _ => {
@@ -97,11 +109,21 @@ pub fn read(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
         };
         for b in buckets {
             let Some(start) = b.get("start_time").and_then(unix_seconds_us) else {
-                deliver_owned(sink, &path, line, Err(FieldError::new("start_time", "bucket without a start_time")));
+                deliver_owned(
+                    sink,
+                    &path,
+                    line,
+                    Err(FieldError::new("start_time", "bucket without a start_time")),
+                );
                 continue;
             };
             // Empty buckets (`results: []`) are periods without usage: nothing to count.
-            for r in b.get("results").and_then(Value::as_array).into_iter().flatten() {
+            for r in b
+                .get("results")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 deliver_owned(sink, &path, line, usage_result(start, r));
             }
         }

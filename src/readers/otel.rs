@@ -57,9 +57,14 @@ fn count(attrs: &BTreeMap<String, String>, key: &str) -> Result<u64, FieldError>
     }
 }
 
-fn span_record(resource: &BTreeMap<String, String>, span: &Value) -> Option<Result<OwnedRecord, FieldError>> {
+fn span_record(
+    resource: &BTreeMap<String, String>,
+    span: &Value,
+) -> Option<Result<OwnedRecord, FieldError>> {
     let attrs = attributes(span.get("attributes"));
-    if !attrs.contains_key("gen_ai.usage.input_tokens") && !attrs.contains_key("gen_ai.usage.output_tokens") {
+    if !attrs.contains_key("gen_ai.usage.input_tokens")
+        && !attrs.contains_key("gen_ai.usage.output_tokens")
+    {
         return None;
     }
     Some((|| {
@@ -67,19 +72,27 @@ fn span_record(resource: &BTreeMap<String, String>, span: &Value) -> Option<Resu
             .map(str::to_string)
             .or_else(|| span.get("startTimeUnixNano").map(|v| v.to_string()))
             .ok_or_else(|| FieldError::new("startTimeUnixNano", "missing value (required)"))?;
-        let nanos: i128 = start
-            .parse()
-            .map_err(|_| FieldError::new("startTimeUnixNano", format!("{start:?} is not an integer")))?;
-        let ts = i64::try_from(nanos.div_euclid(1000)).map_err(|_| FieldError::new("startTimeUnixNano", "out of range"))?;
+        let nanos: i128 = start.parse().map_err(|_| {
+            FieldError::new("startTimeUnixNano", format!("{start:?} is not an integer"))
+        })?;
+        let ts = i64::try_from(nanos.div_euclid(1000))
+            .map_err(|_| FieldError::new("startTimeUnixNano", "out of range"))?;
         let provider = attrs
             .get("gen_ai.provider.name")
             .or_else(|| attrs.get("gen_ai.system"))
             .map(|p| super::providers::from_otel(p))
-            .ok_or_else(|| FieldError::new("gen_ai.provider.name", "missing (and no gen_ai.system)"))?;
+            .ok_or_else(|| {
+                FieldError::new("gen_ai.provider.name", "missing (and no gen_ai.system)")
+            })?;
         let model = attrs
             .get("gen_ai.response.model")
             .or_else(|| attrs.get("gen_ai.request.model"))
-            .ok_or_else(|| FieldError::new(col::MODEL, "no gen_ai.response.model or gen_ai.request.model"))?;
+            .ok_or_else(|| {
+                FieldError::new(
+                    col::MODEL,
+                    "no gen_ai.response.model or gen_ai.request.model",
+                )
+            })?;
         let mut o = OwnedRecord::new(ts, &provider, model);
         let input = count(&attrs, "gen_ai.usage.input_tokens")?;
         o.cache_read_tokens = count(&attrs, "gen_ai.usage.cache_read.input_tokens")?;
@@ -91,22 +104,35 @@ fn span_record(resource: &BTreeMap<String, String>, span: &Value) -> Option<Resu
             input
         };
         o.output_tokens = count(&attrs, "gen_ai.usage.output_tokens")?;
-        o.reasoning_tokens = count(&attrs, "gen_ai.usage.reasoning.output_tokens")?.min(o.output_tokens);
+        o.reasoning_tokens =
+            count(&attrs, "gen_ai.usage.reasoning.output_tokens")?.min(o.output_tokens);
         o.request_id = attrs.get("gen_ai.response.id").cloned();
-        let http = attrs.get("http.response.status_code").and_then(|s| s.parse::<u16>().ok());
-        let error = span.get("status").and_then(|s| s.get("code")).and_then(|c| match c {
-            Value::Number(n) => n.as_u64(),
-            Value::String(s) if s == "STATUS_CODE_ERROR" => Some(2),
-            Value::String(s) => s.parse().ok(),
-            _ => None,
-        }) == Some(2);
+        let http = attrs
+            .get("http.response.status_code")
+            .and_then(|s| s.parse::<u16>().ok());
+        let error = span
+            .get("status")
+            .and_then(|s| s.get("code"))
+            .and_then(|c| match c {
+                Value::Number(n) => n.as_u64(),
+                Value::String(s) if s == "STATUS_CODE_ERROR" => Some(2),
+                Value::String(s) => s.parse().ok(),
+                _ => None,
+            })
+            == Some(2);
         o.status = match (error, http) {
             (_, Some(h)) if (100..600).contains(&h) => h,
             (true, _) => 500,
             _ => 200,
         };
-        o.region = attrs.get("cloud.region").or_else(|| resource.get("cloud.region")).cloned();
-        o.user = attrs.get("enduser.id").or_else(|| attrs.get("user.id")).cloned();
+        o.region = attrs
+            .get("cloud.region")
+            .or_else(|| resource.get("cloud.region"))
+            .cloned();
+        o.user = attrs
+            .get("enduser.id")
+            .or_else(|| attrs.get("user.id"))
+            .cloned();
         if let Some(op) = attrs.get("gen_ai.operation.name") {
             o.extra.push(("gen_ai.operation.name".into(), op.clone()));
         }
@@ -125,12 +151,30 @@ pub fn read(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
             Err(m) => return deliver_owned(sink, &path, line, Err(FieldError::new("row", m))),
         };
         let Some(rs) = v.get("resourceSpans").and_then(Value::as_array) else {
-            return deliver_owned(sink, &path, line, Err(FieldError::new("resourceSpans", "not an OTLP traces export")));
+            return deliver_owned(
+                sink,
+                &path,
+                line,
+                Err(FieldError::new(
+                    "resourceSpans",
+                    "not an OTLP traces export",
+                )),
+            );
         };
         for r in rs {
             let resource = attributes(r.get("resource").and_then(|x| x.get("attributes")));
-            for ss in r.get("scopeSpans").and_then(Value::as_array).into_iter().flatten() {
-                for span in ss.get("spans").and_then(Value::as_array).into_iter().flatten() {
+            for ss in r
+                .get("scopeSpans")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                for span in ss
+                    .get("spans")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     if let Some(rec) = span_record(&resource, span) {
                         deliver_owned(sink, &path, line, rec);
                     }

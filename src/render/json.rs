@@ -44,6 +44,7 @@ pub fn to_value(report: &Report) -> Value {
         "unpriced": report.unpriced,
         "accounting": report.accounting,
         "rejections": report.rejections,
+        "warnings": report.warnings,
         "pricing": report.pricing,
     })
 }

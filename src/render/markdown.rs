@@ -72,6 +72,10 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             )?;
         }
     }
+    for note in &report.warnings {
+        writeln!(w)?;
+        writeln!(w, "**Warning:** {}", escape(note))?;
+    }
     writeln!(w)?;
     writeln!(w, "Accounting: {}", super::accounting_line(report))?;
     writeln!(w)?;

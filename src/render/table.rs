@@ -102,6 +102,9 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             )?;
         }
     }
+    for note in &report.warnings {
+        writeln!(w, "WARNING: {note}")?;
+    }
     writeln!(w)?;
     writeln!(w, "accounting: {}", super::accounting_line(report))?;
     for (overlay, label) in [(false, "price book"), (true, "price overlay")] {

@@ -19,6 +19,8 @@ def ts(s):
 
 prices = defaultdict(list)
 for f in sorted(glob.glob("pricing/*.csv")):
+    if f.endswith("aliases.csv"):
+        continue
     for r in csv.DictReader(open(f)):
         eff = ts(r["effective_from"] + "T00:00:00Z") if len(r["effective_from"]) == 10 else ts(r["effective_from"])
         prices[(r["provider"], r["model"], r.get("region") or "")].append((eff, r))
@@ -57,8 +59,18 @@ for r in rows:
     rate = lambda name, default: Decimal(version[name]) if version.get(name) else default
     in_rate = rate("batch_input_per_mtok", Decimal(version["input_per_mtok"])) if batch else Decimal(version["input_per_mtok"])
     out_rate = rate("batch_output_per_mtok", Decimal(version["output_per_mtok"])) if batch else Decimal(version["output_per_mtok"])
-    cost = ((inp - cr - cw) * in_rate + cr * rate("cache_read_per_mtok", Decimal(version["input_per_mtok"]))
-            + cw * rate("cache_write_per_mtok", Decimal(version["input_per_mtok"])) + out * out_rate) / Decimal(1_000_000)
+    # Cache prices move with the input rate under batch (the batch discount covers cached
+    # tokens too) when the factor is exact; a missing cache price is the effective input rate.
+    base_in = Decimal(version["input_per_mtok"])
+    factor = in_rate / base_in if base_in else Decimal(1)
+    if factor * base_in != in_rate:
+        factor = None
+    def cache_rate(name):
+        if not version.get(name):
+            return in_rate
+        return Decimal(version[name]) * factor if factor is not None else in_rate
+    cost = ((inp - cr - cw) * in_rate + cr * cache_rate("cache_read_per_mtok")
+            + cw * cache_rate("cache_write_per_mtok") + out * out_rate) / Decimal(1_000_000)
     m = t.strftime("%Y-%m")
     by_month[m] += cost
     requests[m] += 1
