@@ -45,8 +45,17 @@ pub fn run() -> ExitCode {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
     e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        let io = c.downcast_ref::<std::io::Error>().is_some_and(|io| {
+            io.kind() == BrokenPipe
+                // csv::Error converted into io::Error keeps the original as its inner error.
+                || io.get_ref().and_then(|i| i.downcast_ref::<csv::Error>()).is_some_and(csv_broken_pipe)
+        });
+        io || c.downcast_ref::<csv::Error>().is_some_and(csv_broken_pipe)
     })
+}
+
+fn csv_broken_pipe(e: &csv::Error) -> bool {
+    matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe)
 }

@@ -41,6 +41,23 @@ pub fn parse_bound(tz: &Tz, s: &str) -> Result<i64, String> {
     if let Some(d) = parse_date(s) {
         return Ok(local_midnight_us(tz, d));
     }
+    // A date and time without an offset is a local time in the reporting zone.
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(s, fmt) {
+            return tz
+                .from_local_datetime(&naive)
+                .earliest()
+                .map(|dt| dt.timestamp_micros())
+                .ok_or_else(|| {
+                    format!("{s:?} does not exist in {tz} (skipped by a clock change)")
+                });
+        }
+    }
     parse_timestamp_us(s)
         .map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD) or an RFC 3339 timestamp"))
 }
@@ -134,6 +151,15 @@ mod tests {
             )
         );
         assert!(resolve(&utc, None, Some("2025-06-10"), Some("2025-06-01")).is_err());
+        let berlin = parse_tz("Europe/Berlin").unwrap();
+        assert_eq!(
+            parse_bound(&berlin, "2025-06-01T00:00:00").unwrap(),
+            us("2025-05-31T22:00:00Z")
+        );
+        assert_eq!(
+            parse_bound(&berlin, "2025-06-01T00:00:00Z").unwrap(),
+            us("2025-06-01T00:00:00Z")
+        );
         assert!(parse_tz("Mars/Olympus").is_err());
     }
 }

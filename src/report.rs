@@ -149,8 +149,11 @@ pub struct Report {
 pub fn key_fingerprint(key: &str) -> String {
     let chars: Vec<char> = key.chars().collect();
     if chars.len() >= 12 {
+        // The last 4 characters are what key dashboards show; a short hash keeps two keys that
+        // share them apart.
         let tail: String = chars[chars.len() - 4..].iter().collect();
-        format!("…{tail}")
+        let h = xxhash_rust::xxh3::xxh3_64(key.as_bytes());
+        format!("…{tail}#{:04x}", (h >> 48) as u16)
     } else {
         // Too short to show any of it safely: a hash prefix still tells keys apart.
         let h = xxhash_rust::xxh3::xxh3_64(key.as_bytes());
@@ -329,7 +332,11 @@ mod tests {
 
     #[test]
     fn api_keys_are_never_shown_whole() {
-        assert_eq!(key_fingerprint("sk-proj-abcdefghijklmnop"), "…mnop");
+        assert!(key_fingerprint("sk-proj-abcdefghijklmnop").starts_with("…mnop#"));
+        assert_ne!(
+            key_fingerprint("sk-proj-AAAAAAAAAAAA1234"),
+            key_fingerprint("sk-proj-BBBBBBBBBBBB1234")
+        );
         let short = key_fingerprint("abc123");
         assert!(!short.contains("abc123"));
         assert_eq!(short, key_fingerprint("abc123"), "stable");

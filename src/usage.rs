@@ -331,7 +331,6 @@ pub fn parse_timestamp_us(s: &str) -> Result<i64, String> {
     let hh = digits(&b[11..13]).ok_or_else(bad)?;
     let mm = digits(&b[14..16]).ok_or_else(bad)?;
     let ss = digits(&b[17..19]).ok_or_else(bad)?;
-    // 60 is allowed for a leap second and folded into the next minute's first second.
     if hh > 23 || mm > 59 || ss > 60 {
         return Err(bad());
     }
@@ -372,6 +371,12 @@ pub fn parse_timestamp_us(s: &str) -> Result<i64, String> {
             _ => return Err(bad()),
         }
     }
+    // A leap second (:60) is held at the last microsecond of its minute, so it stays on its
+    // own day and before any price change at the next midnight.
+    if ss == 60 {
+        let secs = days * 86_400 + hh as i64 * 3600 + mm as i64 * 60 + 59 - offset_secs;
+        return Ok(secs * 1_000_000 + 999_999);
+    }
     let secs = days * 86_400 + hh as i64 * 3600 + mm as i64 * 60 + ss as i64 - offset_secs;
     Ok(secs * 1_000_000 + micros)
 }
@@ -403,12 +408,15 @@ pub fn parse_count(field: &str, s: &str) -> Result<u64, FieldError> {
     {
         return Err(FieldError::new(field, format!("negative value {t:?}")));
     }
-    if let Ok(v) = t.parse::<u64>() {
-        return check_plausible(field, v);
+    if t.bytes().all(|c| c.is_ascii_digit()) {
+        if let Ok(v) = t.parse::<u64>() {
+            return check_plausible(field, v);
+        }
     }
     // "12.0" is written by tools that store counts as floats; accept it only when it is integral.
     if let Some((int, frac)) = t.split_once('.') {
-        if !int.is_empty() && frac.bytes().all(|c| c == b'0') {
+        let digits_only = |x: &str| !x.is_empty() && x.bytes().all(|c| c.is_ascii_digit());
+        if digits_only(int) && digits_only(frac) && frac.bytes().all(|c| c == b'0') {
             if let Ok(v) = int.parse::<u64>() {
                 return check_plausible(field, v);
             }
@@ -524,6 +532,9 @@ mod tests {
             .contains("negative"));
         assert!(parse_count("x", "1.5").is_err());
         assert!(parse_count("x", "1e3").is_err());
+        assert!(parse_count("x", "+5").is_err());
+        assert!(parse_count("x", "7.").is_err());
+        assert!(parse_count("x", ".0").is_err());
         assert!(parse_count("x", "").is_err());
         assert!(parse_count("x", "18446744073709551615")
             .unwrap_err()

@@ -851,3 +851,115 @@ fn a_broken_litellm_file_fails_without_touching_the_output() {
     assert!(out.stderr.contains("not valid JSON"), "{}", out.stderr);
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me\n");
 }
+
+/// Writes `text` to a file in a fresh temp dir and runs `report` on it with the test book.
+fn report_text(name: &str, text: &[u8], extra: &[&str]) -> (Out, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    let p = path.display().to_string();
+    let pricing = fixture("pricing/test.csv");
+    let mut args = vec!["report", "--logs", &p, "--pricing", &pricing];
+    args.extend_from_slice(extra);
+    let out = run(&args);
+    drop(dir);
+    (out, p)
+}
+
+#[test]
+fn line_numbers_survive_crlf_and_blank_lines() {
+    let text = b"timestamp,provider,model,input_tokens,output_tokens\r\n2025-06-20T00:00:00Z,together,llama-3.3-70b,1,1\r\n\r\n\r\n2025-06-20T00:00:00Z,together,llama-3.3-70b,-1,1\r\n";
+    let (out, p) = report_text("crlf.csv", text, &["--format", "csv"]);
+    assert!(
+        out.stderr
+            .contains(&format!("{p}:5: input_tokens: negative value")),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn an_invalid_utf8_line_is_rejected_and_the_rest_is_read() {
+    let text = b"{\"timestamp\":\"2025-06-20T00:00:00Z\",\"provider\":\"together\",\"model\":\"llama-3.3-70b\",\"input_tokens\":1000000,\"output_tokens\":0}\n{\"timestamp\":\"2025-06-20T00:00:00Z\",\"provider\":\"together\",\"model\":\"x\xff\",\"input_tokens\":1,\"output_tokens\":0}\n{\"timestamp\":\"2025-06-21T00:00:00Z\",\"provider\":\"together\",\"model\":\"llama-3.3-70b\",\"input_tokens\":1000000,\"output_tokens\":0}\n";
+    let (out, p) = report_text("u.jsonl", text, &["--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("{p}:2: row: not valid UTF-8")),
+        "{}",
+        out.stderr
+    );
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["total"]["cost_usd"], "1.76");
+    assert_eq!(v["accounting"]["rejected"], 1);
+}
+
+#[test]
+fn control_characters_from_logs_never_reach_the_terminal() {
+    let text = b"timestamp,provider,model,input_tokens,output_tokens,user\n2025-06-20T00:00:00Z,together,llama-3.3-70b,1,1,\x1b]0;pwned\x07\x1b[2J\n";
+    let (out, _) = report_text("esc.csv", text, &["--by", "user"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stdout.contains('\x1b'), "{:?}", out.stdout);
+    assert!(out.stdout.contains("\u{fffd}]0;pwned"), "{}", out.stdout);
+}
+
+#[test]
+fn csv_into_a_closed_pipe_is_not_an_error() {
+    use std::io::Read;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tokenledger"))
+        .args([
+            "report",
+            "--format",
+            "csv",
+            "--by",
+            "day,provider,model,user,project",
+        ])
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 10];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert_eq!(status.code(), Some(0), "{err}");
+}
+
+#[test]
+fn import_keeps_the_rates_litellm_does_not_carry() {
+    let dir = tempfile::tempdir().unwrap();
+    let ll = dir.path().join("ll.json");
+    std::fs::write(
+        &ll,
+        r#"{"claude-sonnet-4-5": {"litellm_provider": "anthropic", "mode": "chat", "input_cost_per_token": 2.5e-06, "output_cost_per_token": 1.5e-05}}"#,
+    )
+    .unwrap();
+    let out = run(&[
+        "prices",
+        "import-litellm",
+        ll.to_str().unwrap(),
+        "--effective-from",
+        "2026-01-01",
+        "--pricing",
+        &fixture("pricing-rules"),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rows: Vec<&str> = out.stdout.lines().skip(1).collect();
+    // The alias resolves to the dated id; the new version keeps cache, 1-hour, batch and
+    // long-context rates of the version it follows.
+    assert_eq!(
+        rows,
+        vec!["anthropic,claude-sonnet-4-5-20250929,2026-01-01,2.5,15,0.3,3.75,6,,1.5,7.5,200000,6,22.5,0.6,7.5,claude-sonnet-4.5,,USD,LiteLLM model_prices_and_context_window.json (ll.json) key claude-sonnet-4-5"],
+        "{}",
+        out.stdout
+    );
+    assert!(out.stderr.contains("input 3 -> 2.5"), "{}", out.stderr);
+}

@@ -15,7 +15,7 @@ use crate::engine::{self, Aggregates, Aggregator, EngineSettings};
 use crate::money::count;
 use crate::pricing::PriceBook;
 use crate::readers::{self, ReadOptions};
-use crate::render::{self, Format};
+use crate::render::{self, printable, Format};
 use crate::report::{self, Period, Report, KNOWN_DIMS};
 use crate::usage::{col, format_timestamp_us};
 
@@ -172,7 +172,7 @@ pub fn warn(report: &Report) -> Vec<String> {
     let a = &report.accounting;
     let mut problems = Vec::new();
     for r in report.rejections.iter().take(SHOWN_REJECTIONS) {
-        eprintln!("tokenledger: rejected {r}");
+        eprintln!("tokenledger: rejected {}", printable(&r.to_string()));
     }
     if a.rejected > 0 {
         if a.rejected as usize > SHOWN_REJECTIONS.min(report.rejections.len()) {
@@ -186,8 +186,8 @@ pub fn warn(report: &Report) -> Vec<String> {
     for u in &report.unpriced {
         eprintln!(
             "tokenledger: warning: UNPRICED {}/{}: {} requests, {} input + {} output tokens are not in the cost ({})",
-            u.provider,
-            u.model,
+            printable(&u.provider),
+            printable(&u.model),
             count(u.requests),
             count(u.input_tokens),
             count(u.output_tokens),

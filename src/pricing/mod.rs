@@ -869,12 +869,15 @@ fn parse_aliases(name: &str, bytes: &[u8], out: &mut Vec<AliasRow>, findings: &m
         ));
         return;
     };
-    for rec in rdr.records() {
-        match rec {
-            Ok(rec) => {
-                let line = rec
-                    .position()
-                    .map_or(0, |p| crate::readers::lines::line_in(bytes, p.byte()));
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = crate::readers::lines::record_line(
+                    crate::readers::lines::line_in(bytes, rdr.position().byte().saturating_sub(1)),
+                    &rec,
+                );
                 let get = |i: usize| rec.get(i).map(str::trim).unwrap_or("").to_string();
                 let (pv, al, md) = (get(p), get(a), get(m));
                 if pv.is_empty() || al.is_empty() || md.is_empty() {
@@ -889,14 +892,14 @@ fn parse_aliases(name: &str, bytes: &[u8], out: &mut Vec<AliasRow>, findings: &m
                     out.push((name.to_string(), line, pv, al, md));
                 }
             }
-            Err(e) => findings.push(finding(
-                Severity::Error,
-                name,
-                e.position()
-                    .map_or(0, |p| crate::readers::lines::line_in(bytes, p.byte())),
-                None,
-                e.to_string(),
-            )),
+            Err(e) => {
+                let line =
+                    crate::readers::lines::line_in(bytes, rdr.position().byte().saturating_sub(1));
+                findings.push(finding(Severity::Error, name, line, None, e.to_string()));
+                if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
+                    break;
+                }
+            }
         }
     }
 }
@@ -944,20 +947,25 @@ fn parse_file(
             ));
         }
     }
-    for rec in rdr.records() {
-        let rec = match rec {
-            Ok(r) => r,
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
             Err(e) => {
-                let line = e
-                    .position()
-                    .map_or(0, |p| crate::readers::lines::line_in(bytes, p.byte()));
+                let line =
+                    crate::readers::lines::line_in(bytes, rdr.position().byte().saturating_sub(1));
                 findings.push(err(line, None, e.to_string()));
-                continue;
+                if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
+                    continue;
+                }
+                break;
             }
-        };
-        let line = rec
-            .position()
-            .map_or(0, |p| crate::readers::lines::line_in(bytes, p.byte()));
+        }
+        let line = crate::readers::lines::record_line(
+            crate::readers::lines::line_in(bytes, rdr.position().byte().saturating_sub(1)),
+            &rec,
+        );
         if rec.len() != headers.len() {
             findings.push(err(
                 line,

@@ -205,9 +205,14 @@ pub fn read_csv(
         let line;
         match rdr.read_record(&mut rec) {
             Ok(false) => break,
-            Ok(true) => line = rec.position().map_or(0, |p| lines.line_at(p.byte())),
+            Ok(true) => {
+                line = super::lines::record_line(
+                    lines.line_at(rdr.position().byte().saturating_sub(1)),
+                    &rec,
+                )
+            }
             Err(e) => {
-                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
+                let line = lines.line_at(rdr.position().byte().saturating_sub(1));
                 match e.kind() {
                     csv::ErrorKind::Utf8 { .. } => {
                         sink.reject(Rejection {
@@ -411,11 +416,12 @@ pub fn read_parquet(
                     .map(|v| {
                         v.map(|v| {
                             let us = if per_us > 0 {
-                                v.div_euclid(per_us)
+                                Some(v.div_euclid(per_us))
                             } else {
-                                v * -per_us
+                                v.checked_mul(-per_us)
                             };
-                            crate::usage::format_timestamp_us(us)
+                            // Out of range: left as text the timestamp parser rejects.
+                            us.map_or_else(|| format!("{v} ms"), crate::usage::format_timestamp_us)
                         })
                     })
                     .collect();

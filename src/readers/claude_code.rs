@@ -62,10 +62,13 @@ fn c(v: &Value, path: &[&str]) -> Result<u64, FieldError> {
         .map_err(|m| FieldError::new(path.join("."), m))
 }
 
-/// The usage of one line, if it has any: (message id, request id, record).
+/// (message id, request id, record) of a usage-bearing line.
+type Usage = (Option<String>, Option<String>, OwnedRecord);
+
+/// The usage of one line, if it has any.
 fn usage_of(
     line: &Value,
-) -> Option<Result<(Option<String>, Option<String>, OwnedRecord), FieldError>> {
+) -> Option<Result<Usage, FieldError>> {
     let (msg, req, ts_v) =
         if let Some(m) = at(line, &["message"]).filter(|m| m.get("usage").is_some()) {
             (m, str_at(line, &["requestId"]), at(line, &["timestamp"]))

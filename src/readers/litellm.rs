@@ -123,10 +123,15 @@ pub fn read(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
             .iter()
             .map(|s| s.trim().to_string())
             .collect();
-        for rec in rdr.records() {
-            match rec {
-                Ok(rec) => {
-                    let line = rec.position().map_or(0, |p| lines.line_at(p.byte()));
+        let mut rec = csv::StringRecord::new();
+        loop {
+            match rdr.read_record(&mut rec) {
+                Ok(false) => break,
+                Ok(true) => {
+                    let line = super::lines::record_line(
+                        lines.line_at(rdr.position().byte().saturating_sub(1)),
+                        &rec,
+                    );
                     let mut obj = Map::new();
                     for (h, v) in headers.iter().zip(rec.iter()) {
                         if !v.is_empty() {
@@ -135,12 +140,20 @@ pub fn read(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
                     }
                     deliver_owned(sink, &path, line, record(&Value::Object(obj)));
                 }
-                Err(e) => sink.reject(Rejection {
-                    file: path.clone(),
-                    line: e.position().map_or(0, |p| lines.line_at(p.byte())),
-                    field: "row".into(),
-                    reason: e.to_string(),
-                }),
+                Err(e) => {
+                    if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
+                        return Err(ReadError::Format {
+                            path,
+                            message: e.to_string(),
+                        });
+                    }
+                    sink.reject(Rejection {
+                        file: path.clone(),
+                        line: lines.line_at(rdr.position().byte().saturating_sub(1)),
+                        field: "row".into(),
+                        reason: "not valid UTF-8".into(),
+                    })
+                }
             }
         }
         return Ok(());

@@ -503,6 +503,20 @@ pub mod lines {
         }
     }
 
+    /// Newlines inside a record's fields (quoted multi-line values).
+    pub fn newlines_in(rec: &csv::StringRecord) -> u64 {
+        rec.iter()
+            .map(|f| f.bytes().filter(|&b| b == b'\n').count() as u64)
+            .sum()
+    }
+
+    /// The first line of the record the csv reader just returned, from the reader's position
+    /// after it (which points at the record's terminator): the csv crate's own record positions
+    /// are off after CRLF endings and blank lines.
+    pub fn record_line(end_line: u64, rec: &csv::StringRecord) -> u64 {
+        end_line.saturating_sub(newlines_in(rec)).max(1)
+    }
+
     /// The 1-based line of byte `offset` in an in-memory text.
     pub fn line_in(bytes: &[u8], offset: u64) -> u64 {
         let end = (offset as usize).min(bytes.len());
@@ -523,6 +537,26 @@ pub mod lines {
             assert_eq!(t.line_at(7), 3); // "a,1"
             assert_eq!(t.line_at(14), 6); // "b,2"
             assert_eq!(line_in(text, 14), 6);
+        }
+
+        #[test]
+        fn csv_record_lines_from_end_positions() {
+            let text = b"h,x\r\na,1\r\n\r\n\r\nb,-1\r\nc,\"x\ny\"\nd,2";
+            let (c, t) = wrap(&text[..]);
+            let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(c);
+            let mut rec = csv::StringRecord::new();
+            let mut got = Vec::new();
+            while rdr.read_record(&mut rec).unwrap() {
+                got.push((
+                    rec.get(0).unwrap().to_string(),
+                    record_line(t.line_at(rdr.position().byte().saturating_sub(1)), &rec),
+                ));
+            }
+            let want: Vec<(String, u64)> = [("a", 2), ("b", 5), ("c", 6), ("d", 8)]
+                .iter()
+                .map(|(a, b)| (a.to_string(), *b))
+                .collect();
+            assert_eq!(got, want);
         }
     }
 }

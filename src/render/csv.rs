@@ -12,11 +12,21 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
         cell.chars().next(),
         Some('=' | '+' | '-' | '@' | '\t' | '\r')
     );
-    if risky && cell.parse::<f64>().is_err() {
+    if risky && !is_plain_number(cell) {
         std::borrow::Cow::Owned(format!("'{cell}"))
     } else {
         std::borrow::Cow::Borrowed(cell)
     }
+}
+
+/// `-12`, `+3.5`, `0.25`: digits with an optional sign and one decimal point, nothing else.
+fn is_plain_number(cell: &str) -> bool {
+    let body = cell.strip_prefix(['-', '+']).unwrap_or(cell);
+    let mut parts = body.splitn(2, '.');
+    let int = parts.next().unwrap_or("");
+    let frac = parts.next();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    digits(int) && frac.is_none_or(digits)
 }
 
 pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
@@ -64,5 +74,8 @@ mod tests {
         assert_eq!(neutralise("-5"), "-5");
         assert_eq!(neutralise("-1.25"), "-1.25");
         assert_eq!(neutralise("alice"), "alice");
+        assert_eq!(neutralise("-inf"), "'-inf");
+        assert_eq!(neutralise("+NaN"), "'+NaN");
+        assert_eq!(neutralise("-1e5"), "'-1e5");
     }
 }

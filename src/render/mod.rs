@@ -46,6 +46,20 @@ pub const MEASURE_COLUMNS: [&str; 9] = [
     "price_versions",
 ];
 
+/// Text from the logs made safe for a terminal: control characters (which could move the
+/// cursor, retitle the window or clear the screen) become `�`.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(char::is_control) {
+        std::borrow::Cow::Owned(
+            s.chars()
+                .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+                .collect(),
+        )
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// The accounting line shared by the text formats.
 pub fn accounting_line(report: &Report) -> String {
     let a = &report.accounting;

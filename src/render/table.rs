@@ -52,7 +52,10 @@ pub fn display_cells(report: &Report) -> (Vec<Vec<String>>, Vec<String>) {
             let mut cells: Vec<String> = r
                 .dims
                 .iter()
-                .map(|d| d.clone().unwrap_or_else(|| "-".into()))
+                .map(|d| {
+                    d.as_deref()
+                        .map_or_else(|| "-".into(), |v| super::printable(v).into_owned())
+                })
                 .collect();
             cells.extend(measures(&r.measures));
             cells
@@ -93,8 +96,8 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             writeln!(
                 w,
                 "  {}/{}: {} requests, {} input + {} output tokens: {}",
-                u.provider,
-                u.model,
+                super::printable(&u.provider),
+                super::printable(&u.model),
                 count(u.requests),
                 count(u.input_tokens),
                 count(u.output_tokens),
