@@ -963,3 +963,214 @@ fn import_keeps_the_rates_litellm_does_not_carry() {
     );
     assert!(out.stderr.contains("input 3 -> 2.5"), "{}", out.stderr);
 }
+
+// ---- native log formats (tests/data/native/, priced with tests/data/native/pricing) ----
+
+fn native(path: &str, extra: &[&str]) -> Value {
+    let logs = fixture(&format!("native/{path}"));
+    let pricing = fixture("native/pricing");
+    let mut args = vec![
+        "report",
+        "--logs",
+        &logs,
+        "--pricing",
+        &pricing,
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    json(&run(&args))
+}
+
+fn totals(v: &Value) -> (u64, u64, u64, u64, u64) {
+    let t = &v["total"];
+    let n = |k: &str| t[k].as_u64().unwrap();
+    (
+        n("requests"),
+        n("input_tokens"),
+        n("cache_read_tokens"),
+        n("cache_write_tokens"),
+        n("output_tokens"),
+    )
+}
+
+#[test]
+fn bedrock_invocation_logs() {
+    // r-1: input 1,000 + cache read 2,000 + cache write 500 (Bedrock input excludes cache) = 3,500,
+    //      output 300; its second copy is a duplicate. r-3: guardrail-blocked, no counts. r-4:
+    //      throttled (429), no counts. r-5: Llama 1,000,000 in. r-6 (inside a CloudWatch
+    //      "@message"): 100 in, 10 out. Last line: not JSON, rejected.
+    // Cost: r-1 1,000*3 + 2,000*0.3 + 500*3.75 + 300*15 = 9,975 -> 0.009975; r-5 0.72;
+    //       r-6 100*3 + 10*15 = 450 -> 0.00045. Total 0.730425.
+    let v = native("bedrock/invocations.jsonl", &["--by", "model,outcome"]);
+    assert_eq!(totals(&v), (5, 1_003_600, 2_000, 500, 310));
+    assert_eq!(v["total"]["cost_usd"], "0.730425");
+    assert_eq!(v["total"]["failed_requests"], 1);
+    assert_eq!(v["accounting"]["duplicates"], 1);
+    assert_eq!(v["accounting"]["rejected"], 1);
+    // The ARN was reduced to its profile id, keeping the us. prefix.
+    let blocked = row(&v, "outcome", "guardrail_blocked");
+    assert_eq!(
+        blocked["model"],
+        "us.anthropic.claude-sonnet-4-20250514-v1:0"
+    );
+    assert_eq!(blocked["requests"], 1);
+    let by_project = native(
+        "bedrock/invocations.jsonl",
+        &["--by", "project,team,inference_region,status"],
+    );
+    let r1 = row(&by_project, "project", "search");
+    assert_eq!(
+        (r1["team"].clone(), r1["inference_region"].clone()),
+        (Value::from("blue"), Value::from("us-west-2"))
+    );
+    assert_eq!(row(&by_project, "status", "429")["failed_requests"], 1);
+}
+
+#[test]
+fn openai_usage_buckets_and_api_bodies() {
+    // Page: gpt-4o 1,000,000 in (200,000 cached), 100,000 out, 50 requests; o3 batch 10,000 in,
+    // 5,000 out, 3 requests; an empty bucket; a result without model (1 request, 5 + 5).
+    // Bodies: chat completion 1,000 in (500 cached) 200 out; Responses o3 2,000 in, 1,000 out
+    // (600 reasoning).
+    // Cost: 800,000*2.5 + 200,000*1.25 + 100,000*10 = 3.25; o3 10,000*2 + 5,000*8 = 0.06 (no
+    // batch rate in the fixture book); 500*2.5 + 500*1.25 + 200*10 = 0.003875; 2,000*2 + 1,000*8
+    // = 0.012. Total 3.325875.
+    let v = native("openai", &["--by", "model"]);
+    assert_eq!(totals(&v), (56, 1_013_005, 200_500, 0, 106_205));
+    assert_eq!(v["total"]["cost_usd"], "3.325875");
+    assert_eq!(v["total"]["reasoning_tokens"], 600);
+    assert_eq!(
+        row(&v, "model", "(model not grouped)")["unpriced_requests"],
+        1
+    );
+    let by_key = native("openai/usage-page.json", &["--by", "project,api_key,batch"]);
+    let a = row(&by_key, "batch", "false");
+    assert_eq!(a["project"], "proj_a");
+    assert!(a["api_key"].as_str().unwrap().starts_with("…5678#"), "{a}");
+}
+
+#[test]
+fn anthropic_responses_and_usage_report() {
+    // msg_1: 100 uncached + 3,000 cache write (1,000 5-minute, 2,000 1-hour) + 20,000 cache read
+    //        = 23,100 in, 500 out: 100*3 + 20,000*0.3 + 1,000*3.75 + 2,000*6 + 500*15 = 0.02955
+    // msg_2: 50 in, 10 out: 0.0001. msg_3: no timestamp -> rejected.
+    // Report: 1,000 uncached + 400 write + 600 read = 2,000 in, 100 out (requests not counted):
+    //        1,000*1 + 600*0.1 + 400*1.25 + 100*5 = 0.00206.
+    let v = native("anthropic", &[]);
+    assert_eq!(totals(&v), (2, 25_150, 20_600, 3_400, 610));
+    assert_eq!(v["total"]["cost_usd"], "0.03171");
+    assert_eq!(v["accounting"]["rejected"], 1);
+    assert!(v["rejections"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("no timestamp"));
+}
+
+#[test]
+fn claude_code_folder_dedupes_lines_and_subagents() {
+    // msg_A twice (provisional output 5, final 300): keep 300; 10 + 1,000 write + 5,000 read.
+    // msg_S in a progress line (output 7), a smaller progress copy, and the subagent file: once.
+    // msg_B has no "type" and still counts (1 in, 1 out). msg_T only in the subagent file (30, 3).
+    // The <synthetic> line is not usage; the last line of the session is broken JSON.
+    // Cost: msg_A 10*3 + 5,000*0.3 + 1,000*3.75 + 300*15 = 0.00978; msg_S 20 + 35 = 0.000055;
+    //       msg_B 3 + 15 = 0.000018; msg_T 30 + 15 = 0.000045. Total 0.009898.
+    let v = native("claude", &["--by", "project,session,model"]);
+    assert_eq!(totals(&v), (4, 6_061, 5_000, 1_000, 311));
+    assert_eq!(v["total"]["cost_usd"], "0.009898");
+    assert_eq!(v["accounting"]["rejected"], 1);
+    let haiku = row(&v, "model", "claude-haiku-4-5-20251001");
+    assert_eq!(
+        (haiku["project"].clone(), haiku["session"].clone()),
+        (Value::from("-home-dev-app"), Value::from("sess-1"))
+    );
+    assert_eq!(haiku["requests"], 2);
+}
+
+#[test]
+fn litellm_spend_logs() {
+    // l-1 groq 1,000 in 100 out: 0.000669 (its copy is a duplicate); l-3 Bedrock via LiteLLM:
+    // 1,000 in of which 400 cache read and 100 cache write, 100 out: 500*3 + 400*0.3 + 100*3.75
+    // + 100*15 = 0.003495; l-4 failure with error code 429; l-5 together 1,000,000 in: 0.88;
+    // l-6 bad startTime: rejected. Total 0.884164.
+    let v = native(
+        "litellm/spend.csv",
+        &["--by", "provider,status,user,project"],
+    );
+    assert_eq!(totals(&v), (4, 1_002_000, 400, 100, 200));
+    assert_eq!(v["total"]["cost_usd"], "0.884164");
+    assert_eq!(v["accounting"]["duplicates"], 1);
+    assert_eq!(v["accounting"]["rejected"], 1);
+    assert_eq!(row(&v, "status", "429")["failed_requests"], 1);
+    assert_eq!(row(&v, "provider", "together")["project"], "team-a");
+    assert_eq!(row(&v, "provider", "aws-bedrock")["user"], "bob");
+}
+
+#[test]
+fn otel_genai_spans() {
+    // s1 Bedrock Llama 1,000,000 in + 1,000,000 out: 1.44; s2 (gen_ai.system openai) 1,000 in
+    // (400 cache read) + 100 out: 600*2.5 + 400*1.25 + 100*10 = 0.003; s3 is an HTTP span (not
+    // usage); s4 failed with HTTP 529. Total 1.443.
+    let v = native(
+        "otel/traces.json",
+        &["--by", "provider,status,service.name"],
+    );
+    assert_eq!(totals(&v), (3, 1_001_000, 400, 0, 1_000_100));
+    assert_eq!(v["total"]["cost_usd"], "1.443");
+    assert_eq!(row(&v, "status", "529")["failed_requests"], 1);
+    assert_eq!(
+        row(&v, "provider", "aws-bedrock")["service.name"],
+        "chatbot"
+    );
+}
+
+#[test]
+fn auto_detection_reads_every_native_format_in_one_run() {
+    // All fixtures in one run: requests add up (5 + 56 + 2 + 4 + 4 + 3), as do rejections.
+    let dirs: Vec<String> = [
+        "bedrock",
+        "openai",
+        "anthropic",
+        "claude",
+        "litellm",
+        "otel",
+    ]
+    .iter()
+    .map(|d| fixture(&format!("native/{d}")))
+    .collect();
+    let pricing = fixture("native/pricing");
+    let mut args = vec!["report", "--pricing", &pricing, "--format", "json"];
+    for d in &dirs {
+        args.extend(["--logs", d.as_str()]);
+    }
+    let v = json(&run(&args));
+    assert_eq!(v["total"]["requests"], 74, "{:#}", v["accounting"]);
+    assert_eq!(v["accounting"]["rejected"], 4); // bedrock, anthropic, claude, litellm: 1 each
+    assert_eq!(v["accounting"]["duplicates"], 2);
+}
+
+#[test]
+fn a_file_in_no_known_format_is_named_with_what_was_expected() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mystery.json"), "{\"hello\": \"world\"}\n").unwrap();
+    let out = run(&["report", "--logs", dir.path().to_str().unwrap()]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .contains("mystery.json: not a recognised log format"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("--log-format"), "{}", out.stderr);
+    let forced = run(&[
+        "report",
+        "--logs",
+        dir.path().to_str().unwrap(),
+        "--log-format",
+        "bedrock",
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_str(&forced.stdout).unwrap();
+    assert_eq!(v["accounting"]["rejected"], 1, "{}", forced.stderr);
+}

@@ -66,9 +66,7 @@ fn c(v: &Value, path: &[&str]) -> Result<u64, FieldError> {
 type Usage = (Option<String>, Option<String>, OwnedRecord);
 
 /// The usage of one line, if it has any.
-fn usage_of(
-    line: &Value,
-) -> Option<Result<Usage, FieldError>> {
+fn usage_of(line: &Value) -> Option<Result<Usage, FieldError>> {
     let (msg, req, ts_v) =
         if let Some(m) = at(line, &["message"]).filter(|m| m.get("usage").is_some()) {
             (m, str_at(line, &["requestId"]), at(line, &["timestamp"]))
