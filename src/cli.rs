@@ -29,6 +29,32 @@ pub enum Command {
     /// Inspect, validate, audit and update the price book.
     #[command(subcommand)]
     Prices(PricesCommand),
+    /// Read logs in any supported format and write them in the canonical schema.
+    Convert(ConvertArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Log files or directories (as for report). Repeatable.
+    #[arg(long = "logs", value_name = "PATH", required = true)]
+    pub logs: Vec<PathBuf>,
+
+    /// Log format of the input (auto detects per file).
+    #[arg(
+        long = "log-format",
+        value_enum,
+        value_name = "FORMAT",
+        default_value = "auto"
+    )]
+    pub log_format: crate::readers::LogFormat,
+
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub to: crate::writers::ConvertFormat,
+
+    /// Output file.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
 }
 
 /// Which price book a `prices` command reads.

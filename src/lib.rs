@@ -14,6 +14,7 @@ pub mod readers;
 pub mod render;
 pub mod report;
 pub mod usage;
+pub mod writers;
 
 use std::process::ExitCode;
 

@@ -1174,3 +1174,102 @@ fn a_file_in_no_known_format_is_named_with_what_was_expected() {
     let v: Value = serde_json::from_str(&forced.stdout).unwrap();
     assert_eq!(v["accounting"]["rejected"], 1, "{}", forced.stderr);
 }
+
+#[test]
+fn convert_round_trips_through_every_writable_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).display().to_string();
+    let conv = |logs: &str, to: &str, out: &str| {
+        let o = run(&["convert", "--logs", logs, "--to", to, "--output", out]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        o
+    };
+    // From the basic fixture (its 4 bad rows are rejected and reported) and the bundled sample.
+    let first = conv(&fixture("logs/basic.csv"), "csv", &p("a.csv"));
+    assert!(
+        first.stderr.contains("wrote 10 rows") && first.stderr.contains("4 rows rejected"),
+        "{}",
+        first.stderr
+    );
+    conv(
+        &root().join("data").display().to_string(),
+        "csv",
+        &p("sample.csv"),
+    );
+    for (src, base) in [("a.csv", "a"), ("sample.csv", "sample")] {
+        for to in ["jsonl", "parquet", "csv"] {
+            let mid = p(&format!("{base}-mid.{to}"));
+            conv(&p(src), to, &mid);
+            let back = p(&format!("{base}-back-{to}.csv"));
+            conv(&mid, "csv", &back);
+            assert_eq!(
+                std::fs::read_to_string(p(src)).unwrap(),
+                std::fs::read_to_string(&back).unwrap(),
+                "{src} -> {to} -> csv changed the data"
+            );
+        }
+    }
+    // The converted sample gives the same report as the original files.
+    let original = json(&run(&[
+        "report",
+        "--format",
+        "json",
+        "--by",
+        "month,provider,model,user,project,api_key,region",
+    ]));
+    let converted = json(&run(&[
+        "report",
+        "--logs",
+        &p("sample-mid.parquet"),
+        "--format",
+        "json",
+        "--by",
+        "month,provider,model,user,project,api_key,region",
+    ]));
+    assert_eq!(original["rows"], converted["rows"]);
+    assert_eq!(original["total"], converted["total"]);
+    // Extra columns survive (basic.csv has "team").
+    let header = std::fs::read_to_string(p("a.csv"))
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(header.ends_with(",long_context,team"), "{header}");
+}
+
+#[test]
+fn convert_native_logs_to_canonical() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("claude.csv");
+    let o = run(&[
+        "convert",
+        "--logs",
+        &fixture("native/claude"),
+        "--to",
+        "csv",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.lines().count(), 5, "{text}");
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .ends_with(",long_context,session"),
+        "{text}"
+    );
+    // The canonical file prices exactly like the transcripts.
+    let v = json(&run(&[
+        "report",
+        "--logs",
+        out.to_str().unwrap(),
+        "--pricing",
+        &fixture("native/pricing"),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["total"]["cost_usd"], "0.009898");
+}

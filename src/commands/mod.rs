@@ -1,6 +1,7 @@
 //! One file per subcommand: turn parsed arguments into validated settings, call the library,
 //! render. Errors carry an exit-code class (see [`Failure`]).
 
+pub mod convert;
 pub mod prices;
 pub mod report;
 
@@ -40,5 +41,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Report(args) => report::run(args),
         Command::Prices(cmd) => prices::run(cmd),
+        Command::Convert(args) => convert::run(args),
     }
 }

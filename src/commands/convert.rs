@@ -1,0 +1,114 @@
+//! `tokenledger convert`: read logs in any supported format and write the canonical schema.
+
+use anyhow::Context;
+
+use super::Failure;
+use crate::cli::ConvertArgs;
+use crate::readers::{self, ReadOptions};
+use crate::writers::{ExtraColumns, Writer};
+
+pub fn run(args: ConvertArgs) -> anyhow::Result<()> {
+    let ConvertArgs {
+        logs,
+        log_format,
+        to,
+        output,
+    } = args;
+    let (mut files, skipped) = readers::discover(&logs).map_err(|e| match e {
+        readers::ReadError::NotFound { .. } => Failure::Usage(format!("--logs {e}")),
+        other => Failure::Data(other.to_string()),
+    })?;
+    for p in &skipped {
+        eprintln!(
+            "tokenledger: note: skipped {} (not a log file)",
+            p.display()
+        );
+    }
+    readers::resolve_formats(&mut files, log_format).map_err(|e| Failure::Data(e.to_string()))?;
+    // First pass: which extra columns exist (a CSV header must list them up front).
+    let mut extras = ExtraColumns::default();
+    let all_extras = ReadOptions {
+        wanted_extras: Vec::new(),
+    };
+    readers::read_all(&files, &all_extras, &mut extras)
+        .map_err(|e| Failure::Data(e.to_string()))?;
+    // Canonical CSV/JSONL/Parquet readers only pass on extra columns they are asked for.
+    let mut names: Vec<String> = extras.names.into_iter().collect();
+    let canonical_extras = canonical_extra_columns(&files)?;
+    for n in canonical_extras {
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    names.sort();
+    let opts = ReadOptions {
+        wanted_extras: names.clone(),
+    };
+    let mut w = Writer::create(&output, to, names)
+        .with_context(|| format!("cannot create {}", output.display()))?;
+    readers::read_all(&files, &opts, &mut w).map_err(|e| Failure::Data(e.to_string()))?;
+    for r in &w.rejections {
+        eprintln!(
+            "tokenledger: rejected {}",
+            crate::render::printable(&r.to_string())
+        );
+    }
+    let rejected = w.rejected;
+    let written = w.finish()?;
+    eprintln!(
+        "tokenledger: wrote {written} rows to {}{}",
+        output.display(),
+        if rejected > 0 {
+            format!(" ({rejected} rows rejected)")
+        } else {
+            String::new()
+        }
+    );
+    Ok(())
+}
+
+/// Extra (non-canonical) columns named in the headers of canonical CSV and Parquet files and
+/// the keys of canonical JSONL files.
+fn canonical_extra_columns(files: &[readers::LogFile]) -> anyhow::Result<Vec<String>> {
+    use crate::usage::col;
+    let mut out = std::collections::BTreeSet::new();
+    for f in files
+        .iter()
+        .filter(|f| f.format == readers::LogFormat::Canonical)
+    {
+        match f.kind {
+            readers::FileKind::Csv => {
+                let mut rdr = csv::Reader::from_reader(readers::open(f)?);
+                for h in rdr
+                    .headers()
+                    .map_err(|e| Failure::Data(format!("{}: {e}", f.path.display())))?
+                {
+                    out.insert(h.trim().to_string());
+                }
+            }
+            readers::FileKind::Jsonl | readers::FileKind::Json => {
+                readers::json::for_each_value(f, |_, v| {
+                    if let Ok(serde_json::Value::Object(m)) = v {
+                        for k in m.keys() {
+                            out.insert(k.clone());
+                        }
+                    }
+                })?;
+            }
+            readers::FileKind::Parquet => {
+                use polars::prelude::*;
+                let file = std::fs::File::open(&f.path)?;
+                let schema = ParquetReader::new(file)
+                    .schema()
+                    .map_err(|e| Failure::Data(format!("{}: {e}", f.path.display())))?;
+                for name in schema.iter_names() {
+                    out.insert(name.to_string());
+                }
+            }
+        }
+    }
+    Ok(out
+        .into_iter()
+        .filter(|n| !col::KNOWN.contains(&n.as_str()))
+        .collect())
+}
