@@ -1273,3 +1273,28 @@ fn convert_native_logs_to_canonical() {
     ]));
     assert_eq!(v["total"]["cost_usd"], "0.009898");
 }
+
+#[test]
+fn claude_code_fast_mode_is_its_own_model_and_never_priced_as_normal() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("projects").join("p");
+    std::fs::create_dir_all(&proj).unwrap();
+    std::fs::write(
+        proj.join("s.jsonl"),
+        "{\"type\":\"assistant\",\"sessionId\":\"s\",\"requestId\":\"r1\",\"timestamp\":\"2025-10-20T10:00:00Z\",\"message\":{\"id\":\"m1\",\"model\":\"claude-sonnet-4-5-20250929\",\"usage\":{\"input_tokens\":100,\"output_tokens\":10,\"speed\":\"fast\"}}}\n",
+    )
+    .unwrap();
+    let v = json(&run(&[
+        "report",
+        "--logs",
+        dir.path().to_str().unwrap(),
+        "--pricing",
+        &fixture("native/pricing"),
+        "--format",
+        "json",
+        "--by",
+        "model",
+    ]));
+    assert_eq!(v["rows"][0]["model"], "claude-sonnet-4-5-20250929-fast");
+    assert_eq!(v["total"]["unpriced_requests"], 1);
+}

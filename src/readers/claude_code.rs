@@ -10,6 +10,8 @@
 //! `type` field still count (older transcripts). Usage is Anthropic's: input excludes cache.
 //!
 //! Dimensions: `project` (the project folder) and `session` (the session file or folder).
+//! `usage.speed: "fast"` (fast mode, billed at a premium) makes the model `<model>-fast`, as
+//! ccusage names it, so it is never priced at the normal rate.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -92,7 +94,14 @@ fn usage_of(line: &Value) -> Option<Result<Usage, FieldError>> {
         )
         .map_err(|m| FieldError::new(col::TIMESTAMP, m))?;
         let u = at(msg, &["usage"]).unwrap_or(&Value::Null);
-        let mut o = OwnedRecord::new(ts, PROVIDER, model);
+        // Fast mode is billed at its own (higher) rates: it is a model of its own, named as
+        // ccusage names it, and stays unpriced until the book has a row for it.
+        let model = if str_at(u, &["speed"]) == Some("fast") {
+            format!("{model}-fast")
+        } else {
+            model.to_string()
+        };
+        let mut o = OwnedRecord::new(ts, PROVIDER, &model);
         let uncached = c(u, &["input_tokens"])?;
         o.cache_read_tokens = c(u, &["cache_read_input_tokens"])?;
         o.cache_write_tokens = c(u, &["cache_creation_input_tokens"])?;
