@@ -83,7 +83,13 @@ fn usage_of(line: &Value) -> Option<Result<Usage, FieldError>> {
         } else {
             return None;
         };
-    let model = str_at(msg, &["model"])?;
+    // A line with usage but no model cannot be priced or dropped quietly: it is rejected.
+    let Some(model) = str_at(msg, &["model"]) else {
+        return Some(Err(FieldError::new(
+            "message.model",
+            "usage without a model",
+        )));
+    };
     if model == "<synthetic>" {
         // Claude Code's placeholder for messages it made up itself (no API call).
         return None;
