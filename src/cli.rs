@@ -31,6 +31,47 @@ pub enum Command {
     Prices(PricesCommand),
     /// Read logs in any supported format and write them in the canonical schema.
     Convert(ConvertArgs),
+    /// Re-price the same usage on every provider: what would it have cost elsewhere?
+    Compare(CompareArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub usage: UsageArgs,
+
+    /// Target providers, comma-separated (default: every provider in the price book).
+    #[arg(long, value_delimiter = ',', value_name = "P,...")]
+    pub providers: Vec<String>,
+
+    /// Group by these dimensions (the actual provider is always part of a group):
+    /// canonical_model, model, month, day, region, batch, user, project, api_key, status, or any
+    /// extra log column.
+    #[arg(
+        long,
+        value_name = "DIM,...",
+        value_delimiter = ',',
+        default_value = "canonical_model"
+    )]
+    pub by: Vec<String>,
+
+    /// Price every provider at this date (YYYY-MM-DD, 00:00 UTC, or RFC 3339) instead of at each
+    /// request's own time: "what would it cost at today's prices".
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<String>,
+
+    /// What-if: re-price usage of canonical model FROM as canonical model TO (token counts
+    /// unchanged; every output marks the result as an estimate). Repeatable.
+    #[arg(long, value_name = "FROM=TO")]
+    pub substitute: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! One file per subcommand: turn parsed arguments into validated settings, call the library,
 //! render. Errors carry an exit-code class (see [`Failure`]).
 
+pub mod compare;
 pub mod convert;
 pub mod prices;
 pub mod report;
@@ -42,5 +43,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => report::run(args),
         Command::Prices(cmd) => prices::run(cmd),
         Command::Convert(args) => convert::run(args),
+        Command::Compare(args) => compare::run(args),
     }
 }

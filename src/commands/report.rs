@@ -206,6 +206,34 @@ pub fn warn(report: &Report) -> Vec<String> {
     problems
 }
 
+/// Warns about unpriced usage straight from priced cells; returns the unpriced requests.
+pub fn warn_unpriced_only(agg: &Aggregates, priced: &[engine::PricedCell<'_>]) -> u64 {
+    let _ = agg;
+    let mut by: std::collections::BTreeMap<(String, String), (u64, u64)> =
+        std::collections::BTreeMap::new();
+    for pc in priced {
+        if let engine::Pricing::Unpriced(_) = pc.pricing {
+            let e = by
+                .entry((pc.key.provider.clone(), pc.key.model.clone()))
+                .or_default();
+            e.0 += pc.cell.sums.requests;
+            e.1 += pc.cell.sums.total_tokens();
+        }
+    }
+    let mut total = 0;
+    for ((p, m), (r, t)) in by {
+        eprintln!(
+            "tokenledger: warning: UNPRICED {}/{}: {} requests, {} tokens cannot be compared",
+            printable(&p),
+            printable(&m),
+            count(r),
+            count(t)
+        );
+        total += r;
+    }
+    total
+}
+
 /// Opens `--output` (or standard output) for writing.
 pub fn output(path: Option<&PathBuf>) -> anyhow::Result<Box<dyn Write>> {
     Ok(match path {

@@ -1,0 +1,507 @@
+//! Provider comparison: re-price real usage on other providers.
+//!
+//! Every priced cell of the engine (usage of one group on one local day within one price epoch)
+//! is re-priced on each target provider at that provider's price for the same canonical model,
+//! in force at the same instant (or at a fixed `--at` instant), with the target's own rules for
+//! cache, batch and long-context usage. Re-pricing on the provider that actually served the
+//! usage uses exactly the version that priced it, so that column equals `report`'s cost.
+//! Pure: no I/O, no clock.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::engine::{cost_of, Aggregates, Cell, GroupKey, PricedCell, Pricing};
+use crate::pricing::{Lookup, PriceBook, PriceRow};
+use crate::report::{key_fingerprint, DAY, MONTH};
+use crate::usage::{col, format_day};
+
+/// The `--by` dimension naming a model across providers.
+pub const CANONICAL_MODEL: &str = "canonical_model";
+
+/// What to compare.
+#[derive(Debug, Clone)]
+pub struct CompareSettings {
+    /// Target providers, in output order.
+    pub targets: Vec<String>,
+    /// Price every target at this instant instead of each usage's own time.
+    pub at_us: Option<i64>,
+    /// Canonical model substitutions (from, to): what-if with another model.
+    pub substitutes: Vec<(String, String)>,
+    /// Grouping dimensions (the actual provider is always part of a group).
+    pub by: Vec<String>,
+    /// The engine's extra dimensions, in the engine's order.
+    pub engine_dims: Vec<String>,
+}
+
+/// Usage of a group on one target provider.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TargetCost {
+    /// Requests the target offers the model for, and their actual cost and cost there.
+    pub offered_requests: u64,
+    pub offered_actual_cost: Decimal,
+    pub target_cost: Decimal,
+    /// Usage the target does not offer (never counted as $0).
+    pub not_offered_requests: u64,
+    pub not_offered_tokens: u64,
+    pub not_offered_actual_cost: Decimal,
+}
+
+impl TargetCost {
+    fn add(&mut self, o: &TargetCost) {
+        self.offered_requests += o.offered_requests;
+        self.offered_actual_cost += o.offered_actual_cost;
+        self.target_cost += o.target_cost;
+        self.not_offered_requests += o.not_offered_requests;
+        self.not_offered_tokens += o.not_offered_tokens;
+        self.not_offered_actual_cost += o.not_offered_actual_cost;
+    }
+    /// Whether the target offers all of the group's usage.
+    pub fn fully_offered(&self) -> bool {
+        self.not_offered_requests == 0
+            && self.not_offered_tokens == 0
+            && self.not_offered_actual_cost.is_zero()
+    }
+    pub fn any_offered(&self) -> bool {
+        self.offered_requests > 0
+            || !self.target_cost.is_zero()
+            || !self.offered_actual_cost.is_zero()
+    }
+    /// Saving of moving the offered usage to the target (positive: the target is cheaper).
+    pub fn saving(&self) -> Decimal {
+        self.offered_actual_cost - self.target_cost
+    }
+}
+
+/// One group: its dimensions, the provider that served it, its actual cost and its cost on
+/// every target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompareGroup {
+    pub dims: Vec<Option<String>>,
+    pub actual_provider: String,
+    pub requests: u64,
+    pub tokens: u64,
+    pub actual_cost: Decimal,
+    pub targets: BTreeMap<String, TargetCost>,
+}
+
+impl CompareGroup {
+    /// The fully-offering target with the lowest cost (ties: the actual provider, then the
+    /// first in name order: moving only pays when it is strictly cheaper).
+    pub fn cheapest(&self) -> Option<(&str, Decimal)> {
+        self.targets
+            .iter()
+            .filter(|(_, t)| t.fully_offered() && t.any_offered())
+            .min_by(|a, b| {
+                a.1.target_cost
+                    .cmp(&b.1.target_cost)
+                    .then((*a.0 != self.actual_provider).cmp(&(*b.0 != self.actual_provider)))
+                    .then(a.0.cmp(b.0))
+            })
+            .map(|(p, t)| (p.as_str(), t.target_cost))
+    }
+}
+
+/// Usage that could not be compared at all (no price on its own provider).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct NotComparable {
+    pub requests: u64,
+    pub tokens: u64,
+}
+
+/// The whole comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comparison {
+    pub by: Vec<String>,
+    pub targets: Vec<String>,
+    pub groups: Vec<CompareGroup>,
+    pub totals: BTreeMap<String, TargetCost>,
+    pub actual_cost: Decimal,
+    pub requests: u64,
+    pub not_comparable: NotComparable,
+    /// True when `--substitute` changed a model: the numbers are estimates.
+    pub estimate: bool,
+    pub substitutes: Vec<(String, String)>,
+}
+
+/// Finds a target provider's price for a canonical model.
+struct TargetIndex<'a> {
+    book: &'a PriceBook,
+    /// (provider, canonical) -> model ids with region-less rows.
+    models: HashMap<(String, String), Vec<String>>,
+}
+
+impl<'a> TargetIndex<'a> {
+    fn new(book: &'a PriceBook) -> Self {
+        let mut models: HashMap<(String, String), Vec<String>> = HashMap::new();
+        for r in book.rows() {
+            if let (Some(c), None, false) = (&r.canonical_model, &r.region, r.overlay) {
+                let v = models.entry((r.provider.clone(), c.clone())).or_default();
+                if !v.contains(&r.model) {
+                    v.push(r.model.clone());
+                }
+            }
+        }
+        for v in models.values_mut() {
+            v.sort();
+        }
+        TargetIndex { book, models }
+    }
+
+    /// The cheapest (input + output) version of `canonical` on `provider` in force at `at`.
+    /// Overlay rows apply through the book's lookup.
+    fn row(&self, provider: &str, canonical: &str, at: i64) -> Option<&'a PriceRow> {
+        let ids = self
+            .models
+            .get(&(provider.to_string(), canonical.to_string()))?;
+        ids.iter()
+            .filter_map(|m| match self.book.lookup(provider, m, None, at) {
+                Lookup::Priced(r) => Some(r),
+                _ => None,
+            })
+            .min_by(|a, b| {
+                (a.input + a.output)
+                    .cmp(&(b.input + b.output))
+                    .then(a.model.cmp(&b.model))
+            })
+    }
+}
+
+fn dim_value(
+    name: &str,
+    cell: &Cell,
+    key: &GroupKey,
+    actual: Option<&PriceRow>,
+    s: &CompareSettings,
+) -> Option<String> {
+    match name {
+        MONTH => Some(format_day(cell.day as i64)[..7].to_string()),
+        DAY => Some(format_day(cell.day as i64)),
+        CANONICAL_MODEL => actual.and_then(|r| r.canonical_model.clone()),
+        col::MODEL => Some(key.model.clone()),
+        col::PROVIDER => Some(key.provider.clone()),
+        col::REGION => key.region.clone(),
+        crate::report::BATCH => Some(key.batch.to_string()),
+        other => {
+            let i = s.engine_dims.iter().position(|e| e == other)?;
+            key.dims[i].as_deref().map(|v| {
+                if other == col::API_KEY {
+                    key_fingerprint(v)
+                } else {
+                    v.to_string()
+                }
+            })
+        }
+    }
+}
+
+/// Compares priced cells on every target provider.
+pub fn compare(
+    agg: &Aggregates,
+    priced: &[PricedCell<'_>],
+    book: &PriceBook,
+    boundaries: &[i64],
+    s: &CompareSettings,
+) -> Result<Comparison, String> {
+    let index = TargetIndex::new(book);
+    let mut groups: BTreeMap<(Vec<Option<String>>, String), CompareGroup> = BTreeMap::new();
+    let mut not_comparable = NotComparable::default();
+    let mut estimate = false;
+    let _ = agg;
+    for pc in priced {
+        let (cell, key) = (pc.cell, pc.key);
+        let (actual_row, actual_cost) = match &pc.pricing {
+            Pricing::Priced { row, cost } => (*row, *cost),
+            Pricing::Unpriced(_) => {
+                not_comparable.requests += cell.sums.requests;
+                not_comparable.tokens += cell.sums.total_tokens();
+                continue;
+            }
+        };
+        let dims: Vec<Option<String>> =
+            s.by.iter()
+                .map(|d| dim_value(d, cell, key, Some(actual_row), s))
+                .collect();
+        let g = groups
+            .entry((dims.clone(), key.provider.clone()))
+            .or_insert_with(|| CompareGroup {
+                dims,
+                actual_provider: key.provider.clone(),
+                requests: 0,
+                tokens: 0,
+                actual_cost: Decimal::ZERO,
+                targets: s
+                    .targets
+                    .iter()
+                    .map(|t| (t.clone(), TargetCost::default()))
+                    .collect(),
+            });
+        g.requests += cell.sums.requests;
+        g.tokens += cell.sums.total_tokens();
+        g.actual_cost += actual_cost;
+        let canonical = actual_row.canonical_model.as_deref();
+        let substituted = canonical.and_then(|c| {
+            s.substitutes
+                .iter()
+                .find(|(from, _)| from == c)
+                .map(|(_, to)| to.as_str())
+        });
+        if substituted.is_some() {
+            estimate = true;
+        }
+        let target_canonical = substituted.or(canonical);
+        let at = s.at_us.unwrap_or(match cell.epoch {
+            0 => i64::MIN,
+            e => boundaries[e as usize - 1],
+        });
+        for (target, tc) in g.targets.iter_mut() {
+            let row = if *target == key.provider && substituted.is_none() {
+                if s.at_us.is_none() {
+                    // The identity: the version that priced the usage in `report`.
+                    Some(actual_row)
+                } else {
+                    match book.lookup(&key.provider, &key.model, key.region.as_deref(), at) {
+                        Lookup::Priced(r) => Some(r),
+                        _ => target_canonical.and_then(|c| index.row(target, c, at)),
+                    }
+                }
+            } else {
+                target_canonical.and_then(|c| index.row(target, c, at))
+            };
+            match row {
+                Some(r) => {
+                    // The long-context flag carries over: a request that passed its own
+                    // provider's threshold passes the target's (all tiers in the book are 200k).
+                    let cost = cost_of(&cell.sums, r, key.batch, key.long)
+                        .ok_or("cost overflows exact decimal arithmetic")?;
+                    tc.offered_requests += cell.sums.requests;
+                    tc.offered_actual_cost += actual_cost;
+                    tc.target_cost += cost;
+                }
+                None => {
+                    tc.not_offered_requests += cell.sums.requests;
+                    tc.not_offered_tokens += cell.sums.total_tokens();
+                    tc.not_offered_actual_cost += actual_cost;
+                }
+            }
+        }
+    }
+    let mut totals: BTreeMap<String, TargetCost> = s
+        .targets
+        .iter()
+        .map(|t| (t.clone(), TargetCost::default()))
+        .collect();
+    let mut actual_cost = Decimal::ZERO;
+    let mut requests = 0;
+    let mut out: Vec<CompareGroup> = groups.into_values().collect();
+    for g in &mut out {
+        g.actual_cost = g.actual_cost.normalize();
+        actual_cost += g.actual_cost;
+        requests += g.requests;
+        for (t, c) in g.targets.iter_mut() {
+            c.target_cost = c.target_cost.normalize();
+            c.offered_actual_cost = c.offered_actual_cost.normalize();
+            c.not_offered_actual_cost = c.not_offered_actual_cost.normalize();
+            totals.get_mut(t).expect("every target has a total").add(c);
+        }
+    }
+    for c in totals.values_mut() {
+        c.target_cost = c.target_cost.normalize();
+        c.offered_actual_cost = c.offered_actual_cost.normalize();
+        c.not_offered_actual_cost = c.not_offered_actual_cost.normalize();
+    }
+    // Time ascending, then the most expensive first.
+    let time: Vec<usize> =
+        s.by.iter()
+            .enumerate()
+            .filter(|(_, d)| *d == MONTH || *d == DAY)
+            .map(|(i, _)| i)
+            .collect();
+    out.sort_by(|a, b| {
+        let ta: Vec<_> = time.iter().map(|&i| &a.dims[i]).collect();
+        let tb: Vec<_> = time.iter().map(|&i| &b.dims[i]).collect();
+        ta.cmp(&tb)
+            .then(b.actual_cost.cmp(&a.actual_cost))
+            .then(a.dims.cmp(&b.dims))
+            .then(a.actual_provider.cmp(&b.actual_provider))
+    });
+    Ok(Comparison {
+        by: s.by.clone(),
+        targets: s.targets.clone(),
+        groups: out,
+        totals,
+        actual_cost: actual_cost.normalize(),
+        requests,
+        not_comparable,
+        estimate,
+        substitutes: s.substitutes.clone(),
+    })
+}
+
+/// Percentage of `part` in `whole`, two decimals (display only).
+pub fn pct(part: Decimal, whole: Decimal) -> String {
+    if whole.is_zero() {
+        return String::new();
+    }
+    (part / whole * Decimal::from(100))
+        .round_dp(2)
+        .normalize()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{price, Aggregator, EngineSettings};
+    use crate::readers::UsageSink;
+    use crate::usage::{parse_timestamp_us, UsageRecord};
+    use proptest::prelude::*;
+
+    const BOOK: &str = "provider,model,effective_from,input_per_mtok,output_per_mtok,cache_read_per_mtok,batch_input_per_mtok,batch_output_per_mtok,canonical_model\n\
+        a,m1,2025-01-01,3,15,0.3,1.5,7.5,alpha\n\
+        a,m1,2025-01-03,2,10,0.2,,,alpha\n\
+        b,x-m1,2025-01-02,1,2,,,,alpha\n\
+        b,x-m1-fast,2025-01-02,5,5,,,,alpha\n\
+        a,m2,2025-01-01,1,1,,,,beta\n";
+
+    fn book() -> PriceBook {
+        let mut f = Vec::new();
+        let b = PriceBook::from_sources(&[("t.csv".into(), BOOK.as_bytes().to_vec())], &mut f);
+        assert!(f.is_empty(), "{f:?}");
+        b
+    }
+
+    fn rec<'a>(
+        secs: i64,
+        model: &'a str,
+        input: u64,
+        output: u64,
+        cr: u64,
+        batch: bool,
+    ) -> UsageRecord<'a> {
+        UsageRecord {
+            timestamp_us: parse_timestamp_us("2025-01-01T00:00:00Z").unwrap() + secs * 1_000_000,
+            provider: "a",
+            model,
+            input_tokens: input,
+            output_tokens: output,
+            cache_read_tokens: cr,
+            cache_write_tokens: 0,
+            cache_write_1h_tokens: 0,
+            reasoning_tokens: 0,
+            requests: 1,
+            request_id: None,
+            status: 200,
+            user: None,
+            project: None,
+            api_key: None,
+            region: None,
+            batch,
+            long_context: None,
+            extra: vec![],
+        }
+    }
+
+    fn settings(by: &[&str]) -> CompareSettings {
+        CompareSettings {
+            targets: vec!["a".into(), "b".into()],
+            at_us: None,
+            substitutes: vec![],
+            by: by.iter().map(|s| s.to_string()).collect(),
+            engine_dims: vec![],
+        }
+    }
+
+    fn run(records: &[UsageRecord<'_>], s: &CompareSettings) -> (Comparison, Decimal) {
+        let b = book();
+        let mut agg = Aggregator::new(EngineSettings {
+            tz: chrono_tz::UTC,
+            from_us: None,
+            to_us: None,
+            dims: vec![],
+            boundaries: b.boundaries(),
+            book: None,
+        })
+        .with_chunk_rows(7);
+        for r in records {
+            agg.record(r);
+        }
+        let agg = agg.finish().unwrap();
+        let bounds = b.boundaries();
+        let priced = price(&agg, &b, &bounds).unwrap();
+        let report_total: Decimal = priced
+            .iter()
+            .filter_map(|p| match &p.pricing {
+                Pricing::Priced { cost, .. } => Some(*cost),
+                _ => None,
+            })
+            .sum();
+        (
+            compare(&agg, &priced, &b, &bounds, s).unwrap(),
+            report_total,
+        )
+    }
+
+    #[test]
+    fn targets_use_their_own_versions_and_not_offered_is_not_zero() {
+        // Day 1 (2025-01-01): b has no alpha price yet (its first is 2025-01-02): not offered.
+        // Day 2: a 3/15, b 1/2 (cheapest of x-m1 and x-m1-fast). Day 3: a 2/10.
+        let recs = [
+            rec(3600, "m1", 1_000_000, 0, 0, false),
+            rec(86_400 + 3600, "m1", 1_000_000, 1_000_000, 0, false),
+            rec(2 * 86_400 + 3600, "m1", 0, 1_000_000, 0, false),
+        ];
+        let (c, _) = run(&recs, &settings(&[CANONICAL_MODEL]));
+        assert_eq!(c.groups.len(), 1);
+        let g = &c.groups[0];
+        assert_eq!(g.actual_cost, Decimal::from(3 + 18 + 10));
+        let b = &g.targets["b"];
+        assert_eq!(b.not_offered_requests, 1);
+        assert_eq!(b.not_offered_actual_cost, Decimal::from(3));
+        // Day 2 on b: 1 + 2 = 3; day 3 on b: 2.
+        assert_eq!(b.target_cost, Decimal::from(5));
+        assert_eq!(b.offered_actual_cost, Decimal::from(28));
+        assert_eq!(b.saving(), Decimal::from(23));
+        assert!(!b.fully_offered());
+        // a is the actual provider: exact identity.
+        assert_eq!(g.targets["a"].target_cost, g.actual_cost);
+        assert_eq!(g.cheapest(), Some(("a", Decimal::from(31))));
+    }
+
+    #[test]
+    fn at_prices_everything_at_one_instant_and_substitute_marks_an_estimate() {
+        let recs = [rec(3600, "m1", 1_000_000, 0, 0, false)];
+        let mut s = settings(&[CANONICAL_MODEL]);
+        s.at_us = Some(parse_timestamp_us("2025-01-05T00:00:00Z").unwrap());
+        let (c, _) = run(&recs, &s);
+        let g = &c.groups[0];
+        assert_eq!(g.actual_cost, Decimal::from(3));
+        assert_eq!(g.targets["a"].target_cost, Decimal::from(2));
+        assert_eq!(g.targets["b"].target_cost, Decimal::from(1));
+        assert!(!c.estimate);
+        let mut s = settings(&[CANONICAL_MODEL]);
+        s.substitutes = vec![("alpha".into(), "beta".into())];
+        let (c, _) = run(&recs, &s);
+        assert!(c.estimate);
+        assert_eq!(c.groups[0].targets["a"].target_cost, Decimal::from(1));
+        assert_eq!(c.groups[0].targets["b"].not_offered_requests, 1);
+    }
+
+    proptest! {
+        /// Re-pricing on the actual provider equals `report`'s cost exactly, group by group.
+        #[test]
+        fn actual_provider_column_equals_report(
+            rows in proptest::collection::vec((0i64..4 * 86_400, 0usize..2, 0u64..3_000_000, 0u64..500_000, 0u64..100, any::<bool>()), 1..60)
+        ) {
+            let models = ["m1", "m2"];
+            let recs: Vec<UsageRecord> = rows.iter().map(|(t, m, i, o, crp, b)| rec(*t, models[*m], *i, *o, i * crp / 100, *b)).collect();
+            let (c, report_total) = run(&recs, &settings(&[DAY, CANONICAL_MODEL]));
+            for g in &c.groups {
+                prop_assert_eq!(g.targets["a"].target_cost, g.actual_cost);
+            }
+            prop_assert_eq!(c.totals["a"].target_cost + c.totals["a"].not_offered_actual_cost, report_total.normalize());
+            prop_assert_eq!(c.actual_cost, report_total.normalize());
+        }
+    }
+}
