@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod compare;
 pub mod engine;
+pub mod focus;
 pub mod money;
 pub mod period;
 pub mod pricing;

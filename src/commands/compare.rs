@@ -116,7 +116,15 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     }
     let mut w = output(out_path.as_ref())?;
     match format {
-        Format::Csv | Format::Json => long_rows(&cmp, format, &mut w)?,
+        Format::Csv | Format::Json | Format::Focus => long_rows(
+            &cmp,
+            if format == Format::Json {
+                Format::Json
+            } else {
+                Format::Csv
+            },
+            &mut w,
+        )?,
         Format::Table | Format::Markdown => pivot(&cmp, format, &mut w)?,
     }
     w.flush()?;

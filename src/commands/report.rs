@@ -253,7 +253,12 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     } = args;
     let settings = UsageSettings::from_args(usage)?;
     let by = validate_by(&by)?;
-    let dims = engine_dims(&by);
+    // FOCUS rows carry project (SubAccountId) and user / api key (Tags), whatever --by says.
+    let dims = if format == Format::Focus {
+        crate::focus::DIMS.iter().map(|s| s.to_string()).collect()
+    } else {
+        engine_dims(&by)
+    };
     let (book, agg) = load_and_aggregate(&settings, &dims)?;
     for (i, d) in dims.iter().enumerate() {
         if !col::KNOWN.contains(&d.as_str())
@@ -267,8 +272,9 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     }
     let boundaries = book.boundaries();
     let priced = engine::price(&agg, &book, &boundaries).map_err(Failure::Data)?;
+    let focus = format == Format::Focus;
     let report = report::build(
-        &by,
+        if focus { &[] } else { &by },
         &dims,
         &agg,
         &priced,
@@ -278,11 +284,19 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     debug_assert!(report.accounting.balances());
     let problems = warn(&report);
     let mut w = output(out_path.as_ref())?;
-    render::render(&report, format, &mut w)?;
-    w.flush()?;
-    if format != Format::Table && out_path.is_none() && problems.is_empty() {
-        // Machine formats on stdout stay clean; the accounting is in the output itself.
+    if focus {
+        let rows = crate::focus::rows(&priced, &dims, &settings.tz);
+        crate::focus::write(&rows, &mut w)?;
+        eprintln!(
+            "tokenledger: FOCUS: {} rows, BilledCost total {} ({})",
+            rows.len(),
+            crate::money::exact(report.total.cost_usd),
+            render::accounting_line(&report)
+        );
+    } else {
+        render::render(&report, format, &mut w)?;
     }
+    w.flush()?;
     if settings.strict && !problems.is_empty() {
         return Err(Failure::Data(format!("--strict: {}", problems.join(", "))).into());
     }

@@ -49,7 +49,7 @@ impl Grid {
                 }
                 writeln!(w, "{t}")
             }
-            Format::Csv => {
+            Format::Csv | Format::Focus => {
                 let mut out = csv::Writer::from_writer(w);
                 out.write_record(&self.columns)?;
                 for r in &self.rows {

@@ -21,6 +21,8 @@ pub enum Format {
     Json,
     /// GitHub-flavoured Markdown tables.
     Markdown,
+    /// FOCUS 1.2 cost and usage CSV for FinOps tools (`report` only).
+    Focus,
 }
 
 /// Renders `report` in `format`.
@@ -30,6 +32,9 @@ pub fn render(report: &Report, format: Format, w: &mut dyn Write) -> io::Result<
         Format::Csv => csv::render(report, w),
         Format::Json => json::render(report, w),
         Format::Markdown => markdown::render(report, w),
+        Format::Focus => Err(io::Error::other(
+            "FOCUS is written from priced usage, not from report rows",
+        )),
     }
 }
 
