@@ -33,6 +33,42 @@ pub enum Command {
     Convert(ConvertArgs),
     /// Re-price the same usage on every provider: what would it have cost elsewhere?
     Compare(CompareArgs),
+    /// Draw a chart (PNG or SVG): spend-by-model, spend-by-provider, daily, compare, tokens.
+    Chart(ChartArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    /// Which chart.
+    #[arg(value_enum)]
+    pub kind: crate::chart::Kind,
+
+    #[command(flatten)]
+    pub usage: UsageArgs,
+
+    /// The chart file: .png or .svg.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+
+    /// How many models (or providers) get their own colour; the rest is "other".
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+
+    /// Width in pixels.
+    #[arg(long, default_value_t = 1200)]
+    pub width: u32,
+
+    /// Height in pixels.
+    #[arg(long, default_value_t = 675)]
+    pub height: u32,
+
+    /// Bars per month (default) or per day (spend-by-model, spend-by-provider).
+    #[arg(long, value_name = "month|day")]
+    pub by: Option<String>,
+
+    /// Providers for the compare chart (default: every provider in the book).
+    #[arg(long, value_delimiter = ',', value_name = "P,...")]
+    pub providers: Vec<String>,
 }
 
 #[derive(Debug, Args)]

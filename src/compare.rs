@@ -422,6 +422,7 @@ mod tests {
             dims: vec![],
             boundaries: b.boundaries(),
             book: None,
+            per_minute: false,
         })
         .with_chunk_rows(7);
         for r in records {

@@ -43,6 +43,8 @@ pub struct EngineSettings {
     /// The price book, for model-id resolution (ARNs, aliases) and long-context thresholds.
     /// Without it, model ids are kept as logged and no request counts as long-context.
     pub book: Option<std::sync::Arc<PriceBook>>,
+    /// Also count requests per provider, model and minute (for rate-limit analysis).
+    pub per_minute: bool,
 }
 
 /// Integer sums over a set of rows.
@@ -208,6 +210,8 @@ pub struct Aggregator {
     chunk_rows: usize,
     /// Long-context threshold per (provider, model, region, epoch) code.
     thresholds: HashMap<(u32, u32, u32, u32), Option<u64>>,
+    /// Requests per (provider, model, minute since the epoch), when asked for.
+    minutes: HashMap<(u32, u32, i64), u64>,
 }
 
 /// One aggregated cell: sums for a group on a local day within one price epoch.
@@ -220,12 +224,24 @@ pub struct Cell {
     pub sums: Sums,
 }
 
+/// Requests of one provider and model in one minute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MinuteCount {
+    pub provider: String,
+    pub model: String,
+    /// Start of the minute, UTC microseconds.
+    pub minute_us: i64,
+    pub requests: u64,
+}
+
 /// Everything the engine learned from the records.
 #[derive(Debug, Clone, Default)]
 pub struct Aggregates {
     pub groups: Vec<GroupKey>,
     pub cells: Vec<Cell>,
     pub counters: Counters,
+    /// Per-minute request counts (only with [`EngineSettings::per_minute`]), sorted.
+    pub minutes: Vec<MinuteCount>,
 }
 
 impl Aggregator {
@@ -246,6 +262,7 @@ impl Aggregator {
             error: None,
             chunk_rows: CHUNK_ROWS,
             thresholds: HashMap::new(),
+            minutes: HashMap::new(),
         }
     }
 
@@ -364,10 +381,22 @@ impl Aggregator {
                 dims: (0..ndims).map(|d| self.interner.get(k[6 + d])).collect(),
             })
             .collect();
+        let mut minutes: Vec<MinuteCount> = self
+            .minutes
+            .iter()
+            .map(|(&(p, m, minute), &requests)| MinuteCount {
+                provider: self.interner.get(p).unwrap_or_default(),
+                model: self.interner.get(m).unwrap_or_default(),
+                minute_us: minute * 60_000_000,
+                requests,
+            })
+            .collect();
+        minutes.sort_by(|a, b| (&a.provider, &a.model, a.minute_us).cmp(&(&b.provider, &b.model, b.minute_us)));
         Ok(Aggregates {
             groups,
             cells,
             counters: self.counters,
+            minutes,
         })
     }
 }
@@ -409,6 +438,9 @@ impl UsageSink for Aggregator {
             self.interner.code(r.region),
         );
         key.extend([pc, mc, rc, r.batch as u32, r.is_failed() as u32]);
+        if self.settings.per_minute {
+            *self.minutes.entry((pc, mc, ts.div_euclid(60_000_000))).or_default() += r.requests;
+        }
         let threshold = match &book {
             None => None,
             Some(b) => *self
@@ -623,6 +655,7 @@ mod tests {
             dims: vec![],
             boundaries,
             book: None,
+            per_minute: false,
         }
     }
 
@@ -717,7 +750,7 @@ mod tests {
                 let base = crate::usage::parse_timestamp_us("2024-12-31T00:00:00Z").unwrap();
                 let models = ["a", "b", "zzz"];
                 let mut agg = Aggregator::new(EngineSettings {
-                    tz, from_us: None, to_us: None, dims: vec![], boundaries: book.boundaries(), book: None,
+                    tz, from_us: None, to_us: None, dims: vec![], boundaries: book.boundaries(), book: None, per_minute: false,
                 }).with_chunk_rows(chunk);
                 let mut expected = Decimal::ZERO;
                 let mut expected_unpriced = 0u64;

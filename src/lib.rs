@@ -4,6 +4,7 @@
 //! (polars aggregation + exact pricing with the `pricing` book) -> `report` (typed rows) ->
 //! `render` (table, csv, json, markdown). `commands` wires them to the command line.
 
+pub mod chart;
 pub mod cli;
 pub mod commands;
 pub mod compare;

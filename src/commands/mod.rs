@@ -1,6 +1,7 @@
 //! One file per subcommand: turn parsed arguments into validated settings, call the library,
 //! render. Errors carry an exit-code class (see [`Failure`]).
 
+pub mod chart;
 pub mod compare;
 pub mod convert;
 pub mod prices;
@@ -44,5 +45,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Prices(cmd) => prices::run(cmd),
         Command::Convert(args) => convert::run(args),
         Command::Compare(args) => compare::run(args),
+        Command::Chart(args) => chart::run(args),
     }
 }

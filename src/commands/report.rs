@@ -82,6 +82,15 @@ pub fn load_and_aggregate(
     s: &UsageSettings,
     dims: &[String],
 ) -> anyhow::Result<(Arc<PriceBook>, Aggregates)> {
+    load_and_aggregate_with(s, dims, false)
+}
+
+/// As [`load_and_aggregate`], optionally counting requests per minute.
+pub fn load_and_aggregate_with(
+    s: &UsageSettings,
+    dims: &[String],
+    per_minute: bool,
+) -> anyhow::Result<(Arc<PriceBook>, Aggregates)> {
     let book = Arc::new(load_book(&s.pricing, &s.pricing_overlay)?);
     let (mut files, skipped) = readers::discover(&s.logs).map_err(|e| match e {
         readers::ReadError::NotFound { .. } => Failure::Usage(format!("--logs {e}")),
@@ -111,6 +120,7 @@ pub fn load_and_aggregate(
         dims: dims.to_vec(),
         boundaries: book.boundaries(),
         book: Some(book.clone()),
+        per_minute,
     });
     readers::read_all(&files, &opts, &mut agg).map_err(|e| Failure::Data(e.to_string()))?;
     let aggregates = agg.finish().context("aggregating usage")?;
