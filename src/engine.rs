@@ -391,7 +391,9 @@ impl Aggregator {
                 requests,
             })
             .collect();
-        minutes.sort_by(|a, b| (&a.provider, &a.model, a.minute_us).cmp(&(&b.provider, &b.model, b.minute_us)));
+        minutes.sort_by(|a, b| {
+            (&a.provider, &a.model, a.minute_us).cmp(&(&b.provider, &b.model, b.minute_us))
+        });
         Ok(Aggregates {
             groups,
             cells,
@@ -439,7 +441,10 @@ impl UsageSink for Aggregator {
         );
         key.extend([pc, mc, rc, r.batch as u32, r.is_failed() as u32]);
         if self.settings.per_minute {
-            *self.minutes.entry((pc, mc, ts.div_euclid(60_000_000))).or_default() += r.requests;
+            *self
+                .minutes
+                .entry((pc, mc, ts.div_euclid(60_000_000)))
+                .or_default() += r.requests;
         }
         let threshold = match &book {
             None => None,

@@ -1527,3 +1527,166 @@ fn focus_charge_periods_are_local_days_with_exclusive_ends() {
     );
     assert!(!all.stdout.contains(",=cmd"), "{}", all.stdout);
 }
+
+// ---- regressions from the review of the readers ----
+
+fn native_text(name: &str, text: &str, extra: &[&str]) -> (Out, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    let p = path.display().to_string();
+    let pricing = fixture("native/pricing");
+    let mut args = vec![
+        "report",
+        "--logs",
+        &p,
+        "--pricing",
+        &pricing,
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let out = run(&args);
+    (out, p)
+}
+
+#[test]
+fn canonical_json_arrays_and_pretty_documents_are_read_whole() {
+    let text = "[\n  {\"timestamp\": \"2025-06-20T00:00:00Z\", \"provider\": \"together\", \"model\": \"meta-llama/Llama-3.3-70B-Instruct-Turbo\", \"input_tokens\": 1000000, \"output_tokens\": 0},\n  {\"timestamp\": \"2025-06-21T00:00:00Z\", \"provider\": \"together\", \"model\": \"meta-llama/Llama-3.3-70B-Instruct-Turbo\", \"input_tokens\": 1000000, \"output_tokens\": 0}\n]\n";
+    let (out, _) = native_text("usage.json", text, &[]);
+    let v = json(&out);
+    assert_eq!(v["total"]["requests"], 2);
+    assert_eq!(v["total"]["cost_usd"], "1.76");
+}
+
+#[test]
+fn millisecond_timestamps_are_not_read_as_seconds() {
+    // 1760954400000 ms = 2025-10-20T10:00:00Z
+    let text = "{\"timestamp\":1760954400000,\"response\":{\"id\":\"m\",\"type\":\"message\",\"model\":\"claude-haiku-4-5-20251001\",\"usage\":{\"input_tokens\":1000000,\"output_tokens\":0}}}\n";
+    let (out, _) = native_text("a.jsonl", text, &["--by", "day"]);
+    let v = json(&out);
+    assert_eq!(v["rows"][0]["day"], "2025-10-20");
+    assert_eq!(v["total"]["cost_usd"], "1");
+}
+
+#[test]
+fn a_bad_first_jsonl_line_is_one_rejected_line() {
+    let good = "{\"schemaType\":\"ModelInvocationLog\",\"timestamp\":\"2025-08-16T00:00:00Z\",\"requestId\":\"r\",\"operation\":\"Converse\",\"modelId\":\"meta.llama3-3-70b-instruct-v1:0\",\"input\":{\"inputTokenCount\":1000000},\"output\":{\"outputTokenCount\":0}}";
+    let text = format!("{{\"schemaType\":\"ModelInvocationLog\",\"timestamp\n{good}\n");
+    let (out, p) = native_text("b.jsonl", &text, &["--log-format", "bedrock"]);
+    let v = json(&out);
+    assert_eq!(v["accounting"]["rejected"], 1);
+    assert_eq!(v["total"]["cost_usd"], "0.72");
+    assert!(
+        out.stderr.contains(&format!("{p}:1: row: invalid JSON")),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn free_form_keys_named_like_canonical_columns_do_not_clobber_them() {
+    let line = "{\"schemaType\":\"ModelInvocationLog\",\"timestamp\":\"2025-08-16T00:00:00Z\",\"requestId\":\"r\",\"operation\":\"Converse\",\"modelId\":\"meta.llama3-3-70b-instruct-v1:0\",\"input\":{\"inputTokenCount\":1000},\"output\":{\"outputTokenCount\":0},\"requestMetadata\":{\"model\":\"my-app\",\"input_tokens\":\"5\"}}\n";
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("b.jsonl");
+    std::fs::write(&src, line).unwrap();
+    for to in ["csv", "jsonl", "parquet"] {
+        let out_path = dir.path().join(format!("c.{to}"));
+        let o = run(&[
+            "convert",
+            "--logs",
+            src.to_str().unwrap(),
+            "--to",
+            to,
+            "--output",
+            out_path.to_str().unwrap(),
+        ]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let v = json(&run(&[
+            "report",
+            "--logs",
+            out_path.to_str().unwrap(),
+            "--pricing",
+            &fixture("native/pricing"),
+            "--format",
+            "json",
+            "--by",
+            "model,extra.model",
+        ]));
+        assert_eq!(v["total"]["input_tokens"], 1000, "{to}");
+        assert_eq!(
+            v["rows"][0]["model"], "meta.llama3-3-70b-instruct-v1:0",
+            "{to}"
+        );
+        assert_eq!(v["rows"][0]["extra.model"], "my-app", "{to}");
+    }
+}
+
+#[test]
+fn litellm_rows_with_missing_fields_are_rejected_not_free() {
+    let text = "request_id,call_type,spend,startTime,model,custom_llm_provider,prompt_tokens,completion_tokens\na1,acompletion,0.05,2025-08-22 10:00:00,gpt-4o-2024-08-06,openai,1000,10\na2,acompletion,0.05,2025-08-22 10:00:00,gpt-4o-2024-08-06,openai\na3,acompletion,0.05,2025-08-22 10:00:00,gpt-4o-2024-08-06,openai,,\n";
+    let (out, p) = native_text("spend.csv", text, &[]);
+    let v = json(&out);
+    assert_eq!(v["total"]["requests"], 1);
+    assert_eq!(v["accounting"]["rejected"], 2);
+    assert!(
+        out.stderr
+            .contains(&format!("{p}:3: row: expected 8 fields")),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains(&format!("{p}:4: prompt_tokens: missing value")),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn anthropic_reports_starting_with_empty_buckets_and_wrapped_openai_bodies_are_detected() {
+    let mut buckets: Vec<String> = (1..=21)
+        .map(|d| format!("{{\"starting_at\":\"2025-10-{d:02}T00:00:00Z\",\"ending_at\":\"2025-10-{:02}T00:00:00Z\",\"results\":[]}}", d + 1))
+        .collect();
+    buckets.push("{\"starting_at\":\"2025-10-22T00:00:00Z\",\"ending_at\":\"2025-10-23T00:00:00Z\",\"results\":[{\"uncached_input_tokens\":1000000,\"cache_read_input_tokens\":0,\"output_tokens\":0,\"model\":\"claude-haiku-4-5-20251001\"}]}".into());
+    let (out, _) = native_text("report.json", &format!("[{}]", buckets.join(",")), &[]);
+    assert_eq!(json(&out)["total"]["cost_usd"], "1");
+    // A Responses API body logged inside a wrapper is OpenAI's, with its cached tokens.
+    let text = "{\"timestamp\":\"2025-08-01T00:00:00Z\",\"response\":{\"object\":\"response\",\"id\":\"resp_9\",\"model\":\"gpt-4o-2024-08-06\",\"usage\":{\"input_tokens\":1000000,\"input_tokens_details\":{\"cached_tokens\":800000},\"output_tokens\":0}}}\n";
+    let (out, _) = native_text("w.jsonl", text, &["--by", "provider"]);
+    let v = json(&out);
+    assert_eq!(v["rows"][0]["provider"], "openai");
+    // 200,000 * 2.5 + 800,000 * 1.25 = 1.5
+    assert_eq!(v["total"]["cost_usd"], "1.5");
+}
+
+#[test]
+fn a_claude_code_config_folder_reads_only_its_transcripts() {
+    let dir = tempfile::tempdir().unwrap();
+    let root_dir = dir.path();
+    let proj = root_dir.join("projects").join("p");
+    std::fs::create_dir_all(&proj).unwrap();
+    std::fs::create_dir_all(root_dir.join("todos")).unwrap();
+    std::fs::write(root_dir.join("settings.json"), "{\"theme\":\"dark\"}").unwrap();
+    std::fs::write(root_dir.join("todos").join("x.json"), "[]").unwrap();
+    std::fs::write(
+        proj.join("s.jsonl"),
+        "{\"type\":\"assistant\",\"sessionId\":\"s\",\"requestId\":\"r1\",\"timestamp\":\"2025-10-20T10:00:00Z\",\"message\":{\"id\":\"m1\",\"model\":\"claude-haiku-4-5-20251001\",\"usage\":{\"input_tokens\":1000000,\"output_tokens\":0}}}\n",
+    )
+    .unwrap();
+    let out = run(&[
+        "report",
+        "--logs",
+        root_dir.to_str().unwrap(),
+        "--pricing",
+        &fixture("native/pricing"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json(&out)["total"]["cost_usd"], "1");
+    assert!(
+        out.stderr.contains("skipped") && out.stderr.contains("settings.json"),
+        "{}",
+        out.stderr
+    );
+}

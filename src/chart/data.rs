@@ -71,11 +71,18 @@ pub struct ChartData {
 impl ChartData {
     pub fn stack_max(&self) -> f64 {
         (0..self.categories.len())
-            .map(|i| self.series.iter().map(|s| s.values.get(i).copied().unwrap_or(0.0).max(0.0)).sum::<f64>())
+            .map(|i| {
+                self.series
+                    .iter()
+                    .map(|s| s.values.get(i).copied().unwrap_or(0.0).max(0.0))
+                    .sum::<f64>()
+            })
             .fold(0.0, f64::max)
     }
     pub fn line_max(&self) -> f64 {
-        self.line.as_ref().map_or(0.0, |l| l.values.iter().copied().fold(0.0, f64::max))
+        self.line
+            .as_ref()
+            .map_or(0.0, |l| l.values.iter().copied().fold(0.0, f64::max))
     }
     /// True when there is nothing to draw.
     pub fn is_empty(&self) -> bool {
@@ -96,9 +103,15 @@ fn day_range(days: &BTreeSet<i32>) -> Vec<i32> {
 }
 
 fn month_range(months: &BTreeSet<String>) -> Vec<String> {
-    let (Some(a), Some(b)) = (months.first(), months.last()) else { return vec![] };
-    let parse = |m: &str| -> Option<(i32, u32)> { Some((m.get(0..4)?.parse().ok()?, m.get(5..7)?.parse().ok()?)) };
-    let (Some((mut y, mut mo)), Some(end)) = (parse(a), parse(b)) else { return months.iter().cloned().collect() };
+    let (Some(a), Some(b)) = (months.first(), months.last()) else {
+        return vec![];
+    };
+    let parse = |m: &str| -> Option<(i32, u32)> {
+        Some((m.get(0..4)?.parse().ok()?, m.get(5..7)?.parse().ok()?))
+    };
+    let (Some((mut y, mut mo)), Some(end)) = (parse(a), parse(b)) else {
+        return months.iter().cloned().collect();
+    };
     let mut out = Vec::new();
     while (y, mo) <= end && out.len() < 1200 {
         out.push(format!("{y:04}-{mo:02}"));
@@ -112,14 +125,26 @@ fn month_range(months: &BTreeSet<String>) -> Vec<String> {
 }
 
 /// Stacked spend per period per name (model or provider), top N names by cost plus "other".
-pub fn spend_by(priced: &[PricedCell<'_>], by_provider: bool, by_day: bool, top: usize, period: &str) -> ChartData {
+pub fn spend_by(
+    priced: &[PricedCell<'_>],
+    by_provider: bool,
+    by_day: bool,
+    top: usize,
+    period: &str,
+) -> ChartData {
     let mut cost: BTreeMap<(String, String), Decimal> = BTreeMap::new();
     let mut totals: BTreeMap<String, Decimal> = BTreeMap::new();
     let mut days = BTreeSet::new();
     let mut months = BTreeSet::new();
     for pc in priced {
-        let Pricing::Priced { cost: c, .. } = &pc.pricing else { continue };
-        let name = if by_provider { pc.key.provider.clone() } else { pc.key.model.clone() };
+        let Pricing::Priced { cost: c, .. } = &pc.pricing else {
+            continue;
+        };
+        let name = if by_provider {
+            pc.key.provider.clone()
+        } else {
+            pc.key.model.clone()
+        };
         let day = format_day(pc.cell.day as i64);
         days.insert(pc.cell.day);
         months.insert(day[..7].to_string());
@@ -128,7 +153,10 @@ pub fn spend_by(priced: &[PricedCell<'_>], by_provider: bool, by_day: bool, top:
         *totals.entry(name).or_default() += *c;
     }
     let categories: Vec<String> = if by_day {
-        day_range(&days).into_iter().map(|d| format_day(d as i64)).collect()
+        day_range(&days)
+            .into_iter()
+            .map(|d| format_day(d as i64))
+            .collect()
     } else {
         month_range(&months)
     };
@@ -141,7 +169,11 @@ pub fn spend_by(priced: &[PricedCell<'_>], by_provider: bool, by_day: bool, top:
     if has_other {
         names.push(OTHER.to_string());
     }
-    let index: BTreeMap<&str, usize> = categories.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
+    let index: BTreeMap<&str, usize> = categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i))
+        .collect();
     let mut series: Vec<Series> = names
         .iter()
         .map(|n| Series {
@@ -152,8 +184,13 @@ pub fn spend_by(priced: &[PricedCell<'_>], by_provider: bool, by_day: bool, top:
         .collect();
     let mut acc: BTreeMap<(usize, usize), Decimal> = BTreeMap::new();
     for ((bucket, name), c) in &cost {
-        let Some(&ci) = index.get(bucket.as_str()) else { continue };
-        let si = keep.iter().position(|k| k == name).unwrap_or(names.len() - 1);
+        let Some(&ci) = index.get(bucket.as_str()) else {
+            continue;
+        };
+        let si = keep
+            .iter()
+            .position(|k| k == name)
+            .unwrap_or(names.len() - 1);
         *acc.entry((si, ci)).or_default() += *c;
     }
     for ((si, ci), c) in acc {
@@ -235,7 +272,12 @@ pub fn tokens(priced: &[PricedCell<'_>], top: usize, period: &str) -> ChartData 
         e[3] += s.output_tokens;
     }
     let mut ranked: Vec<(String, [u64; 4])> = per.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.iter().sum::<u64>().cmp(&a.1.iter().sum::<u64>()).then(a.0.cmp(&b.0)));
+    ranked.sort_by(|a, b| {
+        b.1.iter()
+            .sum::<u64>()
+            .cmp(&a.1.iter().sum::<u64>())
+            .then(a.0.cmp(&b.0))
+    });
     let top = top.max(1);
     let extra = ranked.len().saturating_sub(top);
     ranked.truncate(top);
@@ -258,7 +300,13 @@ pub fn tokens(priced: &[PricedCell<'_>], top: usize, period: &str) -> ChartData 
         line: None,
         money: false,
         marks: vec![],
-        notes: if extra > 0 { vec![format!("top {top} models by tokens; {extra} more not shown")] } else { vec![] },
+        notes: if extra > 0 {
+            vec![format!(
+                "top {top} models by tokens; {extra} more not shown"
+            )]
+        } else {
+            vec![]
+        },
     }
 }
 
@@ -266,9 +314,21 @@ pub fn tokens(priced: &[PricedCell<'_>], top: usize, period: &str) -> ChartData 
 /// (at its prices) stacked under the usage it does not offer (kept at its actual cost, drawn
 /// light), against the actual spend.
 pub fn compare(c: &Comparison, period: &str) -> ChartData {
-    let actual: BTreeSet<&str> = c.groups.iter().map(|g| g.actual_provider.as_str()).collect();
-    let repriced: Vec<f64> = c.targets.iter().map(|t| f(c.totals[t].target_cost)).collect();
-    let kept: Vec<f64> = c.targets.iter().map(|t| f(c.totals[t].not_offered_actual_cost)).collect();
+    let actual: BTreeSet<&str> = c
+        .groups
+        .iter()
+        .map(|g| g.actual_provider.as_str())
+        .collect();
+    let repriced: Vec<f64> = c
+        .targets
+        .iter()
+        .map(|t| f(c.totals[t].target_cost))
+        .collect();
+    let kept: Vec<f64> = c
+        .targets
+        .iter()
+        .map(|t| f(c.totals[t].not_offered_actual_cost))
+        .collect();
     let marks = c
         .targets
         .iter()
@@ -277,7 +337,10 @@ pub fn compare(c: &Comparison, period: &str) -> ChartData {
         .map(|(i, _)| (i, "actual".to_string()))
         .collect();
     ChartData {
-        title: format!("The same usage on each provider{period}{}", if c.estimate { " (ESTIMATE)" } else { "" }),
+        title: format!(
+            "The same usage on each provider{period}{}",
+            if c.estimate { " (ESTIMATE)" } else { "" }
+        ),
         x_label: "provider".into(),
         y_label: "cost (USD)".into(),
         categories: c.targets.clone(),

@@ -67,7 +67,11 @@ fn slot(name: &str) -> usize {
 /// set of names always gets the same colours, so a model keeps its colour across a report's
 /// charts.
 pub fn colours(names: &[&str]) -> Vec<RGBColor> {
-    let mut sorted: Vec<&str> = names.iter().copied().filter(|n| *n != data::OTHER).collect();
+    let mut sorted: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| *n != data::OTHER)
+        .collect();
     sorted.sort_unstable();
     sorted.dedup();
     let mut used = [false; PALETTE.len()];
@@ -84,7 +88,10 @@ pub fn colours(names: &[&str]) -> Vec<RGBColor> {
         let (r, g, b) = PALETTE[k];
         assigned.insert(n, RGBColor(r, g, b));
     }
-    names.iter().map(|n| assigned.get(n).copied().unwrap_or_else(|| colour(n))).collect()
+    names
+        .iter()
+        .map(|n| assigned.get(n).copied().unwrap_or_else(|| colour(n)))
+        .collect()
 }
 
 /// `$0`, `$0.05`, `$12`, `$1.2k`, `$3.4M`: short currency labels for axes.
@@ -103,7 +110,12 @@ pub fn money_label(v: f64) -> String {
     } else {
         format!("{v:.4}")
     };
-    format!("${}", s.replace(".0k", "k").replace(".0M", "M").replace(".0B", "B"))
+    format!(
+        "${}",
+        s.replace(".0k", "k")
+            .replace(".0M", "M")
+            .replace(".0B", "B")
+    )
 }
 
 /// `1.2M` style token counts.
@@ -130,7 +142,10 @@ fn shorten(s: &str, max: usize) -> String {
 }
 
 /// Draws `chart` on any backend.
-pub fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &ChartData) -> Result<(), Box<dyn Error>>
+pub fn draw<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    chart: &ChartData,
+) -> Result<(), Box<dyn Error>>
 where
     DB::ErrorType: 'static,
 {
@@ -138,7 +153,10 @@ where
     root.fill(&WHITE)?;
     let (w, h) = root.dim_in_pixel();
     let title_size = (h as f64 * 0.045).clamp(14.0, 28.0);
-    let root = root.titled(&chart.title, (FONT, title_size).into_font().style(FontStyle::Bold))?;
+    let root = root.titled(
+        &chart.title,
+        (FONT, title_size).into_font().style(FontStyle::Bold),
+    )?;
     let label_size = (h as f64 * 0.028).clamp(10.0, 16.0);
     // Footnotes get their own strip at the bottom and the legend its own column, so neither
     // covers data.
@@ -151,8 +169,18 @@ where
     };
     let (plot, legend) = body.split_horizontally(w.saturating_sub(legend_w));
     let n = chart.categories.len().max(1);
-    let max = chart.stack_max().max(chart.line_max()).max(f64::MIN_POSITIVE) * 1.08;
-    let y_fmt = |v: &f64| if chart.money { money_label(*v) } else { count_label(*v) };
+    let max = chart
+        .stack_max()
+        .max(chart.line_max())
+        .max(f64::MIN_POSITIVE)
+        * 1.08;
+    let y_fmt = |v: &f64| {
+        if chart.money {
+            money_label(*v)
+        } else {
+            count_label(*v)
+        }
+    };
     let mut cc = ChartBuilder::on(&plot)
         .margin(12)
         .margin_right(36)
@@ -162,7 +190,9 @@ where
         .build_cartesian_2d((0..n - 1).into_segmented(), 0f64..max)?;
     let cats = &chart.categories;
     let x_fmt = |v: &SegmentValue<usize>| match v {
-        SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => cats.get(*i).map(|c| shorten(c, 14)).unwrap_or_default(),
+        SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
+            cats.get(*i).map(|c| shorten(c, 14)).unwrap_or_default()
+        }
         SegmentValue::Last => String::new(),
     };
     cc.configure_mesh()
@@ -180,14 +210,30 @@ where
     let names: Vec<&str> = chart.series.iter().map(|s| s.name.as_str()).collect();
     let palette = colours(&names);
     for (s, c) in chart.series.iter().zip(palette.iter().copied()) {
-        let style = if s.hatched { c.mix(0.3).filled() } else { c.filled() };
-        cc.draw_series(s.values.iter().enumerate().filter(|(_, v)| **v > 0.0).map(|(i, v)| {
-            let y0 = bottoms[i];
-            let y1 = y0 + v;
-            let mut r = Rectangle::new([(SegmentValue::Exact(i), y0), (SegmentValue::Exact(i + 1), y1)], style);
-            r.set_margin(0, 0, 3, 3);
-            r
-        }))?;
+        let style = if s.hatched {
+            c.mix(0.3).filled()
+        } else {
+            c.filled()
+        };
+        cc.draw_series(
+            s.values
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| **v > 0.0)
+                .map(|(i, v)| {
+                    let y0 = bottoms[i];
+                    let y1 = y0 + v;
+                    let mut r = Rectangle::new(
+                        [
+                            (SegmentValue::Exact(i), y0),
+                            (SegmentValue::Exact(i + 1), y1),
+                        ],
+                        style,
+                    );
+                    r.set_margin(0, 0, 3, 3);
+                    r
+                }),
+        )?;
         for (i, v) in s.values.iter().enumerate() {
             bottoms[i] += v.max(0.0);
         }
@@ -197,7 +243,8 @@ where
         let mut start = 0;
         for i in 1..=line.values.len() {
             let month = |k: usize| cats.get(k).and_then(|c| c.get(..7));
-            let boundary = i == line.values.len() || (chart.x_label == "day" && month(i) != month(i - 1));
+            let boundary =
+                i == line.values.len() || (chart.x_label == "day" && month(i) != month(i - 1));
             if boundary {
                 cc.draw_series(LineSeries::new(
                     (start..i).map(|k| (SegmentValue::CenterOf(k), line.values[k])),
@@ -231,38 +278,69 @@ where
         for (k, (name, c, is_line)) in entries.iter().take(max_rows).enumerate() {
             let y = 40 + k as i32 * row;
             if *is_line {
-                legend.draw(&PathElement::new(vec![(6, y + row / 3), (22, y + row / 3)], ShapeStyle::from(&BLACK).stroke_width(2)))?;
+                legend.draw(&PathElement::new(
+                    vec![(6, y + row / 3), (22, y + row / 3)],
+                    ShapeStyle::from(&BLACK).stroke_width(2),
+                ))?;
             } else {
                 legend.draw(&Rectangle::new([(6, y), (20, y + row / 2 + 2)], c.filled()))?;
             }
             let chars = ((legend_w as f64 - 34.0) / (label_size * 0.6)) as usize;
-            legend.draw(&Text::new(shorten(name, chars.max(6)), (28, y - 2), (FONT, label_size)))?;
+            legend.draw(&Text::new(
+                shorten(name, chars.max(6)),
+                (28, y - 2),
+                (FONT, label_size),
+            ))?;
         }
         if entries.len() > max_rows {
             let y = 40 + max_rows as i32 * row;
-            legend.draw(&Text::new(format!("+{} more", entries.len() - max_rows), (28, y), (FONT, label_size)))?;
+            legend.draw(&Text::new(
+                format!("+{} more", entries.len() - max_rows),
+                (28, y),
+                (FONT, label_size),
+            ))?;
         }
     }
     for (k, note) in chart.notes.iter().enumerate() {
-        notes_area.draw(&Text::new(note.clone(), (12, (k as f64 * label_size * 1.3) as i32), (FONT, label_size * 0.9)))?;
+        notes_area.draw(&Text::new(
+            note.clone(),
+            (12, (k as f64 * label_size * 1.3) as i32),
+            (FONT, label_size * 0.9),
+        ))?;
     }
     root.present()?;
     Ok(())
 }
 
 /// Writes a chart to `path` (`.png` or `.svg`).
-pub fn write(path: &std::path::Path, chart: &ChartData, size: (u32, u32)) -> Result<(), Box<dyn Error>> {
-    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+pub fn write(
+    path: &std::path::Path,
+    chart: &ChartData,
+    size: (u32, u32),
+) -> Result<(), Box<dyn Error>> {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("png") => draw(BitMapBackend::new(path, size).into_drawing_area(), chart),
         Some("svg") => draw(SVGBackend::new(path, size).into_drawing_area(), chart),
-        _ => Err(format!("{}: the chart file must end in .png or .svg", path.display()).into()),
+        _ => Err(format!(
+            "{}: the chart file must end in .png or .svg",
+            path.display()
+        )
+        .into()),
     }
 }
 
 /// The chart as an SVG document in memory (for the HTML report).
 pub fn svg_string(chart: &ChartData, size: (u32, u32)) -> Result<String, Box<dyn Error>> {
     let mut out = String::new();
-    draw(SVGBackend::with_string(&mut out, size).into_drawing_area(), chart)?;
+    draw(
+        SVGBackend::with_string(&mut out, size).into_drawing_area(),
+        chart,
+    )?;
     Ok(out)
 }
 
@@ -288,7 +366,8 @@ mod tests {
         let names: Vec<String> = (0..20).map(|i| format!("model-{i}")).collect();
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let c = colours(&refs);
-        let distinct: std::collections::HashSet<(u8, u8, u8)> = c.iter().map(|x| (x.0, x.1, x.2)).collect();
+        let distinct: std::collections::HashSet<(u8, u8, u8)> =
+            c.iter().map(|x| (x.0, x.1, x.2)).collect();
         assert_eq!(distinct.len(), 20);
         assert_eq!(colours(&refs), c, "stable");
     }

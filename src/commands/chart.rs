@@ -15,9 +15,26 @@ pub fn period_suffix(s: &UsageSettings) -> String {
     let p = s.period();
     let range = match (&p.from, &p.to) {
         (None, None) => "all dates".to_string(),
-        (f, t) => format!("{} to {}", f.as_deref().map_or("start", |x| &x[..10]), t.as_deref().map_or("end", |x| &x[..10])),
+        (f, t) => format!(
+            "{} to {}",
+            f.as_deref().map_or("start", |x| &x[..10]),
+            t.as_deref().map_or("end", |x| &x[..10])
+        ),
     };
     format!(" ({range}, {})", p.tz)
+}
+
+/// How a chart is cut.
+#[derive(Debug, Clone)]
+pub struct ChartOptions {
+    /// Bars per day instead of per month.
+    pub by_day: bool,
+    /// Series with their own colour.
+    pub top: usize,
+    /// Providers of the compare chart (empty: every provider in the book).
+    pub targets: Vec<String>,
+    /// Title suffix naming the period.
+    pub suffix: String,
 }
 
 /// Builds one chart's data.
@@ -26,11 +43,9 @@ pub fn chart_data(
     priced: &[PricedCell<'_>],
     agg: &engine::Aggregates,
     book: &PriceBook,
-    by_day: bool,
-    top: usize,
-    targets: &[String],
-    suffix: &str,
+    o: &ChartOptions,
 ) -> Result<ChartData, Failure> {
+    let (by_day, top, targets, suffix) = (o.by_day, o.top, &o.targets, o.suffix.as_str());
     Ok(match kind {
         Kind::SpendByModel => data::spend_by(priced, false, by_day, top, suffix),
         Kind::SpendByProvider => data::spend_by(priced, true, by_day, top, suffix),
@@ -38,7 +53,12 @@ pub fn chart_data(
         Kind::Tokens => data::tokens(priced, top, suffix),
         Kind::Compare => {
             let targets: Vec<String> = if targets.is_empty() {
-                book.rows().iter().map(|r| r.provider.clone()).collect::<BTreeSet<_>>().into_iter().collect()
+                book.rows()
+                    .iter()
+                    .map(|r| r.provider.clone())
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect()
             } else {
                 targets.to_vec()
             };
@@ -76,24 +96,39 @@ pub fn run(args: ChartArgs) -> anyhow::Result<()> {
     let by_day = match by.as_deref() {
         None | Some("month") => false,
         Some("day") => true,
-        Some(other) => return Err(Failure::Usage(format!("--by {other:?}: charts group by month or day")).into()),
+        Some(other) => {
+            return Err(
+                Failure::Usage(format!("--by {other:?}: charts group by month or day")).into(),
+            )
+        }
     };
     if !(200..=8000).contains(&width) || !(150..=8000).contains(&height) {
-        return Err(Failure::Usage("--width must be 200-8000 and --height 150-8000 pixels".into()).into());
+        return Err(
+            Failure::Usage("--width must be 200-8000 and --height 150-8000 pixels".into()).into(),
+        );
     }
     let settings = UsageSettings::from_args(usage)?;
     let (book, agg) = load_and_aggregate(&settings, &[])?;
     let boundaries = book.boundaries();
     let priced = engine::price(&agg, &book, &boundaries).map_err(Failure::Data)?;
     let unpriced: u64 = super::report::warn_unpriced_only(&agg, &priced);
-    let mut data = chart_data(kind, &priced, &agg, &book, by_day, top, &providers, &period_suffix(&settings))?;
+    let opts = ChartOptions {
+        by_day,
+        top,
+        targets: providers,
+        suffix: period_suffix(&settings),
+    };
+    let mut data = chart_data(kind, &priced, &agg, &book, &opts)?;
     if data.is_empty() {
         return Err(Failure::Data("no usage in the period: nothing to chart".into()).into());
     }
     if unpriced > 0 && kind != Kind::Tokens {
-        data.notes.push(format!("{unpriced} unpriced requests are not in this chart"));
+        data.notes.push(format!(
+            "{unpriced} unpriced requests are not in this chart"
+        ));
     }
-    chart::write(&output, &data, (width, height)).map_err(|e| Failure::Data(format!("{}: {e}", output.display())))?;
+    chart::write(&output, &data, (width, height))
+        .map_err(|e| Failure::Data(format!("{}: {e}", output.display())))?;
     eprintln!("tokenledger: wrote {}", output.display());
     if settings.strict && unpriced > 0 {
         return Err(Failure::Data(format!("--strict: {unpriced} unpriced requests")).into());

@@ -40,6 +40,12 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         format,
         output: out_path,
     } = args;
+    if format == Format::Focus {
+        return Err(Failure::Usage(
+            "--format focus is for `report`; compare writes table, csv, json or markdown".into(),
+        )
+        .into());
+    }
     let settings = UsageSettings::from_args(usage)?;
     let by = validate_by(&by)?;
     let at_us = at
@@ -116,15 +122,8 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     }
     let mut w = output(out_path.as_ref())?;
     match format {
-        Format::Csv | Format::Json | Format::Focus => long_rows(
-            &cmp,
-            if format == Format::Json {
-                Format::Json
-            } else {
-                Format::Csv
-            },
-            &mut w,
-        )?,
+        Format::Csv | Format::Json => long_rows(&cmp, format, &mut w)?,
+        Format::Focus => unreachable!("rejected before any work"),
         Format::Table | Format::Markdown => pivot(&cmp, format, &mut w)?,
     }
     w.flush()?;

@@ -25,21 +25,28 @@ fn c(v: &Value, path: &[&str]) -> Result<u64, FieldError> {
 
 /// The message inside a logged line: the line itself or a wrapper's `response`/`message`/`body`.
 fn message(v: &Value) -> Option<&Value> {
-    if v.get("type").and_then(Value::as_str) == Some("message") && v.get("usage").is_some() {
+    // A Messages API response says `"type": "message"`; OpenAI's Responses API (which also has
+    // `usage.input_tokens`) says `"object": "response"` and must not be read as Anthropic.
+    let is_message = |m: &Value| {
+        m.get("type").and_then(Value::as_str) == Some("message") && m.get("usage").is_some()
+    };
+    if is_message(v) {
         return Some(v);
     }
     ["response", "message", "body"]
         .iter()
         .filter_map(|k| v.get(*k))
-        .find(|m| m.get("usage").is_some() && m.get("model").is_some())
+        .find(|m| is_message(m))
 }
 
 /// True when a JSON value is a Messages API response or a usage report page or bucket.
 pub fn looks_like(v: &Value) -> bool {
+    // A usage-report bucket: `starting_at`/`ending_at` and `results` (possibly empty).
     let report = |b: &Value| {
-        b.get("results")
-            .and_then(Value::as_array)
-            .is_some_and(|r| r.iter().any(|x| x.get("uncached_input_tokens").is_some()))
+        b.get("results").and_then(Value::as_array).is_some_and(|r| {
+            r.iter().any(|x| x.get("uncached_input_tokens").is_some())
+                || (b.get("starting_at").is_some() && b.get("ending_at").is_some())
+        })
     };
     message(v).is_some_and(|m| at(m, &["usage", "input_tokens"]).is_some())
         || v.get("data")
@@ -81,8 +88,10 @@ fn response(line: &Value, m: &Value) -> Result<OwnedRecord, FieldError> {
     let ts = timestamp_us(ts_v).map_err(|e| FieldError::new(col::TIMESTAMP, e))?;
     let model = str_at(m, &["model"])
         .ok_or_else(|| FieldError::new(col::MODEL, "missing value (required)"))?;
-    let provider = str_at(line, &["provider"]).unwrap_or(PROVIDER);
-    let mut o = OwnedRecord::new(ts, provider, model);
+    // A logged line may say who billed (e.g. Claude on Bedrock): mapped like LiteLLM's names.
+    let provider =
+        str_at(line, &["provider"]).map_or(PROVIDER.to_string(), super::providers::from_litellm);
+    let mut o = OwnedRecord::new(ts, &provider, model);
     tokens(
         &mut o,
         at(m, &["usage"]).unwrap_or(&Value::Null),

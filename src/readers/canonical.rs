@@ -299,25 +299,8 @@ pub fn read_jsonl(
     sink: &mut dyn UsageSink,
 ) -> Result<(), ReadError> {
     let path = file.path.display().to_string();
-    let mut reader = super::LineReader::new(open(file)?);
-    loop {
-        let next = reader.next_line().map_err(|e| ReadError::Io {
-            path: path.clone(),
-            source: e,
-        })?;
-        let Some((line, text)) = next else { break };
-        let Ok(text) = text else {
-            sink.reject(Rejection {
-                file: path.clone(),
-                line,
-                field: "row".into(),
-                reason: "not valid UTF-8".into(),
-            });
-            continue;
-        };
-        if text.is_empty() {
-            continue;
-        }
+    // JSON Lines stream line by line; a `.json` array or pretty-printed objects work too.
+    super::json::for_each_value(file, |line, v| {
         let reject = |sink: &mut dyn UsageSink, field: &str, reason: String| {
             sink.reject(Rejection {
                 file: path.clone(),
@@ -326,33 +309,19 @@ pub fn read_jsonl(
                 reason,
             })
         };
-        let obj = match serde_json::from_str::<serde_json::Value>(text) {
+        let obj = match v {
             Ok(serde_json::Value::Object(m)) => m,
-            Ok(_) => {
-                reject(sink, "row", "expected a JSON object".into());
-                continue;
-            }
-            Err(e) => {
-                reject(sink, "row", format!("invalid JSON: {e}"));
-                continue;
-            }
+            Ok(_) => return reject(sink, "row", "expected a JSON object".into()),
+            Err(e) => return reject(sink, "row", e),
         };
         let mut owned: [Option<Cow<str>>; 18] = Default::default();
-        let mut bad = None;
         for (i, name) in col::KNOWN.iter().enumerate() {
             if let Some(v) = obj.get(*name) {
                 match json_scalar(v) {
                     Ok(s) => owned[i] = s,
-                    Err(e) => {
-                        bad = Some((*name, e));
-                        break;
-                    }
+                    Err(e) => return reject(sink, name, e.into()),
                 }
             }
-        }
-        if let Some((name, e)) = bad {
-            reject(sink, name, e.into());
-            continue;
         }
         let mut extra_owned: Vec<(&str, Cow<str>)> = Vec::new();
         for w in &opts.wanted_extras {
@@ -369,8 +338,7 @@ pub fn read_jsonl(
             Ok(r) => sink.record(&r),
             Err(e) => reject(sink, &e.field, e.reason),
         }
-    }
-    Ok(())
+    })
 }
 
 /// Reads a canonical Parquet file. Columns may be strings or numbers; timestamps may be strings

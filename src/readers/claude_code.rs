@@ -110,9 +110,11 @@ fn usage_of(line: &Value) -> Option<Result<Usage, FieldError>> {
         let mut o = OwnedRecord::new(ts, PROVIDER, &model);
         let uncached = c(u, &["input_tokens"])?;
         o.cache_read_tokens = c(u, &["cache_read_input_tokens"])?;
-        o.cache_write_tokens = c(u, &["cache_creation_input_tokens"])?;
-        o.cache_write_1h_tokens =
-            c(u, &["cache_creation", "ephemeral_1h_input_tokens"])?.min(o.cache_write_tokens);
+        let split_5m = c(u, &["cache_creation", "ephemeral_5m_input_tokens"])?;
+        o.cache_write_1h_tokens = c(u, &["cache_creation", "ephemeral_1h_input_tokens"])?;
+        // Older lines have only the total, newer ones the split too: take the larger.
+        o.cache_write_tokens =
+            c(u, &["cache_creation_input_tokens"])?.max(split_5m + o.cache_write_1h_tokens);
         o.input_tokens = uncached + o.cache_read_tokens + o.cache_write_tokens;
         o.output_tokens = c(u, &["output_tokens"])?;
         Ok((

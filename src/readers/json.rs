@@ -16,6 +16,15 @@ use super::{open, LogFile, ReadError};
 /// responses and exports are small next to request logs).
 pub fn for_each_value(
     file: &LogFile,
+    f: impl FnMut(u64, Result<Value, String>),
+) -> Result<(), ReadError> {
+    for_each_value_limit(file, u64::MAX, f)
+}
+
+/// As [`for_each_value`], stopping a JSON Lines file after `limit` lines (for sniffing).
+pub fn for_each_value_limit(
+    file: &LogFile,
+    limit: u64,
     mut f: impl FnMut(u64, Result<Value, String>),
 ) -> Result<(), ReadError> {
     let path = file.path.display().to_string();
@@ -45,8 +54,8 @@ pub fn for_each_value(
         }
     }
     let trimmed = first.as_str();
-    let whole = trimmed.starts_with('[')
-        || trimmed.starts_with('{') && serde_json::from_str::<Value>(trimmed).is_err();
+    let first_parses = serde_json::from_str::<Value>(trimmed).is_ok();
+    let whole = trimmed.starts_with('[') || trimmed.starts_with('{') && !first_parses;
     if !whole {
         f(
             first_line_no,
@@ -55,6 +64,7 @@ pub fn for_each_value(
         loop {
             match reader.next_line().map_err(io)? {
                 None => return Ok(()),
+                Some((n, _)) if n - first_line_no >= limit => return Ok(()),
                 Some((n, Err(()))) => f(n, Err("not valid UTF-8".into())),
                 Some((_, Ok(""))) => {}
                 Some((n, Ok(t))) => f(
@@ -77,10 +87,33 @@ pub fn for_each_value(
             Some((_, Ok(t))) => rest.push(t.to_string()),
         }
     }
-    let mut text = first;
-    for l in rest {
+    let mut text = first.clone();
+    for l in &rest {
         text.push('\n');
-        text.push_str(&l);
+        text.push_str(l);
+    }
+    // A first line that is a broken JSON Lines record rather than the start of a pretty-printed
+    // document: if the text does not parse as documents, read it as lines and reject the bad one.
+    let broken = serde_json::Deserializer::from_str(&text)
+        .into_iter::<Value>()
+        .next()
+        .is_some_and(|r| r.is_err());
+    if !trimmed.starts_with('[') && broken {
+        let mut line = first_line_no;
+        f(
+            line,
+            serde_json::from_str(&first).map_err(|e| format!("invalid JSON: {e}")),
+        );
+        for l in &rest {
+            line += 1;
+            if !l.is_empty() {
+                f(
+                    line,
+                    serde_json::from_str(l).map_err(|e| format!("invalid JSON: {e}")),
+                );
+            }
+        }
+        return Ok(());
     }
     let text = text.as_str();
     let offset_lines = first_line_no - 1;
@@ -160,17 +193,22 @@ pub fn count_at(v: &Value, path: &[&str]) -> Result<Option<u64>, String> {
     let bad = || format!("{} = {x} is not a non-negative integer", path.join("."));
     match x {
         Value::Number(n) => {
-            if let Some(u) = n.as_u64() {
-                Ok(Some(u))
+            let v = if let Some(u) = n.as_u64() {
+                u
             } else if let Some(f) = n.as_f64() {
                 if f >= 0.0 && f.fract() == 0.0 && f < 1e15 {
-                    Ok(Some(f as u64))
+                    f as u64
                 } else {
-                    Err(bad())
+                    return Err(bad());
                 }
             } else {
-                Err(bad())
+                return Err(bad());
+            };
+            // The same cap as text counts, before any reader adds counts together.
+            if v > crate::usage::MAX_COUNT {
+                return Err(format!("{} = {v} is implausibly large", path.join(".")));
             }
+            Ok(Some(v))
         }
         Value::String(s) => crate::usage::parse_count(&path.join("."), s)
             .map(Some)
@@ -184,18 +222,33 @@ pub fn count_or_zero(v: &Value, path: &[&str]) -> Result<u64, String> {
     Ok(count_at(v, path)?.unwrap_or(0))
 }
 
-/// Unix seconds (integer or float) -> microseconds.
+/// A Unix time integer -> microseconds. The unit is told by the magnitude, as tools write
+/// seconds, milliseconds, microseconds or nanoseconds: below 10^11 seconds (until year 5138),
+/// below 10^14 milliseconds, below 10^17 microseconds, else nanoseconds.
+fn unix_int_us(v: i64) -> Option<i64> {
+    let a = v.unsigned_abs();
+    if a < 100_000_000_000 {
+        v.checked_mul(1_000_000)
+    } else if a < 100_000_000_000_000 {
+        v.checked_mul(1_000)
+    } else if a < 100_000_000_000_000_000 {
+        Some(v)
+    } else {
+        Some(v.div_euclid(1_000))
+    }
+}
+
+/// Unix seconds (or ms/µs/ns by magnitude; integer or float) -> microseconds.
 pub fn unix_seconds_us(v: &Value) -> Option<i64> {
     match v {
-        Value::Number(n) => n
-            .as_i64()
-            .map(|s| s.checked_mul(1_000_000))
-            .unwrap_or_else(|| {
-                n.as_f64()
-                    .filter(|f| f.is_finite() && f.abs() < 1e11)
-                    .map(|f| (f * 1e6).round() as i64)
-            }),
-        Value::String(s) => s.parse::<i64>().ok().and_then(|s| s.checked_mul(1_000_000)),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => unix_int_us(i),
+            None => n
+                .as_f64()
+                .filter(|f| f.is_finite() && f.abs() < 1e11)
+                .map(|f| (f * 1e6).round() as i64),
+        },
+        Value::String(s) => s.trim().parse::<i64>().ok().and_then(unix_int_us),
         _ => None,
     }
 }
@@ -244,5 +297,19 @@ mod tests {
         );
         assert!(timestamp_us(&json!("soon")).is_err());
         assert!(timestamp_us(&json!(1e300)).is_err());
+        // Milliseconds, microseconds and nanoseconds are told by magnitude.
+        assert_eq!(
+            timestamp_us(&json!(1736616660000i64)).unwrap(),
+            1_736_616_660_000_000
+        );
+        assert_eq!(
+            timestamp_us(&json!(1736616660000000i64)).unwrap(),
+            1_736_616_660_000_000
+        );
+        assert_eq!(
+            timestamp_us(&json!(1736616660000000000i64)).unwrap(),
+            1_736_616_660_000_000
+        );
+        assert!(count_at(&json!({"n": 18446744073709551615u64}), &["n"]).is_err());
     }
 }

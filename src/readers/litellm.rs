@@ -60,8 +60,13 @@ fn record(row: &Value) -> Result<OwnedRecord, FieldError> {
         None => "unknown".to_string(),
     };
     let mut o = OwnedRecord::new(ts, &provider, bare);
-    let prompt = c(row, &["prompt_tokens"])?;
-    o.output_tokens = c(row, &["completion_tokens"])?;
+    let required = |k: &str| {
+        count_at(row, &[k])
+            .map_err(|m| FieldError::new(k, m))?
+            .ok_or_else(|| FieldError::new(k, "missing value (required)"))
+    };
+    let prompt = required("prompt_tokens")?;
+    o.output_tokens = required("completion_tokens")?;
     // metadata may be an object or JSON text (CSV exports).
     let meta_owned;
     let meta = match at(row, &["metadata"]) {
@@ -128,6 +133,23 @@ pub fn read(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
             match rdr.read_record(&mut rec) {
                 Ok(false) => break,
                 Ok(true) => {
+                    if rec.len() != headers.len() {
+                        let line = super::lines::record_line(
+                            lines.line_at(rdr.position().byte().saturating_sub(1)),
+                            &rec,
+                        );
+                        sink.reject(Rejection {
+                            file: path.clone(),
+                            line,
+                            field: "row".into(),
+                            reason: format!(
+                                "expected {} fields as in the header, found {}",
+                                headers.len(),
+                                rec.len()
+                            ),
+                        });
+                        continue;
+                    }
                     let line = super::lines::record_line(
                         lines.line_at(rdr.position().byte().saturating_sub(1)),
                         &rec,

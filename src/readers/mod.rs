@@ -133,6 +133,16 @@ pub fn deliver_owned(
     line: u64,
     rec: Result<OwnedRecord, FieldError>,
 ) {
+    let rec = rec.map(|mut r| {
+        // A source's free-form keys (Bedrock requestMetadata, OTel resource attributes) may
+        // reuse a canonical column's name; as dimensions they get a prefix instead.
+        for (k, _) in r.extra.iter_mut() {
+            if crate::usage::col::KNOWN.contains(&k.as_str()) {
+                *k = format!("extra.{k}");
+            }
+        }
+        r
+    });
     match rec.and_then(|r| r.validate().map(|_| r)) {
         Ok(r) => sink.record(&r.as_record()),
         Err(e) => sink.reject(Rejection {
@@ -194,11 +204,22 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<LogFile>, Vec<PathBuf>), ReadE
             let before = files.len();
             walk(p, &mut files, &mut skipped)?;
             if is_claude_code_folder(p) {
-                for f in &mut files[before..] {
-                    if f.kind == FileKind::Jsonl {
+                // A Claude Code config folder holds settings, todos and more beside the
+                // transcripts: only projects/**/*.jsonl are logs.
+                let in_projects = |f: &Path| {
+                    p.ends_with("projects")
+                        || f.strip_prefix(p).is_ok_and(|r| r.starts_with("projects"))
+                };
+                let mut kept = Vec::new();
+                for mut f in files.drain(before..) {
+                    if f.kind == FileKind::Jsonl && in_projects(&f.path) {
                         f.format = LogFormat::ClaudeCode;
+                        kept.push(f);
+                    } else {
+                        skipped.push(f.path);
                     }
                 }
+                files.extend(kept);
             }
         } else {
             match classify(p) {
@@ -299,7 +320,7 @@ pub fn sniff(file: &LogFile) -> Result<LogFormat, ReadError> {
     let mut seen = 0;
     let mut found = None;
     let mut first_error = None;
-    let result = json::for_each_value(file, |_, v| {
+    let result = json::for_each_value_limit(file, 20, |_, v| {
         if found.is_some() || seen >= 20 {
             return;
         }
@@ -339,14 +360,15 @@ pub fn detect(v: &serde_json::Value) -> Option<LogFormat> {
         Some(LogFormat::Bedrock)
     } else if otel::looks_like(v) {
         Some(LogFormat::Otel)
+    } else if litellm::looks_like(v) {
+        // Before OpenAI and Anthropic: spend-log rows may embed a stored API response.
+        Some(LogFormat::Litellm)
     } else if claude_code::looks_like(v) {
         Some(LogFormat::ClaudeCode)
     } else if openai::looks_like(v) {
         Some(LogFormat::OpenaiUsage)
     } else if anthropic::looks_like(v) {
         Some(LogFormat::Anthropic)
-    } else if litellm::looks_like(v) {
-        Some(LogFormat::Litellm)
     } else if v.get("timestamp").is_some()
         && v.get("provider").is_some()
         && v.get("input_tokens").is_some()

@@ -18,10 +18,25 @@ pub const PROVIDER: &str = "openai";
 /// True when a JSON value is a usage page, bucket or API body this reader understands.
 pub fn looks_like(v: &Value) -> bool {
     let obj = v.get("object").and_then(Value::as_str).unwrap_or("");
-    matches!(
-        obj,
-        "page" | "bucket" | "chat.completion" | "response" | "text_completion"
-    ) && (v.get("data").is_some() || v.get("results").is_some() || v.get("usage").is_some())
+    let direct =
+        matches!(
+            obj,
+            "page" | "bucket" | "chat.completion" | "response" | "text_completion"
+        ) && (v.get("data").is_some() || v.get("results").is_some() || v.get("usage").is_some());
+    direct || wrapped(v).is_some()
+}
+
+/// An API body logged inside a wrapper (`{"timestamp": ..., "response": {...}}`).
+fn wrapped(v: &Value) -> Option<&Value> {
+    ["response", "body"]
+        .iter()
+        .filter_map(|k| v.get(*k))
+        .find(|b| {
+            matches!(
+                b.get("object").and_then(Value::as_str),
+                Some("chat.completion" | "response" | "text_completion")
+            ) && b.get("usage").is_some()
+        })
 }
 
 fn c(v: &Value, path: &[&str]) -> Result<u64, FieldError> {
@@ -58,11 +73,14 @@ fn usage_result(start_us: i64, r: &Value) -> Result<OwnedRecord, FieldError> {
     Ok(o)
 }
 
-/// A raw Chat Completions (`prompt_tokens`) or Responses (`input_tokens`) body.
-fn api_body(v: &Value) -> Result<OwnedRecord, FieldError> {
+/// A raw Chat Completions (`prompt_tokens`) or Responses (`input_tokens`) body, possibly inside
+/// a wrapper that carries the timestamp.
+fn api_body(line: &Value) -> Result<OwnedRecord, FieldError> {
+    let v = wrapped(line).unwrap_or(line);
     let ts_v = at(v, &["created"])
         .or_else(|| at(v, &["created_at"]))
-        .or_else(|| at(v, &["timestamp"]));
+        .or_else(|| at(line, &["timestamp"]))
+        .or_else(|| at(line, &["created_at"]));
     let ts = ts_v
         .ok_or_else(|| FieldError::new(col::TIMESTAMP, "no created/created_at timestamp"))
         .and_then(|t| timestamp_us(t).map_err(|m| FieldError::new(col::TIMESTAMP, m)))?;

@@ -163,12 +163,11 @@ pub fn read(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
         };
         for r in rs {
             let resource = attributes(r.get("resource").and_then(|x| x.get("attributes")));
-            for ss in r
+            // `instrumentationLibrarySpans` is the name before OTLP 0.15.
+            let scopes = r
                 .get("scopeSpans")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
+                .or_else(|| r.get("instrumentationLibrarySpans"));
+            for ss in scopes.and_then(Value::as_array).into_iter().flatten() {
                 for span in ss
                     .get("spans")
                     .and_then(Value::as_array)
