@@ -33,8 +33,28 @@ pub enum Command {
     Convert(ConvertArgs),
     /// Re-price the same usage on every provider: what would it have cost elsewhere?
     Compare(CompareArgs),
-    /// Draw a chart (PNG or SVG): spend-by-model, spend-by-provider, daily, compare, tokens.
+        /// Draw a chart (PNG or SVG): spend-by-model, spend-by-provider, daily, compare, tokens.
     Chart(ChartArgs),
+    /// Failed requests by status, peak requests per minute, minutes over a rate limit.
+    Errors(ErrorsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ErrorsArgs {
+    #[command(flatten)]
+    pub usage: UsageArgs,
+
+    /// A rate limit to check, e.g. 20/min: the minutes each provider and model went over it.
+    #[arg(long, value_name = "N/min")]
+    pub rate_limit: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

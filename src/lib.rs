@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod compare;
 pub mod engine;
+pub mod errors;
 pub mod focus;
 pub mod money;
 pub mod period;

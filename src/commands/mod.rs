@@ -4,6 +4,7 @@
 pub mod chart;
 pub mod compare;
 pub mod convert;
+pub mod errors;
 pub mod prices;
 pub mod report;
 
@@ -46,5 +47,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Convert(args) => convert::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Chart(args) => chart::run(args),
+        Command::Errors(args) => errors::run(args),
     }
 }

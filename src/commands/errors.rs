@@ -1,0 +1,146 @@
+//! `tokenledger errors`: failed requests by provider, model, day and status; peak request
+//! rates; minutes over a rate limit.
+
+use std::io::Write;
+
+use super::report::{load_and_aggregate_with, output, UsageSettings};
+use super::Failure;
+use crate::cli::ErrorsArgs;
+use crate::errors::{self, ErrorsReport};
+use crate::render::grid::Grid;
+use crate::render::Format;
+use crate::usage::col;
+
+pub fn run(args: ErrorsArgs) -> anyhow::Result<()> {
+    let ErrorsArgs {
+        usage,
+        rate_limit,
+        format,
+        output: out_path,
+    } = args;
+    if format == Format::Focus {
+        return Err(Failure::Usage("--format focus is for `report`".into()).into());
+    }
+    let limit = rate_limit
+        .as_deref()
+        .map(|s| errors::parse_rate_limit(s).map_err(|m| Failure::Usage(format!("--rate-limit {m}"))))
+        .transpose()?;
+    let settings = UsageSettings::from_args(usage)?;
+    let (_, agg) = load_and_aggregate_with(&settings, &[col::STATUS.to_string()], true)?;
+    let report = errors::build(&agg, 0, limit);
+    let mut w = output(out_path.as_ref())?;
+    render(&report, format, &mut w)?;
+    w.flush()?;
+    Ok(())
+}
+
+/// The failures grid.
+pub fn failures_grid(r: &ErrorsReport) -> Grid {
+    let mut g = Grid::new(&["provider", "model", "day", "status", "class", "failed_requests"]);
+    for f in &r.failures {
+        g.rows.push(vec![
+            f.provider.clone(),
+            f.model.clone(),
+            f.day.clone(),
+            f.status.to_string(),
+            f.class.into(),
+            f.failed_requests.to_string(),
+        ]);
+    }
+    g
+}
+
+/// The rate grid.
+pub fn rate_grid(r: &ErrorsReport) -> Grid {
+    let mut g = Grid::new(&["provider", "model", "requests", "peak_requests_per_minute", "peak_minute", "minutes_over_limit", "first_minutes_over"]);
+    for x in &r.rate {
+        g.rows.push(vec![
+            x.provider.clone(),
+            x.model.clone(),
+            x.requests.to_string(),
+            x.peak_requests_per_minute.to_string(),
+            x.peak_minute.clone(),
+            if r.rate_limit_per_minute.is_some() { x.minutes_over_limit.to_string() } else { String::new() },
+            x.first_minutes_over.join(" "),
+        ]);
+    }
+    g
+}
+
+fn render(r: &ErrorsReport, format: Format, w: &mut dyn Write) -> anyhow::Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *w, r)?;
+            writeln!(w)?;
+        }
+        Format::Csv | Format::Focus => {
+            // One table: failure rows, then rate rows, told apart by `kind`.
+            let mut g = Grid::new(&[
+                "kind",
+                "provider",
+                "model",
+                "day",
+                "status",
+                "class",
+                "requests",
+                "peak_requests_per_minute",
+                "peak_minute",
+                "minutes_over_limit",
+            ]);
+            for f in &r.failures {
+                g.rows.push(vec![
+                    "failure".into(),
+                    f.provider.clone(),
+                    f.model.clone(),
+                    f.day.clone(),
+                    f.status.to_string(),
+                    f.class.into(),
+                    f.failed_requests.to_string(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]);
+            }
+            for x in &r.rate {
+                g.rows.push(vec![
+                    "rate".into(),
+                    x.provider.clone(),
+                    x.model.clone(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    x.requests.to_string(),
+                    x.peak_requests_per_minute.to_string(),
+                    x.peak_minute.clone(),
+                    if r.rate_limit_per_minute.is_some() { x.minutes_over_limit.to_string() } else { String::new() },
+                ]);
+            }
+            g.render(Format::Csv, &[], w)?;
+        }
+        Format::Table | Format::Markdown => {
+            let md = format == Format::Markdown;
+            let classes: Vec<String> = r.by_class.iter().map(|(c, n)| format!("{c} {n}")).collect();
+            let head = format!(
+                "{} of {} requests failed ({}); peak {} requests per minute over all providers",
+                r.failed_requests,
+                r.requests,
+                if classes.is_empty() { "none".into() } else { classes.join(", ") },
+                r.overall_peak_requests_per_minute
+            );
+            if md {
+                writeln!(w, "# tokenledger failures and rate limits\n\n{head}\n\n## Failed requests\n")?;
+            } else {
+                writeln!(w, "tokenledger failures and rate limits: {head}\n\nFailed requests:")?;
+            }
+            failures_grid(r).render(format, &[], w)?;
+            match r.rate_limit_per_minute {
+                Some(l) if md => writeln!(w, "\n## Request rate (limit {l}/min)\n")?,
+                Some(l) => writeln!(w, "\nRequest rate (limit {l}/min):")?,
+                None if md => writeln!(w, "\n## Request rate\n")?,
+                None => writeln!(w, "\nRequest rate:")?,
+            }
+            rate_grid(r).render(format, &[], w)?;
+        }
+    }
+    Ok(())
+}
