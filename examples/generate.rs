@@ -522,6 +522,45 @@ fn month_rows(rng: &mut Rng, year: i64, month: i64, rows: u64, counter: &mut u64
     out
 }
 
+/// A batch job hammering Groq on 2025-06-18 14:00-14:05 UTC: 40 requests a minute against a
+/// 30-per-minute limit, so the last 10 of every minute come back 429 (rate limited).
+fn burst(counter: &mut u64) -> Vec<Row> {
+    let start = days_from_civil(2025, 6, 18) * 86_400 + 14 * 3600;
+    let mut out = Vec::new();
+    for minute in 0..5 {
+        for k in 0..40 {
+            *counter += 1;
+            let limited = k >= 30;
+            out.push(Row {
+                ts: start + minute * 60 + k * 60 / 40,
+                provider: "groq",
+                model: "llama-3.3-70b-versatile",
+                input: if limited {
+                    0
+                } else {
+                    1_500 + (k as u64 * 37) % 500
+                },
+                output: if limited {
+                    0
+                } else {
+                    200 + (k as u64 * 13) % 100
+                },
+                cache_read: 0,
+                cache_write: 0,
+                reasoning: 0,
+                request_id: format!("req_burst_{minute}_{k}"),
+                status: if limited { 429 } else { 200 },
+                user: "erin",
+                project: "analytics",
+                api_key: "sk-analytics-batch-0000000042".into(),
+                region: "",
+                batch: false,
+            });
+        }
+    }
+    out
+}
+
 fn write_lines(path: &Path, header: Option<&str>, lines: impl Iterator<Item = String>) {
     let mut w =
         BufWriter::new(File::create(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())));
@@ -543,7 +582,11 @@ fn sample(dir: &Path) {
         (6, "requests-2025-06.csv", false),
         (7, "requests-2025-07.jsonl", true),
     ] {
-        let rows = month_rows(&mut rng, 2025, month, 1500, &mut counter);
+        let mut rows = month_rows(&mut rng, 2025, month, 1500, &mut counter);
+        if month == 6 {
+            rows.extend(burst(&mut counter));
+            rows.sort_by_key(|r| r.ts);
+        }
         let path = dir.join(name);
         if json {
             write_lines(&path, None, rows.iter().map(json_line));

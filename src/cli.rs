@@ -33,7 +33,7 @@ pub enum Command {
     Convert(ConvertArgs),
     /// Re-price the same usage on every provider: what would it have cost elsewhere?
     Compare(CompareArgs),
-        /// Draw a chart (PNG or SVG): spend-by-model, spend-by-provider, daily, compare, tokens.
+    /// Draw a chart (PNG or SVG): spend-by-model, spend-by-provider, daily, compare, tokens.
     Chart(ChartArgs),
     /// Failed requests by status, peak requests per minute, minutes over a rate limit.
     Errors(ErrorsArgs),
@@ -311,4 +311,13 @@ pub struct ReportArgs {
     /// Write the report to this file instead of standard output (`-` is standard output).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Write a folder DIR/<month> with report.html, report.md, breakdown.csv, breakdown.json
+    /// and the PNG charts.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+
+    /// The instant taken as "now" for the month-end projection (default: the clock).
+    #[arg(long, value_name = "TIME", hide = true)]
+    pub now: Option<String>,
 }

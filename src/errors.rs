@@ -68,8 +68,13 @@ pub struct ErrorsReport {
 
 /// Parses `20/min` (also `20/m`, `20/minute`).
 pub fn parse_rate_limit(s: &str) -> Result<u64, String> {
-    let (n, unit) = s.split_once('/').ok_or_else(|| format!("{s:?}: expected N/min, e.g. 20/min"))?;
-    let n: u64 = n.trim().parse().map_err(|_| format!("{s:?}: {n:?} is not a whole number"))?;
+    let (n, unit) = s
+        .split_once('/')
+        .ok_or_else(|| format!("{s:?}: expected N/min, e.g. 20/min"))?;
+    let n: u64 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?}: {n:?} is not a whole number"))?;
     match unit.trim() {
         "min" | "m" | "minute" => Ok(n),
         other => Err(format!("{s:?}: unit {other:?} is not supported (use /min)")),
@@ -88,8 +93,15 @@ pub fn build(agg: &Aggregates, status_dim: usize, limit: Option<u64>) -> ErrorsR
         if !key.failed {
             continue;
         }
-        let status: u16 = key.dims.get(status_dim).and_then(|s| s.as_deref()).and_then(|s| s.parse().ok()).unwrap_or(0);
-        *failures.entry((key.provider.clone(), key.model.clone(), cell.day, status)).or_default() += cell.sums.requests;
+        let status: u16 = key
+            .dims
+            .get(status_dim)
+            .and_then(|s| s.as_deref())
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        *failures
+            .entry((key.provider.clone(), key.model.clone(), cell.day, status))
+            .or_default() += cell.sums.requests;
         *by_class.entry(class(status)).or_default() += cell.sums.requests;
         failed += cell.sums.requests;
     }
@@ -108,15 +120,17 @@ pub fn build(agg: &Aggregates, status_dim: usize, limit: Option<u64>) -> ErrorsR
     let mut overall: BTreeMap<i64, u64> = BTreeMap::new();
     for m in &agg.minutes {
         *overall.entry(m.minute_us).or_default() += m.requests;
-        let r = rate.entry((m.provider.clone(), m.model.clone())).or_insert_with(|| RateRow {
-            provider: m.provider.clone(),
-            model: m.model.clone(),
-            requests: 0,
-            peak_requests_per_minute: 0,
-            peak_minute: String::new(),
-            minutes_over_limit: 0,
-            first_minutes_over: vec![],
-        });
+        let r = rate
+            .entry((m.provider.clone(), m.model.clone()))
+            .or_insert_with(|| RateRow {
+                provider: m.provider.clone(),
+                model: m.model.clone(),
+                requests: 0,
+                peak_requests_per_minute: 0,
+                peak_minute: String::new(),
+                minutes_over_limit: 0,
+                first_minutes_over: vec![],
+            });
         r.requests += m.requests;
         if m.requests > r.peak_requests_per_minute {
             r.peak_requests_per_minute = m.requests;
@@ -130,7 +144,12 @@ pub fn build(agg: &Aggregates, status_dim: usize, limit: Option<u64>) -> ErrorsR
         }
     }
     let mut rate: Vec<RateRow> = rate.into_values().collect();
-    rate.sort_by(|a, b| b.peak_requests_per_minute.cmp(&a.peak_requests_per_minute).then(a.provider.cmp(&b.provider)).then(a.model.cmp(&b.model)));
+    rate.sort_by(|a, b| {
+        b.peak_requests_per_minute
+            .cmp(&a.peak_requests_per_minute)
+            .then(a.provider.cmp(&b.provider))
+            .then(a.model.cmp(&b.model))
+    });
     ErrorsReport {
         requests,
         failed_requests: failed,

@@ -443,12 +443,12 @@ fn output_file_option_writes_the_report() {
 fn bundled_sample_matches_the_independent_calculation() {
     let v = json(&run(&["report", "--format", "json", "--by", "month"]));
     assert_eq!(row(&v, "month", "2025-05")["cost_usd"], "9.831589585");
-    assert_eq!(row(&v, "month", "2025-06")["cost_usd"], "9.518797925");
+    assert_eq!(row(&v, "month", "2025-06")["cost_usd"], "9.701925425");
     assert_eq!(row(&v, "month", "2025-07")["cost_usd"], "8.344730005");
-    assert_eq!(v["total"]["cost_usd"], "27.695117515");
-    assert_eq!(v["total"]["requests"], 4500);
+    assert_eq!(v["total"]["cost_usd"], "27.878245015");
+    assert_eq!(v["total"]["requests"], 4700);
     assert_eq!(v["accounting"]["duplicates"], 21);
-    assert_eq!(v["accounting"]["rows_read"], 4521);
+    assert_eq!(v["accounting"]["rows_read"], 4721);
     assert_eq!(v["total"]["unpriced_requests"], 0);
     assert!(v["pricing"]["files"].as_array().unwrap().len() >= 7);
 }
@@ -471,7 +471,7 @@ fn report_works_from_another_directory_with_explicit_paths() {
         ],
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("2025-06,1500,30,"), "{}", out.stdout);
+    assert!(out.stdout.contains("2025-06,1700,80,"), "{}", out.stdout);
 }
 
 // ---- price rules (tests/data/pricing-rules, tests/data/logs-rules/rules.csv) ----
@@ -1689,4 +1689,297 @@ fn a_claude_code_config_folder_reads_only_its_transcripts() {
         "{}",
         out.stderr
     );
+}
+
+// ---- charts, HTML, report folders, failures, forecast ----
+
+#[test]
+fn every_chart_kind_writes_png_and_svg() {
+    let dir = tempfile::tempdir().unwrap();
+    for kind in [
+        "spend-by-model",
+        "spend-by-provider",
+        "daily",
+        "compare",
+        "tokens",
+    ] {
+        for ext in ["png", "svg"] {
+            let path = dir.path().join(format!("{kind}.{ext}"));
+            let out = run(&["chart", kind, "--output", path.to_str().unwrap()]);
+            assert_eq!(out.code, 0, "{kind}.{ext}: {}", out.stderr);
+            let bytes = std::fs::read(&path).unwrap();
+            if ext == "png" {
+                assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{kind}");
+                assert!(bytes.len() > 20_000, "{kind}: suspiciously small PNG");
+            } else {
+                let text = String::from_utf8(bytes).unwrap();
+                assert!(
+                    text.contains("<svg") && text.trim_end().ends_with("</svg>"),
+                    "{kind}"
+                );
+                assert!(text.contains("(all dates, UTC)"), "{kind}: no title");
+                if kind != "tokens" {
+                    assert!(text.contains(">\n$"), "{kind}: no currency labels");
+                }
+            }
+        }
+    }
+    let bad = run(&[
+        "chart",
+        "daily",
+        "--output",
+        dir.path().join("x.gif").to_str().unwrap(),
+    ]);
+    assert_eq!(bad.code, 1);
+    assert!(
+        bad.stderr.contains("must end in .png or .svg"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn charts_cope_with_one_model_and_with_fifty() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("timestamp,provider,model,input_tokens,output_tokens\n");
+    for m in 0..50 {
+        csv.push_str(&format!(
+            "2025-06-{:02}T10:00:00Z,together,model-{m:02},{},100\n",
+            1 + m % 28,
+            1000 * (m + 1)
+        ));
+    }
+    std::fs::write(dir.path().join("many.csv"), &csv).unwrap();
+    let book = dir.path().join("book.csv");
+    let mut b = String::from(
+        "provider,model,effective_from,input_per_mtok,output_per_mtok,canonical_model\n",
+    );
+    for m in 0..50 {
+        b.push_str(&format!("together,model-{m:02},2025-01-01,1,2,m{m}\n"));
+    }
+    std::fs::write(&book, b).unwrap();
+    let svg = dir.path().join("many.svg");
+    let out = run(&[
+        "chart",
+        "spend-by-model",
+        "--logs",
+        dir.path().join("many.csv").to_str().unwrap(),
+        "--pricing",
+        book.to_str().unwrap(),
+        "--by",
+        "day",
+        "--output",
+        svg.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = std::fs::read_to_string(&svg).unwrap();
+    // Top 10 by cost plus "other" in the legend.
+    assert!(text.contains(">\nother\n</text>"), "no other series");
+    assert!(
+        text.contains(">\nmodel-49\n</text>") && !text.contains(">\nmodel-00\n</text>"),
+        "top models by cost expected"
+    );
+    let one = dir.path().join("one.png");
+    let out = run(&[
+        "chart",
+        "spend-by-model",
+        "--logs",
+        &fixture("compare/usage.csv"),
+        "--pricing",
+        &fixture("compare/book.csv"),
+        "--month",
+        "2025-06",
+        "--output",
+        one.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let empty = run(&[
+        "chart",
+        "daily",
+        "--month",
+        "2030-01",
+        "--output",
+        one.to_str().unwrap(),
+    ]);
+    assert_eq!(empty.code, 1);
+    assert!(
+        empty.stderr.contains("nothing to chart"),
+        "{}",
+        empty.stderr
+    );
+}
+
+#[test]
+fn html_report_is_self_contained_and_escapes_log_strings() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("evil.csv");
+    std::fs::write(
+        &logs,
+        "timestamp,provider,model,input_tokens,output_tokens,user\n2025-06-10T10:00:00Z,together,llama-3.3-70b,1000,100,<script>alert('x')</script>\n2025-06-11T10:00:00Z,together,<img src=x onerror=alert(1)>,1000,100,bob\n",
+    )
+    .unwrap();
+    let html = dir.path().join("r.html");
+    let out = run(&[
+        "report",
+        "--logs",
+        logs.to_str().unwrap(),
+        "--pricing",
+        &fixture("pricing/test.csv"),
+        "--format",
+        "html",
+        "--by",
+        "user,model",
+        "--output",
+        html.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(text.starts_with("<!DOCTYPE html>"));
+    assert!(!text.contains("<script"), "raw script tag in the page");
+    assert!(!text.contains("<img"), "raw img tag in the page");
+    assert!(text.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
+    assert!(text.contains("<svg"), "inline charts");
+    for url in text
+        .match_indices("http")
+        .map(|(i, _)| &text[i..(i + 40).min(text.len())])
+    {
+        assert!(
+            url.starts_with("http://www.w3.org/"),
+            "external reference: {url}"
+        );
+    }
+    assert!(
+        text.contains("Unpriced usage")
+            && text.contains("Accounting")
+            && text.contains("Price book")
+    );
+}
+
+#[test]
+fn html_headline_compares_with_the_previous_month() {
+    let out = run(&["report", "--month", "2025-06", "--format", "html"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // June 9.701925425 vs May 9.831589585: -0.12966416 (-1.3%).
+    assert!(
+        out.stdout
+            .contains("-$0.129664160 (-1.3%) vs 2025-05 ($9.831589585)"),
+        "{}",
+        &out.stdout[..3000.min(out.stdout.len())]
+    );
+    assert!(out.stdout.contains("Failures and request rate"));
+}
+
+#[test]
+fn out_dir_writes_the_report_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&[
+        "report",
+        "--month",
+        "2025-06",
+        "--out-dir",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let folder = dir.path().join("2025-06");
+    for f in [
+        "report.html",
+        "report.md",
+        "breakdown.csv",
+        "breakdown.json",
+        "spend-by-model.png",
+        "spend-by-provider.png",
+        "daily.png",
+        "tokens.png",
+        "compare.png",
+    ] {
+        let p = folder.join(f);
+        assert!(
+            p.exists() && std::fs::metadata(&p).unwrap().len() > 100,
+            "{f}"
+        );
+    }
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(folder.join("breakdown.json")).unwrap())
+            .unwrap();
+    assert_eq!(v["total"]["cost_usd"], "9.701925425");
+}
+
+#[test]
+fn errors_report_failures_peaks_and_minutes_over_a_limit() {
+    let v: Value = serde_json::from_str(
+        &run(&[
+            "errors",
+            "--month",
+            "2025-06",
+            "--rate-limit",
+            "30/min",
+            "--format",
+            "json",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    // The burst: 5 minutes x 40 Groq requests, the last 10 of each 429.
+    let groq = v["rate"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["model"] == "llama-3.3-70b-versatile")
+        .unwrap();
+    assert_eq!(groq["peak_requests_per_minute"], 40);
+    assert_eq!(groq["minutes_over_limit"], 5);
+    assert_eq!(groq["first_minutes_over"][0], "2025-06-18T14:00:00Z");
+    let burst_429: u64 = v["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["day"] == "2025-06-18"
+                && f["model"] == "llama-3.3-70b-versatile"
+                && f["status"] == 429
+        })
+        .map(|f| f["failed_requests"].as_u64().unwrap())
+        .sum();
+    assert!(burst_429 >= 50, "{burst_429}");
+    assert_eq!(v["failed_requests"], 80);
+    // Every format works; a bad limit is a usage error.
+    for f in ["table", "csv", "markdown", "html"] {
+        assert_eq!(
+            run(&["errors", "--month", "2025-06", "--format", f]).code,
+            0,
+            "{f}"
+        );
+    }
+    assert_eq!(run(&["errors", "--rate-limit", "20/h"]).code, 2);
+}
+
+#[test]
+fn month_in_progress_gets_a_marked_projection() {
+    // basic.csv, June, "now" 2025-06-15T12:00Z: days up to the 15th cost 14 + 2.5 + 0.0507 =
+    // 16.5507 over 14.5 days; x 30 / 14.5 = 34.2428... -> $34.24.
+    let v = json(&basic(&[
+        "--format",
+        "json",
+        "--month",
+        "2025-06",
+        "--now",
+        "2025-06-15T12:00:00Z",
+    ]));
+    let f = &v["forecast"];
+    assert_eq!(f["cost_so_far_usd"], "16.5507");
+    assert_eq!(f["days_elapsed"], "14.5");
+    assert_eq!(f["days_in_month"], 30);
+    assert_eq!(f["projected_month_end_usd"], "34.24");
+    let t = basic(&["--month", "2025-06", "--now", "2025-06-15T12:00:00Z"]);
+    assert!(t.stdout.contains("PROJECTION (not a bill)"), "{}", t.stdout);
+    // A closed month has none.
+    let closed = json(&basic(&[
+        "--format",
+        "json",
+        "--month",
+        "2025-06",
+        "--now",
+        "2025-08-01T00:00:00Z",
+    ]));
+    assert_eq!(closed["forecast"], Value::Null);
 }

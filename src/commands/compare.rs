@@ -40,9 +40,10 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         format,
         output: out_path,
     } = args;
-    if format == Format::Focus {
+    if matches!(format, Format::Focus | Format::Html) {
         return Err(Failure::Usage(
-            "--format focus is for `report`; compare writes table, csv, json or markdown".into(),
+            "--format focus and html are for `report`; compare writes table, csv, json or markdown"
+                .into(),
         )
         .into());
     }
@@ -123,7 +124,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     let mut w = output(out_path.as_ref())?;
     match format {
         Format::Csv | Format::Json => long_rows(&cmp, format, &mut w)?,
-        Format::Focus => unreachable!("rejected before any work"),
+        Format::Focus | Format::Html => unreachable!("rejected before any work"),
         Format::Table | Format::Markdown => pivot(&cmp, format, &mut w)?,
     }
     w.flush()?;

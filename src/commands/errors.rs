@@ -23,7 +23,9 @@ pub fn run(args: ErrorsArgs) -> anyhow::Result<()> {
     }
     let limit = rate_limit
         .as_deref()
-        .map(|s| errors::parse_rate_limit(s).map_err(|m| Failure::Usage(format!("--rate-limit {m}"))))
+        .map(|s| {
+            errors::parse_rate_limit(s).map_err(|m| Failure::Usage(format!("--rate-limit {m}")))
+        })
         .transpose()?;
     let settings = UsageSettings::from_args(usage)?;
     let (_, agg) = load_and_aggregate_with(&settings, &[col::STATUS.to_string()], true)?;
@@ -36,7 +38,14 @@ pub fn run(args: ErrorsArgs) -> anyhow::Result<()> {
 
 /// The failures grid.
 pub fn failures_grid(r: &ErrorsReport) -> Grid {
-    let mut g = Grid::new(&["provider", "model", "day", "status", "class", "failed_requests"]);
+    let mut g = Grid::new(&[
+        "provider",
+        "model",
+        "day",
+        "status",
+        "class",
+        "failed_requests",
+    ]);
     for f in &r.failures {
         g.rows.push(vec![
             f.provider.clone(),
@@ -52,7 +61,15 @@ pub fn failures_grid(r: &ErrorsReport) -> Grid {
 
 /// The rate grid.
 pub fn rate_grid(r: &ErrorsReport) -> Grid {
-    let mut g = Grid::new(&["provider", "model", "requests", "peak_requests_per_minute", "peak_minute", "minutes_over_limit", "first_minutes_over"]);
+    let mut g = Grid::new(&[
+        "provider",
+        "model",
+        "requests",
+        "peak_requests_per_minute",
+        "peak_minute",
+        "minutes_over_limit",
+        "first_minutes_over",
+    ]);
     for x in &r.rate {
         g.rows.push(vec![
             x.provider.clone(),
@@ -60,7 +77,11 @@ pub fn rate_grid(r: &ErrorsReport) -> Grid {
             x.requests.to_string(),
             x.peak_requests_per_minute.to_string(),
             x.peak_minute.clone(),
-            if r.rate_limit_per_minute.is_some() { x.minutes_over_limit.to_string() } else { String::new() },
+            if r.rate_limit_per_minute.is_some() {
+                x.minutes_over_limit.to_string()
+            } else {
+                String::new()
+            },
             x.first_minutes_over.join(" "),
         ]);
     }
@@ -112,10 +133,44 @@ fn render(r: &ErrorsReport, format: Format, w: &mut dyn Write) -> anyhow::Result
                     x.requests.to_string(),
                     x.peak_requests_per_minute.to_string(),
                     x.peak_minute.clone(),
-                    if r.rate_limit_per_minute.is_some() { x.minutes_over_limit.to_string() } else { String::new() },
+                    if r.rate_limit_per_minute.is_some() {
+                        x.minutes_over_limit.to_string()
+                    } else {
+                        String::new()
+                    },
                 ]);
             }
             g.render(Format::Csv, &[], w)?;
+        }
+        Format::Html => {
+            let e = crate::render::html::escape;
+            writeln!(w, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>tokenledger failures</title></head><body>")?;
+            writeln!(w, "<h1>Failures and rate limits</h1><p>{} of {} requests failed; peak {} requests per minute.</p>", r.failed_requests, r.requests, r.overall_peak_requests_per_minute)?;
+            for (title, g) in [
+                ("Failed requests", failures_grid(r)),
+                ("Request rate", rate_grid(r)),
+            ] {
+                writeln!(w, "<h2>{}</h2><table>", e(title))?;
+                writeln!(
+                    w,
+                    "<tr>{}</tr>",
+                    g.columns
+                        .iter()
+                        .map(|c| format!("<th>{}</th>", e(c)))
+                        .collect::<String>()
+                )?;
+                for row in &g.rows {
+                    writeln!(
+                        w,
+                        "<tr>{}</tr>",
+                        row.iter()
+                            .map(|c| format!("<td>{}</td>", e(c)))
+                            .collect::<String>()
+                    )?;
+                }
+                writeln!(w, "</table>")?;
+            }
+            writeln!(w, "</body></html>")?;
         }
         Format::Table | Format::Markdown => {
             let md = format == Format::Markdown;
@@ -124,13 +179,23 @@ fn render(r: &ErrorsReport, format: Format, w: &mut dyn Write) -> anyhow::Result
                 "{} of {} requests failed ({}); peak {} requests per minute over all providers",
                 r.failed_requests,
                 r.requests,
-                if classes.is_empty() { "none".into() } else { classes.join(", ") },
+                if classes.is_empty() {
+                    "none".into()
+                } else {
+                    classes.join(", ")
+                },
                 r.overall_peak_requests_per_minute
             );
             if md {
-                writeln!(w, "# tokenledger failures and rate limits\n\n{head}\n\n## Failed requests\n")?;
+                writeln!(
+                    w,
+                    "# tokenledger failures and rate limits\n\n{head}\n\n## Failed requests\n"
+                )?;
             } else {
-                writeln!(w, "tokenledger failures and rate limits: {head}\n\nFailed requests:")?;
+                writeln!(
+                    w,
+                    "tokenledger failures and rate limits: {head}\n\nFailed requests:"
+                )?;
             }
             failures_grid(r).render(format, &[], w)?;
             match r.rate_limit_per_minute {

@@ -260,16 +260,36 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         by,
         format,
         output: out_path,
+        out_dir,
+        now,
     } = args;
+    let month = usage.month.clone();
     let settings = UsageSettings::from_args(usage)?;
     let by = validate_by(&by)?;
-    // FOCUS rows carry project (SubAccountId) and user / api key (Tags), whatever --by says.
-    let dims = if format == Format::Focus {
+    let now_us = match now {
+        Some(n) => crate::pricing::parse_effective_from(&n)
+            .map_err(|m| Failure::Usage(format!("--now: {m}")))?,
+        None => chrono::Utc::now().timestamp_micros(),
+    };
+    if out_dir.is_some() && out_path.is_some() {
+        return Err(Failure::Usage(
+            "--out-dir writes a folder of files; it cannot be combined with --output".into(),
+        )
+        .into());
+    }
+    let focus = format == Format::Focus && out_dir.is_none();
+    let full = format == Format::Html || out_dir.is_some();
+    // FOCUS rows carry project (SubAccountId) and user / api key (Tags), whatever --by says; the
+    // HTML page also needs status (failures) and per-minute counts (rates).
+    let mut dims = if focus {
         crate::focus::DIMS.iter().map(|s| s.to_string()).collect()
     } else {
         engine_dims(&by)
     };
-    let (book, agg) = load_and_aggregate(&settings, &dims)?;
+    if full && !dims.iter().any(|d| d == col::STATUS) {
+        dims.push(col::STATUS.to_string());
+    }
+    let (book, agg) = load_and_aggregate_with(&settings, &dims, full)?;
     for (i, d) in dims.iter().enumerate() {
         if !col::KNOWN.contains(&d.as_str())
             && agg.groups.iter().all(|g| g.dims[i].is_none())
@@ -282,8 +302,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     }
     let boundaries = book.boundaries();
     let priced = engine::price(&agg, &book, &boundaries).map_err(Failure::Data)?;
-    let focus = format == Format::Focus;
-    let report = report::build(
+    let mut report = report::build(
         if focus { &[] } else { &by },
         &dims,
         &agg,
@@ -291,24 +310,184 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         settings.period(),
         book.files().to_vec(),
     );
+    report.forecast = report::forecast(&priced, &settings.tz, now_us, settings.to_us);
     debug_assert!(report.accounting.balances());
     let problems = warn(&report);
-    let mut w = output(out_path.as_ref())?;
-    if focus {
-        let rows = crate::focus::rows(&priced, &dims, &settings.tz);
-        crate::focus::write(&rows, &mut w)?;
-        eprintln!(
-            "tokenledger: FOCUS: {} rows, BilledCost total {} ({})",
-            rows.len(),
-            crate::money::exact(report.total.cost_usd),
-            render::accounting_line(&report)
-        );
+    if let Some(dir) = out_dir {
+        let label =
+            month
+                .clone()
+                .unwrap_or_else(|| match (&report.period.from, &report.period.to) {
+                    (None, None) => "all".to_string(),
+                    (f, t) => format!(
+                        "{}_{}",
+                        f.as_deref().map_or("start", |x| &x[..10]),
+                        t.as_deref().map_or("end", |x| &x[..10])
+                    ),
+                });
+        let folder = dir.join(&label);
+        write_folder(
+            &folder,
+            &settings,
+            &report,
+            &book,
+            &agg,
+            &priced,
+            &dims,
+            month.as_deref(),
+        )?;
+        eprintln!("tokenledger: wrote {}", folder.display());
     } else {
-        render::render(&report, format, &mut w)?;
+        let mut w = output(out_path.as_ref())?;
+        if focus {
+            let rows = crate::focus::rows(&priced, &dims, &settings.tz);
+            crate::focus::write(&rows, &mut w)?;
+            eprintln!(
+                "tokenledger: FOCUS: {} rows, BilledCost total {} ({})",
+                rows.len(),
+                crate::money::exact(report.total.cost_usd),
+                render::accounting_line(&report)
+            );
+        } else if format == Format::Html {
+            let extras = html_extras(&settings, &book, &agg, &priced, &dims, month.as_deref())?;
+            render::html::render(&report, &extras, &mut w)?;
+        } else {
+            render::render(&report, format, &mut w)?;
+        }
+        w.flush()?;
     }
-    w.flush()?;
     if settings.strict && !problems.is_empty() {
         return Err(Failure::Data(format!("--strict: {}", problems.join(", "))).into());
+    }
+    Ok(())
+}
+
+/// The charts to show for a period: by day within one month, by month over longer periods.
+fn chart_set(settings: &UsageSettings) -> crate::commands::chart::ChartOptions {
+    let one_month = settings
+        .from_us
+        .zip(settings.to_us)
+        .is_some_and(|(f, t)| t - f <= 31 * crate::usage::MICROS_PER_DAY);
+    crate::commands::chart::ChartOptions {
+        by_day: one_month,
+        top: 10,
+        targets: vec![],
+        suffix: crate::commands::chart::period_suffix(settings),
+    }
+}
+
+const CHARTS: [crate::chart::Kind; 5] = [
+    crate::chart::Kind::SpendByModel,
+    crate::chart::Kind::SpendByProvider,
+    crate::chart::Kind::Daily,
+    crate::chart::Kind::Tokens,
+    crate::chart::Kind::Compare,
+];
+
+/// Charts, previous-month total and failures for the HTML page.
+#[allow(clippy::too_many_arguments)]
+fn html_extras(
+    settings: &UsageSettings,
+    book: &PriceBook,
+    agg: &Aggregates,
+    priced: &[engine::PricedCell<'_>],
+    dims: &[String],
+    month: Option<&str>,
+) -> anyhow::Result<crate::render::html::HtmlExtras> {
+    let opts = chart_set(settings);
+    let mut charts = Vec::new();
+    for kind in CHARTS {
+        let data = crate::commands::chart::chart_data(kind, priced, agg, book, &opts)?;
+        if data.is_empty() {
+            continue;
+        }
+        let svg = crate::chart::svg_string(&data, (1100, 560))
+            .map_err(|e| Failure::Data(format!("chart: {e}")))?;
+        charts.push((data.title.clone(), svg));
+    }
+    let status = dims.iter().position(|d| d == col::STATUS).unwrap_or(0);
+    let errors = crate::errors::build(agg, status, None);
+    Ok(crate::render::html::HtmlExtras {
+        charts,
+        previous: previous_month(settings, month)?,
+        errors: Some(errors),
+    })
+}
+
+/// The previous month's total, when the report is one month (`--month`).
+fn previous_month(
+    settings: &UsageSettings,
+    month: Option<&str>,
+) -> anyhow::Result<Option<(String, rust_decimal::Decimal)>> {
+    let Some(m) = month else { return Ok(None) };
+    let first = chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
+        .map_err(|e| Failure::Usage(e.to_string()))?;
+    let Some(prev) = first.checked_sub_months(chrono::Months::new(1)) else {
+        return Ok(None);
+    };
+    let label = prev.format("%Y-%m").to_string();
+    let (from, to) = crate::period::month_range(&settings.tz, &label).map_err(Failure::Usage)?;
+    let mut s = settings.clone();
+    s.from_us = Some(from);
+    s.to_us = Some(to);
+    let (book, agg) = load_and_aggregate(&s, &[])?;
+    let boundaries = book.boundaries();
+    let priced = engine::price(&agg, &book, &boundaries).map_err(Failure::Data)?;
+    if priced.is_empty() {
+        return Ok(None);
+    }
+    let total: rust_decimal::Decimal = priced
+        .iter()
+        .filter_map(|p| match &p.pricing {
+            engine::Pricing::Priced { cost, .. } => Some(*cost),
+            _ => None,
+        })
+        .sum();
+    Ok(Some((label, total.normalize())))
+}
+
+/// `--out-dir`: report.html, report.md, breakdown.csv, breakdown.json and PNG charts.
+#[allow(clippy::too_many_arguments)]
+fn write_folder(
+    folder: &std::path::Path,
+    settings: &UsageSettings,
+    report: &Report,
+    book: &PriceBook,
+    agg: &Aggregates,
+    priced: &[engine::PricedCell<'_>],
+    dims: &[String],
+    month: Option<&str>,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(folder)
+        .with_context(|| format!("cannot create {}", folder.display()))?;
+    let file = |name: &str| -> anyhow::Result<BufWriter<File>> {
+        let p = folder.join(name);
+        Ok(BufWriter::new(File::create(&p).with_context(|| {
+            format!("cannot create {}", p.display())
+        })?))
+    };
+    let extras = html_extras(settings, book, agg, priced, dims, month)?;
+    let mut w = file("report.html")?;
+    render::html::render(report, &extras, &mut w)?;
+    w.flush()?;
+    for (name, format) in [
+        ("report.md", Format::Markdown),
+        ("breakdown.csv", Format::Csv),
+        ("breakdown.json", Format::Json),
+    ] {
+        let mut w = file(name)?;
+        render::render(report, format, &mut w)?;
+        w.flush()?;
+    }
+    let opts = chart_set(settings);
+    for kind in CHARTS {
+        let data = crate::commands::chart::chart_data(kind, priced, agg, book, &opts)?;
+        if data.is_empty() {
+            continue;
+        }
+        let p = folder.join(format!("{}.png", kind.file_stem()));
+        crate::chart::write(&p, &data, (1200, 675))
+            .map_err(|e| Failure::Data(format!("{}: {e}", p.display())))?;
     }
     Ok(())
 }

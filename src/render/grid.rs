@@ -79,6 +79,28 @@ impl Grid {
                 serde_json::to_writer_pretty(&mut *w, &Value::Array(rows))?;
                 writeln!(w)
             }
+            Format::Html => {
+                let e = super::html::escape;
+                writeln!(w, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>tokenledger</title></head><body><table>")?;
+                writeln!(
+                    w,
+                    "<tr>{}</tr>",
+                    self.columns
+                        .iter()
+                        .map(|c| format!("<th>{}</th>", e(c)))
+                        .collect::<String>()
+                )?;
+                for r in &self.rows {
+                    writeln!(
+                        w,
+                        "<tr>{}</tr>",
+                        r.iter()
+                            .map(|c| format!("<td>{}</td>", e(c)))
+                            .collect::<String>()
+                    )?;
+                }
+                writeln!(w, "</table></body></html>")
+            }
             Format::Markdown => {
                 let esc = super::markdown::escape;
                 writeln!(

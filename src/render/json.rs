@@ -45,6 +45,16 @@ pub fn to_value(report: &Report) -> Value {
         "accounting": report.accounting,
         "rejections": report.rejections,
         "warnings": report.warnings,
+        "forecast": report.forecast.as_ref().map(|f| json!({
+            "month": f.month,
+            "cost_so_far_usd": crate::money::exact(f.cost_so_far),
+            "days_elapsed": f.days_elapsed,
+            "days_in_month": f.days_in_month,
+            "projected_month_end_usd": crate::money::exact(f.projected),
+            "based_on_from": f.based_on_from,
+            "based_on_to": f.based_on_to,
+            "note": "projection from the run-rate so far, not a bill",
+        })),
         "pricing": report.pricing,
     })
 }

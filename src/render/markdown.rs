@@ -76,6 +76,10 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         writeln!(w)?;
         writeln!(w, "**Warning:** {}", escape(note))?;
     }
+    if let Some(f) = super::forecast_line(report) {
+        writeln!(w)?;
+        writeln!(w, "**{}**", escape(&f))?;
+    }
     writeln!(w)?;
     writeln!(w, "Accounting: {}", super::accounting_line(report))?;
     writeln!(w)?;

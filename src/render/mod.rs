@@ -2,6 +2,7 @@
 
 pub mod csv;
 pub mod grid;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod table;
@@ -23,6 +24,8 @@ pub enum Format {
     Markdown,
     /// FOCUS 1.2 cost and usage CSV for FinOps tools (`report` only).
     Focus,
+    /// A self-contained HTML page (`report`: charts and tables; listings: a table).
+    Html,
 }
 
 /// Renders `report` in `format`.
@@ -35,6 +38,7 @@ pub fn render(report: &Report, format: Format, w: &mut dyn Write) -> io::Result<
         Format::Focus => Err(io::Error::other(
             "FOCUS is written from priced usage, not from report rows",
         )),
+        Format::Html => html::render(report, &html::HtmlExtras::default(), w),
     }
 }
 
@@ -63,6 +67,19 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     } else {
         std::borrow::Cow::Borrowed(s)
     }
+}
+
+/// The projection line shared by the text formats.
+pub fn forecast_line(report: &Report) -> Option<String> {
+    let f = report.forecast.as_ref()?;
+    Some(format!(
+        "PROJECTION (not a bill): {} in progress, {} in its first {} days; at that run-rate the month ends near {} ({} days)",
+        f.month,
+        crate::money::usd(f.cost_so_far, crate::money::common_scale([&f.cost_so_far])),
+        f.days_elapsed,
+        crate::money::usd(f.projected, 2),
+        f.days_in_month
+    ))
 }
 
 /// The accounting line shared by the text formats.

@@ -108,6 +108,9 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
     for note in &report.warnings {
         writeln!(w, "WARNING: {note}")?;
     }
+    if let Some(f) = super::forecast_line(report) {
+        writeln!(w, "{f}")?;
+    }
     writeln!(w)?;
     writeln!(w, "accounting: {}", super::accounting_line(report))?;
     for (overlay, label) in [(false, "price book"), (true, "price overlay")] {
