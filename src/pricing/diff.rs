@@ -45,23 +45,9 @@ fn key(r: &PriceRow) -> Key {
     )
 }
 
-fn rates(r: &PriceRow) -> [(&'static str, Option<Decimal>); 11] {
-    [
-        ("cache_read", r.cache_read),
-        ("cache_write", r.cache_write),
-        ("cache_write_1h", r.cache_write_1h),
-        ("reasoning", r.reasoning),
-        ("batch_input", r.batch_input),
-        ("batch_output", r.batch_output),
-        ("long_input", r.long_input),
-        ("long_output", r.long_output),
-        ("long_cache_read", r.long_cache_read),
-        ("long_cache_write", r.long_cache_write),
-        (
-            "long_context_threshold",
-            r.long_context_threshold.map(Decimal::from),
-        ),
-    ]
+/// Every rate other than input and output, named (the same list the LiteLLM import compares).
+fn rates(r: &PriceRow) -> Vec<(&'static str, Option<Decimal>)> {
+    super::litellm::named_rates(r).into_iter().skip(2).collect()
 }
 
 /// Percentage change from `old` to `new`, to two decimals (display only; money stays exact).
