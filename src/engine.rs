@@ -111,9 +111,34 @@ pub struct Counters {
 
 const NONE_CODE: u32 = u32::MAX;
 
+/// xxh3 for the engine's hash maps: several times faster than std's SipHash on short keys, and
+/// the keys (log values) cannot be chosen to attack a local batch run's tables.
+type Fast = xxhash_rust::xxh3::Xxh3DefaultBuilder;
+type FastMap<K, V> = HashMap<K, V, Fast>;
+
+/// The dedupe set holds xxh3-128 hashes, already uniform: its hasher takes their low bits.
+#[derive(Default, Clone, Copy)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ b as u64;
+        }
+    }
+    fn write_u128(&mut self, v: u128) {
+        self.0 = v as u64;
+    }
+}
+
+type IdSet = HashSet<u128, std::hash::BuildHasherDefault<Prehashed>>;
+
 #[derive(Default)]
 struct Interner {
-    map: HashMap<String, u32>,
+    map: FastMap<String, u32>,
     values: Vec<String>,
 }
 
@@ -194,9 +219,13 @@ fn group_sum(frames: Vec<DataFrame>) -> PolarsResult<DataFrame> {
 pub struct Aggregator {
     settings: EngineSettings,
     interner: Interner,
-    groups: HashMap<Vec<u32>, u32>,
+    groups: FastMap<Vec<u32>, u32>,
     group_codes: Vec<Vec<u32>>,
-    seen_ids: HashSet<u128>,
+    seen_ids: IdSet,
+    /// Expected rows, to size the dedupe set once instead of growing it step by step.
+    expected_rows: usize,
+    /// (provider code, logged model code) -> code of the model id the book prices.
+    resolved: FastMap<(u32, u32), u32>,
     chunk: Chunk,
     partials: Vec<DataFrame>,
     partial_rows: usize,
@@ -209,9 +238,9 @@ pub struct Aggregator {
     error: Option<PolarsError>,
     chunk_rows: usize,
     /// Long-context threshold per (provider, model, region, epoch) code.
-    thresholds: HashMap<(u32, u32, u32, u32), Option<u64>>,
+    thresholds: FastMap<(u32, u32, u32, u32), Option<u64>>,
     /// Requests per (provider, model, minute since the epoch), when asked for.
-    minutes: HashMap<(u32, u32, i64), u64>,
+    minutes: FastMap<(u32, u32, i64), u64>,
 }
 
 /// One aggregated cell: sums for a group on a local day within one price epoch.
@@ -249,9 +278,11 @@ impl Aggregator {
         Aggregator {
             settings,
             interner: Interner::default(),
-            groups: HashMap::new(),
+            groups: FastMap::default(),
             group_codes: Vec::new(),
-            seen_ids: HashSet::new(),
+            seen_ids: IdSet::default(),
+            expected_rows: 0,
+            resolved: FastMap::default(),
             chunk: Chunk::default(),
             partials: Vec::new(),
             partial_rows: 0,
@@ -261,9 +292,15 @@ impl Aggregator {
             key_buf: Vec::new(),
             error: None,
             chunk_rows: CHUNK_ROWS,
-            thresholds: HashMap::new(),
-            minutes: HashMap::new(),
+            thresholds: FastMap::default(),
+            minutes: FastMap::default(),
         }
+    }
+
+    /// Sizes the dedupe set for about `rows` records (taken up only when request ids appear).
+    pub fn with_expected_rows(mut self, rows: usize) -> Self {
+        self.expected_rows = rows;
+        self
     }
 
     /// Uses chunks of `n` rows (tests use tiny chunks to exercise the merge path).
@@ -413,6 +450,9 @@ impl UsageSink for Aggregator {
             h.update(r.provider.as_bytes());
             h.update(&[0]);
             h.update(id.as_bytes());
+            if self.seen_ids.capacity() == 0 && self.expected_rows > 0 {
+                self.seen_ids.reserve(self.expected_rows.min(200_000_000));
+            }
             if !self.seen_ids.insert(h.digest128()) {
                 self.counters.duplicates += 1;
                 return;
@@ -428,17 +468,24 @@ impl UsageSink for Aggregator {
         let day = self.local_day(ts);
         let epoch = self.epoch(ts);
         let book = self.settings.book.clone();
-        let model = match &book {
-            Some(b) => b.resolve_model(r.provider, r.model),
-            None => r.model,
+        let pc = self.interner.code(Some(r.provider));
+        let raw = self.interner.code(Some(r.model));
+        let mc = match self.resolved.get(&(pc, raw)) {
+            Some(&m) => m,
+            None => {
+                let m = match &book {
+                    Some(b) => self
+                        .interner
+                        .code(Some(b.resolve_model(r.provider, r.model))),
+                    None => raw,
+                };
+                self.resolved.insert((pc, raw), m);
+                m
+            }
         };
+        let rc = self.interner.code(r.region);
         let mut key = std::mem::take(&mut self.key_buf);
         key.clear();
-        let (pc, mc, rc) = (
-            self.interner.code(Some(r.provider)),
-            self.interner.code(Some(model)),
-            self.interner.code(r.region),
-        );
         key.extend([pc, mc, rc, r.batch as u32, r.is_failed() as u32]);
         if self.settings.per_minute {
             *self
@@ -456,7 +503,7 @@ impl UsageSink for Aggregator {
                         0 => i64::MIN,
                         e => self.settings.boundaries[e as usize - 1],
                     };
-                    match b.lookup(r.provider, model, r.region, at) {
+                    match b.lookup(r.provider, &self.interner.values[mc as usize], r.region, at) {
                         Lookup::Priced(p) => p.long_context_threshold,
                         _ => None,
                     }

@@ -39,7 +39,8 @@ fn known_index(name: &str) -> Option<usize> {
 }
 
 fn non_empty(v: Option<&str>) -> Option<&str> {
-    v.map(str::trim).filter(|s| !s.is_empty())
+    // Canonical values are ASCII where it matters; trim_ascii is much cheaper than trim().
+    v.map(str::trim_ascii).filter(|s| !s.is_empty())
 }
 
 /// Validates one row's raw fields into a record. This is the single definition of what a valid
@@ -202,15 +203,11 @@ pub fn read_csv(
     let missing = header.missing_required();
     let mut rec = csv::StringRecord::new();
     loop {
-        let line;
+        let end_line;
         match rdr.read_record(&mut rec) {
             Ok(false) => break,
-            Ok(true) => {
-                line = super::lines::record_line(
-                    lines.line_at(rdr.position().byte().saturating_sub(1)),
-                    &rec,
-                )
-            }
+            // The line is only worked out when a row is rejected (it costs a scan of the row).
+            Ok(true) => end_line = lines.line_at(rdr.position().byte().saturating_sub(1)),
             Err(e) => {
                 let line = lines.line_at(rdr.position().byte().saturating_sub(1));
                 match e.kind() {
@@ -235,10 +232,11 @@ pub fn read_csv(
         if rec.len() == 1 && rec.get(0).is_some_and(|s| s.trim().is_empty()) {
             continue; // a blank line
         }
+        let line = || super::lines::record_line(end_line, &rec);
         if let Some(m) = missing {
             sink.reject(Rejection {
                 file: path.clone(),
-                line,
+                line: line(),
                 field: m.into(),
                 reason: "required column is missing from the header".into(),
             });
@@ -247,7 +245,7 @@ pub fn read_csv(
         if rec.len() != headers.len() {
             sink.reject(Rejection {
                 file: path.clone(),
-                line,
+                line: line(),
                 field: "row".into(),
                 reason: format!(
                     "expected {} fields as in the header, found {}",
@@ -267,14 +265,14 @@ pub fn read_csv(
 fn deliver(
     sink: &mut dyn UsageSink,
     path: &str,
-    line: u64,
+    line: impl FnOnce() -> u64,
     result: Result<UsageRecord<'_>, FieldError>,
 ) {
     match result {
         Ok(r) => sink.record(&r),
         Err(e) => sink.reject(Rejection {
             file: path.to_string(),
-            line,
+            line: line(),
             field: e.field,
             reason: e.reason,
         }),
@@ -416,7 +414,7 @@ pub fn read_parquet(
             continue;
         }
         let result = header.record(|i| text_cols[i].as_ref().and_then(|c| c.get(row)));
-        deliver(sink, &path, line, result);
+        deliver(sink, &path, || line, result);
     }
     Ok(())
 }

@@ -503,10 +503,8 @@ pub mod lines {
             let n = self.inner.read(buf)?;
             let mut s = self.state.borrow_mut();
             let base = s.read;
-            for (i, b) in buf[..n].iter().enumerate() {
-                if *b == b'\n' {
-                    s.pending.push_back(base + i as u64);
-                }
+            for i in memchr::memchr_iter(b'\n', &buf[..n]) {
+                s.pending.push_back(base + i as u64);
             }
             s.read += n as u64;
             Ok(n)
