@@ -634,12 +634,79 @@ fn bench(rows: u64, output: &Path, with_ids: bool) {
     eprintln!("wrote {} ({rows} rows)", output.display());
 }
 
+/// A Claude Code config folder: `files` session transcripts under `projects/`, `lines` JSON
+/// lines in all, written compactly as Claude Code does. About one line in four repeats the
+/// previous response with a smaller provisional `output_tokens` (same message.id + requestId),
+/// and one in twenty is a user line without usage.
+fn claude(lines: u64, files: u64, dir: &Path) {
+    let mut rng = Rng(42);
+    let models = [
+        "claude-sonnet-4-5-20250929",
+        "claude-opus-4-1-20250805",
+        "claude-haiku-4-5-20251001",
+    ];
+    let start = days_from_civil(2025, 10, 1) * 86_400;
+    let per_file = (lines / files.max(1)).max(1);
+    let mut n = 0u64;
+    for f in 0..files {
+        let project = format!("-home-dev-project-{}", f % 40);
+        let pdir = dir.join("projects").join(&project);
+        std::fs::create_dir_all(&pdir).unwrap();
+        let session = format!("{:08x}-0000-4000-8000-{:012x}", f, f * 7919);
+        let mut w = BufWriter::new(File::create(pdir.join(format!("{session}.jsonl"))).unwrap());
+        let mut ts = start + (f as i64 * 86_400 * 60 / files.max(1) as i64);
+        let mut k = 0;
+        while k < per_file && n < lines {
+            ts += 1 + rng.below(120) as i64;
+            let t = timestamp(ts);
+            if rng.chance(50) {
+                writeln!(w, r#"{{"parentUuid":null,"isSidechain":false,"type":"user","sessionId":"{session}","timestamp":"{t}","message":{{"role":"user","content":"go on"}},"uuid":"u{n}"}}"#).unwrap();
+                k += 1;
+                n += 1;
+                continue;
+            }
+            let model = models[rng.below(3) as usize];
+            let input = rng.tokens(1, 400);
+            let cw = rng.tokens(0, 20_000);
+            let cr = rng.tokens(0, 200_000);
+            let out = rng.tokens(1, 3_000);
+            let copies = if rng.chance(250) { 2 } else { 1 };
+            for c in 0..copies {
+                if k >= per_file || n >= lines {
+                    break;
+                }
+                let o = if c + 1 < copies { out / 4 + 1 } else { out };
+                writeln!(w, r#"{{"parentUuid":"p{n}","isSidechain":false,"userType":"external","cwd":"/home/dev/{project}","sessionId":"{session}","version":"2.1.39","message":{{"model":"{model}","id":"msg_{f:06}_{k:06}","type":"message","role":"assistant","content":[{{"type":"text","text":"..."}}],"usage":{{"input_tokens":{input},"cache_creation_input_tokens":{cw},"cache_read_input_tokens":{cr},"cache_creation":{{"ephemeral_5m_input_tokens":{cw},"ephemeral_1h_input_tokens":0}},"output_tokens":{o},"service_tier":"standard"}}}},"requestId":"req_{f:06}_{k:06}","type":"assistant","uuid":"a{n}","timestamp":"{t}"}}"#).unwrap();
+                k += 1;
+                n += 1;
+            }
+        }
+        w.flush().unwrap();
+    }
+    eprintln!("wrote {} ({n} lines in {files} files)", dir.display());
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let usage =
         "usage: generate sample DIR | generate bench --rows N --output FILE [--no-request-id]";
     match args.first().map(String::as_str) {
         Some("sample") => sample(Path::new(args.get(1).map(String::as_str).unwrap_or("data"))),
+        Some("claude") => {
+            let get = |flag: &str| {
+                args.iter()
+                    .position(|a| a == flag)
+                    .and_then(|i| args.get(i + 1))
+            };
+            let lines: u64 = get("--lines")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(1_000_000);
+            let files: u64 = get("--files").and_then(|s| s.parse().ok()).unwrap_or(2_000);
+            let out = get("--output")
+                .cloned()
+                .unwrap_or_else(|| "bench/out/claude".into());
+            claude(lines, files, Path::new(&out));
+        }
         Some("bench") => {
             let get = |flag: &str| {
                 args.iter()

@@ -8,7 +8,7 @@
 //!
 //! No file I/O and no clock here: the caller passes the period and the time zone.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{Offset, TimeZone};
 use chrono_tz::Tz;
@@ -116,25 +116,7 @@ const NONE_CODE: u32 = u32::MAX;
 type Fast = xxhash_rust::xxh3::Xxh3DefaultBuilder;
 type FastMap<K, V> = HashMap<K, V, Fast>;
 
-/// The dedupe set holds xxh3-128 hashes, already uniform: its hasher takes their low bits.
-#[derive(Default, Clone, Copy)]
-struct Prehashed(u64);
-
-impl std::hash::Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ b as u64;
-        }
-    }
-    fn write_u128(&mut self, v: u128) {
-        self.0 = v as u64;
-    }
-}
-
-type IdSet = HashSet<u128, std::hash::BuildHasherDefault<Prehashed>>;
+use crate::idset::IdSet;
 
 #[derive(Default)]
 struct Interner {

@@ -11,6 +11,7 @@ pub mod compare;
 pub mod engine;
 pub mod errors;
 pub mod focus;
+pub mod idset;
 pub mod money;
 pub mod period;
 pub mod pricing;

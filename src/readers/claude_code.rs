@@ -13,13 +13,14 @@
 //! `usage.speed: "fast"` (fast mode, billed at a premium) makes the model `<model>-fast`, as
 //! ccusage names it, so it is never priced at the normal rate.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
 use serde_json::Value;
 
 use super::json::{at, count_at, str_at, timestamp_us};
-use super::{deliver_owned, open, LogFile, ReadError, Rejection, UsageSink};
+use super::{open, LogFile, ReadError, Rejection, UsageSink};
 use crate::usage::{col, FieldError, OwnedRecord};
 
 pub const PROVIDER: &str = "anthropic";
@@ -50,12 +51,6 @@ pub fn project_and_session(path: &Path) -> (Option<String>, Option<String>) {
         None
     };
     (project, stem)
-}
-
-struct Candidate {
-    order: (usize, u64),
-    total: u64,
-    record: OwnedRecord,
 }
 
 fn c(v: &Value, path: &[&str]) -> Result<u64, FieldError> {
@@ -125,99 +120,378 @@ fn usage_of(line: &Value) -> Option<Result<Usage, FieldError>> {
     })())
 }
 
-/// Reads a set of transcript files as one folder (dedupe spans all of them).
-pub fn read_all(files: &[LogFile], sink: &mut dyn UsageSink) -> Result<(), ReadError> {
-    let mut kept: Vec<Candidate> = Vec::new();
-    let mut by_id: HashMap<(String, String), usize> = HashMap::new();
-    let mut rejected: Vec<((usize, u64), Rejection)> = Vec::new();
-    for (fi, file) in files.iter().enumerate() {
+/// The fields of a transcript line that matter, parsed without building a JSON tree (the
+/// content blocks are skipped). Lines this does not fit go through the general JSON path.
+#[derive(serde::Deserialize)]
+struct FastLine<'a> {
+    #[serde(rename = "type", default, borrow)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    message: Option<FastMsg<'a>>,
+    #[serde(rename = "requestId", default, borrow)]
+    request_id: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    timestamp: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    data: Option<FastData<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+struct FastMsg<'a> {
+    #[serde(default, borrow)]
+    id: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    model: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    usage: Option<FastUsage<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+struct FastUsage<'a> {
+    #[serde(default)]
+    input_tokens: u64,
+    #[serde(default)]
+    cache_creation_input_tokens: u64,
+    #[serde(default)]
+    cache_read_input_tokens: u64,
+    #[serde(default)]
+    output_tokens: u64,
+    #[serde(default)]
+    cache_creation: Option<FastCache>,
+    #[serde(default, borrow)]
+    speed: Option<Cow<'a, str>>,
+}
+
+#[derive(serde::Deserialize)]
+struct FastCache {
+    #[serde(default)]
+    ephemeral_5m_input_tokens: u64,
+    #[serde(default)]
+    ephemeral_1h_input_tokens: u64,
+}
+
+#[derive(serde::Deserialize)]
+struct FastData<'a> {
+    #[serde(default, borrow)]
+    message: Option<FastInner<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+struct FastInner<'a> {
+    #[serde(default, borrow)]
+    timestamp: Option<Cow<'a, str>>,
+    #[serde(rename = "requestId", default, borrow)]
+    request_id: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    message: Option<FastMsg<'a>>,
+}
+
+/// One usage-bearing line, kept compactly until the whole folder is read.
+#[derive(Debug, Clone)]
+struct Cand {
+    file: u32,
+    line: u64,
+    ts: i64,
+    /// Index into the model table of the worker (then of the merge).
+    model: u32,
+    input: u64,
+    cache_read: u64,
+    cache_write: u64,
+    cache_write_1h: u64,
+    output: u64,
+    /// Hash of (message.id, requestId) when both are present.
+    key: Option<u128>,
+}
+
+impl Cand {
+    fn total(&self) -> u64 {
+        self.input + self.output
+    }
+}
+
+fn key_of(id: Option<&str>, req: Option<&str>) -> Option<u128> {
+    let (id, req) = (id?, req?);
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(id.as_bytes());
+    h.update(&[0]);
+    h.update(req.as_bytes());
+    Some(h.digest128())
+}
+
+#[derive(Default)]
+struct Models {
+    names: Vec<String>,
+    index: HashMap<String, u32>,
+}
+
+impl Models {
+    fn code(&mut self, m: &str) -> u32 {
+        if let Some(&c) = self.index.get(m) {
+            return c;
+        }
+        let c = self.names.len() as u32;
+        self.names.push(m.to_string());
+        self.index.insert(m.to_string(), c);
+        c
+    }
+}
+
+/// What one line gives: nothing (not usage), a candidate, or a rejection.
+enum Parsed {
+    Nothing,
+    Usage(Cand),
+    Bad(FieldError),
+}
+
+fn fast(file: u32, line: u64, text: &str, models: &mut Models) -> Option<Parsed> {
+    let l: FastLine = serde_json::from_str(text).ok()?;
+    let (msg, req, ts) = match &l.message {
+        Some(m) if m.usage.is_some() => (m, l.request_id.as_deref(), l.timestamp.as_deref()),
+        _ if l.kind.as_deref() == Some("progress") => {
+            let inner = l.data.as_ref()?.message.as_ref()?;
+            let m = inner.message.as_ref().filter(|m| m.usage.is_some())?;
+            (
+                m,
+                inner.request_id.as_deref(),
+                inner.timestamp.as_deref().or(l.timestamp.as_deref()),
+            )
+        }
+        _ => return Some(Parsed::Nothing),
+    };
+    let Some(model) = msg.model.as_deref() else {
+        return Some(Parsed::Bad(FieldError::new(
+            "message.model",
+            "usage without a model",
+        )));
+    };
+    if model == "<synthetic>" {
+        return Some(Parsed::Nothing);
+    }
+    let u = msg.usage.as_ref()?;
+    let (s5, s1) = u.cache_creation.as_ref().map_or((0, 0), |c| {
+        (c.ephemeral_5m_input_tokens, c.ephemeral_1h_input_tokens)
+    });
+    let max = crate::usage::MAX_COUNT;
+    if [
+        u.input_tokens,
+        u.cache_creation_input_tokens,
+        u.cache_read_input_tokens,
+        u.output_tokens,
+        s5,
+        s1,
+    ]
+    .iter()
+    .any(|&v| v > max)
+    {
+        return None; // the general path rejects it with the field named
+    }
+    let ts = match ts.map(crate::usage::parse_timestamp_us) {
+        Some(Ok(t)) => t,
+        _ => return None,
+    };
+    let cache_write = u.cache_creation_input_tokens.max(s5 + s1);
+    let code = if u.speed.as_deref() == Some("fast") {
+        models.code(&format!("{model}-fast"))
+    } else {
+        models.code(model)
+    };
+    Some(Parsed::Usage(Cand {
+        file,
+        line,
+        ts,
+        model: code,
+        input: u.input_tokens + u.cache_read_input_tokens + cache_write,
+        cache_read: u.cache_read_input_tokens,
+        cache_write,
+        cache_write_1h: s1,
+        output: u.output_tokens,
+        key: key_of(msg.id.as_deref(), req),
+    }))
+}
+
+/// The general path, for lines the fast one does not fit (odd types, bad values).
+fn slow(file: u32, line: u64, text: &str, models: &mut Models) -> Parsed {
+    let v: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => return Parsed::Bad(FieldError::new("row", format!("invalid JSON: {e}"))),
+    };
+    match usage_of(&v) {
+        None => Parsed::Nothing,
+        Some(Err(e)) => Parsed::Bad(e),
+        Some(Ok((id, req, rec))) => Parsed::Usage(Cand {
+            file,
+            line,
+            ts: rec.timestamp_us,
+            model: models.code(&rec.model),
+            input: rec.input_tokens,
+            cache_read: rec.cache_read_tokens,
+            cache_write: rec.cache_write_tokens,
+            cache_write_1h: rec.cache_write_1h_tokens,
+            output: rec.output_tokens,
+            key: key_of(id.as_deref(), req.as_deref()),
+        }),
+    }
+}
+
+type Worked = (Vec<Cand>, Vec<((u32, u64), Rejection)>, Models);
+
+fn work(files: &[(u32, &LogFile)]) -> Result<Worked, ReadError> {
+    let mut cands = Vec::new();
+    let mut rejected = Vec::new();
+    let mut models = Models::default();
+    for &(fi, file) in files {
         let path = file.path.display().to_string();
-        let (project, session) = project_and_session(&file.path);
         let mut reader = super::LineReader::new(open(file)?);
         loop {
             let next = reader.next_line().map_err(|e| ReadError::Io {
                 path: path.clone(),
                 source: e,
             })?;
-            let Some((line_no, text)) = next else { break };
-            let Ok(t) = text else {
-                rejected.push((
-                    (fi, line_no),
+            let Some((line, text)) = next else { break };
+            let parsed = match text {
+                Err(()) => Parsed::Bad(FieldError::new("row", "not valid UTF-8")),
+                Ok("") => continue,
+                Ok(t) => match fast(fi, line, t, &mut models) {
+                    Some(p) => p,
+                    None => slow(fi, line, t, &mut models),
+                },
+            };
+            match parsed {
+                Parsed::Nothing => {}
+                Parsed::Usage(c) => cands.push(c),
+                Parsed::Bad(e) => rejected.push((
+                    (fi, line),
                     Rejection {
                         file: path.clone(),
-                        line: line_no,
-                        field: "row".into(),
-                        reason: "not valid UTF-8".into(),
+                        line,
+                        field: e.field,
+                        reason: e.reason,
                     },
-                ));
-                continue;
-            };
-            if t.is_empty() {
-                continue;
-            }
-            let reject = |field: &str, reason: String| Rejection {
-                file: path.clone(),
-                line: line_no,
-                field: field.into(),
-                reason,
-            };
-            let v: Value = match serde_json::from_str(t) {
-                Ok(v) => v,
-                Err(e) => {
-                    rejected.push(((fi, line_no), reject("row", format!("invalid JSON: {e}"))));
-                    continue;
-                }
-            };
-            let Some(u) = usage_of(&v) else { continue };
-            let (id, req, mut rec) = match u {
-                Ok(x) => x,
-                Err(e) => {
-                    rejected.push(((fi, line_no), reject(&e.field, e.reason)));
-                    continue;
-                }
-            };
-            rec.project = project.clone();
-            if let Some(s) = &session {
-                rec.extra.push(("session".into(), s.clone()));
-            }
-            let total = rec.input_tokens + rec.output_tokens;
-            let cand = Candidate {
-                order: (fi, line_no),
-                total,
-                record: rec,
-            };
-            match (id, req) {
-                (Some(id), Some(req)) => match by_id.get(&(id.clone(), req.clone())) {
-                    Some(&i) => {
-                        if total > kept[i].total {
-                            // Keep the position of the first copy so output order is stable.
-                            let order = kept[i].order;
-                            kept[i] = Candidate { order, ..cand };
-                        }
-                    }
-                    None => {
-                        by_id.insert((id, req), kept.len());
-                        kept.push(cand);
-                    }
-                },
-                _ => kept.push(cand),
+                )),
             }
         }
     }
+    Ok((cands, rejected, models))
+}
+
+/// Reads a set of transcript files as one folder (dedupe spans all of them). Files are parsed
+/// on several threads; the result does not depend on how they were split.
+pub fn read_all(files: &[LogFile], sink: &mut dyn UsageSink) -> Result<(), ReadError> {
+    let numbered: Vec<(u32, &LogFile)> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (i as u32, f))
+        .collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8)
+        .min(numbered.len().max(1));
+    // Contiguous ranges of about equal bytes, so the merge keeps file order.
+    let sizes: Vec<u64> = files
+        .iter()
+        .map(|f| std::fs::metadata(&f.path).map_or(0, |m| m.len()))
+        .collect();
+    let total: u64 = sizes.iter().sum::<u64>().max(1);
+    let mut ranges = Vec::new();
+    let (mut start, mut acc) = (0usize, 0u64);
+    for (i, s) in sizes.iter().enumerate() {
+        acc += s;
+        if acc * workers as u64 >= total * (ranges.len() as u64 + 1) && ranges.len() + 1 < workers {
+            ranges.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    ranges.push(start..numbered.len());
+    let results: Vec<Result<Worked, ReadError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = ranges
+            .iter()
+            .map(|r| {
+                let part = &numbered[r.clone()];
+                s.spawn(move || work(part))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(ReadError::Format {
+                        path: String::new(),
+                        message: "a reader thread failed".into(),
+                    })
+                })
+            })
+            .collect()
+    });
+    // Merge in file order, mapping each worker's model codes onto one table.
+    let mut models = Models::default();
+    let mut kept: Vec<Cand> = Vec::new();
+    let mut by_key: HashMap<u128, usize> = HashMap::new();
+    let mut rejected = Vec::new();
+    for r in results {
+        let (cands, rej, wm) = r?;
+        let map: Vec<u32> = wm.names.iter().map(|n| models.code(n)).collect();
+        rejected.extend(rej);
+        for mut c in cands {
+            c.model = map[c.model as usize];
+            match c.key {
+                Some(k) => match by_key.get(&k) {
+                    Some(&i) => {
+                        // Keep the largest copy, at the position of the first.
+                        if c.total() > kept[i].total() {
+                            let (file, line) = (kept[i].file, kept[i].line);
+                            kept[i] = Cand { file, line, ..c };
+                        }
+                    }
+                    None => {
+                        by_key.insert(k, kept.len());
+                        kept.push(c);
+                    }
+                },
+                None => kept.push(c),
+            }
+        }
+    }
+    let places: Vec<(Option<String>, Option<String>)> =
+        files.iter().map(|f| project_and_session(&f.path)).collect();
     // Records and rejections go out in file and line order, whatever the dedupe did.
-    let mut events: Vec<((usize, u64), Result<OwnedRecord, Rejection>)> =
-        kept.into_iter().map(|c| (c.order, Ok(c.record))).collect();
+    let mut events: Vec<((u32, u64), Result<Cand, Rejection>)> = kept
+        .into_iter()
+        .map(|c| ((c.file, c.line), Ok(c)))
+        .collect();
     events.extend(rejected.into_iter().map(|(o, r)| (o, Err(r))));
     events.sort_by_key(|e| e.0);
-    for (order, e) in events {
+    for (_, e) in events {
         match e {
-            Ok(r) => deliver_owned(
-                sink,
-                &files[order.0].path.display().to_string(),
-                order.1,
-                Ok(r),
-            ),
             Err(rej) => sink.reject(rej),
+            Ok(c) => {
+                let (project, session) = &places[c.file as usize];
+                let mut extra = Vec::new();
+                if let Some(s) = session {
+                    extra.push(("session", s.as_str()));
+                }
+                let rec = crate::usage::UsageRecord {
+                    timestamp_us: c.ts,
+                    provider: PROVIDER,
+                    model: &models.names[c.model as usize],
+                    input_tokens: c.input,
+                    output_tokens: c.output,
+                    cache_read_tokens: c.cache_read,
+                    cache_write_tokens: c.cache_write,
+                    cache_write_1h_tokens: c.cache_write_1h,
+                    reasoning_tokens: 0,
+                    requests: 1,
+                    request_id: None,
+                    status: 200,
+                    user: None,
+                    project: project.as_deref(),
+                    api_key: None,
+                    region: None,
+                    batch: false,
+                    long_context: None,
+                    extra,
+                };
+                sink.record(&rec);
+            }
         }
     }
     Ok(())
