@@ -197,6 +197,15 @@ fn group_sum(frames: Vec<DataFrame>) -> PolarsResult<DataFrame> {
         .collect()
 }
 
+/// The dedupe key of a request: 128-bit xxh3 of provider and request id.
+fn id_hash(provider: &str, id: &str) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(provider.as_bytes());
+    h.update(&[0]);
+    h.update(id.as_bytes());
+    h.digest128()
+}
+
 /// Accumulates usage records into per-(day, epoch, group) sums.
 pub struct Aggregator {
     settings: EngineSettings,
@@ -428,14 +437,11 @@ impl UsageSink for Aggregator {
         if let Some(id) = r.request_id {
             // Request ids are unique per provider; the set holds 128-bit hashes (16 bytes per id)
             // so memory does not depend on id length. A collision needs ~2^64 ids.
-            let mut h = xxhash_rust::xxh3::Xxh3::new();
-            h.update(r.provider.as_bytes());
-            h.update(&[0]);
-            h.update(id.as_bytes());
+            let digest = id_hash(r.provider, id);
             if self.seen_ids.capacity() == 0 && self.expected_rows > 0 {
                 self.seen_ids.reserve(self.expected_rows.min(200_000_000));
             }
-            if !self.seen_ids.insert(h.digest128()) {
+            if !self.seen_ids.insert(digest) {
                 self.counters.duplicates += 1;
                 return;
             }
@@ -535,6 +541,17 @@ impl UsageSink for Aggregator {
         if c.len() >= self.chunk_rows {
             self.flush_chunk();
         }
+    }
+
+    fn outside(&mut self, provider: &str, request_id: Option<&str>) {
+        self.counters.rows_read += 1;
+        if let Some(id) = request_id {
+            if !self.seen_ids.insert(id_hash(provider, id)) {
+                self.counters.duplicates += 1;
+                return;
+            }
+        }
+        self.counters.outside_period += 1;
     }
 
     fn reject(&mut self, rejection: Rejection) {

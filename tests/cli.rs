@@ -1983,3 +1983,28 @@ fn month_in_progress_gets_a_marked_projection() {
     ]));
     assert_eq!(closed["forecast"], Value::Null);
 }
+
+#[test]
+fn rows_outside_the_period_are_skipped_cheaply_but_still_dedupe() {
+    // x is logged in May and again in June: with --month 2025-06 the June copy is a duplicate
+    // of a row outside the period, not new usage. The bad May row is outside the period: only
+    // its timestamp is read.
+    let text = "timestamp,provider,model,input_tokens,output_tokens,request_id\n2025-05-31T23:00:00Z,together,llama-3.3-70b,1000000,0,x\n2025-05-15T00:00:00Z,together,llama-3.3-70b,-1,0,y\n2025-06-01T01:00:00Z,together,llama-3.3-70b,1000000,0,x\n2025-06-02T00:00:00Z,together,llama-3.3-70b,1000000,0,z\n";
+    let (out, _) = report_text(
+        "period.csv",
+        text.as_bytes(),
+        &["--format", "json", "--month", "2025-06"],
+    );
+    let v = json(&out);
+    assert_eq!(v["total"]["cost_usd"], "0.88");
+    let a = &v["accounting"];
+    assert_eq!(
+        (
+            a["rows_read"].as_u64(),
+            a["duplicates"].as_u64(),
+            a["outside_period"].as_u64(),
+            a["priced"].as_u64()
+        ),
+        (Some(4), Some(1), Some(2), Some(1))
+    );
+}

@@ -29,6 +29,7 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<()> {
     let mut extras = ExtraColumns::default();
     let all_extras = ReadOptions {
         wanted_extras: Vec::new(),
+        period: None,
     };
     readers::read_all(&files, &all_extras, &mut extras)
         .map_err(|e| Failure::Data(e.to_string()))?;
@@ -43,6 +44,7 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<()> {
     names.sort();
     let opts = ReadOptions {
         wanted_extras: names.clone(),
+        period: None,
     };
     let mut w = Writer::create(&output, to, names)
         .with_context(|| format!("cannot create {}", output.display()))?;

@@ -112,6 +112,7 @@ pub fn load_and_aggregate_with(
             .filter(|d| !col::KNOWN.contains(&d.as_str()))
             .cloned()
             .collect(),
+        period: Some((s.from_us, s.to_us)).filter(|(f, t)| f.is_some() || t.is_some()),
     };
     let mut agg = Aggregator::new(EngineSettings {
         tz: s.tz,

@@ -255,6 +255,24 @@ pub fn read_csv(
             });
             continue;
         }
+        // A one-month report over a year of logs: rows of other months cost a timestamp parse.
+        if opts.period.is_some() {
+            let field = |k: usize| {
+                header.known[k]
+                    .and_then(|i| rec.get(i))
+                    .map(str::trim_ascii)
+                    .filter(|v| !v.is_empty())
+            };
+            if let (Some(Ok(ts)), Some(provider)) = (
+                field(k::TIMESTAMP).map(parse_timestamp_us),
+                field(k::PROVIDER),
+            ) {
+                if opts.outside(ts) {
+                    sink.outside(provider, field(k::REQUEST_ID));
+                    continue;
+                }
+            }
+        }
         let result = header.record(|i| rec.get(i).filter(|v| !v.is_empty()));
         deliver(sink, &path, line, result);
     }

@@ -45,6 +45,11 @@ impl fmt::Display for Rejection {
 pub trait UsageSink {
     fn record(&mut self, record: &UsageRecord<'_>);
     fn reject(&mut self, rejection: Rejection);
+    /// A row whose timestamp is outside [`ReadOptions::period`]: only its provider and request
+    /// id were read (a duplicate is still a duplicate). Sinks that set no period never get it.
+    fn outside(&mut self, provider: &str, request_id: Option<&str>) {
+        let _ = (provider, request_id);
+    }
 }
 
 /// Errors that stop reading a file (as opposed to rejected rows, which do not).
@@ -67,6 +72,18 @@ pub enum ReadError {
 pub struct ReadOptions {
     /// Extra (non-canonical) columns to carry as dimensions; others are skipped cheaply.
     pub wanted_extras: Vec<String>,
+    /// The period a command reports on (UTC microseconds, end exclusive). Readers that can
+    /// read a row's timestamp cheaply skip the rest of a row outside it (see
+    /// [`UsageSink::outside`]).
+    pub period: Option<(Option<i64>, Option<i64>)>,
+}
+
+impl ReadOptions {
+    /// True when `ts` is outside the period.
+    pub fn outside(&self, ts: i64) -> bool {
+        self.period
+            .is_some_and(|(f, t)| f.is_some_and(|f| ts < f) || t.is_some_and(|t| ts >= t))
+    }
 }
 
 /// File encodings, told apart by name.
