@@ -159,6 +159,32 @@ impl Chunk {
     fn len(&self) -> usize {
         self.day.len()
     }
+
+    /// Removes the rows at the given (ascending) indices.
+    fn remove_rows(&mut self, rows: &[u32]) {
+        let mut keep = vec![true; self.len()];
+        for &r in rows {
+            keep[r as usize] = false;
+        }
+        fn retain<T>(v: &mut Vec<T>, keep: &[bool]) {
+            let mut i = 0;
+            v.retain(|_| {
+                i += 1;
+                keep[i - 1]
+            });
+        }
+        retain(&mut self.day, &keep);
+        retain(&mut self.epoch, &keep);
+        retain(&mut self.gid, &keep);
+        retain(&mut self.rows, &keep);
+        retain(&mut self.requests, &keep);
+        retain(&mut self.input, &keep);
+        retain(&mut self.cache_read, &keep);
+        retain(&mut self.cache_write, &keep);
+        retain(&mut self.cache_write_1h, &keep);
+        retain(&mut self.output, &keep);
+        retain(&mut self.reasoning, &keep);
+    }
     fn take_frame(&mut self) -> PolarsResult<DataFrame> {
         let c = std::mem::take(self);
         DataFrame::new_infer_height(vec![
@@ -232,7 +258,13 @@ pub struct Aggregator {
     thresholds: FastMap<(u32, u32, u32, u32), Option<u64>>,
     /// Requests per (provider, model, minute since the epoch), when asked for.
     minutes: FastMap<(u32, u32, i64), u64>,
+    /// Request-id hashes waiting to be checked, in arrival order, with the chunk row they
+    /// belong to (`OUTSIDE` for a row outside the period). Checking them a chunk at a time lets
+    /// the id table prefetch; the first occurrence still wins.
+    pending_ids: Vec<(u128, u32)>,
 }
+
+const OUTSIDE: u32 = u32::MAX;
 
 /// One aggregated cell: sums for a group on a local day within one price epoch.
 #[derive(Debug, Clone)]
@@ -285,6 +317,7 @@ impl Aggregator {
             chunk_rows: CHUNK_ROWS,
             thresholds: FastMap::default(),
             minutes: FastMap::default(),
+            pending_ids: Vec::new(),
         }
     }
 
@@ -334,7 +367,41 @@ impl Aggregator {
         e as u32
     }
 
+    fn reserve_ids(&mut self) {
+        if self.seen_ids.capacity() == 0 && self.expected_rows > 0 {
+            self.seen_ids.reserve(self.expected_rows.min(200_000_000));
+        }
+    }
+
+    /// Checks one id immediately; false for a duplicate.
+    fn seen_id_now(&mut self, d: u128) -> bool {
+        self.reserve_ids();
+        self.seen_ids.insert(d)
+    }
+
+    /// Checks the pending ids in order; duplicate rows leave the chunk (or the outside count).
+    fn settle_ids(&mut self) {
+        if self.pending_ids.is_empty() {
+            return;
+        }
+        self.reserve_ids();
+        let pending = std::mem::take(&mut self.pending_ids);
+        let hashes: Vec<u128> = pending.iter().map(|p| p.0).collect();
+        let mut drop_rows: Vec<u32> = Vec::new();
+        let mut dup_outside = 0;
+        self.seen_ids.insert_batch(&hashes, |i| match pending[i].1 {
+            OUTSIDE => dup_outside += 1,
+            row => drop_rows.push(row),
+        });
+        self.counters.duplicates += dup_outside + drop_rows.len() as u64;
+        self.counters.outside_period -= dup_outside;
+        if !drop_rows.is_empty() {
+            self.chunk.remove_rows(&drop_rows);
+        }
+    }
+
     fn flush_chunk(&mut self) {
+        self.settle_ids();
         if self.chunk.len() == 0 || self.error.is_some() {
             return;
         }
@@ -434,24 +501,34 @@ impl Aggregator {
 impl UsageSink for Aggregator {
     fn record(&mut self, r: &UsageRecord<'_>) {
         self.counters.rows_read += 1;
-        if let Some(id) = r.request_id {
-            // Request ids are unique per provider; the set holds 128-bit hashes (16 bytes per id)
-            // so memory does not depend on id length. A collision needs ~2^64 ids.
-            let digest = id_hash(r.provider, id);
-            if self.seen_ids.capacity() == 0 && self.expected_rows > 0 {
-                self.seen_ids.reserve(self.expected_rows.min(200_000_000));
-            }
-            if !self.seen_ids.insert(digest) {
-                self.counters.duplicates += 1;
-                return;
+        // Request ids are unique per provider; the set holds 128-bit hashes (16 bytes per id)
+        // so memory does not depend on id length. A collision needs ~2^64 ids.
+        let digest = r.request_id.map(|id| id_hash(r.provider, id));
+        if let Some(d) = digest {
+            if self.settings.per_minute {
+                // Per-minute counts are taken row by row: check the id now.
+                if !self.seen_id_now(d) {
+                    self.counters.duplicates += 1;
+                    return;
+                }
             }
         }
+        let deferred = digest.filter(|_| !self.settings.per_minute);
         let ts = r.timestamp_us;
         if self.settings.from_us.is_some_and(|f| ts < f)
             || self.settings.to_us.is_some_and(|t| ts >= t)
         {
             self.counters.outside_period += 1;
+            if let Some(d) = deferred {
+                self.pending_ids.push((d, OUTSIDE));
+                if self.pending_ids.len() >= self.chunk_rows {
+                    self.settle_ids();
+                }
+            }
             return;
+        }
+        if let Some(d) = deferred {
+            self.pending_ids.push((d, self.chunk.len() as u32));
         }
         let day = self.local_day(ts);
         let epoch = self.epoch(ts);
@@ -546,12 +623,20 @@ impl UsageSink for Aggregator {
     fn outside(&mut self, provider: &str, request_id: Option<&str>) {
         self.counters.rows_read += 1;
         if let Some(id) = request_id {
-            if !self.seen_ids.insert(id_hash(provider, id)) {
-                self.counters.duplicates += 1;
-                return;
+            let d = id_hash(provider, id);
+            if self.settings.per_minute {
+                if !self.seen_id_now(d) {
+                    self.counters.duplicates += 1;
+                    return;
+                }
+            } else {
+                self.pending_ids.push((d, OUTSIDE));
             }
         }
         self.counters.outside_period += 1;
+        if self.pending_ids.len() >= self.chunk_rows {
+            self.settle_ids();
+        }
     }
 
     fn reject(&mut self, rejection: Rejection) {
@@ -754,6 +839,36 @@ mod tests {
         assert_eq!(agg.counters.rows_read, 3);
         let total: u64 = agg.cells.iter().map(|c| c.sums.input_tokens).sum();
         assert_eq!(total, 10);
+    }
+
+    #[test]
+    fn deferred_dedupe_keeps_first_occurrences_across_chunks_and_the_period() {
+        // ids: a (June), b (May, outside), a (dup), c, b (dup of an outside row), c (dup), d
+        let rows = [
+            ("2025-06-01T00:00:00Z", "a", 1),
+            ("2025-05-01T00:00:00Z", "b", 10),
+            ("2025-06-02T00:00:00Z", "a", 100),
+            ("2025-06-03T00:00:00Z", "c", 1000),
+            ("2025-06-04T00:00:00Z", "b", 10_000),
+            ("2025-06-05T00:00:00Z", "c", 100_000),
+            ("2025-06-06T00:00:00Z", "d", 1_000_000),
+        ];
+        for chunk in [1, 2, 3, 100] {
+            let mut s = settings(chrono_tz::UTC, vec![]);
+            s.from_us = Some(parse_timestamp_us("2025-06-01T00:00:00Z").unwrap());
+            let mut a = Aggregator::new(s).with_chunk_rows(chunk);
+            for (ts, id, input) in rows {
+                let mut r = rec(ts, "p", "m", input, 0);
+                r.request_id = Some(id);
+                a.record(&r);
+            }
+            let agg = a.finish().unwrap();
+            let total: u64 = agg.cells.iter().map(|c| c.sums.input_tokens).sum();
+            assert_eq!(total, 1 + 1000 + 1_000_000, "chunk {chunk}");
+            assert_eq!(agg.counters.duplicates, 3, "chunk {chunk}");
+            assert_eq!(agg.counters.outside_period, 1, "chunk {chunk}");
+            assert_eq!(agg.counters.rows_read, 7);
+        }
     }
 
     #[test]
