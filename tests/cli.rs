@@ -2008,3 +2008,71 @@ fn rows_outside_the_period_are_skipped_cheaply_but_still_dedupe() {
         (Some(4), Some(1), Some(2), Some(1))
     );
 }
+
+/// The parallel reader for large plain CSV files (forced on small files through
+/// TOKENLEDGER_PARALLEL_MIN_BYTES) gives byte-identical reports, rejections included.
+#[test]
+fn the_parallel_csv_reader_matches_the_sequential_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let odd = dir.path().join("odd.csv");
+    let mut bytes = b"timestamp,provider,model,input_tokens,output_tokens,request_id\r\n2025-06-20T00:00:00Z,together,llama-3.3-70b,1000000,0,a\r\n\r\n2025-06-20T00:00:00Z,together,llama-3.3-70b,-1,0,b\r\n".to_vec();
+    bytes.extend_from_slice(b"2025-06-21T00:00:00Z,together,llama-3.3-\xff,1,0,c\n2025-06-21T00:00:00Z,together,llama-3.3-70b,5,0,a\n2025-06-22T00:00:00Z,together,llama-3.3-70b,7,0\n2025-06-23T00:00:00Z,together,llama-3.3-70b,9,0,d");
+    std::fs::write(&odd, bytes).unwrap();
+    let cases: Vec<Vec<String>> = vec![
+        vec![
+            "report".into(),
+            "--logs".into(),
+            fixture("logs/basic.csv"),
+            "--pricing".into(),
+            fixture("pricing/test.csv"),
+            "--format".into(),
+            "json".into(),
+            "--by".into(),
+            "day,model,user,team".into(),
+        ],
+        vec![
+            "report".into(),
+            "--logs".into(),
+            fixture("logs/basic.csv"),
+            "--pricing".into(),
+            fixture("pricing/test.csv"),
+            "--format".into(),
+            "json".into(),
+            "--month".into(),
+            "2025-06".into(),
+        ],
+        vec![
+            "report".into(),
+            "--logs".into(),
+            odd.display().to_string(),
+            "--pricing".into(),
+            fixture("pricing/test.csv"),
+            "--format".into(),
+            "json".into(),
+        ],
+        vec![
+            "report".into(),
+            "--format".into(),
+            "json".into(),
+            "--by".into(),
+            "month,provider,model,project".into(),
+        ],
+    ];
+    for args in cases {
+        let go = |min: &str| {
+            let o = Command::new(env!("CARGO_BIN_EXE_tokenledger"))
+                .args(&args)
+                .current_dir(root())
+                .env("TOKENLEDGER_PARALLEL_MIN_BYTES", min)
+                .output()
+                .unwrap();
+            (
+                String::from_utf8_lossy(&o.stdout).into_owned(),
+                String::from_utf8_lossy(&o.stderr).into_owned(),
+                o.status.code(),
+            )
+        };
+        let (seq, par) = (go("999999999999"), go("0"));
+        assert_eq!(seq, par, "{args:?}");
+    }
+}

@@ -3,6 +3,7 @@
 //! every encoding.
 
 use std::borrow::Cow;
+use std::io::Read;
 
 use super::{open, LogFile, ReadError, ReadOptions, Rejection, UsageSink};
 use crate::usage::{
@@ -201,6 +202,34 @@ pub fn read_csv(
     };
     let header = Header::new(&headers, opts, &path)?;
     let missing = header.missing_required();
+    // Large plain files are validated on all cores (same validator, same results).
+    let big =
+        std::fs::metadata(&file.path).is_ok_and(|m| m.len() >= super::parallel_csv::min_bytes());
+    if !file.gzip && big && super::parallel_csv::quote_free(file)? {
+        let first = {
+            let mut r = open(file)?;
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while r.read(&mut byte).map_err(|e| ReadError::Io {
+                path: path.clone(),
+                source: e,
+            })? == 1
+            {
+                head.push(byte[0]);
+                if byte[0] == b'\n' {
+                    break;
+                }
+            }
+            head.len()
+        };
+        let layout = super::parallel_csv::Layout {
+            known: header.known,
+            extras: header.extras.clone(),
+            columns: headers.len(),
+            missing,
+        };
+        return super::parallel_csv::read(file, layout, first, 1, opts, sink);
+    }
     let mut rec = csv::StringRecord::new();
     loop {
         let end_line;

@@ -12,6 +12,7 @@ pub mod json;
 pub mod litellm;
 pub mod openai;
 pub mod otel;
+pub mod parallel_csv;
 pub mod providers;
 
 use std::fmt;

@@ -1,0 +1,397 @@
+//! A parallel reader for large canonical CSV files without quotes.
+//!
+//! Most request logs are plain CSV: no quoted fields, one record per line. For those (the file
+//! is checked for `"` first), records can be split at newlines, so blocks of the file are
+//! validated on worker threads while the calling thread feeds the rows, in file order, to the
+//! sink. Every row goes through the same validator as the sequential reader; results and
+//! messages are identical. Files with quotes, gzip files and small files use the sequential
+//! reader.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::sync::{mpsc, Arc, Mutex};
+
+use super::canonical::{build_record, RawFields};
+use super::{open, LogFile, ReadError, ReadOptions, Rejection, UsageSink};
+use crate::usage::{parse_timestamp_us, UsageRecord};
+
+/// Files smaller than this are read sequentially (threads would not pay off). The environment
+/// variable `TOKENLEDGER_PARALLEL_MIN_BYTES` overrides it (the tests use it to run the parallel
+/// reader on small fixtures).
+pub fn min_bytes() -> u64 {
+    std::env::var("TOKENLEDGER_PARALLEL_MIN_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64 << 20)
+}
+const BLOCK: usize = 8 << 20;
+
+/// A byte range of a block's text.
+type Span = (u32, u32);
+
+fn span(text: &str, s: &str) -> Span {
+    let start = s.as_ptr() as usize - text.as_ptr() as usize;
+    (start as u32, s.len() as u32)
+}
+
+fn at(text: &str, s: Span) -> &str {
+    &text[s.0 as usize..(s.0 + s.1) as usize]
+}
+
+/// A validated row, with its strings as spans of the block text.
+struct Row {
+    ts: i64,
+    provider: Span,
+    model: Span,
+    counts: [u64; 7],
+    request_id: Option<Span>,
+    status: u16,
+    user: Option<Span>,
+    project: Option<Span>,
+    api_key: Option<Span>,
+    region: Option<Span>,
+    batch: bool,
+    long_context: Option<bool>,
+    extra: Vec<(u16, Span)>,
+}
+
+enum Item {
+    Row(Row),
+    Outside {
+        provider: Span,
+        request_id: Option<Span>,
+    },
+    Reject {
+        line: u64,
+        field: String,
+        reason: String,
+    },
+}
+
+struct Parsed {
+    text: String,
+    items: Vec<Item>,
+    lines: u64,
+}
+
+/// The layout of the file's columns, shared with the workers.
+pub struct Layout {
+    pub known: [Option<usize>; 18],
+    pub extras: Vec<(String, usize)>,
+    pub columns: usize,
+    pub missing: Option<&'static str>,
+}
+
+/// Turns a block's bytes into text; a line that is not valid UTF-8 becomes a marker line that
+/// is rejected (the other lines of the block are read as usual).
+fn block_text(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let mut out = String::with_capacity(bytes.len());
+            for line in bytes.split_inclusive(|&b| b == b'\n') {
+                match std::str::from_utf8(line) {
+                    Ok(l) => out.push_str(l),
+                    Err(_) => out.push_str(if line.ends_with(b"\n") {
+                        "\u{0}\n"
+                    } else {
+                        "\u{0}"
+                    }),
+                }
+            }
+            out
+        }
+    }
+}
+
+fn parse_block(bytes: Vec<u8>, layout: &Layout, opts: &ReadOptions) -> Parsed {
+    let text = block_text(bytes);
+    let mut items = Vec::new();
+    let mut lines = 0u64;
+    for raw_line in text.split('\n') {
+        lines += 1;
+        let line_text = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+        if line_text == "\u{0}" {
+            items.push(Item::Reject {
+                line: lines,
+                field: "row".into(),
+                reason: "not valid UTF-8".into(),
+            });
+            continue;
+        }
+        if line_text.trim_ascii().is_empty() {
+            continue;
+        }
+        let mut fields: [&str; 64] = [""; 64];
+        let mut n = 0;
+        for f in line_text.split(',') {
+            if n < 64 {
+                fields[n] = f;
+            }
+            n += 1;
+        }
+        let reject = |field: &str, reason: String| Item::Reject {
+            line: lines,
+            field: field.to_string(),
+            reason,
+        };
+        if let Some(m) = layout.missing {
+            items.push(reject(
+                m,
+                "required column is missing from the header".into(),
+            ));
+            continue;
+        }
+        if n != layout.columns {
+            items.push(reject(
+                "row",
+                format!(
+                    "expected {} fields as in the header, found {}",
+                    layout.columns, n
+                ),
+            ));
+            continue;
+        }
+        let get = |i: usize| Some(fields[i]).filter(|v| !v.is_empty());
+        if opts.period.is_some() {
+            let field = |k: usize| {
+                layout.known[k]
+                    .and_then(get)
+                    .map(str::trim_ascii)
+                    .filter(|v| !v.is_empty())
+            };
+            if let (Some(Ok(ts)), Some(p)) = (field(0).map(parse_timestamp_us), field(1)) {
+                if opts.outside(ts) {
+                    items.push(Item::Outside {
+                        provider: span(&text, p),
+                        request_id: field(9).map(|r| span(&text, r)),
+                    });
+                    continue;
+                }
+            }
+        }
+        let mut raw: RawFields = [None; 18];
+        for (slot, idx) in raw.iter_mut().zip(layout.known.iter()) {
+            *slot = idx.and_then(get);
+        }
+        let extra: Vec<(&str, &str)> = layout
+            .extras
+            .iter()
+            .filter_map(|(name, i)| get(*i).map(|v| (name.as_str(), v)))
+            .collect();
+        match build_record(&raw, extra) {
+            Ok(r) => items.push(Item::Row(Row {
+                ts: r.timestamp_us,
+                provider: span(&text, r.provider),
+                model: span(&text, r.model),
+                counts: [
+                    r.input_tokens,
+                    r.output_tokens,
+                    r.cache_read_tokens,
+                    r.cache_write_tokens,
+                    r.cache_write_1h_tokens,
+                    r.reasoning_tokens,
+                    r.requests,
+                ],
+                request_id: r.request_id.map(|s| span(&text, s)),
+                status: r.status,
+                user: r.user.map(|s| span(&text, s)),
+                project: r.project.map(|s| span(&text, s)),
+                api_key: r.api_key.map(|s| span(&text, s)),
+                region: r.region.map(|s| span(&text, s)),
+                batch: r.batch,
+                long_context: r.long_context,
+                extra: r
+                    .extra
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            layout.extras.iter().position(|(n, _)| n == k).unwrap_or(0) as u16,
+                            span(&text, v),
+                        )
+                    })
+                    .collect(),
+            })),
+            Err(e) => items.push(reject(&e.field, e.reason)),
+        }
+    }
+    // The block ends with a newline, so the count above has one line too many.
+    Parsed {
+        text,
+        items,
+        lines: lines.saturating_sub(1),
+    }
+}
+
+/// True when the file has no double quote (so every newline ends a record).
+pub fn quote_free(file: &LogFile) -> Result<bool, ReadError> {
+    let mut r = open(file)?;
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = r.read(&mut buf).map_err(|e| ReadError::Io {
+            path: file.path.display().to_string(),
+            source: e,
+        })?;
+        if n == 0 {
+            return Ok(true);
+        }
+        if memchr::memchr(b'"', &buf[..n]).is_some() {
+            return Ok(false);
+        }
+    }
+}
+
+/// Reads the file after its header line (`body_start` bytes in, at line `first_line`).
+pub fn read(
+    file: &LogFile,
+    layout: Layout,
+    body_start: usize,
+    first_line: u64,
+    opts: &ReadOptions,
+    sink: &mut dyn UsageSink,
+) -> Result<(), ReadError> {
+    let path = file.path.display().to_string();
+    let io = |e: std::io::Error| ReadError::Io {
+        path: path.clone(),
+        source: e,
+    };
+    // Not gzip (checked by the caller): the plain file, which can move to the feeder thread.
+    let mut reader = std::fs::File::open(&file.path).map_err(io)?;
+    let mut skip = vec![0u8; body_start];
+    reader.read_exact(&mut skip).map_err(io)?;
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let layout = Arc::new(layout);
+    let (job_tx, job_rx) = mpsc::sync_channel::<(usize, Vec<u8>)>(workers * 2);
+    let job_rx = Arc::new(Mutex::new(job_rx));
+    let (done_tx, done_rx) = mpsc::sync_channel::<(usize, Result<Parsed, String>)>(workers * 2);
+    std::thread::scope(|s| -> Result<(), ReadError> {
+        for _ in 0..workers {
+            let (rx, tx, layout) = (job_rx.clone(), done_tx.clone(), layout.clone());
+            s.spawn(move || loop {
+                let job = rx.lock().map(|r| r.recv());
+                let Ok(Ok((i, bytes))) = job else { return };
+                if tx.send((i, Ok(parse_block(bytes, &layout, opts)))).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(done_tx);
+        // The feeder reads blocks that end at a newline; this thread consumes results in order.
+        let feeder = s.spawn(move || -> Result<(), std::io::Error> {
+            let mut carry: Vec<u8> = Vec::new();
+            let mut i = 0;
+            loop {
+                let mut buf = std::mem::take(&mut carry);
+                let start = buf.len();
+                buf.resize(start + BLOCK, 0);
+                let mut filled = start;
+                while filled < buf.len() {
+                    let n = reader.read(&mut buf[filled..])?;
+                    if n == 0 {
+                        break;
+                    }
+                    filled += n;
+                }
+                buf.truncate(filled);
+                let eof = filled < start + BLOCK;
+                if buf.is_empty() {
+                    return Ok(());
+                }
+                let cut = if eof {
+                    buf.len()
+                } else {
+                    memchr::memrchr(b'\n', &buf).map_or(buf.len(), |p| p + 1)
+                };
+                carry = buf.split_off(cut);
+                if !buf.ends_with(b"\n") {
+                    buf.push(b'\n');
+                }
+                if job_tx.send((i, buf)).is_err() {
+                    return Ok(());
+                }
+                i += 1;
+                if eof && carry.is_empty() {
+                    return Ok(());
+                }
+            }
+        });
+        let mut next = 0usize;
+        let mut waiting: BTreeMap<usize, Parsed> = BTreeMap::new();
+        let mut line = first_line;
+        let names: Vec<String> = layout.extras.iter().map(|(n, _)| n.clone()).collect();
+        while let Ok((i, parsed)) = done_rx.recv() {
+            let parsed = parsed.map_err(|m| ReadError::Format {
+                path: path.clone(),
+                message: m,
+            })?;
+            waiting.insert(i, parsed);
+            while let Some(p) = waiting.remove(&next) {
+                deliver(&p, &path, line, &names, sink);
+                line += p.lines;
+                next += 1;
+            }
+        }
+        feeder
+            .join()
+            .map_err(|_| ReadError::Format {
+                path: path.clone(),
+                message: "reader thread failed".into(),
+            })?
+            .map_err(io)?;
+        Ok(())
+    })?;
+    Ok(())
+}
+
+fn deliver(p: &Parsed, path: &str, base_line: u64, names: &[String], sink: &mut dyn UsageSink) {
+    let t = p.text.as_str();
+    for item in &p.items {
+        match item {
+            Item::Row(r) => {
+                let rec = UsageRecord {
+                    timestamp_us: r.ts,
+                    provider: at(t, r.provider),
+                    model: at(t, r.model),
+                    input_tokens: r.counts[0],
+                    output_tokens: r.counts[1],
+                    cache_read_tokens: r.counts[2],
+                    cache_write_tokens: r.counts[3],
+                    cache_write_1h_tokens: r.counts[4],
+                    reasoning_tokens: r.counts[5],
+                    requests: r.counts[6],
+                    request_id: r.request_id.map(|s| at(t, s)),
+                    status: r.status,
+                    user: r.user.map(|s| at(t, s)),
+                    project: r.project.map(|s| at(t, s)),
+                    api_key: r.api_key.map(|s| at(t, s)),
+                    region: r.region.map(|s| at(t, s)),
+                    batch: r.batch,
+                    long_context: r.long_context,
+                    extra: r
+                        .extra
+                        .iter()
+                        .map(|(k, s)| (names[*k as usize].as_str(), at(t, *s)))
+                        .collect(),
+                };
+                sink.record(&rec);
+            }
+            Item::Outside {
+                provider,
+                request_id,
+            } => sink.outside(at(t, *provider), request_id.map(|s| at(t, s))),
+            Item::Reject {
+                line,
+                field,
+                reason,
+            } => sink.reject(Rejection {
+                file: path.to_string(),
+                line: base_line + line,
+                field: field.clone(),
+                reason: reason.clone(),
+            }),
+        }
+    }
+}
