@@ -22,7 +22,7 @@ use crate::usage::{UsageRecord, MICROS_PER_DAY};
 /// How many records are buffered before polars aggregates them.
 const CHUNK_ROWS: usize = 1 << 18;
 /// How many partial aggregate rows are kept before they are merged.
-const PARTIAL_ROWS: usize = 1 << 20;
+const PARTIAL_ROWS: usize = 1 << 18;
 /// How many rejections are kept verbatim (the rest are counted).
 pub const KEPT_REJECTIONS: usize = 50;
 

@@ -131,7 +131,16 @@ pub fn load_and_aggregate_with(
             .map(|m| m.len() as usize / 100)
             .sum(),
     );
-    readers::read_all(&files, &opts, &mut agg).map_err(|e| Failure::Data(e.to_string()))?;
+    readers::progress::start(
+        files
+            .iter()
+            .filter_map(|f| std::fs::metadata(&f.path).ok())
+            .map(|m| m.len())
+            .sum(),
+    );
+    let read = readers::read_all(&files, &opts, &mut agg);
+    readers::progress::finish();
+    read.map_err(|e| Failure::Data(e.to_string()))?;
     let aggregates = agg.finish().context("aggregating usage")?;
     Ok((book, aggregates))
 }

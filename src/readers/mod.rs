@@ -418,13 +418,78 @@ pub fn read_all(
     Ok(())
 }
 
+/// A progress bar over the bytes of the log files, shown only when stderr is a terminal and the
+/// logs are large. Readers report bytes as they read them (on-disk bytes, before gunzip).
+pub mod progress {
+    use std::io::{IsTerminal, Read};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Mutex;
+
+    use indicatif::{ProgressBar, ProgressStyle};
+
+    static BAR: Mutex<Option<ProgressBar>> = Mutex::new(None);
+    static ON: AtomicBool = AtomicBool::new(false);
+
+    /// Starts a bar for `total` bytes (nothing when stderr is not a terminal or `total` is small).
+    pub fn start(total: u64) {
+        if !std::io::stderr().is_terminal() || total < 64 << 20 {
+            return;
+        }
+        let bar = ProgressBar::new(total);
+        if let Ok(style) = ProgressStyle::with_template(
+            "reading logs {bar:30} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+        ) {
+            bar.set_style(style);
+        }
+        if let Ok(mut b) = BAR.lock() {
+            *b = Some(bar);
+            ON.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish() {
+        ON.store(false, Ordering::Relaxed);
+        if let Ok(mut b) = BAR.lock() {
+            if let Some(bar) = b.take() {
+                bar.finish_and_clear();
+            }
+        }
+    }
+
+    fn add(n: u64) {
+        if ON.load(Ordering::Relaxed) {
+            if let Ok(b) = BAR.lock() {
+                if let Some(bar) = b.as_ref() {
+                    bar.inc(n);
+                    // Headers are read twice by some readers: never show more than 100%.
+                    if bar.length().is_some_and(|l| bar.position() > l) {
+                        bar.set_length(bar.position());
+                    }
+                }
+            }
+        }
+    }
+
+    /// A reader that reports its bytes to the bar.
+    pub struct Tick<R>(pub R);
+
+    impl<R: Read> Read for Tick<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.read(buf)?;
+            add(n as u64);
+            Ok(n)
+        }
+    }
+}
+
 /// Opens a file for reading, transparently decompressing gzip.
 pub fn open(file: &LogFile) -> Result<Box<dyn Read>, ReadError> {
     let f = File::open(&file.path).map_err(|e| ReadError::Io {
         path: file.path.display().to_string(),
         source: e,
     })?;
-    let r = BufReader::with_capacity(1 << 20, f);
+    let r = BufReader::with_capacity(1 << 20, progress::Tick(f));
     Ok(if file.gzip {
         Box::new(BufReader::with_capacity(
             1 << 20,

@@ -12,7 +12,7 @@ use std::io::Read;
 use std::sync::{mpsc, Arc, Mutex};
 
 use super::canonical::{build_record, RawFields};
-use super::{open, LogFile, ReadError, ReadOptions, Rejection, UsageSink};
+use super::{LogFile, ReadError, ReadOptions, Rejection, UsageSink};
 use crate::usage::{parse_timestamp_us, UsageRecord};
 
 /// Files smaller than this are read sequentially (threads would not pay off). The environment
@@ -226,7 +226,11 @@ fn parse_block(bytes: Vec<u8>, layout: &Layout, opts: &ReadOptions) -> Parsed {
 
 /// True when the file has no double quote (so every newline ends a record).
 pub fn quote_free(file: &LogFile) -> Result<bool, ReadError> {
-    let mut r = open(file)?;
+    // The plain file (not gzip, checked by the caller), outside the progress bar.
+    let mut r = std::fs::File::open(&file.path).map_err(|e| ReadError::Io {
+        path: file.path.display().to_string(),
+        source: e,
+    })?;
     let mut buf = vec![0u8; 1 << 20];
     loop {
         let n = r.read(&mut buf).map_err(|e| ReadError::Io {
@@ -257,16 +261,16 @@ pub fn read(
         source: e,
     };
     // Not gzip (checked by the caller): the plain file, which can move to the feeder thread.
-    let mut reader = std::fs::File::open(&file.path).map_err(io)?;
+    let mut reader = super::progress::Tick(std::fs::File::open(&file.path).map_err(io)?);
     let mut skip = vec![0u8; body_start];
     reader.read_exact(&mut skip).map_err(io)?;
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
     let layout = Arc::new(layout);
-    let (job_tx, job_rx) = mpsc::sync_channel::<(usize, Vec<u8>)>(workers * 2);
+    let (job_tx, job_rx) = mpsc::sync_channel::<(usize, Vec<u8>)>(workers);
     let job_rx = Arc::new(Mutex::new(job_rx));
-    let (done_tx, done_rx) = mpsc::sync_channel::<(usize, Result<Parsed, String>)>(workers * 2);
+    let (done_tx, done_rx) = mpsc::sync_channel::<(usize, Result<Parsed, String>)>(workers);
     std::thread::scope(|s| -> Result<(), ReadError> {
         for _ in 0..workers {
             let (rx, tx, layout) = (job_rx.clone(), done_tx.clone(), layout.clone());
