@@ -123,12 +123,12 @@ pub fn load_and_aggregate_with(
         book: Some(book.clone()),
         per_minute,
     })
-    // About 100 bytes a row in request logs: sizes the dedupe set once, if ids appear.
+    // Canonical rows with ids are about 150 bytes: sizes the dedupe set once, if ids appear.
     .with_expected_rows(
         files
             .iter()
             .filter_map(|f| std::fs::metadata(&f.path).ok())
-            .map(|m| m.len() as usize / 100)
+            .map(|m| m.len() as usize / 150)
             .sum(),
     );
     readers::progress::start(
