@@ -59,36 +59,22 @@ fn d(x: Option<Decimal>) -> String {
     x.map(|v| v.normalize().to_string()).unwrap_or_default()
 }
 
+/// A row's cells in [`COLUMNS`] order: the price-table cells, rearranged, plus `overlay`.
 fn cells(r: &PriceRow) -> Vec<String> {
-    vec![
-        r.provider.clone(),
-        r.model.clone(),
-        r.region.clone().unwrap_or_default(),
-        r.effective_from.clone(),
-        d(Some(r.input)),
-        d(Some(r.output)),
-        d(r.cache_read),
-        d(r.cache_write),
-        d(r.cache_write_1h),
-        d(r.reasoning),
-        d(r.batch_input),
-        d(r.batch_output),
-        r.long_context_threshold
-            .map(|t| t.to_string())
-            .unwrap_or_default(),
-        d(r.long_input),
-        d(r.long_output),
-        d(r.long_cache_read),
-        d(r.long_cache_write),
-        r.canonical_model.clone().unwrap_or_default(),
-        r.currency.clone(),
-        r.source.clone().unwrap_or_default(),
-        if r.overlay {
-            "true".into()
-        } else {
-            String::new()
-        },
-    ]
+    let table = pricing::table_record(r);
+    COLUMNS
+        .iter()
+        .map(|c| match pricing::col::ALL.iter().position(|x| x == c) {
+            Some(i) => table[i].clone(),
+            None => {
+                if r.overlay {
+                    "true".into()
+                } else {
+                    String::new()
+                }
+            }
+        })
+        .collect()
 }
 
 fn now_us() -> i64 {
