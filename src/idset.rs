@@ -93,6 +93,9 @@ impl IdSet {
     /// (including earlier in the same batch). Software prefetching keeps several cache misses
     /// in flight: the table is hit at random, so a one-by-one insert waits for memory each time.
     pub fn insert_batch(&mut self, values: &[u128], mut dup: impl FnMut(usize)) {
+        if values.is_empty() {
+            return;
+        }
         if (self.len + values.len()) * 8 > self.cap * 7 {
             self.reserve((self.len + values.len()).max(self.cap));
         }

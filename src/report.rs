@@ -170,6 +170,7 @@ pub fn forecast(
     priced: &[PricedCell<'_>],
     tz: &chrono_tz::Tz,
     now_us: i64,
+    period_from: Option<i64>,
     period_to: Option<i64>,
 ) -> Option<Forecast> {
     use chrono::{Datelike, TimeZone};
@@ -179,7 +180,9 @@ pub fn forecast(
     let next = first.checked_add_months(chrono::Months::new(1))?;
     let start = crate::period::local_midnight_us(tz, first);
     let end = crate::period::local_midnight_us(tz, next);
-    if period_to.is_some_and(|t| t <= start) {
+    // The run-rate needs the whole month so far: a period that starts later or ends before
+    // now does not give it.
+    if period_to.is_some_and(|t| t < now_us) || period_from.is_some_and(|f| f > start) {
         return None;
     }
     let elapsed = now_us - start;
@@ -204,6 +207,10 @@ pub fn forecast(
                 cost += *c;
             }
         }
+    }
+    if cost.is_zero() {
+        // Nothing priced yet (or only unpriced usage): a $0 projection would mislead.
+        return None;
     }
     let projected = (cost * Decimal::from(end - start) / Decimal::from(elapsed)).round_dp(2);
     let days = Decimal::from(elapsed) / Decimal::from(crate::usage::MICROS_PER_DAY);

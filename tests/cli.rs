@@ -1987,9 +1987,11 @@ fn month_in_progress_gets_a_marked_projection() {
 #[test]
 fn rows_outside_the_period_are_skipped_cheaply_but_still_dedupe() {
     // x is logged in May and again in June: with --month 2025-06 the June copy is a duplicate
-    // of a row outside the period, not new usage. The bad May row is outside the period: only
-    // its timestamp is read.
-    let text = "timestamp,provider,model,input_tokens,output_tokens,request_id\n2025-05-31T23:00:00Z,together,llama-3.3-70b,1000000,0,x\n2025-05-15T00:00:00Z,together,llama-3.3-70b,-1,0,y\n2025-06-01T01:00:00Z,together,llama-3.3-70b,1000000,0,x\n2025-06-02T00:00:00Z,together,llama-3.3-70b,1000000,0,z\n";
+    // of a row outside the period, not new usage. Rows with request ids are validated fully
+    // even outside the period (an invalid row must not make a valid one a duplicate): the bad
+    // May row y is rejected. A bad row without an id outside the period costs only its
+    // timestamp and counts as outside the period.
+    let text = "timestamp,provider,model,input_tokens,output_tokens,request_id\n2025-05-31T23:00:00Z,together,llama-3.3-70b,1000000,0,x\n2025-05-15T00:00:00Z,together,llama-3.3-70b,-1,0,y\n2025-06-01T01:00:00Z,together,llama-3.3-70b,1000000,0,x\n2025-06-02T00:00:00Z,together,llama-3.3-70b,1000000,0,z\n2025-05-16T00:00:00Z,together,llama-3.3-70b,-1,0,\n";
     let (out, _) = report_text(
         "period.csv",
         text.as_bytes(),
@@ -2003,9 +2005,10 @@ fn rows_outside_the_period_are_skipped_cheaply_but_still_dedupe() {
             a["rows_read"].as_u64(),
             a["duplicates"].as_u64(),
             a["outside_period"].as_u64(),
-            a["priced"].as_u64()
+            a["priced"].as_u64(),
+            a["rejected"].as_u64()
         ),
-        (Some(4), Some(1), Some(2), Some(1))
+        (Some(5), Some(1), Some(2), Some(1), Some(1))
     );
 }
 
@@ -2074,5 +2077,51 @@ fn the_parallel_csv_reader_matches_the_sequential_one() {
         };
         let (seq, par) = (go("999999999999"), go("0"));
         assert_eq!(seq, par, "{args:?}");
+    }
+}
+
+#[test]
+fn plain_csv_edge_cases_read_the_same_in_parallel() {
+    // Lone carriage returns, a blank line before the header, a very wide file, a NUL line and a
+    // non-breaking-space line: the parallel reader must give what the sequential one gives.
+    let h = "timestamp,provider,model,input_tokens,output_tokens";
+    let r = "2025-06-20T00:00:00Z,together,llama-3.3-70b,1000000,0";
+    let mut wide_h: String = (0..70).map(|i| format!("c{i},")).collect();
+    wide_h.push_str(h);
+    let mut wide_r: String = ",".repeat(70);
+    wide_r.push_str(r);
+    let cases = vec![
+        ("cr.csv", format!("{h}\r{r}\rbad\r{r}\r")),
+        ("lead.csv", format!("\n{h}\n{r}\nbad\n{r}\n")),
+        ("wide.csv", format!("{wide_h}\n{wide_r}\n{wide_r}\n")),
+        ("odd.csv", format!("{h}\n{r}\n\u{0}\n\u{a0}\n{r}\n")),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in cases {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        let go = |min: &str| {
+            let o = Command::new(env!("CARGO_BIN_EXE_tokenledger"))
+                .args([
+                    "report",
+                    "--logs",
+                    p.to_str().unwrap(),
+                    "--pricing",
+                    &fixture("pricing/test.csv"),
+                    "--format",
+                    "json",
+                ])
+                .env("TOKENLEDGER_PARALLEL_MIN_BYTES", min)
+                .output()
+                .unwrap();
+            (
+                String::from_utf8_lossy(&o.stdout).into_owned(),
+                String::from_utf8_lossy(&o.stderr).into_owned(),
+                o.status.code(),
+            )
+        };
+        let (seq, par) = (go("999999999999"), go("0"));
+        assert_eq!(seq, par, "{name}");
+        assert_eq!(seq.2, Some(0), "{name}: {}", seq.1);
     }
 }

@@ -328,7 +328,13 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         settings.period(),
         book.files().to_vec(),
     );
-    report.forecast = report::forecast(&priced, &settings.tz, now_us, settings.to_us);
+    report.forecast = report::forecast(
+        &priced,
+        &settings.tz,
+        now_us,
+        settings.from_us,
+        settings.to_us,
+    );
     debug_assert!(report.accounting.balances());
     let problems = warn(&report);
     if let Some(dir) = out_dir {

@@ -205,7 +205,13 @@ pub fn read_csv(
     // Large plain files are validated on all cores (same validator, same results).
     let big =
         std::fs::metadata(&file.path).is_ok_and(|m| m.len() >= super::parallel_csv::min_bytes());
-    if !file.gzip && big && super::parallel_csv::quote_free(file)? {
+    // Conditions under which splitting at newlines finds exactly the csv crate's records: no
+    // quotes, no lone carriage returns, no blank lines before the header, a modest width.
+    if !file.gzip
+        && big
+        && headers.len() <= super::parallel_csv::MAX_COLUMNS
+        && super::parallel_csv::plain(file)?
+    {
         let first = {
             let mut r = open(file)?;
             let mut head = Vec::new();
@@ -292,12 +298,15 @@ pub fn read_csv(
                     .map(str::trim_ascii)
                     .filter(|v| !v.is_empty())
             };
-            if let (Some(Ok(ts)), Some(provider)) = (
+            // Rows with a request id are validated fully: an invalid row must not make a valid
+            // one a duplicate.
+            if let (Some(Ok(ts)), Some(provider), None) = (
                 field(k::TIMESTAMP).map(parse_timestamp_us),
                 field(k::PROVIDER),
+                field(k::REQUEST_ID),
             ) {
                 if opts.outside(ts) {
-                    sink.outside(provider, field(k::REQUEST_ID));
+                    sink.outside(provider, None);
                     continue;
                 }
             }

@@ -65,11 +65,11 @@ type Usage = (Option<String>, Option<String>, OwnedRecord);
 /// The usage of one line, if it has any.
 fn usage_of(line: &Value) -> Option<Result<Usage, FieldError>> {
     let (msg, req, ts_v) =
-        if let Some(m) = at(line, &["message"]).filter(|m| m.get("usage").is_some()) {
+        if let Some(m) = at(line, &["message"]).filter(|m| at(m, &["usage"]).is_some()) {
             (m, str_at(line, &["requestId"]), at(line, &["timestamp"]))
         } else if line.get("type").and_then(Value::as_str) == Some("progress") {
             let inner = at(line, &["data", "message"])?;
-            let m = at(inner, &["message"]).filter(|m| m.get("usage").is_some())?;
+            let m = at(inner, &["message"]).filter(|m| at(m, &["usage"]).is_some())?;
             (
                 m,
                 str_at(inner, &["requestId"]),
@@ -258,7 +258,8 @@ fn fast(file: u32, line: u64, text: &str, models: &mut Models) -> Option<Parsed>
         }
         _ => return Some(Parsed::Nothing),
     };
-    let Some(model) = msg.model.as_deref() else {
+    // Empty strings count as absent, as in the general path.
+    let Some(model) = msg.model.as_deref().filter(|m| !m.is_empty()) else {
         return Some(Parsed::Bad(FieldError::new(
             "message.model",
             "usage without a model",
@@ -305,7 +306,10 @@ fn fast(file: u32, line: u64, text: &str, models: &mut Models) -> Option<Parsed>
         cache_write,
         cache_write_1h: s1,
         output: u.output_tokens,
-        key: key_of(msg.id.as_deref(), req),
+        key: key_of(
+            msg.id.as_deref().filter(|s| !s.is_empty()),
+            req.filter(|s| !s.is_empty()),
+        ),
     }))
 }
 

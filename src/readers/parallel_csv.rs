@@ -82,37 +82,39 @@ pub struct Layout {
     pub missing: Option<&'static str>,
 }
 
-/// Turns a block's bytes into text; a line that is not valid UTF-8 becomes a marker line that
-/// is rejected (the other lines of the block are read as usual).
-fn block_text(bytes: Vec<u8>) -> String {
+/// Turns a block's bytes into text; a line that is not valid UTF-8 becomes an empty line whose
+/// (1-based) number is returned, to be rejected (the other lines are read as usual).
+fn block_text(bytes: Vec<u8>) -> (String, Vec<u64>) {
     match String::from_utf8(bytes) {
-        Ok(t) => t,
+        Ok(t) => (t, vec![]),
         Err(e) => {
             let bytes = e.into_bytes();
             let mut out = String::with_capacity(bytes.len());
-            for line in bytes.split_inclusive(|&b| b == b'\n') {
+            let mut bad = Vec::new();
+            for (k, line) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
                 match std::str::from_utf8(line) {
                     Ok(l) => out.push_str(l),
-                    Err(_) => out.push_str(if line.ends_with(b"\n") {
-                        "\u{0}\n"
-                    } else {
-                        "\u{0}"
-                    }),
+                    Err(_) => {
+                        bad.push(k as u64 + 1);
+                        if line.ends_with(b"\n") {
+                            out.push('\n');
+                        }
+                    }
                 }
             }
-            out
+            (out, bad)
         }
     }
 }
 
 fn parse_block(bytes: Vec<u8>, layout: &Layout, opts: &ReadOptions) -> Parsed {
-    let text = block_text(bytes);
+    let (text, bad_utf8) = block_text(bytes);
     let mut items = Vec::new();
     let mut lines = 0u64;
     for raw_line in text.split('\n') {
         lines += 1;
         let line_text = raw_line.strip_suffix('\r').unwrap_or(raw_line);
-        if line_text == "\u{0}" {
+        if bad_utf8.binary_search(&lines).is_ok() {
             items.push(Item::Reject {
                 line: lines,
                 field: "row".into(),
@@ -120,7 +122,7 @@ fn parse_block(bytes: Vec<u8>, layout: &Layout, opts: &ReadOptions) -> Parsed {
             });
             continue;
         }
-        if line_text.trim_ascii().is_empty() {
+        if line_text.trim().is_empty() {
             continue;
         }
         let mut fields: [&str; 64] = [""; 64];
@@ -161,11 +163,14 @@ fn parse_block(bytes: Vec<u8>, layout: &Layout, opts: &ReadOptions) -> Parsed {
                     .map(str::trim_ascii)
                     .filter(|v| !v.is_empty())
             };
-            if let (Some(Ok(ts)), Some(p)) = (field(0).map(parse_timestamp_us), field(1)) {
+            // As in the sequential reader: rows with a request id are validated fully.
+            if let (Some(Ok(ts)), Some(p), None) =
+                (field(0).map(parse_timestamp_us), field(1), field(9))
+            {
                 if opts.outside(ts) {
                     items.push(Item::Outside {
                         provider: span(&text, p),
-                        request_id: field(9).map(|r| span(&text, r)),
+                        request_id: None,
                     });
                     continue;
                 }
@@ -224,8 +229,14 @@ fn parse_block(bytes: Vec<u8>, layout: &Layout, opts: &ReadOptions) -> Parsed {
     }
 }
 
-/// True when the file has no double quote (so every newline ends a record).
-pub fn quote_free(file: &LogFile) -> Result<bool, ReadError> {
+/// The widest file the block reader takes (wider ones use the sequential reader).
+pub const MAX_COLUMNS: usize = 64;
+
+/// True when every newline of the file ends a record exactly as the csv crate sees it: no
+/// double quote, no carriage return outside a CRLF pair, and no blank line before the header.
+pub fn plain(file: &LogFile) -> Result<bool, ReadError> {
+    let mut first = true;
+    let mut last_cr = false;
     // The plain file (not gzip, checked by the caller), outside the progress bar.
     let mut r = std::fs::File::open(&file.path).map_err(|e| ReadError::Io {
         path: file.path.display().to_string(),
@@ -238,11 +249,27 @@ pub fn quote_free(file: &LogFile) -> Result<bool, ReadError> {
             source: e,
         })?;
         if n == 0 {
-            return Ok(true);
+            return Ok(!last_cr);
         }
-        if memchr::memchr(b'"', &buf[..n]).is_some() {
+        let b = &buf[..n];
+        if first && matches!(b[0], b'\n' | b'\r') {
             return Ok(false);
         }
+        if last_cr && b[0] != b'\n' {
+            return Ok(false);
+        }
+        first = false;
+        if memchr::memchr(b'"', b).is_some() {
+            return Ok(false);
+        }
+        for i in memchr::memchr_iter(b'\r', b) {
+            match b.get(i + 1) {
+                Some(b'\n') => {}
+                Some(_) => return Ok(false),
+                None => {}
+            }
+        }
+        last_cr = b[n - 1] == b'\r';
     }
 }
 
@@ -277,7 +304,11 @@ pub fn read(
             s.spawn(move || loop {
                 let job = rx.lock().map(|r| r.recv());
                 let Ok(Ok((i, bytes))) = job else { return };
-                if tx.send((i, Ok(parse_block(bytes, &layout, opts)))).is_err() {
+                let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    parse_block(bytes, &layout, opts)
+                }))
+                .map_err(|_| format!("a reader thread failed on block {i}"));
+                if tx.send((i, parsed)).is_err() {
                     return;
                 }
             });
@@ -303,6 +334,25 @@ pub fn read(
                 let eof = filled < start + BLOCK;
                 if buf.is_empty() {
                     return Ok(());
+                }
+                // A line longer than a block: read on until it ends.
+                let mut eof = eof;
+                while !eof
+                    && memchr::memchr(b'\n', &buf[start.min(buf.len())..]).is_none()
+                    && memchr::memchr(b'\n', &buf).is_none()
+                {
+                    let old = buf.len();
+                    buf.resize(old + BLOCK, 0);
+                    let mut got = old;
+                    while got < buf.len() {
+                        let n = reader.read(&mut buf[got..])?;
+                        if n == 0 {
+                            break;
+                        }
+                        got += n;
+                    }
+                    eof = got < old + BLOCK;
+                    buf.truncate(got);
                 }
                 let cut = if eof {
                     buf.len()
