@@ -309,9 +309,13 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     }
     let (book, agg) = load_and_aggregate_with(&settings, &dims, full)?;
     for (i, d) in dims.iter().enumerate() {
+        // Judged on the groups that kept rows (duplicates may have made others).
         if !col::KNOWN.contains(&d.as_str())
-            && agg.groups.iter().all(|g| g.dims[i].is_none())
-            && !agg.groups.is_empty()
+            && !agg.cells.is_empty()
+            && agg
+                .cells
+                .iter()
+                .all(|c| agg.groups[c.group as usize].dims[i].is_none())
         {
             eprintln!(
                 "tokenledger: warning: --by {d}: no log row has a value in a column named {d:?}"
