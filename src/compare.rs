@@ -12,13 +12,11 @@ use std::collections::{BTreeMap, HashMap};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::engine::{cost_of, Aggregates, Cell, GroupKey, PricedCell, Pricing};
+use crate::engine::{cost_of, PricedCell, Pricing};
 use crate::pricing::{Lookup, PriceBook, PriceRow};
-use crate::report::{key_fingerprint, DAY, MONTH};
-use crate::usage::{col, format_day};
+use crate::report::{dim_value, DAY, MONTH};
 
-/// The `--by` dimension naming a model across providers.
-pub const CANONICAL_MODEL: &str = "canonical_model";
+pub use crate::report::CANONICAL_MODEL;
 
 /// What to compare.
 #[derive(Debug, Clone)]
@@ -168,37 +166,8 @@ impl<'a> TargetIndex<'a> {
     }
 }
 
-fn dim_value(
-    name: &str,
-    cell: &Cell,
-    key: &GroupKey,
-    actual: Option<&PriceRow>,
-    s: &CompareSettings,
-) -> Option<String> {
-    match name {
-        MONTH => Some(format_day(cell.day as i64)[..7].to_string()),
-        DAY => Some(format_day(cell.day as i64)),
-        CANONICAL_MODEL => actual.and_then(|r| r.canonical_model.clone()),
-        col::MODEL => Some(key.model.clone()),
-        col::PROVIDER => Some(key.provider.clone()),
-        col::REGION => key.region.clone(),
-        crate::report::BATCH => Some(key.batch.to_string()),
-        other => {
-            let i = s.engine_dims.iter().position(|e| e == other)?;
-            key.dims[i].as_deref().map(|v| {
-                if other == col::API_KEY {
-                    key_fingerprint(v)
-                } else {
-                    v.to_string()
-                }
-            })
-        }
-    }
-}
-
 /// Compares priced cells on every target provider.
 pub fn compare(
-    agg: &Aggregates,
     priced: &[PricedCell<'_>],
     book: &PriceBook,
     boundaries: &[i64],
@@ -208,7 +177,6 @@ pub fn compare(
     let mut groups: BTreeMap<(Vec<Option<String>>, String), CompareGroup> = BTreeMap::new();
     let mut not_comparable = NotComparable::default();
     let mut estimate = false;
-    let _ = agg;
     for pc in priced {
         let (cell, key) = (pc.cell, pc.key);
         let (actual_row, actual_cost) = match &pc.pricing {
@@ -221,7 +189,15 @@ pub fn compare(
         };
         let dims: Vec<Option<String>> =
             s.by.iter()
-                .map(|d| dim_value(d, cell, key, Some(actual_row), s))
+                .map(|d| {
+                    dim_value(
+                        d,
+                        cell,
+                        key,
+                        actual_row.canonical_model.as_deref(),
+                        &s.engine_dims,
+                    )
+                })
                 .collect();
         let g = groups
             .entry((dims.clone(), key.provider.clone()))
@@ -438,10 +414,7 @@ mod tests {
                 _ => None,
             })
             .sum();
-        (
-            compare(&agg, &priced, &b, &bounds, s).unwrap(),
-            report_total,
-        )
+        (compare(&priced, &b, &bounds, s).unwrap(), report_total)
     }
 
     #[test]

@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::engine::{Aggregates, Counters, PricedCell, Pricing, Sums, UnpricedReason};
+use crate::engine::{
+    Aggregates, Cell, Counters, GroupKey, PricedCell, Pricing, Sums, UnpricedReason,
+};
 use crate::pricing::PriceFile;
 use crate::readers::Rejection;
 use crate::usage::{col, format_day};
@@ -18,9 +20,11 @@ use crate::usage::{col, format_day};
 pub const MONTH: &str = "month";
 pub const DAY: &str = "day";
 pub const BATCH: &str = "batch";
+/// The provider-independent model name of the price version that priced the usage.
+pub const CANONICAL_MODEL: &str = "canonical_model";
 
 /// Dimensions with a defined meaning; any other `--by` name is an extra log column.
-pub const KNOWN_DIMS: [&str; 10] = [
+pub const KNOWN_DIMS: [&str; 11] = [
     MONTH,
     DAY,
     col::PROVIDER,
@@ -31,6 +35,7 @@ pub const KNOWN_DIMS: [&str; 10] = [
     col::REGION,
     col::STATUS,
     BATCH,
+    CANONICAL_MODEL,
 ];
 
 /// Measures of one breakdown row (or the total).
@@ -241,16 +246,35 @@ pub fn key_fingerprint(key: &str) -> String {
     }
 }
 
-/// Where each `--by` dimension's value comes from for a cell.
-enum DimSource {
-    Month,
-    Day,
-    Provider,
-    Model,
-    Region,
-    Batch,
-    /// Index into the engine's extra dims; `true` when it is the api_key (fingerprinted).
-    Engine(usize, bool),
+/// The value of a `--by` dimension for a cell: time buckets in the reporting zone, the
+/// pricing key, the canonical model of the price version that priced it, or one of the engine's
+/// extra dimensions (API keys fingerprinted). Shared by `report` and `compare`.
+pub fn dim_value(
+    name: &str,
+    cell: &Cell,
+    key: &GroupKey,
+    canonical: Option<&str>,
+    engine_dims: &[String],
+) -> Option<String> {
+    match name {
+        MONTH => Some(format_day(cell.day as i64)[..7].to_string()),
+        DAY => Some(format_day(cell.day as i64)),
+        CANONICAL_MODEL => canonical.map(str::to_string),
+        col::PROVIDER => Some(key.provider.clone()),
+        col::MODEL => Some(key.model.clone()),
+        col::REGION => key.region.clone(),
+        BATCH => Some(key.batch.to_string()),
+        other => {
+            let i = engine_dims.iter().position(|e| e == other)?;
+            key.dims[i].as_deref().map(|v| {
+                if other == col::API_KEY {
+                    key_fingerprint(v)
+                } else {
+                    v.to_string()
+                }
+            })
+        }
+    }
 }
 
 /// Builds the report. `engine_dims` must be the dims the engine grouped by.
@@ -262,24 +286,6 @@ pub fn build(
     period: Period,
     price_files: Vec<PriceFile>,
 ) -> Report {
-    let sources: Vec<DimSource> = by
-        .iter()
-        .map(|d| match d.as_str() {
-            MONTH => DimSource::Month,
-            DAY => DimSource::Day,
-            col::PROVIDER => DimSource::Provider,
-            col::MODEL => DimSource::Model,
-            col::REGION => DimSource::Region,
-            BATCH => DimSource::Batch,
-            other => {
-                let i = engine_dims
-                    .iter()
-                    .position(|e| e == other)
-                    .expect("engine groups by every --by dim");
-                DimSource::Engine(i, other == col::API_KEY)
-            }
-        })
-        .collect();
     let mut rows: BTreeMap<Vec<Option<String>>, Measures> = BTreeMap::new();
     let mut total = Measures::default();
     let mut unpriced: BTreeMap<(String, String, UnpricedReason), Unpriced> = BTreeMap::new();
@@ -287,23 +293,13 @@ pub fn build(
     let mut versions = std::collections::BTreeSet::new();
     for pc in priced {
         let (cell, key) = (pc.cell, pc.key);
-        let dims: Vec<Option<String>> = sources
+        let canonical = match &pc.pricing {
+            Pricing::Priced { row, .. } => row.canonical_model.as_deref(),
+            Pricing::Unpriced(_) => None,
+        };
+        let dims: Vec<Option<String>> = by
             .iter()
-            .map(|s| match s {
-                DimSource::Month => Some(format_day(cell.day as i64)[..7].to_string()),
-                DimSource::Day => Some(format_day(cell.day as i64)),
-                DimSource::Provider => Some(key.provider.clone()),
-                DimSource::Model => Some(key.model.clone()),
-                DimSource::Region => key.region.clone(),
-                DimSource::Batch => Some(key.batch.to_string()),
-                DimSource::Engine(i, is_key) => key.dims[*i].as_deref().map(|v| {
-                    if *is_key {
-                        key_fingerprint(v)
-                    } else {
-                        v.to_string()
-                    }
-                }),
-            })
+            .map(|d| dim_value(d, cell, key, canonical, engine_dims))
             .collect();
         let m = rows.entry(dims).or_default();
         m.add_sums(&cell.sums, key.failed);

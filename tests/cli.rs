@@ -2125,3 +2125,22 @@ fn plain_csv_edge_cases_read_the_same_in_parallel() {
         assert_eq!(seq.2, Some(0), "{name}: {}", seq.1);
     }
 }
+
+#[test]
+fn report_groups_by_canonical_model_of_the_price_that_priced_it() {
+    let v = json(&basic(&[
+        "--format",
+        "json",
+        "--by",
+        "canonical_model",
+        "--month",
+        "2025-06",
+    ]));
+    // o3: 14 + 2.5; the mistral usage has no price, hence no canonical model.
+    assert_eq!(row(&v, "canonical_model", "o3")["cost_usd"], "16.5");
+    assert!(v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["canonical_model"].is_null() && r["unpriced_requests"] == 1));
+}

@@ -41,7 +41,6 @@ pub struct ChartOptions {
 pub fn chart_data(
     kind: Kind,
     priced: &[PricedCell<'_>],
-    agg: &engine::Aggregates,
     book: &PriceBook,
     o: &ChartOptions,
 ) -> Result<ChartData, Failure> {
@@ -64,7 +63,6 @@ pub fn chart_data(
             };
             let boundaries = book.boundaries();
             let c = compare::compare(
-                agg,
                 priced,
                 book,
                 &boundaries,
@@ -111,14 +109,14 @@ pub fn run(args: ChartArgs) -> anyhow::Result<()> {
     let (book, agg) = load_and_aggregate(&settings, &[])?;
     let boundaries = book.boundaries();
     let priced = engine::price(&agg, &book, &boundaries).map_err(Failure::Data)?;
-    let unpriced: u64 = super::report::warn_unpriced_only(&agg, &priced);
+    let unpriced: u64 = super::report::warn_unpriced_only(&priced);
     let opts = ChartOptions {
         by_day,
         top,
         targets: providers,
         suffix: period_suffix(&settings),
     };
-    let mut data = chart_data(kind, &priced, &agg, &book, &opts)?;
+    let mut data = chart_data(kind, &priced, &book, &opts)?;
     if data.is_empty() {
         return Err(Failure::Data("no usage in the period: nothing to chart".into()).into());
     }

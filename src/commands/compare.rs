@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use super::report::{engine_dims, load_and_aggregate, output, warn_unpriced_only, UsageSettings};
 use super::Failure;
 use crate::cli::CompareArgs;
-use crate::compare::{self, pct, CompareSettings, Comparison, CANONICAL_MODEL};
+use crate::compare::{self, pct, CompareSettings, Comparison};
 use crate::engine;
 use crate::money::{common_scale, exact, usd};
 use crate::render::grid::Grid;
@@ -66,10 +66,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         };
         substitutes.push((from.trim().to_string(), to.trim().to_string()));
     }
-    let by_engine: Vec<String> = engine_dims(&by)
-        .into_iter()
-        .filter(|d| d != CANONICAL_MODEL)
-        .collect();
+    let by_engine = engine_dims(&by);
     let (book, agg) = load_and_aggregate(&settings, &by_engine)?;
     let known: BTreeSet<String> = book.rows().iter().map(|r| r.provider.clone()).collect();
     let canonicals: BTreeSet<String> = book
@@ -104,7 +101,6 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     let boundaries = book.boundaries();
     let priced = engine::price(&agg, &book, &boundaries).map_err(Failure::Data)?;
     let cmp = compare::compare(
-        &agg,
         &priced,
         &book,
         &boundaries,
@@ -117,7 +113,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         },
     )
     .map_err(Failure::Data)?;
-    let unpriced = warn_unpriced_only(&agg, &priced);
+    let unpriced = warn_unpriced_only(&priced);
     if cmp.estimate {
         eprintln!("tokenledger: note: --substitute makes every figure an ESTIMATE (token counts assumed unchanged)");
     }

@@ -95,8 +95,9 @@ fn render(r: &ErrorsReport, format: Format, w: &mut dyn Write) -> anyhow::Result
             writeln!(w)?;
         }
         Format::Csv | Format::Focus => {
-            // One table: failure rows, then rate rows, told apart by `kind`.
-            let mut g = Grid::new(&[
+            // One table: failure rows, then rate rows, told apart by `kind`; each row carries
+            // its grid's cells under the column of the same name.
+            let columns = [
                 "kind",
                 "provider",
                 "model",
@@ -107,38 +108,31 @@ fn render(r: &ErrorsReport, format: Format, w: &mut dyn Write) -> anyhow::Result
                 "peak_requests_per_minute",
                 "peak_minute",
                 "minutes_over_limit",
-            ]);
-            for f in &r.failures {
-                g.rows.push(vec![
-                    "failure".into(),
-                    f.provider.clone(),
-                    f.model.clone(),
-                    f.day.clone(),
-                    f.status.to_string(),
-                    f.class.into(),
-                    f.failed_requests.to_string(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                ]);
-            }
-            for x in &r.rate {
-                g.rows.push(vec![
-                    "rate".into(),
-                    x.provider.clone(),
-                    x.model.clone(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    x.requests.to_string(),
-                    x.peak_requests_per_minute.to_string(),
-                    x.peak_minute.clone(),
-                    if r.rate_limit_per_minute.is_some() {
-                        x.minutes_over_limit.to_string()
-                    } else {
-                        String::new()
-                    },
-                ]);
+            ];
+            let mut g = Grid::new(&columns);
+            for (kind, part) in [("failure", failures_grid(r)), ("rate", rate_grid(r))] {
+                for row in &part.rows {
+                    g.rows.push(
+                        columns
+                            .iter()
+                            .map(|c| match *c {
+                                "kind" => kind.to_string(),
+                                c => {
+                                    // A failure row's count of failed requests is its `requests`.
+                                    let source = if kind == "failure" && c == "requests" {
+                                        "failed_requests"
+                                    } else {
+                                        c
+                                    };
+                                    part.columns
+                                        .iter()
+                                        .position(|x| x == source)
+                                        .map_or_else(String::new, |i| row[i].clone())
+                                }
+                            })
+                            .collect(),
+                    );
+                }
             }
             g.render(Format::Csv, &[], w)?;
         }

@@ -164,6 +164,7 @@ pub fn engine_dims(by: &[String]) -> Vec<String> {
                 d.as_str(),
                 report::MONTH
                     | report::DAY
+                    | report::CANONICAL_MODEL
                     | col::PROVIDER
                     | col::MODEL
                     | col::REGION
@@ -235,8 +236,7 @@ pub fn warn(report: &Report) -> Vec<String> {
 }
 
 /// Warns about unpriced usage straight from priced cells; returns the unpriced requests.
-pub fn warn_unpriced_only(agg: &Aggregates, priced: &[engine::PricedCell<'_>]) -> u64 {
-    let _ = agg;
+pub fn warn_unpriced_only(priced: &[engine::PricedCell<'_>]) -> u64 {
     let mut by: std::collections::BTreeMap<(String, String), (u64, u64)> =
         std::collections::BTreeMap::new();
     for pc in priced {
@@ -425,7 +425,7 @@ fn html_extras(
     let opts = chart_set(settings);
     let mut charts = Vec::new();
     for kind in CHARTS {
-        let data = crate::commands::chart::chart_data(kind, priced, agg, book, &opts)?;
+        let data = crate::commands::chart::chart_data(kind, priced, book, &opts)?;
         if data.is_empty() {
             continue;
         }
@@ -509,7 +509,7 @@ fn write_folder(
     }
     let opts = chart_set(settings);
     for kind in CHARTS {
-        let data = crate::commands::chart::chart_data(kind, priced, agg, book, &opts)?;
+        let data = crate::commands::chart::chart_data(kind, priced, book, &opts)?;
         if data.is_empty() {
             continue;
         }

@@ -11,17 +11,11 @@
 
 use serde_json::Value;
 
-use super::json::{at, count_at, for_each_value, str_at, timestamp_us};
+use super::json::{at, count_at, count_field as c, for_each_value, str_at, timestamp_us};
 use super::{deliver_owned, LogFile, ReadError, UsageSink};
 use crate::usage::{col, FieldError, OwnedRecord};
 
 pub const PROVIDER: &str = "anthropic";
-
-fn c(v: &Value, path: &[&str]) -> Result<u64, FieldError> {
-    count_at(v, path)
-        .map(|x| x.unwrap_or(0))
-        .map_err(|m| FieldError::new(path.join("."), m))
-}
 
 /// The message inside a logged line: the line itself or a wrapper's `response`/`message`/`body`.
 fn message(v: &Value) -> Option<&Value> {

@@ -19,7 +19,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::json::{at, count_at, str_at, timestamp_us};
+use super::json::{at, count_field as c, str_at, timestamp_us};
 use super::{open, LogFile, ReadError, Rejection, UsageSink};
 use crate::usage::{col, FieldError, OwnedRecord};
 
@@ -51,12 +51,6 @@ pub fn project_and_session(path: &Path) -> (Option<String>, Option<String>) {
         None
     };
     (project, stem)
-}
-
-fn c(v: &Value, path: &[&str]) -> Result<u64, FieldError> {
-    count_at(v, path)
-        .map(|x| x.unwrap_or(0))
-        .map_err(|m| FieldError::new(path.join("."), m))
 }
 
 /// (message id, request id, record) of a usage-bearing line.

@@ -217,9 +217,11 @@ pub fn count_at(v: &Value, path: &[&str]) -> Result<Option<u64>, String> {
     }
 }
 
-/// A count at a path, 0 when absent.
-pub fn count_or_zero(v: &Value, path: &[&str]) -> Result<u64, String> {
-    Ok(count_at(v, path)?.unwrap_or(0))
+/// A count at a path, 0 when absent; a bad value is a field error naming the path.
+pub fn count_field(v: &Value, path: &[&str]) -> Result<u64, crate::usage::FieldError> {
+    count_at(v, path)
+        .map(|x| x.unwrap_or(0))
+        .map_err(|m| crate::usage::FieldError::new(path.join("."), m))
 }
 
 /// A Unix time integer -> microseconds. The unit is told by the magnitude, as tools write

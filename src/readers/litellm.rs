@@ -13,7 +13,7 @@
 
 use serde_json::{Map, Value};
 
-use super::json::{at, count_at, for_each_value, str_at, timestamp_us};
+use super::json::{at, count_at, count_field as c, for_each_value, str_at, timestamp_us};
 use super::{deliver_owned, open, FileKind, LogFile, ReadError, Rejection, UsageSink};
 use crate::usage::{col, FieldError, OwnedRecord};
 
@@ -30,12 +30,6 @@ pub fn looks_like(v: &Value) -> bool {
 /// True when a CSV header is a spend-log export.
 pub fn header_looks_like(names: &[&str]) -> bool {
     names.contains(&"call_type") && names.contains(&"spend") && names.contains(&"request_id")
-}
-
-fn c(v: &Value, path: &[&str]) -> Result<u64, FieldError> {
-    count_at(v, path)
-        .map(|x| x.unwrap_or(0))
-        .map_err(|m| FieldError::new(path.join("."), m))
 }
 
 fn record(row: &Value) -> Result<OwnedRecord, FieldError> {

@@ -9,7 +9,7 @@
 
 use serde_json::Value;
 
-use super::json::{at, count_at, for_each_value, str_at, timestamp_us, unix_seconds_us};
+use super::json::{at, count_field as c, for_each_value, str_at, timestamp_us, unix_seconds_us};
 use super::{deliver_owned, LogFile, ReadError, UsageSink};
 use crate::usage::{col, FieldError, OwnedRecord};
 
@@ -37,12 +37,6 @@ fn wrapped(v: &Value) -> Option<&Value> {
                 Some("chat.completion" | "response" | "text_completion")
             ) && b.get("usage").is_some()
         })
-}
-
-fn c(v: &Value, path: &[&str]) -> Result<u64, FieldError> {
-    count_at(v, path)
-        .map(|x| x.unwrap_or(0))
-        .map_err(|m| FieldError::new(path.join("."), m))
 }
 
 /// One Usage API result inside a bucket starting at `start_us`.
