@@ -6,6 +6,9 @@
 //! cargo run --release --example generate -- bench --rows 10000000 --output bench/out/requests-10m.csv
 //! ```
 
+// A developer tool: it prints what it wrote and stops on any error.
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;

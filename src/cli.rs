@@ -147,7 +147,7 @@ pub struct ConvertArgs {
 
     /// Output format.
     #[arg(long, value_enum)]
-    pub to: crate::writers::ConvertFormat,
+    pub to: crate::readers::canonical::write::ConvertFormat,
 
     /// Output file.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -287,6 +287,11 @@ pub struct UsageArgs {
     /// Exit 1 when any usage is unpriced or any row was rejected.
     #[arg(long)]
     pub strict: bool,
+
+    /// Plain canonical CSV files at least this large are read on all cores (default 64 MiB, or
+    /// the environment variable TOKENLEDGER_PARALLEL_MIN_BYTES). For tests and benchmarks.
+    #[arg(long, value_name = "BYTES", hide = true)]
+    pub parallel_min_bytes: Option<u64>,
 }
 
 #[derive(Debug, Args)]

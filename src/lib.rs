@@ -1,25 +1,52 @@
 //! tokenledger: exact, reproducible cost accounting for LLM API request logs.
 //!
-//! Data flows one way: `readers` (files -> canonical [`usage::UsageRecord`]s) -> `engine`
-//! (polars aggregation + exact pricing with the `pricing` book) -> `report` (typed rows) ->
-//! `render` (table, csv, json, markdown). `commands` wires them to the command line.
+//! # Layers
+//!
+//! Data flows one way, and the modules are layered so that the imports say so: a module names
+//! only its own layer or a lower one (`scripts/check-layers.sh` checks this in CI).
+//!
+//! | layer | modules | job |
+//! |---|---|---|
+//! | 0 vocabulary | `usage`, `time`, `money`, `providers`, `text` | the canonical schema and its parsing, periods and zones, money formatting, provider names, safe text; no I/O |
+//! | 1 inputs | `readers`, `pricing` | the only file I/O on the way in: logs into [`usage::UsageRecord`]s, price files into a [`pricing::PriceBook`]; the two do not import each other |
+//! | 2 engine | `engine` | records + book -> integer sums per (local day, price epoch, group), priced exactly; no I/O, no clock |
+//! | 3 results | `report` | typed results built from priced aggregates (report, comparison, failures, FOCUS rows, forecast); no formatting |
+//! | 4 outputs | `render`, `chart` | one file per output format, charts through plotters; no arithmetic on money |
+//! | 5 command line | `cli`, `commands` | clap definitions; one file per subcommand; `commands::messages` owns stderr |
+//!
+//! # Where to add
+//!
+//! - **a log format**: a file in `readers/` with `looks_like` and `read(file, opts, sink)`,
+//!   a `LogFormat` variant, a line in `readers::detect` and in `readers::read_file`; convert
+//!   the source's token semantics to the canonical ones (see `usage`).
+//! - **an output format**: a file in `render/` that reads the result struct; a variant of the
+//!   format enum of the commands that can write it.
+//! - **a `--by` dimension**: computed from a cell in `report::dims::dim_value` (and listed in
+//!   `KNOWN_DIMS`), or carried by the engine as an extra dimension (`commands::pipeline::engine_dims`).
+//! - **a price column**: `pricing::row` (`col`, `PriceRow`, `rates`, `table_record`),
+//!   `pricing::parse`, and the cost formula in `engine::price::cost_of`.
+//! - **a subcommand**: an `Args` struct in `cli`, a file in `commands/` (settings from args by
+//!   destructuring, call the library, render), a line in `commands::dispatch`.
 
-pub mod chart;
-pub mod cli;
-pub mod commands;
-pub mod compare;
-pub mod engine;
-pub mod errors;
-pub mod focus;
-pub mod idset;
+// layer 0
 pub mod money;
-pub mod period;
+pub mod providers;
+pub mod text;
+pub mod time;
+pub mod usage;
+// layer 1
 pub mod pricing;
 pub mod readers;
-pub mod render;
+// layer 2
+pub mod engine;
+// layer 3
 pub mod report;
-pub mod usage;
-pub mod writers;
+// layer 4
+pub mod chart;
+pub mod render;
+// layer 5
+pub mod cli;
+pub mod commands;
 
 use std::process::ExitCode;
 
@@ -44,7 +71,7 @@ pub fn run() -> ExitCode {
             let code = e
                 .downcast_ref::<commands::Failure>()
                 .map_or(1, commands::Failure::exit_code);
-            eprintln!("tokenledger: error: {e:#}");
+            commands::messages::error(format_args!("{e:#}"));
             ExitCode::from(code)
         }
     }

@@ -1,6 +1,8 @@
 //! Integration tests: run the real `tokenledger` binary on fixtures whose expected values were
 //! worked out by hand (the arithmetic is in the comments).
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -2143,4 +2145,50 @@ fn report_groups_by_canonical_model_of_the_price_that_priced_it() {
         .unwrap()
         .iter()
         .any(|r| r["canonical_model"].is_null() && r["unpriced_requests"] == 1));
+}
+
+/// The HTML page's month-over-month change comes from the same read as the report (a side
+/// window in the engine): the previous month's total is that month's own report total, and
+/// the accounting is the plain report's, malformed rows of the previous month included
+/// (a malformed row without an id outside the period counts as outside, not rejected).
+#[test]
+fn html_previous_month_comes_from_the_same_read_with_the_same_accounting() {
+    let text = "timestamp,provider,model,input_tokens,output_tokens,request_id\n\
+        2025-05-10T00:00:00Z,openai,o3,1000,100,\n\
+        2025-05-11T00:00:00Z,openai,o3,-5,100,\n\
+        2025-05-12T00:00:00Z,openai,o3,2000,0,m1\n\
+        2025-06-10T00:00:00Z,openai,o3,1000000,0,m1\n\
+        2025-06-11T00:00:00Z,openai,o3,1000000,0,j1\n";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two-months.csv");
+    std::fs::write(&path, text).unwrap();
+    let logs = path.display().to_string();
+    let pricing = fixture("pricing/test.csv");
+    let base = ["report", "--logs", &logs, "--pricing", &pricing];
+    let run_with = |extra: &[&str]| {
+        let mut a = base.to_vec();
+        a.extend_from_slice(extra);
+        run(&a)
+    };
+    let june = json(&run_with(&["--month", "2025-06", "--format", "json"]));
+    let may = json(&run_with(&["--month", "2025-05", "--format", "json"]));
+    // May: 1000 x $10 + 100 x $40 + 2000 x $10 per M = $0.034 (the -5 row is rejected there).
+    assert_eq!(may["total"]["cost_usd"], "0.034");
+    // June: m1 is a duplicate of the May row; j1 at $2 per M = $2.
+    assert_eq!(june["total"]["cost_usd"], "2");
+    assert_eq!(june["accounting"]["duplicates"], 1);
+    assert_eq!(june["accounting"]["outside_period"], 3);
+    assert_eq!(june["accounting"]["rejected"], 0);
+    let html = run_with(&["--month", "2025-06", "--format", "html"]);
+    assert_eq!(html.code, 0, "{}", html.stderr);
+    assert!(
+        html.stdout.contains("vs 2025-05 ($0.034)"),
+        "{}",
+        &html.stdout[..3000.min(html.stdout.len())]
+    );
+    assert!(
+        html.stdout
+            .contains("duplicates 1 + rejected 0 + outside period 3"),
+        "the page's accounting is the report's"
+    );
 }

@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-use crate::compare::Comparison;
-use crate::engine::{PricedCell, Pricing};
+use crate::engine::{Epochs, PricedCell, Pricing};
+use crate::pricing::PriceBook;
+use crate::report::compare::{CompareSettings, Comparison};
 use crate::usage::format_day;
 
 /// The series that collects everything beyond the top N.
@@ -365,4 +366,59 @@ pub fn compare(c: &Comparison, period: &str) -> ChartData {
         marks,
         notes: vec!["\"actual\" marks the providers that served the usage".into()],
     }
+}
+
+/// How a chart is cut.
+#[derive(Debug, Clone)]
+pub struct ChartOptions {
+    /// Bars per day instead of per month.
+    pub by_day: bool,
+    /// Series with their own colour.
+    pub top: usize,
+    /// Providers of the compare chart (empty: every provider in the book).
+    pub targets: Vec<String>,
+    /// Title suffix naming the period.
+    pub suffix: String,
+}
+
+/// Builds one chart's data.
+pub fn chart_data(
+    kind: Kind,
+    priced: &[PricedCell<'_>],
+    book: &PriceBook,
+    epochs: &Epochs,
+    o: &ChartOptions,
+) -> Result<ChartData, String> {
+    let (by_day, top, targets, suffix) = (o.by_day, o.top, &o.targets, o.suffix.as_str());
+    Ok(match kind {
+        Kind::SpendByModel => spend_by(priced, false, by_day, top, suffix),
+        Kind::SpendByProvider => spend_by(priced, true, by_day, top, suffix),
+        Kind::Daily => daily(priced, suffix),
+        Kind::Tokens => tokens(priced, top, suffix),
+        Kind::Compare => {
+            let targets: Vec<String> = if targets.is_empty() {
+                book.rows()
+                    .iter()
+                    .map(|r| r.provider.clone())
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect()
+            } else {
+                targets.to_vec()
+            };
+            let c = crate::report::compare::compare(
+                priced,
+                book,
+                epochs,
+                &CompareSettings {
+                    targets,
+                    at_us: None,
+                    substitutes: vec![],
+                    by: vec![],
+                    engine_dims: vec![],
+                },
+            )?;
+            compare(&c, suffix)
+        }
+    })
 }

@@ -3,16 +3,13 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 
-use rust_decimal::Decimal;
-
-use super::report::{engine_dims, load_and_aggregate, output, warn_unpriced_only, UsageSettings};
+use super::messages;
+use super::pipeline::{aggregate, engine_dims, output, Job, UsageSettings};
 use super::Failure;
 use crate::cli::CompareArgs;
-use crate::compare::{self, pct, CompareSettings, Comparison};
 use crate::engine;
-use crate::money::{common_scale, exact, usd};
-use crate::render::grid::Grid;
-use crate::render::Format;
+use crate::render::{self, Format};
+use crate::report::compare::{self, CompareSettings};
 use crate::usage::col;
 
 fn validate_by(by: &[String]) -> Result<Vec<String>, Failure> {
@@ -67,7 +64,11 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         substitutes.push((from.trim().to_string(), to.trim().to_string()));
     }
     let by_engine = engine_dims(&by);
-    let (book, agg) = load_and_aggregate(&settings, &by_engine)?;
+    let job = Job {
+        dims: by_engine.clone(),
+        ..Job::default()
+    };
+    let (book, agg) = aggregate(&settings, &job)?;
     let known: BTreeSet<String> = book.rows().iter().map(|r| r.provider.clone()).collect();
     let canonicals: BTreeSet<String> = book
         .rows()
@@ -98,12 +99,11 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         }
         providers
     };
-    let boundaries = book.boundaries();
-    let priced = engine::price(&agg, &book, &boundaries).map_err(Failure::Data)?;
+    let priced = engine::price(&agg, &book).map_err(Failure::Data)?;
     let cmp = compare::compare(
         &priced,
         &book,
-        &boundaries,
+        &agg.epochs,
         &CompareSettings {
             targets,
             at_us,
@@ -113,15 +113,17 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         },
     )
     .map_err(Failure::Data)?;
-    let unpriced = warn_unpriced_only(&priced);
+    let unpriced = messages::unpriced_cells(&priced);
     if cmp.estimate {
-        eprintln!("tokenledger: note: --substitute makes every figure an ESTIMATE (token counts assumed unchanged)");
+        messages::note(
+            "--substitute makes every figure an ESTIMATE (token counts assumed unchanged)",
+        );
     }
     let mut w = output(out_path.as_ref())?;
     match format {
-        Format::Csv | Format::Json => long_rows(&cmp, format, &mut w)?,
+        Format::Csv | Format::Json => render::compare::long_rows(&cmp, format, &mut w)?,
         Format::Focus | Format::Html => unreachable!("rejected before any work"),
-        Format::Table | Format::Markdown => pivot(&cmp, format, &mut w)?,
+        Format::Table | Format::Markdown => render::compare::pivot(&cmp, format, &mut w)?,
     }
     w.flush()?;
     if settings.strict && unpriced > 0 {
@@ -129,203 +131,6 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
             "--strict: {unpriced} unpriced requests could not be compared"
         ))
         .into());
-    }
-    Ok(())
-}
-
-const LONG_COLUMNS: [&str; 11] = [
-    "actual_provider",
-    "target_provider",
-    "offered",
-    "requests",
-    "actual_cost_usd",
-    "target_cost_usd",
-    "saving_usd",
-    "saving_pct",
-    "not_offered_requests",
-    "not_offered_actual_cost_usd",
-    "estimate",
-];
-
-/// csv/json: one row per group and target provider.
-fn long_rows(c: &Comparison, format: Format, w: &mut dyn Write) -> anyhow::Result<()> {
-    let mut cols: Vec<&str> = c.by.iter().map(String::as_str).collect();
-    cols.extend(LONG_COLUMNS);
-    let mut grid = Grid::new(&cols);
-    for g in &c.groups {
-        for t in &c.targets {
-            let tc = &g.targets[t];
-            let offered = tc.any_offered();
-            let mut row: Vec<String> = g
-                .dims
-                .iter()
-                .map(|d| d.clone().unwrap_or_default())
-                .collect();
-            row.extend([
-                g.actual_provider.clone(),
-                t.clone(),
-                tc.fully_offered().to_string(),
-                g.requests.to_string(),
-                exact(g.actual_cost),
-                if offered {
-                    exact(tc.target_cost)
-                } else {
-                    String::new()
-                },
-                if offered {
-                    exact(tc.saving())
-                } else {
-                    String::new()
-                },
-                if offered {
-                    pct(tc.saving(), tc.offered_actual_cost)
-                } else {
-                    String::new()
-                },
-                tc.not_offered_requests.to_string(),
-                exact(tc.not_offered_actual_cost),
-                c.estimate.to_string(),
-            ]);
-            grid.rows.push(row);
-        }
-    }
-    if format == Format::Csv {
-        grid.render(format, &[], w)?;
-        return Ok(());
-    }
-    // JSON: the rows plus totals per target and what could not be compared.
-    let mut rows = Vec::new();
-    grid.render(Format::Json, &[], &mut rows)?;
-    let rows: serde_json::Value = serde_json::from_slice(&rows)?;
-    let totals: serde_json::Map<String, serde_json::Value> = c
-        .totals
-        .iter()
-        .map(|(t, tc)| {
-            (
-                t.clone(),
-                serde_json::json!({
-                    "offered_requests": tc.offered_requests,
-                    "offered_actual_cost_usd": exact(tc.offered_actual_cost),
-                    "target_cost_usd": exact(tc.target_cost),
-                    "saving_usd": exact(tc.saving()),
-                    "not_offered_requests": tc.not_offered_requests,
-                    "not_offered_tokens": tc.not_offered_tokens,
-                    "not_offered_actual_cost_usd": exact(tc.not_offered_actual_cost),
-                }),
-            )
-        })
-        .collect();
-    let v = serde_json::json!({
-        "by": c.by,
-        "targets": c.targets,
-        "estimate": c.estimate,
-        "substitutes": c.substitutes.iter().map(|(a, b)| format!("{a}={b}")).collect::<Vec<_>>(),
-        "actual_cost_usd": exact(c.actual_cost),
-        "requests": c.requests,
-        "rows": rows,
-        "totals": totals,
-        "not_comparable": c.not_comparable,
-    });
-    serde_json::to_writer_pretty(&mut *w, &v)?;
-    writeln!(w)?;
-    Ok(())
-}
-
-/// table/markdown: providers as columns.
-fn pivot(c: &Comparison, format: Format, w: &mut dyn Write) -> anyhow::Result<()> {
-    let amounts: Vec<Decimal> = c
-        .groups
-        .iter()
-        .flat_map(|g| {
-            std::iter::once(g.actual_cost).chain(g.targets.values().map(|t| t.target_cost))
-        })
-        .chain(std::iter::once(c.actual_cost))
-        .chain(c.totals.values().map(|t| t.target_cost))
-        .collect();
-    let scale = common_scale(amounts.iter());
-    let money = |d: Decimal| usd(d, scale);
-    let mut cols: Vec<String> = c.by.clone();
-    cols.extend(["actual provider".into(), "actual cost".into()]);
-    cols.extend(c.targets.iter().cloned());
-    cols.extend(["cheapest".into(), "saving".into(), "saving %".into()]);
-    let col_refs: Vec<&str> = cols.iter().map(String::as_str).collect();
-    let mut grid = Grid::new(&col_refs);
-    let cell = |tc: &compare::TargetCost| {
-        if !tc.any_offered() {
-            "not offered".to_string()
-        } else if tc.fully_offered() {
-            money(tc.target_cost)
-        } else {
-            format!("{} (partial)", money(tc.target_cost))
-        }
-    };
-    for g in &c.groups {
-        let mut row: Vec<String> = g
-            .dims
-            .iter()
-            .map(|d| {
-                d.as_deref()
-                    .map_or_else(|| "-".into(), |v| crate::render::printable(v).into_owned())
-            })
-            .collect();
-        row.push(g.actual_provider.clone());
-        row.push(money(g.actual_cost));
-        row.extend(c.targets.iter().map(|t| cell(&g.targets[t])));
-        match g.cheapest() {
-            Some((p, cost)) => {
-                row.push(p.to_string());
-                row.push(money(g.actual_cost - cost));
-                row.push(pct(g.actual_cost - cost, g.actual_cost));
-            }
-            None => row.extend([String::new(), String::new(), String::new()]),
-        }
-        grid.rows.push(row);
-    }
-    let mut total: Vec<String> = vec![String::new(); c.by.len()];
-    if let Some(f) = total.first_mut() {
-        *f = "TOTAL".into();
-    }
-    total.push(String::new());
-    total.push(money(c.actual_cost));
-    total.extend(c.targets.iter().map(|t| cell(&c.totals[t])));
-    total.extend([String::new(), String::new(), String::new()]);
-    grid.rows.push(total);
-    let title = if c.estimate {
-        "tokenledger provider comparison (ESTIMATE: --substitute)"
-    } else {
-        "tokenledger provider comparison"
-    };
-    match format {
-        Format::Markdown => writeln!(w, "# {title}\n")?,
-        _ => writeln!(w, "{title}")?,
-    }
-    grid.render(format, &[], w)?;
-    writeln!(w)?;
-    for t in &c.targets {
-        let tc = &c.totals[t];
-        if tc.not_offered_requests > 0 || !tc.not_offered_actual_cost.is_zero() {
-            writeln!(
-                w,
-                "not offered on {t}: {} requests, {} tokens, {} actual cost (not in its column)",
-                crate::money::count(tc.not_offered_requests),
-                crate::money::count(tc.not_offered_tokens),
-                money(tc.not_offered_actual_cost)
-            )?;
-        }
-    }
-    if c.not_comparable.requests > 0 || c.not_comparable.tokens > 0 {
-        writeln!(
-            w,
-            "not comparable (unpriced on its own provider): {} requests, {} tokens",
-            crate::money::count(c.not_comparable.requests),
-            crate::money::count(c.not_comparable.tokens)
-        )?;
-    }
-    for (a, b) in &c.substitutes {
-        writeln!(
-            w,
-            "ESTIMATE: usage of {a} re-priced as {b} with unchanged token counts"
-        )?;
     }
     Ok(())
 }

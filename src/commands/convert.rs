@@ -2,10 +2,12 @@
 
 use anyhow::Context;
 
+use super::messages;
+use super::pipeline::find_logs;
 use super::Failure;
 use crate::cli::ConvertArgs;
+use crate::readers::canonical::write::{ExtraColumns, Writer};
 use crate::readers::{self, ReadOptions};
-use crate::writers::{ExtraColumns, Writer};
 
 pub fn run(args: ConvertArgs) -> anyhow::Result<()> {
     let ConvertArgs {
@@ -14,23 +16,10 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<()> {
         to,
         output,
     } = args;
-    let (mut files, skipped) = readers::discover(&logs).map_err(|e| match e {
-        readers::ReadError::NotFound { .. } => Failure::Usage(format!("--logs {e}")),
-        other => Failure::Data(other.to_string()),
-    })?;
-    for p in &skipped {
-        eprintln!(
-            "tokenledger: note: skipped {} (not a log file)",
-            p.display()
-        );
-    }
-    readers::resolve_formats(&mut files, log_format).map_err(|e| Failure::Data(e.to_string()))?;
+    let files = find_logs(&logs, log_format)?;
     // First pass: which extra columns exist (a CSV header must list them up front).
     let mut extras = ExtraColumns::default();
-    let all_extras = ReadOptions {
-        wanted_extras: Vec::new(),
-        period: None,
-    };
+    let all_extras = ReadOptions::default();
     readers::read_all(&files, &all_extras, &mut extras)
         .map_err(|e| Failure::Data(e.to_string()))?;
     // Canonical CSV/JSONL/Parquet readers only pass on extra columns they are asked for.
@@ -44,28 +33,28 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<()> {
     names.sort();
     let opts = ReadOptions {
         wanted_extras: names.clone(),
-        period: None,
+        ..ReadOptions::default()
     };
     let mut w = Writer::create(&output, to, names)
         .with_context(|| format!("cannot create {}", output.display()))?;
     readers::read_all(&files, &opts, &mut w).map_err(|e| Failure::Data(e.to_string()))?;
     for r in &w.rejections {
-        eprintln!(
-            "tokenledger: rejected {}",
-            crate::render::printable(&r.to_string())
-        );
+        messages::info(format_args!(
+            "rejected {}",
+            crate::text::printable(&r.to_string())
+        ));
     }
     let rejected = w.rejected;
     let written = w.finish()?;
-    eprintln!(
-        "tokenledger: wrote {written} rows to {}{}",
+    messages::info(format_args!(
+        "wrote {written} rows to {}{}",
         output.display(),
         if rejected > 0 {
             format!(" ({rejected} rows rejected)")
         } else {
             String::new()
         }
-    );
+    ));
     Ok(())
 }
 
@@ -80,7 +69,7 @@ fn canonical_extra_columns(files: &[readers::LogFile]) -> anyhow::Result<Vec<Str
     {
         match f.kind {
             readers::FileKind::Csv => {
-                let mut rdr = csv::Reader::from_reader(readers::open(f)?);
+                let mut rdr = csv::Reader::from_reader(readers::open(f, &ReadOptions::default())?);
                 for h in rdr
                     .headers()
                     .map_err(|e| Failure::Data(format!("{}: {e}", f.path.display())))?
@@ -89,7 +78,7 @@ fn canonical_extra_columns(files: &[readers::LogFile]) -> anyhow::Result<Vec<Str
                 }
             }
             readers::FileKind::Jsonl | readers::FileKind::Json => {
-                readers::json::for_each_value(f, |_, v| {
+                readers::json::for_each_value(f, &ReadOptions::default(), |_, v| {
                     if let Ok(serde_json::Value::Object(m)) = v {
                         for k in m.keys() {
                             out.insert(k.clone());

@@ -1,12 +1,18 @@
-//! One file per subcommand: turn parsed arguments into validated settings, call the library,
-//! render. Errors carry an exit-code class (see [`Failure`]).
+//! Layer 5, the command line: one file per subcommand that turns parsed arguments into
+//! validated settings, calls the library and renders; `pipeline` holds what the usage
+//! commands share, `messages` owns standard error, `report_page` builds the HTML page and the
+//! report folder. Errors carry an exit-code class (see [`Failure`]). Commands do no arithmetic
+//! on money and hold no state between runs.
 
 pub mod chart;
 pub mod compare;
 pub mod convert;
 pub mod errors;
+pub mod messages;
+pub mod pipeline;
 pub mod prices;
 pub mod report;
+pub mod report_page;
 
 use std::fmt;
 

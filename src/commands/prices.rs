@@ -5,77 +5,14 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use rust_decimal::Decimal;
 
-use super::report::{load_book, output};
+use super::messages;
+use super::pipeline::{load_book, output};
 use super::Failure;
 use crate::cli::{BookArgs, PricesCommand};
 use crate::pricing::{self, litellm, PriceBook, PriceRow, Severity};
-use crate::render::grid::Grid;
+use crate::render::{self, grid::Grid};
 use crate::usage::format_timestamp_us;
-
-/// Columns of a price listing, in the price-table format plus `overlay`.
-const COLUMNS: [&str; 21] = [
-    "provider",
-    "model",
-    "region",
-    "effective_from",
-    "input_per_mtok",
-    "output_per_mtok",
-    "cache_read_per_mtok",
-    "cache_write_per_mtok",
-    "cache_write_1h_per_mtok",
-    "reasoning_per_mtok",
-    "batch_input_per_mtok",
-    "batch_output_per_mtok",
-    "long_context_threshold",
-    "long_input_per_mtok",
-    "long_output_per_mtok",
-    "long_cache_read_per_mtok",
-    "long_cache_write_per_mtok",
-    "canonical_model",
-    "currency",
-    "source",
-    "overlay",
-];
-
-/// What a terminal table shows of a listing.
-const TABLE_COLUMNS: [&str; 12] = [
-    "provider",
-    "model",
-    "region",
-    "effective_from",
-    "input_per_mtok",
-    "output_per_mtok",
-    "cache_read_per_mtok",
-    "cache_write_per_mtok",
-    "batch_input_per_mtok",
-    "batch_output_per_mtok",
-    "long_context_threshold",
-    "canonical_model",
-];
-
-fn d(x: Option<Decimal>) -> String {
-    x.map(|v| v.normalize().to_string()).unwrap_or_default()
-}
-
-/// A row's cells in [`COLUMNS`] order: the price-table cells, rearranged, plus `overlay`.
-fn cells(r: &PriceRow) -> Vec<String> {
-    let table = pricing::table_record(r);
-    COLUMNS
-        .iter()
-        .map(|c| match pricing::col::ALL.iter().position(|x| x == c) {
-            Some(i) => table[i].clone(),
-            None => {
-                if r.overlay {
-                    "true".into()
-                } else {
-                    String::new()
-                }
-            }
-        })
-        .collect()
-}
 
 fn now_us() -> i64 {
     chrono::Utc::now().timestamp_micros()
@@ -92,7 +29,7 @@ fn parse_at(at: Option<&str>) -> Result<i64, Failure> {
 
 fn write_grid(grid: &Grid, book: &BookArgs) -> anyhow::Result<()> {
     let mut w = output(book.output.as_ref())?;
-    grid.render(book.format, &TABLE_COLUMNS, &mut w)?;
+    grid.render(book.format, &render::prices::TABLE_COLUMNS, &mut w)?;
     w.flush()?;
     Ok(())
 }
@@ -112,36 +49,38 @@ pub fn run(cmd: PricesCommand) -> anyhow::Result<()> {
                 Some(p) => b.resolve_model(p, &m).to_string(),
                 None => pricing::normalise_model_id(&m).to_string(),
             });
-            let mut grid = Grid::new(&COLUMNS);
-            for r in b.in_force(at) {
-                if provider.as_ref().is_some_and(|p| *p != r.provider)
-                    || model.as_ref().is_some_and(|m| *m != r.model)
-                    || canonical
-                        .as_ref()
-                        .is_some_and(|c| Some(c) != r.canonical_model.as_ref())
-                {
-                    continue;
-                }
-                grid.rows.push(cells(r));
-            }
+            let rows: Vec<&PriceRow> = b
+                .in_force(at)
+                .into_iter()
+                .filter(|r| {
+                    provider.as_ref().is_none_or(|p| *p == r.provider)
+                        && model.as_ref().is_none_or(|m| *m == r.model)
+                        && canonical
+                            .as_ref()
+                            .is_none_or(|c| Some(c) == r.canonical_model.as_ref())
+                })
+                .collect();
+            let grid = render::prices::listing(&rows);
             if grid.rows.is_empty() {
-                eprintln!(
-                    "tokenledger: no price rows in force at {} match",
+                messages::info(format_args!(
+                    "no price rows in force at {} match",
                     format_timestamp_us(at)
-                );
+                ));
             }
             write_grid(&grid, &book)
         }
         PricesCommand::History { model, book } => {
             let b = load_book(&book.pricing, &book.pricing_overlay)?;
             let id = pricing::normalise_model_id(&model).to_string();
-            let mut grid = Grid::new(&COLUMNS);
-            for r in b.versions() {
-                let resolved = b.resolve_model(&r.provider, &id);
-                if r.model == resolved || r.canonical_model.as_deref() == Some(model.as_str()) {
-                    grid.rows.push(cells(r));
-                }
-            }
+            let rows: Vec<&PriceRow> = b
+                .versions()
+                .into_iter()
+                .filter(|r| {
+                    r.model == b.resolve_model(&r.provider, &id)
+                        || r.canonical_model.as_deref() == Some(model.as_str())
+                })
+                .collect();
+            let grid = render::prices::listing(&rows);
             if grid.rows.is_empty() {
                 return Err(Failure::Usage(format!(
                     "no model id or canonical model {model:?} in the price book"
@@ -173,52 +112,18 @@ fn book_at(path: &PathBuf) -> Result<PriceBook, Failure> {
 fn diff(old: &PathBuf, new: &PathBuf, format: crate::render::Format) -> anyhow::Result<()> {
     let (a, b) = (book_at(old)?, book_at(new)?);
     let changes = pricing::diff::diff(&a, &b);
-    let mut grid = Grid::new(&[
-        "change",
-        "provider",
-        "model",
-        "region",
-        "effective_from",
-        "old_input_per_mtok",
-        "new_input_per_mtok",
-        "input_change_pct",
-        "old_output_per_mtok",
-        "new_output_per_mtok",
-        "output_change_pct",
-        "other_changes",
-    ]);
-    for c in &changes {
-        let r = c.new.or(c.old).expect("a change has a row");
-        let pct = |o: Option<Decimal>, n: Option<Decimal>| match (o, n) {
-            (Some(o), Some(n)) => pricing::diff::percent(o, n),
-            _ => String::new(),
-        };
-        grid.rows.push(vec![
-            c.kind.as_str().into(),
-            r.provider.clone(),
-            r.model.clone(),
-            r.region.clone().unwrap_or_default(),
-            r.effective_from.clone(),
-            d(c.old.map(|x| x.input)),
-            d(c.new.map(|x| x.input)),
-            pct(c.old.map(|x| x.input), c.new.map(|x| x.input)),
-            d(c.old.map(|x| x.output)),
-            d(c.new.map(|x| x.output)),
-            pct(c.old.map(|x| x.output), c.new.map(|x| x.output)),
-            c.other.join("; "),
-        ]);
-    }
+    let grid = render::prices::diff_grid(&changes);
     let mut w = output(None)?;
     grid.render(format, &[], &mut w)?;
     w.flush()?;
     let count = |k| changes.iter().filter(|c| c.kind == k).count();
     use pricing::diff::ChangeKind;
-    eprintln!(
-        "tokenledger: {} added, {} removed, {} repriced",
+    messages::info(format_args!(
+        "{} added, {} removed, {} repriced",
         count(ChangeKind::Added),
         count(ChangeKind::Removed),
         count(ChangeKind::Repriced)
-    );
+    ));
     Ok(())
 }
 
@@ -234,19 +139,7 @@ fn validate(paths: &[PathBuf], format: crate::render::Format) -> anyhow::Result<
     all.extend(book.review());
     all.sort_by(|a, b| (&a.file, a.line, a.severity).cmp(&(&b.file, b.line, b.severity)));
     all.dedup();
-    let mut grid = Grid::new(&["severity", "file", "line", "column", "message"]);
-    for f in &all {
-        grid.rows.push(vec![
-            match f.severity {
-                Severity::Error => "error".into(),
-                Severity::Warning => "warning".into(),
-            },
-            f.file.clone(),
-            f.line.to_string(),
-            f.column.clone().unwrap_or_default(),
-            f.message.clone(),
-        ]);
-    }
+    let grid = render::prices::findings_grid(&all);
     let errors = all.iter().filter(|f| f.severity == Severity::Error).count();
     let warnings = all.len() - errors;
     let mut w = output(None)?;
@@ -254,11 +147,11 @@ fn validate(paths: &[PathBuf], format: crate::render::Format) -> anyhow::Result<
         grid.render(format, &[], &mut w)?;
     }
     w.flush()?;
-    eprintln!(
-        "tokenledger: {} price rows in {} files: {errors} error(s), {warnings} warning(s)",
+    messages::info(format_args!(
+        "{} price rows in {} files: {errors} error(s), {warnings} warning(s)",
         book.rows().len(),
         book.files().len()
-    );
+    ));
     if errors > 0 {
         return Err(Failure::Data(format!("the price table has {errors} error(s)")).into());
     }
@@ -300,24 +193,24 @@ fn import(
     drop(out);
     w.flush()?;
     let new_models = changes.iter().filter(|c| c.previous.is_none()).count();
-    eprintln!(
-        "tokenledger: LiteLLM import at {effective_from}: {} entries read, {} changed prices, {new_models} new models, {unchanged} unchanged, {} skipped, {} anomalies (not imported)",
+    messages::info(format_args!(
+        "LiteLLM import at {effective_from}: {} entries read, {} changed prices, {new_models} new models, {unchanged} unchanged, {} skipped, {} anomalies (not imported)",
         imp.entries.len(),
         changes.len() - new_models,
         imp.skipped.len(),
         imp.anomalies.len()
-    );
+    ));
     for c in changes.iter().filter(|c| c.previous.is_some()) {
-        eprintln!(
-            "  changed {}/{}: {} (was {})",
+        messages::detail(format_args!(
+            "changed {}/{}: {} (was {})",
             c.entry.provider,
             c.entry.model,
             c.what,
             c.previous.as_deref().unwrap_or("")
-        );
+        ));
     }
     for (k, m) in &imp.anomalies {
-        eprintln!("  anomaly {k}: {m}");
+        messages::detail(format_args!("anomaly {k}: {m}"));
     }
     Ok(())
 }

@@ -11,38 +11,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::{Lookup, PriceBook, PriceRow};
-
-/// LiteLLM `litellm_provider` -> tokenledger provider id.
-pub const PROVIDERS: &[(&str, &str)] = &[
-    ("openai", "openai"),
-    ("anthropic", "anthropic"),
-    ("bedrock", "aws-bedrock"),
-    ("bedrock_converse", "aws-bedrock"),
-    ("azure", "azure"),
-    ("azure_ai", "azure"),
-    ("vertex_ai-language-models", "vertex-ai"),
-    ("vertex_ai-anthropic_models", "vertex-ai"),
-    ("vertex_ai-llama_models", "vertex-ai"),
-    ("vertex_ai-mistral_models", "vertex-ai"),
-    ("vertex_ai-deepseek_models", "vertex-ai"),
-    ("vertex_ai", "vertex-ai"),
-    ("gemini", "google"),
-    ("meta_llama", "meta"),
-    ("together_ai", "together"),
-    ("groq", "groq"),
-    ("fireworks_ai", "fireworks"),
-    ("deepinfra", "deepinfra"),
-    ("mistral", "mistral"),
-    ("deepseek", "deepseek"),
-];
-
-/// Maps a LiteLLM provider name to ours.
-pub fn map_provider(litellm: &str) -> Option<&'static str> {
-    PROVIDERS
-        .iter()
-        .find(|(l, _)| *l == litellm)
-        .map(|(_, t)| *t)
-}
+use crate::providers::litellm_id;
 
 /// One LiteLLM entry, converted to USD per million tokens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,7 +107,7 @@ pub fn parse(text: &str) -> Result<Import, String> {
             .get("litellm_provider")
             .and_then(Value::as_str)
             .unwrap_or("");
-        let Some(provider) = map_provider(lp) else {
+        let Some(provider) = litellm_id(lp) else {
             out.skipped
                 .push((key.clone(), format!("provider {lp:?} is not mapped")));
             continue;
@@ -407,8 +376,8 @@ mod tests {
             model_and_region("gpt-4o", "openai"),
             ("gpt-4o".into(), None)
         );
-        assert_eq!(map_provider("bedrock_converse"), Some("aws-bedrock"));
-        assert_eq!(map_provider("openrouter"), None);
+        assert_eq!(litellm_id("bedrock_converse"), Some("aws-bedrock"));
+        assert_eq!(litellm_id("openrouter"), None);
     }
 
     #[test]

@@ -12,7 +12,7 @@
 use serde_json::Value;
 
 use super::json::{at, count_at, count_field as c, for_each_value, str_at, timestamp_us};
-use super::{deliver_owned, LogFile, ReadError, UsageSink};
+use super::{deliver_owned, LogFile, ReadError, ReadOptions, UsageSink};
 use crate::usage::{col, FieldError, OwnedRecord};
 
 pub const PROVIDER: &str = "anthropic";
@@ -84,7 +84,7 @@ fn response(line: &Value, m: &Value) -> Result<OwnedRecord, FieldError> {
         .ok_or_else(|| FieldError::new(col::MODEL, "missing value (required)"))?;
     // A logged line may say who billed (e.g. Claude on Bedrock): mapped like LiteLLM's names.
     let provider =
-        str_at(line, &["provider"]).map_or(PROVIDER.to_string(), super::providers::from_litellm);
+        str_at(line, &["provider"]).map_or(PROVIDER.to_string(), crate::providers::from_litellm);
     let mut o = OwnedRecord::new(ts, &provider, model);
     tokens(
         &mut o,
@@ -122,9 +122,9 @@ fn report_result(start: i64, r: &Value) -> Result<OwnedRecord, FieldError> {
     Ok(o)
 }
 
-pub fn read(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
+pub fn read(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
     let path = file.path.display().to_string();
-    for_each_value(file, |line, v| {
+    for_each_value(file, opts, |line, v| {
         let v = match v {
             Ok(v) => v,
             Err(m) => return deliver_owned(sink, &path, line, Err(FieldError::new("row", m))),

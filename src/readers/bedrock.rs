@@ -10,7 +10,7 @@
 use serde_json::Value;
 
 use super::json::{at, count_at, for_each_value, str_at, timestamp_us};
-use super::{deliver_owned, LogFile, ReadError, UsageSink};
+use super::{deliver_owned, LogFile, ReadError, ReadOptions, UsageSink};
 use crate::usage::{col, FieldError, OwnedRecord};
 
 pub const PROVIDER: &str = "aws-bedrock";
@@ -118,9 +118,9 @@ fn record(v: &Value) -> Result<OwnedRecord, FieldError> {
     Ok(r)
 }
 
-pub fn read(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
+pub fn read(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
     let path = file.path.display().to_string();
-    for_each_value(file, |line, v| {
+    for_each_value(file, opts, |line, v| {
         let result = v.map_err(|m| FieldError::new("row", m)).and_then(|v| {
             let inner = unwrap_message(&v);
             record(inner.as_ref().unwrap_or(&v))

@@ -20,7 +20,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::json::{at, count_field as c, str_at, timestamp_us};
-use super::{open, LogFile, ReadError, Rejection, UsageSink};
+use super::{open, LogFile, ReadError, ReadOptions, Rejection, UsageSink};
 use crate::usage::{col, FieldError, OwnedRecord};
 
 pub const PROVIDER: &str = "anthropic";
@@ -333,13 +333,13 @@ fn slow(file: u32, line: u64, text: &str, models: &mut Models) -> Parsed {
 
 type Worked = (Vec<Cand>, Vec<((u32, u64), Rejection)>, Models);
 
-fn work(files: &[(u32, &LogFile)]) -> Result<Worked, ReadError> {
+fn work(files: &[(u32, &LogFile)], opts: &ReadOptions) -> Result<Worked, ReadError> {
     let mut cands = Vec::new();
     let mut rejected = Vec::new();
     let mut models = Models::default();
     for &(fi, file) in files {
         let path = file.path.display().to_string();
-        let mut reader = super::LineReader::new(open(file)?);
+        let mut reader = super::LineReader::new(open(file, opts)?);
         loop {
             let next = reader.next_line().map_err(|e| ReadError::Io {
                 path: path.clone(),
@@ -374,7 +374,11 @@ fn work(files: &[(u32, &LogFile)]) -> Result<Worked, ReadError> {
 
 /// Reads a set of transcript files as one folder (dedupe spans all of them). Files are parsed
 /// on several threads; the result does not depend on how they were split.
-pub fn read_all(files: &[LogFile], sink: &mut dyn UsageSink) -> Result<(), ReadError> {
+pub fn read_all(
+    files: &[LogFile],
+    opts: &ReadOptions,
+    sink: &mut dyn UsageSink,
+) -> Result<(), ReadError> {
     let numbered: Vec<(u32, &LogFile)> = files
         .iter()
         .enumerate()
@@ -405,7 +409,7 @@ pub fn read_all(files: &[LogFile], sink: &mut dyn UsageSink) -> Result<(), ReadE
             .iter()
             .map(|r| {
                 let part = &numbered[r.clone()];
-                s.spawn(move || work(part))
+                s.spawn(move || work(part, opts))
             })
             .collect();
         handles

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::{open, LogFile, ReadError};
+use super::{open, LogFile, ReadError, ReadOptions};
 
 /// Calls `f(line, record)` for every top-level JSON value in the file.
 ///
@@ -16,14 +16,16 @@ use super::{open, LogFile, ReadError};
 /// responses and exports are small next to request logs).
 pub fn for_each_value(
     file: &LogFile,
+    opts: &ReadOptions,
     f: impl FnMut(u64, Result<Value, String>),
 ) -> Result<(), ReadError> {
-    for_each_value_limit(file, u64::MAX, f)
+    for_each_value_limit(file, opts, u64::MAX, f)
 }
 
 /// As [`for_each_value`], stopping a JSON Lines file after `limit` lines (for sniffing).
 pub fn for_each_value_limit(
     file: &LogFile,
+    opts: &ReadOptions,
     limit: u64,
     mut f: impl FnMut(u64, Result<Value, String>),
 ) -> Result<(), ReadError> {
@@ -32,7 +34,7 @@ pub fn for_each_value_limit(
         path: path.clone(),
         source: e,
     };
-    let mut reader = super::LineReader::new(open(file)?);
+    let mut reader = super::LineReader::new(open(file, opts)?);
     // Look at the first non-empty line to choose the layout.
     let first: String;
     let first_line_no: u64;

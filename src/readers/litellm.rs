@@ -14,7 +14,9 @@
 use serde_json::{Map, Value};
 
 use super::json::{at, count_at, count_field as c, for_each_value, str_at, timestamp_us};
-use super::{deliver_owned, open, FileKind, LogFile, ReadError, Rejection, UsageSink};
+use crate::text::lines::{recoverable, CsvRows, CsvStep};
+
+use super::{deliver_owned, open, FileKind, LogFile, ReadError, ReadOptions, Rejection, UsageSink};
 use crate::usage::{col, FieldError, OwnedRecord};
 
 /// True when a JSON object (or CSV header turned into one) is a spend-log row.
@@ -43,14 +45,14 @@ fn record(row: &Value) -> Result<OwnedRecord, FieldError> {
     let (prefix, bare) = match raw_model.split_once('/') {
         Some((p, m))
             if raw_provider.is_none_or(|rp| rp == p)
-                && crate::pricing::litellm::map_provider(p).is_some() =>
+                && crate::providers::litellm_id(p).is_some() =>
         {
             (Some(p), m)
         }
         _ => (None, raw_model),
     };
     let provider = match raw_provider.or(prefix) {
-        Some(p) => super::providers::from_litellm(p),
+        Some(p) => crate::providers::from_litellm(p),
         None => "unknown".to_string(),
     };
     let mut o = OwnedRecord::new(ts, &provider, bare);
@@ -106,35 +108,22 @@ fn record(row: &Value) -> Result<OwnedRecord, FieldError> {
     Ok(o)
 }
 
-pub fn read(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
+pub fn read(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
     let path = file.path.display().to_string();
     if file.kind == FileKind::Csv {
-        let (counting, lines) = super::lines::wrap(open(file)?);
-        let mut rdr = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(counting);
-        let headers: Vec<String> = rdr
-            .headers()
-            .map_err(|e| ReadError::Format {
-                path: path.clone(),
-                message: format!("line 1: cannot read the CSV header: {e}"),
-            })?
-            .iter()
-            .map(|s| s.trim().to_string())
-            .collect();
-        let mut rec = csv::StringRecord::new();
-        loop {
-            match rdr.read_record(&mut rec) {
-                Ok(false) => break,
-                Ok(true) => {
+        let mut rows = CsvRows::new(open(file, opts)?);
+        let headers = rows.headers().map_err(|e| ReadError::Format {
+            path: path.clone(),
+            message: format!("line 1: cannot read the CSV header: {e}"),
+        })?;
+        while let Some(step) = rows.next_step() {
+            match step {
+                CsvStep::Record(r) => {
+                    let rec = r.record;
                     if rec.len() != headers.len() {
-                        let line = super::lines::record_line(
-                            lines.line_at(rdr.position().byte().saturating_sub(1)),
-                            &rec,
-                        );
                         sink.reject(Rejection {
                             file: path.clone(),
-                            line,
+                            line: r.line(),
                             field: "row".into(),
                             reason: format!(
                                 "expected {} fields as in the header, found {}",
@@ -144,28 +133,24 @@ pub fn read(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
                         });
                         continue;
                     }
-                    let line = super::lines::record_line(
-                        lines.line_at(rdr.position().byte().saturating_sub(1)),
-                        &rec,
-                    );
                     let mut obj = Map::new();
                     for (h, v) in headers.iter().zip(rec.iter()) {
                         if !v.is_empty() {
                             obj.insert(h.clone(), Value::String(v.to_string()));
                         }
                     }
-                    deliver_owned(sink, &path, line, record(&Value::Object(obj)));
+                    deliver_owned(sink, &path, r.line(), record(&Value::Object(obj)));
                 }
-                Err(e) => {
-                    if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
+                CsvStep::Error { line, error } => {
+                    if !recoverable(&error) {
                         return Err(ReadError::Format {
                             path,
-                            message: e.to_string(),
+                            message: error.to_string(),
                         });
                     }
                     sink.reject(Rejection {
                         file: path.clone(),
-                        line: lines.line_at(rdr.position().byte().saturating_sub(1)),
+                        line,
                         field: "row".into(),
                         reason: "not valid UTF-8".into(),
                     })
@@ -174,7 +159,7 @@ pub fn read(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
         }
         return Ok(());
     }
-    for_each_value(file, |line, v| match v {
+    for_each_value(file, opts, |line, v| match v {
         Err(m) => deliver_owned(sink, &path, line, Err(FieldError::new("row", m))),
         Ok(v) => match v.get("data").and_then(Value::as_array) {
             Some(rows) => {

@@ -10,7 +10,7 @@
 use serde_json::Value;
 
 use super::json::{at, count_field as c, for_each_value, str_at, timestamp_us, unix_seconds_us};
-use super::{deliver_owned, LogFile, ReadError, UsageSink};
+use super::{deliver_owned, LogFile, ReadError, ReadOptions, UsageSink};
 use crate::usage::{col, FieldError, OwnedRecord};
 
 pub const PROVIDER: &str = "openai";
@@ -100,9 +100,9 @@ fn api_body(line: &Value) -> Result<OwnedRecord, FieldError> {
     Ok(o)
 }
 
-pub fn read(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
+pub fn read(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
     let path = file.path.display().to_string();
-    for_each_value(file, |line, v| {
+    for_each_value(file, opts, |line, v| {
         let v = match v {
             Ok(v) => v,
             Err(m) => return deliver_owned(sink, &path, line, Err(FieldError::new("row", m))),

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::json::{for_each_value, str_at};
-use super::{deliver_owned, LogFile, ReadError, UsageSink};
+use super::{deliver_owned, LogFile, ReadError, ReadOptions, UsageSink};
 use crate::usage::{col, FieldError, OwnedRecord};
 
 /// True when a JSON value is an OTLP traces export.
@@ -80,7 +80,7 @@ fn span_record(
         let provider = attrs
             .get("gen_ai.provider.name")
             .or_else(|| attrs.get("gen_ai.system"))
-            .map(|p| super::providers::from_otel(p))
+            .map(|p| crate::providers::from_otel(p))
             .ok_or_else(|| {
                 FieldError::new("gen_ai.provider.name", "missing (and no gen_ai.system)")
             })?;
@@ -143,9 +143,9 @@ fn span_record(
     })())
 }
 
-pub fn read(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
+pub fn read(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
     let path = file.path.display().to_string();
-    for_each_value(file, |line, v| {
+    for_each_value(file, opts, |line, v| {
         let v = match v {
             Ok(v) => v,
             Err(m) => return deliver_owned(sink, &path, line, Err(FieldError::new("row", m))),

@@ -53,7 +53,7 @@ impl Grid {
                 let mut out = csv::Writer::from_writer(w);
                 out.write_record(&self.columns)?;
                 for r in &self.rows {
-                    out.write_record(r.iter().map(|c| super::csv::neutralise(c).into_owned()))?;
+                    out.write_record(r.iter().map(|c| crate::text::neutralise(c).into_owned()))?;
                 }
                 out.flush()
             }

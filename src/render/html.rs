@@ -5,8 +5,8 @@ use std::io::{self, Write};
 
 use rust_decimal::Decimal;
 
-use crate::errors::ErrorsReport;
 use crate::money::{common_scale, count, usd};
+use crate::report::failures::ErrorsReport;
 use crate::report::Report;
 
 /// What the HTML page shows beyond the report itself.

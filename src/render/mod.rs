@@ -1,10 +1,14 @@
 //! Output formats. Each file renders the one [`Report`] structure; none computes anything.
 
+pub mod compare;
 pub mod csv;
+pub mod failures;
+pub mod focus;
 pub mod grid;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod prices;
 pub mod table;
 
 use std::io::{self, Write};
@@ -54,20 +58,6 @@ pub const MEASURE_COLUMNS: [&str; 9] = [
     "unpriced_requests",
     "price_versions",
 ];
-
-/// Text from the logs made safe for a terminal: control characters (which could move the
-/// cursor, retitle the window or clear the screen) become `�`.
-pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().any(char::is_control) {
-        std::borrow::Cow::Owned(
-            s.chars()
-                .map(|c| if c.is_control() { '\u{fffd}' } else { c })
-                .collect(),
-        )
-    } else {
-        std::borrow::Cow::Borrowed(s)
-    }
-}
 
 /// The projection line shared by the text formats.
 pub fn forecast_line(report: &Report) -> Option<String> {

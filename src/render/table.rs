@@ -54,7 +54,7 @@ pub fn display_cells(report: &Report) -> (Vec<Vec<String>>, Vec<String>) {
                 .iter()
                 .map(|d| {
                     d.as_deref()
-                        .map_or_else(|| "-".into(), |v| super::printable(v).into_owned())
+                        .map_or_else(|| "-".into(), |v| crate::text::printable(v).into_owned())
                 })
                 .collect();
             cells.extend(measures(&r.measures));
@@ -96,8 +96,8 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             writeln!(
                 w,
                 "  {}/{}: {} requests, {} input + {} output tokens: {}",
-                super::printable(&u.provider),
-                super::printable(&u.model),
+                crate::text::printable(&u.provider),
+                crate::text::printable(&u.model),
                 count(u.requests),
                 count(u.input_tokens),
                 count(u.output_tokens),

@@ -7,15 +7,15 @@
 //! exactly to `report`'s total. Unpriced usage has no cost and no FOCUS row: `report` shows it.
 
 use std::collections::BTreeMap;
-use std::io::{self, Write};
 
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
 
 use crate::engine::{PricedCell, Pricing};
 use crate::money::exact;
-use crate::period::local_midnight_us;
-use crate::report::key_fingerprint;
+use crate::providers::{publisher, service};
+use crate::text::key_fingerprint;
+use crate::time::local_midnight_us;
 use crate::usage::{col, format_timestamp_us};
 
 /// The engine dimensions FOCUS needs: SubAccountId and Tags.
@@ -60,50 +60,6 @@ pub const COLUMNS: [&str; 36] = [
     "SubAccountName",
     "Tags",
 ];
-
-/// (service name, service provider name) of a provider id.
-pub fn service(provider: &str) -> (&str, &str) {
-    match provider {
-        "aws-bedrock" => ("Amazon Bedrock", "Amazon Web Services"),
-        "azure" => ("Azure AI Foundry", "Microsoft"),
-        "vertex-ai" => ("Vertex AI", "Google Cloud"),
-        "google" => ("Gemini API", "Google"),
-        "meta" => ("Llama API", "Meta"),
-        "together" => ("Together AI", "Together AI"),
-        "groq" => ("GroqCloud", "Groq"),
-        "fireworks" => ("Fireworks AI", "Fireworks AI"),
-        "deepinfra" => ("DeepInfra", "DeepInfra"),
-        "openai" => ("OpenAI API", "OpenAI"),
-        "anthropic" => ("Claude API", "Anthropic"),
-        "mistral" => ("Mistral AI API", "Mistral AI"),
-        "deepseek" => ("DeepSeek API", "DeepSeek"),
-        other => (other, other),
-    }
-}
-
-/// The model's publisher (vendor), from its canonical name.
-pub fn publisher(canonical: Option<&str>) -> &'static str {
-    let c = canonical.unwrap_or("");
-    if c.starts_with("llama") {
-        "Meta"
-    } else if c.starts_with("gpt")
-        || c.starts_with("o1")
-        || c.starts_with("o3")
-        || c.starts_with("o4")
-    {
-        "OpenAI"
-    } else if c.starts_with("claude") {
-        "Anthropic"
-    } else if c.starts_with("gemini") {
-        "Google"
-    } else if c.starts_with("mistral") {
-        "Mistral AI"
-    } else if c.starts_with("deepseek") {
-        "DeepSeek"
-    } else {
-        ""
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct Key {
@@ -274,17 +230,3 @@ fn capitalise(s: &str) -> String {
 }
 
 use chrono::Datelike;
-
-/// Writes the rows as CSV (text cells neutralised against spreadsheet formulas).
-pub fn write(rows: &[FocusRow], w: &mut dyn Write) -> io::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record(COLUMNS)?;
-    for r in rows {
-        out.write_record(
-            r.cells
-                .iter()
-                .map(|c| crate::render::csv::neutralise(c).into_owned()),
-        )?;
-    }
-    out.flush()
-}

@@ -11,8 +11,8 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use crate::readers::{Rejection, UsageSink};
 use crate::usage::{col, format_timestamp_us, UsageRecord};
+use crate::usage::{Rejection, UsageSink};
 
 /// Output formats of `convert`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

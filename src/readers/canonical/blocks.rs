@@ -11,19 +11,10 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::sync::{mpsc, Arc, Mutex};
 
-use super::canonical::{build_record, RawFields};
-use super::{LogFile, ReadError, ReadOptions, Rejection, UsageSink};
-use crate::usage::{parse_timestamp_us, UsageRecord};
+use super::row::{Layout, Triage};
+use crate::readers::{LogFile, ReadError, ReadOptions, Tick};
+use crate::usage::{Rejection, UsageRecord, UsageSink};
 
-/// Files smaller than this are read sequentially (threads would not pay off). The environment
-/// variable `TOKENLEDGER_PARALLEL_MIN_BYTES` overrides it (the tests use it to run the parallel
-/// reader on small fixtures).
-pub fn min_bytes() -> u64 {
-    std::env::var("TOKENLEDGER_PARALLEL_MIN_BYTES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(64 << 20)
-}
 const BLOCK: usize = 8 << 20;
 
 /// A byte range of a block's text.
@@ -72,14 +63,6 @@ struct Parsed {
     text: String,
     items: Vec<Item>,
     lines: u64,
-}
-
-/// The layout of the file's columns, shared with the workers.
-pub struct Layout {
-    pub known: [Option<usize>; 18],
-    pub extras: Vec<(String, usize)>,
-    pub columns: usize,
-    pub missing: Option<&'static str>,
 }
 
 /// Turns a block's bytes into text; a line that is not valid UTF-8 becomes an empty line whose
@@ -156,36 +139,18 @@ fn parse_block(bytes: Vec<u8>, layout: &Layout, opts: &ReadOptions) -> Parsed {
             continue;
         }
         let get = |i: usize| Some(fields[i]).filter(|v| !v.is_empty());
-        if opts.period.is_some() {
-            let field = |k: usize| {
-                layout.known[k]
-                    .and_then(get)
-                    .map(str::trim_ascii)
-                    .filter(|v| !v.is_empty())
-            };
-            // As in the sequential reader: rows with a request id are validated fully.
-            if let (Some(Ok(ts)), Some(p), None) =
-                (field(0).map(parse_timestamp_us), field(1), field(9))
-            {
-                if opts.outside(ts) {
-                    items.push(Item::Outside {
-                        provider: span(&text, p),
-                        request_id: None,
-                    });
-                    continue;
-                }
+        let side = match layout.triage(get, opts) {
+            Triage::Read => None,
+            Triage::Outside(p) => {
+                items.push(Item::Outside {
+                    provider: span(&text, p),
+                    request_id: None,
+                });
+                continue;
             }
-        }
-        let mut raw: RawFields = [None; 18];
-        for (slot, idx) in raw.iter_mut().zip(layout.known.iter()) {
-            *slot = idx.and_then(get);
-        }
-        let extra: Vec<(&str, &str)> = layout
-            .extras
-            .iter()
-            .filter_map(|(name, i)| get(*i).map(|v| (name.as_str(), v)))
-            .collect();
-        match build_record(&raw, extra) {
+            Triage::Side(p) => Some(p),
+        };
+        match layout.record(get) {
             Ok(r) => items.push(Item::Row(Row {
                 ts: r.timestamp_us,
                 provider: span(&text, r.provider),
@@ -218,7 +183,13 @@ fn parse_block(bytes: Vec<u8>, layout: &Layout, opts: &ReadOptions) -> Parsed {
                     })
                     .collect(),
             })),
-            Err(e) => items.push(reject(&e.field, e.reason)),
+            Err(e) => match side {
+                Some(p) => items.push(Item::Outside {
+                    provider: span(&text, p),
+                    request_id: None,
+                }),
+                None => items.push(reject(&e.field, e.reason)),
+            },
         }
     }
     // The block ends with a newline, so the count above has one line too many.
@@ -231,6 +202,13 @@ fn parse_block(bytes: Vec<u8>, layout: &Layout, opts: &ReadOptions) -> Parsed {
 
 /// The widest file the block reader takes (wider ones use the sequential reader).
 pub const MAX_COLUMNS: usize = 64;
+
+/// Whether the block reader reads `file` exactly as the sequential one would: a modest width,
+/// and splitting at newlines finds exactly the csv crate's records (see [`plain`]). The caller
+/// has checked that the file is not gzip.
+pub fn suitable(file: &LogFile, layout: &Layout) -> Result<bool, ReadError> {
+    Ok(layout.columns <= MAX_COLUMNS && plain(file)?)
+}
 
 /// True when every newline of the file ends a record exactly as the csv crate sees it: no
 /// double quote, no carriage return outside a CRLF pair, and no blank line before the header.
@@ -273,24 +251,24 @@ pub fn plain(file: &LogFile) -> Result<bool, ReadError> {
     }
 }
 
-/// Reads the file after its header line (`body_start` bytes in, at line `first_line`).
+/// Reads the rows after the header line (line 1) of a [`suitable`] file.
 pub fn read(
     file: &LogFile,
     layout: Layout,
-    body_start: usize,
-    first_line: u64,
     opts: &ReadOptions,
     sink: &mut dyn UsageSink,
 ) -> Result<(), ReadError> {
+    let first_line = 1;
     let path = file.path.display().to_string();
     let io = |e: std::io::Error| ReadError::Io {
         path: path.clone(),
         source: e,
     };
     // Not gzip (checked by the caller): the plain file, which can move to the feeder thread.
-    let mut reader = super::progress::Tick(std::fs::File::open(&file.path).map_err(io)?);
-    let mut skip = vec![0u8; body_start];
-    reader.read_exact(&mut skip).map_err(io)?;
+    let mut reader = Tick::new(std::fs::File::open(&file.path).map_err(io)?, opts);
+    // Skip the header line (the caller read it).
+    let mut byte = [0u8; 1];
+    while reader.read(&mut byte).map_err(io)? == 1 && byte[0] != b'\n' {}
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);

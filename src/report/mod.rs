@@ -9,34 +9,18 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::engine::{
-    Aggregates, Cell, Counters, GroupKey, PricedCell, Pricing, Sums, UnpricedReason,
-};
+pub mod compare;
+pub mod dims;
+pub mod failures;
+pub mod focus;
+pub mod forecast;
+
+pub use dims::{dim_value, BATCH, CANONICAL_MODEL, DAY, KNOWN_DIMS, MONTH};
+pub use forecast::{forecast, Forecast};
+
+use crate::engine::{Aggregates, Counters, PricedCell, Pricing, Sums, UnpricedReason};
 use crate::pricing::PriceFile;
-use crate::readers::Rejection;
-use crate::usage::{col, format_day};
-
-/// The time dimensions `--by` understands besides the log columns.
-pub const MONTH: &str = "month";
-pub const DAY: &str = "day";
-pub const BATCH: &str = "batch";
-/// The provider-independent model name of the price version that priced the usage.
-pub const CANONICAL_MODEL: &str = "canonical_model";
-
-/// Dimensions with a defined meaning; any other `--by` name is an extra log column.
-pub const KNOWN_DIMS: [&str; 11] = [
-    MONTH,
-    DAY,
-    col::PROVIDER,
-    col::MODEL,
-    col::USER,
-    col::PROJECT,
-    col::API_KEY,
-    col::REGION,
-    col::STATUS,
-    BATCH,
-    CANONICAL_MODEL,
-];
+use crate::usage::Rejection;
 
 /// Measures of one breakdown row (or the total).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -150,131 +134,6 @@ pub struct Report {
     /// Month-end projection for a month in progress (set by the caller, which knows "now").
     pub forecast: Option<Forecast>,
     pub pricing: PricingInfo,
-}
-
-/// A month-end projection from the run-rate so far. A projection, not a bill.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Forecast {
-    /// The month in progress (`YYYY-MM`, reporting zone).
-    pub month: String,
-    /// Exact priced cost of the month so far.
-    pub cost_so_far: Decimal,
-    /// Days of the month elapsed at "now" (one decimal).
-    pub days_elapsed: String,
-    pub days_in_month: u32,
-    /// cost_so_far x days_in_month / days_elapsed, rounded to cents.
-    pub projected: Decimal,
-    /// The instants the run-rate is measured between (RFC 3339).
-    pub based_on_from: String,
-    pub based_on_to: String,
-}
-
-/// Projects the month containing `now_us` (in `tz`) when it is in progress and the period
-/// covers it. `None` for closed months or less than an hour into the month.
-pub fn forecast(
-    priced: &[PricedCell<'_>],
-    tz: &chrono_tz::Tz,
-    now_us: i64,
-    period_from: Option<i64>,
-    period_to: Option<i64>,
-) -> Option<Forecast> {
-    use chrono::{Datelike, TimeZone};
-    let now = chrono::DateTime::from_timestamp_micros(now_us)?;
-    let local = tz.from_utc_datetime(&now.naive_utc()).date_naive();
-    let first = local.with_day(1)?;
-    let next = first.checked_add_months(chrono::Months::new(1))?;
-    let start = crate::period::local_midnight_us(tz, first);
-    let end = crate::period::local_midnight_us(tz, next);
-    // The run-rate needs the whole month so far: a period that starts later or ends before
-    // now does not give it.
-    if period_to.is_some_and(|t| t < now_us) || period_from.is_some_and(|f| f > start) {
-        return None;
-    }
-    let elapsed = now_us - start;
-    if elapsed < 3_600_000_000 {
-        return None;
-    }
-    let month = first.format("%Y-%m").to_string();
-    // Only when the data reaches into that month: a report of closed months has no projection.
-    if !priced
-        .iter()
-        .any(|pc| format_day(pc.cell.day as i64).starts_with(&month))
-    {
-        return None;
-    }
-    let mut cost = Decimal::ZERO;
-    for pc in priced {
-        if let Pricing::Priced { cost: c, .. } = &pc.pricing {
-            // Only days up to "now": a log may hold more than has happened by then.
-            if format_day(pc.cell.day as i64).starts_with(&month)
-                && pc.cell.day as i64 <= local.num_days_from_ce() as i64 - 719_163
-            {
-                cost += *c;
-            }
-        }
-    }
-    if cost.is_zero() {
-        // Nothing priced yet (or only unpriced usage): a $0 projection would mislead.
-        return None;
-    }
-    let projected = (cost * Decimal::from(end - start) / Decimal::from(elapsed)).round_dp(2);
-    let days = Decimal::from(elapsed) / Decimal::from(crate::usage::MICROS_PER_DAY);
-    Some(Forecast {
-        month,
-        cost_so_far: cost.normalize(),
-        days_elapsed: days.round_dp(1).normalize().to_string(),
-        days_in_month: ((end - start + 3_600_000_000) / crate::usage::MICROS_PER_DAY) as u32,
-        projected,
-        based_on_from: crate::usage::format_timestamp_us(start),
-        based_on_to: crate::usage::format_timestamp_us(now_us),
-    })
-}
-
-/// A short, stable fingerprint of an API key: never the whole key.
-pub fn key_fingerprint(key: &str) -> String {
-    let chars: Vec<char> = key.chars().collect();
-    if chars.len() >= 12 {
-        // The last 4 characters are what key dashboards show; a short hash keeps two keys that
-        // share them apart.
-        let tail: String = chars[chars.len() - 4..].iter().collect();
-        let h = xxhash_rust::xxh3::xxh3_64(key.as_bytes());
-        format!("…{tail}#{:04x}", (h >> 48) as u16)
-    } else {
-        // Too short to show any of it safely: a hash prefix still tells keys apart.
-        let h = xxhash_rust::xxh3::xxh3_64(key.as_bytes());
-        format!("key-{:08x}", (h >> 32) as u32)
-    }
-}
-
-/// The value of a `--by` dimension for a cell: time buckets in the reporting zone, the
-/// pricing key, the canonical model of the price version that priced it, or one of the engine's
-/// extra dimensions (API keys fingerprinted). Shared by `report` and `compare`.
-pub fn dim_value(
-    name: &str,
-    cell: &Cell,
-    key: &GroupKey,
-    canonical: Option<&str>,
-    engine_dims: &[String],
-) -> Option<String> {
-    match name {
-        MONTH => Some(format_day(cell.day as i64)[..7].to_string()),
-        DAY => Some(format_day(cell.day as i64)),
-        CANONICAL_MODEL => canonical.map(str::to_string),
-        col::PROVIDER => Some(key.provider.clone()),
-        col::MODEL => Some(key.model.clone()),
-        col::REGION => key.region.clone(),
-        BATCH => Some(key.batch.to_string()),
-        other => {
-            let i = engine_dims.iter().position(|e| e == other)?;
-            key.dims[i].as_deref().map(|v| {
-                if other == col::API_KEY {
-                    key_fingerprint(v)
-                } else {
-                    v.to_string()
-                }
-            })
-        }
-    }
 }
 
 /// Builds the report. `engine_dims` must be the dims the engine grouped by.
@@ -400,23 +259,5 @@ fn account(c: &Counters) -> Accounting {
         rejected: c.rejected,
         outside_period: c.outside_period,
         ..Default::default()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn api_keys_are_never_shown_whole() {
-        assert!(key_fingerprint("sk-proj-abcdefghijklmnop").starts_with("…mnop#"));
-        assert_ne!(
-            key_fingerprint("sk-proj-AAAAAAAAAAAA1234"),
-            key_fingerprint("sk-proj-BBBBBBBBBBBB1234")
-        );
-        let short = key_fingerprint("abc123");
-        assert!(!short.contains("abc123"));
-        assert_eq!(short, key_fingerprint("abc123"), "stable");
-        assert_ne!(short, key_fingerprint("abc124"));
     }
 }

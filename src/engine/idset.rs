@@ -6,6 +6,8 @@
 //! almost every insert misses the TLB (measured: ~0.7 us per insert on a 10 M-row log). Memory:
 //! 16 bytes per slot at a load of at most 7/8.
 
+#![allow(unsafe_code)]
+
 use std::alloc::{alloc_zeroed, dealloc, Layout};
 
 const HUGE: usize = 2 << 20;

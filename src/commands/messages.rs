@@ -1,0 +1,107 @@
+//! The one place that writes to standard error (ripgrep's `messages.rs`): notes, warnings,
+//! rejected rows, unpriced usage and the final error, each prefixed with `tokenledger:`. Text
+//! from the logs passes through [`printable`] before it gets here or here.
+#![allow(clippy::print_stderr)]
+
+use std::collections::BTreeMap;
+use std::fmt::Display;
+
+use crate::engine::{PricedCell, Pricing};
+use crate::money::count;
+use crate::report::Report;
+use crate::text::printable;
+
+/// How many rejected rows are printed on stderr before the rest are only counted.
+const SHOWN_REJECTIONS: usize = 10;
+
+/// `tokenledger: {msg}`: what a command did (files written, totals of a listing).
+pub fn info(msg: impl Display) {
+    eprintln!("tokenledger: {msg}");
+}
+
+/// `tokenledger: note: {msg}`: worth knowing, nothing wrong.
+pub fn note(msg: impl Display) {
+    eprintln!("tokenledger: note: {msg}");
+}
+
+/// `tokenledger: warning: {msg}`: the numbers need a look.
+pub fn warning(msg: impl Display) {
+    eprintln!("tokenledger: warning: {msg}");
+}
+
+/// `tokenledger: error: {msg}`: the command failed.
+pub fn error(msg: impl Display) {
+    eprintln!("tokenledger: error: {msg}");
+}
+
+/// An indented detail line under the previous message.
+pub fn detail(msg: impl Display) {
+    eprintln!("  {msg}");
+}
+
+/// Prints rejected rows, unpriced usage and the report's warnings; returns the problems
+/// `--strict` fails on.
+pub fn report_findings(report: &Report) -> Vec<String> {
+    let a = &report.accounting;
+    let mut problems = Vec::new();
+    for r in report.rejections.iter().take(SHOWN_REJECTIONS) {
+        info(format_args!("rejected {}", printable(&r.to_string())));
+    }
+    if a.rejected > 0 {
+        if a.rejected as usize > SHOWN_REJECTIONS.min(report.rejections.len()) {
+            info(format_args!(
+                "... and {} more rejected rows",
+                count(a.rejected - SHOWN_REJECTIONS.min(report.rejections.len()) as u64)
+            ));
+        }
+        problems.push(format!("{} rejected rows", count(a.rejected)));
+    }
+    for u in &report.unpriced {
+        warning(format_args!(
+            "UNPRICED {}/{}: {} requests, {} input + {} output tokens are not in the cost ({})",
+            printable(&u.provider),
+            printable(&u.model),
+            count(u.requests),
+            count(u.input_tokens),
+            count(u.output_tokens),
+            u.reason
+        ));
+    }
+    for note in &report.warnings {
+        warning(note);
+    }
+    if report.total.unpriced_requests > 0 {
+        problems.push(format!(
+            "{} unpriced requests",
+            count(report.total.unpriced_requests)
+        ));
+    }
+    problems
+}
+
+/// Warns about unpriced usage straight from priced cells (commands without a report);
+/// returns the unpriced requests.
+pub fn unpriced_cells(priced: &[PricedCell<'_>]) -> u64 {
+    let mut by: BTreeMap<(String, String), (u64, u64)> = BTreeMap::new();
+    for pc in priced {
+        if let Pricing::Unpriced(_) = pc.pricing {
+            let e = by
+                .entry((pc.key.provider.clone(), pc.key.model.clone()))
+                .or_default();
+            e.0 += pc.cell.sums.requests;
+            e.1 += pc.cell.sums.total_tokens();
+        }
+    }
+    let mut total = 0;
+    for ((p, m), (r, t)) in by {
+        warning(format_args!(
+            "UNPRICED {}/{}: {} requests, {} tokens cannot be compared",
+            printable(&p),
+            printable(&m),
+            count(r),
+            count(t)
+        ));
+        total += r;
+    }
+    total
+}

@@ -1,0 +1,234 @@
+//! What every usage command shares: validated usage settings, the price book, finding and
+//! reading the logs (with a progress bar this command owns), the engine run, `--output`.
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use chrono_tz::Tz;
+
+use super::messages;
+use super::Failure;
+use crate::cli::UsageArgs;
+use crate::engine::{Aggregates, Aggregator, EngineSettings};
+use crate::pricing::PriceBook;
+use crate::readers::{self, LogFile, LogFormat, Progress, ReadOptions};
+use crate::report::{self, Period};
+use crate::usage::{col, format_timestamp_us};
+
+/// The environment variable that sets the parallel-read threshold when the hidden
+/// `--parallel-min-bytes` flag is not given (tests and benchmarks use it).
+pub const PARALLEL_MIN_BYTES_ENV: &str = "TOKENLEDGER_PARALLEL_MIN_BYTES";
+
+/// Validated usage settings shared by the commands that price usage.
+#[derive(Debug, Clone)]
+pub struct UsageSettings {
+    pub logs: Vec<PathBuf>,
+    pub log_format: LogFormat,
+    pub pricing: Vec<PathBuf>,
+    pub pricing_overlay: Vec<PathBuf>,
+    pub tz: Tz,
+    pub tz_name: String,
+    /// `--month`, when given.
+    pub month: Option<String>,
+    pub from_us: Option<i64>,
+    pub to_us: Option<i64>,
+    pub strict: bool,
+    pub parallel_min_bytes: u64,
+}
+
+impl UsageSettings {
+    pub fn from_args(args: UsageArgs) -> Result<Self, Failure> {
+        // Destructured so that a new flag cannot be forgotten here.
+        let UsageArgs {
+            logs,
+            log_format,
+            pricing,
+            pricing_overlay,
+            month,
+            from,
+            to,
+            tz,
+            strict,
+            parallel_min_bytes,
+        } = args;
+        let zone = crate::time::parse_tz(&tz).map_err(|m| Failure::Usage(format!("--tz: {m}")))?;
+        let (from_us, to_us) =
+            crate::time::resolve(&zone, month.as_deref(), from.as_deref(), to.as_deref())
+                .map_err(Failure::Usage)?;
+        Ok(UsageSettings {
+            logs,
+            log_format,
+            pricing,
+            pricing_overlay,
+            tz: zone,
+            tz_name: tz,
+            month,
+            from_us,
+            to_us,
+            strict,
+            parallel_min_bytes: parallel_min_bytes
+                .or_else(|| std::env::var(PARALLEL_MIN_BYTES_ENV).ok()?.parse().ok())
+                .unwrap_or(readers::PARALLEL_MIN_BYTES),
+        })
+    }
+
+    pub fn period(&self) -> Period {
+        Period {
+            from: self.from_us.map(format_timestamp_us),
+            to: self.to_us.map(format_timestamp_us),
+            tz: self.tz_name.clone(),
+        }
+    }
+
+    /// " (2025-06-01 to 2025-07-01, UTC)" style suffix for chart titles.
+    pub fn title_suffix(&self) -> String {
+        let p = self.period();
+        let range = match (&p.from, &p.to) {
+            (None, None) => "all dates".to_string(),
+            (f, t) => format!(
+                "{} to {}",
+                f.as_deref().map_or("start", |x| &x[..10]),
+                t.as_deref().map_or("end", |x| &x[..10])
+            ),
+        };
+        format!(" ({range}, {})", p.tz)
+    }
+}
+
+/// Loads the book (built-in unless paths are given) plus overlays; prints load warnings.
+pub fn load_book(pricing: &[PathBuf], overlay: &[PathBuf]) -> Result<PriceBook, Failure> {
+    let book =
+        PriceBook::load_with_overlay(pricing, overlay).map_err(|e| Failure::Data(e.to_string()))?;
+    for w in book.warnings() {
+        messages::info(format_args!("price book {w}"));
+    }
+    Ok(book)
+}
+
+/// The log files under `--logs`, each with its format decided.
+pub fn find_logs(logs: &[PathBuf], format: LogFormat) -> Result<Vec<LogFile>, Failure> {
+    let (mut files, skipped) = readers::discover(logs).map_err(|e| match e {
+        readers::ReadError::NotFound { .. } => Failure::Usage(format!("--logs {e}")),
+        other => Failure::Data(other.to_string()),
+    })?;
+    readers::resolve_formats(&mut files, format).map_err(|e| Failure::Data(e.to_string()))?;
+    for p in &skipped {
+        messages::note(format_args!(
+            "skipped {} (not a .csv, .jsonl, .ndjson or .parquet log)",
+            p.display()
+        ));
+    }
+    Ok(files)
+}
+
+/// What a usage command asks the engine for.
+#[derive(Debug, Clone, Default)]
+pub struct Job {
+    /// Extra dimensions to group by (see [`engine_dims`]).
+    pub dims: Vec<String>,
+    /// Count requests per minute too.
+    pub per_minute: bool,
+    /// Also aggregate this window outside the period on its own (see `EngineSettings::side`).
+    pub side: Option<(i64, i64)>,
+}
+
+/// Loads the price book, reads every log file and aggregates it.
+pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>, Aggregates)> {
+    let book = Arc::new(load_book(&s.pricing, &s.pricing_overlay)?);
+    let files = find_logs(&s.logs, s.log_format)?;
+    if files.is_empty() {
+        messages::warning("no log files found under the --logs paths");
+    }
+    let sizes: Vec<u64> = files
+        .iter()
+        .map(|f| std::fs::metadata(&f.path).map_or(0, |m| m.len()))
+        .collect();
+    let bar = progress_bar(sizes.iter().sum());
+    let opts = ReadOptions {
+        wanted_extras: job
+            .dims
+            .iter()
+            .filter(|d| !col::KNOWN.contains(&d.as_str()))
+            .cloned()
+            .collect(),
+        period: Some((s.from_us, s.to_us)).filter(|(f, t)| f.is_some() || t.is_some()),
+        side: job.side,
+        parallel_min_bytes: s.parallel_min_bytes,
+        progress: bar.clone().map(|b| {
+            Progress(Arc::new(move |n| {
+                b.inc(n);
+                // Headers are read twice by some readers: never show more than 100%.
+                if b.length().is_some_and(|l| b.position() > l) {
+                    b.set_length(b.position());
+                }
+            }))
+        }),
+    };
+    let mut agg = Aggregator::new(EngineSettings {
+        tz: s.tz,
+        from_us: s.from_us,
+        to_us: s.to_us,
+        dims: job.dims.clone(),
+        boundaries: book.boundaries(),
+        book: Some(book.clone()),
+        per_minute: job.per_minute,
+        side: job.side,
+    })
+    // Canonical rows with ids are about 150 bytes: sizes the dedupe set once, if ids appear.
+    .with_expected_rows(sizes.iter().map(|&n| n as usize / 150).sum());
+    let read = readers::read_all(&files, &opts, &mut agg);
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    read.map_err(|e| Failure::Data(e.to_string()))?;
+    let aggregates = agg.finish().context("aggregating usage")?;
+    Ok((book, aggregates))
+}
+
+/// A progress bar over the bytes of the log files, only when stderr is a terminal and the logs
+/// are large.
+fn progress_bar(total: u64) -> Option<indicatif::ProgressBar> {
+    if !io::stderr().is_terminal() || total < 64 << 20 {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "reading logs {bar:30} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+/// Dimensions the engine must group by for these `--by` columns (the rest come from the
+/// pricing key or the date).
+pub fn engine_dims(by: &[String]) -> Vec<String> {
+    by.iter()
+        .filter(|d| {
+            !matches!(
+                d.as_str(),
+                report::MONTH
+                    | report::DAY
+                    | report::CANONICAL_MODEL
+                    | col::PROVIDER
+                    | col::MODEL
+                    | col::REGION
+                    | report::BATCH
+            )
+        })
+        .cloned()
+        .collect()
+}
+
+/// Opens `--output` (or standard output) for writing.
+pub fn output(path: Option<&PathBuf>) -> anyhow::Result<Box<dyn Write>> {
+    Ok(match path {
+        Some(p) if p.as_os_str() != "-" => Box::new(BufWriter::new(
+            File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+        )),
+        _ => Box::new(BufWriter::new(io::stdout().lock())),
+    })
+}

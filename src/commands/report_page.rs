@@ -1,0 +1,172 @@
+//! The HTML report page and the `--out-dir` report folder: charts, the previous month's total,
+//! failures, and the files of a folder.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use rust_decimal::Decimal;
+
+use super::pipeline::UsageSettings;
+use super::Failure;
+use crate::chart::data::{chart_data, ChartOptions};
+use crate::chart::Kind;
+use crate::engine::{self, Aggregates, PricedCell, Pricing};
+use crate::pricing::PriceBook;
+use crate::render::{self, Format};
+use crate::report::Report;
+use crate::usage::{col, MICROS_PER_DAY};
+
+/// What the page is made of.
+pub struct Inputs<'a> {
+    pub settings: &'a UsageSettings,
+    pub report: &'a Report,
+    pub book: &'a PriceBook,
+    pub agg: &'a Aggregates,
+    pub priced: &'a [PricedCell<'a>],
+    /// The engine's dimensions (they include `status`).
+    pub dims: &'a [String],
+}
+
+const CHARTS: [Kind; 5] = [
+    Kind::SpendByModel,
+    Kind::SpendByProvider,
+    Kind::Daily,
+    Kind::Tokens,
+    Kind::Compare,
+];
+
+/// The charts to show for a period: by day within one month, by month over longer periods.
+fn chart_set(settings: &UsageSettings) -> ChartOptions {
+    let one_month = settings
+        .from_us
+        .zip(settings.to_us)
+        .is_some_and(|(f, t)| t - f <= 31 * MICROS_PER_DAY);
+    ChartOptions {
+        by_day: one_month,
+        top: 10,
+        targets: vec![],
+        suffix: settings.title_suffix(),
+    }
+}
+
+/// Charts, previous-month total and failures for the HTML page.
+pub fn html_extras(p: &Inputs<'_>) -> anyhow::Result<render::html::HtmlExtras> {
+    let opts = chart_set(p.settings);
+    let mut charts = Vec::new();
+    for kind in CHARTS {
+        let data =
+            chart_data(kind, p.priced, p.book, &p.agg.epochs, &opts).map_err(Failure::Data)?;
+        if data.is_empty() {
+            continue;
+        }
+        let svg = crate::chart::svg_string(&data, (1100, 560))
+            .map_err(|e| Failure::Data(format!("chart: {e}")))?;
+        charts.push((data.title.clone(), svg));
+    }
+    let status = p.dims.iter().position(|d| d == col::STATUS).unwrap_or(0);
+    let errors = crate::report::failures::build(p.agg, status, None);
+    Ok(render::html::HtmlExtras {
+        charts,
+        previous: previous_total(p)?,
+        errors: Some(errors),
+    })
+}
+
+/// A month's label (`YYYY-MM`) and its UTC range.
+type Month = (String, (i64, i64));
+
+/// The month before a one-month report (`--month`).
+fn previous_month(settings: &UsageSettings) -> Result<Option<Month>, Failure> {
+    let Some(m) = &settings.month else {
+        return Ok(None);
+    };
+    let first = chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
+        .map_err(|e| Failure::Usage(e.to_string()))?;
+    let Some(prev) = first.checked_sub_months(chrono::Months::new(1)) else {
+        return Ok(None);
+    };
+    let label = prev.format("%Y-%m").to_string();
+    let range = crate::time::month_range(&settings.tz, &label).map_err(Failure::Usage)?;
+    Ok(Some((label, range)))
+}
+
+/// The window the engine aggregates on the side for the page's month-over-month change.
+pub fn previous_month_range(settings: &UsageSettings) -> Result<Option<(i64, i64)>, Failure> {
+    Ok(previous_month(settings)?.map(|(_, r)| r))
+}
+
+/// The previous month's total, from the side aggregates of the same read.
+fn previous_total(p: &Inputs<'_>) -> anyhow::Result<Option<(String, Decimal)>> {
+    let (Some((label, _)), Some(side)) = (previous_month(p.settings)?, &p.agg.side) else {
+        return Ok(None);
+    };
+    let priced = engine::price(side, p.book).map_err(Failure::Data)?;
+    if priced.is_empty() {
+        return Ok(None);
+    }
+    let total: Decimal = priced
+        .iter()
+        .filter_map(|p| match &p.pricing {
+            Pricing::Priced { cost, .. } => Some(*cost),
+            _ => None,
+        })
+        .sum();
+    Ok(Some((label, total.normalize())))
+}
+
+/// The folder name of a report: the month, or the period's dates.
+fn folder_label(p: &Inputs<'_>) -> String {
+    let period = &p.report.period;
+    p.settings
+        .month
+        .clone()
+        .unwrap_or_else(|| match (&period.from, &period.to) {
+            (None, None) => "all".to_string(),
+            (f, t) => format!(
+                "{}_{}",
+                f.as_deref().map_or("start", |x| &x[..10]),
+                t.as_deref().map_or("end", |x| &x[..10])
+            ),
+        })
+}
+
+/// `--out-dir`: `DIR/<label>/` with report.html, report.md, breakdown.csv, breakdown.json and
+/// PNG charts. Returns the folder.
+pub fn write_folder(dir: &Path, p: &Inputs<'_>) -> anyhow::Result<PathBuf> {
+    let folder = dir.join(folder_label(p));
+    std::fs::create_dir_all(&folder)
+        .with_context(|| format!("cannot create {}", folder.display()))?;
+    let file = |name: &str| -> anyhow::Result<BufWriter<File>> {
+        let path = folder.join(name);
+        Ok(BufWriter::new(File::create(&path).with_context(|| {
+            format!("cannot create {}", path.display())
+        })?))
+    };
+    let extras = html_extras(p)?;
+    let mut w = file("report.html")?;
+    render::html::render(p.report, &extras, &mut w)?;
+    w.flush()?;
+    for (name, format) in [
+        ("report.md", Format::Markdown),
+        ("breakdown.csv", Format::Csv),
+        ("breakdown.json", Format::Json),
+    ] {
+        let mut w = file(name)?;
+        render::render(p.report, format, &mut w)?;
+        w.flush()?;
+    }
+    let opts = chart_set(p.settings);
+    for kind in CHARTS {
+        let data =
+            chart_data(kind, p.priced, p.book, &p.agg.epochs, &opts).map_err(Failure::Data)?;
+        if data.is_empty() {
+            continue;
+        }
+        let path = folder.join(format!("{}.png", kind.file_stem()));
+        crate::chart::write(&path, &data, (1200, 675))
+            .map_err(|e| Failure::Data(format!("{}: {e}", path.display())))?;
+    }
+    Ok(folder)
+}

@@ -1,0 +1,127 @@
+//! Dedupe: the first `(provider, request_id)` in reading order wins, also when it lies outside
+//! the period. Ids are kept as 128-bit xxh3 hashes (16 bytes per id whatever its length; a
+//! collision needs ~2^64 ids) in an [`IdSet`]. Checking them a chunk at a time lets the table
+//! prefetch; the order of first occurrences is kept.
+
+use super::idset::IdSet;
+
+/// The slot of a pending id that belongs to a row outside the period (not in the chunk).
+pub const OUTSIDE: u32 = u32::MAX;
+
+/// The dedupe key of a request: 128-bit xxh3 of provider and request id.
+pub fn id_hash(provider: &str, id: &str) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(provider.as_bytes());
+    h.update(&[0]);
+    h.update(id.as_bytes());
+    h.digest128()
+}
+
+/// What settling the pending ids found.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Settled {
+    /// Chunk rows that are duplicates (ascending).
+    pub rows: Vec<u32>,
+    /// Rows outside the period that are duplicates.
+    pub outside: u64,
+}
+
+/// The ids seen so far and the ids waiting to be checked.
+#[derive(Default)]
+pub struct Dedupe {
+    seen: IdSet,
+    /// Expected rows, to size the set once instead of growing it step by step.
+    expected_rows: usize,
+    /// Id hashes waiting to be checked, in arrival order, with the chunk row they belong to
+    /// ([`OUTSIDE`] for a row outside the period).
+    pending: Vec<(u128, u32)>,
+}
+
+impl Dedupe {
+    /// Sizes the set for about `rows` ids (taken up only when ids appear).
+    pub fn with_expected_rows(rows: usize) -> Self {
+        Dedupe {
+            expected_rows: rows,
+            ..Default::default()
+        }
+    }
+
+    fn reserve(&mut self) {
+        if self.seen.capacity() == 0 && self.expected_rows > 0 {
+            self.seen.reserve(self.expected_rows.min(200_000_000));
+        }
+    }
+
+    /// Checks one id now; false for a duplicate. Pending ids must be settled first.
+    pub fn check_now(&mut self, d: u128) -> bool {
+        debug_assert!(self.pending.is_empty());
+        self.reserve();
+        self.seen.insert(d)
+    }
+
+    /// Queues an id of a chunk row (or [`OUTSIDE`]).
+    pub fn defer(&mut self, d: u128, slot: u32) {
+        self.pending.push((d, slot));
+    }
+
+    /// How many ids wait.
+    pub fn pending(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Checks the pending ids in order.
+    pub fn settle(&mut self) -> Settled {
+        let mut out = Settled::default();
+        if self.pending.is_empty() {
+            return out;
+        }
+        self.reserve();
+        let pending = std::mem::take(&mut self.pending);
+        let hashes: Vec<u128> = pending.iter().map(|p| p.0).collect();
+        self.seen.insert_batch(&hashes, |i| match pending[i].1 {
+            OUTSIDE => out.outside += 1,
+            row => out.rows.push(row),
+        });
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_occurrence_wins_within_and_across_batches() {
+        let (a, b, c) = (id_hash("p", "a"), id_hash("p", "b"), id_hash("p", "c"));
+        assert_ne!(id_hash("p", "a"), id_hash("q", "a"), "ids are per provider");
+        assert_ne!(
+            id_hash("p", "ab"),
+            id_hash("pa", "b"),
+            "provider and id stay apart"
+        );
+        let mut d = Dedupe::with_expected_rows(10);
+        d.defer(a, 0);
+        d.defer(b, OUTSIDE);
+        d.defer(a, 1);
+        d.defer(b, 2);
+        assert_eq!(d.pending(), 4);
+        assert_eq!(
+            d.settle(),
+            Settled {
+                rows: vec![1, 2],
+                outside: 0
+            }
+        );
+        d.defer(c, 0);
+        d.defer(a, OUTSIDE);
+        assert_eq!(
+            d.settle(),
+            Settled {
+                rows: vec![],
+                outside: 1
+            }
+        );
+        assert!(!d.check_now(c));
+        assert!(d.check_now(id_hash("p", "d")));
+    }
+}

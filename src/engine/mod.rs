@@ -1,0 +1,380 @@
+//! The engine: canonical usage records in, priced aggregates out.
+//!
+//! Records are interned and buffered into column chunks; polars sums their tokens as integers per
+//! (local day, price epoch, group) in a lazy group-by, one chunk at a time, so memory is bounded
+//! by the number of groups, not the number of rows. Pricing then happens on those aggregates
+//! with exact decimals: within one price epoch (an interval in which no price in the book
+//! changes) cost is linear in tokens, so pricing sums is exactly pricing rows.
+//!
+//! [`Aggregator`] coordinates owned parts, each with one job: [`buckets`] (local day, price
+//! epoch), [`dedupe`] (first request id wins), [`groups`] (interned group keys, model
+//! resolution, long-context thresholds), [`chunks`] (polars sums), [`minutes`] (per-minute
+//! counts); [`price`] prices the result. Layer 2: no file I/O and no clock here (the caller
+//! passes the period and the time zone); it names only `usage`, `pricing` and itself.
+
+use std::collections::HashMap;
+
+use chrono_tz::Tz;
+
+pub mod buckets;
+pub mod chunks;
+pub mod dedupe;
+pub mod groups;
+pub mod idset;
+pub mod minutes;
+pub mod price;
+
+pub use buckets::Epochs;
+pub use price::{cost_of, price, PricedCell, Pricing, UnpricedReason};
+
+use buckets::LocalDays;
+use chunks::{Chunks, CHUNK_ROWS};
+use dedupe::{id_hash, Dedupe, OUTSIDE};
+use groups::Groups;
+use minutes::Minutes;
+
+use crate::pricing::PriceBook;
+use crate::usage::{col, Rejection, UsageRecord, UsageSink};
+
+/// How many rejections are kept verbatim (the rest are counted).
+pub const KEPT_REJECTIONS: usize = 50;
+
+/// Which rows to aggregate and how to bucket them.
+#[derive(Debug, Clone)]
+pub struct EngineSettings {
+    /// Reporting time zone: day and month buckets are local dates here.
+    pub tz: Tz,
+    /// Inclusive start of the period (UTC microseconds).
+    pub from_us: Option<i64>,
+    /// Exclusive end of the period (UTC microseconds).
+    pub to_us: Option<i64>,
+    /// Dimension columns to keep per group besides provider, model, region and batch
+    /// (e.g. `user`, `project`, `status`, or any extra column).
+    pub dims: Vec<String>,
+    /// Sorted instants at which some price starts (see [`PriceBook::boundaries`]).
+    pub boundaries: Vec<i64>,
+    /// The price book, for model-id resolution (ARNs, aliases) and long-context thresholds.
+    /// Without it, model ids are kept as logged and no request counts as long-context.
+    pub book: Option<std::sync::Arc<PriceBook>>,
+    /// Also count requests per provider, model and minute (for rate-limit analysis).
+    pub per_minute: bool,
+    /// A second window outside the period (e.g. the month before) whose rows are aggregated
+    /// on their own, without dimensions, into [`Aggregates::side`]; they still count as outside
+    /// the period here. Rows are deduped once, across both.
+    pub side: Option<(i64, i64)>,
+}
+
+/// Integer sums over a set of rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Sums {
+    pub rows: u64,
+    pub requests: u64,
+    pub input_tokens: u64,
+    pub cache_read_tokens: u64,
+    pub cache_write_tokens: u64,
+    /// Subset of `cache_write_tokens` written with a 1-hour TTL.
+    pub cache_write_1h_tokens: u64,
+    pub output_tokens: u64,
+    pub reasoning_tokens: u64,
+}
+
+impl Sums {
+    pub fn add(&mut self, o: &Sums) {
+        self.rows += o.rows;
+        self.requests += o.requests;
+        self.input_tokens += o.input_tokens;
+        self.cache_read_tokens += o.cache_read_tokens;
+        self.cache_write_tokens += o.cache_write_tokens;
+        self.cache_write_1h_tokens += o.cache_write_1h_tokens;
+        self.output_tokens += o.output_tokens;
+        self.reasoning_tokens += o.reasoning_tokens;
+    }
+    pub fn uncached_input(&self) -> u64 {
+        self.input_tokens - self.cache_read_tokens - self.cache_write_tokens
+    }
+    pub fn total_tokens(&self) -> u64 {
+        self.input_tokens + self.output_tokens
+    }
+}
+
+/// The identity of a group: what pricing needs plus the requested dimensions.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct GroupKey {
+    pub provider: String,
+    pub model: String,
+    pub region: Option<String>,
+    pub batch: bool,
+    pub failed: bool,
+    /// The prompt exceeded the long-context threshold of the price version in force.
+    pub long: bool,
+    /// Values of [`EngineSettings::dims`], in that order.
+    pub dims: Vec<Option<String>>,
+}
+
+/// Rows dropped or set aside before aggregation.
+#[derive(Debug, Clone, Default)]
+pub struct Counters {
+    pub rows_read: u64,
+    pub rejected: u64,
+    pub duplicates: u64,
+    pub outside_period: u64,
+    /// Pre-aggregated rows (requests > 1) of a model with a long-context tier whose summed
+    /// prompt exceeds the threshold: whether single requests crossed it is unknown, so they were
+    /// priced at the normal rates. Sources that know say so in `long_context`.
+    pub long_context_unchecked: u64,
+    /// The first [`KEPT_REJECTIONS`] rejections, in reading order.
+    pub rejections: Vec<Rejection>,
+}
+
+/// xxh3 for the engine's hash maps: several times faster than std's SipHash on short keys, and
+/// the keys (log values) cannot be chosen to attack a local batch run's tables.
+type Fast = xxhash_rust::xxh3::Xxh3DefaultBuilder;
+pub(crate) type FastMap<K, V> = HashMap<K, V, Fast>;
+
+/// Accumulates usage records into per-(day, epoch, group) sums.
+pub struct Aggregator {
+    settings: EngineSettings,
+    days: LocalDays,
+    epochs: Epochs,
+    groups: Groups,
+    dedupe: Dedupe,
+    chunks: Chunks,
+    /// Per-minute counts, when asked for.
+    minutes: Option<Minutes>,
+    counters: Counters,
+    /// The aggregator of the side window, when set.
+    side: Option<Box<Aggregator>>,
+}
+
+/// One aggregated cell: sums for a group on a local day within one price epoch.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// Local date in the reporting zone, as days since 1970-01-01.
+    pub day: i32,
+    pub epoch: u32,
+    pub group: u32,
+    pub sums: Sums,
+}
+
+/// Requests of one provider and model in one minute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MinuteCount {
+    pub provider: String,
+    pub model: String,
+    /// Start of the minute, UTC microseconds.
+    pub minute_us: i64,
+    pub requests: u64,
+}
+
+/// Everything the engine learned from the records.
+#[derive(Debug, Clone, Default)]
+pub struct Aggregates {
+    pub groups: Vec<GroupKey>,
+    pub cells: Vec<Cell>,
+    pub counters: Counters,
+    /// Per-minute request counts (only with [`EngineSettings::per_minute`]), sorted.
+    pub minutes: Vec<MinuteCount>,
+    /// The price epochs the cells' `epoch` numbers refer to.
+    pub epochs: Epochs,
+    /// The aggregates of [`EngineSettings::side`], when set.
+    pub side: Option<Box<Aggregates>>,
+}
+
+impl Aggregator {
+    pub fn new(settings: EngineSettings) -> Self {
+        Aggregator {
+            days: LocalDays::new(settings.tz),
+            epochs: Epochs::new(settings.boundaries.clone()),
+            groups: Groups::default(),
+            dedupe: Dedupe::default(),
+            chunks: Chunks::new(CHUNK_ROWS),
+            minutes: settings.per_minute.then(Minutes::default),
+            counters: Counters::default(),
+            side: settings.side.map(|(from, to)| {
+                Box::new(Aggregator::new(EngineSettings {
+                    from_us: Some(from),
+                    to_us: Some(to),
+                    dims: vec![],
+                    per_minute: false,
+                    side: None,
+                    ..settings.clone()
+                }))
+            }),
+            settings,
+        }
+    }
+
+    /// Sizes the dedupe set for about `rows` records (taken up only when request ids appear).
+    pub fn with_expected_rows(mut self, rows: usize) -> Self {
+        self.dedupe = Dedupe::with_expected_rows(rows);
+        self
+    }
+
+    /// Uses chunks of `n` rows (tests use tiny chunks to exercise the merge path).
+    pub fn with_chunk_rows(mut self, n: usize) -> Self {
+        self.chunks = Chunks::new(n);
+        self
+    }
+
+    /// Ids are checked row by row when per-minute counts are taken or a side window is
+    /// aggregated (both take rows as they arrive); otherwise a chunk at a time.
+    fn immediate(&self) -> bool {
+        self.settings.per_minute || self.side.is_some()
+    }
+
+    fn outside_period(&self, ts: i64) -> bool {
+        self.settings.from_us.is_some_and(|f| ts < f)
+            || self.settings.to_us.is_some_and(|t| ts >= t)
+    }
+
+    /// Checks the pending ids in order; duplicate rows leave the chunk (or the outside count).
+    fn settle_ids(&mut self) {
+        let s = self.dedupe.settle();
+        self.counters.duplicates += s.outside + s.rows.len() as u64;
+        self.counters.outside_period -= s.outside;
+        self.chunks.remove_rows(&s.rows);
+    }
+
+    fn settle_if_full(&mut self) {
+        if self.dedupe.pending() >= self.chunks.chunk_rows() {
+            self.settle_ids();
+        }
+    }
+
+    fn flush_chunk(&mut self) {
+        self.settle_ids();
+        self.chunks.flush();
+    }
+
+    /// Finishes aggregation.
+    pub fn finish(mut self) -> polars::prelude::PolarsResult<Aggregates> {
+        self.settle_ids();
+        let cells = self.chunks.finish()?;
+        let groups = self.groups.keys(self.settings.dims.len());
+        let minutes = self
+            .minutes
+            .as_ref()
+            .map(|m| m.finish(&self.groups))
+            .unwrap_or_default();
+        let side = match self.side {
+            Some(a) => Some(Box::new(a.finish()?)),
+            None => None,
+        };
+        Ok(Aggregates {
+            groups,
+            cells,
+            counters: self.counters,
+            minutes,
+            epochs: self.epochs,
+            side,
+        })
+    }
+}
+
+impl UsageSink for Aggregator {
+    fn record(&mut self, r: &UsageRecord<'_>) {
+        self.counters.rows_read += 1;
+        let digest = r.request_id.map(|id| id_hash(r.provider, id));
+        if let (Some(d), true) = (digest, self.immediate()) {
+            if !self.dedupe.check_now(d) {
+                self.counters.duplicates += 1;
+                return;
+            }
+        }
+        let deferred = digest.filter(|_| !self.immediate());
+        let ts = r.timestamp_us;
+        if self.outside_period(ts) {
+            self.counters.outside_period += 1;
+            if let Some(side) = &mut self.side {
+                if !side.outside_period(ts) {
+                    // Deduped here already.
+                    let mut r = r.clone();
+                    r.request_id = None;
+                    side.record(&r);
+                }
+            }
+            if let Some(d) = deferred {
+                self.dedupe.defer(d, OUTSIDE);
+                self.settle_if_full();
+            }
+            return;
+        }
+        if let Some(d) = deferred {
+            self.dedupe.defer(d, self.chunks.len() as u32);
+        }
+        let day = self.days.day(ts);
+        let epoch = self.epochs.of(ts);
+        let book = self.settings.book.as_deref();
+        let pc = self.groups.code(Some(r.provider));
+        let mc = self.groups.model(pc, r.provider, r.model, book);
+        let rc = self.groups.code(r.region);
+        if let Some(m) = &mut self.minutes {
+            m.add(pc, mc, ts, r.requests);
+        }
+        let threshold = self.groups.threshold(
+            (pc, mc, rc),
+            epoch,
+            r.provider,
+            r.region,
+            book,
+            &self.epochs,
+        );
+        // The tier is a cliff: the whole prompt (input including cache reads and writes) above
+        // the threshold moves the whole request to the long-context rates.
+        // Pre-aggregated rows (requests > 1) cannot be compared with a per-request threshold;
+        // sources that know (Anthropic's usage report) say so in `long_context`.
+        let over = threshold.is_some_and(|t| r.input_tokens > t);
+        if r.long_context.is_none() && r.requests > 1 && over {
+            self.counters.long_context_unchecked += 1;
+        }
+        let long = r.long_context.unwrap_or(r.requests <= 1 && over);
+        self.groups.begin_key([
+            pc,
+            mc,
+            rc,
+            r.batch as u32,
+            r.is_failed() as u32,
+            long as u32,
+        ]);
+        for d in &self.settings.dims {
+            if d == col::STATUS {
+                self.groups.push_dim(Some(&r.status.to_string()));
+            } else {
+                self.groups.push_dim(r.dimension(d));
+            }
+        }
+        let gid = self.groups.finish_key();
+        self.chunks.push(day, epoch, gid, r);
+        if self.chunks.is_full() {
+            self.flush_chunk();
+        }
+    }
+
+    fn outside(&mut self, provider: &str, request_id: Option<&str>) {
+        self.counters.rows_read += 1;
+        if let Some(id) = request_id {
+            let d = id_hash(provider, id);
+            if self.immediate() {
+                if !self.dedupe.check_now(d) {
+                    self.counters.duplicates += 1;
+                    return;
+                }
+            } else {
+                self.dedupe.defer(d, OUTSIDE);
+            }
+        }
+        self.counters.outside_period += 1;
+        self.settle_if_full();
+    }
+
+    fn reject(&mut self, rejection: Rejection) {
+        self.counters.rows_read += 1;
+        self.counters.rejected += 1;
+        if self.counters.rejections.len() < KEPT_REJECTIONS {
+            self.counters.rejections.push(rejection);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

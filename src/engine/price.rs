@@ -1,0 +1,100 @@
+//! Pricing aggregated cells with exact decimals: each cell at the version in force during its
+//! epoch (see [`super::buckets::Epochs`]); within one epoch cost is linear in tokens, so
+//! pricing sums is exactly pricing rows.
+
+use rust_decimal::Decimal;
+
+use super::{Aggregates, Cell, GroupKey, Sums};
+use crate::pricing::{Lookup, PriceBook, PriceRow};
+
+/// Why usage could not be priced.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum UnpricedReason {
+    /// The provider/model pair is not in the price book at all.
+    NotInPriceBook,
+    /// The model is in the book, but its first price starts later.
+    BeforeFirstPrice { first_effective_from: String },
+}
+
+impl std::fmt::Display for UnpricedReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UnpricedReason::NotInPriceBook => {
+                write!(f, "no price for this provider/model in the price book")
+            }
+            UnpricedReason::BeforeFirstPrice {
+                first_effective_from,
+            } => {
+                write!(
+                    f,
+                    "used before its first price (effective from {first_effective_from})"
+                )
+            }
+        }
+    }
+}
+
+/// The price applied to a cell, or why there is none.
+#[derive(Debug, Clone)]
+pub enum Pricing<'a> {
+    Priced { row: &'a PriceRow, cost: Decimal },
+    Unpriced(UnpricedReason),
+}
+
+/// A cell with its price.
+#[derive(Debug, Clone)]
+pub struct PricedCell<'a> {
+    pub cell: &'a Cell,
+    pub key: &'a GroupKey,
+    pub pricing: Pricing<'a>,
+}
+
+/// Cost of `sums` at `row`'s rates (see [`PriceRow::rates`] for the fallbacks): input
+/// excluding cache at the input rate, cache reads and 5-minute / 1-hour cache writes at their
+/// own rates, output excluding reasoning at the output rate, reasoning at the reasoning rate.
+pub fn cost_of(sums: &Sums, row: &PriceRow, batch: bool, long: bool) -> Option<Decimal> {
+    let t = |n: u64| Decimal::from(n);
+    let r = row.rates(batch, long);
+    let parts = [
+        (sums.uncached_input(), r.input),
+        (sums.cache_read_tokens, r.cache_read),
+        (
+            sums.cache_write_tokens - sums.cache_write_1h_tokens,
+            r.cache_write,
+        ),
+        (sums.cache_write_1h_tokens, r.cache_write_1h),
+        (sums.output_tokens - sums.reasoning_tokens, r.output),
+        (sums.reasoning_tokens, r.reasoning),
+    ];
+    let mut total = Decimal::ZERO;
+    for (n, rate) in parts {
+        total = total.checked_add(t(n).checked_mul(rate)?)?;
+    }
+    total.checked_mul(Decimal::new(1, 6)).map(|x| x.normalize())
+}
+
+/// Prices every cell with the version in force during its epoch.
+pub fn price<'a>(agg: &'a Aggregates, book: &'a PriceBook) -> Result<Vec<PricedCell<'a>>, String> {
+    let mut out = Vec::with_capacity(agg.cells.len());
+    for cell in &agg.cells {
+        let key = &agg.groups[cell.group as usize];
+        let at = agg.epochs.start(cell.epoch);
+        let pricing = match book.lookup(&key.provider, &key.model, key.region.as_deref(), at) {
+            Lookup::Priced(row) => match cost_of(&cell.sums, row, key.batch, key.long) {
+                Some(cost) => Pricing::Priced { row, cost },
+                None => {
+                    return Err(format!(
+                        "cost of {}/{} overflows exact decimal arithmetic",
+                        key.provider, key.model
+                    ))
+                }
+            },
+            Lookup::BeforeFirst(row) => Pricing::Unpriced(UnpricedReason::BeforeFirstPrice {
+                first_effective_from: row.effective_from.clone(),
+            }),
+            Lookup::Unknown => Pricing::Unpriced(UnpricedReason::NotInPriceBook),
+        };
+        out.push(PricedCell { cell, key, pricing });
+    }
+    Ok(out)
+}

@@ -1,0 +1,279 @@
+//! Parsing price tables and alias files (CSV text) into rows, collecting every finding.
+
+use rust_decimal::Decimal;
+
+use super::findings::{finding, Finding, Severity};
+use super::row::{col, PriceRow};
+use crate::text::lines::{recoverable, CsvRows, CsvStep};
+use crate::usage::{parse_date_days, parse_timestamp_us, MICROS_PER_DAY};
+
+/// Parses an `effective_from`: `YYYY-MM-DD` (00:00 UTC) or an RFC 3339 instant.
+pub fn parse_effective_from(s: &str) -> Result<i64, String> {
+    if let Some(days) = parse_date_days(s) {
+        return Ok(days * MICROS_PER_DAY);
+    }
+    parse_timestamp_us(s)
+        .map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD) or an RFC 3339 instant"))
+}
+
+fn parse_price(s: &str) -> Result<Decimal, String> {
+    let d: Decimal = s
+        .parse()
+        .map_err(|_| format!("{s:?} is not a decimal number (USD per million tokens)"))?;
+    if d.is_sign_negative() && !d.is_zero() {
+        return Err(format!("negative price {s}"));
+    }
+    Ok(d.normalize())
+}
+
+pub(crate) type AliasRow = (String, u64, String, String, String);
+
+pub(crate) fn parse_aliases(
+    name: &str,
+    bytes: &[u8],
+    out: &mut Vec<AliasRow>,
+    findings: &mut Vec<Finding>,
+) {
+    let mut rows = CsvRows::new(bytes);
+    let headers = match rows.headers() {
+        Ok(h) => h,
+        Err(e) => {
+            findings.push(finding(
+                Severity::Error,
+                name,
+                1,
+                None,
+                format!("cannot read header: {e}"),
+            ));
+            return;
+        }
+    };
+    let pos = |c: &str| headers.iter().position(|h| h == c);
+    let (Some(p), Some(a), Some(m)) = (pos("provider"), pos("alias"), pos("model")) else {
+        findings.push(finding(
+            Severity::Error,
+            name,
+            1,
+            None,
+            "an alias file needs the columns provider, alias, model".into(),
+        ));
+        return;
+    };
+    while let Some(step) = rows.next_step() {
+        match step {
+            CsvStep::Record(r) => {
+                let line = r.line();
+                let get = |i: usize| r.record.get(i).map(str::trim).unwrap_or("").to_string();
+                let (pv, al, md) = (get(p), get(a), get(m));
+                if pv.is_empty() || al.is_empty() || md.is_empty() {
+                    findings.push(finding(
+                        Severity::Error,
+                        name,
+                        line,
+                        None,
+                        "provider, alias and model are all required".into(),
+                    ));
+                } else {
+                    out.push((name.to_string(), line, pv, al, md));
+                }
+            }
+            CsvStep::Error { line, error } => {
+                findings.push(finding(
+                    Severity::Error,
+                    name,
+                    line,
+                    None,
+                    error.to_string(),
+                ));
+                if !recoverable(&error) {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+pub(crate) fn parse_file(
+    name: &str,
+    bytes: &[u8],
+    overlay: bool,
+    rows: &mut Vec<PriceRow>,
+    findings: &mut Vec<Finding>,
+) {
+    let mut records = CsvRows::new(bytes);
+    let err = |line: u64, column: Option<&str>, message: String| {
+        finding(Severity::Error, name, line, column, message)
+    };
+    let headers = match records.headers() {
+        Ok(h) => h,
+        Err(e) => {
+            findings.push(err(1, None, format!("cannot read header: {e}")));
+            return;
+        }
+    };
+    let pos = |c: &str| headers.iter().position(|h| h == c);
+    let mut missing = false;
+    for req in col::REQUIRED {
+        if pos(req).is_none() {
+            findings.push(err(1, Some(req), "required column is missing".into()));
+            missing = true;
+        }
+    }
+    if missing {
+        return;
+    }
+    for h in &headers {
+        if !col::ALL.contains(&h.as_str()) {
+            findings.push(finding(
+                Severity::Warning,
+                name,
+                1,
+                Some(h),
+                "unknown column, ignored".into(),
+            ));
+        }
+    }
+    while let Some(step) = records.next_step() {
+        let (line, rec) = match step {
+            CsvStep::Record(r) => (r.line(), r.record),
+            CsvStep::Error { line, error } => {
+                findings.push(err(line, None, error.to_string()));
+                if recoverable(&error) {
+                    continue;
+                }
+                break;
+            }
+        };
+        if rec.len() != headers.len() {
+            findings.push(err(
+                line,
+                None,
+                format!(
+                    "expected {} fields as in the header, found {}",
+                    headers.len(),
+                    rec.len()
+                ),
+            ));
+            continue;
+        }
+        let get = |c: &str| {
+            pos(c)
+                .and_then(|i| rec.get(i))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+        };
+        let mut ok = true;
+        let mut required = |c: &str| match get(c) {
+            Some(v) => v.to_string(),
+            None => {
+                findings.push(err(line, Some(c), "missing value (required)".into()));
+                ok = false;
+                String::new()
+            }
+        };
+        let provider = required(col::PROVIDER);
+        let model = required(col::MODEL);
+        let eff = required(col::EFFECTIVE_FROM);
+        let input_s = required(col::INPUT);
+        let output_s = required(col::OUTPUT);
+        let mut price = |c: &str, s: Option<&str>| -> Option<Decimal> {
+            let s = s?;
+            match parse_price(s) {
+                Ok(d) => Some(d),
+                Err(m) => {
+                    findings.push(err(line, Some(c), m));
+                    ok = false;
+                    None
+                }
+            }
+        };
+        let input = price(col::INPUT, Some(input_s.as_str()).filter(|s| !s.is_empty()));
+        let output = price(
+            col::OUTPUT,
+            Some(output_s.as_str()).filter(|s| !s.is_empty()),
+        );
+        let cache_read = price(col::CACHE_READ, get(col::CACHE_READ));
+        let cache_write = price(col::CACHE_WRITE, get(col::CACHE_WRITE));
+        let cache_write_1h = price(col::CACHE_WRITE_1H, get(col::CACHE_WRITE_1H));
+        let reasoning = price(col::REASONING, get(col::REASONING));
+        let batch_input = price(col::BATCH_INPUT, get(col::BATCH_INPUT));
+        let batch_output = price(col::BATCH_OUTPUT, get(col::BATCH_OUTPUT));
+        let long_input = price(col::LONG_INPUT, get(col::LONG_INPUT));
+        let long_output = price(col::LONG_OUTPUT, get(col::LONG_OUTPUT));
+        let long_cache_read = price(col::LONG_CACHE_READ, get(col::LONG_CACHE_READ));
+        let long_cache_write = price(col::LONG_CACHE_WRITE, get(col::LONG_CACHE_WRITE));
+        let long_context_threshold = match get(col::LONG_THRESHOLD) {
+            None => None,
+            Some(s) => match s.parse::<u64>() {
+                Ok(v) if v > 0 => Some(v),
+                _ => {
+                    findings.push(err(
+                        line,
+                        Some(col::LONG_THRESHOLD),
+                        format!("{s:?} is not a positive token count"),
+                    ));
+                    ok = false;
+                    None
+                }
+            },
+        };
+        if long_context_threshold.is_some() && long_input.is_none() {
+            findings.push(err(
+                line,
+                Some(col::LONG_INPUT),
+                "long_context_threshold is set but long_input_per_mtok is empty".into(),
+            ));
+            ok = false;
+        }
+        let effective_from_us = if eff.is_empty() {
+            None
+        } else {
+            match parse_effective_from(&eff) {
+                Ok(v) => Some(v),
+                Err(m) => {
+                    findings.push(err(line, Some(col::EFFECTIVE_FROM), m));
+                    None
+                }
+            }
+        };
+        let currency = get(col::CURRENCY).unwrap_or("USD").to_ascii_uppercase();
+        if currency != "USD" {
+            findings.push(err(
+                line,
+                Some(col::CURRENCY),
+                format!("currency {currency} is not supported yet (only USD)"),
+            ));
+            ok = false;
+        }
+        if let (true, Some(effective_from_us), Some(input), Some(output)) =
+            (ok, effective_from_us, input, output)
+        {
+            rows.push(PriceRow {
+                provider,
+                model,
+                region: get(col::REGION).map(str::to_string),
+                effective_from_us,
+                effective_from: eff,
+                input,
+                output,
+                cache_read,
+                cache_write,
+                cache_write_1h,
+                reasoning,
+                batch_input,
+                batch_output,
+                long_context_threshold,
+                long_input,
+                long_output,
+                long_cache_read,
+                long_cache_write,
+                canonical_model: get(col::CANONICAL_MODEL).map(str::to_string),
+                currency,
+                source: get(col::SOURCE).map(str::to_string),
+                file: name.to_string(),
+                line,
+                overlay,
+            });
+        }
+    }
+}

@@ -1,0 +1,163 @@
+use super::*;
+use crate::usage::parse_timestamp_us;
+use rust_decimal::Decimal;
+
+fn book(text: &str) -> (PriceBook, Vec<Finding>) {
+    let mut f = Vec::new();
+    let b = PriceBook::from_sources(&[("p.csv".into(), text.as_bytes().to_vec())], &mut f);
+    (b, f)
+}
+
+const HEADER: &str =
+    "provider,model,effective_from,input_per_mtok,output_per_mtok,cache_read_per_mtok,region\n";
+
+#[test]
+fn version_in_force_one_microsecond_before_and_at_effective_from() {
+    let (b, f) = book(&format!(
+        "{HEADER}openai,o3,2025-04-16,10,40,2.5,\nopenai,o3,2025-06-10,2,8,0.5,\n"
+    ));
+    assert!(f.is_empty(), "{f:?}");
+    let at = parse_timestamp_us("2025-06-10T00:00:00Z").unwrap();
+    match b.lookup("openai", "o3", None, at - 1) {
+        Lookup::Priced(p) => assert_eq!(p.input, Decimal::from(10)),
+        other => panic!("{other:?}"),
+    }
+    match b.lookup("openai", "o3", None, at) {
+        Lookup::Priced(p) => assert_eq!(p.input, Decimal::from(2)),
+        other => panic!("{other:?}"),
+    }
+    let early = parse_timestamp_us("2025-04-15T23:59:59Z").unwrap();
+    assert!(matches!(
+        b.lookup("openai", "o3", None, early),
+        Lookup::BeforeFirst(_)
+    ));
+    assert_eq!(b.lookup("openai", "o4", None, at), Lookup::Unknown);
+    assert_eq!(b.lookup("azure", "o3", None, at), Lookup::Unknown);
+}
+
+#[test]
+fn regional_row_wins_and_falls_back() {
+    let (b, f) = book(&format!(
+        "{HEADER}aws-bedrock,m,2025-01-01,1,2,,\naws-bedrock,m,2025-03-01,1.5,2.5,,eu-west-1\n"
+    ));
+    assert!(f.is_empty(), "{f:?}");
+    let feb = parse_timestamp_us("2025-02-01T00:00:00Z").unwrap();
+    let apr = parse_timestamp_us("2025-04-01T00:00:00Z").unwrap();
+    let input = |r, t| match b.lookup("aws-bedrock", "m", r, t) {
+        Lookup::Priced(p) => p.input,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(input(Some("eu-west-1"), apr), "1.5".parse().unwrap());
+    // Before the regional row starts, the region-less row applies.
+    assert_eq!(input(Some("eu-west-1"), feb), Decimal::from(1));
+    assert_eq!(input(Some("us-east-1"), apr), Decimal::from(1));
+    assert_eq!(input(None, apr), Decimal::from(1));
+}
+
+#[test]
+fn cache_rates_default_to_input_never_zero() {
+    let (b, _) = book(&format!("{HEADER}together,m,2025-01-01,0.88,0.88,,\n"));
+    let r = &b.rows()[0];
+    assert_eq!(r.cache_read_rate(), "0.88".parse().unwrap());
+    assert_eq!(r.cache_write_rate(), "0.88".parse().unwrap());
+}
+
+#[test]
+fn every_problem_is_reported_with_file_line_and_column() {
+    let (_, f) = book(&format!(
+        "{HEADER}openai,a,2025-01-01,-1,2,,\nopenai,b,2025-13-01,1,2,,\nopenai,c,2025-01-01,abc,2,,\nopenai,d,2025-01-01,1,2,,\nopenai,d,2025-01-01,1,3,,\n"
+    ));
+    let text: Vec<String> = f.iter().map(|x| x.to_string()).collect();
+    assert_eq!(text.len(), 4, "{text:?}");
+    assert!(
+        text[0].starts_with("p.csv:2: error: input_per_mtok: negative price"),
+        "{text:?}"
+    );
+    assert!(
+        text[1].starts_with("p.csv:3: error: effective_from:"),
+        "{text:?}"
+    );
+    assert!(
+        text[2].starts_with("p.csv:4: error: input_per_mtok:"),
+        "{text:?}"
+    );
+    assert!(
+        text[3].starts_with("p.csv:6: error: duplicate price version openai/d@2025-01-01"),
+        "{text:?}"
+    );
+}
+
+#[test]
+fn missing_required_column_is_reported() {
+    let (_, f) = book("provider,model,effective_from,input_per_mtok\nopenai,a,2025-01-01,1\n");
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        f[0].to_string(),
+        "p.csv:1: error: output_per_mtok: required column is missing"
+    );
+}
+
+fn rates_row(extra_cols: &str, extra_vals: &str) -> PriceRow {
+    let text = format!(
+        "provider,model,effective_from,input_per_mtok,output_per_mtok{extra_cols}\np,m,2025-01-01,3,15{extra_vals}\n"
+    );
+    let (b, f) = book(&text);
+    assert!(f.is_empty(), "{f:?}");
+    b.rows()[0].clone()
+}
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+#[test]
+fn batch_cache_falls_back_to_the_batch_input_rate() {
+    let r = rates_row(
+        ",batch_input_per_mtok,batch_output_per_mtok,reasoning_per_mtok",
+        ",1.5,7.5,30",
+    );
+    let x = r.rates(true, false);
+    assert_eq!(
+        (x.input, x.cache_read, x.cache_write, x.output),
+        (d("1.5"), d("1.5"), d("1.5"), d("7.5"))
+    );
+    // reasoning 30 at on-demand output 15 -> 15 at batch output 7.5
+    assert_eq!(x.reasoning, d("15"));
+    assert_eq!(r.rates(false, false).reasoning, d("30"));
+}
+
+#[test]
+fn long_context_scales_short_only_rates() {
+    let r = rates_row(
+        ",cache_read_per_mtok,cache_write_per_mtok,cache_write_1h_per_mtok,reasoning_per_mtok,long_context_threshold,long_input_per_mtok,long_output_per_mtok",
+        ",0.3,3.75,6,30,200000,6,22.5",
+    );
+    let x = r.rates(false, true);
+    assert_eq!(x.input, d("6"));
+    assert_eq!(x.cache_read, d("0.6"));
+    assert_eq!(x.cache_write, d("7.5"));
+    assert_eq!(x.cache_write_1h, d("12"));
+    // 22.5 / 15 = 1.5 exactly: reasoning 30 -> 45
+    assert_eq!(x.reasoning, d("45"));
+    // Not long: the short rates.
+    assert_eq!(r.rates(false, false).cache_write_1h, d("6"));
+}
+
+#[test]
+fn threshold_without_long_input_is_a_load_error() {
+    let (_, f) = book("provider,model,effective_from,input_per_mtok,output_per_mtok,long_context_threshold\np,m,2025-01-01,3,15,200000\n");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].column.as_deref(), Some("long_input_per_mtok"));
+}
+
+#[test]
+fn rfc3339_effective_from() {
+    assert_eq!(
+        parse_effective_from("2025-06-10T12:00:00+02:00").unwrap(),
+        parse_timestamp_us("2025-06-10T10:00:00Z").unwrap()
+    );
+    assert_eq!(
+        parse_effective_from("2025-06-10").unwrap(),
+        parse_timestamp_us("2025-06-10T00:00:00Z").unwrap()
+    );
+}

@@ -1,0 +1,213 @@
+//! The providers tokenledger knows: one table of the names sources write for each provider
+//! (OpenTelemetry `gen_ai.provider.name` / `gen_ai.system`, LiteLLM `litellm_provider` /
+//! `custom_llm_provider`) and the names FinOps tools show (FOCUS service and company), plus the
+//! publisher of a model family. Layer 0: pure data, no I/O.
+//!
+//! Unknown names are kept as written (lower-cased), so their usage shows up as unpriced under
+//! that name instead of vanishing.
+
+/// One provider: tokenledger's id and the names others use for it.
+#[derive(Debug, Clone, Copy)]
+pub struct Provider {
+    /// tokenledger's provider id (the `provider` column of logs and price files).
+    pub id: &'static str,
+    /// FOCUS `ServiceName`.
+    pub service: &'static str,
+    /// The company that sells the service (FOCUS `ProviderName` / `InvoiceIssuerName`).
+    pub company: &'static str,
+    /// OpenTelemetry GenAI provider / system names.
+    pub otel: &'static [&'static str],
+    /// LiteLLM provider names.
+    pub litellm: &'static [&'static str],
+}
+
+const fn p(
+    id: &'static str,
+    service: &'static str,
+    company: &'static str,
+    otel: &'static [&'static str],
+    litellm: &'static [&'static str],
+) -> Provider {
+    Provider {
+        id,
+        service,
+        company,
+        otel,
+        litellm,
+    }
+}
+
+/// Every provider with a known name mapping.
+pub const PROVIDERS: &[Provider] = &[
+    p("openai", "OpenAI API", "OpenAI", &["openai"], &["openai"]),
+    p(
+        "anthropic",
+        "Claude API",
+        "Anthropic",
+        &["anthropic"],
+        &["anthropic"],
+    ),
+    p(
+        "aws-bedrock",
+        "Amazon Bedrock",
+        "Amazon Web Services",
+        &["aws.bedrock"],
+        &["bedrock", "bedrock_converse"],
+    ),
+    p(
+        "azure",
+        "Azure AI Foundry",
+        "Microsoft",
+        &[
+            "azure.ai.inference",
+            "azure.ai.openai",
+            "az.ai.inference",
+            "az.ai.openai",
+        ],
+        &["azure", "azure_ai"],
+    ),
+    p(
+        "vertex-ai",
+        "Vertex AI",
+        "Google Cloud",
+        &["gcp.vertex_ai", "vertex_ai"],
+        &[
+            "vertex_ai-language-models",
+            "vertex_ai-anthropic_models",
+            "vertex_ai-llama_models",
+            "vertex_ai-mistral_models",
+            "vertex_ai-deepseek_models",
+            "vertex_ai",
+        ],
+    ),
+    p(
+        "google",
+        "Gemini API",
+        "Google",
+        &["gcp.gemini", "gcp.gen_ai", "gemini"],
+        &["gemini"],
+    ),
+    p(
+        "meta",
+        "Llama API",
+        "Meta",
+        &["meta_llama"],
+        &["meta_llama"],
+    ),
+    p(
+        "together",
+        "Together AI",
+        "Together AI",
+        &["together_ai", "together"],
+        &["together_ai"],
+    ),
+    p("groq", "GroqCloud", "Groq", &["groq"], &["groq"]),
+    p(
+        "fireworks",
+        "Fireworks AI",
+        "Fireworks AI",
+        &["fireworks"],
+        &["fireworks_ai"],
+    ),
+    p(
+        "deepinfra",
+        "DeepInfra",
+        "DeepInfra",
+        &["deepinfra"],
+        &["deepinfra"],
+    ),
+    p(
+        "mistral",
+        "Mistral AI API",
+        "Mistral AI",
+        &["mistral_ai", "mistral"],
+        &["mistral"],
+    ),
+    p(
+        "deepseek",
+        "DeepSeek API",
+        "DeepSeek",
+        &["deepseek"],
+        &["deepseek"],
+    ),
+    p("xai", "xAI API", "xAI", &["x_ai", "xai"], &[]),
+    p("cohere", "Cohere API", "Cohere", &["cohere"], &[]),
+];
+
+fn find(pred: impl Fn(&Provider) -> bool) -> Option<&'static Provider> {
+    PROVIDERS.iter().find(|p| pred(p))
+}
+
+/// Maps an OpenTelemetry provider name (unknown names kept, lower-cased).
+pub fn from_otel(name: &str) -> String {
+    let n = name.trim().to_ascii_lowercase();
+    find(|p| p.otel.contains(&n.as_str())).map_or(n.clone(), |p| p.id.to_string())
+}
+
+/// Maps a LiteLLM provider name, if tokenledger knows it.
+pub fn litellm_id(name: &str) -> Option<&'static str> {
+    find(|p| p.litellm.contains(&name)).map(|p| p.id)
+}
+
+/// Maps a LiteLLM provider name (unknown names kept, lower-cased).
+pub fn from_litellm(name: &str) -> String {
+    let n = name.trim().to_ascii_lowercase();
+    litellm_id(&n).map_or(n, str::to_string)
+}
+
+/// (service name, company) of a provider id; unknown ids stand for themselves.
+pub fn service(id: &str) -> (&str, &str) {
+    find(|p| p.id == id).map_or((id, id), |p| (p.service, p.company))
+}
+
+/// The model's publisher (vendor), from its canonical name ("" when unknown).
+pub fn publisher(canonical: Option<&str>) -> &'static str {
+    let c = canonical.unwrap_or("");
+    if c.starts_with("llama") {
+        "Meta"
+    } else if c.starts_with("gpt")
+        || c.starts_with("o1")
+        || c.starts_with("o3")
+        || c.starts_with("o4")
+    {
+        "OpenAI"
+    } else if c.starts_with("claude") {
+        "Anthropic"
+    } else if c.starts_with("gemini") {
+        "Google"
+    } else if c.starts_with("mistral") {
+        "Mistral AI"
+    } else if c.starts_with("deepseek") {
+        "DeepSeek"
+    } else {
+        ""
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_known_names_and_keeps_unknown_ones() {
+        assert_eq!(from_otel("aws.bedrock"), "aws-bedrock");
+        assert_eq!(from_otel("gcp.vertex_ai"), "vertex-ai");
+        assert_eq!(from_otel("Anthropic"), "anthropic");
+        assert_eq!(from_otel("acme.ai"), "acme.ai");
+        assert_eq!(from_litellm("bedrock"), "aws-bedrock");
+        assert_eq!(from_litellm("together_ai"), "together");
+        assert_eq!(from_litellm("openrouter"), "openrouter");
+        assert_eq!(litellm_id("bedrock_converse"), Some("aws-bedrock"));
+        assert_eq!(litellm_id("openrouter"), None);
+        assert_eq!(service("groq"), ("GroqCloud", "Groq"));
+        assert_eq!(service("acme"), ("acme", "acme"));
+    }
+
+    #[test]
+    fn every_id_is_listed_once() {
+        let mut ids: Vec<&str> = PROVIDERS.iter().map(|p| p.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), PROVIDERS.len());
+    }
+}

@@ -1,0 +1,232 @@
+//! What a valid canonical row is: the column layout of a file ([`Layout`]) and the one row
+//! validator ([`build_record`]) that the CSV, JSONL, Parquet and parallel block readers share,
+//! so a value means the same in every encoding.
+
+use super::{ReadError, ReadOptions};
+use crate::usage::{
+    col, parse_bool, parse_count, parse_status, parse_timestamp_us, FieldError, UsageRecord,
+};
+
+/// Index of each canonical column in [`col::KNOWN`].
+pub mod k {
+    pub const TIMESTAMP: usize = 0;
+    pub const PROVIDER: usize = 1;
+    pub const MODEL: usize = 2;
+    pub const INPUT: usize = 3;
+    pub const OUTPUT: usize = 4;
+    pub const CACHE_READ: usize = 5;
+    pub const CACHE_WRITE: usize = 6;
+    pub const REASONING: usize = 7;
+    pub const REQUESTS: usize = 8;
+    pub const REQUEST_ID: usize = 9;
+    pub const STATUS: usize = 10;
+    pub const USER: usize = 11;
+    pub const PROJECT: usize = 12;
+    pub const API_KEY: usize = 13;
+    pub const REGION: usize = 14;
+    pub const BATCH: usize = 15;
+    pub const CACHE_WRITE_1H: usize = 16;
+    pub const LONG_CONTEXT: usize = 17;
+}
+
+/// The raw text of the canonical fields of one row (`None` for absent or empty).
+pub type RawFields<'a> = [Option<&'a str>; 18];
+
+pub fn known_index(name: &str) -> Option<usize> {
+    col::KNOWN.iter().position(|c| *c == name)
+}
+
+pub fn non_empty(v: Option<&str>) -> Option<&str> {
+    // Canonical values are ASCII where it matters; trim_ascii is much cheaper than trim().
+    v.map(str::trim_ascii).filter(|s| !s.is_empty())
+}
+
+/// Validates one row's raw fields into a record. This is the single definition of what a valid
+/// canonical row is.
+pub fn build_record<'a>(
+    f: &RawFields<'a>,
+    extra: Vec<(&'a str, &'a str)>,
+) -> Result<UsageRecord<'a>, FieldError> {
+    let required = |i: usize| {
+        non_empty(f[i]).ok_or_else(|| FieldError::new(col::KNOWN[i], "missing value (required)"))
+    };
+    let count = |i: usize, default: u64| match non_empty(f[i]) {
+        None => Ok(default),
+        Some(s) => parse_count(col::KNOWN[i], s),
+    };
+    let timestamp_us = parse_timestamp_us(required(k::TIMESTAMP)?)
+        .map_err(|e| FieldError::new(col::TIMESTAMP, e))?;
+    let provider = required(k::PROVIDER)?;
+    let model = required(k::MODEL)?;
+    let input_tokens = parse_count(col::INPUT_TOKENS, required(k::INPUT)?)?;
+    let output_tokens = parse_count(col::OUTPUT_TOKENS, required(k::OUTPUT)?)?;
+    let cache_read_tokens = count(k::CACHE_READ, 0)?;
+    let cache_write_tokens = count(k::CACHE_WRITE, 0)?;
+    let cache_write_1h_tokens = count(k::CACHE_WRITE_1H, 0)?;
+    let reasoning_tokens = count(k::REASONING, 0)?;
+    let requests = count(k::REQUESTS, 1)?;
+    if cache_read_tokens.saturating_add(cache_write_tokens) > input_tokens {
+        return Err(FieldError::new(
+            col::CACHE_READ_TOKENS,
+            format!(
+                "cache_read_tokens + cache_write_tokens ({} + {}) exceed input_tokens ({}); input_tokens must include cached tokens",
+                cache_read_tokens, cache_write_tokens, input_tokens
+            ),
+        ));
+    }
+    if cache_write_1h_tokens > cache_write_tokens {
+        return Err(FieldError::new(
+            col::CACHE_WRITE_1H_TOKENS,
+            format!(
+                "cache_write_1h_tokens ({cache_write_1h_tokens}) exceed cache_write_tokens ({cache_write_tokens}); they are a subset"
+            ),
+        ));
+    }
+    if reasoning_tokens > output_tokens {
+        return Err(FieldError::new(
+            col::REASONING_TOKENS,
+            format!(
+                "reasoning_tokens ({reasoning_tokens}) exceed output_tokens ({output_tokens}); output_tokens must include reasoning"
+            ),
+        ));
+    }
+    let status = parse_status(f[k::STATUS].unwrap_or(""))?;
+    let batch = parse_bool(col::BATCH, f[k::BATCH].unwrap_or(""))?;
+    let long_context = match non_empty(f[k::LONG_CONTEXT]) {
+        None => None,
+        Some(s) => Some(parse_bool(col::LONG_CONTEXT, s)?),
+    };
+    Ok(UsageRecord {
+        timestamp_us,
+        provider,
+        model,
+        input_tokens,
+        output_tokens,
+        cache_read_tokens,
+        cache_write_tokens,
+        cache_write_1h_tokens,
+        reasoning_tokens,
+        requests,
+        request_id: non_empty(f[k::REQUEST_ID]),
+        status,
+        user: non_empty(f[k::USER]),
+        project: non_empty(f[k::PROJECT]),
+        api_key: non_empty(f[k::API_KEY]),
+        region: non_empty(f[k::REGION]),
+        batch,
+        long_context,
+        extra,
+    })
+}
+
+/// What a reader does with a row before validating it (see [`Layout::triage`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Triage<'a> {
+    /// Validate it and hand it on.
+    Read,
+    /// Outside the period: count it for this provider, nothing more.
+    Outside(&'a str),
+    /// In the side window: validate it; a valid row is handed on, an invalid one counted as
+    /// outside the period for this provider.
+    Side(&'a str),
+}
+
+/// Where each canonical column is in a file, and which extra columns a command asked for.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The column index of each [`col::KNOWN`] column, if the file has it.
+    pub known: [Option<usize>; 18],
+    /// (name, column index) of the extra columns a command asked for.
+    pub extras: Vec<(String, usize)>,
+    /// How many columns the header has.
+    pub columns: usize,
+    /// The first required column the header lacks (every row is then rejected for it).
+    pub missing: Option<&'static str>,
+}
+
+impl Layout {
+    /// The layout of a header; a column named twice is an error.
+    pub fn new(names: &[String], opts: &ReadOptions, path: &str) -> Result<Self, ReadError> {
+        let mut known = [None; 18];
+        let mut extras = Vec::new();
+        for (i, raw) in names.iter().enumerate() {
+            let name = raw.trim();
+            if names[..i].iter().any(|n| n.trim() == name) {
+                return Err(ReadError::Format {
+                    path: path.to_string(),
+                    message: format!("line 1: column {name:?} appears twice in the header"),
+                });
+            }
+            match known_index(name) {
+                Some(k) => known[k] = Some(i),
+                None if opts.wanted_extras.iter().any(|w| w == name) => {
+                    extras.push((name.to_string(), i))
+                }
+                None => {}
+            }
+        }
+        let missing = [k::TIMESTAMP, k::PROVIDER, k::MODEL, k::INPUT, k::OUTPUT]
+            .into_iter()
+            .find(|&i| known[i].is_none())
+            .map(|i| col::KNOWN[i]);
+        Ok(Layout {
+            known,
+            extras,
+            columns: names.len(),
+            missing,
+        })
+    }
+
+    /// Validates one row, given the text of its column `i`.
+    pub fn record<'a>(
+        &'a self,
+        get: impl Fn(usize) -> Option<&'a str>,
+    ) -> Result<UsageRecord<'a>, FieldError> {
+        let mut raw: RawFields = [None; 18];
+        for (slot, idx) in raw.iter_mut().zip(self.known.iter()) {
+            *slot = idx.and_then(&get);
+        }
+        let extra = self
+            .extras
+            .iter()
+            .filter_map(|(n, i)| get(*i).map(|v| (n.as_str(), v)))
+            .collect();
+        build_record(&raw, extra)
+    }
+
+    /// How to treat a row before validating it. A one-month report over a year of logs pays
+    /// a timestamp parse for the other months: rows outside the period are only counted. Rows
+    /// with a request id are validated fully (an invalid row must not make a valid one a
+    /// duplicate), and so are rows whose timestamp or provider is missing or malformed.
+    pub fn triage<'a>(
+        &self,
+        get: impl Fn(usize) -> Option<&'a str>,
+        opts: &ReadOptions,
+    ) -> Triage<'a> {
+        if opts.period.is_none() {
+            return Triage::Read;
+        }
+        let field = |k: usize| {
+            self.known[k]
+                .and_then(&get)
+                .map(str::trim_ascii)
+                .filter(|v| !v.is_empty())
+        };
+        if field(k::REQUEST_ID).is_some() {
+            return Triage::Read;
+        }
+        let (Some(Ok(ts)), Some(provider)) = (
+            field(k::TIMESTAMP).map(parse_timestamp_us),
+            field(k::PROVIDER),
+        ) else {
+            return Triage::Read;
+        };
+        if !opts.outside(ts) {
+            Triage::Read
+        } else if opts.in_side(ts) {
+            Triage::Side(provider)
+        } else {
+            Triage::Outside(provider)
+        }
+    }
+}

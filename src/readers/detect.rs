@@ -1,0 +1,116 @@
+//! Telling a log file's format from its content (the first records), or taking the one forced
+//! with `--log-format`.
+
+use super::{
+    anthropic, bedrock, claude_code, json, litellm, open, openai, otel, FileKind, LogFile,
+    LogFormat, ReadError, ReadOptions,
+};
+
+/// Decides the format of every file still `Auto`: `forced` when given, else by content.
+pub fn resolve_formats(files: &mut [LogFile], forced: LogFormat) -> Result<(), ReadError> {
+    for f in files.iter_mut() {
+        if forced != LogFormat::Auto {
+            f.format = forced;
+        } else if f.format == LogFormat::Auto {
+            f.format = sniff(f)?;
+        }
+        let ok = match f.format {
+            LogFormat::Canonical => true,
+            LogFormat::Litellm => {
+                matches!(f.kind, FileKind::Csv | FileKind::Json | FileKind::Jsonl)
+            }
+            _ => matches!(f.kind, FileKind::Json | FileKind::Jsonl),
+        };
+        if !ok {
+            return Err(ReadError::Format {
+                path: f.path.display().to_string(),
+                message: format!("a {:?} file cannot hold {} logs", f.kind, f.format.name()),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Looks at the start of a file to tell its format.
+pub fn sniff(file: &LogFile) -> Result<LogFormat, ReadError> {
+    let path = file.path.display().to_string();
+    match file.kind {
+        FileKind::Parquet => return Ok(LogFormat::Canonical),
+        FileKind::Csv => {
+            let mut rdr =
+                csv::ReaderBuilder::new().from_reader(open(file, &ReadOptions::default())?);
+            let names: Vec<String> = rdr
+                .headers()
+                .map(|h| h.iter().map(|s| s.trim().to_string()).collect())
+                .unwrap_or_default();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            return Ok(if litellm::header_looks_like(&names) {
+                LogFormat::Litellm
+            } else {
+                LogFormat::Canonical
+            });
+        }
+        FileKind::Json | FileKind::Jsonl => {}
+    }
+    // Look at up to 20 records: the first lines of a transcript may carry no usage.
+    let mut seen = 0;
+    let mut found = None;
+    let mut first_error = None;
+    let result = json::for_each_value_limit(file, &ReadOptions::default(), 20, |_, v| {
+        if found.is_some() || seen >= 20 {
+            return;
+        }
+        seen += 1;
+        match v {
+            Ok(v) => found = detect(&v),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    });
+    if let Some(f) = found {
+        return Ok(f);
+    }
+    result?;
+    Err(ReadError::Format {
+        path,
+        message: format!(
+            "not a recognised log format ({}); expected canonical JSONL, a Bedrock invocation log, an OpenAI usage export, Anthropic usage, a Claude Code transcript, LiteLLM spend logs or OTLP JSON spans (or force one with --log-format)",
+            first_error.unwrap_or_else(|| "no record matched".into())
+        ),
+    })
+}
+
+/// The format a JSON record belongs to, if any. Order matters: Bedrock records embed Anthropic
+/// messages, and Claude Code lines embed them too.
+pub fn detect(v: &serde_json::Value) -> Option<LogFormat> {
+    let arr_first;
+    let v = match v {
+        serde_json::Value::Array(a) => {
+            arr_first = a.first()?.clone();
+            &arr_first
+        }
+        other => other,
+    };
+    if bedrock::looks_like(v) {
+        Some(LogFormat::Bedrock)
+    } else if otel::looks_like(v) {
+        Some(LogFormat::Otel)
+    } else if litellm::looks_like(v) {
+        // Before OpenAI and Anthropic: spend-log rows may embed a stored API response.
+        Some(LogFormat::Litellm)
+    } else if claude_code::looks_like(v) {
+        Some(LogFormat::ClaudeCode)
+    } else if openai::looks_like(v) {
+        Some(LogFormat::OpenaiUsage)
+    } else if anthropic::looks_like(v) {
+        Some(LogFormat::Anthropic)
+    } else if v.get("timestamp").is_some()
+        && v.get("provider").is_some()
+        && v.get("input_tokens").is_some()
+    {
+        Some(LogFormat::Canonical)
+    } else {
+        None
+    }
+}

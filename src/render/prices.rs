@@ -1,0 +1,136 @@
+//! Price listings (`prices list`, `prices history`), book diffs and validation findings as
+//! grids, in the price-table's column order.
+
+use rust_decimal::Decimal;
+
+use super::grid::Grid;
+use crate::pricing::diff::RowChange;
+use crate::pricing::{self, Finding, PriceRow, Severity};
+
+/// Columns of a price listing, in the price-table format plus `overlay`.
+pub const COLUMNS: [&str; 21] = [
+    "provider",
+    "model",
+    "region",
+    "effective_from",
+    "input_per_mtok",
+    "output_per_mtok",
+    "cache_read_per_mtok",
+    "cache_write_per_mtok",
+    "cache_write_1h_per_mtok",
+    "reasoning_per_mtok",
+    "batch_input_per_mtok",
+    "batch_output_per_mtok",
+    "long_context_threshold",
+    "long_input_per_mtok",
+    "long_output_per_mtok",
+    "long_cache_read_per_mtok",
+    "long_cache_write_per_mtok",
+    "canonical_model",
+    "currency",
+    "source",
+    "overlay",
+];
+
+/// What a terminal table shows of a listing.
+pub const TABLE_COLUMNS: [&str; 12] = [
+    "provider",
+    "model",
+    "region",
+    "effective_from",
+    "input_per_mtok",
+    "output_per_mtok",
+    "cache_read_per_mtok",
+    "cache_write_per_mtok",
+    "batch_input_per_mtok",
+    "batch_output_per_mtok",
+    "long_context_threshold",
+    "canonical_model",
+];
+
+fn d(x: Option<Decimal>) -> String {
+    x.map(|v| v.normalize().to_string()).unwrap_or_default()
+}
+
+/// A row's cells in [`COLUMNS`] order: the price-table cells, rearranged, plus `overlay`.
+fn cells(r: &PriceRow) -> Vec<String> {
+    let table = pricing::table_record(r);
+    COLUMNS
+        .iter()
+        .map(|c| match pricing::col::ALL.iter().position(|x| x == c) {
+            Some(i) => table[i].clone(),
+            None => {
+                if r.overlay {
+                    "true".into()
+                } else {
+                    String::new()
+                }
+            }
+        })
+        .collect()
+}
+
+/// A listing of price rows.
+pub fn listing(rows: &[&PriceRow]) -> Grid {
+    let mut grid = Grid::new(&COLUMNS);
+    grid.rows.extend(rows.iter().map(|r| cells(r)));
+    grid
+}
+
+/// What changed between two books.
+pub fn diff_grid(changes: &[RowChange<'_>]) -> Grid {
+    let mut grid = Grid::new(&[
+        "change",
+        "provider",
+        "model",
+        "region",
+        "effective_from",
+        "old_input_per_mtok",
+        "new_input_per_mtok",
+        "input_change_pct",
+        "old_output_per_mtok",
+        "new_output_per_mtok",
+        "output_change_pct",
+        "other_changes",
+    ]);
+    for c in changes {
+        let r = c.new.or(c.old).expect("a change has a row");
+        let pct = |o: Option<Decimal>, n: Option<Decimal>| match (o, n) {
+            (Some(o), Some(n)) => pricing::diff::percent(o, n),
+            _ => String::new(),
+        };
+        grid.rows.push(vec![
+            c.kind.as_str().into(),
+            r.provider.clone(),
+            r.model.clone(),
+            r.region.clone().unwrap_or_default(),
+            r.effective_from.clone(),
+            d(c.old.map(|x| x.input)),
+            d(c.new.map(|x| x.input)),
+            pct(c.old.map(|x| x.input), c.new.map(|x| x.input)),
+            d(c.old.map(|x| x.output)),
+            d(c.new.map(|x| x.output)),
+            pct(c.old.map(|x| x.output), c.new.map(|x| x.output)),
+            c.other.join("; "),
+        ]);
+    }
+    grid
+}
+
+/// Validation findings, one per row.
+pub fn findings_grid(all: &[Finding]) -> Grid {
+    let mut grid = Grid::new(&["severity", "file", "line", "column", "message"]);
+    for f in all {
+        grid.rows.push(vec![
+            match f.severity {
+                Severity::Error => "error".into(),
+                Severity::Warning => "warning".into(),
+            },
+            f.file.clone(),
+            f.line.to_string(),
+            f.column.clone().unwrap_or_default(),
+            f.message.clone(),
+        ]);
+    }
+    grid
+}

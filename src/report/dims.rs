@@ -1,0 +1,58 @@
+//! The `--by` dimensions: the time buckets and pricing-key dimensions tokenledger knows, and the
+//! value of a dimension for one aggregated cell (shared by the report and the comparison).
+
+use crate::engine::{Cell, GroupKey};
+use crate::usage::{col, format_day};
+
+/// The time dimensions `--by` understands besides the log columns.
+pub const MONTH: &str = "month";
+pub const DAY: &str = "day";
+pub const BATCH: &str = "batch";
+/// The provider-independent model name of the price version that priced the usage.
+pub const CANONICAL_MODEL: &str = "canonical_model";
+
+/// Dimensions with a defined meaning; any other `--by` name is an extra log column.
+pub const KNOWN_DIMS: [&str; 11] = [
+    MONTH,
+    DAY,
+    col::PROVIDER,
+    col::MODEL,
+    col::USER,
+    col::PROJECT,
+    col::API_KEY,
+    col::REGION,
+    col::STATUS,
+    BATCH,
+    CANONICAL_MODEL,
+];
+
+/// The value of a `--by` dimension for a cell: time buckets in the reporting zone, the
+/// pricing key, the canonical model of the price version that priced it, or one of the engine's
+/// extra dimensions (API keys fingerprinted). Shared by `report` and `compare`.
+pub fn dim_value(
+    name: &str,
+    cell: &Cell,
+    key: &GroupKey,
+    canonical: Option<&str>,
+    engine_dims: &[String],
+) -> Option<String> {
+    match name {
+        MONTH => Some(format_day(cell.day as i64)[..7].to_string()),
+        DAY => Some(format_day(cell.day as i64)),
+        CANONICAL_MODEL => canonical.map(str::to_string),
+        col::PROVIDER => Some(key.provider.clone()),
+        col::MODEL => Some(key.model.clone()),
+        col::REGION => key.region.clone(),
+        BATCH => Some(key.batch.to_string()),
+        other => {
+            let i = engine_dims.iter().position(|e| e == other)?;
+            key.dims[i].as_deref().map(|v| {
+                if other == col::API_KEY {
+                    crate::text::key_fingerprint(v)
+                } else {
+                    v.to_string()
+                }
+            })
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! The month-end projection of a month in progress, from the run-rate so far. A projection,
+//! not a bill; the caller passes "now".
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::engine::{PricedCell, Pricing};
+use crate::usage::format_day;
+
+/// A month-end projection from the run-rate so far. A projection, not a bill.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Forecast {
+    /// The month in progress (`YYYY-MM`, reporting zone).
+    pub month: String,
+    /// Exact priced cost of the month so far.
+    pub cost_so_far: Decimal,
+    /// Days of the month elapsed at "now" (one decimal).
+    pub days_elapsed: String,
+    pub days_in_month: u32,
+    /// cost_so_far x days_in_month / days_elapsed, rounded to cents.
+    pub projected: Decimal,
+    /// The instants the run-rate is measured between (RFC 3339).
+    pub based_on_from: String,
+    pub based_on_to: String,
+}
+
+/// Projects the month containing `now_us` (in `tz`) when it is in progress and the period
+/// covers it. `None` for closed months or less than an hour into the month.
+pub fn forecast(
+    priced: &[PricedCell<'_>],
+    tz: &chrono_tz::Tz,
+    now_us: i64,
+    period_from: Option<i64>,
+    period_to: Option<i64>,
+) -> Option<Forecast> {
+    use chrono::{Datelike, TimeZone};
+    let now = chrono::DateTime::from_timestamp_micros(now_us)?;
+    let local = tz.from_utc_datetime(&now.naive_utc()).date_naive();
+    let first = local.with_day(1)?;
+    let next = first.checked_add_months(chrono::Months::new(1))?;
+    let start = crate::time::local_midnight_us(tz, first);
+    let end = crate::time::local_midnight_us(tz, next);
+    // The run-rate needs the whole month so far: a period that starts later or ends before
+    // now does not give it.
+    if period_to.is_some_and(|t| t < now_us) || period_from.is_some_and(|f| f > start) {
+        return None;
+    }
+    let elapsed = now_us - start;
+    if elapsed < 3_600_000_000 {
+        return None;
+    }
+    let month = first.format("%Y-%m").to_string();
+    // Only when the data reaches into that month: a report of closed months has no projection.
+    if !priced
+        .iter()
+        .any(|pc| format_day(pc.cell.day as i64).starts_with(&month))
+    {
+        return None;
+    }
+    let mut cost = Decimal::ZERO;
+    for pc in priced {
+        if let Pricing::Priced { cost: c, .. } = &pc.pricing {
+            // Only days up to "now": a log may hold more than has happened by then.
+            if format_day(pc.cell.day as i64).starts_with(&month)
+                && pc.cell.day as i64 <= local.num_days_from_ce() as i64 - 719_163
+            {
+                cost += *c;
+            }
+        }
+    }
+    if cost.is_zero() {
+        // Nothing priced yet (or only unpriced usage): a $0 projection would mislead.
+        return None;
+    }
+    let projected = (cost * Decimal::from(end - start) / Decimal::from(elapsed)).round_dp(2);
+    let days = Decimal::from(elapsed) / Decimal::from(crate::usage::MICROS_PER_DAY);
+    Some(Forecast {
+        month,
+        cost_so_far: cost.normalize(),
+        days_elapsed: days.round_dp(1).normalize().to_string(),
+        days_in_month: ((end - start + 3_600_000_000) / crate::usage::MICROS_PER_DAY) as u32,
+        projected,
+        based_on_from: crate::usage::format_timestamp_us(start),
+        based_on_to: crate::usage::format_timestamp_us(now_us),
+    })
+}

@@ -1,0 +1,56 @@
+//! Column names of the canonical request-log schema (CSV header, JSONL keys, Parquet columns),
+//! shared by readers, writers and the engine so they cannot drift apart.
+
+pub const TIMESTAMP: &str = "timestamp";
+pub const PROVIDER: &str = "provider";
+pub const MODEL: &str = "model";
+pub const INPUT_TOKENS: &str = "input_tokens";
+pub const OUTPUT_TOKENS: &str = "output_tokens";
+pub const CACHE_READ_TOKENS: &str = "cache_read_tokens";
+pub const CACHE_WRITE_TOKENS: &str = "cache_write_tokens";
+pub const REASONING_TOKENS: &str = "reasoning_tokens";
+pub const REQUESTS: &str = "requests";
+pub const REQUEST_ID: &str = "request_id";
+pub const STATUS: &str = "status";
+pub const USER: &str = "user";
+pub const PROJECT: &str = "project";
+pub const API_KEY: &str = "api_key";
+pub const REGION: &str = "region";
+pub const BATCH: &str = "batch";
+pub const CACHE_WRITE_1H_TOKENS: &str = "cache_write_1h_tokens";
+pub const LONG_CONTEXT: &str = "long_context";
+
+/// Every column with a defined meaning, in documentation order.
+pub const KNOWN: [&str; 18] = [
+    TIMESTAMP,
+    PROVIDER,
+    MODEL,
+    INPUT_TOKENS,
+    OUTPUT_TOKENS,
+    CACHE_READ_TOKENS,
+    CACHE_WRITE_TOKENS,
+    REASONING_TOKENS,
+    REQUESTS,
+    REQUEST_ID,
+    STATUS,
+    USER,
+    PROJECT,
+    API_KEY,
+    REGION,
+    BATCH,
+    CACHE_WRITE_1H_TOKENS,
+    LONG_CONTEXT,
+];
+
+/// Measures and per-request ids: never dimensions.
+pub const NOT_DIMENSIONS: [&str; 9] = [
+    TIMESTAMP,
+    INPUT_TOKENS,
+    OUTPUT_TOKENS,
+    CACHE_READ_TOKENS,
+    CACHE_WRITE_TOKENS,
+    CACHE_WRITE_1H_TOKENS,
+    REASONING_TOKENS,
+    REQUESTS,
+    REQUEST_ID,
+];

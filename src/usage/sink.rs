@@ -1,0 +1,39 @@
+//! The contract between the readers (producers) and their consumers (the engine, the `convert`
+//! writers): every good row goes to [`UsageSink::record`], every bad row to
+//! [`UsageSink::reject`] with file, line and field, so nothing is lost silently.
+
+use std::fmt;
+
+use super::UsageRecord;
+
+/// A row that could not be read, with enough context to find and fix it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Rejection {
+    pub file: String,
+    /// 1-based line number in the (decompressed) file; for Parquet, the 1-based row number.
+    pub line: u64,
+    pub field: String,
+    pub reason: String,
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.file, self.line, self.field, self.reason
+        )
+    }
+}
+
+/// Receives what a reader produces.
+pub trait UsageSink {
+    fn record(&mut self, record: &UsageRecord<'_>);
+    fn reject(&mut self, rejection: Rejection);
+    /// A row whose timestamp is outside the period the reader was given: only its provider and
+    /// request id were read (a duplicate is still a duplicate). Sinks that set no period never
+    /// get it.
+    fn outside(&mut self, provider: &str, request_id: Option<&str>) {
+        let _ = (provider, request_id);
+    }
+}
