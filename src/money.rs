@@ -2,7 +2,7 @@
 //!
 //! Money is `rust_decimal::Decimal` from the price table to the printed total; nothing here
 //! rounds. Tables print every amount at the largest scale any amount in that table needs, so
-//! the printed rows add up to the printed total to the last digit.
+//! the printed rows add up to the printed total to the last digit. Layer 0: no I/O.
 
 use rust_decimal::Decimal;
 

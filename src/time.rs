@@ -2,7 +2,7 @@
 //!
 //! A period is half-open: the start is included, the end is not. Plain dates mean local
 //! midnight in the reporting zone (DST-correct; where midnight does not exist, the first
-//! instant of that day).
+//! instant of that day). Layer 0: pure, no clock (callers pass "now").
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;

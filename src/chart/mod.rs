@@ -1,6 +1,7 @@
 //! Charts drawn with plotters. Each chart is written once over any `DrawingBackend`, so the PNG
 //! and SVG outputs come from the same code. Text uses the embedded DejaVu Sans (no system font is
-//! needed); money is turned into f64 only to place pixels.
+//! needed); money is turned into f64 only to place pixels. Layer 4: charts are drawn from
+//! results, never from files.
 
 pub mod data;
 

@@ -1,4 +1,6 @@
-//! Output formats. Each file renders the one [`Report`] structure; none computes anything.
+//! Output formats, one file each (layer 4). Renderers read typed results (`report`) and lay
+//! them out; they do no arithmetic on money and choose no numbers (scales and rounding come from
+//! `money`).
 
 pub mod compare;
 pub mod csv;

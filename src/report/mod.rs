@@ -2,7 +2,8 @@
 //!
 //! This is the one documented results structure every output format renders: the breakdown rows
 //! for the `--by` dimensions, the total, the unpriced usage, the accounting of every input row
-//! and the price files used. Sums are exact; nothing here formats or rounds.
+//! and the price files used, and beside it the comparison, failures, FOCUS rows and forecast.
+//! Layer 3: sums are exact; nothing here formats, rounds or does I/O.
 
 use std::collections::BTreeMap;
 
