@@ -749,7 +749,7 @@ fn import_litellm_writes_only_changed_and_new_prices() {
     let check = run(&[
         "prices",
         "validate",
-        &fixture("pricing-rules/rules.csv"),
+        &fixture("pricing-rules/book.csv"),
         out_path.to_str().unwrap(),
     ]);
     assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
@@ -959,7 +959,7 @@ fn import_keeps_the_rates_litellm_does_not_carry() {
     // long-context rates of the version it follows.
     assert_eq!(
         rows,
-        vec!["anthropic,claude-sonnet-4-5-20250929,2026-01-01,2.5,15,0.3,3.75,6,,1.5,7.5,200000,6,22.5,0.6,7.5,claude-sonnet-4.5,,USD,LiteLLM model_prices_and_context_window.json (ll.json) key claude-sonnet-4-5"],
+        vec!["anthropic,claude-sonnet-4-5-20250929,2026-01-01,2.5,15,0.3,3.75,6,,1.5,7.5,200000,6,22.5,0.6,7.5,claude-sonnet-4.5,,USD,LiteLLM model_prices_and_context_window.json (ll.json) key claude-sonnet-4-5,,,,,"],
         "{}",
         out.stdout
     );
@@ -1237,7 +1237,10 @@ fn convert_round_trips_through_every_writable_format() {
         .next()
         .unwrap()
         .to_string();
-    assert!(header.ends_with(",long_context,team"), "{header}");
+    assert!(
+        header.ends_with(",long_context,service_tier,team"),
+        "{header}"
+    );
 }
 
 #[test]
@@ -1260,7 +1263,7 @@ fn convert_native_logs_to_canonical() {
         text.lines()
             .next()
             .unwrap()
-            .ends_with(",long_context,session"),
+            .ends_with(",long_context,service_tier,session"),
         "{text}"
     );
     // The canonical file prices exactly like the transcripts.

@@ -251,6 +251,7 @@ mod tests {
             region: None,
             batch: false,
             long_context: None,
+            service_tier: None,
             extra: vec![],
         }
     }

@@ -1,11 +1,11 @@
-//! Groups: every distinct pricing key (provider, resolved model, region, batch, failed,
-//! long-context) plus the requested dimensions gets a small integer id, so the column chunks
-//! carry one `u32` per row instead of strings. Strings are interned once; model-id resolution
-//! (ARNs, aliases) and long-context thresholds are looked up once per distinct key.
+//! Groups: every distinct pricing key (provider, resolved model, region, batch, failed, service
+//! tier, long-context inputs) plus the requested dimensions gets a small integer id, so the
+//! column chunks carry one `u32` per row instead of strings. Strings are interned once; model-id
+//! resolution (ARNs, aliases) is looked up once per distinct id.
 
-use super::buckets::Epochs;
 use super::{FastMap, GroupKey};
-use crate::pricing::{Lookup, PriceBook};
+use crate::pricing::PriceBook;
+use crate::usage::service_tier;
 
 /// The code of an absent value.
 pub const NONE: u32 = u32::MAX;
@@ -40,8 +40,8 @@ pub struct Groups {
     codes: Vec<Vec<u32>>,
     /// (provider code, logged model code) -> code of the model id the book prices.
     resolved: FastMap<(u32, u32), u32>,
-    /// Long-context threshold per (provider, model, region, epoch) code.
-    thresholds: FastMap<(u32, u32, u32, u32), Option<u64>>,
+    /// Provider code -> whether the book has time windows for it.
+    windowed: FastMap<u32, bool>,
     /// The key being built.
     key: Vec<u32>,
 }
@@ -72,33 +72,38 @@ impl Groups {
         m
     }
 
-    /// The long-context threshold of the version in force in `epoch` for the provider `pc`,
-    /// resolved model `mc` and region `rc` (codes; `provider` and `region` are their values).
-    #[allow(clippy::too_many_arguments)]
-    pub fn threshold(
+    /// The code of a request's service tier: the log's, or for a standard-tier request the
+    /// tier a time window of the book gives it (DeepSeek's off-peak hours).
+    pub fn tier(
         &mut self,
-        (pc, mc, rc): (u32, u32, u32),
-        epoch: u32,
-        provider: &str,
-        region: Option<&str>,
+        pc: u32,
+        mc: u32,
+        logged: Option<&str>,
+        ts: i64,
         book: Option<&PriceBook>,
-        epochs: &Epochs,
-    ) -> Option<u64> {
-        let book = book?;
-        if let Some(&t) = self.thresholds.get(&(pc, mc, rc, epoch)) {
-            return t;
+    ) -> u32 {
+        if let Some(t) = logged.and_then(service_tier) {
+            return self.interner.code(Some(&t));
+        }
+        let Some(book) = book else { return NONE };
+        let provider = &self.interner.values[pc as usize];
+        let windowed = *self
+            .windowed
+            .entry(pc)
+            .or_insert_with(|| book.has_windows(provider));
+        if !windowed {
+            return NONE;
         }
         let model = &self.interner.values[mc as usize];
-        let t = match book.lookup(provider, model, region, epochs.start(epoch)) {
-            Lookup::Priced(p) => p.long_context_threshold,
-            _ => None,
-        };
-        self.thresholds.insert((pc, mc, rc, epoch), t);
-        t
+        match book.window_tier(provider, model, ts).map(str::to_string) {
+            Some(t) => self.interner.code(Some(&t)),
+            None => NONE,
+        }
     }
 
-    /// Starts a key with its pricing part: provider, model, region, batch, failed, long.
-    pub fn begin_key(&mut self, head: [u32; 6]) {
+    /// Starts a key with its pricing part: provider, model, region, batch, failed, service
+    /// tier, the source's long-context flag (2: none), multi, prompt bucket.
+    pub fn begin_key(&mut self, head: [u32; 9]) {
         self.key.clear();
         self.key.extend(head);
     }
@@ -131,8 +136,15 @@ impl Groups {
                 region: s(k[2]),
                 batch: k[3] == 1,
                 failed: k[4] == 1,
-                long: k[5] == 1,
-                dims: (0..ndims).map(|d| s(k[6 + d])).collect(),
+                service_tier: s(k[5]),
+                long_context: match k[6] {
+                    0 => Some(false),
+                    1 => Some(true),
+                    _ => None,
+                },
+                multi: k[7] == 1,
+                prompt_bucket: k[8] as u8,
+                dims: (0..ndims).map(|d| s(k[9 + d])).collect(),
             })
             .collect()
     }
@@ -151,7 +163,7 @@ mod tests {
         let none = g.code(None);
         assert_eq!(none, NONE);
         let key = |g: &mut Groups, user: Option<&str>| {
-            g.begin_key([p, m, none, 0, 1, 0]);
+            g.begin_key([p, m, none, 0, 1, NONE, 2, 0, 0]);
             g.push_dim(user);
             g.finish_key()
         };
@@ -168,23 +180,45 @@ mod tests {
     }
 
     #[test]
-    fn models_resolve_through_the_book_and_thresholds_follow_epochs() {
-        let text = "provider,model,effective_from,input_per_mtok,output_per_mtok,long_context_threshold,long_input_per_mtok\n\
-            p,m,2025-01-01,3,15,,\n\
-            p,m,2025-02-01,3,15,200000,6\n";
+    fn models_resolve_through_the_book_and_windows_give_tiers() {
+        let prices = "provider,model,effective_from,input_per_mtok,output_per_mtok,service_tier\n\
+            p,m,2025-01-01,3,15,\n\
+            p,m,2025-01-01,1.5,7.5,off-peak\n";
+        let windows = "name,provider,models,tier,days,start_utc,end_utc,effective_from\n\
+            night,p,m,off-peak,all,16:30,00:30,2025-01-01\n";
         let mut f = Vec::new();
-        let book = PriceBook::from_sources(&[("t.csv".into(), text.as_bytes().to_vec())], &mut f);
+        let book = PriceBook::from_sources(
+            &[
+                ("t.csv".into(), prices.as_bytes().to_vec()),
+                ("windows.csv".into(), windows.as_bytes().to_vec()),
+            ],
+            &mut f,
+        );
         assert!(f.is_empty(), "{f:?}");
-        let epochs = Epochs::new(book.boundaries());
         let mut g = Groups::default();
         let p = g.code(Some("p"));
         let arn = "arn:aws:bedrock:us-east-1:1:inference-profile/m";
         let m = g.model(p, "p", arn, Some(&book));
         assert_eq!(g.value(m), Some("m"));
-        let r = g.code(None);
-        let t = |g: &mut Groups, e| g.threshold((p, m, r), e, "p", None, Some(&book), &epochs);
-        assert_eq!(t(&mut g, 1), None);
-        assert_eq!(t(&mut g, 2), Some(200_000));
-        assert_eq!(g.threshold((p, m, r), 2, "p", None, None, &epochs), None);
+        let ts = |s: &str| crate::usage::parse_timestamp_us(s).unwrap();
+        let night = g.tier(p, m, None, ts("2025-02-01T23:00:00Z"), Some(&book));
+        assert_eq!(g.value(night), Some("off-peak"));
+        assert_eq!(
+            g.tier(p, m, None, ts("2025-02-01T12:00:00Z"), Some(&book)),
+            NONE
+        );
+        let logged = g.tier(
+            p,
+            m,
+            Some("priority"),
+            ts("2025-02-01T23:00:00Z"),
+            Some(&book),
+        );
+        assert_eq!(g.value(logged), Some("priority"), "the log's tier wins");
+        let q = g.code(Some("q"));
+        assert_eq!(
+            g.tier(q, m, None, ts("2025-02-01T23:00:00Z"), Some(&book)),
+            NONE
+        );
     }
 }

@@ -8,7 +8,7 @@
 //!
 //! [`Aggregator`] coordinates owned parts, each with one job: [`buckets`] (local day, price
 //! epoch), [`dedupe`] (first request id wins), [`groups`] (interned group keys, model
-//! resolution, long-context thresholds), [`chunks`] (polars sums), [`minutes`] (per-minute
+//! resolution, service tiers and time windows), [`chunks`] (polars sums), [`minutes`] (per-minute
 //! counts); [`price`] prices the result. Layer 2: no file I/O and no clock here (the caller
 //! passes the period and the time zone); it names only `usage`, `pricing` and itself.
 
@@ -53,8 +53,9 @@ pub struct EngineSettings {
     pub dims: Vec<String>,
     /// Sorted instants at which some price starts (see [`PriceBook::boundaries`]).
     pub boundaries: Vec<i64>,
-    /// The price book, for model-id resolution (ARNs, aliases) and long-context thresholds.
-    /// Without it, model ids are kept as logged and no request counts as long-context.
+    /// The price book, for model-id resolution (ARNs, aliases), long-context thresholds and
+    /// time windows. Without it, model ids are kept as logged and no request counts as
+    /// long-context.
     pub book: Option<std::sync::Arc<PriceBook>>,
     /// Also count requests per provider, model and minute (for rate-limit analysis).
     pub per_minute: bool,
@@ -105,10 +106,37 @@ pub struct GroupKey {
     pub region: Option<String>,
     pub batch: bool,
     pub failed: bool,
-    /// The prompt exceeded the long-context threshold of the price version in force.
-    pub long: bool,
+    /// The request's service tier (`priority`, `flex`, or a time window's `off-peak`); `None`
+    /// is the standard tier.
+    pub service_tier: Option<String>,
+    /// Whether the source said the requests were long-context (Anthropic's usage report).
+    pub long_context: Option<bool>,
+    /// Pre-aggregated rows (requests > 1): a per-request threshold cannot be checked on them.
+    pub multi: bool,
+    /// How many of the book's distinct long-context thresholds the prompt (input including
+    /// cache reads and writes) exceeds (see `PriceBook::thresholds`).
+    pub prompt_bucket: u8,
     /// Values of [`EngineSettings::dims`], in that order.
     pub dims: Vec<Option<String>>,
+}
+
+impl GroupKey {
+    /// Whether the usage is long-context under a version whose threshold has `rank` among the
+    /// book's thresholds (`None`: the version has no long-context tier). The tier is a cliff:
+    /// the whole prompt above the threshold moves the whole request to the long rates. A
+    /// source's own flag decides; otherwise single requests are compared with the threshold.
+    pub fn long_under(&self, rank: Option<usize>) -> bool {
+        self.long_context
+            .unwrap_or(!self.multi && rank.is_some_and(|r| self.prompt_bucket as usize >= r))
+    }
+
+    /// Pre-aggregated usage whose summed prompt passes the threshold of rank `rank`: whether
+    /// single requests did is unknown, so it is priced at the normal rates (and said so).
+    pub fn long_unchecked(&self, rank: Option<usize>) -> bool {
+        self.long_context.is_none()
+            && self.multi
+            && rank.is_some_and(|r| self.prompt_bucket as usize >= r)
+    }
 }
 
 /// Rows dropped or set aside before aggregation.
@@ -118,10 +146,6 @@ pub struct Counters {
     pub rejected: u64,
     pub duplicates: u64,
     pub outside_period: u64,
-    /// Pre-aggregated rows (requests > 1) of a model with a long-context tier whose summed
-    /// prompt exceeds the threshold: whether single requests crossed it is unknown, so they were
-    /// priced at the normal rates. Sources that know say so in `long_context`.
-    pub long_context_unchecked: u64,
     /// The first [`KEPT_REJECTIONS`] rejections, in reading order.
     pub rejections: Vec<Rejection>,
 }
@@ -144,6 +168,8 @@ pub struct Aggregator {
     counters: Counters,
     /// The aggregator of the side window, when set.
     side: Option<Box<Aggregator>>,
+    /// The book's distinct long-context thresholds, ascending.
+    thresholds: Vec<u64>,
 }
 
 /// One aggregated cell: sums for a group on a local day within one price epoch.
@@ -190,6 +216,11 @@ impl Aggregator {
             chunks: Chunks::new(CHUNK_ROWS),
             minutes: settings.per_minute.then(Minutes::default),
             counters: Counters::default(),
+            thresholds: settings
+                .book
+                .as_ref()
+                .map(|b| b.thresholds().to_vec())
+                .unwrap_or_default(),
             side: settings.side.map(|(from, to)| {
                 Box::new(Aggregator::new(EngineSettings {
                     from_us: Some(from),
@@ -311,30 +342,22 @@ impl UsageSink for Aggregator {
         if let Some(m) = &mut self.minutes {
             m.add(pc, mc, ts, r.requests);
         }
-        let threshold = self.groups.threshold(
-            (pc, mc, rc),
-            epoch,
-            r.provider,
-            r.region,
-            book,
-            &self.epochs,
-        );
-        // The tier is a cliff: the whole prompt (input including cache reads and writes) above
-        // the threshold moves the whole request to the long-context rates.
-        // Pre-aggregated rows (requests > 1) cannot be compared with a per-request threshold;
-        // sources that know (Anthropic's usage report) say so in `long_context`.
-        let over = threshold.is_some_and(|t| r.input_tokens > t);
-        if r.long_context.is_none() && r.requests > 1 && over {
-            self.counters.long_context_unchecked += 1;
-        }
-        let long = r.long_context.unwrap_or(r.requests <= 1 && over);
+        let tier = self.groups.tier(pc, mc, r.service_tier, ts, book);
+        let bucket = self.thresholds.partition_point(|&t| t < r.input_tokens) as u32;
+        let long_context = match r.long_context {
+            None => 2,
+            Some(b) => b as u32,
+        };
         self.groups.begin_key([
             pc,
             mc,
             rc,
             r.batch as u32,
             r.is_failed() as u32,
-            long as u32,
+            tier,
+            long_context,
+            (r.requests > 1) as u32,
+            bucket,
         ]);
         for d in &self.settings.dims {
             if d == col::STATUS {

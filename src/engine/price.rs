@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 
 use super::{Aggregates, Cell, GroupKey, Sums};
-use crate::pricing::{Lookup, PriceBook, PriceRow};
+use crate::pricing::{Lookup, PriceBook, PriceRow, Query};
 
 /// Why usage could not be priced.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -14,6 +14,10 @@ pub enum UnpricedReason {
     NotInPriceBook,
     /// The model is in the book, but its first price starts later.
     BeforeFirstPrice { first_effective_from: String },
+    /// The model was retired; usage after that has no price.
+    Retired { retired_at: String },
+    /// The model has prices, but not for the request's service tier.
+    NoServiceTier { tier: String },
 }
 
 impl std::fmt::Display for UnpricedReason {
@@ -28,6 +32,15 @@ impl std::fmt::Display for UnpricedReason {
                 write!(
                     f,
                     "used before its first price (effective from {first_effective_from})"
+                )
+            }
+            UnpricedReason::Retired { retired_at } => {
+                write!(f, "the model was retired (from {retired_at})")
+            }
+            UnpricedReason::NoServiceTier { tier } => {
+                write!(
+                    f,
+                    "no price for the {tier:?} service tier in the price book"
                 )
             }
         }
@@ -47,6 +60,16 @@ pub struct PricedCell<'a> {
     pub cell: &'a Cell,
     pub key: &'a GroupKey,
     pub pricing: Pricing<'a>,
+    /// Priced at the long-context rates of its version.
+    pub long: bool,
+    /// Pre-aggregated usage whose summed prompt passes its version's threshold (priced at the
+    /// normal rates; see `GroupKey::long_unchecked`).
+    pub long_unchecked: bool,
+}
+
+/// The rank among the book's thresholds of a version's long-context threshold.
+pub fn rank_of(book: &PriceBook, row: &PriceRow) -> Option<usize> {
+    row.long_context_threshold.map(|t| book.threshold_rank(t))
 }
 
 /// Cost of `sums` at `row`'s rates (see [`PriceRow::rates`] for the fallbacks): input
@@ -78,23 +101,47 @@ pub fn price<'a>(agg: &'a Aggregates, book: &'a PriceBook) -> Result<Vec<PricedC
     let mut out = Vec::with_capacity(agg.cells.len());
     for cell in &agg.cells {
         let key = &agg.groups[cell.group as usize];
-        let at = agg.epochs.start(cell.epoch);
-        let pricing = match book.lookup(&key.provider, &key.model, key.region.as_deref(), at) {
-            Lookup::Priced(row) => match cost_of(&cell.sums, row, key.batch, key.long) {
-                Some(cost) => Pricing::Priced { row, cost },
-                None => {
-                    return Err(format!(
-                        "cost of {}/{} overflows exact decimal arithmetic",
-                        key.provider, key.model
-                    ))
+        let query = Query {
+            provider: &key.provider,
+            model: &key.model,
+            region: key.region.as_deref(),
+            tier: key.service_tier.as_deref(),
+            at_us: agg.epochs.start(cell.epoch),
+        };
+        let (mut long, mut long_unchecked) = (false, false);
+        let pricing = match book.lookup(query) {
+            Lookup::Priced(row) => {
+                let rank = rank_of(book, row);
+                long = key.long_under(rank);
+                long_unchecked = key.long_unchecked(rank);
+                match cost_of(&cell.sums, row, key.batch, long) {
+                    Some(cost) => Pricing::Priced { row, cost },
+                    None => {
+                        return Err(format!(
+                            "cost of {}/{} overflows exact decimal arithmetic",
+                            key.provider, key.model
+                        ))
+                    }
                 }
-            },
+            }
             Lookup::BeforeFirst(row) => Pricing::Unpriced(UnpricedReason::BeforeFirstPrice {
                 first_effective_from: row.effective_from.clone(),
             }),
+            Lookup::Retired(r) => Pricing::Unpriced(UnpricedReason::Retired {
+                retired_at: r.at.clone(),
+            }),
+            Lookup::NoServiceTier => Pricing::Unpriced(UnpricedReason::NoServiceTier {
+                tier: key.service_tier.clone().unwrap_or_default(),
+            }),
             Lookup::Unknown => Pricing::Unpriced(UnpricedReason::NotInPriceBook),
         };
-        out.push(PricedCell { cell, key, pricing });
+        out.push(PricedCell {
+            cell,
+            key,
+            pricing,
+            long,
+            long_unchecked,
+        });
     }
     Ok(out)
 }

@@ -1,5 +1,5 @@
 use super::*;
-use crate::pricing::{Lookup, PriceRow};
+use crate::pricing::{Lookup, PriceRow, Query};
 use crate::usage::parse_timestamp_us;
 use rust_decimal::Decimal;
 
@@ -29,6 +29,7 @@ fn rec<'a>(
         region: None,
         batch: false,
         long_context: None,
+        service_tier: None,
         extra: vec![],
     }
 }
@@ -180,7 +181,7 @@ mod prop {
                 r.cache_write_tokens = cw;
                 r.batch = *batch;
                 r.status = *status;
-                match book.lookup("p", models[*m], None, r.timestamp_us) {
+                match book.lookup(Query::new("p", models[*m], r.timestamp_us)) {
                     Lookup::Priced(p) => {
                         let s = Sums { rows: 1, requests: 1, input_tokens: *input, cache_read_tokens: cr,
                             cache_write_tokens: cw, cache_write_1h_tokens: 0, output_tokens: *output, reasoning_tokens: 0 };
@@ -210,31 +211,19 @@ mod prop {
 
 #[test]
 fn cost_is_exact_and_cache_uses_input_rate_when_missing() {
-    let row = |cr: Option<&str>| PriceRow {
-        provider: "p".into(),
-        model: "m".into(),
-        region: None,
-        effective_from_us: 0,
-        effective_from: "1970-01-01".into(),
-        input: "3".parse().unwrap(),
-        output: "15".parse().unwrap(),
-        cache_read: cr.map(|s| s.parse().unwrap()),
-        cache_write: Some("3.75".parse().unwrap()),
-        cache_write_1h: None,
-        reasoning: None,
-        batch_input: Some("1.5".parse().unwrap()),
-        batch_output: None,
-        long_context_threshold: None,
-        long_input: None,
-        long_output: None,
-        long_cache_read: None,
-        long_cache_write: None,
-        canonical_model: None,
-        currency: "USD".into(),
-        source: None,
-        file: "t".into(),
-        line: 2,
-        overlay: false,
+    let row = |cr: Option<&str>| {
+        let mut r = PriceRow::new(
+            "p",
+            "m",
+            (0, "1970-01-01"),
+            "3".parse().unwrap(),
+            "15".parse().unwrap(),
+            crate::pricing::BookTier::Curated,
+        );
+        r.cache_read = cr.map(|s| s.parse().unwrap());
+        r.cache_write = Some("3.75".parse().unwrap());
+        r.batch_input = Some("1.5".parse().unwrap());
+        r
     };
     let s = Sums {
         rows: 1,

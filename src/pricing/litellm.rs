@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use super::{Lookup, PriceBook, PriceRow};
+use super::{BookTier, Lookup, PriceBook, PriceRow, Query};
 use crate::providers::litellm_id;
 
 /// One LiteLLM entry, converted to USD per million tokens.
@@ -248,35 +248,25 @@ pub fn diff(
     let mut changes = Vec::new();
     let mut unchanged = 0;
     for e in seen.values() {
-        let previous = match book.lookup(e.provider, &e.model, e.region.as_deref(), at_us) {
+        let q = Query {
+            region: e.region.as_deref(),
+            ..Query::new(e.provider, &e.model, at_us)
+        };
+        let previous = match book.lookup(q) {
             Lookup::Priced(row) if row.region == e.region && row.model == e.model => Some(row),
             _ => None,
         };
-        let mut row = previous.cloned().unwrap_or_else(|| PriceRow {
-            provider: e.provider.to_string(),
-            model: e.model.clone(),
-            region: e.region.clone(),
-            effective_from_us: at_us,
-            effective_from: effective_from.to_string(),
-            input: e.input,
-            output: e.output,
-            cache_read: None,
-            cache_write: None,
-            cache_write_1h: None,
-            reasoning: None,
-            batch_input: None,
-            batch_output: None,
-            long_context_threshold: None,
-            long_input: None,
-            long_output: None,
-            long_cache_read: None,
-            long_cache_write: None,
-            canonical_model: None,
-            currency: "USD".into(),
-            source: None,
-            file: String::new(),
-            line: 0,
-            overlay: false,
+        let mut row = previous.cloned().unwrap_or_else(|| {
+            let mut r = PriceRow::new(
+                e.provider,
+                &e.model,
+                (at_us, effective_from),
+                e.input,
+                e.output,
+                BookTier::Curated,
+            );
+            r.region = e.region.clone();
+            r
         });
         row.effective_from_us = at_us;
         row.effective_from = effective_from.to_string();

@@ -4,22 +4,80 @@
 use std::path::{Path, PathBuf};
 
 use super::findings::{finding, Finding, PriceBookError, Severity};
+use super::row::BookTier;
 use super::PriceBook;
 
 /// The file name that holds model-id aliases (`provider,alias,model`) in a pricing folder.
 pub const ALIASES_FILE: &str = "aliases.csv";
+/// Model retirements (`provider,model,retired_at,source`).
+pub const RETIREMENTS_FILE: &str = "retirements.csv";
+/// Uplift rules (see `pricing::rules`).
+pub const RULES_FILE: &str = "rules.csv";
+/// Time-of-day windows (see `pricing::rules`).
+pub const WINDOWS_FILE: &str = "windows.csv";
+/// The folder of generated price files (`prices update`): their rows are [`BookTier::Generated`].
+pub const GENERATED_DIR: &str = "generated";
+/// The folder of the generator's inputs (known LiteLLM errors, canonical-name table): not price
+/// files.
+pub const GENERATOR_DIR: &str = "litellm";
+
+/// What a file of a pricing folder holds, told by its name and folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    Prices(BookTier),
+    Aliases,
+    Retirements,
+    Rules,
+    Windows,
+    /// Read by `prices update`, skipped when loading the book.
+    GeneratorInput,
+}
+
+impl SourceKind {
+    /// The kind of a file named `name` (a path, possibly `embedded:`-prefixed).
+    pub fn of(name: &str, overlay: bool) -> SourceKind {
+        let path = Path::new(name.trim_start_matches("embedded:"));
+        let file = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let in_dir = |d: &str| {
+            path.parent()
+                .is_some_and(|p| p.components().any(|c| c.as_os_str() == d))
+        };
+        match file {
+            ALIASES_FILE => SourceKind::Aliases,
+            RETIREMENTS_FILE => SourceKind::Retirements,
+            RULES_FILE => SourceKind::Rules,
+            WINDOWS_FILE => SourceKind::Windows,
+            _ if overlay => SourceKind::Prices(BookTier::Overlay),
+            _ if in_dir(GENERATOR_DIR) => SourceKind::GeneratorInput,
+            _ if in_dir(GENERATED_DIR) => SourceKind::Prices(BookTier::Generated),
+            _ => SourceKind::Prices(BookTier::Curated),
+        }
+    }
+}
 
 /// The shipped book, compiled into the binary by `build.rs`: `(path, bytes)` per file.
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_pricing.rs"));
 }
 
-/// A source text of the book: a price file or an alias file.
+/// A source text of the book: a price file, an alias file or a rule file.
 #[derive(Debug, Clone)]
 pub struct Source {
     pub name: String,
     pub bytes: Vec<u8>,
     pub overlay: bool,
+    pub kind: SourceKind,
+}
+
+impl Source {
+    pub fn new(name: &str, bytes: Vec<u8>, overlay: bool) -> Source {
+        Source {
+            name: name.to_string(),
+            kind: SourceKind::of(name, overlay),
+            bytes,
+            overlay,
+        }
+    }
 }
 
 /// Reads every `*.csv` under each path (file or directory) into sources.
@@ -43,11 +101,7 @@ pub fn read_sources(paths: &[PathBuf], overlay: bool, findings: &mut Vec<Finding
     let mut sources = Vec::new();
     for f in &files {
         match std::fs::read(f) {
-            Ok(bytes) => sources.push(Source {
-                name: f.display().to_string(),
-                bytes,
-                overlay,
-            }),
+            Ok(bytes) => sources.push(Source::new(&f.display().to_string(), bytes, overlay)),
             Err(e) => findings.push(finding(
                 Severity::Error,
                 &f.display().to_string(),
@@ -74,18 +128,8 @@ pub fn read_sources(paths: &[PathBuf], overlay: bool, findings: &mut Vec<Finding
 pub fn embedded_sources() -> Vec<Source> {
     embedded::FILES
         .iter()
-        .map(|(name, bytes)| Source {
-            name: format!("embedded:{name}"),
-            bytes: bytes.to_vec(),
-            overlay: false,
-        })
+        .map(|(name, bytes)| Source::new(&format!("embedded:{name}"), bytes.to_vec(), false))
         .collect()
-}
-
-pub(crate) fn is_alias_file(name: &str) -> bool {
-    Path::new(name.trim_start_matches("embedded:"))
-        .file_name()
-        .is_some_and(|n| n == ALIASES_FILE)
 }
 
 impl PriceBook {

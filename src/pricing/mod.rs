@@ -5,7 +5,7 @@
 //! compute costs of usage (see `engine`) and never touches f64: prices are exact decimals from
 //! the file text. Layer 1: it names only `usage`, `providers` and itself (not `readers`).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
@@ -16,14 +16,15 @@ pub mod load;
 pub mod parse;
 pub mod review;
 pub mod row;
+pub mod rules;
 
 pub use findings::{Finding, PriceBookError, Severity};
-pub use load::{embedded_sources, read_sources, Source, ALIASES_FILE};
+pub use load::{embedded_sources, read_sources, Source, SourceKind, ALIASES_FILE};
 pub use parse::parse_effective_from;
-pub use row::{col, table_record, PriceRow, Rates};
+pub use row::{col, table_record, BookTier, PriceRow, Rates};
+pub use rules::{Retirement, Rule, Window};
 
 use findings::finding;
-use load::is_alias_file;
 use parse::{parse_aliases, parse_file};
 
 /// A price file that was loaded, with its content hash for reproducibility.
@@ -37,7 +38,9 @@ pub struct PriceFile {
     pub overlay: bool,
 }
 
-type SeriesKey = (String, String, Option<String>);
+/// (provider, model, region, service tier).
+type SeriesKey = (String, String, Option<String>, Option<String>);
+type Series = HashMap<SeriesKey, Vec<usize>>;
 
 /// What the book says about a request at one instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,71 +48,147 @@ pub enum Lookup<'a> {
     Priced(&'a PriceRow),
     /// The model is in the book, but its first price starts after the instant.
     BeforeFirst(&'a PriceRow),
+    /// The model was retired before the instant.
+    Retired(&'a Retirement),
+    /// The model has prices, but none for the request's service tier (e.g. `priority`).
+    NoServiceTier,
     /// Neither provider/model is in the book.
     Unknown,
+}
+
+/// A request to price: who served which model where, in which service tier, when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Query<'q> {
+    pub provider: &'q str,
+    pub model: &'q str,
+    pub region: Option<&'q str>,
+    /// `None`: the standard tier.
+    pub tier: Option<&'q str>,
+    pub at_us: i64,
+}
+
+impl<'q> Query<'q> {
+    /// A standard-tier request without a region.
+    pub fn new(provider: &'q str, model: &'q str, at_us: i64) -> Self {
+        Query {
+            provider,
+            model,
+            region: None,
+            tier: None,
+            at_us,
+        }
+    }
 }
 
 /// The loaded price table.
 #[derive(Debug, Clone, Default)]
 pub struct PriceBook {
     rows: Vec<PriceRow>,
-    /// Row indices of each (provider, model, region) series, sorted by effective_from.
-    series: HashMap<SeriesKey, Vec<usize>>,
-    /// The same for overlay rows, which win over the book while in force.
-    overlay: HashMap<SeriesKey, Vec<usize>>,
+    /// Row indices of each series, sorted by effective_from, one map per [`BookTier`].
+    overlay: Series,
+    curated: Series,
+    generated: Series,
+    /// Models with curated rows: their generated rows are not used.
+    curated_models: HashSet<(String, String)>,
+    /// Rows derived by uplift rules, per (provider, model, tier): (rule index, sorted rows).
+    ruled: HashMap<(String, String, Option<String>), Vec<(usize, Vec<usize>)>>,
     files: Vec<PriceFile>,
     /// provider -> alias -> model id of the book.
     aliases: HashMap<String, HashMap<String, String>>,
+    retirements: HashMap<(String, String), Retirement>,
+    rules: Vec<Rule>,
+    windows: Vec<Window>,
+    /// Distinct long-context thresholds, ascending.
+    thresholds: Vec<u64>,
     /// Non-fatal findings from loading (unknown columns, ...).
     warnings: Vec<Finding>,
 }
 
+/// The series map of a tier.
+fn series_of(tier: BookTier) -> usize {
+    tier as usize
+}
+
 impl PriceBook {
-    /// Builds a book from in-memory CSV texts `(name, bytes)`, appending findings.
+    /// Builds a book from in-memory CSV texts `(name, bytes)` (price files unless the name says
+    /// otherwise), appending findings.
     pub fn from_sources(sources: &[(String, Vec<u8>)], findings: &mut Vec<Finding>) -> PriceBook {
         let s: Vec<Source> = sources
             .iter()
-            .map(|(n, b)| Source {
-                name: n.clone(),
-                bytes: b.clone(),
-                overlay: false,
-            })
+            .map(|(n, b)| Source::new(n, b.clone(), false))
             .collect();
         Self::from_sources_full(&s, findings)
     }
 
     /// Builds a book from sources, appending findings (errors and warnings).
     pub fn from_sources_full(sources: &[Source], findings: &mut Vec<Finding>) -> PriceBook {
-        let mut rows = Vec::new();
-        let mut files = Vec::new();
+        let mut book = PriceBook::default();
         let mut alias_rows = Vec::new();
+        let mut retirements = Vec::new();
         for src in sources {
-            let before = rows.len();
-            if is_alias_file(&src.name) {
-                parse_aliases(&src.name, &src.bytes, &mut alias_rows, findings);
-            } else {
-                parse_file(&src.name, &src.bytes, src.overlay, &mut rows, findings);
+            let before = book.rows.len();
+            match src.kind {
+                SourceKind::Prices(tier) => {
+                    parse_file(&src.name, &src.bytes, tier, &mut book.rows, findings)
+                }
+                SourceKind::Aliases => {
+                    parse_aliases(&src.name, &src.bytes, &mut alias_rows, findings)
+                }
+                SourceKind::Retirements => {
+                    rules::parse_retirements(&src.name, &src.bytes, &mut retirements, findings)
+                }
+                SourceKind::Rules => {
+                    rules::parse_rules(&src.name, &src.bytes, &mut book.rules, findings)
+                }
+                SourceKind::Windows => {
+                    rules::parse_windows(&src.name, &src.bytes, &mut book.windows, findings)
+                }
+                SourceKind::GeneratorInput => continue,
             }
-            files.push(PriceFile {
+            book.files.push(PriceFile {
                 path: src.name.clone(),
                 sha256: hex(&Sha256::digest(&src.bytes)),
-                rows: rows.len() - before,
+                rows: book.rows.len() - before,
                 overlay: src.overlay,
             });
         }
-        let mut series: HashMap<SeriesKey, Vec<usize>> = HashMap::new();
-        let mut overlay: HashMap<SeriesKey, Vec<usize>> = HashMap::new();
-        for (i, r) in rows.iter().enumerate() {
-            let target = if r.overlay { &mut overlay } else { &mut series };
-            target
-                .entry((r.provider.clone(), r.model.clone(), r.region.clone()))
+        book.index_series(findings);
+        book.index_aliases(alias_rows, findings);
+        for r in retirements {
+            let key = (r.provider.clone(), r.model.clone());
+            book.retirements.insert(key, r);
+        }
+        book.derive_rule_rows(findings);
+        let t: BTreeSet<u64> = book
+            .rows
+            .iter()
+            .filter_map(|r| r.long_context_threshold)
+            .collect();
+        book.thresholds = t.into_iter().collect();
+        book
+    }
+
+    fn index_series(&mut self, findings: &mut Vec<Finding>) {
+        let mut maps: [Series; 3] = Default::default();
+        for (i, r) in self.rows.iter().enumerate() {
+            maps[series_of(r.tier)]
+                .entry((
+                    r.provider.clone(),
+                    r.model.clone(),
+                    r.region.clone(),
+                    r.service_tier.clone(),
+                ))
                 .or_default()
                 .push(i);
+            if r.tier == BookTier::Curated {
+                self.curated_models
+                    .insert((r.provider.clone(), r.model.clone()));
+            }
         }
-        for idx in series.values_mut().chain(overlay.values_mut()) {
-            idx.sort_by_key(|&i| rows[i].effective_from_us);
+        for idx in maps.iter_mut().flat_map(|m| m.values_mut()) {
+            idx.sort_by_key(|&i| self.rows[i].effective_from_us);
             for w in idx.windows(2) {
-                let (a, b) = (&rows[w[0]], &rows[w[1]]);
+                let (a, b) = (&self.rows[w[0]], &self.rows[w[1]]);
                 if a.effective_from_us == b.effective_from_us {
                     findings.push(finding(
                         Severity::Error,
@@ -126,9 +205,19 @@ impl PriceBook {
                 }
             }
         }
-        let mut aliases: HashMap<String, HashMap<String, String>> = HashMap::new();
+        let [overlay, curated, generated] = maps;
+        self.overlay = overlay;
+        self.curated = curated;
+        self.generated = generated;
+    }
+
+    fn index_aliases(&mut self, alias_rows: Vec<parse::AliasRow>, findings: &mut Vec<Finding>) {
         for (file, line, provider, alias, model) in alias_rows {
-            let known = |m: &str| rows.iter().any(|r| r.provider == provider && r.model == m);
+            let known = |m: &str| {
+                self.rows
+                    .iter()
+                    .any(|r| r.provider == provider && r.model == m)
+            };
             if !known(&model) {
                 findings.push(finding(
                     Severity::Error,
@@ -145,7 +234,7 @@ impl PriceBook {
                     Some("alias"),
                     format!("alias {provider}/{alias} is also a model id with its own price rows"),
                 ));
-            } else if let Some(prev) = aliases.get(&provider).and_then(|m| m.get(&alias)) {
+            } else if let Some(prev) = self.aliases.get(&provider).and_then(|m| m.get(&alias)) {
                 findings.push(finding(
                     Severity::Error,
                     &file,
@@ -154,16 +243,70 @@ impl PriceBook {
                     format!("alias {provider}/{alias} is defined twice (also -> {prev})"),
                 ));
             } else {
-                aliases.entry(provider).or_default().insert(alias, model);
+                self.aliases
+                    .entry(provider)
+                    .or_default()
+                    .insert(alias, model);
             }
         }
-        PriceBook {
-            rows,
-            series,
-            overlay,
-            files,
-            aliases,
-            warnings: Vec::new(),
+    }
+
+    /// Adds, for every uplift rule and every region-less base series of a model it names, the
+    /// series of its versions times the factor, in force from the rule's date.
+    fn derive_rule_rows(&mut self, findings: &mut Vec<Finding>) {
+        let mut new_rows: Vec<PriceRow> = Vec::new();
+        type Derived = ((String, String, Option<String>), usize, Vec<usize>);
+        let mut new_series: Vec<Derived> = Vec::new();
+        for (ri, rule) in self.rules.iter().enumerate() {
+            for map in [&self.curated, &self.generated] {
+                for ((provider, model, region, tier), idx) in map {
+                    if region.is_some() || *provider != rule.provider {
+                        continue;
+                    }
+                    let canonical = idx
+                        .last()
+                        .and_then(|&i| self.rows[i].canonical_model.as_deref());
+                    if !rules::models_match(&rule.models, model, canonical) {
+                        continue;
+                    }
+                    let mut derived: Vec<PriceRow> = Vec::new();
+                    for &i in idx {
+                        let base = &self.rows[i];
+                        let Some(mut row) = base.scaled_by(rule.factor) else {
+                            findings.push(finding(
+                                Severity::Error,
+                                &base.file,
+                                base.line,
+                                None,
+                                format!("rule {}: the uplifted price overflows", rule.name),
+                            ));
+                            continue;
+                        };
+                        if rule.effective_from_us > base.effective_from_us {
+                            row.effective_from_us = rule.effective_from_us;
+                            row.effective_from = rule.effective_from.clone();
+                        }
+                        row.rule = Some(rule.name.clone());
+                        row.region = Some("*".into());
+                        // A later base version that still starts before the rule replaces it.
+                        if derived
+                            .last()
+                            .is_some_and(|d| d.effective_from_us == row.effective_from_us)
+                        {
+                            derived.pop();
+                        }
+                        derived.push(row);
+                    }
+                    let first = self.rows.len() + new_rows.len();
+                    let key = (provider.clone(), model.clone(), tier.clone());
+                    new_series.push((key, ri, (first..first + derived.len()).collect()));
+                    new_rows.extend(derived);
+                }
+            }
+        }
+        self.rows.append(&mut new_rows);
+        for (key, ri, idx) in new_series {
+            self.ruled.entry(key).or_default().push((ri, idx));
         }
     }
 
@@ -180,11 +323,49 @@ impl PriceBook {
         &self.warnings
     }
 
-    /// Every instant at which some price version starts, sorted and unique. Between two
-    /// consecutive boundaries no price in the book changes.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn windows(&self) -> &[Window] {
+        &self.windows
+    }
+
+    /// Every retirement, sorted by provider and model.
+    pub fn retirements(&self) -> Vec<&Retirement> {
+        let mut v: Vec<&Retirement> = self.retirements.values().collect();
+        v.sort_by(|a, b| (&a.provider, &a.model).cmp(&(&b.provider, &b.model)));
+        v
+    }
+
+    /// The retirement of a (resolved) model, if any.
+    pub fn retirement(&self, provider: &str, model: &str) -> Option<&Retirement> {
+        self.retirements
+            .get(&(provider.to_string(), model.to_string()))
+    }
+
+    /// Every instant at which some price version starts or a model retires, sorted and unique.
+    /// Between two consecutive boundaries no price in the book changes.
     pub fn boundaries(&self) -> Vec<i64> {
-        let set: BTreeSet<i64> = self.rows.iter().map(|r| r.effective_from_us).collect();
+        let set: BTreeSet<i64> = self
+            .rows
+            .iter()
+            .map(|r| r.effective_from_us)
+            .chain(self.retirements.values().map(|r| r.at_us))
+            .collect();
         set.into_iter().collect()
+    }
+
+    /// The distinct long-context thresholds of the book, ascending. A request's prompt bucket
+    /// is how many of them its prompt exceeds; a version with threshold `T` prices it long when
+    /// the bucket reaches `T`'s rank ([`Self::threshold_rank`]).
+    pub fn thresholds(&self) -> &[u64] {
+        &self.thresholds
+    }
+
+    /// The 1-based rank of a threshold among [`Self::thresholds`].
+    pub fn threshold_rank(&self, t: u64) -> usize {
+        self.thresholds.partition_point(|&x| x < t) + 1
     }
 
     /// The model id the book prices a logged id under: a Bedrock ARN
@@ -198,13 +379,8 @@ impl PriceBook {
             .map_or(model, String::as_str)
     }
 
-    fn find<'a>(
-        &'a self,
-        map: &HashMap<SeriesKey, Vec<usize>>,
-        key: &SeriesKey,
-        at_us: i64,
-    ) -> Option<Lookup<'a>> {
-        let idx = map.get(key)?;
+    fn find<'a>(&'a self, idx: Option<&Vec<usize>>, at_us: i64) -> Option<Lookup<'a>> {
+        let idx = idx?;
         let pos = idx.partition_point(|&i| self.rows[i].effective_from_us <= at_us);
         Some(if pos == 0 {
             Lookup::BeforeFirst(&self.rows[idx[0]])
@@ -213,52 +389,128 @@ impl PriceBook {
         })
     }
 
-    fn lookup_in<'a>(
-        &'a self,
-        map: &HashMap<SeriesKey, Vec<usize>>,
-        provider: &str,
-        model: &str,
-        region: Option<&str>,
-        at_us: i64,
-    ) -> Lookup<'a> {
-        let base = (provider.to_string(), model.to_string(), None);
-        if let Some(r) = region {
-            let key = (provider.to_string(), model.to_string(), Some(r.to_string()));
-            match self.find(map, &key, at_us) {
+    /// The version of one tier's series: the request's region, then an uplift rule covering
+    /// the region, then the region-less row.
+    fn lookup_in<'a>(&'a self, map: &Series, q: &Query<'_>, tier: Option<&str>) -> Lookup<'a> {
+        let key = |region: Option<&str>| {
+            (
+                q.provider.to_string(),
+                q.model.to_string(),
+                region.map(str::to_string),
+                tier.map(str::to_string),
+            )
+        };
+        let base = self.find(map.get(&key(None)), q.at_us);
+        let mut before = None;
+        if let Some(r) = q.region {
+            match self.find(map.get(&key(Some(r))), q.at_us) {
                 Some(Lookup::Priced(p)) => return Lookup::Priced(p),
-                Some(before @ Lookup::BeforeFirst(_)) => {
-                    return match self.find(map, &base, at_us) {
-                        Some(Lookup::Priced(p)) => Lookup::Priced(p),
-                        _ => before,
-                    }
-                }
+                Some(b @ Lookup::BeforeFirst(_)) => before = Some(b),
                 _ => {}
             }
+            // Rule rows exist only for models with a base series in this map.
+            if base.is_some() {
+                let rk = (
+                    q.provider.to_string(),
+                    q.model.to_string(),
+                    tier.map(str::to_string),
+                );
+                for (ri, idx) in self.ruled.get(&rk).into_iter().flatten() {
+                    if self.rules[*ri].covers_region(Some(r)) {
+                        if let Some(Lookup::Priced(p)) = self.find(Some(idx), q.at_us) {
+                            return Lookup::Priced(p);
+                        }
+                    }
+                }
+            }
         }
-        self.find(map, &base, at_us).unwrap_or(Lookup::Unknown)
+        match (base, before) {
+            (Some(Lookup::Priced(p)), _) => Lookup::Priced(p),
+            (_, Some(b)) => b,
+            (Some(b), None) => b,
+            (None, None) => Lookup::Unknown,
+        }
     }
 
-    /// The version in force for a request at `at_us`. The model id is resolved first (see
-    /// [`Self::resolve_model`]). An overlay row in force wins; then a row for the request's
-    /// region; otherwise the row without a region applies.
-    pub fn lookup(
-        &self,
-        provider: &str,
-        model: &str,
-        region: Option<&str>,
-        at_us: i64,
-    ) -> Lookup<'_> {
-        let model = self.resolve_model(provider, model);
+    /// The tier's series map that prices a model: curated rows, where a model has any, hide
+    /// its generated rows.
+    fn map_for(&self, provider: &str, model: &str) -> &Series {
+        if self
+            .curated_models
+            .contains(&(provider.to_string(), model.to_string()))
+        {
+            &self.curated
+        } else {
+            &self.generated
+        }
+    }
+
+    /// Whether a service tier comes from a time window (a discount a model may not have: then
+    /// the standard price applies) rather than from the log (then a missing price is unpriced).
+    fn is_window_tier(&self, tier: &str) -> bool {
+        self.windows.iter().any(|w| w.tier == tier)
+    }
+
+    /// The version in force for a request. The model id is resolved first (see
+    /// [`Self::resolve_model`]); a retired model is [`Lookup::Retired`]. An overlay row in force
+    /// wins; then the curated rows of the model (or, when it has none, the generated ones): a
+    /// row for the request's region, an uplift rule covering it, or the row without a region,
+    /// in the request's service tier.
+    pub fn lookup(&self, q: Query<'_>) -> Lookup<'_> {
+        let model = self.resolve_model(q.provider, q.model);
+        let q = Query { model, ..q };
+        if let Some(r) = self.retirement(q.provider, model) {
+            if q.at_us >= r.at_us {
+                return Lookup::Retired(r);
+            }
+        }
         if !self.overlay.is_empty() {
-            if let Lookup::Priced(p) = self.lookup_in(&self.overlay, provider, model, region, at_us)
-            {
+            if let Lookup::Priced(p) = self.lookup_in(&self.overlay, &q, q.tier) {
                 return Lookup::Priced(p);
             }
         }
-        self.lookup_in(&self.series, provider, model, region, at_us)
+        let map = self.map_for(q.provider, model);
+        let found = self.lookup_in(map, &q, q.tier);
+        match (found, q.tier) {
+            (Lookup::Priced(_), _) | (_, None) => found,
+            (_, Some(t)) => match self.lookup_in(map, &q, None) {
+                standard @ Lookup::Priced(_) if self.is_window_tier(t) => standard,
+                Lookup::Priced(_) | Lookup::BeforeFirst(_) => Lookup::NoServiceTier,
+                other => other,
+            },
+        }
     }
 
-    /// Every version of every series, sorted by provider, model, region and date.
+    /// The service tier a time window gives a request of this (resolved) model at `ts`, if any.
+    pub fn window_tier(&self, provider: &str, model: &str, ts: i64) -> Option<&str> {
+        if self.windows.is_empty() {
+            return None;
+        }
+        let canonical = self.canonical_of(provider, model);
+        self.windows
+            .iter()
+            .find(|w| {
+                w.provider == provider
+                    && rules::models_match(&w.models, model, canonical)
+                    && w.covers(ts)
+            })
+            .map(|w| w.tier.as_str())
+    }
+
+    /// Whether any time window names this provider.
+    pub fn has_windows(&self, provider: &str) -> bool {
+        self.windows.iter().any(|w| w.provider == provider)
+    }
+
+    /// The canonical model of a (resolved) model id, from its latest row.
+    pub fn canonical_of(&self, provider: &str, model: &str) -> Option<&str> {
+        let map = self.map_for(provider, model);
+        map.get(&(provider.to_string(), model.to_string(), None, None))
+            .and_then(|idx| idx.last())
+            .and_then(|&i| self.rows[i].canonical_model.as_deref())
+    }
+
+    /// Every version of every series, sorted by provider, model, region, tier and date.
     pub fn versions(&self) -> Vec<&PriceRow> {
         let mut v: Vec<&PriceRow> = self.rows.iter().collect();
         v.sort_by(|a, b| {
@@ -266,36 +518,54 @@ impl PriceBook {
                 &a.provider,
                 &a.model,
                 &a.region,
+                &a.service_tier,
                 a.effective_from_us,
-                a.overlay,
+                a.tier,
             )
                 .cmp(&(
                     &b.provider,
                     &b.model,
                     &b.region,
+                    &b.service_tier,
                     b.effective_from_us,
-                    b.overlay,
+                    b.tier,
                 ))
         });
         v
     }
 
-    /// The rows in force at `at_us` (one per series; overlay rows listed beside the book's).
+    /// The rows in force at `at_us`: one per series, from the tier that prices the model
+    /// (overlay rows listed beside the book's; retired models left out).
     pub fn in_force(&self, at_us: i64) -> Vec<&PriceRow> {
         let mut out: Vec<&PriceRow> = Vec::new();
-        for map in [&self.series, &self.overlay] {
-            for key in map.keys() {
-                if let Some(Lookup::Priced(p)) = self.find(map, key, at_us) {
+        for (tier, map) in [
+            (BookTier::Overlay, &self.overlay),
+            (BookTier::Curated, &self.curated),
+            (BookTier::Generated, &self.generated),
+        ] {
+            for (key, idx) in map {
+                let hidden = tier == BookTier::Generated
+                    && self
+                        .curated_models
+                        .contains(&(key.0.clone(), key.1.clone()));
+                let retired = self
+                    .retirement(&key.0, &key.1)
+                    .is_some_and(|r| at_us >= r.at_us);
+                if hidden || retired {
+                    continue;
+                }
+                if let Some(Lookup::Priced(p)) = self.find(Some(idx), at_us) {
                     out.push(p);
                 }
             }
         }
         out.sort_by(|a, b| {
-            (&a.provider, &a.model, &a.region, a.overlay).cmp(&(
+            (&a.provider, &a.model, &a.region, &a.service_tier, a.tier).cmp(&(
                 &b.provider,
                 &b.model,
                 &b.region,
-                b.overlay,
+                &b.service_tier,
+                b.tier,
             ))
         });
         out

@@ -3,9 +3,9 @@
 use rust_decimal::Decimal;
 
 use super::findings::{finding, Finding, Severity};
-use super::row::{col, PriceRow};
+use super::row::{col, BookTier, PriceRow};
 use crate::text::lines::{recoverable, CsvRows, CsvStep};
-use crate::usage::{parse_date_days, parse_timestamp_us, MICROS_PER_DAY};
+use crate::usage::{parse_date_days, parse_timestamp_us, service_tier, MICROS_PER_DAY};
 
 /// Parses an `effective_from`: `YYYY-MM-DD` (00:00 UTC) or an RFC 3339 instant.
 pub fn parse_effective_from(s: &str) -> Result<i64, String> {
@@ -96,7 +96,7 @@ pub(crate) fn parse_aliases(
 pub(crate) fn parse_file(
     name: &str,
     bytes: &[u8],
-    overlay: bool,
+    tier: BookTier,
     rows: &mut Vec<PriceRow>,
     findings: &mut Vec<Finding>,
 ) {
@@ -236,6 +236,17 @@ pub(crate) fn parse_file(
                 }
             }
         };
+        let confidence = get(col::CONFIDENCE).map(str::to_ascii_lowercase);
+        if let Some(c) = &confidence {
+            if !matches!(c.as_str(), "high" | "medium" | "low") {
+                findings.push(err(
+                    line,
+                    Some(col::CONFIDENCE),
+                    format!("{c:?} is not high, medium or low"),
+                ));
+                ok = false;
+            }
+        }
         let currency = get(col::CURRENCY).unwrap_or("USD").to_ascii_uppercase();
         if currency != "USD" {
             findings.push(err(
@@ -270,9 +281,15 @@ pub(crate) fn parse_file(
                 canonical_model: get(col::CANONICAL_MODEL).map(str::to_string),
                 currency,
                 source: get(col::SOURCE).map(str::to_string),
+                service_tier: get(col::SERVICE_TIER).and_then(service_tier),
+                evidence: get(col::EVIDENCE).map(str::to_string),
+                confidence,
+                litellm_key: get(col::LITELLM_KEY).map(str::to_string),
+                litellm_commit: get(col::LITELLM_COMMIT).map(str::to_string),
+                rule: None,
+                tier,
                 file: name.to_string(),
                 line,
-                overlay,
             });
         }
     }

@@ -25,9 +25,14 @@ pub mod col {
     pub const REGION: &str = "region";
     pub const CURRENCY: &str = "currency";
     pub const SOURCE: &str = "source";
+    pub const SERVICE_TIER: &str = "service_tier";
+    pub const EVIDENCE: &str = "evidence";
+    pub const CONFIDENCE: &str = "confidence";
+    pub const LITELLM_KEY: &str = "litellm_key";
+    pub const LITELLM_COMMIT: &str = "litellm_commit";
 
     pub const REQUIRED: [&str; 5] = [PROVIDER, MODEL, EFFECTIVE_FROM, INPUT, OUTPUT];
-    pub const ALL: [&str; 20] = [
+    pub const ALL: [&str; 25] = [
         PROVIDER,
         MODEL,
         EFFECTIVE_FROM,
@@ -48,11 +53,40 @@ pub mod col {
         REGION,
         CURRENCY,
         SOURCE,
+        SERVICE_TIER,
+        EVIDENCE,
+        CONFIDENCE,
+        LITELLM_KEY,
+        LITELLM_COMMIT,
     ];
 }
 
+/// Where a price row comes from, in the order lookups prefer them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BookTier {
+    /// A `--pricing-overlay` file: a user's own prices (e.g. contract rates); wins while in force.
+    Overlay,
+    /// Checked against the provider's page or announcement, with a source URL per row
+    /// (`pricing/curated/`, or any `--pricing` file outside a `generated/` folder).
+    Curated,
+    /// Made by `prices update` from LiteLLM's price map and its dated history
+    /// (`pricing/generated/`); each version names its LiteLLM key and mirror commit.
+    Generated,
+}
+
+impl BookTier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BookTier::Overlay => "overlay",
+            BookTier::Curated => "curated",
+            BookTier::Generated => "generated",
+        }
+    }
+}
+
 /// One price version: in force from `effective_from_us` until the next version of the same
-/// provider, model and region.
+/// provider, model, region and service tier.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PriceRow {
     pub provider: String,
@@ -80,10 +114,21 @@ pub struct PriceRow {
     pub canonical_model: Option<String>,
     pub currency: String,
     pub source: Option<String>,
+    /// The service tier this price is for (`priority`, `flex`, `off-peak`, ...); `None` is the
+    /// standard price.
+    pub service_tier: Option<String>,
+    /// What the price was checked against (curated rows), free text.
+    pub evidence: Option<String>,
+    /// How sure the row (its date above all) is: `high`, `medium`, `low`.
+    pub confidence: Option<String>,
+    /// The LiteLLM key a generated row comes from, and the mirror commit that first showed it.
+    pub litellm_key: Option<String>,
+    pub litellm_commit: Option<String>,
+    /// The uplift rule that derived this row from a base row (see `pricing::rules`).
+    pub rule: Option<String>,
+    pub tier: BookTier,
     pub file: String,
     pub line: u64,
-    /// True for rows from a `--pricing-overlay` file (a user's own prices on top of the book).
-    pub overlay: bool,
 }
 
 /// The rates that apply to one class of usage (on-demand or batch, normal or long context),
@@ -99,6 +144,50 @@ pub struct Rates {
 }
 
 impl PriceRow {
+    /// A row with only input and output rates, in force from `effective_from` (`YYYY-MM-DD`
+    /// or an RFC 3339 instant, at `effective_from_us`).
+    pub fn new(
+        provider: &str,
+        model: &str,
+        (effective_from_us, effective_from): (i64, &str),
+        input: Decimal,
+        output: Decimal,
+        tier: BookTier,
+    ) -> PriceRow {
+        PriceRow {
+            provider: provider.to_string(),
+            model: model.to_string(),
+            region: None,
+            effective_from_us,
+            effective_from: effective_from.to_string(),
+            input,
+            output,
+            cache_read: None,
+            cache_write: None,
+            cache_write_1h: None,
+            reasoning: None,
+            batch_input: None,
+            batch_output: None,
+            long_context_threshold: None,
+            long_input: None,
+            long_output: None,
+            long_cache_read: None,
+            long_cache_write: None,
+            canonical_model: None,
+            currency: "USD".into(),
+            source: None,
+            service_tier: None,
+            evidence: None,
+            confidence: None,
+            litellm_key: None,
+            litellm_commit: None,
+            rule: None,
+            tier,
+            file: String::new(),
+            line: 0,
+        }
+    }
+
     /// Resolves the rates for batch and/or long-context usage.
     ///
     /// Fallbacks, all chosen so that usage is never priced at $0 by omission:
@@ -174,20 +263,55 @@ impl PriceRow {
             self.output
         }
     }
-    /// A stable identifier of this price version, e.g. `openai/o3@2025-06-10`.
+    /// True for rows from a `--pricing-overlay` file.
+    pub fn is_overlay(&self) -> bool {
+        self.tier == BookTier::Overlay
+    }
+
+    /// A stable identifier of this price version, e.g. `openai/o3@2025-06-10`,
+    /// `openai/gpt-5.4-2026-03-05{priority}@2026-03-05`, `vertex-ai/claude-sonnet-4-5[*]@...`
+    /// (`[*]`: derived by an uplift rule for any region it names).
     pub fn version_id(&self) -> String {
-        let base = match &self.region {
-            Some(r) => format!(
-                "{}/{}[{}]@{}",
-                self.provider, self.model, r, self.effective_from
-            ),
-            None => format!("{}/{}@{}", self.provider, self.model, self.effective_from),
-        };
-        if self.overlay {
-            format!("overlay:{base}")
-        } else {
-            base
+        let mut id = format!("{}/{}", self.provider, self.model);
+        if let Some(r) = &self.region {
+            id.push_str(&format!("[{r}]"));
         }
+        if let Some(t) = &self.service_tier {
+            id.push_str(&format!("{{{t}}}"));
+        }
+        id.push('@');
+        id.push_str(&self.effective_from);
+        if let Some(rule) = &self.rule {
+            id.push_str(&format!("+{rule}"));
+        }
+        match self.tier {
+            BookTier::Overlay => format!("overlay:{id}"),
+            _ => id,
+        }
+    }
+
+    /// This row with every rate multiplied by `factor` (an uplift rule), exactly.
+    pub fn scaled_by(&self, factor: Decimal) -> Option<PriceRow> {
+        let m = |d: Decimal| d.checked_mul(factor).map(|x| x.normalize());
+        let o = |d: Option<Decimal>| match d {
+            Some(x) => m(x).map(Some),
+            None => Some(None),
+        };
+        Some(PriceRow {
+            input: m(self.input)?,
+            output: m(self.output)?,
+            cache_read: o(self.cache_read)?,
+            cache_write: o(self.cache_write)?,
+            cache_write_1h: o(self.cache_write_1h)?,
+            reasoning: o(self.reasoning)?,
+            batch_input: o(self.batch_input)?,
+            batch_output: o(self.batch_output)?,
+            long_input: o(self.long_input)?,
+            long_output: o(self.long_output)?,
+            long_cache_read: o(self.long_cache_read)?,
+            long_cache_write: o(self.long_cache_write)?,
+            ..self.clone()
+        })
     }
 }
 
@@ -217,6 +341,11 @@ pub fn table_record(r: &PriceRow) -> Vec<String> {
         r.region.clone().unwrap_or_default(),
         r.currency.clone(),
         r.source.clone().unwrap_or_default(),
+        r.service_tier.clone().unwrap_or_default(),
+        r.evidence.clone().unwrap_or_default(),
+        r.confidence.clone().unwrap_or_default(),
+        r.litellm_key.clone().unwrap_or_default(),
+        r.litellm_commit.clone().unwrap_or_default(),
     ]
 }
 

@@ -18,21 +18,21 @@ fn version_in_force_one_microsecond_before_and_at_effective_from() {
     ));
     assert!(f.is_empty(), "{f:?}");
     let at = parse_timestamp_us("2025-06-10T00:00:00Z").unwrap();
-    match b.lookup("openai", "o3", None, at - 1) {
+    match b.lookup(Query::new("openai", "o3", at - 1)) {
         Lookup::Priced(p) => assert_eq!(p.input, Decimal::from(10)),
         other => panic!("{other:?}"),
     }
-    match b.lookup("openai", "o3", None, at) {
+    match b.lookup(Query::new("openai", "o3", at)) {
         Lookup::Priced(p) => assert_eq!(p.input, Decimal::from(2)),
         other => panic!("{other:?}"),
     }
     let early = parse_timestamp_us("2025-04-15T23:59:59Z").unwrap();
     assert!(matches!(
-        b.lookup("openai", "o3", None, early),
+        b.lookup(Query::new("openai", "o3", early)),
         Lookup::BeforeFirst(_)
     ));
-    assert_eq!(b.lookup("openai", "o4", None, at), Lookup::Unknown);
-    assert_eq!(b.lookup("azure", "o3", None, at), Lookup::Unknown);
+    assert_eq!(b.lookup(Query::new("openai", "o4", at)), Lookup::Unknown);
+    assert_eq!(b.lookup(Query::new("azure", "o3", at)), Lookup::Unknown);
 }
 
 #[test]
@@ -43,7 +43,10 @@ fn regional_row_wins_and_falls_back() {
     assert!(f.is_empty(), "{f:?}");
     let feb = parse_timestamp_us("2025-02-01T00:00:00Z").unwrap();
     let apr = parse_timestamp_us("2025-04-01T00:00:00Z").unwrap();
-    let input = |r, t| match b.lookup("aws-bedrock", "m", r, t) {
+    let input = |r, t| match b.lookup(Query {
+        region: r,
+        ..Query::new("aws-bedrock", "m", t)
+    }) {
         Lookup::Priced(p) => p.input,
         other => panic!("{other:?}"),
     };

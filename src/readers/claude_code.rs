@@ -490,6 +490,7 @@ pub fn read_all(
                     region: None,
                     batch: false,
                     long_context: None,
+                    service_tier: None,
                     extra,
                 };
                 sink.record(&rec);

@@ -60,7 +60,7 @@ fn cells(r: &PriceRow) -> Vec<String> {
         .map(|c| match pricing::col::ALL.iter().position(|x| x == c) {
             Some(i) => table[i].clone(),
             None => {
-                if r.overlay {
+                if r.is_overlay() {
                     "true".into()
                 } else {
                     String::new()

@@ -12,8 +12,9 @@ use std::collections::{BTreeMap, HashMap};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::engine::price::rank_of;
 use crate::engine::{cost_of, Epochs, PricedCell, Pricing};
-use crate::pricing::{Lookup, PriceBook, PriceRow};
+use crate::pricing::{Lookup, PriceBook, PriceRow, Query};
 use crate::report::{dim_value, DAY, MONTH};
 
 pub use crate::report::CANONICAL_MODEL;
@@ -134,7 +135,12 @@ impl<'a> TargetIndex<'a> {
     fn new(book: &'a PriceBook) -> Self {
         let mut models: HashMap<(String, String), Vec<String>> = HashMap::new();
         for r in book.rows() {
-            if let (Some(c), None, false) = (&r.canonical_model, &r.region, r.overlay) {
+            if let (Some(c), None, false, None) = (
+                &r.canonical_model,
+                &r.region,
+                r.is_overlay(),
+                &r.service_tier,
+            ) {
                 let v = models.entry((r.provider.clone(), c.clone())).or_default();
                 if !v.contains(&r.model) {
                     v.push(r.model.clone());
@@ -154,7 +160,7 @@ impl<'a> TargetIndex<'a> {
             .models
             .get(&(provider.to_string(), canonical.to_string()))?;
         ids.iter()
-            .filter_map(|m| match self.book.lookup(provider, m, None, at) {
+            .filter_map(|m| match self.book.lookup(Query::new(provider, m, at)) {
                 Lookup::Priced(r) => Some(r),
                 _ => None,
             })
@@ -234,7 +240,14 @@ pub fn compare(
                     // The identity: the version that priced the usage in `report`.
                     Some(actual_row)
                 } else {
-                    match book.lookup(&key.provider, &key.model, key.region.as_deref(), at) {
+                    let q = Query {
+                        provider: &key.provider,
+                        model: &key.model,
+                        region: key.region.as_deref(),
+                        tier: key.service_tier.as_deref(),
+                        at_us: at,
+                    };
+                    match book.lookup(q) {
                         Lookup::Priced(r) => Some(r),
                         _ => target_canonical.and_then(|c| index.row(target, c, at)),
                     }
@@ -244,9 +257,10 @@ pub fn compare(
             };
             match row {
                 Some(r) => {
-                    // The long-context flag carries over: a request that passed its own
-                    // provider's threshold passes the target's (all tiers in the book are 200k).
-                    let cost = cost_of(&cell.sums, r, key.batch, key.long)
+                    // Long context is decided per version: the requests' prompt bucket against
+                    // the target's own threshold (128k, 200k, 272k, ...).
+                    let long = key.long_under(rank_of(book, r));
+                    let cost = cost_of(&cell.sums, r, key.batch, long)
                         .ok_or("cost overflows exact decimal arithmetic")?;
                     tc.offered_requests += cell.sums.requests;
                     tc.offered_actual_cost += actual_cost;

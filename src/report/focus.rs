@@ -95,7 +95,7 @@ pub fn rows(priced: &[PricedCell<'_>], dims: &[String], tz: &Tz) -> Vec<FocusRow
             continue;
         };
         let (cell, key) = (pc.cell, pc.key);
-        let r = row.rates(key.batch, key.long);
+        let r = row.rates(key.batch, pc.long);
         let s = &cell.sums;
         let classes = [
             ("input", s.uncached_input(), r.input),
@@ -136,7 +136,7 @@ pub fn rows(priced: &[PricedCell<'_>], dims: &[String], tz: &Tz) -> Vec<FocusRow
                 class,
                 version: row.version_id(),
                 batch: key.batch,
-                long: key.long,
+                long: pc.long,
                 rate,
                 canonical: row.canonical_model.clone(),
                 project: get(pi),

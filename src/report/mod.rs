@@ -20,7 +20,7 @@ pub use dims::{dim_value, BATCH, CANONICAL_MODEL, DAY, KNOWN_DIMS, MONTH};
 pub use forecast::{forecast, Forecast};
 
 use crate::engine::{Aggregates, Counters, PricedCell, Pricing, Sums, UnpricedReason};
-use crate::pricing::PriceFile;
+use crate::pricing::{BookTier, PriceFile};
 use crate::usage::Rejection;
 
 /// Measures of one breakdown row (or the total).
@@ -38,6 +38,8 @@ pub struct Measures {
     pub unpriced_requests: u64,
     /// The price versions that priced this row (`provider/model@effective_from`), sorted.
     pub price_versions: std::collections::BTreeSet<String>,
+    /// The tiers of the book those versions come from (overlay, curated, generated).
+    pub priced_by: std::collections::BTreeSet<BookTier>,
 }
 
 impl Measures {
@@ -100,6 +102,46 @@ impl Accounting {
     }
 }
 
+/// How much of the usage each tier of the book priced, in requests and tokens (input +
+/// output), and how much stayed unpriced. Failed requests count like any others.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Coverage {
+    pub overlay: Share,
+    pub curated: Share,
+    pub generated: Share,
+    pub unpriced: Share,
+}
+
+/// Requests and tokens.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Share {
+    pub requests: u64,
+    pub tokens: u64,
+}
+
+impl Coverage {
+    fn add(&mut self, pc: &PricedCell<'_>) {
+        let share = match &pc.pricing {
+            Pricing::Priced { row, .. } => match row.tier {
+                BookTier::Overlay => &mut self.overlay,
+                BookTier::Curated => &mut self.curated,
+                BookTier::Generated => &mut self.generated,
+            },
+            Pricing::Unpriced(_) => &mut self.unpriced,
+        };
+        share.requests += pc.cell.sums.requests;
+        share.tokens += pc.cell.sums.total_tokens();
+    }
+
+    /// Requests of all kinds.
+    pub fn requests(&self) -> u64 {
+        self.overlay.requests
+            + self.curated.requests
+            + self.generated.requests
+            + self.unpriced.requests
+    }
+}
+
 /// The reporting period and zone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Period {
@@ -135,6 +177,8 @@ pub struct Report {
     /// Month-end projection for a month in progress (set by the caller, which knows "now").
     pub forecast: Option<Forecast>,
     pub pricing: PricingInfo,
+    /// Which tier of the book priced how much of the usage.
+    pub coverage: Coverage,
 }
 
 /// Builds the report. `engine_dims` must be the dims the engine grouped by.
@@ -151,8 +195,14 @@ pub fn build(
     let mut unpriced: BTreeMap<(String, String, UnpricedReason), Unpriced> = BTreeMap::new();
     let mut accounting = account(&agg.counters);
     let mut versions = std::collections::BTreeSet::new();
+    let mut long_unchecked = 0;
+    let mut coverage = Coverage::default();
     for pc in priced {
         let (cell, key) = (pc.cell, pc.key);
+        if pc.long_unchecked {
+            long_unchecked += cell.sums.rows;
+        }
+        coverage.add(pc);
         let canonical = match &pc.pricing {
             Pricing::Priced { row, .. } => row.canonical_model.as_deref(),
             Pricing::Unpriced(_) => None,
@@ -170,6 +220,8 @@ pub fn build(
                 total.cost_usd += *cost;
                 m.price_versions.insert(row.version_id());
                 total.price_versions.insert(row.version_id());
+                m.priced_by.insert(row.tier);
+                total.priced_by.insert(row.tier);
                 versions.insert(row.version_id());
                 if key.failed {
                     accounting.failed += cell.sums.rows;
@@ -236,12 +288,12 @@ pub fn build(
         accounting,
         rejections: agg.counters.rejections.clone(),
         forecast: None,
-        warnings: if agg.counters.long_context_unchecked > 0 {
+        warnings: if long_unchecked > 0 {
             vec![format!(
                 "{} pre-aggregated rows of models with a long-context tier exceed the threshold in sum; \
                  whether single requests did is unknown, so they are priced at the normal rates \
                  (give the rows a long_context column to decide)",
-                agg.counters.long_context_unchecked
+                long_unchecked
             )]
         } else {
             vec![]
@@ -250,6 +302,7 @@ pub fn build(
             files: price_files,
             versions_used: versions.into_iter().collect(),
         },
+        coverage,
     }
 }
 

@@ -57,6 +57,31 @@ pub fn key_fingerprint(key: &str) -> String {
     }
 }
 
+/// Whether `s` matches `pattern`, where `*` stands for any run of characters (including none)
+/// and everything else matches itself, case-sensitively. Used for model and region patterns in
+/// the price book's rules.
+pub fn glob_match(pattern: &str, s: &str) -> bool {
+    let (p, t) = (pattern.as_bytes(), s.as_bytes());
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && p[pi] == b'*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if pi < p.len() && p[pi] == t[ti] {
+            pi += 1;
+            ti += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,5 +111,17 @@ mod tests {
         assert!(!short.contains("abc123"));
         assert_eq!(short, key_fingerprint("abc123"), "stable");
         assert_ne!(short, key_fingerprint("abc124"));
+    }
+
+    #[test]
+    fn globs_match_stars_only() {
+        assert!(glob_match("claude-*-4.5", "claude-sonnet-4.5"));
+        assert!(glob_match("*", ""));
+        assert!(glob_match("us-*", "us-east5"));
+        assert!(!glob_match("us-*", "europe-west1"));
+        assert!(glob_match("a*b*c", "aXXbYYc"));
+        assert!(!glob_match("a*b*c", "aXXbYY"));
+        assert!(glob_match("gpt-5.4*", "gpt-5.4"));
+        assert!(!glob_match("gpt-5.4", "gpt-5.45"));
     }
 }

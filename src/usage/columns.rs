@@ -19,9 +19,13 @@ pub const REGION: &str = "region";
 pub const BATCH: &str = "batch";
 pub const CACHE_WRITE_1H_TOKENS: &str = "cache_write_1h_tokens";
 pub const LONG_CONTEXT: &str = "long_context";
+pub const SERVICE_TIER: &str = "service_tier";
+
+/// The number of canonical columns.
+pub const COUNT: usize = 19;
 
 /// Every column with a defined meaning, in documentation order.
-pub const KNOWN: [&str; 18] = [
+pub const KNOWN: [&str; COUNT] = [
     TIMESTAMP,
     PROVIDER,
     MODEL,
@@ -40,6 +44,7 @@ pub const KNOWN: [&str; 18] = [
     BATCH,
     CACHE_WRITE_1H_TOKENS,
     LONG_CONTEXT,
+    SERVICE_TIER,
 ];
 
 /// Measures and per-request ids: never dimensions.

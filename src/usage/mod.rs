@@ -48,6 +48,9 @@ pub struct UsageRecord<'a> {
     /// Whether the request was long-context, when the source says so (e.g. Anthropic's usage
     /// report). `None`: decided from the price book's threshold for single requests.
     pub long_context: Option<bool>,
+    /// The service tier as logged (`priority`, `flex`; `default` and empty are standard). See
+    /// [`service_tier`] for the normalised form.
+    pub service_tier: Option<&'a str>,
     /// Columns outside the canonical set, kept as dimensions (only those a command asked for).
     pub extra: Vec<(&'a str, &'a str)>,
 }
@@ -73,6 +76,7 @@ impl<'a> UsageRecord<'a> {
             col::PROVIDER => Some(self.provider),
             col::MODEL => Some(self.model),
             col::REQUEST_ID => self.request_id,
+            col::SERVICE_TIER => self.service_tier,
             _ => self.extra.iter().find(|(k, _)| *k == name).map(|(_, v)| *v),
         }
     }
@@ -99,6 +103,7 @@ pub struct OwnedRecord {
     pub region: Option<String>,
     pub batch: bool,
     pub long_context: Option<bool>,
+    pub service_tier: Option<String>,
     pub extra: Vec<(String, String)>,
 }
 
@@ -178,6 +183,7 @@ impl OwnedRecord {
             region: self.region.as_deref(),
             batch: self.batch,
             long_context: self.long_context,
+            service_tier: self.service_tier.as_deref(),
             extra: self
                 .extra
                 .iter()

@@ -215,6 +215,24 @@ pub fn parse_status(s: &str) -> Result<u16, FieldError> {
     }
 }
 
+/// A service tier as written in a price file or a log: lower-cased, `_` and spaces as `-`;
+/// the standard tier (empty, `standard`, `default`, `auto`, `on-demand`) is `None`.
+pub fn service_tier(s: &str) -> Option<String> {
+    let t = s.trim();
+    let canonical = t
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let t = if canonical {
+        t.to_string()
+    } else {
+        t.to_ascii_lowercase().replace(['_', ' '], "-")
+    };
+    match t.as_str() {
+        "" | "standard" | "default" | "auto" | "on-demand" => None,
+        _ => Some(t),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

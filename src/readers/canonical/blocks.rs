@@ -43,6 +43,7 @@ struct Row {
     region: Option<Span>,
     batch: bool,
     long_context: Option<bool>,
+    service_tier: Option<Span>,
     extra: Vec<(u16, Span)>,
 }
 
@@ -172,6 +173,7 @@ fn parse_block(bytes: Vec<u8>, layout: &Layout, opts: &ReadOptions) -> Parsed {
                 region: r.region.map(|s| span(&text, s)),
                 batch: r.batch,
                 long_context: r.long_context,
+                service_tier: r.service_tier.map(|s| span(&text, s)),
                 extra: r
                     .extra
                     .iter()
@@ -402,6 +404,7 @@ fn deliver(p: &Parsed, path: &str, base_line: u64, names: &[String], sink: &mut 
                     region: r.region.map(|s| at(t, s)),
                     batch: r.batch,
                     long_context: r.long_context,
+                    service_tier: r.service_tier.map(|s| at(t, s)),
                     extra: r
                         .extra
                         .iter()

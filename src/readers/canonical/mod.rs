@@ -144,7 +144,7 @@ pub fn read_jsonl(
             Ok(_) => return reject(sink, "row", "expected a JSON object".into()),
             Err(e) => return reject(sink, "row", e),
         };
-        let mut owned: [Option<Cow<str>>; 18] = Default::default();
+        let mut owned: [Option<Cow<str>>; col::COUNT] = Default::default();
         for (i, name) in col::KNOWN.iter().enumerate() {
             if let Some(v) = obj.get(*name) {
                 match json_scalar(v) {
@@ -159,7 +159,7 @@ pub fn read_jsonl(
                 extra_owned.push((w.as_str(), s));
             }
         }
-        let mut raw: RawFields = [None; 18];
+        let mut raw: RawFields = [None; col::COUNT];
         for (slot, v) in raw.iter_mut().zip(owned.iter()) {
             *slot = v.as_deref();
         }

@@ -27,10 +27,11 @@ pub mod k {
     pub const BATCH: usize = 15;
     pub const CACHE_WRITE_1H: usize = 16;
     pub const LONG_CONTEXT: usize = 17;
+    pub const SERVICE_TIER: usize = 18;
 }
 
 /// The raw text of the canonical fields of one row (`None` for absent or empty).
-pub type RawFields<'a> = [Option<&'a str>; 18];
+pub type RawFields<'a> = [Option<&'a str>; col::COUNT];
 
 pub fn known_index(name: &str) -> Option<usize> {
     col::KNOWN.iter().position(|c| *c == name)
@@ -115,6 +116,7 @@ pub fn build_record<'a>(
         region: non_empty(f[k::REGION]),
         batch,
         long_context,
+        service_tier: non_empty(f[k::SERVICE_TIER]),
         extra,
     })
 }
@@ -135,7 +137,7 @@ pub enum Triage<'a> {
 #[derive(Debug, Clone)]
 pub struct Layout {
     /// The column index of each [`col::KNOWN`] column, if the file has it.
-    pub known: [Option<usize>; 18],
+    pub known: [Option<usize>; col::COUNT],
     /// (name, column index) of the extra columns a command asked for.
     pub extras: Vec<(String, usize)>,
     /// How many columns the header has.
@@ -147,7 +149,7 @@ pub struct Layout {
 impl Layout {
     /// The layout of a header; a column named twice is an error.
     pub fn new(names: &[String], opts: &ReadOptions, path: &str) -> Result<Self, ReadError> {
-        let mut known = [None; 18];
+        let mut known = [None; col::COUNT];
         let mut extras = Vec::new();
         for (i, raw) in names.iter().enumerate() {
             let name = raw.trim();
@@ -182,7 +184,7 @@ impl Layout {
         &'a self,
         get: impl Fn(usize) -> Option<&'a str>,
     ) -> Result<UsageRecord<'a>, FieldError> {
-        let mut raw: RawFields = [None; 18];
+        let mut raw: RawFields = [None; col::COUNT];
         for (slot, idx) in raw.iter_mut().zip(self.known.iter()) {
             *slot = idx.and_then(&get);
         }

@@ -64,6 +64,7 @@ fn cells(r: &UsageRecord<'_>, extras: &[String]) -> Vec<String> {
         r.batch.to_string(),
         r.cache_write_1h_tokens.to_string(),
         r.long_context.map(|b| b.to_string()).unwrap_or_default(),
+        o(r.service_tier),
     ];
     for e in extras {
         v.push(

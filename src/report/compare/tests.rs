@@ -45,6 +45,7 @@ fn rec<'a>(
         region: None,
         batch,
         long_context: None,
+        service_tier: None,
         extra: vec![],
     }
 }
