@@ -218,6 +218,58 @@ pub enum PricesCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Regenerate the generated tier of the book (pricing/generated/) from LiteLLM's price map
+    /// and its dated history, applying pricing/litellm/known-errors.csv; prints a review list.
+    /// Curated files are never touched.
+    Update {
+        /// LiteLLM's model_prices_and_context_window.json.
+        #[arg(long, value_name = "FILE")]
+        litellm: PathBuf,
+        /// The dated history of the map (JSON Lines, optionally .gz): one version per price
+        /// change, from the first snapshot that shows it.
+        #[arg(long, value_name = "FILE")]
+        history: Option<PathBuf>,
+        /// Without --history: the date of the map's snapshot (every price starts there).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// Without --history: the commit (or other id) of the map's snapshot.
+        #[arg(long, value_name = "ID")]
+        commit: Option<String>,
+        /// The book folder (curated files, litellm/ inputs).
+        #[arg(long, value_name = "DIR", default_value = "pricing")]
+        pricing: PathBuf,
+        /// Where to write the generated files (default: <pricing>/generated).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Which price row prices a request: its tier, source, LiteLLM key and commit, and how sure
+    /// the date is.
+    Why {
+        /// Provider id (e.g. aws-bedrock).
+        provider: String,
+        /// Model id as logged (aliases and Bedrock ARNs are resolved).
+        model: String,
+        /// The request's time (YYYY-MM-DD or RFC 3339; default now).
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+        /// The request's region.
+        #[arg(long)]
+        region: Option<String>,
+        /// The request's service tier (priority, flex, ...).
+        #[arg(long)]
+        tier: Option<String>,
+        #[command(flatten)]
+        book: BookArgs,
+    },
+    /// How much of the usage in some logs each tier of the book prices, and the unpriced
+    /// models ranked by tokens.
+    Coverage {
+        #[command(flatten)]
+        usage: UsageArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Import LiteLLM's model_prices_and_context_window.json: new versions only where a price
     /// differs from the book's version in force at --effective-from.
     ImportLitellm {

@@ -130,8 +130,21 @@ pub const PROVIDERS: &[Provider] = &[
         &["deepseek"],
         &["deepseek"],
     ),
-    p("xai", "xAI API", "xAI", &["x_ai", "xai"], &[]),
-    p("cohere", "Cohere API", "Cohere", &["cohere"], &[]),
+    p("xai", "xAI API", "xAI", &["x_ai", "xai"], &["xai"]),
+    p(
+        "cohere",
+        "Cohere API",
+        "Cohere",
+        &["cohere"],
+        &["cohere", "cohere_chat"],
+    ),
+    p(
+        "openrouter",
+        "OpenRouter",
+        "OpenRouter",
+        &["openrouter"],
+        &["openrouter"],
+    ),
 ];
 
 fn find(pred: impl Fn(&Provider) -> bool) -> Option<&'static Provider> {
@@ -198,7 +211,8 @@ mod tests {
         assert_eq!(from_litellm("together_ai"), "together");
         assert_eq!(from_litellm("openrouter"), "openrouter");
         assert_eq!(litellm_id("bedrock_converse"), Some("aws-bedrock"));
-        assert_eq!(litellm_id("openrouter"), None);
+        assert_eq!(litellm_id("openrouter"), Some("openrouter"));
+        assert_eq!(litellm_id("novita"), None);
         assert_eq!(service("groq"), ("GroqCloud", "Groq"));
         assert_eq!(service("acme"), ("acme", "acme"));
     }

@@ -13,6 +13,8 @@ pub mod pipeline;
 pub mod prices;
 pub mod report;
 pub mod report_page;
+pub mod update;
+pub mod why;
 
 use std::fmt;
 

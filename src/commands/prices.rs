@@ -90,6 +90,37 @@ pub fn run(cmd: PricesCommand) -> anyhow::Result<()> {
             write_grid(&grid, &book)
         }
         PricesCommand::Validate { paths, format } => validate(&paths, format),
+        PricesCommand::Update {
+            litellm,
+            history,
+            as_of,
+            commit,
+            pricing,
+            out,
+        } => super::update::run(super::update::Update {
+            litellm,
+            history,
+            as_of,
+            commit,
+            pricing,
+            out,
+        }),
+        PricesCommand::Why {
+            provider,
+            model,
+            at,
+            region,
+            tier,
+            book,
+        } => super::why::why(super::why::Why {
+            provider,
+            model,
+            at,
+            region,
+            tier,
+            book,
+        }),
+        PricesCommand::Coverage { usage, format } => super::why::coverage(usage, format),
         PricesCommand::Diff { old, new, format } => diff(&old, &new, format),
         PricesCommand::ImportLitellm {
             file,

@@ -69,6 +69,10 @@ pub fn model_and_region(key: &str, litellm_provider: &str) -> (String, Option<St
         "meta_llama",
         "anthropic",
         "openai",
+        "xai",
+        "openrouter",
+        "cohere_chat",
+        "cohere",
     ] {
         if let Some(r) = rest.strip_prefix(prefix).and_then(|r| r.strip_prefix('/')) {
             rest = r;
@@ -367,7 +371,7 @@ mod tests {
             ("gpt-4o".into(), None)
         );
         assert_eq!(litellm_id("bedrock_converse"), Some("aws-bedrock"));
-        assert_eq!(litellm_id("openrouter"), None);
+        assert_eq!(litellm_id("novita"), None);
     }
 
     #[test]
@@ -378,7 +382,7 @@ mod tests {
           "units": {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 2.0, "output_cost_per_token": 8.0},
           "swapped": {"litellm_provider": "azure_ai", "mode": "chat", "input_cost_per_token": 1.41e-05, "output_cost_per_token": 3.5e-07},
           "embed": {"litellm_provider": "openai", "mode": "embedding", "input_cost_per_token": 1e-07, "output_cost_per_token": 0},
-          "other": {"litellm_provider": "openrouter", "mode": "chat", "input_cost_per_token": 1e-06, "output_cost_per_token": 1e-06}
+          "other": {"litellm_provider": "novita", "mode": "chat", "input_cost_per_token": 1e-06, "output_cost_per_token": 1e-06}
         }"#;
         let imp = parse(text).unwrap();
         assert_eq!(imp.entries.len(), 1);

@@ -9,8 +9,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
+pub mod canonical;
 pub mod diff;
 pub mod findings;
+pub mod generate;
 pub mod litellm;
 pub mod load;
 pub mod parse;

@@ -284,8 +284,9 @@ pub fn render(r: &Report, x: &HtmlExtras, w: &mut dyn Write) -> io::Result<()> {
     // Accounting and provenance.
     writeln!(
         w,
-        "<h2>Accounting</h2><p>{}</p>",
-        escape(&super::accounting_line(r))
+        "<h2>Accounting</h2><p>{}</p><p>Coverage: {}</p>",
+        escape(&super::accounting_line(r)),
+        escape(&super::coverage::line(r))
     )?;
     writeln!(w, "<h2>Price book</h2><table><thead><tr><th>file</th><th>sha256</th><th>rows</th></tr></thead><tbody>")?;
     for f in &r.pricing.files {

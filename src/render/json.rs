@@ -1,4 +1,5 @@
-//! JSON: `{"by", "period", "rows", "total", "unpriced", "accounting", "rejections", "pricing"}`.
+//! JSON: `{"by", "period", "rows", "total", "unpriced", "accounting", "rejections", "pricing",
+//! "coverage"}`.
 //! Money is a decimal string (exact); counts are integers.
 
 use std::io::{self, Write};
@@ -18,6 +19,7 @@ fn measures(m: &Measures, obj: &mut Map<String, Value>) {
     obj.insert("cost_usd".into(), json!(crate::money::exact(m.cost_usd)));
     obj.insert("unpriced_requests".into(), json!(m.unpriced_requests));
     obj.insert("price_versions".into(), json!(m.price_versions));
+    obj.insert("priced_by".into(), json!(m.priced_by));
 }
 
 /// The report as a JSON value.
@@ -56,6 +58,7 @@ pub fn to_value(report: &Report) -> Value {
             "note": "projection from the run-rate so far, not a bill",
         })),
         "pricing": report.pricing,
+        "coverage": report.coverage,
     })
 }
 

@@ -82,6 +82,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(w)?;
     writeln!(w, "Accounting: {}", super::accounting_line(report))?;
+    writeln!(w, "\nCoverage: {}", super::coverage::line(report))?;
     writeln!(w)?;
     writeln!(w, "Price book:")?;
     for f in &report.pricing.files {

@@ -3,6 +3,7 @@
 //! `money`).
 
 pub mod compare;
+pub mod coverage;
 pub mod csv;
 pub mod failures;
 pub mod focus;

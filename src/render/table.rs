@@ -113,6 +113,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(w)?;
     writeln!(w, "accounting: {}", super::accounting_line(report))?;
+    writeln!(w, "coverage: {}", super::coverage::line(report))?;
     for (overlay, label) in [(false, "price book"), (true, "price overlay")] {
         let files: Vec<String> = report
             .pricing

@@ -1,0 +1,185 @@
+//! `tokenledger prices why` (which row prices a request, and where it comes from) and
+//! `tokenledger prices coverage` (how much of some logs each tier of the book prices).
+
+use std::io::Write;
+
+use super::pipeline::{aggregate, load_book, output, Job, UsageSettings};
+use super::Failure;
+use crate::cli::{BookArgs, UsageArgs};
+use crate::engine;
+use crate::pricing::{self, Lookup, PriceRow, Query};
+use crate::render::{self, Format};
+use crate::report;
+use crate::usage::service_tier;
+
+/// The question `prices why` answers.
+pub struct Why {
+    pub provider: String,
+    pub model: String,
+    pub at: Option<String>,
+    pub region: Option<String>,
+    pub tier: Option<String>,
+    pub book: BookArgs,
+}
+
+pub fn why(q: Why) -> anyhow::Result<()> {
+    let at = match &q.at {
+        Some(s) => {
+            pricing::parse_effective_from(s).map_err(|m| Failure::Usage(format!("--at: {m}")))?
+        }
+        None => chrono::Utc::now().timestamp_micros(),
+    };
+    let book = load_book(&q.book.pricing, &q.book.pricing_overlay)?;
+    let resolved = book.resolve_model(&q.provider, &q.model).to_string();
+    let tier = q.tier.as_deref().and_then(service_tier);
+    let query = Query {
+        provider: &q.provider,
+        model: &q.model,
+        region: q.region.as_deref(),
+        tier: tier.as_deref(),
+        at_us: at,
+    };
+    let mut lines: Vec<(String, String)> = vec![(
+        "request".into(),
+        format!(
+            "{}/{} at {}{}{}",
+            q.provider,
+            q.model,
+            crate::usage::format_timestamp_us(at),
+            q.region
+                .as_ref()
+                .map(|r| format!(", region {r}"))
+                .unwrap_or_default(),
+            tier.as_ref()
+                .map(|t| format!(", {t} tier"))
+                .unwrap_or_default(),
+        ),
+    )];
+    if resolved != q.model {
+        lines.push(("model id in the book".into(), resolved.clone()));
+    }
+    let found = book.lookup(query);
+    match found {
+        Lookup::Priced(row) => describe(row, &mut lines),
+        Lookup::BeforeFirst(row) => {
+            lines.push(("result".into(), format!(
+                "unpriced: before the first price ({})",
+                row.effective_from
+            )));
+            describe(row, &mut lines);
+        }
+        Lookup::Retired(r) => {
+            lines.push(("result".into(), format!("unpriced: retired from {}", r.at)));
+            if let Some(s) = &r.source {
+                lines.push(("retirement source".into(), s.clone()));
+            }
+        }
+        Lookup::NoServiceTier => lines.push((
+            "result".into(),
+            format!(
+                "unpriced: the book has prices for this model, but none for the {} tier",
+                tier.clone().unwrap_or_default()
+            ),
+        )),
+        Lookup::Unknown => lines.push((
+            "result".into(),
+            "unpriced: no price for this provider/model in the book (see `prices coverage` and the README's \"unpriced models\")".into(),
+        )),
+    }
+    if let Some(r) = book.retirement(&q.provider, &resolved) {
+        if at < r.at_us {
+            lines.push(("retires".into(), r.at.clone()));
+        }
+    }
+    let mut w = output(q.book.output.as_ref())?;
+    match q.book.format {
+        Format::Json => {
+            let obj: serde_json::Map<String, serde_json::Value> = lines
+                .iter()
+                .map(|(k, v)| (k.replace(' ', "_"), serde_json::Value::String(v.clone())))
+                .collect();
+            serde_json::to_writer_pretty(&mut w, &obj)?;
+            writeln!(w)?;
+        }
+        _ => {
+            let width = lines.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+            for (k, v) in &lines {
+                writeln!(w, "{k:width$}  {}", crate::text::printable(v))?;
+            }
+        }
+    }
+    w.flush()?;
+    if !matches!(found, Lookup::Priced(_)) {
+        return Err(Failure::Data(format!(
+            "{}/{} has no price at that time",
+            q.provider, q.model
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+fn describe(row: &PriceRow, lines: &mut Vec<(String, String)>) {
+    let d = |v: Option<rust_decimal::Decimal>| {
+        v.map_or("-".to_string(), |x| format!("${}", x.normalize()))
+    };
+    lines.push(("price version".into(), row.version_id()));
+    lines.push(("tier of the book".into(), row.tier.as_str().into()));
+    lines.push(("in force from".into(), row.effective_from.clone()));
+    lines.push((
+        "USD per million tokens".into(),
+        format!(
+            "input {}, output {}, cache read {}, cache write {}, 1h cache write {}, batch {} / {}",
+            d(Some(row.input)),
+            d(Some(row.output)),
+            d(row.cache_read),
+            d(row.cache_write),
+            d(row.cache_write_1h),
+            d(row.batch_input),
+            d(row.batch_output)
+        ),
+    ));
+    if let Some(t) = row.long_context_threshold {
+        lines.push((
+            "long context".into(),
+            format!(
+                "prompts above {t} tokens: input {}, output {}",
+                d(row.long_input),
+                d(row.long_output)
+            ),
+        ));
+    }
+    if let Some(rule) = &row.rule {
+        lines.push(("uplift rule".into(), rule.clone()));
+    }
+    let opt = |k: &str, v: &Option<String>, lines: &mut Vec<(String, String)>| {
+        if let Some(v) = v {
+            lines.push((k.into(), v.clone()));
+        }
+    };
+    opt("canonical model", &row.canonical_model, lines);
+    opt("source", &row.source, lines);
+    opt("evidence", &row.evidence, lines);
+    opt("confidence", &row.confidence, lines);
+    opt("litellm key", &row.litellm_key, lines);
+    opt("litellm commit", &row.litellm_commit, lines);
+    lines.push(("file".into(), format!("{}:{}", row.file, row.line)));
+}
+
+pub fn coverage(usage: UsageArgs, format: Format) -> anyhow::Result<()> {
+    let settings = UsageSettings::from_args(usage)?;
+    let (book, agg) = aggregate(&settings, &Job::default())?;
+    let priced = engine::price(&agg, &book).map_err(Failure::Data)?;
+    let r = report::build(
+        &[],
+        &[],
+        &agg,
+        &priced,
+        settings.period(),
+        book.files().to_vec(),
+    );
+    let mut w = output(None)?;
+    render::coverage::render(&r, format, &mut w)?;
+    w.flush()?;
+    Ok(())
+}

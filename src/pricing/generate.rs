@@ -1,0 +1,743 @@
+//! The generated tier of the book: price rows made from LiteLLM's price map and its dated
+//! history (`prices update`), with the known errors of LiteLLM fixed first.
+//!
+//! Every key of a provider tokenledger bills is followed through the history: each distinct set
+//! of prices becomes a version that starts at the first snapshot showing it (an upper bound of
+//! the real change, said in the row's provenance) and names its LiteLLM key and mirror commit.
+//! Entries that are not token-priced text models, are free, or look like unit errors are left
+//! out (their usage stays unpriced, never $0); suspicious changes are listed for review. Pure:
+//! the command reads and writes the files.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rust_decimal::Decimal;
+use serde_json::{Map, Value};
+
+use super::canonical::{canonical, Override};
+use super::litellm::model_and_region;
+use super::parse::parse_effective_from;
+use super::row::{BookTier, PriceRow};
+use crate::providers::litellm_id;
+use crate::text::glob_match;
+use crate::text::lines::{CsvRows, CsvStep};
+use crate::usage::format_timestamp_us;
+
+/// One snapshot of one key: the entry LiteLLM had from `seen_us` on (`None`: the key was gone).
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub key: String,
+    pub seen_us: i64,
+    pub commit: String,
+    pub entry: Option<Map<String, Value>>,
+}
+
+/// Reads the history file's lines (`{"key","seen_from","commit","entry"}`, in snapshot order).
+pub fn parse_history(text: &str) -> Result<Vec<Snapshot>, String> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: Value =
+            serde_json::from_str(line).map_err(|e| format!("line {}: invalid JSON: {e}", i + 1))?;
+        let field = |k: &str| v.get(k).and_then(Value::as_str);
+        let (Some(key), Some(seen), Some(commit)) =
+            (field("key"), field("seen_from"), field("commit"))
+        else {
+            return Err(format!("line {}: needs key, seen_from and commit", i + 1));
+        };
+        let seen_us = parse_effective_from(seen).map_err(|m| format!("line {}: {m}", i + 1))?;
+        out.push(Snapshot {
+            key: key.to_string(),
+            seen_us,
+            commit: commit.to_string(),
+            entry: v.get("entry").and_then(Value::as_object).cloned(),
+        });
+    }
+    Ok(out)
+}
+
+/// The map alone, as one snapshot per key at `as_of` with `commit`.
+pub fn snapshots_of_map(text: &str, as_of_us: i64, commit: &str) -> Result<Vec<Snapshot>, String> {
+    let root: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+    let obj = root
+        .as_object()
+        .ok_or("expected a JSON object of model entries")?;
+    Ok(obj
+        .iter()
+        .filter_map(|(k, v)| {
+            Some(Snapshot {
+                key: k.clone(),
+                seen_us: as_of_us,
+                commit: commit.to_string(),
+                entry: Some(v.as_object()?.clone()),
+            })
+        })
+        .collect())
+}
+
+/// How a known error is fixed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fix {
+    /// The right value (per token, as LiteLLM writes it).
+    Value(Decimal),
+    /// The field should not be there.
+    Remove,
+    /// The whole version is wrong: the previous version stays in force.
+    Drop,
+}
+
+/// One known LiteLLM error (`pricing/litellm/known-errors.csv`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownError {
+    /// The LiteLLM key (`*` patterns allowed).
+    pub key: String,
+    pub field: String,
+    /// The wrong value; `None` matches any value of the field.
+    pub wrong: Option<Decimal>,
+    pub fix: Fix,
+    pub evidence: String,
+    pub line: u64,
+}
+
+/// A per-token number as LiteLLM writes it (`3.3e-06`, `0.000003`), exactly.
+fn per_token(s: &str) -> Option<Decimal> {
+    let s = s.trim();
+    if s.contains(['e', 'E']) {
+        Decimal::from_scientific(s).ok()
+    } else {
+        s.parse().ok()
+    }
+    .map(|d| d.normalize())
+}
+
+/// A JSON number as the decimal text it was written as (serde keeps the shortest round-trip).
+fn json_decimal(v: &Value) -> Option<Decimal> {
+    let f = v.as_f64()?;
+    per_token(&format!("{f}"))
+}
+
+/// Reads the known-errors table: `litellm_key,field,wrong_value,right_value_or_drop,evidence_url`
+/// (more columns are notes). `right_value_or_drop`: a number, `drop` (the version), or `none`
+/// (the field).
+pub fn parse_known_errors(text: &str) -> Result<Vec<KnownError>, String> {
+    let mut rows = CsvRows::new(text.as_bytes());
+    let headers = rows.headers().map_err(|e| format!("header: {e}"))?;
+    let pos = |c: &str| {
+        headers
+            .iter()
+            .position(|h| h == c)
+            .ok_or_else(|| format!("line 1: column {c} is missing"))
+    };
+    let (k, f, w, r, e) = (
+        pos("litellm_key")?,
+        pos("field")?,
+        pos("wrong_value")?,
+        pos("right_value_or_drop")?,
+        pos("evidence_url")?,
+    );
+    let mut out = Vec::new();
+    while let Some(step) = rows.next_step() {
+        let rec = match step {
+            CsvStep::Record(rec) => rec,
+            CsvStep::Error { line, error } => return Err(format!("line {line}: {error}")),
+        };
+        let line = rec.line();
+        let get = |i: usize| rec.record.get(i).unwrap_or("").trim().to_string();
+        let wrong = match get(w).as_str() {
+            "" | "*" => None,
+            t => Some(
+                per_token(t).ok_or(format!("line {line}: wrong_value {t:?} is not a number"))?,
+            ),
+        };
+        let fix = match get(r).to_ascii_lowercase().as_str() {
+            "drop" => Fix::Drop,
+            "none" | "remove" => Fix::Remove,
+            t => Fix::Value(per_token(t).ok_or(format!(
+                "line {line}: right_value_or_drop {t:?} is not a number, drop or none"
+            ))?),
+        };
+        if get(e).is_empty() {
+            return Err(format!(
+                "line {line}: every known error needs an evidence_url"
+            ));
+        }
+        out.push(KnownError {
+            key: get(k),
+            field: get(f),
+            wrong,
+            fix,
+            evidence: get(e),
+            line,
+        });
+    }
+    Ok(out)
+}
+
+/// Reads the canonical-name table: `provider,model,canonical` (`*` patterns; empty canonical:
+/// none).
+pub fn parse_overrides(text: &str) -> Result<Vec<Override>, String> {
+    let mut rows = CsvRows::new(text.as_bytes());
+    let headers = rows.headers().map_err(|e| format!("header: {e}"))?;
+    if headers != ["provider", "model", "canonical"] {
+        return Err("line 1: expected the columns provider,model,canonical".into());
+    }
+    let mut out = Vec::new();
+    while let Some(step) = rows.next_step() {
+        match step {
+            CsvStep::Record(r) => {
+                let get = |i: usize| r.record.get(i).unwrap_or("").trim().to_string();
+                out.push(Override {
+                    provider: get(0),
+                    model: get(1),
+                    canonical: Some(get(2)).filter(|c| !c.is_empty()),
+                });
+            }
+            CsvStep::Error { line, error } => return Err(format!("line {line}: {error}")),
+        }
+    }
+    Ok(out)
+}
+
+/// The prices of one entry in one service tier, USD per million tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Prices {
+    input: Decimal,
+    output: Decimal,
+    cache_read: Option<Decimal>,
+    cache_write: Option<Decimal>,
+    cache_write_1h: Option<Decimal>,
+    reasoning: Option<Decimal>,
+    batch_input: Option<Decimal>,
+    batch_output: Option<Decimal>,
+    long: Option<(
+        u64,
+        Decimal,
+        Option<Decimal>,
+        Option<Decimal>,
+        Option<Decimal>,
+    )>,
+}
+
+/// The long-context tiers LiteLLM writes as `*_above_<N>k_tokens`.
+const THRESHOLDS: [(u64, &str); 5] = [
+    (128_000, "128k"),
+    (200_000, "200k"),
+    (256_000, "256k"),
+    (272_000, "272k"),
+    (512_000, "512k"),
+];
+
+fn million() -> Decimal {
+    Decimal::from(1_000_000)
+}
+
+/// The prices of `e` in `tier` (`""`, `priority`, `flex`), when it has input and output.
+fn prices(e: &Map<String, Value>, tier: &str) -> Option<Prices> {
+    let sfx = if tier.is_empty() {
+        String::new()
+    } else {
+        format!("_{tier}")
+    };
+    let get = |f: &str| {
+        e.get(&format!("{f}{sfx}"))
+            .and_then(json_decimal)
+            .and_then(|d| d.checked_mul(million()))
+            .map(|d| d.normalize())
+    };
+    let input = get("input_cost_per_token")?;
+    let output = get("output_cost_per_token")?;
+    let long = THRESHOLDS.iter().find_map(|(t, name)| {
+        let li = get(&format!("input_cost_per_token_above_{name}_tokens"))?;
+        Some((
+            *t,
+            li,
+            get(&format!("output_cost_per_token_above_{name}_tokens")),
+            get(&format!("cache_read_input_token_cost_above_{name}_tokens")),
+            get(&format!(
+                "cache_creation_input_token_cost_above_{name}_tokens"
+            )),
+        ))
+    });
+    let standard = tier.is_empty();
+    Some(Prices {
+        input,
+        output,
+        cache_read: get("cache_read_input_token_cost")
+            .or_else(|| get("input_cost_per_token_cache_hit")),
+        cache_write: get("cache_creation_input_token_cost"),
+        cache_write_1h: get("cache_creation_input_token_cost_above_1hr"),
+        reasoning: get("output_cost_per_reasoning_token"),
+        batch_input: standard
+            .then(|| get("input_cost_per_token_batches"))
+            .flatten(),
+        batch_output: standard
+            .then(|| get("output_cost_per_token_batches"))
+            .flatten(),
+        long,
+    })
+}
+
+/// Applies the known errors of `key` to one entry; `None` when the version is dropped.
+fn fix_entry(
+    key: &str,
+    mut e: Map<String, Value>,
+    errors: &[KnownError],
+    fixed: &mut BTreeSet<u64>,
+) -> Option<Map<String, Value>> {
+    for k in errors.iter().filter(|k| glob_match(&k.key, key)) {
+        let Some(current) = e.get(&k.field) else {
+            continue;
+        };
+        if k.wrong.is_some() && json_decimal(current) != k.wrong {
+            continue;
+        }
+        fixed.insert(k.line);
+        match &k.fix {
+            Fix::Drop => return None,
+            Fix::Remove => {
+                e.remove(&k.field);
+            }
+            Fix::Value(v) => {
+                let f: f64 = v.to_string().parse().unwrap_or(0.0);
+                if let Some(n) = serde_json::Number::from_f64(f) {
+                    e.insert(k.field.clone(), Value::Number(n));
+                }
+            }
+        }
+    }
+    Some(e)
+}
+
+/// What `prices update` found, for the review list.
+#[derive(Debug, Clone, Default)]
+pub struct Review {
+    /// (key, message) of suspicious prices or changes: > 3x jumps, input above output, a value
+    /// that went back and forth.
+    pub suspicious: Vec<(String, String)>,
+    /// (key, reason) of keys left out.
+    pub skipped: Vec<(String, String)>,
+    /// Lines of the known-errors table that matched something.
+    pub fixes_applied: BTreeSet<u64>,
+    /// Keys whose model has a curated series (the curated rows price it).
+    pub shadowed: BTreeSet<String>,
+}
+
+/// The generated tier and its review.
+#[derive(Debug, Clone, Default)]
+pub struct Generated {
+    pub rows: Vec<PriceRow>,
+    pub review: Review,
+}
+
+/// Which of several keys for the same series to keep: the lower rank wins (Azure's explicit
+/// `global` keys over the bare one, which LiteLLM sometimes prices at the regional rate).
+fn key_rank(key: &str) -> u8 {
+    if key.starts_with("azure/global-standard/") || key.starts_with("azure/global/") {
+        0
+    } else if key.starts_with("bedrock_converse/") || key.starts_with("bedrock/") {
+        2
+    } else {
+        1
+    }
+}
+
+/// Splits an Azure data-zone key: `azure/eu/gpt-4o` -> (`gpt-4o`, region `eu`); global keys
+/// have no region (Global Standard is the list price).
+fn azure_key(key: &str) -> Option<(String, Option<String>)> {
+    let rest = key.strip_prefix("azure/")?;
+    for (prefix, region) in [
+        ("global-standard/", None),
+        ("global/", None),
+        ("eu/", Some("eu")),
+        ("us/", Some("us")),
+    ] {
+        if let Some(m) = rest.strip_prefix(prefix) {
+            return Some((m.to_string(), region.map(str::to_string)));
+        }
+    }
+    None
+}
+
+/// Builds the generated rows from every key's snapshots.
+pub fn generate(
+    snapshots: &[Snapshot],
+    errors: &[KnownError],
+    overrides: &[Override],
+    curated: &BTreeSet<(String, String)>,
+) -> Generated {
+    let mut out = Generated::default();
+    let mut by_key: BTreeMap<&str, Vec<&Snapshot>> = BTreeMap::new();
+    for s in snapshots {
+        by_key.entry(&s.key).or_default().push(s);
+    }
+    // (provider, model, region, tier) -> (key rank, key, rows)
+    type Series = BTreeMap<(String, String, Option<String>, String), (u8, String, Vec<PriceRow>)>;
+    let mut series: Series = BTreeMap::new();
+    for (key, mut snaps) in by_key {
+        snaps.sort_by_key(|s| s.seen_us);
+        let Some(last) = snaps.iter().rev().find_map(|s| s.entry.as_ref()) else {
+            continue;
+        };
+        let lp = last
+            .get("litellm_provider")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let Some(provider) = litellm_id(lp) else {
+            continue;
+        };
+        let mode = last.get("mode").and_then(Value::as_str).unwrap_or("chat");
+        if !matches!(mode, "chat" | "completion" | "responses") {
+            continue;
+        }
+        let (model, region) = azure_key(key).unwrap_or_else(|| model_and_region(key, lp));
+        if curated.contains(&(provider.to_string(), model.clone())) {
+            out.review.shadowed.insert(key.to_string());
+        }
+        for tier in ["", "priority", "flex"] {
+            let mut rows: Vec<PriceRow> = Vec::new();
+            let mut seen_values: Vec<Prices> = Vec::new();
+            for s in &snaps {
+                let Some(entry) = s.entry.clone() else {
+                    continue;
+                };
+                let Some(entry) = fix_entry(key, entry, errors, &mut out.review.fixes_applied)
+                else {
+                    continue;
+                };
+                let Some(p) = prices(&entry, tier) else {
+                    continue;
+                };
+                if rows.last().is_some_and(|r| same(r, &p)) {
+                    continue;
+                }
+                if p.input.is_zero() && p.output.is_zero() {
+                    if tier.is_empty() {
+                        out.review
+                            .skipped
+                            .push((key.to_string(), "free ($0): left unpriced".into()));
+                    }
+                    continue;
+                }
+                if let Some(bad) = unit_error(&p) {
+                    out.review.skipped.push((key.to_string(), bad));
+                    continue;
+                }
+                if let Some(prev) = seen_values.last() {
+                    review_change(key, tier, prev, &p, &seen_values, &mut out.review);
+                } else if !p.output.is_zero() && p.input > p.output * Decimal::from(2) {
+                    out.review.suspicious.push((
+                        key.to_string(),
+                        format!(
+                            "input ${} is above 2x output ${} (swapped?)",
+                            p.input, p.output
+                        ),
+                    ));
+                }
+                seen_values.push(p.clone());
+                let mut row = PriceRow::new(
+                    provider,
+                    &model,
+                    (s.seen_us, &format_timestamp_us(s.seen_us)),
+                    p.input,
+                    p.output,
+                    BookTier::Generated,
+                );
+                row.region = region.clone();
+                row.cache_read = p.cache_read;
+                row.cache_write = p.cache_write;
+                row.cache_write_1h = p.cache_write_1h;
+                row.reasoning = p.reasoning;
+                row.batch_input = p.batch_input;
+                row.batch_output = p.batch_output;
+                if let Some((t, li, lo, lcr, lcw)) = p.long {
+                    row.long_context_threshold = Some(t);
+                    row.long_input = Some(li);
+                    row.long_output = lo;
+                    row.long_cache_read = lcr;
+                    row.long_cache_write = lcw;
+                }
+                row.service_tier = Some(tier.to_string()).filter(|t| !t.is_empty());
+                row.canonical_model = canonical(provider, &model, overrides);
+                row.source = Some(format!(
+                    "https://github.com/RoCry/llm-api-price/commit/{}",
+                    s.commit
+                ));
+                row.evidence = Some(
+                    "LiteLLM price map; effective_from is the first mirror snapshot showing this price (the change happened at or before it)".into(),
+                );
+                row.confidence = Some("low".into());
+                row.litellm_key = Some(key.to_string());
+                row.litellm_commit = Some(s.commit.clone());
+                rows.push(row);
+            }
+            if rows.is_empty() {
+                continue;
+            }
+            let skey = (
+                provider.to_string(),
+                model.clone(),
+                region.clone(),
+                tier.to_string(),
+            );
+            let rank = key_rank(key);
+            match series.get(&skey) {
+                Some((r, other, _)) if *r <= rank => {
+                    if tier.is_empty() {
+                        out.review.skipped.push((
+                            key.to_string(),
+                            format!("same model as {other}, which is kept"),
+                        ));
+                    }
+                }
+                _ => {
+                    if let Some((_, other, _)) = series.get(&skey) {
+                        out.review
+                            .skipped
+                            .push((other.clone(), format!("same model as {key}, which is kept")));
+                    }
+                    series.insert(skey, (rank, key.to_string(), rows));
+                }
+            }
+        }
+    }
+    out.rows = series.into_values().flat_map(|(_, _, rows)| rows).collect();
+    out
+}
+
+/// Whether a row already has these prices.
+fn same(r: &PriceRow, p: &Prices) -> bool {
+    r.input == p.input
+        && r.output == p.output
+        && r.cache_read == p.cache_read
+        && r.cache_write == p.cache_write
+        && r.cache_write_1h == p.cache_write_1h
+        && r.reasoning == p.reasoning
+        && r.batch_input == p.batch_input
+        && r.batch_output == p.batch_output
+        && r.long_context_threshold == p.long.map(|l| l.0)
+        && r.long_input == p.long.map(|l| l.1)
+        && r.long_output == p.long.and_then(|l| l.2)
+        && r.long_cache_read == p.long.and_then(|l| l.3)
+        && r.long_cache_write == p.long.and_then(|l| l.4)
+}
+
+/// A price above $1,000 or (non-zero) below $0.000001 per million tokens is a unit error.
+fn unit_error(p: &Prices) -> Option<String> {
+    let hi = Decimal::from(1000);
+    let lo = Decimal::new(1, 6);
+    for (name, v) in [("input", p.input), ("output", p.output)] {
+        if v > hi || (!v.is_zero() && v < lo) {
+            return Some(format!(
+                "{name} ${v} per million looks like a unit error: left out"
+            ));
+        }
+    }
+    None
+}
+
+/// Flags a change of more than 3x, or back to a value seen before.
+fn review_change(
+    key: &str,
+    tier: &str,
+    prev: &Prices,
+    p: &Prices,
+    seen: &[Prices],
+    review: &mut Review,
+) {
+    let three = Decimal::from(3);
+    let tier = if tier.is_empty() {
+        String::new()
+    } else {
+        format!(" ({tier})")
+    };
+    for (name, a, b) in [
+        ("input", prev.input, p.input),
+        ("output", prev.output, p.output),
+    ] {
+        if !a.is_zero() && !b.is_zero() && (b > a * three || a > b * three) {
+            review.suspicious.push((
+                key.to_string(),
+                format!("{name}{tier} ${a} -> ${b}: more than 3x"),
+            ));
+        }
+    }
+    if seen.len() >= 2 && seen[..seen.len() - 1].contains(p) {
+        review.suspicious.push((
+            key.to_string(),
+            format!(
+                "prices{tier} went back to an earlier version (${} / ${})",
+                p.input, p.output
+            ),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::usage::parse_timestamp_us;
+
+    fn snap(key: &str, seen: &str, entry: &str) -> Snapshot {
+        Snapshot {
+            key: key.into(),
+            seen_us: parse_timestamp_us(seen).unwrap(),
+            commit: format!("c{}", &seen[..10]),
+            entry: serde_json::from_str::<Value>(entry)
+                .unwrap()
+                .as_object()
+                .cloned(),
+        }
+    }
+
+    #[test]
+    fn versions_start_at_first_sight_and_known_errors_are_fixed() {
+        let e = |i: &str, o: &str| {
+            format!(
+                r#"{{"litellm_provider":"groq","mode":"chat","input_cost_per_token":{i},"output_cost_per_token":{o}}}"#
+            )
+        };
+        let snaps = vec![
+            snap("groq/m", "2025-02-06T10:00:00Z", &e("5e-07", "7.7e-07")),
+            snap("groq/m", "2025-03-01T10:00:00Z", &e("5e-07", "7.7e-07")),
+            snap("groq/m", "2025-05-14T21:06:22Z", &e("2e-07", "6e-07")),
+            // A 10x typo for a week, then fixed.
+            snap("groq/m", "2025-06-01T00:00:00Z", &e("2e-06", "6e-07")),
+            snap("groq/m", "2025-06-08T00:00:00Z", &e("2e-07", "6e-07")),
+            snap(
+                "xai/free",
+                "2025-02-06T10:00:00Z",
+                r#"{"litellm_provider":"groq","mode":"chat","input_cost_per_token":0.0,"output_cost_per_token":0.0}"#,
+            ),
+            snap(
+                "groq/whisper",
+                "2025-02-06T10:00:00Z",
+                r#"{"litellm_provider":"groq","mode":"audio_transcription","input_cost_per_token":1e-06,"output_cost_per_token":1e-06}"#,
+            ),
+        ];
+        let errors = parse_known_errors(
+            "litellm_key,field,seen_from,wrong_value,right_value_or_drop,evidence_url\n\
+             groq/m,input_cost_per_token,2025-06-01,2e-06,drop,https://example.org/fix\n",
+        )
+        .unwrap();
+        let g = generate(&snaps, &errors, &[], &BTreeSet::new());
+        let got: Vec<(String, String, String)> = g
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    r.effective_from.clone(),
+                    r.input.to_string(),
+                    r.output.to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("2025-02-06T10:00:00Z".into(), "0.5".into(), "0.77".into()),
+                ("2025-05-14T21:06:22Z".into(), "0.2".into(), "0.6".into()),
+            ]
+        );
+        let r = &g.rows[1];
+        assert_eq!(r.litellm_key.as_deref(), Some("groq/m"));
+        assert_eq!(r.litellm_commit.as_deref(), Some("c2025-05-14"));
+        assert_eq!(r.tier, BookTier::Generated);
+        assert!(g.review.fixes_applied.contains(&2));
+        assert!(g
+            .review
+            .skipped
+            .iter()
+            .any(|(k, m)| k == "xai/free" && m.contains("$0")));
+        assert!(g.rows.iter().all(|r| r.model != "whisper"));
+    }
+
+    #[test]
+    fn tiers_long_context_and_back_and_forth_are_read() {
+        let snaps = vec![
+            snap(
+                "gpt-x",
+                "2026-03-05T00:00:00Z",
+                r#"{"litellm_provider":"openai","mode":"chat",
+                "input_cost_per_token":2.5e-06,"output_cost_per_token":1.5e-05,"cache_read_input_token_cost":2.5e-07,
+                "input_cost_per_token_above_272k_tokens":5e-06,"output_cost_per_token_above_272k_tokens":2.25e-05,
+                "input_cost_per_token_priority":5e-06,"output_cost_per_token_priority":3e-05,
+                "input_cost_per_token_batches":1.25e-06,"output_cost_per_token_batches":7.5e-06}"#,
+            ),
+            snap(
+                "gpt-x",
+                "2026-04-01T00:00:00Z",
+                r#"{"litellm_provider":"openai","mode":"chat","input_cost_per_token":1e-05,"output_cost_per_token":1.5e-05}"#,
+            ),
+            snap(
+                "gpt-x",
+                "2026-04-02T00:00:00Z",
+                r#"{"litellm_provider":"openai","mode":"chat",
+                "input_cost_per_token":2.5e-06,"output_cost_per_token":1.5e-05,"cache_read_input_token_cost":2.5e-07,
+                "input_cost_per_token_above_272k_tokens":5e-06,"output_cost_per_token_above_272k_tokens":2.25e-05,
+                "input_cost_per_token_priority":5e-06,"output_cost_per_token_priority":3e-05,
+                "input_cost_per_token_batches":1.25e-06,"output_cost_per_token_batches":7.5e-06}"#,
+            ),
+        ];
+        let g = generate(&snaps, &[], &[], &BTreeSet::new());
+        let standard: Vec<&PriceRow> = g.rows.iter().filter(|r| r.service_tier.is_none()).collect();
+        assert_eq!(standard.len(), 3);
+        assert_eq!(standard[0].long_context_threshold, Some(272_000));
+        assert_eq!(standard[0].long_output, Some("22.5".parse().unwrap()));
+        assert_eq!(standard[0].batch_input, Some("1.25".parse().unwrap()));
+        assert_eq!(standard[0].canonical_model.as_deref(), Some("gpt-x"));
+        let priority: Vec<&PriceRow> = g
+            .rows
+            .iter()
+            .filter(|r| r.service_tier.as_deref() == Some("priority"))
+            .collect();
+        assert_eq!(priority.len(), 1, "{priority:?}");
+        assert_eq!(priority[0].input, Decimal::from(5));
+        assert!(g
+            .review
+            .suspicious
+            .iter()
+            .any(|(_, m)| m.contains("more than 3x")));
+        assert!(g
+            .review
+            .suspicious
+            .iter()
+            .any(|(_, m)| m.contains("went back")));
+    }
+
+    #[test]
+    fn azure_global_keys_win_over_the_bare_key() {
+        let e = |i: &str| {
+            format!(
+                r#"{{"litellm_provider":"azure","mode":"chat","input_cost_per_token":{i},"output_cost_per_token":1e-05}}"#
+            )
+        };
+        let snaps = vec![
+            snap(
+                "azure/gpt-4o-2024-11-20",
+                "2025-02-06T00:00:00Z",
+                &e("2.75e-06"),
+            ),
+            snap(
+                "azure/global/gpt-4o-2024-11-20",
+                "2025-02-06T00:00:00Z",
+                &e("2.5e-06"),
+            ),
+            snap(
+                "azure/eu/gpt-4o-2024-11-20",
+                "2025-02-06T00:00:00Z",
+                &e("2.75e-06"),
+            ),
+        ];
+        let g = generate(&snaps, &[], &[], &BTreeSet::new());
+        let got: Vec<(Option<String>, String)> = g
+            .rows
+            .iter()
+            .map(|r| (r.region.clone(), r.input.to_string()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(None, "2.5".into()), (Some("eu".into()), "2.75".into())]
+        );
+    }
+}
