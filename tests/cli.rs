@@ -724,7 +724,7 @@ fn import_litellm_writes_only_changed_and_new_prices() {
     let text = std::fs::read_to_string(&out_path).unwrap();
     let rows: Vec<&str> = text.lines().skip(1).collect();
     // Unchanged: sonnet 4.5 (3/15/0.3/3.75) and Bedrock Llama 3.3 (0.72). Changed: Bedrock
-    // eu-west-1 0.8 -> 0.78. New: groq llama-3.3-70b-versatile. Skipped: xai (not mapped),
+    // eu-west-1 0.8 -> 0.78. New: groq llama-3.3-70b-versatile. Skipped: novita (not mapped),
     // embeddings, sample_spec. Anomaly: Azure Maverick with input/output swapped.
     assert_eq!(rows.len(), 2, "{text}");
     assert!(
