@@ -10,6 +10,9 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {
+        // Cargo looks at the mtime of what it is told about: every folder (files added or
+        // removed) and every file (edited in place), so the embedded book is never stale.
+        println!("cargo:rerun-if-changed={}", p.display());
         if p.is_dir() {
             collect(&p, out);
         } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {

@@ -444,10 +444,10 @@ fn output_file_option_writes_the_report() {
 #[test]
 fn bundled_sample_matches_the_independent_calculation() {
     let v = json(&run(&["report", "--format", "json", "--by", "month"]));
-    assert_eq!(row(&v, "month", "2025-05")["cost_usd"], "9.831589585");
-    assert_eq!(row(&v, "month", "2025-06")["cost_usd"], "9.701925425");
-    assert_eq!(row(&v, "month", "2025-07")["cost_usd"], "8.344730005");
-    assert_eq!(v["total"]["cost_usd"], "27.878245015");
+    assert_eq!(row(&v, "month", "2025-05")["cost_usd"], "9.785703895");
+    assert_eq!(row(&v, "month", "2025-06")["cost_usd"], "9.643881615");
+    assert_eq!(row(&v, "month", "2025-07")["cost_usd"], "8.296782175");
+    assert_eq!(v["total"]["cost_usd"], "27.726367685");
     assert_eq!(v["total"]["requests"], 4700);
     assert_eq!(v["accounting"]["duplicates"], 21);
     assert_eq!(v["accounting"]["rows_read"], 4721);
@@ -611,14 +611,14 @@ fn prices_list_at_a_date_filters_and_formats() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert!(
-        lines[0].starts_with("provider,model,region,effective_from,input_per_mtok"),
+        lines[0].starts_with("provider,model,region,service_tier,effective_from,input_per_mtok"),
         "{}",
         lines[0]
     );
     assert_eq!(lines.len(), 4, "{}", out.stdout);
     assert!(lines
         .iter()
-        .any(|l| l.contains("meta.llama3-3-70b-instruct-v1:0,eu-west-1,2024-12-19,0.8,0.8")));
+        .any(|l| l.contains("meta.llama3-3-70b-instruct-v1:0,eu-west-1,,2024-12-19,0.8,0.8")));
     // Before the Sonnet 4 launch, only the Llama rows are in force.
     let early = run(&[
         "prices",
@@ -660,7 +660,12 @@ fn prices_history_shows_every_version_across_providers() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|r| r["provider"] == "openai" && r["model"] == "o3")
+        // `o3` is an alias of the one snapshot; standard tier only (flex and priority rows too).
+        .filter(|r| {
+            r["provider"] == "openai"
+                && r["model"] == "o3-2025-04-16"
+                && r["service_tier"].is_null()
+        })
         .map(|r| {
             (
                 r["effective_from"].as_str().unwrap(),
@@ -1864,10 +1869,10 @@ fn html_report_is_self_contained_and_escapes_log_strings() {
 fn html_headline_compares_with_the_previous_month() {
     let out = run(&["report", "--month", "2025-06", "--format", "html"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    // June 9.701925425 vs May 9.831589585: -0.12966416 (-1.3%).
+    // June 9.643881615 vs May 9.785703895: -0.14182228 (-1.4%) (tests/independent/price_sample.py).
     assert!(
         out.stdout
-            .contains("-$0.129664160 (-1.3%) vs 2025-05 ($9.831589585)"),
+            .contains("-$0.141822280 (-1.4%) vs 2025-05 ($9.785703895)"),
         "{}",
         &out.stdout[..3000.min(out.stdout.len())]
     );
@@ -1906,7 +1911,7 @@ fn out_dir_writes_the_report_folder() {
     let v: Value =
         serde_json::from_str(&std::fs::read_to_string(folder.join("breakdown.json")).unwrap())
             .unwrap();
-    assert_eq!(v["total"]["cost_usd"], "9.701925425");
+    assert_eq!(v["total"]["cost_usd"], "9.643881615");
 }
 
 #[test]

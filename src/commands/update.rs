@@ -85,15 +85,31 @@ pub fn run(u: Update) -> anyhow::Result<()> {
     let out_dir = u.out.clone().unwrap_or_else(|| u.pricing.join("generated"));
     // The book as it is: curated models (they hide generated ones) and the generated rows
     // before this update (for the review of what changed).
-    let before = PriceBook::load(std::slice::from_ref(&u.pricing))
-        .map_err(|e| Failure::Data(e.to_string()))?;
+    // Findings of the book as it is (a stale generated file, say) do not stop a regeneration:
+    // `prices validate` judges the result.
+    let mut findings = Vec::new();
+    let sources = pricing::read_sources(std::slice::from_ref(&u.pricing), false, &mut findings);
+    let before = PriceBook::from_sources_full(&sources, &mut findings);
     let curated: BTreeSet<(String, String)> = before
         .rows()
         .iter()
         .filter(|r| r.tier == BookTier::Curated)
         .map(|r| (r.provider.clone(), r.model.clone()))
         .collect();
-    let g = generate::generate(&snapshots, &errors, &overrides, &curated);
+    // Ids the curated aliases send to another model are never looked up as themselves.
+    let aliases: BTreeSet<(String, String)> = snapshots
+        .iter()
+        .filter_map(|s| {
+            let e = s.entry.as_ref()?;
+            let lp = e.get("litellm_provider")?.as_str()?;
+            let provider = crate::providers::litellm_id(lp)?;
+            let (model, _) = pricing::litellm::model_and_region(&s.key, lp);
+            before
+                .is_alias(provider, &model)
+                .then(|| (provider.to_string(), model))
+        })
+        .collect();
+    let g = generate::generate(&snapshots, &errors, &overrides, &curated, &aliases);
     write_files(&out_dir, &g.rows)?;
     review(&before, &g, &errors);
     messages::info(format_args!(

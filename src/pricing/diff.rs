@@ -74,13 +74,13 @@ pub fn diff<'a>(old: &'a PriceBook, new: &'a PriceBook) -> Vec<RowChange<'a>> {
     let a: BTreeMap<Key, &PriceRow> = old
         .rows()
         .iter()
-        .filter(|r| !r.is_overlay())
+        .filter(|r| !r.is_overlay() && r.rule.is_none())
         .map(|r| (key(r), r))
         .collect();
     let b: BTreeMap<Key, &PriceRow> = new
         .rows()
         .iter()
-        .filter(|r| !r.is_overlay())
+        .filter(|r| !r.is_overlay() && r.rule.is_none())
         .map(|r| (key(r), r))
         .collect();
     let mut out = Vec::new();

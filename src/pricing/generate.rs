@@ -199,6 +199,15 @@ pub fn parse_overrides(text: &str) -> Result<Vec<Override>, String> {
     Ok(out)
 }
 
+/// A long-context tier: threshold, then input, output, cache-read and cache-write rates.
+type LongTier = (
+    u64,
+    Decimal,
+    Option<Decimal>,
+    Option<Decimal>,
+    Option<Decimal>,
+);
+
 /// The prices of one entry in one service tier, USD per million tokens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Prices {
@@ -210,13 +219,7 @@ struct Prices {
     reasoning: Option<Decimal>,
     batch_input: Option<Decimal>,
     batch_output: Option<Decimal>,
-    long: Option<(
-        u64,
-        Decimal,
-        Option<Decimal>,
-        Option<Decimal>,
-        Option<Decimal>,
-    )>,
+    long: Option<LongTier>,
 }
 
 /// The long-context tiers LiteLLM writes as `*_above_<N>k_tokens`.
@@ -319,7 +322,7 @@ pub struct Review {
     pub skipped: Vec<(String, String)>,
     /// Lines of the known-errors table that matched something.
     pub fixes_applied: BTreeSet<u64>,
-    /// Keys whose model has a curated series (the curated rows price it).
+    /// Keys whose model has a curated series or is a curated alias (the curated rows price it).
     pub shadowed: BTreeSet<String>,
 }
 
@@ -365,6 +368,7 @@ pub fn generate(
     errors: &[KnownError],
     overrides: &[Override],
     curated: &BTreeSet<(String, String)>,
+    aliases: &BTreeSet<(String, String)>,
 ) -> Generated {
     let mut out = Generated::default();
     let mut by_key: BTreeMap<&str, Vec<&Snapshot>> = BTreeMap::new();
@@ -393,6 +397,10 @@ pub fn generate(
         let (model, region) = azure_key(key).unwrap_or_else(|| model_and_region(key, lp));
         if curated.contains(&(provider.to_string(), model.clone())) {
             out.review.shadowed.insert(key.to_string());
+        }
+        if aliases.contains(&(provider.to_string(), model.clone())) {
+            out.review.shadowed.insert(key.to_string());
+            continue;
         }
         for tier in ["", "priority", "flex"] {
             let mut rows: Vec<PriceRow> = Vec::new();
@@ -620,7 +628,7 @@ mod tests {
              groq/m,input_cost_per_token,2025-06-01,2e-06,drop,https://example.org/fix\n",
         )
         .unwrap();
-        let g = generate(&snaps, &errors, &[], &BTreeSet::new());
+        let g = generate(&snaps, &errors, &[], &BTreeSet::new(), &BTreeSet::new());
         let got: Vec<(String, String, String)> = g
             .rows
             .iter()
@@ -679,7 +687,7 @@ mod tests {
                 "input_cost_per_token_batches":1.25e-06,"output_cost_per_token_batches":7.5e-06}"#,
             ),
         ];
-        let g = generate(&snaps, &[], &[], &BTreeSet::new());
+        let g = generate(&snaps, &[], &[], &BTreeSet::new(), &BTreeSet::new());
         let standard: Vec<&PriceRow> = g.rows.iter().filter(|r| r.service_tier.is_none()).collect();
         assert_eq!(standard.len(), 3);
         assert_eq!(standard[0].long_context_threshold, Some(272_000));
@@ -729,7 +737,7 @@ mod tests {
                 &e("2.75e-06"),
             ),
         ];
-        let g = generate(&snaps, &[], &[], &BTreeSet::new());
+        let g = generate(&snaps, &[], &[], &BTreeSet::new(), &BTreeSet::new());
         let got: Vec<(Option<String>, String)> = g
             .rows
             .iter()

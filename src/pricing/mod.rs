@@ -43,6 +43,8 @@ pub struct PriceFile {
 /// (provider, model, region, service tier).
 type SeriesKey = (String, String, Option<String>, Option<String>);
 type Series = HashMap<SeriesKey, Vec<usize>>;
+/// The rows an uplift rule derived from one series: (rule index, sorted row indices).
+type RuleSeries = (usize, Vec<usize>);
 
 /// What the book says about a request at one instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,7 +95,7 @@ pub struct PriceBook {
     /// Models with curated rows: their generated rows are not used.
     curated_models: HashSet<(String, String)>,
     /// Rows derived by uplift rules, per (provider, model, tier): (rule index, sorted rows).
-    ruled: HashMap<(String, String, Option<String>), Vec<(usize, Vec<usize>)>>,
+    ruled: HashMap<(String, String, Option<String>), Vec<RuleSeries>>,
     files: Vec<PriceFile>,
     /// provider -> alias -> model id of the book.
     aliases: HashMap<String, HashMap<String, String>>,
@@ -220,6 +222,12 @@ impl PriceBook {
                     .iter()
                     .any(|r| r.provider == provider && r.model == m)
             };
+            // Generated rows under an id the curated aliases send elsewhere are never looked up.
+            let priced_as_itself = |m: &str| {
+                self.rows.iter().any(|r| {
+                    r.provider == provider && r.model == m && r.tier != BookTier::Generated
+                })
+            };
             if !known(&model) {
                 findings.push(finding(
                     Severity::Error,
@@ -228,7 +236,7 @@ impl PriceBook {
                     Some("model"),
                     format!("alias {provider}/{alias} points to {model:?}, which has no price row"),
                 ));
-            } else if known(&alias) {
+            } else if priced_as_itself(&alias) {
                 findings.push(finding(
                     Severity::Error,
                     &file,
@@ -368,6 +376,13 @@ impl PriceBook {
     /// The 1-based rank of a threshold among [`Self::thresholds`].
     pub fn threshold_rank(&self, t: u64) -> usize {
         self.thresholds.partition_point(|&x| x < t) + 1
+    }
+
+    /// Whether `id` is an alias of another model id of `provider`.
+    pub fn is_alias(&self, provider: &str, id: &str) -> bool {
+        self.aliases
+            .get(provider)
+            .is_some_and(|m| m.contains_key(id))
     }
 
     /// The model id the book prices a logged id under: a Bedrock ARN
@@ -512,9 +527,19 @@ impl PriceBook {
             .and_then(|&i| self.rows[i].canonical_model.as_deref())
     }
 
-    /// Every version of every series, sorted by provider, model, region, tier and date.
+    /// Every version of every series that can price something (generated rows of a model with
+    /// curated rows are left out), sorted by provider, model, region, tier and date.
     pub fn versions(&self) -> Vec<&PriceRow> {
-        let mut v: Vec<&PriceRow> = self.rows.iter().collect();
+        let mut v: Vec<&PriceRow> = self
+            .rows
+            .iter()
+            .filter(|r| {
+                r.tier != BookTier::Generated
+                    || !self
+                        .curated_models
+                        .contains(&(r.provider.clone(), r.model.clone()))
+            })
+            .collect();
         v.sort_by(|a, b| {
             (
                 &a.provider,

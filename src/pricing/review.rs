@@ -18,7 +18,9 @@ impl PriceBook {
             let w = |column: Option<&str>, message: String| {
                 finding(Severity::Warning, &r.file, r.line, column, message)
             };
-            if r.canonical_model.is_none() {
+            // Generated rows without one are counted by `prices update`; a curated row should
+            // have one.
+            if r.canonical_model.is_none() && r.tier != super::BookTier::Generated {
                 out.push(w(
                     Some(col::CANONICAL_MODEL),
                     format!(

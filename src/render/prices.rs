@@ -7,11 +7,13 @@ use super::grid::Grid;
 use crate::pricing::diff::RowChange;
 use crate::pricing::{self, Finding, PriceRow, Severity};
 
-/// Columns of a price listing, in the price-table format plus `overlay`.
-pub const COLUMNS: [&str; 21] = [
+/// Columns of a price listing, in the price-table format plus `overlay`, the book's tier and
+/// the uplift rule that derived a row.
+pub const COLUMNS: [&str; 28] = [
     "provider",
     "model",
     "region",
+    "service_tier",
     "effective_from",
     "input_per_mtok",
     "output_per_mtok",
@@ -29,14 +31,21 @@ pub const COLUMNS: [&str; 21] = [
     "canonical_model",
     "currency",
     "source",
+    "evidence",
+    "confidence",
+    "litellm_key",
+    "litellm_commit",
+    "tier",
+    "rule",
     "overlay",
 ];
 
 /// What a terminal table shows of a listing.
-pub const TABLE_COLUMNS: [&str; 12] = [
+pub const TABLE_COLUMNS: [&str; 14] = [
     "provider",
     "model",
     "region",
+    "service_tier",
     "effective_from",
     "input_per_mtok",
     "output_per_mtok",
@@ -46,6 +55,7 @@ pub const TABLE_COLUMNS: [&str; 12] = [
     "batch_output_per_mtok",
     "long_context_threshold",
     "canonical_model",
+    "tier",
 ];
 
 fn d(x: Option<Decimal>) -> String {
@@ -59,13 +69,12 @@ fn cells(r: &PriceRow) -> Vec<String> {
         .iter()
         .map(|c| match pricing::col::ALL.iter().position(|x| x == c) {
             Some(i) => table[i].clone(),
-            None => {
-                if r.is_overlay() {
-                    "true".into()
-                } else {
-                    String::new()
-                }
-            }
+            None => match *c {
+                "tier" => r.tier.as_str().into(),
+                "rule" => r.rule.clone().unwrap_or_default(),
+                _ if r.is_overlay() => "true".into(),
+                _ => String::new(),
+            },
         })
         .collect()
 }

@@ -17,15 +17,27 @@ def ts(s):
         d = d.replace(tzinfo=timezone.utc)
     return d.astimezone(timezone.utc)
 
-prices = defaultdict(list)
-for f in sorted(glob.glob("pricing/*.csv")):
-    if f.endswith("aliases.csv"):
-        continue
-    for r in csv.DictReader(open(f)):
-        eff = ts(r["effective_from"] + "T00:00:00Z") if len(r["effective_from"]) == 10 else ts(r["effective_from"])
-        prices[(r["provider"], r["model"], r.get("region") or "")].append((eff, r))
+# The book: curated rows; a model without curated rows takes its generated ones. Only the
+# standard service tier (the sample has no priority/flex requests and no DeepSeek usage).
+def load(folder):
+    out = defaultdict(list)
+    for f in sorted(glob.glob(f"pricing/{folder}/*.csv")):
+        for r in csv.DictReader(open(f)):
+            if r.get("service_tier"):
+                continue
+            eff = ts(r["effective_from"] + "T00:00:00Z") if len(r["effective_from"]) == 10 else ts(r["effective_from"])
+            out[(r["provider"], r["model"], r.get("region") or "")].append((eff, r))
+    return out
+prices = load("generated")
+curated = load("curated")
+curated_models = {(k[0], k[1]) for k in curated}
+prices = {k: v for k, v in prices.items() if (k[0], k[1]) not in curated_models}
+prices.update(curated)
 for v in prices.values():
     v.sort(key=lambda x: x[0])
+aliases = {(r["provider"], r["alias"]): r["model"] for r in csv.DictReader(open("pricing/aliases.csv"))}
+retired = {(r["provider"], r["model"]): ts(r["retired_at"] + "T00:00:00Z" if len(r["retired_at"]) == 10 else r["retired_at"])
+           for r in csv.DictReader(open("pricing/retirements.csv"))}
 
 rows = []
 for f in sorted(glob.glob("data/*")):
@@ -47,7 +59,9 @@ for r in rows:
         seen.add(key)
     t = ts(r["timestamp"])
     region = r.get("region") or ""
-    series = prices.get((r["provider"], r["model"], region)) or prices.get((r["provider"], r["model"], ""))
+    model = aliases.get((r["provider"], r["model"]), r["model"])
+    assert (r["provider"], model) not in retired or t < retired[(r["provider"], model)], r
+    series = prices.get((r["provider"], model, region)) or prices.get((r["provider"], model, ""))
     version = None
     for eff, p in series or []:
         if eff <= t:
