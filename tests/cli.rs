@@ -2200,3 +2200,228 @@ fn html_previous_month_comes_from_the_same_read_with_the_same_accounting() {
         "the page's accounting is the report's"
     );
 }
+
+// ---- price book 2.0 (issue 11) ----
+
+/// Cost per `case` of a canonical CSV priced with the built-in book.
+fn case_costs(csv_text: &str) -> (std::collections::BTreeMap<String, String>, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cases.csv");
+    std::fs::write(&path, csv_text).unwrap();
+    let v = json(&run(&[
+        "report",
+        "--logs",
+        path.to_str().unwrap(),
+        "--by",
+        "case",
+        "--format",
+        "json",
+    ]));
+    let costs = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let cost = if r["unpriced_requests"] == 0 {
+                r["cost_usd"].as_str().unwrap().to_string()
+            } else {
+                "unpriced".to_string()
+            };
+            (r["case"].as_str().unwrap().to_string(), cost)
+        })
+        .collect();
+    (costs, v)
+}
+
+/// A July 2026 log over the models teams run now (tests/independent/book_2026.py, list prices
+/// typed in by hand from the providers' pages) is priced at list price, 99% of requests.
+#[test]
+fn the_built_in_book_prices_a_2026_log_at_list_price() {
+    let text = std::fs::read_to_string(fixture("book-2026/requests.csv")).unwrap();
+    let (costs, v) = case_costs(&text);
+    let expected = std::fs::read_to_string(fixture("book-2026/expected.csv")).unwrap();
+    let mut n = 0;
+    for line in expected.lines().skip(1) {
+        let (case, cost) = line.split_once(',').unwrap();
+        assert_eq!(
+            costs.get(case).map(String::as_str),
+            Some(cost),
+            "case {case}"
+        );
+        n += 1;
+    }
+    assert!(n >= 30, "{n} cases");
+    assert_eq!(costs["unpriced acme"], "unpriced");
+    let requests = v["total"]["requests"].as_u64().unwrap();
+    let unpriced = v["total"]["unpriced_requests"].as_u64().unwrap();
+    assert_eq!((requests, unpriced), (103, 1));
+    assert!((requests - unpriced) * 100 >= 99 * requests);
+    // Every priced case was priced by curated rows, and the report says so.
+    assert_eq!(v["coverage"]["generated"]["requests"], 0);
+    assert_eq!(v["coverage"]["unpriced"]["requests"], 1);
+}
+
+/// The audit's fixes, one request each (1M tokens where a rate is checked).
+#[test]
+fn audit_fixes_price_one_request_each() {
+    let h = "timestamp,provider,model,input_tokens,output_tokens,cache_read_tokens,region,case\n";
+    let rows = [
+        // DeepSeek: the 2025 changes took effect at 16:00 UTC.
+        "2025-02-08T15:59:59Z,deepseek,deepseek-chat,1000000,1000000,0,,ds promo last second",
+        "2025-02-08T16:00:00Z,deepseek,deepseek-chat,1000000,1000000,0,,ds 2025-02-08 16:00",
+        // Off-peak 16:30-00:30 UTC from 2025-02-26 16:30: 50% off (0.135 / 0.55).
+        "2025-03-01T17:00:00Z,deepseek,deepseek-chat,1000000,1000000,0,,ds off-peak",
+        "2025-03-01T12:00:00Z,deepseek,deepseek-chat,1000000,1000000,0,,ds standard",
+        "2025-03-02T00:29:00Z,deepseek,deepseek-reasoner,1000000,1000000,0,,ds r1 off-peak",
+        // V4-Flash alias from 2026-04-24: cache hit 0.028, then 0.0028 from 04-26 12:15 UTC.
+        "2026-04-25T00:00:00Z,deepseek,deepseek-chat,1000000,0,1000000,,ds cache 0.028",
+        "2026-04-27T00:00:00Z,deepseek,deepseek-chat,1000000,0,1000000,,ds cache 0.0028",
+        "2026-04-25T00:00:00Z,deepseek,deepseek-chat,1000000,1000000,0,,ds v4-flash",
+        // Retired 2026-07-24 15:59 UTC.
+        "2026-07-25T00:00:00Z,deepseek,deepseek-chat,1000,100,0,,ds retired",
+        // V4 peak (01-04, 06-10 UTC weekdays) and off-peak; weekends off-peak from 08-22 16:00.
+        "2026-08-18T02:00:00Z,deepseek,deepseek-v4-flash,1000000,1000000,0,,v4 peak",
+        "2026-08-18T12:00:00Z,deepseek,deepseek-v4-flash,1000000,1000000,0,,v4 off-peak",
+        "2026-08-23T02:00:00Z,deepseek,deepseek-v4-flash,1000000,1000000,0,,v4 sunday",
+        // Gemini 2.5 cache reads at 10% of input (Pro: 100k tokens, under its 200k tier).
+        "2025-11-15T00:00:00Z,google,gemini-2.5-pro,100000,0,100000,,gemini pro cache",
+        "2025-11-15T00:00:00Z,google,gemini-2.5-flash,1000000,0,1000000,,gemini flash cache",
+        "2025-10-26T00:00:00Z,vertex-ai,gemini-2.5-pro,100000,0,100000,,vertex pro cache",
+        // Groq Llama 4 Maverick at 0.20 / 0.60 by 2025-05-14.
+        "2025-05-15T00:00:00Z,groq,meta-llama/llama-4-maverick-17b-128e-instruct,1000000,1000000,0,,groq maverick",
+        // DeepInfra dated from LiteLLM's first evidence, not 2026-07-24.
+        "2025-10-05T00:00:00Z,deepinfra,meta-llama/Llama-3.3-70B-Instruct-Turbo,1000000,1000000,0,,deepinfra llama",
+        // Vertex Claude 4.5+: +10% on every regional endpoint, list price on global (100k
+        // tokens each way, under the 200k long-context tier).
+        "2025-12-01T00:00:00Z,vertex-ai,claude-sonnet-4-5@20250929,100000,100000,0,asia-southeast1,vertex regional",
+        "2025-12-01T00:00:00Z,vertex-ai,claude-sonnet-4-5@20250929,100000,100000,0,global,vertex global",
+        // Claude Sonnet 4 has no regional premium.
+        "2025-12-01T00:00:00Z,vertex-ai,claude-sonnet-4@20250514,100000,100000,0,us-east5,vertex sonnet 4",
+    ];
+    let (c, _) = case_costs(&format!("{h}{}\n", rows.join("\n")));
+    let want = [
+        ("ds promo last second", "0.42"),
+        ("ds 2025-02-08 16:00", "1.37"),
+        ("ds off-peak", "0.685"),
+        ("ds standard", "1.37"),
+        ("ds r1 off-peak", "0.685"),
+        ("ds cache 0.028", "0.028"),
+        ("ds cache 0.0028", "0.0028"),
+        ("ds v4-flash", "0.42"),
+        ("ds retired", "unpriced"),
+        ("v4 peak", "1.76"),
+        ("v4 off-peak", "0.88"),
+        ("v4 sunday", "0.88"),
+        ("gemini pro cache", "0.0125"),
+        ("gemini flash cache", "0.03"),
+        ("vertex pro cache", "0.0125"),
+        ("groq maverick", "0.8"),
+        ("deepinfra llama", "0.52"),
+        ("vertex regional", "1.98"),
+        ("vertex global", "1.8"),
+        ("vertex sonnet 4", "1.8"),
+    ];
+    for (case, cost) in want {
+        assert_eq!(c.get(case).map(String::as_str), Some(cost), "case {case}");
+    }
+}
+
+/// Provenance: every curated row names a source URL, every generated version its LiteLLM key
+/// and mirror commit (and is dated by its first sighting).
+#[test]
+fn every_price_row_says_where_it_comes_from() {
+    let out = run(&["prices", "list", "--at", "2026-07-01", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rows: Value = serde_json::from_str(&out.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    let (mut curated, mut generated) = (0, 0);
+    for r in rows {
+        match r["tier"].as_str().unwrap() {
+            "curated" => {
+                curated += 1;
+                let src = r["source"].as_str().unwrap_or("");
+                assert!(src.starts_with("https://"), "{r}");
+            }
+            "generated" => {
+                generated += 1;
+                assert!(
+                    r["litellm_key"].as_str().is_some_and(|k| !k.is_empty()),
+                    "{r}"
+                );
+                let commit = r["litellm_commit"].as_str().unwrap();
+                assert_eq!(commit.len(), 40, "{r}");
+                assert!(r["source"].as_str().unwrap().ends_with(commit), "{r}");
+            }
+            other => panic!("tier {other}"),
+        }
+    }
+    assert!(
+        curated > 300 && generated > 800,
+        "{curated} curated, {generated} generated"
+    );
+}
+
+/// `prices why` names the row, its tier, source and confidence; `prices coverage` ranks the
+/// unpriced models.
+#[test]
+fn prices_why_and_coverage_explain_a_price() {
+    let out = run(&[
+        "prices",
+        "why",
+        "aws-bedrock",
+        "arn:aws:bedrock:us-east-1:1:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        "--at",
+        "2026-01-01",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for needle in [
+        "us.anthropic.claude-sonnet-4-5-20250929-v1:0@2025-09-29",
+        "tier of the book        curated",
+        "input $3.3, output $16.5",
+        "confidence",
+        "https://",
+    ] {
+        assert!(out.stdout.contains(needle), "{needle}: {}", out.stdout);
+    }
+    let gen = run(&[
+        "prices",
+        "why",
+        "together",
+        "Qwen/Qwen3-Next-80B-A3B-Instruct",
+        "--at",
+        "2026-07-01",
+    ]);
+    assert!(
+        gen.stdout.contains("tier of the book        generated"),
+        "{}",
+        gen.stdout
+    );
+    assert!(gen.stdout.contains("litellm commit"), "{}", gen.stdout);
+    let retired = run(&[
+        "prices",
+        "why",
+        "deepseek",
+        "deepseek-chat",
+        "--at",
+        "2026-08-01",
+    ]);
+    assert_eq!(retired.code, 1);
+    assert!(
+        retired.stdout.contains("retired from 2026-07-24T15:59:00Z"),
+        "{}",
+        retired.stdout
+    );
+    let cov = run(&[
+        "prices",
+        "coverage",
+        "--logs",
+        &fixture("book-2026/requests.csv"),
+    ]);
+    assert_eq!(cov.code, 0, "{}", cov.stderr);
+    assert!(
+        cov.stdout.contains("unpriced models, most tokens first"),
+        "{}",
+        cov.stdout
+    );
+    assert!(cov.stdout.contains("acme-llm-1"), "{}", cov.stdout);
+}
