@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -2424,4 +2424,134 @@ fn prices_why_and_coverage_explain_a_price() {
         cov.stdout
     );
     assert!(cov.stdout.contains("acme-llm-1"), "{}", cov.stdout);
+}
+
+/// OpenAI bodies carry `service_tier`: priority and flex requests are priced at their own
+/// rates; a tier the book has no price for is unpriced, not priced at the standard rate.
+#[test]
+fn service_tiers_from_openai_bodies_have_their_own_prices() {
+    let body = |id: &str, tier: &str| {
+        format!(
+            r#"{{"id":"{id}","object":"chat.completion","created":1767225600,"model":"gpt-5-2025-08-07","service_tier":"{tier}","usage":{{"prompt_tokens":1000000,"completion_tokens":1000000}}}}"#
+        )
+    };
+    let text = [
+        body("a", "default"),
+        body("b", "priority"),
+        body("c", "flex"),
+        body("d", "scale"),
+    ]
+    .join("\n");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bodies.jsonl");
+    std::fs::write(&path, text).unwrap();
+    let v = json(&run(&[
+        "report",
+        "--logs",
+        path.to_str().unwrap(),
+        "--by",
+        "service_tier",
+        "--format",
+        "json",
+    ]));
+    let cost = |tier: Value| {
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["service_tier"] == tier)
+            .map(|r| (r["cost_usd"].clone(), r["unpriced_requests"].clone()))
+            .unwrap()
+    };
+    // gpt-5: standard 1.25 / 10, priority 2.5 / 20, flex 0.625 / 5 (USD per 1M).
+    assert_eq!(cost(json!("default")), (json!("11.25"), json!(0)));
+    assert_eq!(cost(json!("priority")), (json!("22.5"), json!(0)));
+    assert_eq!(cost(json!("flex")), (json!("5.625"), json!(0)));
+    assert_eq!(cost(json!("scale")), (json!("0"), json!(1)));
+    assert!(v["unpriced"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("\"scale\" service tier"));
+}
+
+/// `prices update` builds the generated tier from LiteLLM's history: one version per price from
+/// its first sighting, known errors dropped, curated models left to the curated rows, and the
+/// curated files untouched.
+#[test]
+fn prices_update_generates_dated_versions_and_a_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("pricing");
+    std::fs::create_dir_all(book.join("curated")).unwrap();
+    std::fs::create_dir_all(book.join("litellm")).unwrap();
+    let curated = "provider,model,effective_from,input_per_mtok,output_per_mtok,canonical_model,source\n\
+        anthropic,claude-sonnet-4-5-20250929,2025-09-29,3,15,claude-sonnet-4.5,https://www.anthropic.com/pricing\n";
+    std::fs::write(book.join("curated/anthropic.csv"), curated).unwrap();
+    std::fs::write(
+        book.join("litellm/known-errors.csv"),
+        "litellm_key,field,seen_from,wrong_value,right_value_or_drop,evidence_url,note\n\
+         groq/llama-4-x,input_cost_per_token,2025-06-01,2e-06,drop,https://example.org/10x,10x typo\n",
+    )
+    .unwrap();
+    let out = run(&[
+        "prices",
+        "update",
+        "--litellm",
+        &fixture("litellm/map.json"),
+        "--history",
+        &fixture("litellm/history.jsonl"),
+        "--pricing",
+        book.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let groq = std::fs::read_to_string(book.join("generated/groq.csv")).unwrap();
+    let rows: Vec<&str> = groq.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{groq}");
+    assert!(
+        rows[0].starts_with("groq,llama-4-x,2025-04-10T08:00:00Z,0.5,0.77,"),
+        "{groq}"
+    );
+    assert!(
+        rows[1].starts_with("groq,llama-4-x,2025-05-14T21:06:22Z,0.2,0.6,"),
+        "{groq}"
+    );
+    assert!(
+        rows[1].ends_with(",groq/llama-4-x,2222222222222222222222222222222222222222"),
+        "{groq}"
+    );
+    // The curated model is not generated again (its generated file may exist; it is unused).
+    assert_eq!(
+        std::fs::read_to_string(book.join("curated/anthropic.csv")).unwrap(),
+        curated
+    );
+    assert!(!book.join("generated/novita.csv").exists());
+    for needle in [
+        "known errors: 1 of 1 applied",
+        "left out xai/grok-new: free ($0): left unpriced",
+        "priced by curated rows instead",
+    ] {
+        assert!(out.stderr.contains(needle), "{needle}: {}", out.stderr);
+    }
+    // The result is a valid book that prices Groq on 2025-05-20 at 0.20 / 0.60.
+    let check = run(&["prices", "validate", book.to_str().unwrap()]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+    let why = run(&[
+        "prices",
+        "why",
+        "groq",
+        "llama-4-x",
+        "--at",
+        "2025-06-02",
+        "--pricing",
+        book.to_str().unwrap(),
+    ]);
+    assert!(
+        why.stdout.contains("input $0.2, output $0.6"),
+        "{}",
+        why.stdout
+    );
+    assert!(
+        why.stdout.contains("tier of the book        generated"),
+        "{}",
+        why.stdout
+    );
 }

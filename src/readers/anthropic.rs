@@ -94,7 +94,7 @@ fn response(line: &Value, m: &Value) -> Result<OwnedRecord, FieldError> {
     o.request_id = str_at(line, &["request_id"])
         .or_else(|| str_at(m, &["id"]))
         .map(str::to_string);
-    o.batch = str_at(m, &["usage", "service_tier"]) == Some("batch");
+    service_tier(&mut o, str_at(m, &["usage", "service_tier"]));
     for k in ["user", "project", "api_key"] {
         if let Some(s) = str_at(line, &[k]) {
             match k {
@@ -107,6 +107,16 @@ fn response(line: &Value, m: &Value) -> Result<OwnedRecord, FieldError> {
     Ok(o)
 }
 
+/// Anthropic's `service_tier`: `batch` is the Message Batches API (batch rates), `priority` the
+/// Priority Tier (its own rates), `standard` the default.
+fn service_tier(o: &mut OwnedRecord, tier: Option<&str>) {
+    match tier {
+        Some("batch") => o.batch = true,
+        Some(t) if t != "standard" => o.service_tier = Some(t.to_string()),
+        _ => {}
+    }
+}
+
 fn report_result(start: i64, r: &Value) -> Result<OwnedRecord, FieldError> {
     let model = str_at(r, &["model"]).unwrap_or("(model not grouped)");
     let mut o = OwnedRecord::new(start, PROVIDER, model);
@@ -114,7 +124,7 @@ fn report_result(start: i64, r: &Value) -> Result<OwnedRecord, FieldError> {
     o.requests = 0;
     o.api_key = str_at(r, &["api_key_id"]).map(str::to_string);
     o.project = str_at(r, &["workspace_id"]).map(str::to_string);
-    o.batch = str_at(r, &["service_tier"]) == Some("batch");
+    service_tier(&mut o, str_at(r, &["service_tier"]));
     if let Some(cw) = str_at(r, &["context_window"]) {
         o.long_context = Some(cw != "0-200k");
         o.extra.push(("context_window".into(), cw.to_string()));

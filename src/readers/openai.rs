@@ -52,9 +52,7 @@ fn usage_result(start_us: i64, r: &Value) -> Result<OwnedRecord, FieldError> {
     o.user = str_at(r, &["user_id"]).map(str::to_string);
     o.api_key = str_at(r, &["api_key_id"]).map(str::to_string);
     o.batch = at(r, &["batch"]).and_then(Value::as_bool).unwrap_or(false);
-    if let Some(t) = str_at(r, &["service_tier"]) {
-        o.extra.push(("service_tier".into(), t.to_string()));
-    }
+    o.service_tier = str_at(r, &["service_tier"]).map(str::to_string);
     for (k, name) in [
         ("input_audio_tokens", "input_audio_tokens"),
         ("output_audio_tokens", "output_audio_tokens"),
@@ -94,9 +92,9 @@ fn api_body(line: &Value) -> Result<OwnedRecord, FieldError> {
         o.reasoning_tokens = c(u, &["output_tokens_details", "reasoning_tokens"])?;
     }
     o.request_id = str_at(v, &["id"]).map(str::to_string);
-    if let Some(t) = str_at(v, &["service_tier"]) {
-        o.extra.push(("service_tier".into(), t.to_string()));
-    }
+    // `default` and `auto` are the standard rates; `priority` and `flex` have their own rows
+    // in the book; any other tier (`scale`) stays unpriced unless the book prices it.
+    o.service_tier = str_at(v, &["service_tier"]).map(str::to_string);
     Ok(o)
 }
 
