@@ -1877,6 +1877,12 @@ fn html_headline_compares_with_the_previous_month() {
         &out.stdout[..3000.min(out.stdout.len())]
     );
     assert!(out.stdout.contains("Failures and request rate"));
+    // Which tier of the book priced each row, and the coverage of the whole page.
+    assert!(out.stdout.contains("<th>priced by</th>"));
+    assert!(out.stdout.contains("<td>curated</td>"));
+    assert!(out
+        .stdout
+        .contains("Coverage: priced by curated rows 100.0%"));
 }
 
 #[test]

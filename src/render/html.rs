@@ -169,6 +169,7 @@ pub fn render(r: &Report, x: &HtmlExtras, w: &mut dyn Write) -> io::Result<()> {
         "output tokens",
         "cost (USD)",
         "unpriced requests",
+        "priced by",
     ] {
         write!(w, "<th>{t}</th>")?;
     }
@@ -183,6 +184,12 @@ pub fn render(r: &Report, x: &HtmlExtras, w: &mut dyn Write) -> io::Result<()> {
             tdn(&count(m.output_tokens)),
             tdn(&usd(m.cost_usd, scale)),
             tdn(&count(m.unpriced_requests)),
+            td(&m
+                .priced_by
+                .iter()
+                .map(|t| t.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")),
         ]
         .concat()
     };
