@@ -48,14 +48,19 @@ pub mod render;
 pub mod cli;
 pub mod commands;
 
+use std::ffi::OsString;
 use std::process::ExitCode;
 
 use clap::Parser;
 
-/// Runs the command line and returns the process exit code: 0 ok, 1 data problems, 2 usage
-/// errors.
-pub fn run() -> ExitCode {
-    let cli = match cli::Cli::try_parse() {
+/// Runs the command line `args` (program name first) and returns the process exit code: 0 ok,
+/// 1 data problems, 2 usage errors. Holds no global state, so it can run twice in one process.
+pub fn run<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match cli::Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
@@ -64,19 +69,58 @@ pub fn run() -> ExitCode {
     };
     match commands::dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            if is_broken_pipe(&e) {
-                return ExitCode::SUCCESS;
-            }
-            let code = e
-                .downcast_ref::<commands::Failure>()
-                .map_or(1, commands::Failure::exit_code);
             commands::messages::error(format_args!("{e:#}"));
-            ExitCode::from(code)
+            if let Some(h) = hint(&e) {
+                commands::messages::hint(h);
+            }
+            ExitCode::from(exit_code(&e))
         }
     }
 }
 
+/// The one place that maps errors to exit codes: a bad command line (a wrong flag value, a
+/// period or zone that cannot be read, a `--logs` path that does not exist) is 2; anything
+/// else (an invalid price table, an unreadable log, `--strict` findings) is 1.
+pub fn exit_code(e: &anyhow::Error) -> u8 {
+    let usage = e.chain().any(|c| {
+        c.is::<commands::UsageError>()
+            || c.is::<time::PeriodError>()
+            || matches!(
+                c.downcast_ref::<readers::ReadError>(),
+                Some(readers::ReadError::NotFound { .. })
+            )
+    });
+    if usage {
+        2
+    } else {
+        1
+    }
+}
+
+/// What to do next, for the errors where that is not obvious from the message.
+fn hint(e: &anyhow::Error) -> Option<&'static str> {
+    e.chain().find_map(|c| {
+        if c.is::<pricing::PriceBookError>() {
+            Some("`tokenledger prices validate PATH` lists every finding with file, line and column")
+        } else if let Some(r) = c.downcast_ref::<readers::ReadError>() {
+            Some(match r {
+                readers::ReadError::NotFound { .. } => {
+                    "give --logs a log file or a folder of them (default: data/)"
+                }
+                readers::ReadError::Format { .. } => {
+                    "force the format with --log-format, or move the file out of the --logs folder"
+                }
+                readers::ReadError::Io { .. } => "check that the file is readable",
+            })
+        } else if c.is::<time::PeriodError>() {
+            Some("periods are --month YYYY-MM, or --from/--to dates (YYYY-MM-DD, end exclusive) in --tz")
+        } else {
+            None
+        }
+    })
+}
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     use std::io::ErrorKind::BrokenPipe;
     e.chain().any(|c| {

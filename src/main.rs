@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    tokenledger::run()
+    tokenledger::run(std::env::args_os())
 }

@@ -9,11 +9,25 @@ use chrono_tz::Tz;
 
 use crate::usage::parse_timestamp_us;
 
+/// A period or zone that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PeriodError {
+    #[error("unknown time zone {0:?} (use an IANA name such as UTC or Europe/Berlin)")]
+    UnknownZone(String),
+    #[error("{0:?} is not a month (expected YYYY-MM, e.g. 2026-10)")]
+    NotAMonth(String),
+    #[error("{0:?} is not a date (YYYY-MM-DD) or an RFC 3339 timestamp")]
+    NotADate(String),
+    #[error("{text:?} does not exist in {zone} (skipped by a clock change)")]
+    SkippedLocalTime { text: String, zone: String },
+    #[error("--to must be after --from (the end is exclusive)")]
+    EndNotAfterStart,
+}
+
 /// Parses an IANA zone name.
-pub fn parse_tz(name: &str) -> Result<Tz, String> {
-    name.parse::<Tz>().map_err(|_| {
-        format!("unknown time zone {name:?} (use an IANA name such as UTC or Europe/Berlin)")
-    })
+pub fn parse_tz(name: &str) -> Result<Tz, PeriodError> {
+    name.parse::<Tz>()
+        .map_err(|_| PeriodError::UnknownZone(name.to_string()))
 }
 
 /// The first instant of a local date in `tz`, as UTC microseconds.
@@ -37,7 +51,7 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
 }
 
 /// A `--from`/`--to` value: a date (local midnight) or an RFC 3339 instant.
-pub fn parse_bound(tz: &Tz, s: &str) -> Result<i64, String> {
+pub fn parse_bound(tz: &Tz, s: &str) -> Result<i64, PeriodError> {
     if let Some(d) = parse_date(s) {
         return Ok(local_midnight_us(tz, d));
     }
@@ -53,18 +67,18 @@ pub fn parse_bound(tz: &Tz, s: &str) -> Result<i64, String> {
                 .from_local_datetime(&naive)
                 .earliest()
                 .map(|dt| dt.timestamp_micros())
-                .ok_or_else(|| {
-                    format!("{s:?} does not exist in {tz} (skipped by a clock change)")
+                .ok_or_else(|| PeriodError::SkippedLocalTime {
+                    text: s.to_string(),
+                    zone: tz.to_string(),
                 });
         }
     }
-    parse_timestamp_us(s)
-        .map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD) or an RFC 3339 timestamp"))
+    parse_timestamp_us(s).map_err(|_| PeriodError::NotADate(s.to_string()))
 }
 
 /// The half-open UTC range of a `YYYY-MM` month in `tz`.
-pub fn month_range(tz: &Tz, s: &str) -> Result<(i64, i64), String> {
-    let bad = || format!("{s:?} is not a month (expected YYYY-MM, e.g. 2026-10)");
+pub fn month_range(tz: &Tz, s: &str) -> Result<(i64, i64), PeriodError> {
+    let bad = || PeriodError::NotAMonth(s.to_string());
     if s.len() != 7 {
         return Err(bad());
     }
@@ -81,7 +95,7 @@ pub fn resolve(
     month: Option<&str>,
     from: Option<&str>,
     to: Option<&str>,
-) -> Result<(Option<i64>, Option<i64>), String> {
+) -> Result<(Option<i64>, Option<i64>), PeriodError> {
     if let Some(m) = month {
         let (a, b) = month_range(tz, m)?;
         return Ok((Some(a), Some(b)));
@@ -90,7 +104,7 @@ pub fn resolve(
     let t = to.map(|s| parse_bound(tz, s)).transpose()?;
     if let (Some(f), Some(t)) = (f, t) {
         if t <= f {
-            return Err("--to must be after --from (the end is exclusive)".into());
+            return Err(PeriodError::EndNotAfterStart);
         }
     }
     Ok((f, t))

@@ -388,7 +388,7 @@ pub fn chart_data(
     book: &PriceBook,
     epochs: &Epochs,
     o: &ChartOptions,
-) -> Result<ChartData, String> {
+) -> Result<ChartData, crate::engine::PriceError> {
     let (by_day, top, targets, suffix) = (o.by_day, o.top, &o.targets, o.suffix.as_str());
     Ok(match kind {
         Kind::SpendByModel => spend_by(priced, false, by_day, top, suffix),

@@ -2,7 +2,7 @@
 
 use super::messages;
 use super::pipeline::{aggregate, Job, UsageSettings};
-use super::Failure;
+use super::{DataError, UsageError};
 use crate::chart::data::{chart_data, ChartOptions};
 use crate::chart::{self, Kind};
 use crate::cli::ChartArgs;
@@ -23,19 +23,21 @@ pub fn run(args: ChartArgs) -> anyhow::Result<()> {
         None | Some("month") => false,
         Some("day") => true,
         Some(other) => {
-            return Err(
-                Failure::Usage(format!("--by {other:?}: charts group by month or day")).into(),
-            )
+            return Err(UsageError::Message(format!(
+                "--by {other:?}: charts group by month or day"
+            ))
+            .into())
         }
     };
     if !(200..=8000).contains(&width) || !(150..=8000).contains(&height) {
-        return Err(
-            Failure::Usage("--width must be 200-8000 and --height 150-8000 pixels".into()).into(),
-        );
+        return Err(UsageError::Message(
+            "--width must be 200-8000 and --height 150-8000 pixels".into(),
+        )
+        .into());
     }
     let settings = UsageSettings::from_args(usage)?;
     let (book, agg) = aggregate(&settings, &Job::default())?;
-    let priced = engine::price(&agg, &book).map_err(Failure::Data)?;
+    let priced = engine::price(&agg, &book)?;
     let unpriced: u64 = messages::unpriced_cells(&priced);
     let opts = ChartOptions {
         by_day,
@@ -43,9 +45,9 @@ pub fn run(args: ChartArgs) -> anyhow::Result<()> {
         targets: providers,
         suffix: settings.title_suffix(),
     };
-    let mut data = chart_data(kind, &priced, &book, &agg.epochs, &opts).map_err(Failure::Data)?;
+    let mut data = chart_data(kind, &priced, &book, &agg.epochs, &opts)?;
     if data.is_empty() {
-        return Err(Failure::Data("no usage in the period: nothing to chart".into()).into());
+        return Err(DataError("no usage in the period: nothing to chart".into()).into());
     }
     if unpriced > 0 && kind != Kind::Tokens {
         data.notes.push(format!(
@@ -53,10 +55,10 @@ pub fn run(args: ChartArgs) -> anyhow::Result<()> {
         ));
     }
     chart::write(&output, &data, (width, height))
-        .map_err(|e| Failure::Data(format!("{}: {e}", output.display())))?;
+        .map_err(|e| DataError(format!("{}: {e}", output.display())))?;
     messages::info(format_args!("wrote {}", output.display()));
     if settings.strict && unpriced > 0 {
-        return Err(Failure::Data(format!("--strict: {unpriced} unpriced requests")).into());
+        return Err(DataError(format!("--strict: {unpriced} unpriced requests")).into());
     }
     Ok(())
 }

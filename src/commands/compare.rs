@@ -5,22 +5,24 @@ use std::io::Write;
 
 use super::messages;
 use super::pipeline::{aggregate, engine_dims, output, Job, UsageSettings};
-use super::Failure;
+use super::{DataError, UsageError};
 use crate::cli::CompareArgs;
 use crate::engine;
 use crate::render::{self, Format};
 use crate::report::compare::{self, CompareSettings};
 use crate::usage::col;
 
-fn validate_by(by: &[String]) -> Result<Vec<String>, Failure> {
+fn validate_by(by: &[String]) -> Result<Vec<String>, UsageError> {
     let mut out = Vec::new();
     for d in by {
         let d = d.trim().to_string();
         if d.is_empty() || col::NOT_DIMENSIONS.contains(&d.as_str()) {
-            return Err(Failure::Usage(format!("--by: {d:?} is not a dimension")));
+            return Err(UsageError::Message(format!(
+                "--by: {d:?} is not a dimension"
+            )));
         }
         if out.contains(&d) {
-            return Err(Failure::Usage(format!("--by: {d:?} is given twice")));
+            return Err(UsageError::Message(format!("--by: {d:?} is given twice")));
         }
         out.push(d);
     }
@@ -38,7 +40,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         output: out_path,
     } = args;
     if matches!(format, Format::Focus | Format::Html) {
-        return Err(Failure::Usage(
+        return Err(UsageError::Message(
             "--format focus and html are for `report`; compare writes table, csv, json or markdown"
                 .into(),
         )
@@ -48,15 +50,12 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     let by = validate_by(&by)?;
     let at_us = at
         .as_deref()
-        .map(|s| {
-            crate::pricing::parse_effective_from(s)
-                .map_err(|m| Failure::Usage(format!("--at: {m}")))
-        })
+        .map(|s| crate::pricing::parse_effective_from(s).map_err(UsageError::flag("--at")))
         .transpose()?;
     let mut substitutes = Vec::new();
     for s in &substitute {
         let Some((from, to)) = s.split_once('=') else {
-            return Err(Failure::Usage(format!(
+            return Err(UsageError::Message(format!(
                 "--substitute {s:?}: expected FROM=TO (canonical model names)"
             ))
             .into());
@@ -78,7 +77,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     for (from, to) in &substitutes {
         for c in [from, to] {
             if !canonicals.contains(c) {
-                return Err(Failure::Usage(format!(
+                return Err(UsageError::Message(format!(
                     "--substitute: {c:?} is not a canonical model of the price book"
                 ))
                 .into());
@@ -90,7 +89,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     } else {
         for p in &providers {
             if !known.contains(p) {
-                return Err(Failure::Usage(format!(
+                return Err(UsageError::Message(format!(
                     "--providers: {p:?} has no prices in the book (known: {})",
                     known.iter().cloned().collect::<Vec<_>>().join(", ")
                 ))
@@ -99,7 +98,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         }
         providers
     };
-    let priced = engine::price(&agg, &book).map_err(Failure::Data)?;
+    let priced = engine::price(&agg, &book)?;
     let cmp = compare::compare(
         &priced,
         &book,
@@ -111,8 +110,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
             by: by.clone(),
             engine_dims: by_engine,
         },
-    )
-    .map_err(Failure::Data)?;
+    )?;
     let unpriced = messages::unpriced_cells(&priced);
     if cmp.estimate {
         messages::note(
@@ -127,7 +125,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     }
     w.flush()?;
     if settings.strict && unpriced > 0 {
-        return Err(Failure::Data(format!(
+        return Err(DataError(format!(
             "--strict: {unpriced} unpriced requests could not be compared"
         ))
         .into());

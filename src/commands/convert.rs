@@ -4,7 +4,6 @@ use anyhow::Context;
 
 use super::messages;
 use super::pipeline::find_logs;
-use super::Failure;
 use crate::cli::ConvertArgs;
 use crate::readers::canonical::write::{ExtraColumns, Writer};
 use crate::readers::{self, ReadOptions};
@@ -20,8 +19,7 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<()> {
     // First pass: which extra columns exist (a CSV header must list them up front).
     let mut extras = ExtraColumns::default();
     let all_extras = ReadOptions::default();
-    readers::read_all(&files, &all_extras, &mut extras)
-        .map_err(|e| Failure::Data(e.to_string()))?;
+    readers::read_all(&files, &all_extras, &mut extras)?;
     // Canonical CSV/JSONL/Parquet readers only pass on extra columns they are asked for.
     let mut names: Vec<String> = extras.names.into_iter().collect();
     let canonical_extras = canonical_extra_columns(&files)?;
@@ -37,7 +35,7 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<()> {
     };
     let mut w = Writer::create(&output, to, names)
         .with_context(|| format!("cannot create {}", output.display()))?;
-    readers::read_all(&files, &opts, &mut w).map_err(|e| Failure::Data(e.to_string()))?;
+    readers::read_all(&files, &opts, &mut w)?;
     for r in &w.rejections {
         messages::info(format_args!(
             "rejected {}",
@@ -72,7 +70,7 @@ fn canonical_extra_columns(files: &[readers::LogFile]) -> anyhow::Result<Vec<Str
                 let mut rdr = csv::Reader::from_reader(readers::open(f, &ReadOptions::default())?);
                 for h in rdr
                     .headers()
-                    .map_err(|e| Failure::Data(format!("{}: {e}", f.path.display())))?
+                    .with_context(|| f.path.display().to_string())?
                 {
                     out.insert(h.trim().to_string());
                 }
@@ -89,9 +87,10 @@ fn canonical_extra_columns(files: &[readers::LogFile]) -> anyhow::Result<Vec<Str
             readers::FileKind::Parquet => {
                 use polars::prelude::*;
                 let file = std::fs::File::open(&f.path)?;
-                let schema = ParquetReader::new(file)
-                    .schema()
-                    .map_err(|e| Failure::Data(format!("{}: {e}", f.path.display())))?;
+                let schema =
+                    anyhow::Context::with_context(ParquetReader::new(file).schema(), || {
+                        f.path.display().to_string()
+                    })?;
                 for name in schema.iter_names() {
                     out.insert(name.to_string());
                 }

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use super::pipeline::{aggregate, output, Job, UsageSettings};
-use super::Failure;
+use super::UsageError;
 use crate::cli::ErrorsArgs;
 use crate::render::Format;
 use crate::report::failures;
@@ -18,13 +18,11 @@ pub fn run(args: ErrorsArgs) -> anyhow::Result<()> {
         output: out_path,
     } = args;
     if format == Format::Focus {
-        return Err(Failure::Usage("--format focus is for `report`".into()).into());
+        return Err(UsageError::Message("--format focus is for `report`".into()).into());
     }
     let limit = rate_limit
         .as_deref()
-        .map(|s| {
-            failures::parse_rate_limit(s).map_err(|m| Failure::Usage(format!("--rate-limit {m}")))
-        })
+        .map(|s| failures::parse_rate_limit(s).map_err(UsageError::flag("--rate-limit")))
         .transpose()?;
     let settings = UsageSettings::from_args(usage)?;
     let job = Job {

@@ -34,6 +34,11 @@ pub fn error(msg: impl Display) {
     eprintln!("tokenledger: error: {msg}");
 }
 
+/// `tokenledger: hint: {msg}`: what to do next after an error.
+pub fn hint(msg: impl Display) {
+    eprintln!("tokenledger: hint: {msg}");
+}
+
 /// An indented detail line under the previous message.
 pub fn detail(msg: impl Display) {
     eprintln!("  {msg}");

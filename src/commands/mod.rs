@@ -1,8 +1,9 @@
 //! Layer 5, the command line: one file per subcommand that turns parsed arguments into
 //! validated settings, calls the library and renders; `pipeline` holds what the usage
 //! commands share, `messages` owns standard error, `report_page` builds the HTML page and the
-//! report folder. Errors carry an exit-code class (see [`Failure`]). Commands do no arithmetic
-//! on money and hold no state between runs.
+//! report folder. Commands propagate the library's typed errors; [`UsageError`] marks a bad
+//! command line and `crate::exit_code` classifies every error in one place. Commands do no
+//! arithmetic on money and hold no state between runs.
 
 pub mod chart;
 pub mod compare;
@@ -16,37 +17,40 @@ pub mod report_page;
 pub mod update;
 pub mod why;
 
-use std::fmt;
-
 use crate::cli::{Cli, Command};
 
-/// An error with the exit code it deserves.
-#[derive(Debug)]
-pub enum Failure {
-    /// Bad arguments or missing inputs: exit 2.
-    Usage(String),
-    /// The data is wrong (invalid price table, unreadable log, strict-mode findings): exit 1.
-    Data(String),
+/// A mistake in how tokenledger was called (exit 2). `Flag` names the option whose value is
+/// wrong and keeps the library's error as its source, so the message reads
+/// `--tz: unknown time zone "Mars/Olympus" (...)`.
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    #[error("{flag}")]
+    Flag {
+        flag: &'static str,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error("{0}")]
+    Message(String),
 }
 
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Failure::Usage(m) | Failure::Data(m) => f.write_str(m),
+impl UsageError {
+    /// Wraps an error of `flag`'s value: `.map_err(UsageError::flag("--tz"))`.
+    pub fn flag<E: std::error::Error + Send + Sync + 'static>(
+        flag: &'static str,
+    ) -> impl FnOnce(E) -> UsageError {
+        move |e| UsageError::Flag {
+            flag,
+            source: Box::new(e),
         }
     }
 }
 
-impl std::error::Error for Failure {}
-
-impl Failure {
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            Failure::Usage(_) => 2,
-            Failure::Data(_) => 1,
-        }
-    }
-}
+/// A problem found in the data that the command makes an error of (exit 1): `--strict`
+/// findings, nothing to chart, an invalid price table under `prices validate`.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct DataError(pub String);
 
 pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {

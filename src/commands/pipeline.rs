@@ -10,7 +10,7 @@ use anyhow::Context;
 use chrono_tz::Tz;
 
 use super::messages;
-use super::Failure;
+use super::UsageError;
 use crate::cli::UsageArgs;
 use crate::engine::{Aggregates, Aggregator, EngineSettings};
 use crate::pricing::PriceBook;
@@ -40,7 +40,7 @@ pub struct UsageSettings {
 }
 
 impl UsageSettings {
-    pub fn from_args(args: UsageArgs) -> Result<Self, Failure> {
+    pub fn from_args(args: UsageArgs) -> anyhow::Result<Self> {
         // Destructured so that a new flag cannot be forgotten here.
         let UsageArgs {
             logs,
@@ -54,10 +54,9 @@ impl UsageSettings {
             strict,
             parallel_min_bytes,
         } = args;
-        let zone = crate::time::parse_tz(&tz).map_err(|m| Failure::Usage(format!("--tz: {m}")))?;
+        let zone = crate::time::parse_tz(&tz).map_err(UsageError::flag("--tz"))?;
         let (from_us, to_us) =
-            crate::time::resolve(&zone, month.as_deref(), from.as_deref(), to.as_deref())
-                .map_err(Failure::Usage)?;
+            crate::time::resolve(&zone, month.as_deref(), from.as_deref(), to.as_deref())?;
         Ok(UsageSettings {
             logs,
             log_format,
@@ -99,9 +98,8 @@ impl UsageSettings {
 }
 
 /// Loads the book (built-in unless paths are given) plus overlays; prints load warnings.
-pub fn load_book(pricing: &[PathBuf], overlay: &[PathBuf]) -> Result<PriceBook, Failure> {
-    let book =
-        PriceBook::load_with_overlay(pricing, overlay).map_err(|e| Failure::Data(e.to_string()))?;
+pub fn load_book(pricing: &[PathBuf], overlay: &[PathBuf]) -> anyhow::Result<PriceBook> {
+    let book = PriceBook::load_with_overlay(pricing, overlay)?;
     for w in book.warnings() {
         messages::info(format_args!("price book {w}"));
     }
@@ -109,12 +107,13 @@ pub fn load_book(pricing: &[PathBuf], overlay: &[PathBuf]) -> Result<PriceBook, 
 }
 
 /// The log files under `--logs`, each with its format decided.
-pub fn find_logs(logs: &[PathBuf], format: LogFormat) -> Result<Vec<LogFile>, Failure> {
+pub fn find_logs(logs: &[PathBuf], format: LogFormat) -> anyhow::Result<Vec<LogFile>> {
     let (mut files, skipped) = readers::discover(logs).map_err(|e| match e {
-        readers::ReadError::NotFound { .. } => Failure::Usage(format!("--logs {e}")),
-        other => Failure::Data(other.to_string()),
+        // "--logs: data/x.csv: no such file or directory".
+        readers::ReadError::NotFound { .. } => anyhow::Error::new(e).context("--logs"),
+        other => other.into(),
     })?;
-    readers::resolve_formats(&mut files, format).map_err(|e| Failure::Data(e.to_string()))?;
+    readers::resolve_formats(&mut files, format)?;
     for p in &skipped {
         messages::note(format_args!(
             "skipped {} (not a .csv, .jsonl, .ndjson or .parquet log)",
@@ -183,7 +182,7 @@ pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    read.map_err(|e| Failure::Data(e.to_string()))?;
+    read?;
     let aggregates = agg.finish().context("aggregating usage")?;
     Ok((book, aggregates))
 }

@@ -8,7 +8,7 @@ use anyhow::Context;
 
 use super::messages;
 use super::pipeline::{load_book, output};
-use super::Failure;
+use super::{DataError, UsageError};
 use crate::cli::{BookArgs, PricesCommand};
 use crate::pricing::{self, litellm, PriceBook, PriceRow, Severity};
 use crate::render::{self, grid::Grid};
@@ -18,12 +18,10 @@ fn now_us() -> i64 {
     chrono::Utc::now().timestamp_micros()
 }
 
-fn parse_at(at: Option<&str>) -> Result<i64, Failure> {
+fn parse_at(at: Option<&str>) -> Result<i64, UsageError> {
     match at {
         None => Ok(now_us()),
-        Some(s) => {
-            pricing::parse_effective_from(s).map_err(|m| Failure::Usage(format!("--at: {m}")))
-        }
+        Some(s) => pricing::parse_effective_from(s).map_err(UsageError::flag("--at")),
     }
 }
 
@@ -82,7 +80,7 @@ pub fn run(cmd: PricesCommand) -> anyhow::Result<()> {
                 .collect();
             let grid = render::prices::listing(&rows);
             if grid.rows.is_empty() {
-                return Err(Failure::Usage(format!(
+                return Err(UsageError::Message(format!(
                     "no model id or canonical model {model:?} in the price book"
                 ))
                 .into());
@@ -132,7 +130,7 @@ pub fn run(cmd: PricesCommand) -> anyhow::Result<()> {
     }
 }
 
-fn book_at(path: &PathBuf) -> Result<PriceBook, Failure> {
+fn book_at(path: &PathBuf) -> anyhow::Result<PriceBook> {
     if path.as_os_str() == "builtin" {
         load_book(&[], &[])
     } else {
@@ -184,7 +182,7 @@ fn validate(paths: &[PathBuf], format: crate::render::Format) -> anyhow::Result<
         book.files().len()
     ));
     if errors > 0 {
-        return Err(Failure::Data(format!("the price table has {errors} error(s)")).into());
+        return Err(DataError(format!("the price table has {errors} error(s)")).into());
     }
     Ok(())
 }
@@ -197,11 +195,10 @@ fn import(
     providers: &[String],
 ) -> anyhow::Result<()> {
     let at = pricing::parse_effective_from(effective_from)
-        .map_err(|m| Failure::Usage(format!("--effective-from: {m}")))?;
+        .map_err(UsageError::flag("--effective-from"))?;
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let mut imp =
-        litellm::parse(&text).map_err(|m| Failure::Data(format!("{}: {m}", file.display())))?;
+    let mut imp = litellm::parse(&text).with_context(|| file.display().to_string())?;
     if !providers.is_empty() {
         imp.entries
             .retain(|e| providers.iter().any(|p| p == e.provider));

@@ -6,7 +6,7 @@ use std::io::Write;
 use super::messages;
 use super::pipeline::{aggregate, engine_dims, output, Job, UsageSettings};
 use super::report_page;
-use super::Failure;
+use super::{DataError, UsageError};
 use crate::cli::ReportArgs;
 use crate::engine;
 use crate::render::{self, Format};
@@ -14,21 +14,21 @@ use crate::report::{self, KNOWN_DIMS};
 use crate::usage::col;
 
 /// `--by` as given, checked: names, no measures, no repeats.
-fn validate_by(by: &[String]) -> Result<Vec<String>, Failure> {
+fn validate_by(by: &[String]) -> Result<Vec<String>, UsageError> {
     let mut out: Vec<String> = Vec::new();
     for d in by {
         let d = d.trim().to_string();
         if d.is_empty() {
-            return Err(Failure::Usage("--by: empty dimension name".into()));
+            return Err(UsageError::Message("--by: empty dimension name".into()));
         }
         if col::NOT_DIMENSIONS.contains(&d.as_str()) {
-            return Err(Failure::Usage(format!(
+            return Err(UsageError::Message(format!(
                 "--by: {d:?} is a measure or unique per row, not a dimension (use one of {}, or an extra log column)",
                 KNOWN_DIMS.join(", ")
             )));
         }
         if out.contains(&d) {
-            return Err(Failure::Usage(format!("--by: {d:?} is given twice")));
+            return Err(UsageError::Message(format!("--by: {d:?} is given twice")));
         }
         out.push(d);
     }
@@ -47,12 +47,11 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let settings = UsageSettings::from_args(usage)?;
     let by = validate_by(&by)?;
     let now_us = match now {
-        Some(n) => crate::pricing::parse_effective_from(&n)
-            .map_err(|m| Failure::Usage(format!("--now: {m}")))?,
+        Some(n) => crate::pricing::parse_effective_from(&n).map_err(UsageError::flag("--now"))?,
         None => chrono::Utc::now().timestamp_micros(),
     };
     if out_dir.is_some() && out_path.is_some() {
-        return Err(Failure::Usage(
+        return Err(UsageError::Message(
             "--out-dir writes a folder of files; it cannot be combined with --output".into(),
         )
         .into());
@@ -94,7 +93,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
             ));
         }
     }
-    let priced = engine::price(&agg, &book).map_err(Failure::Data)?;
+    let priced = engine::price(&agg, &book)?;
     let mut report = report::build(
         if focus { &[] } else { &by },
         &dims,
@@ -143,7 +142,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         w.flush()?;
     }
     if settings.strict && !problems.is_empty() {
-        return Err(Failure::Data(format!("--strict: {}", problems.join(", "))).into());
+        return Err(DataError(format!("--strict: {}", problems.join(", "))).into());
     }
     Ok(())
 }

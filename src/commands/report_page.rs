@@ -9,7 +9,7 @@ use anyhow::Context;
 use rust_decimal::Decimal;
 
 use super::pipeline::UsageSettings;
-use super::Failure;
+
 use crate::chart::data::{chart_data, ChartOptions};
 use crate::chart::Kind;
 use crate::engine::{self, Aggregates, PricedCell, Pricing};
@@ -56,13 +56,12 @@ pub fn html_extras(p: &Inputs<'_>) -> anyhow::Result<render::html::HtmlExtras> {
     let opts = chart_set(p.settings);
     let mut charts = Vec::new();
     for kind in CHARTS {
-        let data =
-            chart_data(kind, p.priced, p.book, &p.agg.epochs, &opts).map_err(Failure::Data)?;
+        let data = chart_data(kind, p.priced, p.book, &p.agg.epochs, &opts)?;
         if data.is_empty() {
             continue;
         }
         let svg = crate::chart::svg_string(&data, (1100, 560))
-            .map_err(|e| Failure::Data(format!("chart: {e}")))?;
+            .map_err(|e| anyhow::anyhow!("chart: {e}"))?;
         charts.push((data.title.clone(), svg));
     }
     let status = p.dims.iter().position(|d| d == col::STATUS).unwrap_or(0);
@@ -78,22 +77,24 @@ pub fn html_extras(p: &Inputs<'_>) -> anyhow::Result<render::html::HtmlExtras> {
 type Month = (String, (i64, i64));
 
 /// The month before a one-month report (`--month`).
-fn previous_month(settings: &UsageSettings) -> Result<Option<Month>, Failure> {
+fn previous_month(settings: &UsageSettings) -> Result<Option<Month>, crate::time::PeriodError> {
     let Some(m) = &settings.month else {
         return Ok(None);
     };
     let first = chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
-        .map_err(|e| Failure::Usage(e.to_string()))?;
+        .map_err(|_| crate::time::PeriodError::NotAMonth(m.clone()))?;
     let Some(prev) = first.checked_sub_months(chrono::Months::new(1)) else {
         return Ok(None);
     };
     let label = prev.format("%Y-%m").to_string();
-    let range = crate::time::month_range(&settings.tz, &label).map_err(Failure::Usage)?;
+    let range = crate::time::month_range(&settings.tz, &label)?;
     Ok(Some((label, range)))
 }
 
 /// The window the engine aggregates on the side for the page's month-over-month change.
-pub fn previous_month_range(settings: &UsageSettings) -> Result<Option<(i64, i64)>, Failure> {
+pub fn previous_month_range(
+    settings: &UsageSettings,
+) -> Result<Option<(i64, i64)>, crate::time::PeriodError> {
     Ok(previous_month(settings)?.map(|(_, r)| r))
 }
 
@@ -102,7 +103,7 @@ fn previous_total(p: &Inputs<'_>) -> anyhow::Result<Option<(String, Decimal)>> {
     let (Some((label, _)), Some(side)) = (previous_month(p.settings)?, &p.agg.side) else {
         return Ok(None);
     };
-    let priced = engine::price(side, p.book).map_err(Failure::Data)?;
+    let priced = engine::price(side, p.book)?;
     if priced.is_empty() {
         return Ok(None);
     }
@@ -159,14 +160,13 @@ pub fn write_folder(dir: &Path, p: &Inputs<'_>) -> anyhow::Result<PathBuf> {
     }
     let opts = chart_set(p.settings);
     for kind in CHARTS {
-        let data =
-            chart_data(kind, p.priced, p.book, &p.agg.epochs, &opts).map_err(Failure::Data)?;
+        let data = chart_data(kind, p.priced, p.book, &p.agg.epochs, &opts)?;
         if data.is_empty() {
             continue;
         }
         let path = folder.join(format!("{}.png", kind.file_stem()));
         crate::chart::write(&path, &data, (1200, 675))
-            .map_err(|e| Failure::Data(format!("{}: {e}", path.display())))?;
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     }
     Ok(folder)
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::messages;
-use super::Failure;
+use super::UsageError;
 use crate::pricing::generate::{self, Snapshot};
 use crate::pricing::{self, BookTier, PriceBook, PriceRow};
 
@@ -46,39 +46,38 @@ pub fn run(u: Update) -> anyhow::Result<()> {
     let map = read_text(&u.litellm)?;
     let snapshots: Vec<Snapshot> = match &u.history {
         Some(h) => {
-            let mut s = generate::parse_history(&read_text(h)?)
-                .map_err(|m| Failure::Data(format!("{}: {m}", h.display())))?;
+            let mut s =
+                generate::parse_history(&read_text(h)?).with_context(|| h.display().to_string())?;
             // Keys of the map the history does not know start at its last snapshot.
             let last = s.iter().max_by_key(|x| x.seen_us).cloned();
             let known: BTreeSet<String> = s.iter().map(|x| x.key.clone()).collect();
             if let Some(last) = last {
                 let extra = generate::snapshots_of_map(&map, last.seen_us, &last.commit)
-                    .map_err(|m| Failure::Data(format!("{}: {m}", u.litellm.display())))?;
+                    .with_context(|| u.litellm.display().to_string())?;
                 s.extend(extra.into_iter().filter(|x| !known.contains(&x.key)));
             }
             s
         }
         None => {
             let (Some(as_of), Some(commit)) = (&u.as_of, &u.commit) else {
-                return Err(Failure::Usage(
+                return Err(UsageError::Message(
                     "without --history, give --as-of DATE and --commit ID of the map's snapshot"
                         .into(),
                 )
                 .into());
             };
-            let at = pricing::parse_effective_from(as_of)
-                .map_err(|m| Failure::Usage(format!("--as-of: {m}")))?;
+            let at = pricing::parse_effective_from(as_of).map_err(UsageError::flag("--as-of"))?;
             generate::snapshots_of_map(&map, at, commit)
-                .map_err(|m| Failure::Data(format!("{}: {m}", u.litellm.display())))?
+                .with_context(|| u.litellm.display().to_string())?
         }
     };
     let errors_path = u.pricing.join(KNOWN_ERRORS);
     let errors = generate::parse_known_errors(&read_text(&errors_path)?)
-        .map_err(|m| Failure::Data(format!("{}: {m}", errors_path.display())))?;
+        .with_context(|| errors_path.display().to_string())?;
     let canonical_path = u.pricing.join(CANONICAL);
     let overrides = if canonical_path.exists() {
         generate::parse_overrides(&read_text(&canonical_path)?)
-            .map_err(|m| Failure::Data(format!("{}: {m}", canonical_path.display())))?
+            .with_context(|| canonical_path.display().to_string())?
     } else {
         Vec::new()
     };

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use super::pipeline::{aggregate, load_book, output, Job, UsageSettings};
-use super::Failure;
+use super::{DataError, UsageError};
 use crate::cli::{BookArgs, UsageArgs};
 use crate::engine;
 use crate::pricing::{self, Lookup, PriceRow, Query};
@@ -24,9 +24,7 @@ pub struct Why {
 
 pub fn why(q: Why) -> anyhow::Result<()> {
     let at = match &q.at {
-        Some(s) => {
-            pricing::parse_effective_from(s).map_err(|m| Failure::Usage(format!("--at: {m}")))?
-        }
+        Some(s) => pricing::parse_effective_from(s).map_err(UsageError::flag("--at"))?,
         None => chrono::Utc::now().timestamp_micros(),
     };
     let book = load_book(&q.book.pricing, &q.book.pricing_overlay)?;
@@ -110,7 +108,7 @@ pub fn why(q: Why) -> anyhow::Result<()> {
     }
     w.flush()?;
     if !matches!(found, Lookup::Priced(_)) {
-        return Err(Failure::Data(format!(
+        return Err(DataError(format!(
             "{}/{} has no price at that time",
             q.provider, q.model
         ))
@@ -169,7 +167,7 @@ fn describe(row: &PriceRow, lines: &mut Vec<(String, String)>) {
 pub fn coverage(usage: UsageArgs, format: Format) -> anyhow::Result<()> {
     let settings = UsageSettings::from_args(usage)?;
     let (book, agg) = aggregate(&settings, &Job::default())?;
-    let priced = engine::price(&agg, &book).map_err(Failure::Data)?;
+    let priced = engine::price(&agg, &book)?;
     let r = report::build(
         &[],
         &[],

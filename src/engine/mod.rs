@@ -25,7 +25,7 @@ pub mod minutes;
 pub mod price;
 
 pub use buckets::Epochs;
-pub use price::{cost_of, price, PricedCell, Pricing, UnpricedReason};
+pub use price::{cost_of, price, PriceError, PricedCell, Pricing, UnpricedReason};
 
 use buckets::LocalDays;
 use chunks::{Chunks, CHUNK_ROWS};

@@ -54,6 +54,14 @@ pub enum Pricing<'a> {
     Unpriced(UnpricedReason),
 }
 
+/// A cost that cannot be computed exactly.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cost of {provider}/{model} overflows exact decimal arithmetic")]
+pub struct PriceError {
+    pub provider: String,
+    pub model: String,
+}
+
 /// A cell with its price.
 #[derive(Debug, Clone)]
 pub struct PricedCell<'a> {
@@ -97,7 +105,10 @@ pub fn cost_of(sums: &Sums, row: &PriceRow, batch: bool, long: bool) -> Option<D
 }
 
 /// Prices every cell with the version in force during its epoch.
-pub fn price<'a>(agg: &'a Aggregates, book: &'a PriceBook) -> Result<Vec<PricedCell<'a>>, String> {
+pub fn price<'a>(
+    agg: &'a Aggregates,
+    book: &'a PriceBook,
+) -> Result<Vec<PricedCell<'a>>, PriceError> {
     let mut out = Vec::with_capacity(agg.cells.len());
     for cell in &agg.cells {
         let key = &agg.groups[cell.group as usize];
@@ -117,10 +128,10 @@ pub fn price<'a>(agg: &'a Aggregates, book: &'a PriceBook) -> Result<Vec<PricedC
                 match cost_of(&cell.sums, row, key.batch, long) {
                     Some(cost) => Pricing::Priced { row, cost },
                     None => {
-                        return Err(format!(
-                            "cost of {}/{} overflows exact decimal arithmetic",
-                            key.provider, key.model
-                        ))
+                        return Err(PriceError {
+                            provider: key.provider.clone(),
+                            model: key.model.clone(),
+                        })
                     }
                 }
             }

@@ -22,6 +22,24 @@ use crate::text::glob_match;
 use crate::text::lines::{CsvRows, CsvStep};
 use crate::usage::format_timestamp_us;
 
+/// A generator input that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InputError {
+    #[error("line {line}: {message}")]
+    Line { line: u64, message: String },
+    #[error("not valid JSON: {0}")]
+    Json(String),
+    #[error("expected a JSON object of model entries")]
+    NotAnObject,
+}
+
+fn at_line(line: u64, message: impl Into<String>) -> InputError {
+    InputError::Line {
+        line,
+        message: message.into(),
+    }
+}
+
 /// One snapshot of one key: the entry LiteLLM had from `seen_us` on (`None`: the key was gone).
 #[derive(Debug, Clone)]
 pub struct Snapshot {
@@ -32,21 +50,22 @@ pub struct Snapshot {
 }
 
 /// Reads the history file's lines (`{"key","seen_from","commit","entry"}`, in snapshot order).
-pub fn parse_history(text: &str) -> Result<Vec<Snapshot>, String> {
+pub fn parse_history(text: &str) -> Result<Vec<Snapshot>, InputError> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
+        let n = i as u64 + 1;
         let v: Value =
-            serde_json::from_str(line).map_err(|e| format!("line {}: invalid JSON: {e}", i + 1))?;
+            serde_json::from_str(line).map_err(|e| at_line(n, format!("invalid JSON: {e}")))?;
         let field = |k: &str| v.get(k).and_then(Value::as_str);
         let (Some(key), Some(seen), Some(commit)) =
             (field("key"), field("seen_from"), field("commit"))
         else {
-            return Err(format!("line {}: needs key, seen_from and commit", i + 1));
+            return Err(at_line(n, "needs key, seen_from and commit"));
         };
-        let seen_us = parse_effective_from(seen).map_err(|m| format!("line {}: {m}", i + 1))?;
+        let seen_us = parse_effective_from(seen).map_err(|m| at_line(n, m.to_string()))?;
         out.push(Snapshot {
             key: key.to_string(),
             seen_us,
@@ -58,11 +77,13 @@ pub fn parse_history(text: &str) -> Result<Vec<Snapshot>, String> {
 }
 
 /// The map alone, as one snapshot per key at `as_of` with `commit`.
-pub fn snapshots_of_map(text: &str, as_of_us: i64, commit: &str) -> Result<Vec<Snapshot>, String> {
-    let root: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
-    let obj = root
-        .as_object()
-        .ok_or("expected a JSON object of model entries")?;
+pub fn snapshots_of_map(
+    text: &str,
+    as_of_us: i64,
+    commit: &str,
+) -> Result<Vec<Snapshot>, InputError> {
+    let root: Value = serde_json::from_str(text).map_err(|e| InputError::Json(e.to_string()))?;
+    let obj = root.as_object().ok_or(InputError::NotAnObject)?;
     Ok(obj
         .iter()
         .filter_map(|(k, v)| {
@@ -120,14 +141,14 @@ fn json_decimal(v: &Value) -> Option<Decimal> {
 /// Reads the known-errors table: `litellm_key,field,wrong_value,right_value_or_drop,evidence_url`
 /// (more columns are notes). `right_value_or_drop`: a number, `drop` (the version), or `none`
 /// (the field).
-pub fn parse_known_errors(text: &str) -> Result<Vec<KnownError>, String> {
+pub fn parse_known_errors(text: &str) -> Result<Vec<KnownError>, InputError> {
     let mut rows = CsvRows::new(text.as_bytes());
-    let headers = rows.headers().map_err(|e| format!("header: {e}"))?;
+    let headers = rows.headers().map_err(|e| at_line(1, e.to_string()))?;
     let pos = |c: &str| {
         headers
             .iter()
             .position(|h| h == c)
-            .ok_or_else(|| format!("line 1: column {c} is missing"))
+            .ok_or_else(|| at_line(1, format!("column {c} is missing")))
     };
     let (k, f, w, r, e) = (
         pos("litellm_key")?,
@@ -140,27 +161,29 @@ pub fn parse_known_errors(text: &str) -> Result<Vec<KnownError>, String> {
     while let Some(step) = rows.next_step() {
         let rec = match step {
             CsvStep::Record(rec) => rec,
-            CsvStep::Error { line, error } => return Err(format!("line {line}: {error}")),
+            CsvStep::Error { line, error } => return Err(at_line(line, error.to_string())),
         };
         let line = rec.line();
         let get = |i: usize| rec.record.get(i).unwrap_or("").trim().to_string();
         let wrong = match get(w).as_str() {
             "" | "*" => None,
             t => Some(
-                per_token(t).ok_or(format!("line {line}: wrong_value {t:?} is not a number"))?,
+                per_token(t)
+                    .ok_or_else(|| at_line(line, format!("wrong_value {t:?} is not a number")))?,
             ),
         };
         let fix = match get(r).to_ascii_lowercase().as_str() {
             "drop" => Fix::Drop,
             "none" | "remove" => Fix::Remove,
-            t => Fix::Value(per_token(t).ok_or(format!(
-                "line {line}: right_value_or_drop {t:?} is not a number, drop or none"
-            ))?),
+            t => Fix::Value(per_token(t).ok_or_else(|| {
+                at_line(
+                    line,
+                    format!("right_value_or_drop {t:?} is not a number, drop or none"),
+                )
+            })?),
         };
         if get(e).is_empty() {
-            return Err(format!(
-                "line {line}: every known error needs an evidence_url"
-            ));
+            return Err(at_line(line, "every known error needs an evidence_url"));
         }
         out.push(KnownError {
             key: get(k),
@@ -176,11 +199,11 @@ pub fn parse_known_errors(text: &str) -> Result<Vec<KnownError>, String> {
 
 /// Reads the canonical-name table: `provider,model,canonical` (`*` patterns; empty canonical:
 /// none).
-pub fn parse_overrides(text: &str) -> Result<Vec<Override>, String> {
+pub fn parse_overrides(text: &str) -> Result<Vec<Override>, InputError> {
     let mut rows = CsvRows::new(text.as_bytes());
-    let headers = rows.headers().map_err(|e| format!("header: {e}"))?;
+    let headers = rows.headers().map_err(|e| at_line(1, e.to_string()))?;
     if headers != ["provider", "model", "canonical"] {
-        return Err("line 1: expected the columns provider,model,canonical".into());
+        return Err(at_line(1, "expected the columns provider,model,canonical"));
     }
     let mut out = Vec::new();
     while let Some(step) = rows.next_step() {
@@ -193,7 +216,7 @@ pub fn parse_overrides(text: &str) -> Result<Vec<Override>, String> {
                     canonical: Some(get(2)).filter(|c| !c.is_empty()),
                 });
             }
-            CsvStep::Error { line, error } => return Err(format!("line {line}: {error}")),
+            CsvStep::Error { line, error } => return Err(at_line(line, error.to_string())),
         }
     }
     Ok(out)

@@ -93,11 +93,10 @@ pub fn model_and_region(key: &str, litellm_provider: &str) -> (String, Option<St
 }
 
 /// Parses the LiteLLM JSON into entries, skipping non-model keys and non-token pricing.
-pub fn parse(text: &str) -> Result<Import, String> {
-    let root: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
-    let obj = root
-        .as_object()
-        .ok_or("expected a JSON object of model entries")?;
+pub fn parse(text: &str) -> Result<Import, super::generate::InputError> {
+    use super::generate::InputError;
+    let root: Value = serde_json::from_str(text).map_err(|e| InputError::Json(e.to_string()))?;
+    let obj = root.as_object().ok_or(InputError::NotAnObject)?;
     let mut out = Import::default();
     for (key, v) in obj {
         if key == "sample_spec" {

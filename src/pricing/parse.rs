@@ -8,20 +8,30 @@ use crate::text::lines::{recoverable, CsvRows, CsvStep};
 use crate::usage::{parse_date_days, parse_timestamp_us, service_tier, MICROS_PER_DAY};
 
 /// Parses an `effective_from`: `YYYY-MM-DD` (00:00 UTC) or an RFC 3339 instant.
-pub fn parse_effective_from(s: &str) -> Result<i64, String> {
+pub fn parse_effective_from(s: &str) -> Result<i64, ValueError> {
     if let Some(days) = parse_date_days(s) {
         return Ok(days * MICROS_PER_DAY);
     }
-    parse_timestamp_us(s)
-        .map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD) or an RFC 3339 instant"))
+    parse_timestamp_us(s).map_err(|_| ValueError::NotADate(s.to_string()))
 }
 
-fn parse_price(s: &str) -> Result<Decimal, String> {
+/// A value of a price file that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    #[error("{0:?} is not a date (YYYY-MM-DD) or an RFC 3339 instant")]
+    NotADate(String),
+    #[error("{0:?} is not a decimal number (USD per million tokens)")]
+    NotADecimal(String),
+    #[error("negative price {0}")]
+    Negative(String),
+}
+
+fn parse_price(s: &str) -> Result<Decimal, ValueError> {
     let d: Decimal = s
         .parse()
-        .map_err(|_| format!("{s:?} is not a decimal number (USD per million tokens)"))?;
+        .map_err(|_| ValueError::NotADecimal(s.to_string()))?;
     if d.is_sign_negative() && !d.is_zero() {
-        return Err(format!("negative price {s}"));
+        return Err(ValueError::Negative(s.to_string()));
     }
     Ok(d.normalize())
 }
@@ -181,7 +191,7 @@ pub(crate) fn parse_file(
             match parse_price(s) {
                 Ok(d) => Some(d),
                 Err(m) => {
-                    findings.push(err(line, Some(c), m));
+                    findings.push(err(line, Some(c), m.to_string()));
                     ok = false;
                     None
                 }
@@ -231,7 +241,7 @@ pub(crate) fn parse_file(
             match parse_effective_from(&eff) {
                 Ok(v) => Some(v),
                 Err(m) => {
-                    findings.push(err(line, Some(col::EFFECTIVE_FROM), m));
+                    findings.push(err(line, Some(col::EFFECTIVE_FROM), m.to_string()));
                     None
                 }
             }

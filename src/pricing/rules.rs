@@ -238,7 +238,7 @@ pub fn parse_retirements(
                 at: at.into(),
                 source: get(&row, "source").map(str::to_string),
             }),
-            Err(m) => findings.push(err("retired_at", m)),
+            Err(m) => findings.push(err("retired_at", m.to_string())),
         }
     }
 }
@@ -277,7 +277,7 @@ pub fn parse_rules(name: &str, bytes: &[u8], out: &mut Vec<Rule>, findings: &mut
         let from = match parse_effective_from(v("effective_from")) {
             Ok(t) => t,
             Err(m) => {
-                findings.push(err("effective_from", m));
+                findings.push(err("effective_from", m.to_string()));
                 continue;
             }
         };
@@ -346,7 +346,7 @@ pub fn parse_windows(name: &str, bytes: &[u8], out: &mut Vec<Window>, findings: 
         let (from, to) = match (from, to) {
             (Ok(f), Ok(t)) => (f, t),
             (Err(m), _) | (_, Err(m)) => {
-                findings.push(err("effective_from", m));
+                findings.push(err("effective_from", m.to_string()));
                 continue;
             }
         };

@@ -59,7 +59,7 @@ fn tokens(o: &mut OwnedRecord, u: &Value, input: &str) -> Result<(), FieldError>
     let cache_write = match count_at(u, &["cache_creation_input_tokens"]) {
         Ok(Some(n)) => n.max(split_5m + split_1h),
         Ok(None) => split_5m + split_1h,
-        Err(m) => return Err(FieldError::new("cache_creation_input_tokens", m)),
+        Err(e) => return Err(e),
     };
     o.cache_read_tokens = cache_read;
     o.cache_write_tokens = cache_write;

@@ -58,11 +58,11 @@ fn record(v: &Value) -> Result<OwnedRecord, FieldError> {
         at(v, &["timestamp"])
             .ok_or_else(|| f(col::TIMESTAMP, "missing value (required)".into()))?,
     )
-    .map_err(|m| f(col::TIMESTAMP, m))?;
+    .map_err(|m| f(col::TIMESTAMP, m.into()))?;
     let model =
         str_at(v, &["modelId"]).ok_or_else(|| f("modelId", "missing value (required)".into()))?;
     let mut r = OwnedRecord::new(ts, PROVIDER, model);
-    let c = |path: &[&str]| count_at(v, path).map_err(|m| f(&path.join("."), m));
+    let c = |path: &[&str]| count_at(v, path);
     let input = c(&["input", "inputTokenCount"])?;
     let output = c(&["output", "outputTokenCount"])?;
     r.cache_read_tokens = c(&["input", "cacheReadInputTokenCount"])?.unwrap_or(0);

@@ -76,7 +76,7 @@ pub fn sniff(file: &LogFile) -> Result<LogFormat, ReadError> {
         path,
         message: format!(
             "not a recognised log format ({}); expected canonical JSONL, a Bedrock invocation log, an OpenAI usage export, Anthropic usage, a Claude Code transcript, LiteLLM spend logs or OTLP JSON spans (or force one with --log-format)",
-            first_error.unwrap_or_else(|| "no record matched".into())
+            first_error.map_or_else(|| "no record matched".to_string(), |e| e.to_string())
         ),
     })
 }

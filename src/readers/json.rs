@@ -6,6 +6,21 @@ use serde_json::Value;
 
 use super::{open, LogFile, ReadError, ReadOptions};
 
+/// A record of a JSON log that is not a JSON value (the line is rejected, the file read on).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RecordError {
+    #[error("invalid JSON: {0}")]
+    Invalid(String),
+    #[error("not valid UTF-8")]
+    NotUtf8,
+}
+
+impl From<RecordError> for String {
+    fn from(e: RecordError) -> String {
+        e.to_string()
+    }
+}
+
 /// Calls `f(line, record)` for every top-level JSON value in the file.
 ///
 /// - JSON Lines: one value per line; `line` is the 1-based line; a bad line gives `Err`.
@@ -17,7 +32,7 @@ use super::{open, LogFile, ReadError, ReadOptions};
 pub fn for_each_value(
     file: &LogFile,
     opts: &ReadOptions,
-    f: impl FnMut(u64, Result<Value, String>),
+    f: impl FnMut(u64, Result<Value, RecordError>),
 ) -> Result<(), ReadError> {
     for_each_value_limit(file, opts, u64::MAX, f)
 }
@@ -27,7 +42,7 @@ pub fn for_each_value_limit(
     file: &LogFile,
     opts: &ReadOptions,
     limit: u64,
-    mut f: impl FnMut(u64, Result<Value, String>),
+    mut f: impl FnMut(u64, Result<Value, RecordError>),
 ) -> Result<(), ReadError> {
     let path = file.path.display().to_string();
     let io = |e: std::io::Error| ReadError::Io {
@@ -61,17 +76,17 @@ pub fn for_each_value_limit(
     if !whole {
         f(
             first_line_no,
-            serde_json::from_str(trimmed).map_err(|e| format!("invalid JSON: {e}")),
+            serde_json::from_str(trimmed).map_err(|e| RecordError::Invalid(e.to_string())),
         );
         loop {
             match reader.next_line().map_err(io)? {
                 None => return Ok(()),
                 Some((n, _)) if n - first_line_no >= limit => return Ok(()),
-                Some((n, Err(()))) => f(n, Err("not valid UTF-8".into())),
+                Some((n, Err(()))) => f(n, Err(RecordError::NotUtf8)),
                 Some((_, Ok(""))) => {}
                 Some((n, Ok(t))) => f(
                     n,
-                    serde_json::from_str(t).map_err(|e| format!("invalid JSON: {e}")),
+                    serde_json::from_str(t).map_err(|e| RecordError::Invalid(e.to_string())),
                 ),
             }
         }
@@ -104,14 +119,14 @@ pub fn for_each_value_limit(
         let mut line = first_line_no;
         f(
             line,
-            serde_json::from_str(&first).map_err(|e| format!("invalid JSON: {e}")),
+            serde_json::from_str(&first).map_err(|e| RecordError::Invalid(e.to_string())),
         );
         for l in &rest {
             line += 1;
             if !l.is_empty() {
                 f(
                     line,
-                    serde_json::from_str(l).map_err(|e| format!("invalid JSON: {e}")),
+                    serde_json::from_str(l).map_err(|e| RecordError::Invalid(e.to_string())),
                 );
             }
         }
@@ -188,11 +203,17 @@ pub fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
 
 /// A non-negative integer at a path: a JSON integer, an integral float (`12.0`) or a numeric
 /// string. `Err` names the path when the value is there but is not such a count.
-pub fn count_at(v: &Value, path: &[&str]) -> Result<Option<u64>, String> {
+pub fn count_at(v: &Value, path: &[&str]) -> Result<Option<u64>, crate::usage::FieldError> {
     let Some(x) = at(v, path) else {
         return Ok(None);
     };
-    let bad = || format!("{} = {x} is not a non-negative integer", path.join("."));
+    let field = path.join(".");
+    let bad = || {
+        crate::usage::FieldError::new(
+            &field,
+            format!("{field} = {x} is not a non-negative integer"),
+        )
+    };
     match x {
         Value::Number(n) => {
             let v = if let Some(u) = n.as_u64() {
@@ -208,22 +229,21 @@ pub fn count_at(v: &Value, path: &[&str]) -> Result<Option<u64>, String> {
             };
             // The same cap as text counts, before any reader adds counts together.
             if v > crate::usage::MAX_COUNT {
-                return Err(format!("{} = {v} is implausibly large", path.join(".")));
+                return Err(crate::usage::FieldError::new(
+                    &field,
+                    format!("{field} = {v} is implausibly large"),
+                ));
             }
             Ok(Some(v))
         }
-        Value::String(s) => crate::usage::parse_count(&path.join("."), s)
-            .map(Some)
-            .map_err(|e| e.reason),
+        Value::String(s) => crate::usage::parse_count(&field, s).map(Some),
         _ => Err(bad()),
     }
 }
 
 /// A count at a path, 0 when absent; a bad value is a field error naming the path.
 pub fn count_field(v: &Value, path: &[&str]) -> Result<u64, crate::usage::FieldError> {
-    count_at(v, path)
-        .map(|x| x.unwrap_or(0))
-        .map_err(|m| crate::usage::FieldError::new(path.join("."), m))
+    count_at(v, path).map(|x| x.unwrap_or(0))
 }
 
 /// A Unix time integer -> microseconds. The unit is told by the magnitude, as tools write
@@ -258,17 +278,16 @@ pub fn unix_seconds_us(v: &Value) -> Option<i64> {
 }
 
 /// A timestamp that may be RFC 3339 text or Unix seconds.
-pub fn timestamp_us(v: &Value) -> Result<i64, String> {
+pub fn timestamp_us(v: &Value) -> Result<i64, crate::usage::TimestampError> {
+    let bad = |text: String| crate::usage::TimestampError { text };
     match v {
         Value::String(s) => {
             if let Ok(t) = crate::usage::parse_timestamp_us(s) {
                 return Ok(t);
             }
-            unix_seconds_us(v).ok_or_else(|| format!("cannot parse {s:?} as a timestamp"))
+            unix_seconds_us(v).ok_or_else(|| bad(s.clone()))
         }
-        other => {
-            unix_seconds_us(other).ok_or_else(|| format!("cannot parse {other} as a timestamp"))
-        }
+        other => unix_seconds_us(other).ok_or_else(|| bad(other.to_string())),
     }
 }
 

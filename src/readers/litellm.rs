@@ -57,9 +57,7 @@ fn record(row: &Value) -> Result<OwnedRecord, FieldError> {
     };
     let mut o = OwnedRecord::new(ts, &provider, bare);
     let required = |k: &str| {
-        count_at(row, &[k])
-            .map_err(|m| FieldError::new(k, m))?
-            .ok_or_else(|| FieldError::new(k, "missing value (required)"))
+        count_at(row, &[k])?.ok_or_else(|| FieldError::new(k, "missing value (required)"))
     };
     let prompt = required("prompt_tokens")?;
     o.output_tokens = required("completion_tokens")?;

@@ -31,7 +31,8 @@ use crate::usage::{FieldError, OwnedRecord, Rejection, UsageSink};
 /// Errors that stop reading a file (as opposed to rejected rows, which do not).
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("{path}: {source}")]
+    /// Printed with its source by the caller (`{:#}`): "path: the I/O error".
+    #[error("{path}")]
     Io {
         path: String,
         #[source]

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::engine::price::rank_of;
-use crate::engine::{cost_of, Epochs, PricedCell, Pricing};
+use crate::engine::{cost_of, Epochs, PriceError, PricedCell, Pricing};
 use crate::pricing::{Lookup, PriceBook, PriceRow, Query};
 use crate::report::{dim_value, DAY, MONTH};
 
@@ -178,7 +178,7 @@ pub fn compare(
     book: &PriceBook,
     epochs: &Epochs,
     s: &CompareSettings,
-) -> Result<Comparison, String> {
+) -> Result<Comparison, PriceError> {
     let index = TargetIndex::new(book);
     let mut groups: BTreeMap<(Vec<Option<String>>, String), CompareGroup> = BTreeMap::new();
     let mut not_comparable = NotComparable::default();
@@ -260,8 +260,11 @@ pub fn compare(
                     // Long context is decided per version: the requests' prompt bucket against
                     // the target's own threshold (128k, 200k, 272k, ...).
                     let long = key.long_under(rank_of(book, r));
-                    let cost = cost_of(&cell.sums, r, key.batch, long)
-                        .ok_or("cost overflows exact decimal arithmetic")?;
+                    let cost =
+                        cost_of(&cell.sums, r, key.batch, long).ok_or_else(|| PriceError {
+                            provider: target.clone(),
+                            model: r.model.clone(),
+                        })?;
                     tc.offered_requests += cell.sums.requests;
                     tc.offered_actual_cost += actual_cost;
                     tc.target_cost += cost;

@@ -66,18 +66,32 @@ pub struct ErrorsReport {
     pub overall_peak_requests_per_minute: u64,
 }
 
+/// A `--rate-limit` value that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RateLimitError {
+    #[error("{0:?}: expected N/min, e.g. 20/min")]
+    Format(String),
+    #[error("{text:?}: {number:?} is not a whole number")]
+    Number { text: String, number: String },
+    #[error("{text:?}: unit {unit:?} is not supported (use /min)")]
+    Unit { text: String, unit: String },
+}
+
 /// Parses `20/min` (also `20/m`, `20/minute`).
-pub fn parse_rate_limit(s: &str) -> Result<u64, String> {
+pub fn parse_rate_limit(s: &str) -> Result<u64, RateLimitError> {
     let (n, unit) = s
         .split_once('/')
-        .ok_or_else(|| format!("{s:?}: expected N/min, e.g. 20/min"))?;
-    let n: u64 = n
-        .trim()
-        .parse()
-        .map_err(|_| format!("{s:?}: {n:?} is not a whole number"))?;
+        .ok_or_else(|| RateLimitError::Format(s.to_string()))?;
+    let n_parsed: u64 = n.trim().parse().map_err(|_| RateLimitError::Number {
+        text: s.to_string(),
+        number: n.to_string(),
+    })?;
     match unit.trim() {
-        "min" | "m" | "minute" => Ok(n),
-        other => Err(format!("{s:?}: unit {other:?} is not supported (use /min)")),
+        "min" | "m" | "minute" => Ok(n_parsed),
+        other => Err(RateLimitError::Unit {
+            text: s.to_string(),
+            unit: other.to_string(),
+        }),
     }
 }
 

@@ -60,11 +60,11 @@ pub const MICROS_PER_DAY: i64 = 86_400_000_000;
 /// `+0200` and `+02` too), and the same without an offset (`2026-10-03 14:22:05`,
 /// `2026-10-03T14:22:05.123`), which is read as UTC. `T`, `t` or a space separate date and time.
 /// Fractions finer than a microsecond are truncated (floor), which keeps ordering intact.
-pub fn parse_timestamp_us(s: &str) -> Result<i64, String> {
+pub fn parse_timestamp_us(s: &str) -> Result<i64, TimestampError> {
     let s = s.trim();
     let b = s.as_bytes();
-    let bad = || {
-        format!("cannot parse {s:?} as a timestamp (expected RFC 3339, e.g. 2026-10-03T14:22:05Z)")
+    let bad = || TimestampError {
+        text: s.to_string(),
     };
     if b.len() < 19 || !b[..19].is_ascii() {
         return Err(bad());
@@ -124,6 +124,19 @@ pub fn parse_timestamp_us(s: &str) -> Result<i64, String> {
     }
     let secs = days * 86_400 + hh as i64 * 3600 + mm as i64 * 60 + ss as i64 - offset_secs;
     Ok(secs * 1_000_000 + micros)
+}
+
+/// A timestamp that is not RFC 3339 (nor, where a source allows it, Unix time).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot parse {text:?} as a timestamp (expected RFC 3339, e.g. 2026-10-03T14:22:05Z)")]
+pub struct TimestampError {
+    pub text: String,
+}
+
+impl From<TimestampError> for String {
+    fn from(e: TimestampError) -> String {
+        e.to_string()
+    }
 }
 
 /// Formats microseconds since the epoch as RFC 3339 UTC (`2025-06-10T00:00:00.5Z`).

@@ -277,7 +277,7 @@ pub fn read(
     let layout = Arc::new(layout);
     let (job_tx, job_rx) = mpsc::sync_channel::<(usize, Vec<u8>)>(workers);
     let job_rx = Arc::new(Mutex::new(job_rx));
-    let (done_tx, done_rx) = mpsc::sync_channel::<(usize, Result<Parsed, String>)>(workers);
+    let (done_tx, done_rx) = mpsc::sync_channel::<(usize, Option<Parsed>)>(workers);
     std::thread::scope(|s| -> Result<(), ReadError> {
         for _ in 0..workers {
             let (rx, tx, layout) = (job_rx.clone(), done_tx.clone(), layout.clone());
@@ -287,7 +287,7 @@ pub fn read(
                 let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     parse_block(bytes, &layout, opts)
                 }))
-                .map_err(|_| format!("a reader thread failed on block {i}"));
+                .ok();
                 if tx.send((i, parsed)).is_err() {
                     return;
                 }
@@ -357,9 +357,9 @@ pub fn read(
         let mut line = first_line;
         let names: Vec<String> = layout.extras.iter().map(|(n, _)| n.clone()).collect();
         while let Ok((i, parsed)) = done_rx.recv() {
-            let parsed = parsed.map_err(|m| ReadError::Format {
+            let parsed = parsed.ok_or_else(|| ReadError::Format {
                 path: path.clone(),
-                message: m,
+                message: format!("a reader thread failed on block {i}"),
             })?;
             waiting.insert(i, parsed);
             while let Some(p) = waiting.remove(&next) {

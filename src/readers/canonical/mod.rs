@@ -142,7 +142,7 @@ pub fn read_jsonl(
         let obj = match v {
             Ok(serde_json::Value::Object(m)) => m,
             Ok(_) => return reject(sink, "row", "expected a JSON object".into()),
-            Err(e) => return reject(sink, "row", e),
+            Err(e) => return reject(sink, "row", e.into()),
         };
         let mut owned: [Option<Cow<str>>; col::COUNT] = Default::default();
         for (i, name) in col::KNOWN.iter().enumerate() {
