@@ -7,6 +7,87 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::render::Format;
 
+/// Formats of `report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// Aligned text table for a terminal.
+    Table,
+    /// One row per group; the columns are stable and documented.
+    Csv,
+    /// The whole report, money as decimal strings.
+    Json,
+    /// GitHub-flavoured Markdown.
+    Markdown,
+    /// A self-contained HTML page with charts.
+    Html,
+    /// FOCUS 1.2 cost and usage CSV for FinOps tools.
+    Focus,
+}
+
+/// Formats of `compare` and of listings (`prices ...`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableFormat {
+    /// Aligned text table for a terminal.
+    Table,
+    /// CSV with a header.
+    Csv,
+    /// JSON.
+    Json,
+    /// GitHub-flavoured Markdown.
+    Markdown,
+}
+
+/// Formats of `errors`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ErrorsFormat {
+    /// Aligned text tables for a terminal.
+    Table,
+    /// One CSV of failure and rate rows, told apart by `kind`.
+    Csv,
+    /// JSON.
+    Json,
+    /// GitHub-flavoured Markdown.
+    Markdown,
+    /// A self-contained HTML page.
+    Html,
+}
+
+impl From<ReportFormat> for Format {
+    fn from(f: ReportFormat) -> Format {
+        match f {
+            ReportFormat::Table => Format::Table,
+            ReportFormat::Csv => Format::Csv,
+            ReportFormat::Json => Format::Json,
+            ReportFormat::Markdown => Format::Markdown,
+            ReportFormat::Html => Format::Html,
+            ReportFormat::Focus => Format::Focus,
+        }
+    }
+}
+
+impl From<TableFormat> for Format {
+    fn from(f: TableFormat) -> Format {
+        match f {
+            TableFormat::Table => Format::Table,
+            TableFormat::Csv => Format::Csv,
+            TableFormat::Json => Format::Json,
+            TableFormat::Markdown => Format::Markdown,
+        }
+    }
+}
+
+impl From<ErrorsFormat> for Format {
+    fn from(f: ErrorsFormat) -> Format {
+        match f {
+            ErrorsFormat::Table => Format::Table,
+            ErrorsFormat::Csv => Format::Csv,
+            ErrorsFormat::Json => Format::Json,
+            ErrorsFormat::Markdown => Format::Markdown,
+            ErrorsFormat::Html => Format::Html,
+        }
+    }
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "tokenledger",
@@ -49,8 +130,8 @@ pub struct ErrorsArgs {
     pub rate_limit: Option<String>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ErrorsFormat::Table)]
+    pub format: ErrorsFormat,
 
     /// Write to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -122,8 +203,8 @@ pub struct CompareArgs {
     pub substitute: Vec<String>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
 
     /// Write to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -166,8 +247,8 @@ pub struct BookArgs {
     pub pricing_overlay: Vec<PathBuf>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
 
     /// Write to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -205,8 +286,8 @@ pub enum PricesCommand {
         /// Price files or directories (default: the built-in book).
         paths: Vec<PathBuf>,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
     },
     /// What changed between two price books: added, removed and repriced versions.
     Diff {
@@ -215,8 +296,8 @@ pub enum PricesCommand {
         /// The new book: a price file or directory (`builtin` for the built-in book).
         new: PathBuf,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
     },
     /// Regenerate the generated tier of the book (pricing/generated/) from LiteLLM's price map
     /// and its dated history, applying pricing/litellm/known-errors.csv; prints a review list.
@@ -267,8 +348,8 @@ pub enum PricesCommand {
         #[command(flatten)]
         usage: UsageArgs,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
     },
     /// Import LiteLLM's model_prices_and_context_window.json: new versions only where a price
     /// differs from the book's version in force at --effective-from.
@@ -362,8 +443,8 @@ pub struct ReportArgs {
     pub by: Vec<String>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
 
     /// Write the report to this file instead of standard output (`-` is standard output).
     #[arg(long, short = 'o', value_name = "FILE")]

@@ -17,9 +17,7 @@ pub fn run(args: ErrorsArgs) -> anyhow::Result<()> {
         format,
         output: out_path,
     } = args;
-    if format == Format::Focus {
-        return Err(UsageError::Message("--format focus is for `report`".into()).into());
-    }
+    let format = Format::from(format);
     let limit = rate_limit
         .as_deref()
         .map(|s| failures::parse_rate_limit(s).map_err(UsageError::flag("--rate-limit")))

@@ -27,7 +27,7 @@ fn parse_at(at: Option<&str>) -> Result<i64, UsageError> {
 
 fn write_grid(grid: &Grid, book: &BookArgs) -> anyhow::Result<()> {
     let mut w = output(book.output.as_ref())?;
-    grid.render(book.format, &render::prices::TABLE_COLUMNS, &mut w)?;
+    grid.render(book.format.into(), &render::prices::TABLE_COLUMNS, &mut w)?;
     w.flush()?;
     Ok(())
 }
@@ -87,7 +87,7 @@ pub fn run(cmd: PricesCommand) -> anyhow::Result<()> {
             }
             write_grid(&grid, &book)
         }
-        PricesCommand::Validate { paths, format } => validate(&paths, format),
+        PricesCommand::Validate { paths, format } => validate(&paths, format.into()),
         PricesCommand::Update {
             litellm,
             history,
@@ -118,8 +118,8 @@ pub fn run(cmd: PricesCommand) -> anyhow::Result<()> {
             tier,
             book,
         }),
-        PricesCommand::Coverage { usage, format } => super::why::coverage(usage, format),
-        PricesCommand::Diff { old, new, format } => diff(&old, &new, format),
+        PricesCommand::Coverage { usage, format } => super::why::coverage(usage, format.into()),
+        PricesCommand::Diff { old, new, format } => diff(&old, &new, format.into()),
         PricesCommand::ImportLitellm {
             file,
             effective_from,

@@ -45,6 +45,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         now,
     } = args;
     let settings = UsageSettings::from_args(usage)?;
+    let format = Format::from(format);
     let by = validate_by(&by)?;
     let now_us = match now {
         Some(n) => crate::pricing::parse_effective_from(&n).map_err(UsageError::flag("--now"))?,

@@ -90,7 +90,7 @@ pub fn why(q: Why) -> anyhow::Result<()> {
         }
     }
     let mut w = output(q.book.output.as_ref())?;
-    match q.book.format {
+    match Format::from(q.book.format) {
         Format::Json => {
             let obj: serde_json::Map<String, serde_json::Value> = lines
                 .iter()

@@ -18,8 +18,9 @@ use std::io::{self, Write};
 
 use crate::report::Report;
 
-/// Output formats of `report`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// Every output format a renderer knows. Each command offers the subset it can write (see the
+/// format enums of `cli`), so clap rejects the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Aligned text table for a terminal.
     Table,
