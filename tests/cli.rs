@@ -215,7 +215,7 @@ fn unpriced_usage_is_loud_and_strict_fails() {
         .iter()
         .any(|u| u["model"] == "mistral-large" && u["input_tokens"] == 1000));
     let md = basic(&["--format", "markdown"]);
-    assert!(md.stdout.contains("## Unpriced usage"), "{}", md.stdout);
+    assert!(md.stdout.contains("## UNPRICED usage"), "{}", md.stdout);
 
     let strict = basic(&["--strict"]);
     assert_eq!(strict.code, 1);
@@ -296,7 +296,7 @@ fn csv_neutralises_formulas_from_the_logs() {
     let header = out.stdout.lines().next().unwrap();
     assert_eq!(
         header,
-        "project,requests,failed_requests,input_tokens,cache_read_tokens,cache_write_tokens,output_tokens,cost_usd,unpriced_requests,price_versions"
+        "project,requests,failed_requests,input_tokens,cache_read_tokens,cache_write_tokens,output_tokens,reasoning_tokens,cost_usd,unpriced_requests,price_versions,priced_by"
     );
 }
 
@@ -782,10 +782,8 @@ fn every_row_names_the_price_versions_that_priced_it() {
     );
     let csv = basic(&["--format", "csv", "--by", "model", "--month", "2025-06"]);
     assert!(
-        csv.stdout
-            .lines()
-            .any(|l| l.starts_with("o3,")
-                && l.ends_with(",openai/o3@2025-04-16 openai/o3@2025-06-10")),
+        csv.stdout.lines().any(|l| l.starts_with("o3,")
+            && l.ends_with(",openai/o3@2025-04-16 openai/o3@2025-06-10,curated")),
         "{}",
         csv.stdout
     );
@@ -1882,7 +1880,7 @@ fn html_headline_compares_with_the_previous_month() {
     assert!(out.stdout.contains("<td>curated</td>"));
     assert!(out
         .stdout
-        .contains("Coverage: priced by curated rows 100.0%"));
+        .contains("coverage: priced by curated rows 100.0%"));
 }
 
 #[test]

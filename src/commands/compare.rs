@@ -8,6 +8,7 @@ use super::pipeline::{aggregate, engine_dims, output, Job, UsageSettings};
 use super::{DataError, UsageError};
 use crate::cli::CompareArgs;
 use crate::engine;
+use crate::render::doc::Markup;
 use crate::render::{self, Format};
 use crate::report::compare::{self, CompareSettings};
 use crate::usage::col;
@@ -116,7 +117,10 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         Format::Csv | Format::Json => render::compare::long_rows(&cmp, format, &mut w)?,
         // clap offers compare only table, csv, json and markdown.
         Format::Focus | Format::Html => {}
-        Format::Table | Format::Markdown => render::compare::pivot(&cmp, format, &mut w)?,
+        Format::Table => render::table::Text.write(&render::compare::document(&cmp), &mut w)?,
+        Format::Markdown => {
+            render::markdown::Markdown.write(&render::compare::document(&cmp), &mut w)?
+        }
     }
     w.flush()?;
     if settings.strict && unpriced > 0 {

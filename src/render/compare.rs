@@ -5,6 +5,7 @@ use std::io::Write;
 
 use rust_decimal::Decimal;
 
+use super::doc::{Block, Column, Doc, TableBlock};
 use super::grid::Grid;
 use super::Format;
 use crate::money::{common_scale, exact, usd};
@@ -109,7 +110,8 @@ pub fn long_rows(c: &Comparison, format: Format, w: &mut dyn Write) -> anyhow::R
 }
 
 /// table/markdown: providers as columns.
-pub fn pivot(c: &Comparison, format: Format, w: &mut dyn Write) -> anyhow::Result<()> {
+/// table/markdown: providers as columns, the total in bold, then what could not be compared.
+pub fn document(c: &Comparison) -> Doc {
     let amounts: Vec<Decimal> = c
         .groups
         .iter()
@@ -121,12 +123,13 @@ pub fn pivot(c: &Comparison, format: Format, w: &mut dyn Write) -> anyhow::Resul
         .collect();
     let scale = common_scale(amounts.iter());
     let money = |d: Decimal| usd(d, scale);
-    let mut cols: Vec<String> = c.by.clone();
-    cols.extend(["actual provider".into(), "actual cost".into()]);
-    cols.extend(c.targets.iter().cloned());
-    cols.extend(["cheapest".into(), "saving".into(), "saving %".into()]);
-    let col_refs: Vec<&str> = cols.iter().map(String::as_str).collect();
-    let mut grid = Grid::new(&col_refs);
+    let mut columns: Vec<Column> = c.by.iter().map(|d| Column::text(d)).collect();
+    columns.push(Column::text("actual provider"));
+    columns.push(Column::number("actual cost"));
+    columns.extend(c.targets.iter().map(|t| Column::number(t)));
+    columns.push(Column::text("cheapest"));
+    columns.push(Column::number("saving"));
+    columns.push(Column::number("saving %"));
     let cell = |tc: &compare::TargetCost| {
         if !tc.any_offered() {
             "not offered".to_string()
@@ -136,14 +139,12 @@ pub fn pivot(c: &Comparison, format: Format, w: &mut dyn Write) -> anyhow::Resul
             format!("{} (partial)", money(tc.target_cost))
         }
     };
+    let mut rows = Vec::new();
     for g in &c.groups {
         let mut row: Vec<String> = g
             .dims
             .iter()
-            .map(|d| {
-                d.as_deref()
-                    .map_or_else(|| "-".into(), |v| crate::text::printable(v).into_owned())
-            })
+            .map(|d| d.clone().unwrap_or_else(|| "-".into()))
             .collect();
         row.push(g.actual_provider.clone());
         row.push(money(g.actual_cost));
@@ -156,7 +157,7 @@ pub fn pivot(c: &Comparison, format: Format, w: &mut dyn Write) -> anyhow::Resul
             }
             None => row.extend([String::new(), String::new(), String::new()]),
         }
-        grid.rows.push(row);
+        rows.push(row);
     }
     let mut total: Vec<String> = vec![String::new(); c.by.len()];
     if let Some(f) = total.first_mut() {
@@ -166,43 +167,42 @@ pub fn pivot(c: &Comparison, format: Format, w: &mut dyn Write) -> anyhow::Resul
     total.push(money(c.actual_cost));
     total.extend(c.targets.iter().map(|t| cell(&c.totals[t])));
     total.extend([String::new(), String::new(), String::new()]);
-    grid.rows.push(total);
-    let title = if c.estimate {
-        "tokenledger provider comparison (ESTIMATE: --substitute)"
-    } else {
-        "tokenledger provider comparison"
-    };
-    match format {
-        Format::Markdown => writeln!(w, "# {title}\n")?,
-        _ => writeln!(w, "{title}")?,
-    }
-    grid.render(format, &[], w)?;
-    writeln!(w)?;
+    let mut d = Doc::default();
+    d.push(Block::Title {
+        title: if c.estimate {
+            "tokenledger provider comparison (ESTIMATE: --substitute)".into()
+        } else {
+            "tokenledger provider comparison".into()
+        },
+        subtitle: format!("{} groups on {} providers", c.groups.len(), c.targets.len()),
+    });
+    d.push(Block::Table(TableBlock {
+        columns,
+        rows,
+        total: Some(total),
+    }));
     for t in &c.targets {
         let tc = &c.totals[t];
         if tc.not_offered_requests > 0 || !tc.not_offered_actual_cost.is_zero() {
-            writeln!(
-                w,
+            d.push(Block::Text(format!(
                 "not offered on {t}: {} requests, {} tokens, {} actual cost (not in its column)",
                 crate::money::count(tc.not_offered_requests),
                 crate::money::count(tc.not_offered_tokens),
                 money(tc.not_offered_actual_cost)
-            )?;
+            )));
         }
     }
     if c.not_comparable.requests > 0 || c.not_comparable.tokens > 0 {
-        writeln!(
-            w,
+        d.push(Block::Text(format!(
             "not comparable (unpriced on its own provider): {} requests, {} tokens",
             crate::money::count(c.not_comparable.requests),
             crate::money::count(c.not_comparable.tokens)
-        )?;
+        )));
     }
     for (a, b) in &c.substitutes {
-        writeln!(
-            w,
+        d.push(Block::Warning(format!(
             "ESTIMATE: usage of {a} re-priced as {b} with unchanged token counts"
-        )?;
+        )));
     }
-    Ok(())
+    d
 }

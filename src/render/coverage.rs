@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 
+use super::doc::{Block, Column, Doc, Markup, TableBlock};
 use super::grid::Grid;
 use super::Format;
 use crate::money::count;
@@ -82,13 +83,39 @@ pub fn render(r: &Report, format: Format, w: &mut dyn Write) -> io::Result<()> {
         }
         Format::Csv => g.render(Format::Csv, &[], w),
         _ => {
-            writeln!(w, "{}", line(r))?;
-            g.render(format, &[], w)?;
+            let to_block = |g: &Grid| {
+                Block::Table(TableBlock {
+                    columns: g
+                        .columns
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| {
+                            if i == 0 || c == "provider" || c == "model" || c == "reason" {
+                                Column::text(c)
+                            } else {
+                                Column::number(c)
+                            }
+                        })
+                        .collect(),
+                    rows: g.rows.clone(),
+                    total: None,
+                })
+            };
+            let mut d = Doc::default();
+            d.push(Block::Title {
+                title: "tokenledger price coverage".into(),
+                subtitle: line(r),
+            });
+            d.push(to_block(&g));
             if unpriced.is_empty() {
-                writeln!(w, "\nevery request is priced")
+                d.push(Block::Text("every request is priced".into()));
             } else {
-                writeln!(w, "\nunpriced models, most tokens first:")?;
-                u.render(format, &[], w)
+                d.push(Block::Heading("unpriced models, most tokens first".into()));
+                d.push(to_block(&u));
+            }
+            match format {
+                Format::Markdown => super::markdown::Markdown.write(&d, w),
+                _ => super::table::Text.write(&d, w),
             }
         }
     }

@@ -1,10 +1,122 @@
-//! The failures and rate report in every format: two grids (failed requests, request rate).
+//! The failures and rate report in every format: two tables (failed requests, request rate),
+//! raw numbers in CSV and JSON, laid out once (see [`super::doc`]) for the terminal, Markdown
+//! and HTML.
 
 use std::io::Write;
 
+use super::doc::{Block, Column, Doc, Markup, TableBlock};
 use super::grid::Grid;
 use super::Format;
+use crate::money::count;
 use crate::report::failures::ErrorsReport;
+
+/// "3 of 120 requests failed (rate limited 3); peak 40 requests per minute over all providers".
+pub fn headline(r: &ErrorsReport) -> String {
+    let classes: Vec<String> = r
+        .by_class
+        .iter()
+        .map(|(c, n)| format!("{c} {}", count(*n)))
+        .collect();
+    format!(
+        "{} of {} requests failed ({}); peak {} requests per minute over all providers",
+        count(r.failed_requests),
+        count(r.requests),
+        if classes.is_empty() {
+            "none".into()
+        } else {
+            classes.join(", ")
+        },
+        count(r.overall_peak_requests_per_minute)
+    )
+}
+
+/// The failure table (first `max_failures` rows) and the rate table (first `max_rates`).
+pub fn tables(r: &ErrorsReport, max_failures: usize, max_rates: usize) -> (TableBlock, TableBlock) {
+    let failures = TableBlock {
+        columns: vec![
+            Column::text("provider"),
+            Column::text("model"),
+            Column::text("day"),
+            Column::number("status"),
+            Column::text("class"),
+            Column::number("failed requests"),
+        ],
+        rows: r
+            .failures
+            .iter()
+            .take(max_failures)
+            .map(|f| {
+                vec![
+                    f.provider.clone(),
+                    f.model.clone(),
+                    f.day.clone(),
+                    f.status.to_string(),
+                    f.class.to_string(),
+                    count(f.failed_requests),
+                ]
+            })
+            .collect(),
+        total: None,
+    };
+    let limit = r.rate_limit_per_minute.is_some();
+    let mut columns = vec![
+        Column::text("provider"),
+        Column::text("model"),
+        Column::number("requests"),
+        Column::number("peak per minute"),
+        Column::text("at (UTC)"),
+    ];
+    if limit {
+        columns.push(Column::number("minutes over limit"));
+        columns.push(Column::text("first minutes over"));
+    }
+    let rate = TableBlock {
+        columns,
+        rows: r
+            .rate
+            .iter()
+            .take(max_rates)
+            .map(|x| {
+                let mut row = vec![
+                    x.provider.clone(),
+                    x.model.clone(),
+                    count(x.requests),
+                    count(x.peak_requests_per_minute),
+                    x.peak_minute.clone(),
+                ];
+                if limit {
+                    row.push(count(x.minutes_over_limit));
+                    row.push(x.first_minutes_over.join(" "));
+                }
+                row
+            })
+            .collect(),
+        total: None,
+    };
+    (failures, rate)
+}
+
+/// The whole failures report for the terminal, Markdown and HTML.
+pub fn document(r: &ErrorsReport) -> Doc {
+    let (failures, rate) = tables(r, usize::MAX, usize::MAX);
+    let mut d = Doc::default();
+    d.push(Block::Title {
+        title: "tokenledger failures and rate limits".into(),
+        subtitle: headline(r),
+    });
+    d.push(Block::Heading("Failed requests".into()));
+    if failures.rows.is_empty() {
+        d.push(Block::Text("no failed requests".into()));
+    } else {
+        d.push(Block::Table(failures));
+    }
+    d.push(Block::Heading(match r.rate_limit_per_minute {
+        Some(l) => format!("Request rate (limit {l}/min)"),
+        None => "Request rate".into(),
+    }));
+    d.push(Block::Table(rate));
+    d
+}
 
 /// The failures grid.
 pub fn failures_grid(r: &ErrorsReport) -> Grid {
@@ -106,69 +218,13 @@ pub fn render(r: &ErrorsReport, format: Format, w: &mut dyn Write) -> anyhow::Re
             }
             g.render(Format::Csv, &[], w)?;
         }
-        Format::Html => {
-            let e = crate::render::html::escape;
-            writeln!(w, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>tokenledger failures</title></head><body>")?;
-            writeln!(w, "<h1>Failures and rate limits</h1><p>{} of {} requests failed; peak {} requests per minute.</p>", r.failed_requests, r.requests, r.overall_peak_requests_per_minute)?;
-            for (title, g) in [
-                ("Failed requests", failures_grid(r)),
-                ("Request rate", rate_grid(r)),
-            ] {
-                writeln!(w, "<h2>{}</h2><table>", e(title))?;
-                writeln!(
-                    w,
-                    "<tr>{}</tr>",
-                    g.columns
-                        .iter()
-                        .map(|c| format!("<th>{}</th>", e(c)))
-                        .collect::<String>()
-                )?;
-                for row in &g.rows {
-                    writeln!(
-                        w,
-                        "<tr>{}</tr>",
-                        row.iter()
-                            .map(|c| format!("<td>{}</td>", e(c)))
-                            .collect::<String>()
-                    )?;
-                }
-                writeln!(w, "</table>")?;
+        Format::Table | Format::Markdown | Format::Html => {
+            let doc = document(r);
+            match format {
+                Format::Table => super::table::Text.write(&doc, w)?,
+                Format::Markdown => super::markdown::Markdown.write(&doc, w)?,
+                _ => super::html::page("tokenledger failures", &doc, w)?,
             }
-            writeln!(w, "</body></html>")?;
-        }
-        Format::Table | Format::Markdown => {
-            let md = format == Format::Markdown;
-            let classes: Vec<String> = r.by_class.iter().map(|(c, n)| format!("{c} {n}")).collect();
-            let head = format!(
-                "{} of {} requests failed ({}); peak {} requests per minute over all providers",
-                r.failed_requests,
-                r.requests,
-                if classes.is_empty() {
-                    "none".into()
-                } else {
-                    classes.join(", ")
-                },
-                r.overall_peak_requests_per_minute
-            );
-            if md {
-                writeln!(
-                    w,
-                    "# tokenledger failures and rate limits\n\n{head}\n\n## Failed requests\n"
-                )?;
-            } else {
-                writeln!(
-                    w,
-                    "tokenledger failures and rate limits: {head}\n\nFailed requests:"
-                )?;
-            }
-            failures_grid(r).render(format, &[], w)?;
-            match r.rate_limit_per_minute {
-                Some(l) if md => writeln!(w, "\n## Request rate (limit {l}/min)\n")?,
-                Some(l) => writeln!(w, "\nRequest rate (limit {l}/min):")?,
-                None if md => writeln!(w, "\n## Request rate\n")?,
-                None => writeln!(w, "\nRequest rate:")?,
-            }
-            rate_grid(r).render(format, &[], w)?;
         }
     }
     Ok(())

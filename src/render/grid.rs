@@ -3,9 +3,9 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
 use serde_json::{Map, Value};
 
+use super::doc::{Block, Column, Doc, Markup, TableBlock};
 use super::Format;
 
 /// Column names and rows of cells (empty text means "no value").
@@ -32,8 +32,8 @@ impl Grid {
         w: &mut dyn Write,
     ) -> io::Result<()> {
         match format {
-            Format::Table => {
-                let idx: Vec<usize> = if table_columns.is_empty() {
+            Format::Table | Format::Markdown | Format::Html => {
+                let idx: Vec<usize> = if table_columns.is_empty() || format != Format::Table {
                     (0..self.columns.len()).collect()
                 } else {
                     table_columns
@@ -41,13 +41,26 @@ impl Grid {
                         .filter_map(|c| self.columns.iter().position(|x| x == c))
                         .collect()
                 };
-                let mut t = Table::new();
-                t.load_preset(UTF8_FULL_CONDENSED);
-                t.set_header(idx.iter().map(|&i| self.columns[i].clone()));
-                for r in &self.rows {
-                    t.add_row(idx.iter().map(|&i| r[i].clone()));
+                let t = TableBlock {
+                    columns: idx
+                        .iter()
+                        .map(|&i| Column::text(&self.columns[i]))
+                        .collect(),
+                    rows: self
+                        .rows
+                        .iter()
+                        .map(|r| idx.iter().map(|&i| r[i].clone()).collect())
+                        .collect(),
+                    total: None,
+                };
+                let doc = Doc {
+                    blocks: vec![Block::Table(t)],
+                };
+                match format {
+                    Format::Table => super::table::Text.write(&doc, w),
+                    Format::Markdown => super::markdown::Markdown.write(&doc, w),
+                    _ => super::html::page("tokenledger", &doc, w),
                 }
-                writeln!(w, "{t}")
             }
             Format::Csv | Format::Focus => {
                 let mut out = csv::Writer::from_writer(w);
@@ -78,49 +91,6 @@ impl Grid {
                     .collect();
                 serde_json::to_writer_pretty(&mut *w, &Value::Array(rows))?;
                 writeln!(w)
-            }
-            Format::Html => {
-                let e = super::html::escape;
-                writeln!(w, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>tokenledger</title></head><body><table>")?;
-                writeln!(
-                    w,
-                    "<tr>{}</tr>",
-                    self.columns
-                        .iter()
-                        .map(|c| format!("<th>{}</th>", e(c)))
-                        .collect::<String>()
-                )?;
-                for r in &self.rows {
-                    writeln!(
-                        w,
-                        "<tr>{}</tr>",
-                        r.iter()
-                            .map(|c| format!("<td>{}</td>", e(c)))
-                            .collect::<String>()
-                    )?;
-                }
-                writeln!(w, "</table></body></html>")
-            }
-            Format::Markdown => {
-                let esc = super::markdown::escape;
-                writeln!(
-                    w,
-                    "| {} |",
-                    self.columns
-                        .iter()
-                        .map(|c| esc(c))
-                        .collect::<Vec<_>>()
-                        .join(" | ")
-                )?;
-                writeln!(w, "|{}", " --- |".repeat(self.columns.len()))?;
-                for r in &self.rows {
-                    writeln!(
-                        w,
-                        "| {} |",
-                        r.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")
-                    )?;
-                }
-                Ok(())
             }
         }
     }

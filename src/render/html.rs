@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use rust_decimal::Decimal;
 
+use super::doc::{Block, Column, Doc, Markup, TableBlock};
 use crate::money::{common_scale, count, usd};
 use crate::report::failures::ErrorsReport;
 use crate::report::Report;
@@ -155,112 +156,35 @@ pub fn render(r: &Report, x: &HtmlExtras, w: &mut dyn Write) -> io::Result<()> {
             )?;
         }
     }
-    // Breakdown.
-    writeln!(w, "<h2 id=\"breakdown\">Breakdown</h2><table><thead><tr>")?;
-    for d in &r.by {
-        write!(w, "<th>{}</th>", escape(d))?;
-    }
-    for t in [
-        "requests",
-        "failed",
-        "input tokens",
-        "cache read",
-        "cache write",
-        "output tokens",
-        "cost (USD)",
-        "unpriced requests",
-        "priced by",
-    ] {
-        write!(w, "<th>{t}</th>")?;
-    }
-    writeln!(w, "</tr></thead><tbody>")?;
-    let measures = |m: &crate::report::Measures| {
-        [
-            tdn(&count(m.requests)),
-            tdn(&count(m.failed_requests)),
-            tdn(&count(m.input_tokens)),
-            tdn(&count(m.cache_read_tokens)),
-            tdn(&count(m.cache_write_tokens)),
-            tdn(&count(m.output_tokens)),
-            tdn(&usd(m.cost_usd, scale)),
-            tdn(&count(m.unpriced_requests)),
-            td(&m
-                .priced_by
-                .iter()
-                .map(|t| t.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")),
-        ]
-        .concat()
-    };
-    for row in &r.rows {
-        let dims: String = row
-            .dims
+    // Breakdown, with the tier of the book that priced each row.
+    let mut t = super::layout::breakdown(r);
+    t.columns.push(Column::text("priced by"));
+    let tiers = |m: &crate::report::Measures| {
+        m.priced_by
             .iter()
-            .map(|d| td(d.as_deref().unwrap_or("-")))
-            .collect();
-        writeln!(w, "<tr>{dims}{}</tr>", measures(&row.measures))?;
+            .map(|t| t.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for (cells, row) in t.rows.iter_mut().zip(&r.rows) {
+        cells.push(tiers(&row.measures));
     }
-    let mut total = String::from("<td>TOTAL</td>");
-    for _ in 1..r.by.len() {
-        total.push_str("<td></td>");
+    if let Some(total) = &mut t.total {
+        total.push(tiers(&r.total));
     }
-    writeln!(
-        w,
-        "<tr class=\"total\">{total}{}</tr></tbody></table>",
-        measures(&r.total)
-    )?;
-    // Unpriced.
+    writeln!(w, "<h2 id=\"breakdown\">Breakdown</h2>")?;
+    Html.table(&t, w)?;
     writeln!(w, "<h2 id=\"unpriced\">Unpriced usage</h2>")?;
-    if r.unpriced.is_empty() {
-        writeln!(w, "<p>None: every request was priced.</p>")?;
-    } else {
-        writeln!(w, "<table><thead><tr><th>provider</th><th>model</th><th>requests</th><th>input tokens</th><th>output tokens</th><th>reason</th></tr></thead><tbody>")?;
-        for u in &r.unpriced {
-            writeln!(
-                w,
-                "<tr>{}{}{}{}{}{}</tr>",
-                td(&u.provider),
-                td(&u.model),
-                tdn(&count(u.requests)),
-                tdn(&count(u.input_tokens)),
-                tdn(&count(u.output_tokens)),
-                td(&u.reason)
-            )?;
-        }
-        writeln!(w, "</tbody></table>")?;
+    match super::layout::unpriced(r) {
+        Some(u) => Html.table(&u, w)?,
+        None => writeln!(w, "<p>None: every request was priced.</p>")?,
     }
-    // Failures.
     if let Some(e) = &x.errors {
         writeln!(w, "<h2 id=\"failures\">Failures and request rate</h2>")?;
-        let classes: Vec<String> = e
-            .by_class
-            .iter()
-            .map(|(c, n)| format!("{c}: {n}"))
-            .collect();
-        writeln!(
-            w,
-            "<p>{} of {} requests failed{}. Peak rate over all providers: {} requests per minute.</p>",
-            count(e.failed_requests),
-            count(e.requests),
-            if classes.is_empty() { String::new() } else { format!(" ({})", escape(&classes.join(", "))) },
-            count(e.overall_peak_requests_per_minute)
-        )?;
-        if !e.failures.is_empty() {
-            writeln!(w, "<table><thead><tr><th>provider</th><th>model</th><th>day</th><th>status</th><th>class</th><th>failed requests</th></tr></thead><tbody>")?;
-            for f in e.failures.iter().take(200) {
-                writeln!(
-                    w,
-                    "<tr>{}{}{}{}{}{}</tr>",
-                    td(&f.provider),
-                    td(&f.model),
-                    td(&f.day),
-                    tdn(&f.status.to_string()),
-                    td(f.class),
-                    tdn(&count(f.failed_requests))
-                )?;
-            }
-            writeln!(w, "</tbody></table>")?;
+        writeln!(w, "<p>{}</p>", escape(&super::failures::headline(e)))?;
+        let (failures, rate) = super::failures::tables(e, 200, 50);
+        if !failures.rows.is_empty() {
+            Html.table(&failures, w)?;
             if e.failures.len() > 200 {
                 writeln!(
                     w,
@@ -269,48 +193,24 @@ pub fn render(r: &Report, x: &HtmlExtras, w: &mut dyn Write) -> io::Result<()> {
                 )?;
             }
         }
-        writeln!(w, "<h3>Peak requests per minute</h3><table><thead><tr><th>provider</th><th>model</th><th>requests</th><th>peak per minute</th><th>at (UTC)</th>{}</tr></thead><tbody>", if e.rate_limit_per_minute.is_some() { "<th>minutes over limit</th>" } else { "" })?;
-        for x in e.rate.iter().take(50) {
-            let over = if e.rate_limit_per_minute.is_some() {
-                tdn(&count(x.minutes_over_limit))
-            } else {
-                String::new()
-            };
-            writeln!(
-                w,
-                "<tr>{}{}{}{}{}{over}</tr>",
-                td(&x.provider),
-                td(&x.model),
-                tdn(&count(x.requests)),
-                tdn(&count(x.peak_requests_per_minute)),
-                td(&x.peak_minute)
-            )?;
+        writeln!(w, "<h3>Peak requests per minute</h3>")?;
+        Html.table(&rate, w)?;
+    }
+    writeln!(w, "<h2>Accounting</h2>")?;
+    let mut book_heading = false;
+    for b in super::layout::footer(r) {
+        match b {
+            Block::Text(t) => Html.text(&t, w)?,
+            Block::List { label, items } => {
+                if !book_heading {
+                    writeln!(w, "<h2>Price book</h2>")?;
+                    book_heading = true;
+                }
+                Html.list(&label, &items, w)?
+            }
+            _ => {}
         }
-        writeln!(w, "</tbody></table>")?;
     }
-    // Accounting and provenance.
-    writeln!(
-        w,
-        "<h2>Accounting</h2><p>{}</p><p>Coverage: {}</p>",
-        escape(&super::accounting_line(r)),
-        escape(&super::coverage::line(r))
-    )?;
-    writeln!(w, "<h2>Price book</h2><table><thead><tr><th>file</th><th>sha256</th><th>rows</th></tr></thead><tbody>")?;
-    for f in &r.pricing.files {
-        let name = if f.overlay {
-            format!("{} (overlay)", f.path)
-        } else {
-            f.path.clone()
-        };
-        writeln!(
-            w,
-            "<tr>{}<td><code>{}</code></td>{}</tr>",
-            td(&name),
-            escape(&f.sha256),
-            tdn(&f.rows.to_string())
-        )?;
-    }
-    writeln!(w, "</tbody></table>")?;
     writeln!(
         w,
         "<p>Price versions used: {}</p>",
@@ -319,6 +219,70 @@ pub fn render(r: &Report, x: &HtmlExtras, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, "<footer>Generated by tokenledger {}. Money is exact decimal; every cost can be checked against the price versions above.</footer>", env!("CARGO_PKG_VERSION"))?;
     writeln!(w, "</main></body></html>")?;
     Ok(())
+}
+
+/// A self-contained page of one laid-out document (listings, the failures report).
+pub fn page(title: &str, doc: &Doc, w: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        w,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title><style>{CSS}</style></head><body><main>",
+        escape(title)
+    )?;
+    Html.write(doc, w)?;
+    writeln!(w, "</main></body></html>")
+}
+
+/// HTML fragments (the page's sections, and listings written as HTML).
+pub struct Html;
+
+impl Markup for Html {
+    fn title(&self, title: &str, subtitle: &str, w: &mut dyn Write) -> io::Result<()> {
+        writeln!(
+            w,
+            "<h1>{}</h1><p class=\"sub\">{}</p>",
+            escape(title),
+            escape(subtitle)
+        )
+    }
+    fn heading(&self, text: &str, w: &mut dyn Write) -> io::Result<()> {
+        writeln!(w, "<h2>{}</h2>", escape(text))
+    }
+    fn text(&self, text: &str, w: &mut dyn Write) -> io::Result<()> {
+        writeln!(w, "<p>{}</p>", escape(text))
+    }
+    fn warning(&self, text: &str, w: &mut dyn Write) -> io::Result<()> {
+        writeln!(w, "<div class=\"warn\">{}</div>", escape(text))
+    }
+    fn strong(&self, text: &str, w: &mut dyn Write) -> io::Result<()> {
+        writeln!(w, "<div class=\"proj\">{}</div>", escape(text))
+    }
+    fn table(&self, t: &TableBlock, w: &mut dyn Write) -> io::Result<()> {
+        write!(w, "<table><thead><tr>")?;
+        for c in &t.columns {
+            write!(w, "<th>{}</th>", escape(&c.title))?;
+        }
+        writeln!(w, "</tr></thead><tbody>")?;
+        let cells = |row: &[String]| -> String {
+            row.iter()
+                .zip(&t.columns)
+                .map(|(v, c)| if c.numeric { tdn(v) } else { td(v) })
+                .collect()
+        };
+        for row in &t.rows {
+            writeln!(w, "<tr>{}</tr>", cells(row))?;
+        }
+        if let Some(total) = &t.total {
+            writeln!(w, "<tr class=\"total\">{}</tr>", cells(total))?;
+        }
+        writeln!(w, "</tbody></table>")
+    }
+    fn list(&self, label: &str, items: &[String], w: &mut dyn Write) -> io::Result<()> {
+        write!(w, "<p>{}:</p><ul>", escape(label))?;
+        for i in items {
+            write!(w, "<li><code>{}</code></li>", escape(i))?;
+        }
+        writeln!(w, "</ul>")
+    }
 }
 
 #[cfg(test)]

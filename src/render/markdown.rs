@@ -1,11 +1,11 @@
-//! Markdown: the same content as the table, as GitHub-flavoured Markdown.
+//! GitHub-flavoured Markdown markup: every cell escaped, numbers right-aligned, the total in bold.
 
 use std::io::{self, Write};
 
-use crate::money::count;
+use super::doc::{Markup, TableBlock};
 use crate::report::Report;
 
-/// Escapes text for a Markdown table cell.
+/// Escapes text for a Markdown table cell or paragraph.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -15,84 +15,74 @@ pub fn escape(s: &str) -> String {
                 out.push(c)
             }
             '\n' | '\r' => out.push(' '),
+            c if c.is_control() => out.push('\u{fffd}'),
             _ => out.push(c),
         }
     }
     out
 }
 
-pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
-    writeln!(w, "# tokenledger cost report")?;
-    writeln!(w)?;
-    writeln!(w, "Period: {}", super::period_line(report))?;
-    writeln!(w)?;
-    let ndims = report.by.len();
-    let mut header: Vec<String> = report.by.iter().map(|s| escape(s)).collect();
-    header.extend(super::table::MEASURE_TITLES.iter().map(|s| s.to_string()));
-    writeln!(w, "| {} |", header.join(" | "))?;
-    let align: Vec<&str> = (0..header.len())
-        .map(|i| if i < ndims { "---" } else { "---:" })
-        .collect();
-    writeln!(w, "| {} |", align.join(" | "))?;
-    let (rows, total) = super::table::display_cells(report);
-    for r in rows {
-        let cells: Vec<String> = r.iter().map(|c| escape(c)).collect();
-        writeln!(w, "| {} |", cells.join(" | "))?;
+/// Markdown for a README, a pull request or a wiki.
+pub struct Markdown;
+
+impl Markup for Markdown {
+    fn title(&self, title: &str, subtitle: &str, w: &mut dyn Write) -> io::Result<()> {
+        writeln!(w, "# {}\n\nPeriod: {}\n", escape(title), escape(subtitle))
     }
-    let cells: Vec<String> = total
-        .iter()
-        .map(|c| {
-            if c.is_empty() {
-                String::new()
-            } else {
-                format!("**{}**", escape(c))
-            }
-        })
-        .collect();
-    writeln!(w, "| {} |", cells.join(" | "))?;
-    if !report.unpriced.is_empty() {
-        writeln!(w)?;
-        writeln!(w, "## Unpriced usage (not included in the cost above)")?;
-        writeln!(w)?;
-        writeln!(
-            w,
-            "| provider | model | requests | input tok | output tok | reason |"
-        )?;
-        writeln!(w, "| --- | --- | ---: | ---: | ---: | --- |")?;
-        for u in &report.unpriced {
-            writeln!(
-                w,
-                "| {} | {} | {} | {} | {} | {} |",
-                escape(&u.provider),
-                escape(&u.model),
-                count(u.requests),
-                count(u.input_tokens),
-                count(u.output_tokens),
-                escape(&u.reason)
-            )?;
+    fn heading(&self, text: &str, w: &mut dyn Write) -> io::Result<()> {
+        writeln!(w, "## {}\n", escape(text))
+    }
+    fn text(&self, text: &str, w: &mut dyn Write) -> io::Result<()> {
+        writeln!(w, "{}\n", escape(text))
+    }
+    fn warning(&self, text: &str, w: &mut dyn Write) -> io::Result<()> {
+        writeln!(w, "**Warning:** {}\n", escape(text))
+    }
+    fn strong(&self, text: &str, w: &mut dyn Write) -> io::Result<()> {
+        writeln!(w, "**{}**\n", escape(text))
+    }
+    fn table(&self, t: &TableBlock, w: &mut dyn Write) -> io::Result<()> {
+        let header: Vec<String> = t.columns.iter().map(|c| escape(&c.title)).collect();
+        writeln!(w, "| {} |", header.join(" | "))?;
+        let align: Vec<&str> = t
+            .columns
+            .iter()
+            .map(|c| if c.numeric { "---:" } else { "---" })
+            .collect();
+        writeln!(w, "| {} |", align.join(" | "))?;
+        for row in &t.rows {
+            let cells: Vec<String> = row.iter().map(|c| escape(c)).collect();
+            writeln!(w, "| {} |", cells.join(" | "))?;
         }
+        if let Some(total) = &t.total {
+            let cells: Vec<String> = total
+                .iter()
+                .map(|c| {
+                    if c.is_empty() {
+                        String::new()
+                    } else {
+                        format!("**{}**", escape(c))
+                    }
+                })
+                .collect();
+            writeln!(w, "| {} |", cells.join(" | "))?;
+        }
+        writeln!(w)
     }
-    for note in &report.warnings {
-        writeln!(w)?;
-        writeln!(w, "**Warning:** {}", escape(note))?;
+    fn list(&self, label: &str, items: &[String], w: &mut dyn Write) -> io::Result<()> {
+        let mut c = label.chars();
+        let label = c
+            .next()
+            .map(|f| f.to_uppercase().chain(c).collect::<String>())
+            .unwrap_or_default();
+        writeln!(w, "{}:\n", escape(&label))?;
+        for i in items {
+            writeln!(w, "- `{}`", i.replace('`', "'"))?;
+        }
+        writeln!(w)
     }
-    if let Some(f) = super::forecast_line(report) {
-        writeln!(w)?;
-        writeln!(w, "**{}**", escape(&f))?;
-    }
-    writeln!(w)?;
-    writeln!(w, "Accounting: {}", super::accounting_line(report))?;
-    writeln!(w, "\nCoverage: {}", super::coverage::line(report))?;
-    writeln!(w)?;
-    writeln!(w, "Price book:")?;
-    for f in &report.pricing.files {
-        let overlay = if f.overlay { " (overlay)" } else { "" };
-        writeln!(
-            w,
-            "- `{}`{overlay} (sha256 `{}`)",
-            f.path.replace('`', "'"),
-            f.sha256
-        )?;
-    }
-    Ok(())
+}
+
+pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
+    Markdown.write(&super::layout::document(report), w)
 }

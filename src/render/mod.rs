@@ -5,11 +5,13 @@
 pub mod compare;
 pub mod coverage;
 pub mod csv;
+pub mod doc;
 pub mod failures;
 pub mod focus;
 pub mod grid;
 pub mod html;
 pub mod json;
+pub mod layout;
 pub mod markdown;
 pub mod prices;
 pub mod table;
@@ -49,19 +51,6 @@ pub fn render(report: &Report, format: Format, w: &mut dyn Write) -> io::Result<
         Format::Html => html::render(report, &html::HtmlExtras::default(), w),
     }
 }
-
-/// The measure columns every row format carries after the `--by` columns, in order.
-pub const MEASURE_COLUMNS: [&str; 9] = [
-    "requests",
-    "failed_requests",
-    "input_tokens",
-    "cache_read_tokens",
-    "cache_write_tokens",
-    "output_tokens",
-    "cost_usd",
-    "unpriced_requests",
-    "price_versions",
-];
 
 /// The projection line shared by the text formats.
 pub fn forecast_line(report: &Report) -> Option<String> {

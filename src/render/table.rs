@@ -1,130 +1,54 @@
-//! The terminal table: breakdown rows, a total line, unpriced usage, the accounting line and
-//! the price files. Costs are printed exactly, padded to one common scale.
+//! The terminal markup: tables drawn with comfy-table, numbers right-aligned, text from the logs
+//! stripped of control characters.
 
 use std::io::{self, Write};
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
 
-use crate::money::{common_scale, count, usd};
+use super::doc::{Markup, TableBlock};
 use crate::report::Report;
+use crate::text::printable;
 
-/// Column titles of the measures, shared with Markdown.
-pub const MEASURE_TITLES: [&str; 8] = [
-    "requests",
-    "failed",
-    "input tok",
-    "cache read",
-    "cache write",
-    "output tok",
-    "cost (USD)",
-    "unpriced req",
-];
+/// Plain text for a terminal.
+pub struct Text;
 
-/// The cells of one row in display form: dims then measures.
-pub fn display_cells(report: &Report) -> (Vec<Vec<String>>, Vec<String>) {
-    let scale = common_scale(
-        report
-            .rows
-            .iter()
-            .map(|r| &r.measures.cost_usd)
-            .chain(std::iter::once(&report.total.cost_usd)),
-    );
-    let measures = |m: &crate::report::Measures| {
-        vec![
-            count(m.requests),
-            count(m.failed_requests),
-            count(m.input_tokens),
-            count(m.cache_read_tokens),
-            count(m.cache_write_tokens),
-            count(m.output_tokens),
-            usd(m.cost_usd, scale),
-            if m.unpriced_requests > 0 {
-                format!("! {}", count(m.unpriced_requests))
-            } else {
-                "0".into()
-            },
-        ]
-    };
-    let rows = report
-        .rows
-        .iter()
-        .map(|r| {
-            let mut cells: Vec<String> = r
-                .dims
-                .iter()
-                .map(|d| {
-                    d.as_deref()
-                        .map_or_else(|| "-".into(), |v| crate::text::printable(v).into_owned())
-                })
-                .collect();
-            cells.extend(measures(&r.measures));
-            cells
-        })
-        .collect();
-    let mut total: Vec<String> = vec![String::new(); report.by.len()];
-    if let Some(first) = total.first_mut() {
-        *first = "TOTAL".into();
+impl Markup for Text {
+    fn title(&self, title: &str, subtitle: &str, w: &mut dyn Write) -> io::Result<()> {
+        writeln!(w, "{title}: {}", printable(subtitle))
     }
-    total.extend(measures(&report.total));
-    (rows, total)
+    fn heading(&self, text: &str, w: &mut dyn Write) -> io::Result<()> {
+        writeln!(w, "\n{}:", printable(text))
+    }
+    fn text(&self, text: &str, w: &mut dyn Write) -> io::Result<()> {
+        writeln!(w, "{}", printable(text))
+    }
+    fn warning(&self, text: &str, w: &mut dyn Write) -> io::Result<()> {
+        writeln!(w, "WARNING: {}", printable(text))
+    }
+    fn strong(&self, text: &str, w: &mut dyn Write) -> io::Result<()> {
+        writeln!(w, "{}", printable(text))
+    }
+    fn table(&self, t: &TableBlock, w: &mut dyn Write) -> io::Result<()> {
+        let mut table = Table::new();
+        table.load_preset(UTF8_FULL_CONDENSED);
+        table.set_header(t.columns.iter().map(|c| c.title.clone()));
+        for row in t.rows.iter().chain(t.total.iter()) {
+            table.add_row(row.iter().zip(&t.columns).map(|(cell, col)| {
+                let c = Cell::new(printable(cell));
+                if col.numeric {
+                    c.set_alignment(CellAlignment::Right)
+                } else {
+                    c
+                }
+            }));
+        }
+        writeln!(w, "{table}")
+    }
+    fn list(&self, label: &str, items: &[String], w: &mut dyn Write) -> io::Result<()> {
+        writeln!(w, "{label}: {}", printable(&items.join(", ")))
+    }
 }
 
 pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
-    let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED);
-    let mut header: Vec<String> = report.by.clone();
-    header.extend(MEASURE_TITLES.iter().map(|s| s.to_string()));
-    t.set_header(header);
-    let ndims = report.by.len();
-    let (rows, total) = display_cells(report);
-    for r in rows.into_iter().chain(std::iter::once(total)) {
-        t.add_row(r.into_iter().enumerate().map(|(i, c)| {
-            let cell = Cell::new(c);
-            if i >= ndims {
-                cell.set_alignment(CellAlignment::Right)
-            } else {
-                cell
-            }
-        }));
-    }
-    writeln!(w, "tokenledger cost report: {}", super::period_line(report))?;
-    writeln!(w, "{t}")?;
-    if !report.unpriced.is_empty() {
-        writeln!(w)?;
-        writeln!(w, "UNPRICED usage (not included in the cost above):")?;
-        for u in &report.unpriced {
-            writeln!(
-                w,
-                "  {}/{}: {} requests, {} input + {} output tokens: {}",
-                crate::text::printable(&u.provider),
-                crate::text::printable(&u.model),
-                count(u.requests),
-                count(u.input_tokens),
-                count(u.output_tokens),
-                u.reason
-            )?;
-        }
-    }
-    for note in &report.warnings {
-        writeln!(w, "WARNING: {note}")?;
-    }
-    if let Some(f) = super::forecast_line(report) {
-        writeln!(w, "{f}")?;
-    }
-    writeln!(w)?;
-    writeln!(w, "accounting: {}", super::accounting_line(report))?;
-    writeln!(w, "coverage: {}", super::coverage::line(report))?;
-    for (overlay, label) in [(false, "price book"), (true, "price overlay")] {
-        let files: Vec<String> = report
-            .pricing
-            .files
-            .iter()
-            .filter(|f| f.overlay == overlay)
-            .map(|f| format!("{} (sha256 {})", f.path, &f.sha256[..12]))
-            .collect();
-        if !files.is_empty() {
-            writeln!(w, "{label}: {}", files.join(", "))?;
-        }
-    }
-    Ok(())
+    Text.write(&super::layout::document(report), w)
 }

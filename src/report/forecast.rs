@@ -8,7 +8,7 @@ use crate::engine::{PricedCell, Pricing};
 use crate::usage::format_day;
 
 /// A month-end projection from the run-rate so far. A projection, not a bill.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Forecast {
     /// The month in progress (`YYYY-MM`, reporting zone).
     pub month: String,
@@ -22,6 +22,25 @@ pub struct Forecast {
     /// The instants the run-rate is measured between (RFC 3339).
     pub based_on_from: String,
     pub based_on_to: String,
+}
+
+impl Serialize for Forecast {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(8))?;
+        m.serialize_entry("month", &self.month)?;
+        m.serialize_entry("cost_so_far_usd", &crate::money::exact(self.cost_so_far))?;
+        m.serialize_entry("days_elapsed", &self.days_elapsed)?;
+        m.serialize_entry("days_in_month", &self.days_in_month)?;
+        m.serialize_entry(
+            "projected_month_end_usd",
+            &crate::money::exact(self.projected),
+        )?;
+        m.serialize_entry("based_on_from", &self.based_on_from)?;
+        m.serialize_entry("based_on_to", &self.based_on_to)?;
+        m.serialize_entry("note", "projection from the run-rate so far, not a bill")?;
+        m.end()
+    }
 }
 
 /// Projects the month containing `now_us` (in `tz`) when it is in progress and the period

@@ -15,6 +15,7 @@ pub mod dims;
 pub mod failures;
 pub mod focus;
 pub mod forecast;
+pub mod measures;
 
 pub use dims::{dim_value, BATCH, CANONICAL_MODEL, DAY, KNOWN_DIMS, MONTH};
 pub use forecast::{forecast, Forecast};
@@ -23,8 +24,9 @@ use crate::engine::{Aggregates, Counters, PricedCell, Pricing, Sums, UnpricedRea
 use crate::pricing::{BookTier, PriceFile};
 use crate::usage::Rejection;
 
-/// Measures of one breakdown row (or the total).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+/// Measures of one breakdown row (or the total). Serialises through [`measures::MEASURES`]
+/// (money as exact decimal strings), then `price_versions` and `priced_by`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Measures {
     pub requests: u64,
     pub failed_requests: u64,
@@ -160,7 +162,7 @@ pub struct PricingInfo {
     pub versions_used: Vec<String>,
 }
 
-/// A complete cost report.
+/// A complete cost report. Serialises as the `json` format (rows keyed by the `--by` names).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
     pub by: Vec<String>,
@@ -313,5 +315,64 @@ fn account(c: &Counters) -> Accounting {
         rejected: c.rejected,
         outside_period: c.outside_period,
         ..Default::default()
+    }
+}
+
+/// The measures as JSON keys, in [`measures::MEASURES`] order.
+fn measure_entries(m: &Measures, map: &mut serde_json::Map<String, serde_json::Value>) {
+    use measures::MeasureValue;
+    for c in measures::MEASURES {
+        let v = match (c.get)(m) {
+            MeasureValue::Count(n) => serde_json::Value::from(n),
+            MeasureValue::Money(d) => serde_json::Value::from(crate::money::exact(d)),
+        };
+        map.insert(c.name.into(), v);
+    }
+    map.insert(
+        "price_versions".into(),
+        serde_json::Value::from(m.price_versions.iter().cloned().collect::<Vec<_>>()),
+    );
+    map.insert(
+        "priced_by".into(),
+        serde_json::Value::from(m.priced_by.iter().map(|t| t.as_str()).collect::<Vec<_>>()),
+    );
+}
+
+impl Serialize for Measures {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = serde_json::Map::new();
+        measure_entries(self, &mut map);
+        map.serialize(s)
+    }
+}
+
+impl Serialize for Report {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let rows: Vec<serde_json::Map<String, serde_json::Value>> = self
+            .rows
+            .iter()
+            .map(|r| {
+                let mut obj = serde_json::Map::new();
+                for (name, v) in self.by.iter().zip(&r.dims) {
+                    obj.insert(name.clone(), serde_json::Value::from(v.clone()));
+                }
+                measure_entries(&r.measures, &mut obj);
+                obj
+            })
+            .collect();
+        let mut m = s.serialize_map(Some(11))?;
+        m.serialize_entry("by", &self.by)?;
+        m.serialize_entry("period", &self.period)?;
+        m.serialize_entry("rows", &rows)?;
+        m.serialize_entry("total", &self.total)?;
+        m.serialize_entry("unpriced", &self.unpriced)?;
+        m.serialize_entry("accounting", &self.accounting)?;
+        m.serialize_entry("rejections", &self.rejections)?;
+        m.serialize_entry("warnings", &self.warnings)?;
+        m.serialize_entry("forecast", &self.forecast)?;
+        m.serialize_entry("pricing", &self.pricing)?;
+        m.serialize_entry("coverage", &self.coverage)?;
+        m.end()
     }
 }

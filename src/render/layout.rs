@@ -1,0 +1,143 @@
+//! The report laid out once for the terminal, Markdown and HTML (see [`super::doc`]): the
+//! breakdown with its total, the unpriced usage, warnings, the projection, the accounting,
+//! coverage and price-book lines. Money is printed exactly at one common scale per table, so the
+//! printed rows add up to the printed total.
+
+use super::doc::{Block, Column, Doc, TableBlock};
+use crate::money::{common_scale, count, usd};
+use crate::report::measures::{MeasureValue, MEASURES};
+use crate::report::{Measures, Report};
+
+/// The breakdown: the `--by` columns, the measures shown in tables, one row per group and the
+/// total.
+pub fn breakdown(r: &Report) -> TableBlock {
+    let scale = common_scale(
+        r.rows
+            .iter()
+            .map(|row| &row.measures.cost_usd)
+            .chain(std::iter::once(&r.total.cost_usd)),
+    );
+    let shown: Vec<_> = MEASURES.iter().filter(|m| m.in_tables).collect();
+    let mut columns: Vec<Column> = r.by.iter().map(|d| Column::text(d)).collect();
+    columns.extend(shown.iter().map(|m| Column::number(m.title)));
+    let measures = |m: &Measures| -> Vec<String> {
+        shown
+            .iter()
+            .map(|c| match ((c.get)(m), c.name) {
+                // Unpriced usage stands out in every table.
+                (MeasureValue::Count(n), "unpriced_requests") if n > 0 => format!("! {}", count(n)),
+                (MeasureValue::Count(n), _) => count(n),
+                (MeasureValue::Money(d), _) => usd(d, scale),
+            })
+            .collect()
+    };
+    let rows = r
+        .rows
+        .iter()
+        .map(|row| {
+            let mut cells: Vec<String> = row
+                .dims
+                .iter()
+                .map(|d| d.clone().unwrap_or_else(|| "-".into()))
+                .collect();
+            cells.extend(measures(&row.measures));
+            cells
+        })
+        .collect();
+    let mut total: Vec<String> = vec![String::new(); r.by.len()];
+    if let Some(first) = total.first_mut() {
+        *first = "TOTAL".into();
+    }
+    total.extend(measures(&r.total));
+    TableBlock {
+        columns,
+        rows,
+        total: Some(total),
+    }
+}
+
+/// The usage without a price, per provider, model and reason.
+pub fn unpriced(r: &Report) -> Option<TableBlock> {
+    if r.unpriced.is_empty() {
+        return None;
+    }
+    Some(TableBlock {
+        columns: vec![
+            Column::text("provider"),
+            Column::text("model"),
+            Column::number("requests"),
+            Column::number("input tok"),
+            Column::number("output tok"),
+            Column::text("reason"),
+        ],
+        rows: r
+            .unpriced
+            .iter()
+            .map(|u| {
+                vec![
+                    u.provider.clone(),
+                    u.model.clone(),
+                    count(u.requests),
+                    count(u.input_tokens),
+                    count(u.output_tokens),
+                    u.reason.clone(),
+                ]
+            })
+            .collect(),
+        total: None,
+    })
+}
+
+/// The lines under the tables: accounting, coverage and the price files.
+pub fn footer(r: &Report) -> Vec<Block> {
+    let mut v = vec![
+        Block::Text(format!("accounting: {}", super::accounting_line(r))),
+        Block::Text(format!("coverage: {}", super::coverage::line(r))),
+    ];
+    for (overlay, label) in [(false, "price book"), (true, "price overlay")] {
+        let items: Vec<String> = r
+            .pricing
+            .files
+            .iter()
+            .filter(|f| f.overlay == overlay)
+            .map(|f| {
+                format!(
+                    "{} (sha256 {})",
+                    f.path,
+                    &f.sha256[..12.min(f.sha256.len())]
+                )
+            })
+            .collect();
+        if !items.is_empty() {
+            v.push(Block::List {
+                label: label.into(),
+                items,
+            });
+        }
+    }
+    v
+}
+
+/// The whole report for the terminal and Markdown.
+pub fn document(r: &Report) -> Doc {
+    let mut d = Doc::default();
+    d.push(Block::Title {
+        title: "tokenledger cost report".into(),
+        subtitle: super::period_line(r),
+    });
+    d.push(Block::Table(breakdown(r)));
+    if let Some(u) = unpriced(r) {
+        d.push(Block::Heading(
+            "UNPRICED usage (not included in the cost above)".into(),
+        ));
+        d.push(Block::Table(u));
+    }
+    for note in &r.warnings {
+        d.push(Block::Warning(note.clone()));
+    }
+    if let Some(f) = super::forecast_line(r) {
+        d.push(Block::Strong(f));
+    }
+    d.blocks.extend(footer(r));
+    d
+}
