@@ -2,7 +2,7 @@
 //! validated settings, calls the library and renders; `pipeline` holds what the usage
 //! commands share, `messages` owns standard error, `report_page` builds the HTML page and the
 //! report folder. Commands propagate the library's typed errors; [`UsageError`] marks a bad
-//! command line and `crate::exit_code` classifies every error in one place. Commands do no
+//! command line and the crate root's `exit_code` classifies every error in one place. Commands do no
 //! arithmetic on money and hold no state between runs.
 
 pub mod chart;
