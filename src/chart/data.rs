@@ -1,15 +1,16 @@
-//! What a chart shows, computed from priced usage (exact decimals until here; f64 from here on,
-//! for pixels only).
+//! What a chart shows, read off the rows of a report (exact decimals until here; f64 from here
+//! on, for pixels only).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-use crate::engine::{Epochs, PricedCell, Pricing};
+use crate::engine::{Aggregates, PricedCell};
 use crate::pricing::PriceBook;
 use crate::report::compare::{CompareSettings, Comparison};
-use crate::usage::format_day;
+use crate::report::{self, dims, Period, Report};
+use crate::usage::col;
 
 /// The series that collects everything beyond the top N.
 pub const OTHER: &str = "other";
@@ -95,23 +96,28 @@ fn f(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
 }
 
-/// All days from the first to the last (inclusive), so gaps show as empty days.
-fn day_range(days: &BTreeSet<i32>) -> Vec<i32> {
-    match (days.first(), days.last()) {
-        (Some(&a), Some(&b)) => (a..=b).collect(),
-        _ => vec![],
-    }
-}
-
-fn month_range(months: &BTreeSet<String>) -> Vec<String> {
-    let (Some(a), Some(b)) = (months.first(), months.last()) else {
+/// Every day from `first` to `last` (inclusive, `YYYY-MM-DD`), so gaps show as empty days.
+fn day_span(first: &str, last: &str) -> Vec<String> {
+    let parse = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+    let (Some(mut d), Some(end)) = (parse(first), parse(last)) else {
         return vec![];
     };
+    let mut out = Vec::new();
+    while d <= end && out.len() < 40_000 {
+        out.push(d.format("%Y-%m-%d").to_string());
+        let Some(next) = d.succ_opt() else { break };
+        d = next;
+    }
+    out
+}
+
+/// Every month from `first` to `last` (inclusive, `YYYY-MM`).
+fn month_span(first: &str, last: &str) -> Vec<String> {
     let parse = |m: &str| -> Option<(i32, u32)> {
         Some((m.get(0..4)?.parse().ok()?, m.get(5..7)?.parse().ok()?))
     };
-    let (Some((mut y, mut mo)), Some(end)) = (parse(a), parse(b)) else {
-        return months.iter().cloned().collect();
+    let (Some((mut y, mut mo)), Some(end)) = (parse(first), parse(last)) else {
+        return vec![];
     };
     let mut out = Vec::new();
     while (y, mo) <= end && out.len() < 1200 {
@@ -125,48 +131,56 @@ fn month_range(months: &BTreeSet<String>) -> Vec<String> {
     out
 }
 
-/// Stacked spend per period per name (model or provider), top N names by cost plus "other".
+/// The continuous run of time buckets a report's rows fall in (dimension 0 is `month` or `day`).
+fn buckets(report: &Report, by_day: bool) -> Vec<String> {
+    let labels: BTreeSet<&str> = report
+        .rows
+        .iter()
+        .filter_map(|r| r.dims.first()?.as_deref())
+        .collect();
+    match (labels.first(), labels.last()) {
+        (Some(a), Some(b)) if by_day => day_span(a, b),
+        (Some(a), Some(b)) => month_span(a, b),
+        _ => vec![],
+    }
+}
+
+/// The dimensions of the report a chart is drawn from.
+pub fn chart_by(kind: Kind, by_day: bool) -> Vec<String> {
+    let time = if by_day { dims::DAY } else { dims::MONTH };
+    let v: &[&str] = match kind {
+        Kind::SpendByModel => &[time, col::MODEL],
+        Kind::SpendByProvider => &[time, col::PROVIDER],
+        Kind::Daily => &[dims::DAY],
+        Kind::Tokens => &[col::MODEL],
+        Kind::Compare => &[],
+    };
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+/// Stacked spend per period per name, top N names by cost plus "other", from a report by
+/// `[month|day, model|provider]` (see [`chart_by`]): each bar is the sum of report rows, so the
+/// chart's totals are the table's.
 pub fn spend_by(
-    priced: &[PricedCell<'_>],
+    report: &Report,
     by_provider: bool,
     by_day: bool,
     top: usize,
     period: &str,
 ) -> ChartData {
-    let mut cost: BTreeMap<(String, String), Decimal> = BTreeMap::new();
-    let mut totals: BTreeMap<String, Decimal> = BTreeMap::new();
-    let mut days = BTreeSet::new();
-    let mut months = BTreeSet::new();
-    for pc in priced {
-        let Pricing::Priced { cost: c, .. } = &pc.pricing else {
-            continue;
-        };
-        let name = if by_provider {
-            pc.key.provider.clone()
-        } else {
-            pc.key.model.clone()
-        };
-        let day = format_day(pc.cell.day as i64);
-        days.insert(pc.cell.day);
-        months.insert(day[..7].to_string());
-        let bucket = if by_day { day } else { day[..7].to_string() };
-        *cost.entry((bucket, name.clone())).or_default() += *c;
-        *totals.entry(name).or_default() += *c;
+    let categories = buckets(report, by_day);
+    let mut totals: BTreeMap<&str, Decimal> = BTreeMap::new();
+    for r in &report.rows {
+        let name = r.dims.get(1).and_then(|d| d.as_deref()).unwrap_or("");
+        *totals.entry(name).or_default() += r.measures.cost_usd;
     }
-    let categories: Vec<String> = if by_day {
-        day_range(&days)
-            .into_iter()
-            .map(|d| format_day(d as i64))
-            .collect()
-    } else {
-        month_range(&months)
-    };
-    let mut ranked: Vec<(String, Decimal)> = totals.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut ranked: Vec<(&str, Decimal)> =
+        totals.into_iter().filter(|(_, c)| !c.is_zero()).collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let top = top.max(1);
-    let keep: Vec<String> = ranked.iter().take(top).map(|(n, _)| n.clone()).collect();
+    let keep: Vec<&str> = ranked.iter().take(top).map(|(n, _)| *n).collect();
     let has_other = ranked.len() > top;
-    let mut names: Vec<String> = keep.clone();
+    let mut names: Vec<String> = keep.iter().map(|n| n.to_string()).collect();
     if has_other {
         names.push(OTHER.to_string());
     }
@@ -175,6 +189,24 @@ pub fn spend_by(
         .enumerate()
         .map(|(i, c)| (c.as_str(), i))
         .collect();
+    let mut acc: BTreeMap<(usize, usize), Decimal> = BTreeMap::new();
+    for r in &report.rows {
+        let (Some(Some(bucket)), name) = (r.dims.first(), r.dims.get(1).and_then(|d| d.as_deref()))
+        else {
+            continue;
+        };
+        let Some(&ci) = index.get(bucket.as_str()) else {
+            continue;
+        };
+        if r.measures.cost_usd.is_zero() {
+            continue;
+        }
+        let si = keep
+            .iter()
+            .position(|k| Some(*k) == name)
+            .unwrap_or(names.len() - 1);
+        *acc.entry((si, ci)).or_default() += r.measures.cost_usd;
+    }
     let mut series: Vec<Series> = names
         .iter()
         .map(|n| Series {
@@ -183,17 +215,6 @@ pub fn spend_by(
             hatched: false,
         })
         .collect();
-    let mut acc: BTreeMap<(usize, usize), Decimal> = BTreeMap::new();
-    for ((bucket, name), c) in &cost {
-        let Some(&ci) = index.get(bucket.as_str()) else {
-            continue;
-        };
-        let si = keep
-            .iter()
-            .position(|k| k == name)
-            .unwrap_or(names.len() - 1);
-        *acc.entry((si, ci)).or_default() += *c;
-    }
     for ((si, ci), c) in acc {
         series[si].values[ci] = f(c);
     }
@@ -203,7 +224,11 @@ pub fn spend_by(
         title: format!("Spend by {what}{period}"),
         x_label: if by_day { "day".into() } else { "month".into() },
         y_label: "cost (USD)".into(),
-        categories,
+        categories: if ranked.is_empty() {
+            vec![]
+        } else {
+            categories
+        },
         series,
         line: None,
         money: true,
@@ -216,26 +241,28 @@ pub fn spend_by(
     }
 }
 
-/// Daily spend with the running month-to-date total.
-pub fn daily(priced: &[PricedCell<'_>], period: &str) -> ChartData {
-    let mut by_day: BTreeMap<i32, Decimal> = BTreeMap::new();
-    for pc in priced {
-        if let Pricing::Priced { cost, .. } = &pc.pricing {
-            *by_day.entry(pc.cell.day).or_default() += *cost;
-        }
-    }
-    let days = day_range(&by_day.keys().copied().collect());
+/// Daily spend with the running month-to-date total, from a report by `[day]`.
+pub fn daily(report: &Report, period: &str) -> ChartData {
+    let by_day: BTreeMap<&str, Decimal> = report
+        .rows
+        .iter()
+        .filter(|r| !r.measures.cost_usd.is_zero())
+        .filter_map(|r| Some((r.dims.first()?.as_deref()?, r.measures.cost_usd)))
+        .collect();
+    let days = match (by_day.keys().next(), by_day.keys().next_back()) {
+        (Some(a), Some(b)) => day_span(a, b),
+        _ => vec![],
+    };
     let mut values = Vec::with_capacity(days.len());
     let mut mtd = Vec::with_capacity(days.len());
     let mut running = Decimal::ZERO;
-    let mut month = String::new();
+    let mut month = "";
     for d in &days {
-        let text = format_day(*d as i64);
-        if text[..7] != month {
-            month = text[..7].to_string();
+        if d[..7] != *month {
+            month = &d[..7];
             running = Decimal::ZERO;
         }
-        let c = by_day.get(d).copied().unwrap_or_default();
+        let c = by_day.get(d.as_str()).copied().unwrap_or_default();
         running += c;
         values.push(f(c));
         mtd.push(f(running));
@@ -244,7 +271,7 @@ pub fn daily(priced: &[PricedCell<'_>], period: &str) -> ChartData {
         title: format!("Daily spend{period}"),
         x_label: "day".into(),
         y_label: "cost (USD)".into(),
-        categories: days.iter().map(|d| format_day(*d as i64)).collect(),
+        categories: days,
         series: vec![Series {
             name: "daily spend".into(),
             values,
@@ -261,23 +288,36 @@ pub fn daily(priced: &[PricedCell<'_>], period: &str) -> ChartData {
     }
 }
 
-/// Token mix per model (top N by tokens).
-pub fn tokens(priced: &[PricedCell<'_>], top: usize, period: &str) -> ChartData {
-    let mut per: BTreeMap<String, [u64; 4]> = BTreeMap::new();
-    for pc in priced {
-        let s = &pc.cell.sums;
-        let e = per.entry(pc.key.model.clone()).or_default();
-        e[0] += s.uncached_input();
-        e[1] += s.cache_read_tokens;
-        e[2] += s.cache_write_tokens;
-        e[3] += s.output_tokens;
-    }
-    let mut ranked: Vec<(String, [u64; 4])> = per.into_iter().collect();
+/// Token mix per model (top N by tokens), from a report by `[model]`.
+pub fn tokens(report: &Report, top: usize, period: &str) -> ChartData {
+    let mut ranked: Vec<(&str, [u64; 4])> = report
+        .rows
+        .iter()
+        .map(|r| {
+            let m = &r.measures;
+            let uncached = m
+                .input_tokens
+                .saturating_sub(m.cache_read_tokens)
+                .saturating_sub(m.cache_write_tokens);
+            let name = r.dims.first().and_then(|d| d.as_deref()).unwrap_or("");
+            (
+                name,
+                [
+                    uncached,
+                    m.cache_read_tokens,
+                    m.cache_write_tokens,
+                    m.output_tokens,
+                ],
+            )
+        })
+        .filter(|(_, v)| v.iter().any(|&t| t > 0))
+        .collect();
     ranked.sort_by(|a, b| {
-        b.1.iter()
-            .sum::<u64>()
-            .cmp(&a.1.iter().sum::<u64>())
-            .then(a.0.cmp(&b.0))
+        let (ta, tb) = (
+            a.1.iter().map(|&t| t as u128).sum::<u128>(),
+            b.1.iter().map(|&t| t as u128).sum::<u128>(),
+        );
+        tb.cmp(&ta).then(a.0.cmp(b.0))
     });
     let top = top.max(1);
     let extra = ranked.len().saturating_sub(top);
@@ -296,7 +336,7 @@ pub fn tokens(priced: &[PricedCell<'_>], top: usize, period: &str) -> ChartData 
         title: format!("Token mix by model{period}"),
         x_label: "model".into(),
         y_label: "tokens".into(),
-        categories: ranked.iter().map(|(m, _)| m.clone()).collect(),
+        categories: ranked.iter().map(|(m, _)| m.to_string()).collect(),
         series,
         line: None,
         money: false,
@@ -381,35 +421,59 @@ pub struct ChartOptions {
     pub suffix: String,
 }
 
+/// The priced usage a chart is drawn from.
+pub struct Source<'a> {
+    pub agg: &'a Aggregates,
+    pub priced: &'a [PricedCell<'a>],
+    pub book: &'a PriceBook,
+    /// The dimensions the engine grouped by.
+    pub engine_dims: &'a [String],
+    pub period: Period,
+}
+
+impl Source<'_> {
+    /// The report a chart of `kind` is drawn from: the same [`report::build`] as the table.
+    pub fn report(&self, kind: Kind, by_day: bool) -> Report {
+        report::build(
+            &chart_by(kind, by_day),
+            self.engine_dims,
+            self.agg,
+            self.priced,
+            self.period.clone(),
+            vec![],
+        )
+    }
+}
+
 /// Builds one chart's data.
 pub fn chart_data(
     kind: Kind,
-    priced: &[PricedCell<'_>],
-    book: &PriceBook,
-    epochs: &Epochs,
+    src: &Source<'_>,
     o: &ChartOptions,
 ) -> Result<ChartData, crate::engine::PriceError> {
-    let (by_day, top, targets, suffix) = (o.by_day, o.top, &o.targets, o.suffix.as_str());
+    let (by_day, top, suffix) = (o.by_day, o.top, o.suffix.as_str());
+    let report = || src.report(kind, by_day);
     Ok(match kind {
-        Kind::SpendByModel => spend_by(priced, false, by_day, top, suffix),
-        Kind::SpendByProvider => spend_by(priced, true, by_day, top, suffix),
-        Kind::Daily => daily(priced, suffix),
-        Kind::Tokens => tokens(priced, top, suffix),
+        Kind::SpendByModel => spend_by(&report(), false, by_day, top, suffix),
+        Kind::SpendByProvider => spend_by(&report(), true, by_day, top, suffix),
+        Kind::Daily => daily(&report(), suffix),
+        Kind::Tokens => tokens(&report(), top, suffix),
         Kind::Compare => {
-            let targets: Vec<String> = if targets.is_empty() {
-                book.rows()
+            let targets: Vec<String> = if o.targets.is_empty() {
+                src.book
+                    .rows()
                     .iter()
                     .map(|r| r.provider.clone())
                     .collect::<BTreeSet<_>>()
                     .into_iter()
                     .collect()
             } else {
-                targets.to_vec()
+                o.targets.clone()
             };
             let c = crate::report::compare::compare(
-                priced,
-                book,
-                epochs,
+                src.priced,
+                src.book,
+                &src.agg.epochs,
                 &CompareSettings {
                     targets,
                     at_us: None,
@@ -421,4 +485,112 @@ pub fn chart_data(
             compare(&c, suffix)
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture::{measures, report, row};
+
+    fn by_month_model() -> Report {
+        report(
+            &["month", "model"],
+            vec![
+                row(&["2026-08", "a"], measures(1, 10, 0, 1, "1.25")),
+                row(&["2026-08", "b"], measures(1, 10, 0, 1, "0.5")),
+                row(&["2026-08", "c"], measures(1, 10, 0, 1, "0.125")),
+                // September has no usage: it shows as an empty month.
+                row(&["2026-10", "a"], measures(1, 10, 0, 1, "2")),
+                row(&["2026-10", "c"], measures(1, 10, 0, 1, "0.25")),
+                // Unpriced (cost 0): no series of its own.
+                row(&["2026-10", "d"], measures(1, 10, 0, 1, "0")),
+            ],
+        )
+    }
+
+    #[test]
+    fn spend_bars_are_the_report_rows() {
+        let c = spend_by(&by_month_model(), false, false, 2, "");
+        assert_eq!(c.categories, ["2026-08", "2026-09", "2026-10"]);
+        let names: Vec<&str> = c.series.iter().map(|s| s.name.as_str()).collect();
+        // Ranked by total cost: a 3.25, c 0.375, b 0.5 -> a, b, then "other" (c).
+        assert_eq!(names, ["a", "b", OTHER]);
+        assert_eq!(c.series[0].values, [1.25, 0.0, 2.0]);
+        assert_eq!(c.series[1].values, [0.5, 0.0, 0.0]);
+        assert_eq!(c.series[2].values, [0.125, 0.0, 0.25]);
+        // The bars add up to the report's total.
+        let sum: f64 = c.series.iter().flat_map(|s| s.values.iter()).sum();
+        assert_eq!(sum, 4.125);
+        assert_eq!(c.notes, ["top 2 models by cost; the rest is \"other\""]);
+    }
+
+    #[test]
+    fn spend_with_every_name_shown_has_no_other() {
+        let c = spend_by(&by_month_model(), false, false, 10, "");
+        assert_eq!(c.series.len(), 3);
+        assert!(c.notes.is_empty());
+    }
+
+    #[test]
+    fn nothing_priced_is_nothing_to_chart() {
+        let r = report(
+            &["month", "model"],
+            vec![row(&["2026-10", "d"], measures(5, 10, 0, 1, "0"))],
+        );
+        assert!(spend_by(&r, false, false, 10, "").is_empty());
+        let r = report(
+            &["day"],
+            vec![row(&["2026-10-01"], measures(5, 10, 0, 1, "0"))],
+        );
+        assert!(daily(&r, "").is_empty());
+    }
+
+    #[test]
+    fn daily_fills_gaps_and_restarts_month_to_date() {
+        let r = report(
+            &["day"],
+            vec![
+                row(&["2026-09-29"], measures(1, 1, 0, 1, "1")),
+                row(&["2026-10-01"], measures(1, 1, 0, 1, "2")),
+                row(&["2026-10-02"], measures(1, 1, 0, 1, "0.5")),
+            ],
+        );
+        let c = daily(&r, "");
+        assert_eq!(
+            c.categories,
+            ["2026-09-29", "2026-09-30", "2026-10-01", "2026-10-02"]
+        );
+        assert_eq!(c.series[0].values, [1.0, 0.0, 2.0, 0.5]);
+        assert_eq!(
+            c.line.as_ref().map(|l| l.values.clone()),
+            Some(vec![1.0, 1.0, 2.0, 2.5])
+        );
+    }
+
+    #[test]
+    fn token_mix_splits_input_and_ranks_models() {
+        let mut big = measures(1, 1_000, 600, 50, "1");
+        big.cache_write_tokens = 100;
+        let r = report(
+            &["model"],
+            vec![
+                row(&["small"], measures(1, 10, 0, 5, "0")),
+                row(&["big"], big),
+                row(&["none"], measures(1, 0, 0, 0, "0")),
+            ],
+        );
+        let c = tokens(&r, 1, "");
+        assert_eq!(c.categories, ["big"]);
+        let v: Vec<f64> = c.series.iter().map(|s| s.values[0]).collect();
+        assert_eq!(v, [300.0, 600.0, 100.0, 50.0]);
+        assert_eq!(c.notes, ["top 1 models by tokens; 1 more not shown"]);
+    }
+
+    #[test]
+    fn long_spans_are_bounded() {
+        assert_eq!(day_span("2026-01-01", "2025-01-01"), Vec::<String>::new());
+        assert_eq!(month_span("2025-11", "2026-02").len(), 4);
+        assert_eq!(day_span("0001-01-01", "9999-12-31").len(), 40_000);
+        assert!(month_span("x", "2026-01").is_empty());
+    }
 }

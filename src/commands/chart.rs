@@ -3,7 +3,7 @@
 use super::messages;
 use super::pipeline::{aggregate, Job, UsageSettings};
 use super::{DataError, UsageError};
-use crate::chart::data::{chart_data, ChartOptions};
+use crate::chart::data::{chart_data, ChartOptions, Source};
 use crate::chart::{self, Kind};
 use crate::cli::ChartArgs;
 use crate::engine;
@@ -45,9 +45,21 @@ pub fn run(args: ChartArgs) -> anyhow::Result<()> {
         targets: providers,
         suffix: settings.title_suffix(),
     };
-    let mut data = chart_data(kind, &priced, &book, &agg.epochs, &opts)?;
+    let source = Source {
+        agg: &agg,
+        priced: &priced,
+        book: &book,
+        engine_dims: &[],
+        period: settings.period(),
+    };
+    let mut data = chart_data(kind, &source, &opts)?;
     if data.is_empty() {
-        return Err(DataError("no usage in the period: nothing to chart".into()).into());
+        let what = if unpriced > 0 {
+            format!("no priced usage in the period ({unpriced} unpriced requests)")
+        } else {
+            "no usage in the period".to_string()
+        };
+        return Err(DataError(format!("{what}: nothing to chart")).into());
     }
     if unpriced > 0 && kind != Kind::Tokens {
         data.notes.push(format!(

@@ -10,9 +10,9 @@ use rust_decimal::Decimal;
 
 use super::pipeline::UsageSettings;
 
-use crate::chart::data::{chart_data, ChartOptions};
+use crate::chart::data::{chart_data, ChartOptions, Source};
 use crate::chart::Kind;
-use crate::engine::{self, Aggregates, PricedCell, Pricing};
+use crate::engine::{self, Aggregates, PricedCell};
 use crate::pricing::PriceBook;
 use crate::render::{self, Format};
 use crate::report::Report;
@@ -27,6 +27,18 @@ pub struct Inputs<'a> {
     pub priced: &'a [PricedCell<'a>],
     /// The engine's dimensions (they include `status`).
     pub dims: &'a [String],
+}
+
+impl Inputs<'_> {
+    fn chart_source(&self) -> Source<'_> {
+        Source {
+            agg: self.agg,
+            priced: self.priced,
+            book: self.book,
+            engine_dims: self.dims,
+            period: self.report.period.clone(),
+        }
+    }
 }
 
 const CHARTS: [Kind; 5] = [
@@ -56,7 +68,7 @@ pub fn html_extras(p: &Inputs<'_>) -> anyhow::Result<render::html::HtmlExtras> {
     let opts = chart_set(p.settings);
     let mut charts = Vec::new();
     for kind in CHARTS {
-        let data = chart_data(kind, p.priced, p.book, &p.agg.epochs, &opts)?;
+        let data = chart_data(kind, &p.chart_source(), &opts)?;
         if data.is_empty() {
             continue;
         }
@@ -107,14 +119,9 @@ fn previous_total(p: &Inputs<'_>) -> anyhow::Result<Option<(String, Decimal)>> {
     if priced.is_empty() {
         return Ok(None);
     }
-    let total: Decimal = priced
-        .iter()
-        .filter_map(|p| match &p.pricing {
-            Pricing::Priced { cost, .. } => Some(*cost),
-            _ => None,
-        })
-        .sum();
-    Ok(Some((label, total.normalize())))
+    // The same report code as the page's own total.
+    let report = crate::report::build(&[], &[], side, &priced, p.report.period.clone(), vec![]);
+    Ok(Some((label, report.total.cost_usd)))
 }
 
 /// The folder name of a report: the month, or the period's dates.
@@ -160,7 +167,7 @@ pub fn write_folder(dir: &Path, p: &Inputs<'_>) -> anyhow::Result<PathBuf> {
     }
     let opts = chart_set(p.settings);
     for kind in CHARTS {
-        let data = chart_data(kind, p.priced, p.book, &p.agg.epochs, &opts)?;
+        let data = chart_data(kind, &p.chart_source(), &opts)?;
         if data.is_empty() {
             continue;
         }

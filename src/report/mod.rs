@@ -13,6 +13,8 @@ use serde::Serialize;
 pub mod compare;
 pub mod dims;
 pub mod failures;
+#[cfg(test)]
+pub mod fixture;
 pub mod focus;
 pub mod forecast;
 pub mod measures;
