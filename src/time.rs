@@ -22,6 +22,22 @@ pub enum PeriodError {
     SkippedLocalTime { text: String, zone: String },
     #[error("--to must be after --from (the end is exclusive)")]
     EndNotAfterStart,
+    /// One of the above, in the value of a flag (reads `--month: "2025-13" is not a month`
+    /// through the error chain).
+    #[error("{flag}")]
+    Flag {
+        flag: &'static str,
+        source: Box<PeriodError>,
+    },
+}
+
+impl PeriodError {
+    fn in_flag(flag: &'static str) -> impl Fn(PeriodError) -> PeriodError {
+        move |e| PeriodError::Flag {
+            flag,
+            source: Box::new(e),
+        }
+    }
 }
 
 /// Parses an IANA zone name.
@@ -97,11 +113,17 @@ pub fn resolve(
     to: Option<&str>,
 ) -> Result<(Option<i64>, Option<i64>), PeriodError> {
     if let Some(m) = month {
-        let (a, b) = month_range(tz, m)?;
+        let (a, b) = month_range(tz, m).map_err(PeriodError::in_flag("--month"))?;
         return Ok((Some(a), Some(b)));
     }
-    let f = from.map(|s| parse_bound(tz, s)).transpose()?;
-    let t = to.map(|s| parse_bound(tz, s)).transpose()?;
+    let f = from
+        .map(|s| parse_bound(tz, s))
+        .transpose()
+        .map_err(PeriodError::in_flag("--from"))?;
+    let t = to
+        .map(|s| parse_bound(tz, s))
+        .transpose()
+        .map_err(PeriodError::in_flag("--to"))?;
     if let (Some(f), Some(t)) = (f, t) {
         if t <= f {
             return Err(PeriodError::EndNotAfterStart);

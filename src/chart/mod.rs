@@ -313,25 +313,39 @@ where
     Ok(())
 }
 
+/// The image formats a chart file can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    Png,
+    Svg,
+}
+
+impl ImageFormat {
+    /// The format named by a file's extension (`.png`, `.svg`, any case).
+    pub fn of(path: &std::path::Path) -> Option<ImageFormat> {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("png") => Some(ImageFormat::Png),
+            Some("svg") => Some(ImageFormat::Svg),
+            _ => None,
+        }
+    }
+}
+
 /// Writes a chart to `path` (`.png` or `.svg`).
 pub fn write(
     path: &std::path::Path,
     chart: &ChartData,
     size: (u32, u32),
 ) -> Result<(), Box<dyn Error>> {
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("png") => draw(BitMapBackend::new(path, size).into_drawing_area(), chart),
-        Some("svg") => draw(SVGBackend::new(path, size).into_drawing_area(), chart),
-        _ => Err(format!(
-            "{}: the chart file must end in .png or .svg",
-            path.display()
-        )
-        .into()),
+    match ImageFormat::of(path) {
+        Some(ImageFormat::Png) => draw(BitMapBackend::new(path, size).into_drawing_area(), chart),
+        Some(ImageFormat::Svg) => draw(SVGBackend::new(path, size).into_drawing_area(), chart),
+        None => Err("a chart file must end in .png or .svg".into()),
     }
 }
 
@@ -347,7 +361,9 @@ pub fn svg_string(chart: &ChartData, size: (u32, u32)) -> Result<String, Box<dyn
 
 #[cfg(test)]
 mod tests {
+    use super::data::{ChartData, Series};
     use super::*;
+    use insta::assert_snapshot;
 
     #[test]
     fn money_labels_are_short() {
@@ -371,5 +387,34 @@ mod tests {
             c.iter().map(|x| (x.0, x.1, x.2)).collect();
         assert_eq!(distinct.len(), 20);
         assert_eq!(colours(&refs), c, "stable");
+    }
+
+    /// The SVG of a hand-built chart (a layout snapshot: titles, legend, labels, marks, notes).
+    #[test]
+    fn chart_svg() {
+        let chart = ChartData {
+            title: "Spend by model (October 2026, UTC)".into(),
+            x_label: "month".into(),
+            y_label: "cost (USD)".into(),
+            categories: vec!["2026-09".into(), "2026-10".into()],
+            series: vec![
+                Series {
+                    name: "claude-sonnet-4-5".into(),
+                    values: vec![10.0, 12.5],
+                    hatched: false,
+                },
+                Series {
+                    name: "other".into(),
+                    values: vec![1.0, 3.25],
+                    hatched: false,
+                },
+            ],
+            line: None,
+            money: true,
+            marks: vec![(1, "actual".into())],
+            notes: vec!["top 1 models by cost; the rest is \"other\"".into()],
+        };
+        let svg = svg_string(&chart, (800, 450)).expect("svg");
+        assert_snapshot!(svg);
     }
 }

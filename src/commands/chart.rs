@@ -35,6 +35,13 @@ pub fn run(args: ChartArgs) -> anyhow::Result<()> {
         )
         .into());
     }
+    if chart::ImageFormat::of(&output).is_none() {
+        return Err(UsageError::Message(format!(
+            "--output {}: a chart file must end in .png or .svg",
+            output.display()
+        ))
+        .into());
+    }
     let settings = UsageSettings::from_args(usage)?;
     let (book, agg) = aggregate(&settings, &Job::default())?;
     let priced = engine::price(&agg, &book)?;

@@ -8,7 +8,6 @@ use super::pipeline::{aggregate, engine_dims, output, Job, UsageSettings};
 use super::{DataError, UsageError};
 use crate::cli::CompareArgs;
 use crate::engine;
-use crate::render::doc::Markup;
 use crate::render::{self, Format};
 use crate::report::compare::{self, CompareSettings};
 use crate::usage::col;
@@ -113,15 +112,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         );
     }
     let mut w = output(out_path.as_ref())?;
-    match format {
-        Format::Csv | Format::Json => render::compare::long_rows(&cmp, format, &mut w)?,
-        // clap offers compare only table, csv, json and markdown.
-        Format::Focus | Format::Html => {}
-        Format::Table => render::table::Text.write(&render::compare::document(&cmp), &mut w)?,
-        Format::Markdown => {
-            render::markdown::Markdown.write(&render::compare::document(&cmp), &mut w)?
-        }
-    }
+    render::compare::render(&cmp, format, &mut w)?;
     w.flush()?;
     if settings.strict && unpriced > 0 {
         return Err(DataError(format!(

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use rust_decimal::Decimal;
 
-use super::doc::{Block, Column, Doc, TableBlock};
+use super::doc::{Block, Column, Doc, Markup, TableBlock};
 use super::grid::Grid;
 use super::Format;
 use crate::money::{common_scale, exact, usd};
@@ -24,6 +24,18 @@ const LONG_COLUMNS: [&str; 11] = [
     "not_offered_actual_cost_usd",
     "estimate",
 ];
+
+/// Renders a comparison: long rows for csv and json, the pivoted document for the others.
+pub fn render(c: &Comparison, format: Format, w: &mut dyn Write) -> anyhow::Result<()> {
+    match format {
+        Format::Csv | Format::Json => long_rows(c, format, w)?,
+        Format::Table => super::table::Text.write(&document(c), w)?,
+        Format::Markdown => super::markdown::Markdown.write(&document(c), w)?,
+        Format::Html => super::html::page("tokenledger provider comparison", &document(c), w)?,
+        Format::Focus => anyhow::bail!("a comparison has no FOCUS form"),
+    }
+    Ok(())
+}
 
 /// csv/json: one row per group and target provider.
 pub fn long_rows(c: &Comparison, format: Format, w: &mut dyn Write) -> anyhow::Result<()> {

@@ -22,6 +22,9 @@ pub fn percent(part: u64, whole: u64) -> String {
 pub fn line(r: &Report) -> String {
     let c = &r.coverage;
     let tokens = c.overlay.tokens + c.curated.tokens + c.generated.tokens + c.unpriced.tokens;
+    if tokens == 0 {
+        return format!("no tokens to price ({} requests)", count(c.requests()));
+    }
     let mut parts = Vec::new();
     if c.overlay.tokens > 0 {
         parts.push(format!("overlay {}", percent(c.overlay.tokens, tokens)));

@@ -114,7 +114,11 @@ pub fn document(r: &ErrorsReport) -> Doc {
         Some(l) => format!("Request rate (limit {l}/min)"),
         None => "Request rate".into(),
     }));
-    d.push(Block::Table(rate));
+    if rate.rows.is_empty() {
+        d.push(Block::Text("no requests".into()));
+    } else {
+        d.push(Block::Table(rate));
+    }
     d
 }
 

@@ -31,8 +31,9 @@ pub fn breakdown(r: &Report) -> TableBlock {
             })
             .collect()
     };
-    let rows = r
-        .rows
+    // Without `--by` dimensions the one group is the total: show it once.
+    let groups: &[crate::report::Row] = if r.by.is_empty() { &[] } else { &r.rows };
+    let rows = groups
         .iter()
         .map(|row| {
             let mut cells: Vec<String> = row

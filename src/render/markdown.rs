@@ -27,7 +27,7 @@ pub struct Markdown;
 
 impl Markup for Markdown {
     fn title(&self, title: &str, subtitle: &str, w: &mut dyn Write) -> io::Result<()> {
-        writeln!(w, "# {}\n\nPeriod: {}\n", escape(title), escape(subtitle))
+        writeln!(w, "# {}\n\n{}\n", escape(title), escape(subtitle))
     }
     fn heading(&self, text: &str, w: &mut dyn Write) -> io::Result<()> {
         writeln!(w, "## {}\n", escape(text))

@@ -15,6 +15,8 @@ pub mod layout;
 pub mod markdown;
 pub mod prices;
 pub mod table;
+#[cfg(test)]
+mod tests;
 
 use std::io::{self, Write};
 

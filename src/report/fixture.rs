@@ -56,6 +56,7 @@ pub fn report(by: &[&str], rows: Vec<Row>) -> Report {
         total.priced_by.extend(m.priced_by.iter().copied());
     }
     let requests = total.requests;
+    let tokens = total.input_tokens + total.output_tokens;
     Report {
         by: by.iter().map(|s| s.to_string()).collect(),
         period: Period {
@@ -79,10 +80,7 @@ pub fn report(by: &[&str], rows: Vec<Row>) -> Report {
             versions_used: vec![],
         },
         coverage: Coverage {
-            curated: Share {
-                requests,
-                tokens: 0,
-            },
+            curated: Share { requests, tokens },
             ..Default::default()
         },
     }

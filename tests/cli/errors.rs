@@ -1,0 +1,43 @@
+//! `errors`: failures, peaks and minutes over a rate limit.
+
+use super::*;
+
+#[test]
+fn errors_report_failures_peaks_and_minutes_over_a_limit() {
+    let v = Tl::errors()
+        .args(["--month", "2025-06", "--rate-limit", "30/min"])
+        .json();
+    // The burst: 5 minutes x 40 Groq requests, the last 10 of each 429.
+    let groq = v["rate"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["model"] == "llama-3.3-70b-versatile")
+        .unwrap();
+    assert_eq!(groq["peak_requests_per_minute"], 40);
+    assert_eq!(groq["minutes_over_limit"], 5);
+    assert_eq!(groq["first_minutes_over"][0], "2025-06-18T14:00:00Z");
+    let burst_429: u64 = v["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["day"] == "2025-06-18"
+                && f["model"] == "llama-3.3-70b-versatile"
+                && f["status"] == 429
+        })
+        .map(|f| f["failed_requests"].as_u64().unwrap())
+        .sum();
+    assert!(burst_429 >= 50, "{burst_429}");
+    assert_eq!(v["failed_requests"], 80);
+    // Every format works; a bad limit is a usage error.
+    for f in ["table", "csv", "markdown", "html"] {
+        Tl::errors()
+            .args(["--month", "2025-06", "--format", f])
+            .ok();
+    }
+    Tl::errors()
+        .args(["--rate-limit", "20/h"])
+        .fails(2)
+        .stderr_has("--rate-limit");
+}

@@ -1,0 +1,88 @@
+//! `report --format focus`: FOCUS rows.
+
+use super::*;
+
+#[test]
+fn focus_rows_multiply_out_and_sum_to_the_report_total() {
+    use rust_decimal::Decimal;
+    for extra in [vec![], vec!["--tz", "Europe/Berlin", "--month", "2025-06"]] {
+        let out = Tl::report().args(["--format", "focus"]).args(&extra).ok();
+        let mut rdr = csv::Reader::from_reader(out.stdout.as_bytes());
+        let h = rdr.headers().unwrap().clone();
+        let col = |name: &str| {
+            h.iter()
+                .position(|x| x == name)
+                .unwrap_or_else(|| panic!("no column {name}"))
+        };
+        let (billed, list, unit, qty, consumed) = (
+            col("BilledCost"),
+            col("ListCost"),
+            col("ListUnitPrice"),
+            col("PricingQuantity"),
+            col("ConsumedQuantity"),
+        );
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let mut total = Decimal::ZERO;
+        let mut n = 0;
+        for rec in rdr.records() {
+            let r = rec.unwrap();
+            assert_eq!(
+                d(&r[unit]) * d(&r[qty]),
+                d(&r[list]),
+                "ListUnitPrice x PricingQuantity != ListCost in {r:?}"
+            );
+            assert_eq!(d(&r[qty]) * Decimal::from(1_000_000), d(&r[consumed]));
+            assert_eq!(&r[col("ServiceCategory")], "AI and Machine Learning");
+            assert_eq!(&r[col("ChargeCategory")], "Usage");
+            total += d(&r[billed]);
+            n += 1;
+        }
+        assert!(n > 100);
+        let v = Tl::report().args(&extra).json();
+        assert_eq!(
+            total.normalize().to_string(),
+            v["total"]["cost_usd"].as_str().unwrap(),
+            "{extra:?}"
+        );
+    }
+}
+
+#[test]
+fn focus_charge_periods_are_local_days_with_exclusive_ends() {
+    let out = basic()
+        .args([
+            "--format",
+            "focus",
+            "--tz",
+            "Europe/Berlin",
+            "--month",
+            "2025-06",
+        ])
+        .ok();
+    let mut rdr = csv::Reader::from_reader(out.stdout.as_bytes());
+    let h = rdr.headers().unwrap().clone();
+    let c = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    // r1 (2025-06-09T23:59:59Z) is June 10 in Berlin: charge period 2025-06-09T22:00Z..2025-06-10T22:00Z.
+    let o3_input = rows
+        .iter()
+        .find(|r| r[c("SkuPriceId")].starts_with("openai/o3@2025-04-16#input"))
+        .expect("an o3 input row at the old price");
+    assert_eq!(&o3_input[c("ChargePeriodStart")], "2025-06-09T22:00:00Z");
+    assert_eq!(&o3_input[c("ChargePeriodEnd")], "2025-06-10T22:00:00Z");
+    assert_eq!(&o3_input[c("BillingPeriodStart")], "2025-05-31T22:00:00Z");
+    assert_eq!(&o3_input[c("ListUnitPrice")], "10");
+    assert_eq!(&o3_input[c("PricingQuantity")], "1");
+    assert_eq!(&o3_input[c("PublisherName")], "OpenAI");
+    assert_eq!(&o3_input[c("SubAccountId")], "search");
+    assert!(
+        o3_input[c("Tags")].contains("\"user\":\"alice\""),
+        "{}",
+        &o3_input[c("Tags")]
+    );
+    out.stdout_lacks("sk-alice-000000000001");
+    // The project written as a formula in the logs (July, so a run without --month) is neutralised.
+    let all = basic().args(["--format", "focus"]).ok();
+    all.stdout_has(",'=cmd|' /C calc'!A0,");
+    all.stdout_lacks(",=cmd");
+}

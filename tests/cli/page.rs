@@ -1,0 +1,208 @@
+//! Charts, the HTML page and the report folder.
+
+use super::*;
+
+#[test]
+fn every_chart_kind_writes_png_and_svg() {
+    let dir = tempfile::tempdir().unwrap();
+    for kind in [
+        "spend-by-model",
+        "spend-by-provider",
+        "daily",
+        "compare",
+        "tokens",
+    ] {
+        for ext in ["png", "svg"] {
+            let path = dir.path().join(format!("{kind}.{ext}"));
+            Tl::chart(kind).arg("--output").arg(&path).ok();
+            let bytes = std::fs::read(&path).unwrap();
+            if ext == "png" {
+                assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{kind}");
+                assert!(bytes.len() > 20_000, "{kind}: suspiciously small PNG");
+            } else {
+                let text = String::from_utf8(bytes).unwrap();
+                assert!(
+                    text.contains("<svg") && text.trim_end().ends_with("</svg>"),
+                    "{kind}"
+                );
+                assert!(text.contains("(all dates, UTC)"), "{kind}: no title");
+                if kind != "tokens" {
+                    assert!(text.contains(">\n$"), "{kind}: no currency labels");
+                }
+            }
+        }
+    }
+    Tl::chart("daily")
+        .arg("--output")
+        .arg(dir.path().join("x.gif"))
+        .fails(2)
+        .stderr_has("must end in .png or .svg");
+}
+
+#[test]
+fn charts_cope_with_one_model_and_with_fifty() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("timestamp,provider,model,input_tokens,output_tokens\n");
+    for m in 0..50 {
+        csv.push_str(&format!(
+            "2025-06-{:02}T10:00:00Z,together,model-{m:02},{},100\n",
+            1 + m % 28,
+            1000 * (m + 1)
+        ));
+    }
+    std::fs::write(dir.path().join("many.csv"), &csv).unwrap();
+    let book = dir.path().join("book.csv");
+    let mut b = String::from(
+        "provider,model,effective_from,input_per_mtok,output_per_mtok,canonical_model\n",
+    );
+    for m in 0..50 {
+        b.push_str(&format!("together,model-{m:02},2025-01-01,1,2,m{m}\n"));
+    }
+    std::fs::write(&book, b).unwrap();
+    let svg = dir.path().join("many.svg");
+    Tl::chart("spend-by-model")
+        .logs(dir.path().join("many.csv"))
+        .book(&book)
+        .args(["--by", "day", "--output"])
+        .arg(&svg)
+        .ok();
+    let text = std::fs::read_to_string(&svg).unwrap();
+    // Top 10 by cost plus "other" in the legend.
+    assert!(text.contains(">\nother\n</text>"), "no other series");
+    assert!(
+        text.contains(">\nmodel-49\n</text>") && !text.contains(">\nmodel-00\n</text>"),
+        "top models by cost expected"
+    );
+    let one = dir.path().join("one.png");
+    Tl::chart("spend-by-model")
+        .logs("compare/usage.csv")
+        .book("compare/book.csv")
+        .args(["--month", "2025-06", "--output"])
+        .arg(&one)
+        .ok();
+    Tl::chart("daily")
+        .args(["--month", "2030-01", "--output"])
+        .arg(&one)
+        .fails(1)
+        .stderr_has("no usage in the period: nothing to chart");
+    // Usage that is all unpriced is not "no usage".
+    Tl::chart("daily")
+        .logs(dir.path().join("many.csv"))
+        .book("compare/book.csv")
+        .arg("--output")
+        .arg(&one)
+        .fails(1)
+        .stderr_has("no priced usage in the period (50 unpriced requests): nothing to chart");
+}
+
+#[test]
+fn html_report_is_self_contained_and_escapes_log_strings() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("evil.csv");
+    std::fs::write(
+        &logs,
+        "timestamp,provider,model,input_tokens,output_tokens,user\n2025-06-10T10:00:00Z,together,llama-3.3-70b,1000,100,<script>alert('x')</script>\n2025-06-11T10:00:00Z,together,<img src=x onerror=alert(1)>,1000,100,bob\n",
+    )
+    .unwrap();
+    let html = dir.path().join("r.html");
+    Tl::report()
+        .logs(&logs)
+        .book("pricing/test.csv")
+        .args(["--format", "html", "--by", "user,model", "--output"])
+        .arg(&html)
+        .ok();
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(text.starts_with("<!DOCTYPE html>"));
+    assert!(!text.contains("<script"), "raw script tag in the page");
+    assert!(!text.contains("<img"), "raw img tag in the page");
+    assert!(text.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
+    assert!(text.contains("<svg"), "inline charts");
+    for url in text
+        .match_indices("http")
+        .map(|(i, _)| &text[i..(i + 40).min(text.len())])
+    {
+        assert!(
+            url.starts_with("http://www.w3.org/"),
+            "external reference: {url}"
+        );
+    }
+    assert!(
+        text.contains("Unpriced usage")
+            && text.contains("Accounting")
+            && text.contains("Price book")
+    );
+}
+
+#[test]
+fn html_headline_compares_with_the_previous_month() {
+    let out = Tl::report()
+        .args(["--month", "2025-06", "--format", "html"])
+        .ok();
+    // June 9.643881615 vs May 9.785703895: -0.14182228 (-1.4%) (tests/independent/price_sample.py).
+    out.stdout_has("-$0.141822280 (-1.4%) vs 2025-05 ($9.785703895)");
+    out.stdout_has("Failures and request rate");
+    // Which tier of the book priced each row, and the coverage of the whole page.
+    out.stdout_has("<th>priced by</th>");
+    out.stdout_has("<td>curated</td>");
+    out.stdout_has("coverage: priced by curated rows 100.0%");
+}
+
+#[test]
+fn out_dir_writes_the_report_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    Tl::report()
+        .args(["--month", "2025-06", "--out-dir"])
+        .arg(dir.path())
+        .ok();
+    let folder = dir.path().join("2025-06");
+    for f in [
+        "report.html",
+        "report.md",
+        "breakdown.csv",
+        "breakdown.json",
+        "spend-by-model.png",
+        "spend-by-provider.png",
+        "daily.png",
+        "tokens.png",
+        "compare.png",
+    ] {
+        let p = folder.join(f);
+        assert!(
+            p.exists() && std::fs::metadata(&p).unwrap().len() > 100,
+            "{f}"
+        );
+    }
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(folder.join("breakdown.json")).unwrap())
+            .unwrap();
+    assert_eq!(v["total"]["cost_usd"], "9.643881615");
+}
+
+/// The HTML page's month-over-month change comes from the same read as the report (a side
+/// window in the engine): the previous month's total is that month's own report total, and
+/// the accounting is the plain report's, malformed rows of the previous month included
+/// (a malformed row without an id outside the period counts as outside, not rejected).
+#[test]
+fn html_previous_month_comes_from_the_same_read_with_the_same_accounting() {
+    let text = "timestamp,provider,model,input_tokens,output_tokens,request_id\n\
+        2025-05-10T00:00:00Z,openai,o3,1000,100,\n\
+        2025-05-11T00:00:00Z,openai,o3,-5,100,\n\
+        2025-05-12T00:00:00Z,openai,o3,2000,0,m1\n\
+        2025-06-10T00:00:00Z,openai,o3,1000000,0,m1\n\
+        2025-06-11T00:00:00Z,openai,o3,1000000,0,j1\n";
+    let month = |m: &str| basic_text("two-months.csv", text).args(["--month", m]);
+    let june = month("2025-06").json();
+    let may = month("2025-05").json();
+    // May: 1000 x $10 + 100 x $40 + 2000 x $10 per M = $0.034 (the -5 row is rejected there).
+    assert_eq!(may["total"]["cost_usd"], "0.034");
+    // June: m1 is a duplicate of the May row; j1 at $2 per M = $2.
+    assert_eq!(june["total"]["cost_usd"], "2");
+    assert_eq!(june["accounting"]["duplicates"], 1);
+    assert_eq!(june["accounting"]["outside_period"], 3);
+    assert_eq!(june["accounting"]["rejected"], 0);
+    month("2025-06")
+        .args(["--format", "html"])
+        .ok()
+        .stdout_has("vs 2025-05 ($0.034)")
+        .stdout_has("duplicates 1 + rejected 0 + outside period 3");
+}

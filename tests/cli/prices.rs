@@ -1,0 +1,369 @@
+//! `prices list | history | validate | import-litellm | diff | why | coverage | update`.
+
+use super::*;
+
+#[test]
+fn prices_list_at_a_date_filters_and_formats() {
+    let out = Tl::prices("list")
+        .book("pricing-rules")
+        .args([
+            "--provider",
+            "aws-bedrock",
+            "--at",
+            "2025-06-01",
+            "--format",
+            "csv",
+        ])
+        .ok();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("provider,model,region,service_tier,effective_from,input_per_mtok"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines.len(), 4, "{}", out.stdout);
+    assert!(lines
+        .iter()
+        .any(|l| l.contains("meta.llama3-3-70b-instruct-v1:0,eu-west-1,,2024-12-19,0.8,0.8")));
+    // Before the Sonnet 4 launch, only the Llama rows are in force.
+    let v = Tl::prices("list")
+        .book("pricing-rules")
+        .args(["--at", "2025-01-01"])
+        .json();
+    assert_eq!(v.as_array().unwrap().len(), 3, "{v:#}");
+    let by_canonical = Tl::prices("list")
+        .args([
+            "--canonical",
+            "llama-3.3-70b-instruct",
+            "--at",
+            "2025-07-01",
+            "--format",
+            "csv",
+        ])
+        .ok();
+    let providers: std::collections::BTreeSet<&str> = by_canonical
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert!(providers.len() >= 5, "{providers:?}");
+}
+
+#[test]
+fn prices_history_shows_every_version_across_providers() {
+    let v = Tl::prices("history").arg("o3").json();
+    let openai: Vec<(&str, &str)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        // `o3` is an alias of the one snapshot; standard tier only (flex and priority rows too).
+        .filter(|r| {
+            r["provider"] == "openai"
+                && r["model"] == "o3-2025-04-16"
+                && r["service_tier"].is_null()
+        })
+        .map(|r| {
+            (
+                r["effective_from"].as_str().unwrap(),
+                r["input_per_mtok"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(openai, vec![("2025-04-16", "10"), ("2025-06-10", "2")]);
+    Tl::prices("history")
+        .arg("no-such-model")
+        .fails(2)
+        .stderr_has("no-such-model");
+}
+
+#[test]
+fn prices_validate_lists_every_finding() {
+    Tl::prices("validate")
+        .arg("pricing")
+        .ok()
+        .stderr_has("0 error(s)");
+    Tl::prices("validate")
+        .arg(fixture("bad-pricing"))
+        .fails(1)
+        .stderr_has("4 error(s)");
+    let warn = Tl::prices("validate")
+        .arg(fixture("suspicious"))
+        .args(["--format", "csv"])
+        .ok();
+    for expected in [
+        "warning,",
+        "tier,\"unknown column, ignored\"",
+        "input_per_mtok,\"$5000 per million tokens looks like a unit error (above $1,000)\"",
+        "input $14.1 is more than 5x output $0.35 (swapped?)",
+        "canonical_model,openai/no-canonical@2025-01-01 has no canonical model",
+        "input_per_mtok,$0.0000005 per million tokens looks like a unit error (below $0.001)",
+        "cache read $3 is above input $0.0000005",
+    ] {
+        warn.stdout_has(expected);
+    }
+}
+
+#[test]
+fn import_litellm_writes_only_changed_and_new_prices() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("import.csv");
+    let out = Tl::prices("import-litellm")
+        .arg(fixture("litellm/mini.json"))
+        .args(["--effective-from", "2026-07-24"])
+        .book("pricing-rules")
+        .arg("--output")
+        .arg(&out_path)
+        .ok();
+    let text = std::fs::read_to_string(&out_path).unwrap();
+    let rows: Vec<&str> = text.lines().skip(1).collect();
+    // Unchanged: sonnet 4.5 (3/15/0.3/3.75) and Bedrock Llama 3.3 (0.72). Changed: Bedrock
+    // eu-west-1 0.8 -> 0.78. New: groq llama-3.3-70b-versatile. Skipped: novita (not mapped),
+    // embeddings, sample_spec. Anomaly: Azure Maverick with input/output swapped.
+    assert_eq!(rows.len(), 2, "{text}");
+    assert!(
+        rows.iter().any(|r| r
+            .starts_with("aws-bedrock,meta.llama3-3-70b-instruct-v1:0,2026-07-24,0.78,0.78,")
+            && r.contains(",llama-3.3-70b-instruct,eu-west-1,")),
+        "{text}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("groq,llama-3.3-70b-versatile,2026-07-24,0.59,0.79,")),
+        "{text}"
+    );
+    out.stderr_has("1 changed prices, 1 new models, 2 unchanged")
+        .stderr_has("anomaly azure_ai/Llama-4-Maverick-17B-128E-Instruct-FP8: input $1.41 is above output $0.35 (swapped?)");
+    // The output is itself a valid price file that extends the book.
+    Tl::prices("validate")
+        .arg(fixture("pricing-rules/book.csv"))
+        .arg(&out_path)
+        .ok();
+}
+
+#[test]
+fn prices_diff_lists_added_removed_and_repriced_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = "provider,model,effective_from,input_per_mtok,output_per_mtok,cache_read_per_mtok,canonical_model\n";
+    std::fs::write(
+        dir.path().join("old.csv"),
+        format!("{h}openai,o3,2025-04-16,10,40,2.5,o3\nopenai,gone,2025-01-01,1,1,,gone\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("new.csv"),
+        format!("{h}openai,o3,2025-04-16,2,8,0.5,o3\nopenai,fresh,2025-01-01,1,4,,fresh\n"),
+    )
+    .unwrap();
+    let out = Tl::prices("diff")
+        .args(["old.csv", "new.csv", "--format", "csv"])
+        .current_dir(dir.path())
+        .ok();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{}", out.stdout);
+    assert!(
+        lines.contains(&"added,openai,fresh,,2025-01-01,,1,,,4,,"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        lines.contains(&"removed,openai,gone,,2025-01-01,1,,,1,,,"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        lines.contains(&"repriced,openai,o3,,2025-04-16,10,2,-80,40,8,-80,cache_read 2.5 -> 0.5"),
+        "{}",
+        out.stdout
+    );
+    out.stderr_has("1 added, 1 removed, 1 repriced");
+    let same = Tl::prices("diff")
+        .args(["builtin", "pricing", "--format", "csv"])
+        .ok();
+    assert_eq!(
+        same.stdout.lines().count(),
+        1,
+        "the built-in book is the pricing folder: {}",
+        same.stdout
+    );
+}
+
+#[test]
+fn a_broken_litellm_file_fails_without_touching_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\"gpt-4o\": {\"input_cost_per_token\": ").unwrap();
+    let target = dir.path().join("table.csv");
+    std::fs::write(&target, "keep me\n").unwrap();
+    Tl::prices("import-litellm")
+        .arg(&bad)
+        .args(["--effective-from", "2026-07-24", "--output"])
+        .arg(&target)
+        .fails(1)
+        .stderr_has("not valid JSON");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me\n");
+}
+
+#[test]
+fn import_keeps_the_rates_litellm_does_not_carry() {
+    let dir = tempfile::tempdir().unwrap();
+    let ll = dir.path().join("ll.json");
+    std::fs::write(
+        &ll,
+        r#"{"claude-sonnet-4-5": {"litellm_provider": "anthropic", "mode": "chat", "input_cost_per_token": 2.5e-06, "output_cost_per_token": 1.5e-05}}"#,
+    )
+    .unwrap();
+    let out = Tl::prices("import-litellm")
+        .arg(&ll)
+        .args(["--effective-from", "2026-01-01"])
+        .book("pricing-rules")
+        .ok();
+    let rows: Vec<&str> = out.stdout.lines().skip(1).collect();
+    // The alias resolves to the dated id; the new version keeps cache, 1-hour, batch and
+    // long-context rates of the version it follows.
+    assert_eq!(
+        rows,
+        vec!["anthropic,claude-sonnet-4-5-20250929,2026-01-01,2.5,15,0.3,3.75,6,,1.5,7.5,200000,6,22.5,0.6,7.5,claude-sonnet-4.5,,USD,LiteLLM model_prices_and_context_window.json (ll.json) key claude-sonnet-4-5,,,,,"],
+        "{}",
+        out.stdout
+    );
+    out.stderr_has("input 3 -> 2.5");
+}
+
+/// Provenance: every curated row names a source URL, every generated version its LiteLLM key
+/// and mirror commit (and is dated by its first sighting).
+#[test]
+fn every_price_row_says_where_it_comes_from() {
+    let rows = Tl::prices("list").args(["--at", "2026-07-01"]).json();
+    let rows = rows.as_array().unwrap();
+    let (mut curated, mut generated) = (0, 0);
+    for r in rows {
+        match r["tier"].as_str().unwrap() {
+            "curated" => {
+                curated += 1;
+                let src = r["source"].as_str().unwrap_or("");
+                assert!(src.starts_with("https://"), "{r}");
+            }
+            "generated" => {
+                generated += 1;
+                assert!(
+                    r["litellm_key"].as_str().is_some_and(|k| !k.is_empty()),
+                    "{r}"
+                );
+                let commit = r["litellm_commit"].as_str().unwrap();
+                assert_eq!(commit.len(), 40, "{r}");
+                assert!(r["source"].as_str().unwrap().ends_with(commit), "{r}");
+            }
+            other => panic!("tier {other}"),
+        }
+    }
+    assert!(
+        curated > 300 && generated > 800,
+        "{curated} curated, {generated} generated"
+    );
+}
+
+/// `prices why` names the row, its tier, source and confidence; `prices coverage` ranks the
+/// unpriced models.
+#[test]
+fn prices_why_and_coverage_explain_a_price() {
+    let out = Tl::prices("why")
+        .args([
+            "aws-bedrock",
+            "arn:aws:bedrock:us-east-1:1:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+            "--at",
+            "2026-01-01",
+        ])
+        .ok();
+    for needle in [
+        "us.anthropic.claude-sonnet-4-5-20250929-v1:0@2025-09-29",
+        "tier of the book        curated",
+        "input $3.3, output $16.5",
+        "confidence",
+        "https://",
+    ] {
+        out.stdout_has(needle);
+    }
+    Tl::prices("why")
+        .args([
+            "together",
+            "Qwen/Qwen3-Next-80B-A3B-Instruct",
+            "--at",
+            "2026-07-01",
+        ])
+        .ok()
+        .stdout_has("tier of the book        generated")
+        .stdout_has("litellm commit");
+    Tl::prices("why")
+        .args(["deepseek", "deepseek-chat", "--at", "2026-08-01"])
+        .fails(1)
+        .stdout_has("retired from 2026-07-24T15:59:00Z");
+    Tl::prices("coverage")
+        .logs("book-2026/requests.csv")
+        .ok()
+        .stdout_has("unpriced models, most tokens first")
+        .stdout_has("acme-llm-1");
+}
+
+/// `prices update` builds the generated tier from LiteLLM's history: one version per price from
+/// its first sighting, known errors dropped, curated models left to the curated rows, and the
+/// curated files untouched.
+#[test]
+fn prices_update_generates_dated_versions_and_a_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("pricing");
+    std::fs::create_dir_all(book.join("curated")).unwrap();
+    std::fs::create_dir_all(book.join("litellm")).unwrap();
+    let curated = "provider,model,effective_from,input_per_mtok,output_per_mtok,canonical_model,source\n\
+        anthropic,claude-sonnet-4-5-20250929,2025-09-29,3,15,claude-sonnet-4.5,https://www.anthropic.com/pricing\n";
+    std::fs::write(book.join("curated/anthropic.csv"), curated).unwrap();
+    std::fs::write(
+        book.join("litellm/known-errors.csv"),
+        "litellm_key,field,seen_from,wrong_value,right_value_or_drop,evidence_url,note\n\
+         groq/llama-4-x,input_cost_per_token,2025-06-01,2e-06,drop,https://example.org/10x,10x typo\n",
+    )
+    .unwrap();
+    let out = Tl::prices("update")
+        .arg("--litellm")
+        .arg(fixture("litellm/map.json"))
+        .arg("--history")
+        .arg(fixture("litellm/history.jsonl"))
+        .book(&book)
+        .ok();
+    let groq = std::fs::read_to_string(book.join("generated/groq.csv")).unwrap();
+    let rows: Vec<&str> = groq.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{groq}");
+    assert!(
+        rows[0].starts_with("groq,llama-4-x,2025-04-10T08:00:00Z,0.5,0.77,"),
+        "{groq}"
+    );
+    assert!(
+        rows[1].starts_with("groq,llama-4-x,2025-05-14T21:06:22Z,0.2,0.6,"),
+        "{groq}"
+    );
+    assert!(
+        rows[1].ends_with(",groq/llama-4-x,2222222222222222222222222222222222222222"),
+        "{groq}"
+    );
+    // The curated model is not generated again (its generated file may exist; it is unused).
+    assert_eq!(
+        std::fs::read_to_string(book.join("curated/anthropic.csv")).unwrap(),
+        curated
+    );
+    assert!(!book.join("generated/novita.csv").exists());
+    for needle in [
+        "known errors: 1 of 1 applied",
+        "left out xai/grok-new: free ($0): left unpriced",
+        "priced by curated rows instead",
+    ] {
+        out.stderr_has(needle);
+    }
+    // The result is a valid book that prices Groq on 2025-05-20 at 0.20 / 0.60.
+    Tl::prices("validate").arg(&book).ok();
+    Tl::prices("why")
+        .args(["groq", "llama-4-x", "--at", "2025-06-02"])
+        .book(&book)
+        .ok()
+        .stdout_has("input $0.2, output $0.6")
+        .stdout_has("tier of the book        generated");
+}

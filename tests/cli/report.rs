@@ -1,0 +1,370 @@
+//! `report` on the basic fixture and the bundled sample: totals, periods, zones, accounting,
+//! rejections, unpriced usage, dimensions, formats and exit codes.
+
+use super::*;
+
+#[test]
+fn basic_fixture_totals_by_month() {
+    let v = basic().args(["--by", "month"]).json();
+    assert_eq!(v["total"]["cost_usd"], "17.5");
+    assert_eq!(v["total"]["requests"], 9);
+    assert_eq!(v["total"]["failed_requests"], 2);
+    assert_eq!(v["total"]["unpriced_requests"], 2);
+    assert_eq!(v["total"]["input_tokens"], 3_065_000);
+    assert_eq!(v["total"]["output_tokens"], 212_700);
+    assert_eq!(v["total"]["cache_read_tokens"], 224_000);
+    assert_eq!(v["total"]["cache_write_tokens"], 2_000);
+    assert_eq!(row(&v, "month", "2025-06")["cost_usd"], "16.62");
+    assert_eq!(row(&v, "month", "2025-07")["cost_usd"], "0.88");
+    assert_eq!(row(&v, "month", "2025-05")["cost_usd"], "0");
+    assert_eq!(row(&v, "month", "2025-05")["unpriced_requests"], 1);
+}
+
+#[test]
+fn price_in_force_one_second_before_and_at_effective_from() {
+    let v = basic().args(["--by", "day,model"]).json();
+    let o3 = |day: &str| {
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["day"] == day && r["model"] == "o3")
+            .unwrap()["cost_usd"]
+            .clone()
+    };
+    assert_eq!(o3("2025-06-09"), "14");
+    assert_eq!(o3("2025-06-10"), "2.5");
+    let used = v["pricing"]["versions_used"].as_array().unwrap();
+    assert!(used.contains(&Value::from("openai/o3@2025-04-16")));
+    assert!(used.contains(&Value::from("openai/o3@2025-06-10")));
+}
+
+#[test]
+fn tz_moves_a_request_across_the_month_boundary() {
+    let v = basic()
+        .args(["--by", "month", "--tz", "America/New_York"])
+        .json();
+    // r8 (2025-07-01T02:00Z) is June 30 22:00 in New York; r10 (2025-05-01T00:00Z) is April 30.
+    assert_eq!(row(&v, "month", "2025-06")["cost_usd"], "17.5");
+    assert_eq!(row(&v, "month", "2025-04")["unpriced_requests"], 1);
+    assert!(v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["month"] != "2025-07"));
+    assert_eq!(v["total"]["cost_usd"], "17.5");
+}
+
+#[test]
+fn month_filter_counts_rows_outside_the_period() {
+    let v = basic().args(["--month", "2025-06"]).json();
+    assert_eq!(v["total"]["cost_usd"], "16.62");
+    let a = &v["accounting"];
+    assert_eq!(a["outside_period"], 2);
+    assert_eq!(a["rows_read"], 14);
+    assert_eq!(v["period"]["from"], "2025-06-01T00:00:00Z");
+    assert_eq!(v["period"]["to"], "2025-07-01T00:00:00Z");
+    // The same month given as an exclusive --from/--to range.
+    let w = basic()
+        .args(["--from", "2025-06-01", "--to", "2025-07-01"])
+        .json();
+    assert_eq!(w["total"], v["total"]);
+}
+
+#[test]
+fn accounting_adds_up_and_names_every_category() {
+    let v = basic().json();
+    let a = &v["accounting"];
+    assert_eq!(a["rows_read"], 14);
+    assert_eq!(a["priced"], 5);
+    assert_eq!(a["failed"], 2);
+    assert_eq!(a["unpriced"], 2);
+    assert_eq!(a["duplicates"], 1);
+    assert_eq!(a["rejected"], 4);
+    assert_eq!(a["outside_period"], 0);
+}
+
+#[test]
+fn rejected_rows_name_file_line_and_field() {
+    let out = basic().args(["--format", "csv"]).ok();
+    let f = fixture("logs/basic.csv");
+    for expected in [
+        format!("{f}:12: timestamp: cannot parse \"not-a-time\""),
+        format!("{f}:13: input_tokens: negative value \"-5\""),
+        format!("{f}:14: cache_read_tokens: cache_read_tokens + cache_write_tokens (10 + 0) exceed input_tokens (5)"),
+        format!("{f}:15: model: missing value"),
+    ] {
+        out.stderr_has(&expected);
+    }
+    let v = basic().json();
+    assert_eq!(v["rejections"][0]["line"], 12);
+    assert_eq!(v["rejections"][0]["field"], "timestamp");
+}
+
+#[test]
+fn unpriced_usage_is_loud_and_strict_fails() {
+    let out = basic().ok();
+    out.stderr_has("UNPRICED mistral/mistral-large: 1 requests, 1,000 input + 100 output tokens");
+    out.stderr_has("UNPRICED anthropic/claude-sonnet-4: 1 requests");
+    out.stderr_has("before its first price (effective from 2025-05-22)");
+    out.stdout_has("UNPRICED usage");
+    let v = basic().json();
+    let unpriced = v["unpriced"].as_array().unwrap();
+    assert_eq!(unpriced.len(), 2);
+    assert!(unpriced
+        .iter()
+        .any(|u| u["model"] == "mistral-large" && u["input_tokens"] == 1000));
+    let md = basic().args(["--format", "markdown"]).ok();
+    md.stdout_has("## UNPRICED usage");
+
+    let strict = basic().args(["--strict"]).fails(1);
+    strict.stderr_has("--strict: 4 rejected rows, 2 unpriced requests");
+}
+
+#[test]
+fn cache_is_priced_at_its_own_rate_or_the_input_rate() {
+    let v = basic()
+        .args(["--by", "provider", "--month", "2025-06"])
+        .json();
+    // anthropic: r3 ($0.0507) + failed r7 ($0.0165) = 0.0672; together r5 = 0.0528 (cache at input rate).
+    assert_eq!(row(&v, "provider", "anthropic")["cost_usd"], "0.0672");
+    assert_eq!(row(&v, "provider", "together")["cost_usd"], "0.0528");
+}
+
+#[test]
+fn failed_requests_are_counted_not_dropped() {
+    let v = basic().args(["--by", "status"]).json();
+    assert_eq!(row(&v, "status", "429")["requests"], 1);
+    assert_eq!(row(&v, "status", "429")["failed_requests"], 1);
+    assert_eq!(row(&v, "status", "500")["cost_usd"], "0.0165");
+    assert_eq!(row(&v, "status", "200")["failed_requests"], 0);
+}
+
+#[test]
+fn user_project_and_extra_columns_are_dimensions() {
+    let v = basic()
+        .args(["--by", "user,team", "--month", "2025-06"])
+        .json();
+    let alice = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["user"] == "alice")
+        .unwrap();
+    assert_eq!(alice["team"], "blue");
+    assert_eq!(alice["cost_usd"], "16.5");
+    basic()
+        .args(["--by", "nosuchcolumn"])
+        .ok()
+        .stderr_has("no log row has a value in a column named \"nosuchcolumn\"");
+}
+
+#[test]
+fn api_keys_are_fingerprinted_everywhere() {
+    for format in ["table", "csv", "json", "markdown"] {
+        let out = basic().args(["--format", format, "--by", "api_key"]).ok();
+        out.stdout_lacks("sk-alice-000000000001");
+        out.stdout_has("0001");
+    }
+}
+
+#[test]
+fn csv_neutralises_formulas_from_the_logs() {
+    let out = basic().args(["--format", "csv", "--by", "project"]).ok();
+    out.stdout_has("'=cmd|' /C calc'!A0");
+    let header = out.stdout.lines().next().unwrap();
+    assert_eq!(
+        header,
+        "project,requests,failed_requests,input_tokens,cache_read_tokens,cache_write_tokens,output_tokens,reasoning_tokens,cost_usd,unpriced_requests,price_versions,priced_by"
+    );
+}
+
+#[test]
+fn table_total_line_and_accounting_line() {
+    let out = basic().args(["--by", "month"]).ok();
+    out.stdout_has("$17.50").stdout_has("$16.62").stdout_has("rows read 14 = priced 5 + unpriced 2 + failed 2 + duplicates 1 + rejected 4 + outside period 0");
+}
+
+#[test]
+fn exit_codes_for_usage_and_data_errors() {
+    basic()
+        .args(["--tz", "Mars/Olympus"])
+        .fails(2)
+        .stderr_has("--tz");
+    basic()
+        .args(["--month", "2025-13"])
+        .fails(2)
+        .stderr_has("--month");
+    basic()
+        .args(["--format", "xml"])
+        .fails(2)
+        .stderr_has("invalid value 'xml' for '--format");
+    basic()
+        .args(["--by", "input_tokens"])
+        .fails(2)
+        .stderr_has("--by");
+    Tl::report()
+        .logs("/nonexistent/logs")
+        .fails(2)
+        .stderr_has("/nonexistent/logs");
+    let bad = Tl::report().logs("logs").book("bad-pricing").fails(1);
+    let p = fixture("bad-pricing/broken.csv");
+    for expected in [
+        format!("{p}:3: error: duplicate price version openai/o3@2025-04-16 (also at {p}:2)"),
+        format!("{p}:4: error: effective_from:"),
+        format!("{p}:5: error: input_per_mtok: negative price -1"),
+        format!("{p}:5: error: output_per_mtok: \"abc\" is not a decimal number"),
+    ] {
+        bad.stderr_has(&expected);
+    }
+}
+
+#[test]
+fn same_input_gives_byte_identical_output() {
+    let run = || {
+        basic()
+            .args(["--format", "json", "--by", "day,provider,model,user"])
+            .ok()
+    };
+    assert_eq!(run().stdout, run().stdout);
+}
+
+#[test]
+fn output_file_option_writes_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("r.csv");
+    let out = basic()
+        .args(["--format", "csv", "--output"])
+        .arg(&out_path)
+        .ok();
+    assert!(out.stdout.is_empty());
+    let text = std::fs::read_to_string(out_path).unwrap();
+    assert!(text.starts_with("month,provider,model,requests"), "{text}");
+}
+
+/// The bundled sample, priced with the bundled book. Expected values come from
+/// tests/independent/price_sample.py, a separate Python implementation of the pricing rules
+/// (decimal arithmetic, standard library only).
+#[test]
+fn bundled_sample_matches_the_independent_calculation() {
+    let v = Tl::report().args(["--by", "month"]).json();
+    assert_eq!(row(&v, "month", "2025-05")["cost_usd"], "9.785703895");
+    assert_eq!(row(&v, "month", "2025-06")["cost_usd"], "9.643881615");
+    assert_eq!(row(&v, "month", "2025-07")["cost_usd"], "8.296782175");
+    assert_eq!(v["total"]["cost_usd"], "27.726367685");
+    assert_eq!(v["total"]["requests"], 4700);
+    assert_eq!(v["accounting"]["duplicates"], 21);
+    assert_eq!(v["accounting"]["rows_read"], 4721);
+    assert_eq!(v["total"]["unpriced_requests"], 0);
+    assert!(v["pricing"]["files"].as_array().unwrap().len() >= 7);
+}
+
+#[test]
+fn report_works_from_another_directory_with_explicit_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    Tl::report()
+        .logs(root().join("data"))
+        .book(root().join("pricing"))
+        .args(["--format", "csv", "--by", "month"])
+        .current_dir(dir.path())
+        .ok()
+        .stdout_has("2025-06,1700,80,");
+}
+
+#[test]
+fn every_row_names_the_price_versions_that_priced_it() {
+    let v = basic()
+        .args(["--by", "month,model", "--month", "2025-06"])
+        .json();
+    let o3 = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["model"] == "o3")
+        .unwrap();
+    assert_eq!(
+        o3["price_versions"],
+        serde_json::json!(["openai/o3@2025-04-16", "openai/o3@2025-06-10"])
+    );
+    let csv = basic()
+        .args(["--format", "csv", "--by", "model", "--month", "2025-06"])
+        .ok();
+    assert!(
+        csv.stdout.lines().any(|l| l.starts_with("o3,")
+            && l.ends_with(",openai/o3@2025-04-16 openai/o3@2025-06-10,curated")),
+        "{}",
+        csv.stdout
+    );
+}
+
+#[test]
+fn control_characters_from_logs_never_reach_the_terminal() {
+    let text = b"timestamp,provider,model,input_tokens,output_tokens,user\n2025-06-20T00:00:00Z,together,llama-3.3-70b,1,1,\x1b]0;pwned\x07\x1b[2J\n";
+    basic_text("esc.csv", text)
+        .args(["--by", "user"])
+        .ok()
+        .stdout_lacks("\x1b")
+        .stdout_has("\u{fffd}]0;pwned");
+}
+
+#[test]
+fn csv_into_a_closed_pipe_is_not_an_error() {
+    use std::io::Read;
+    let mut child = Tl::report()
+        .args(["--format", "csv", "--by", "day,provider,model,user,project"])
+        .command()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 10];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert_eq!(status.code(), Some(0), "{err}");
+}
+
+#[test]
+fn month_in_progress_gets_a_marked_projection() {
+    // basic.csv, June, "now" 2025-06-15T12:00Z: days up to the 15th cost 14 + 2.5 + 0.0507 =
+    // 16.5507 over 14.5 days; x 30 / 14.5 = 34.2428... -> $34.24.
+    let v = basic()
+        .args(["--month", "2025-06", "--now", "2025-06-15T12:00:00Z"])
+        .json();
+    let f = &v["forecast"];
+    assert_eq!(f["cost_so_far_usd"], "16.5507");
+    assert_eq!(f["days_elapsed"], "14.5");
+    assert_eq!(f["days_in_month"], 30);
+    assert_eq!(f["projected_month_end_usd"], "34.24");
+    basic()
+        .args(["--month", "2025-06", "--now", "2025-06-15T12:00:00Z"])
+        .ok()
+        .stdout_has("PROJECTION (not a bill)");
+    // A closed month has none.
+    let closed = basic()
+        .args(["--month", "2025-06", "--now", "2025-08-01T00:00:00Z"])
+        .json();
+    assert_eq!(closed["forecast"], Value::Null);
+}
+
+#[test]
+fn report_groups_by_canonical_model_of_the_price_that_priced_it() {
+    let v = basic()
+        .args(["--by", "canonical_model", "--month", "2025-06"])
+        .json();
+    // o3: 14 + 2.5; the mistral usage has no price, hence no canonical model.
+    assert_eq!(row(&v, "canonical_model", "o3")["cost_usd"], "16.5");
+    assert!(v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["canonical_model"].is_null() && r["unpriced_requests"] == 1));
+}
