@@ -90,22 +90,7 @@ pub fn why(q: Why) -> anyhow::Result<()> {
         }
     }
     let mut w = output(q.book.output.as_ref())?;
-    match Format::from(q.book.format) {
-        Format::Json => {
-            let obj: serde_json::Map<String, serde_json::Value> = lines
-                .iter()
-                .map(|(k, v)| (k.replace(' ', "_"), serde_json::Value::String(v.clone())))
-                .collect();
-            serde_json::to_writer_pretty(&mut w, &obj)?;
-            writeln!(w)?;
-        }
-        _ => {
-            let width = lines.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-            for (k, v) in &lines {
-                writeln!(w, "{k:width$}  {}", crate::text::printable(v))?;
-            }
-        }
-    }
+    render::why::render(&lines, Format::from(q.book.format), &mut w)?;
     w.flush()?;
     if !matches!(found, Lookup::Priced(_)) {
         return Err(DataError(format!(

@@ -17,6 +17,7 @@ pub mod prices;
 pub mod table;
 #[cfg(test)]
 mod tests;
+pub mod why;
 
 use std::io::{self, Write};
 

@@ -364,3 +364,24 @@ fn fixture_totals_are_consistent() {
         .collect();
     assert_eq!(tiers.len(), 3);
 }
+
+#[test]
+fn price_explanation_in_every_format() {
+    let lines: Vec<(String, String)> = [
+        ("request", "groq/llama-4-x at 2025-06-02T00:00:00Z"),
+        ("price version", "groq/llama-4-x@2025-05-14T21:06:22Z"),
+        ("tier of the book", "generated"),
+        ("USD per million tokens", "input $0.2, output $0.6"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    for (name, f) in [
+        ("why_table", Format::Table),
+        ("why_markdown", Format::Markdown),
+        ("why_csv", Format::Csv),
+        ("why_json", Format::Json),
+    ] {
+        assert_snapshot!(name, text(|w| why::render(&lines, f, w)));
+    }
+}
