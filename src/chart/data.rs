@@ -152,7 +152,7 @@ pub fn chart_by(kind: Kind, by_day: bool) -> Vec<String> {
         Kind::SpendByModel => &[time, col::MODEL],
         Kind::SpendByProvider => &[time, col::PROVIDER],
         Kind::Daily => &[dims::DAY],
-        Kind::Tokens => &[col::MODEL],
+        Kind::Tokens => &[col::PROVIDER, col::MODEL],
         Kind::Compare => &[],
     };
     v.iter().map(|s| s.to_string()).collect()
@@ -288,9 +288,10 @@ pub fn daily(report: &Report, period: &str) -> ChartData {
     }
 }
 
-/// Token mix per model (top N by tokens), from a report by `[model]`.
+/// Token mix per model (top N by tokens), from a report by `[provider, model]` (labelled
+/// `provider/model`; any dimensions work, joined with `/`).
 pub fn tokens(report: &Report, top: usize, period: &str) -> ChartData {
-    let mut ranked: Vec<(&str, [u64; 4])> = report
+    let mut ranked: Vec<(String, [u64; 4])> = report
         .rows
         .iter()
         .map(|r| {
@@ -299,7 +300,12 @@ pub fn tokens(report: &Report, top: usize, period: &str) -> ChartData {
                 .input_tokens
                 .saturating_sub(m.cache_read_tokens)
                 .saturating_sub(m.cache_write_tokens);
-            let name = r.dims.first().and_then(|d| d.as_deref()).unwrap_or("");
+            let name = r
+                .dims
+                .iter()
+                .map(|d| d.as_deref().unwrap_or("-"))
+                .collect::<Vec<_>>()
+                .join("/");
             (
                 name,
                 [
@@ -317,7 +323,7 @@ pub fn tokens(report: &Report, top: usize, period: &str) -> ChartData {
             a.1.iter().map(|&t| t as u128).sum::<u128>(),
             b.1.iter().map(|&t| t as u128).sum::<u128>(),
         );
-        tb.cmp(&ta).then(a.0.cmp(b.0))
+        tb.cmp(&ta).then(a.0.cmp(&b.0))
     });
     let top = top.max(1);
     let extra = ranked.len().saturating_sub(top);

@@ -206,3 +206,57 @@ fn html_previous_month_comes_from_the_same_read_with_the_same_accounting() {
         .stdout_has("vs 2025-05 ($0.034)")
         .stdout_has("duplicates 1 + rejected 0 + outside period 3");
 }
+
+/// Every chart kind draws a readable bar for a period of one day and one model, and 400 bars
+/// for 400 days (it drew a sliver, or `width="-6"`, for one bar).
+#[test]
+fn every_chart_kind_draws_one_bar_and_four_hundred() {
+    let mut one = String::from("timestamp,provider,model,input_tokens,output_tokens\n");
+    one.push_str("2025-06-18T10:00:00Z,openai,o3-2025-04-16,1000000,100000\n");
+    let mut many = String::from("timestamp,provider,model,input_tokens,output_tokens\n");
+    let start = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    for i in 0..400 {
+        let day = start + chrono::Duration::days(i);
+        many.push_str(&format!(
+            "{day}T12:00:00Z,openai,gpt-4o-mini-2024-07-18,{},0\n",
+            1000 * (i % 7 + 1)
+        ));
+    }
+    let rect_widths = |svg: &str| -> Vec<f64> {
+        svg.split("<rect")
+            .skip(1)
+            .filter_map(|r| {
+                let w = r.split("width=\"").nth(1)?.split('"').next()?;
+                w.parse::<f64>().ok()
+            })
+            .collect()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let draw = |kind: &str, name: &str, log: &str| -> String {
+        let path = dir.path().join(format!("{name}-{kind}.svg"));
+        Tl::chart(kind)
+            .log_text(&format!("{name}.csv"), log)
+            .args(["--by", "day", "--output"])
+            .arg(&path)
+            .ok();
+        std::fs::read_to_string(&path).unwrap()
+    };
+    for kind in ["spend-by-model", "spend-by-provider", "daily", "tokens"] {
+        let widths = rect_widths(&draw(kind, "one", &one));
+        assert!(widths.iter().all(|w| *w >= 0.0), "{kind}: negative width");
+        // The background and legend swatches are the whole canvas or under 30 px; the bar of
+        // one category is wide.
+        assert!(
+            widths.iter().any(|w| (60.0..1000.0).contains(w)),
+            "{kind}: no wide bar for one category: {widths:?}"
+        );
+        if kind == "tokens" || kind == "compare" {
+            continue;
+        }
+        let bars = rect_widths(&draw(kind, "many", &many))
+            .iter()
+            .filter(|w| **w > 0.0 && **w < 5.0)
+            .count();
+        assert!(bars >= 400, "{kind}: {bars} bars for 400 days");
+    }
+}
