@@ -417,6 +417,13 @@ pub struct UsageArgs {
     #[arg(long, value_name = "ZONE", default_value = "UTC")]
     pub tz: String,
 
+    /// Keep only usage whose DIM matches one of the patterns (`*` is any run of characters,
+    /// case is ignored), or with `!=` none of them: provider=aws-bedrock,
+    /// canonical_model=llama*, user!=bot-*. Any --by dimension or log column except time.
+    /// Repeatable; all must hold. Left-out rows are counted as "filtered out".
+    #[arg(long = "where", value_name = "DIM=PATTERN,...")]
+    pub filter: Vec<String>,
+
     /// Exit 1 when any usage is unpriced or any row was rejected.
     #[arg(long)]
     pub strict: bool,

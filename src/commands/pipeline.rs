@@ -16,7 +16,7 @@ use crate::engine::{Aggregates, Aggregator, EngineSettings};
 use crate::pricing::PriceBook;
 use crate::readers::{self, LogFile, LogFormat, Progress, ReadOptions};
 use crate::report::{self, Period};
-use crate::usage::{col, format_timestamp_us};
+use crate::usage::{col, format_timestamp_us, Where};
 
 /// The environment variable that sets the parallel-read threshold when the hidden
 /// `--parallel-min-bytes` flag is not given (tests and benchmarks use it).
@@ -37,6 +37,8 @@ pub struct UsageSettings {
     pub to_us: Option<i64>,
     pub strict: bool,
     pub parallel_min_bytes: u64,
+    /// `--where` conditions, all of which usage must meet.
+    pub filter: Vec<Where>,
 }
 
 impl UsageSettings {
@@ -51,9 +53,15 @@ impl UsageSettings {
             from,
             to,
             tz,
+            filter,
             strict,
             parallel_min_bytes,
         } = args;
+        let filter = filter
+            .iter()
+            .map(|w| Where::parse(w))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(UsageError::flag("--where"))?;
         let zone = crate::time::parse_tz(&tz).map_err(UsageError::flag("--tz"))?;
         let (from_us, to_us) =
             crate::time::resolve(&zone, month.as_deref(), from.as_deref(), to.as_deref())?;
@@ -68,6 +76,7 @@ impl UsageSettings {
             from_us,
             to_us,
             strict,
+            filter,
             parallel_min_bytes: parallel_min_bytes
                 .or_else(|| std::env::var(PARALLEL_MIN_BYTES_ENV).ok()?.parse().ok())
                 .unwrap_or(readers::PARALLEL_MIN_BYTES),
@@ -150,6 +159,7 @@ pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>
         wanted_extras: job
             .dims
             .iter()
+            .chain(s.filter.iter().map(|w| &w.dim))
             .filter(|d| !col::KNOWN.contains(&d.as_str()))
             .cloned()
             .collect(),
@@ -174,6 +184,7 @@ pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>
         boundaries: book.boundaries(),
         book: Some(book.clone()),
         per_minute: job.per_minute,
+        filter: s.filter.clone(),
         side: job.side,
     })
     // Canonical rows with ids are about 150 bytes: sizes the dedupe set once, if ids appear.

@@ -7,6 +7,8 @@ use super::idset::IdSet;
 
 /// The slot of a pending id that belongs to a row outside the period (not in the chunk).
 pub const OUTSIDE: u32 = u32::MAX;
+/// The slot of a pending id that belongs to a row a `--where` filter left out.
+pub const FILTERED: u32 = u32::MAX - 1;
 
 /// The dedupe key of a request: 128-bit xxh3 of provider and request id.
 pub fn id_hash(provider: &str, id: &str) -> u128 {
@@ -24,6 +26,8 @@ pub struct Settled {
     pub rows: Vec<u32>,
     /// Rows outside the period that are duplicates.
     pub outside: u64,
+    /// Rows left out by a filter that are duplicates.
+    pub filtered: u64,
 }
 
 /// The ids seen so far and the ids waiting to be checked.
@@ -80,6 +84,7 @@ impl Dedupe {
         let hashes: Vec<u128> = pending.iter().map(|p| p.0).collect();
         self.seen.insert_batch(&hashes, |i| match pending[i].1 {
             OUTSIDE => out.outside += 1,
+            FILTERED => out.filtered += 1,
             row => out.rows.push(row),
         });
         out
@@ -109,16 +114,18 @@ mod tests {
             d.settle(),
             Settled {
                 rows: vec![1, 2],
-                outside: 0
+                ..Default::default()
             }
         );
         d.defer(c, 0);
         d.defer(a, OUTSIDE);
+        d.defer(b, FILTERED);
         assert_eq!(
             d.settle(),
             Settled {
                 rows: vec![],
-                outside: 1
+                outside: 1,
+                filtered: 1,
             }
         );
         assert!(!d.check_now(c));

@@ -10,6 +10,10 @@ use crate::usage::service_tier;
 /// The code of an absent value.
 pub const NONE: u32 = u32::MAX;
 
+/// Dimensions every group key holds (besides the requested ones): a filter on them needs no
+/// extra dimension.
+pub const IN_KEY: [&str; 5] = ["provider", "model", "canonical_model", "region", "batch"];
+
 /// Strings to codes and back.
 #[derive(Default)]
 struct Interner {

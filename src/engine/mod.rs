@@ -29,12 +29,12 @@ pub use price::{cost_of, price, PriceError, PricedCell, Pricing, UnpricedReason}
 
 use buckets::LocalDays;
 use chunks::{Chunks, CHUNK_ROWS};
-use dedupe::{id_hash, Dedupe, OUTSIDE};
+use dedupe::{id_hash, Dedupe, FILTERED, OUTSIDE};
 use groups::Groups;
 use minutes::Minutes;
 
 use crate::pricing::PriceBook;
-use crate::usage::{col, Rejection, UsageRecord, UsageSink};
+use crate::usage::{col, Rejection, UsageRecord, UsageSink, Where};
 
 /// How many rejections are kept verbatim (the rest are counted).
 pub const KEPT_REJECTIONS: usize = 50;
@@ -59,6 +59,10 @@ pub struct EngineSettings {
     pub book: Option<std::sync::Arc<PriceBook>>,
     /// Also count requests per provider, model and minute (for rate-limit analysis).
     pub per_minute: bool,
+    /// `--where` conditions, all of which usage must meet. Each condition's dimension must be
+    /// among [`Self::dims`] (or be provider, model, canonical_model, region, batch): a filter is
+    /// decided once per group.
+    pub filter: Vec<Where>,
     /// A second window outside the period (e.g. the month before) whose rows are aggregated
     /// on their own, without dimensions, into [`Aggregates::side`]; they still count as outside
     /// the period here. Rows are deduped once, across both.
@@ -146,6 +150,8 @@ pub struct Counters {
     pub rejected: u64,
     pub duplicates: u64,
     pub outside_period: u64,
+    /// Rows a `--where` filter left out.
+    pub filtered_out: u64,
     /// The first [`KEPT_REJECTIONS`] rejections, in reading order.
     pub rejections: Vec<Rejection>,
 }
@@ -170,6 +176,8 @@ pub struct Aggregator {
     side: Option<Box<Aggregator>>,
     /// The book's distinct long-context thresholds, ascending.
     thresholds: Vec<u64>,
+    /// Per group id: whether the filter keeps it (0 not decided yet, 1 kept, 2 left out).
+    kept: Vec<u8>,
 }
 
 /// One aggregated cell: sums for a group on a local day within one price epoch.
@@ -207,7 +215,15 @@ pub struct Aggregates {
 }
 
 impl Aggregator {
-    pub fn new(settings: EngineSettings) -> Self {
+    /// An aggregator for `settings`. The dimensions of the filter that group keys do not hold
+    /// anyway are appended to [`EngineSettings::dims`] (after the caller's, whose positions do
+    /// not change).
+    pub fn new(mut settings: EngineSettings) -> Self {
+        for w in &settings.filter {
+            if !groups::IN_KEY.contains(&w.dim.as_str()) && !settings.dims.contains(&w.dim) {
+                settings.dims.push(w.dim.clone());
+            }
+        }
         Aggregator {
             days: LocalDays::new(settings.tz),
             epochs: Epochs::new(settings.boundaries.clone()),
@@ -221,10 +237,12 @@ impl Aggregator {
                 .as_ref()
                 .map(|b| b.thresholds().to_vec())
                 .unwrap_or_default(),
+            kept: Vec::new(),
             side: settings.side.map(|(from, to)| {
                 Box::new(Aggregator::new(EngineSettings {
                     from_us: Some(from),
                     to_us: Some(to),
+                    // No dimensions of its own (`new` adds the filter's).
                     dims: vec![],
                     per_minute: false,
                     side: None,
@@ -253,16 +271,59 @@ impl Aggregator {
         self.settings.per_minute || self.side.is_some()
     }
 
+    /// Takes the id of a row that is not aggregated (outside the period, or filtered out), so
+    /// that later copies are duplicates; `slot` says which. Returns whether the id was new
+    /// (known only when ids are checked at once).
+    fn take_id(&mut self, digest: Option<u128>, slot: u32) -> bool {
+        let Some(d) = digest else { return true };
+        if self.immediate() {
+            self.dedupe.check_now(d)
+        } else {
+            self.dedupe.defer(d, slot);
+            self.settle_if_full();
+            true
+        }
+    }
+
+    /// Whether the filter keeps group `gid` (decided on its first row: every dimension a filter
+    /// names is part of the group key).
+    fn keeps(&mut self, gid: u32, r: &UsageRecord<'_>, mc: u32) -> bool {
+        let g = gid as usize;
+        if self.kept.len() <= g {
+            self.kept.resize(g + 1, 0);
+        }
+        if self.kept[g] == 0 {
+            let book = self.settings.book.as_deref();
+            let model = self.groups.value(mc).unwrap_or(r.model);
+            let status = r.status.to_string();
+            let fingerprint = r.api_key.map(crate::text::key_fingerprint);
+            let keep = self.settings.filter.iter().all(|w| {
+                let values: Vec<Option<&str>> = match w.dim.as_str() {
+                    col::MODEL => vec![Some(model), Some(r.model)],
+                    "canonical_model" => vec![book.and_then(|b| b.canonical_of(r.provider, model))],
+                    col::STATUS => vec![Some(&status)],
+                    "batch" => vec![Some(if r.batch { "true" } else { "false" })],
+                    col::API_KEY => vec![r.api_key, fingerprint.as_deref()],
+                    other => vec![r.dimension(other)],
+                };
+                w.keeps(&values)
+            });
+            self.kept[g] = if keep { 1 } else { 2 };
+        }
+        self.kept[g] == 1
+    }
+
     fn outside_period(&self, ts: i64) -> bool {
         self.settings.from_us.is_some_and(|f| ts < f)
             || self.settings.to_us.is_some_and(|t| ts >= t)
     }
 
-    /// Checks the pending ids in order; duplicate rows leave the chunk (or the outside count).
+    /// Checks the pending ids in order; duplicate rows leave the chunk. Duplicates outside the
+    /// period or left out by the filter stay counted there: a report counts the duplicates of
+    /// its own period.
     fn settle_ids(&mut self) {
         let s = self.dedupe.settle();
-        self.counters.duplicates += s.outside + s.rows.len() as u64;
-        self.counters.outside_period -= s.outside;
+        self.counters.duplicates += s.rows.len() as u64;
         self.chunks.remove_rows(&s.rows);
     }
 
@@ -306,42 +367,25 @@ impl UsageSink for Aggregator {
     fn record(&mut self, r: &UsageRecord<'_>) {
         self.counters.rows_read += 1;
         let digest = r.request_id.map(|id| id_hash(r.provider, id));
-        if let (Some(d), true) = (digest, self.immediate()) {
-            if !self.dedupe.check_now(d) {
-                self.counters.duplicates += 1;
-                return;
-            }
-        }
-        let deferred = digest.filter(|_| !self.immediate());
         let ts = r.timestamp_us;
         if self.outside_period(ts) {
+            // Outside the period: counted there (a copy of it is not a duplicate of this
+            // period), but its id is taken, so a later copy inside the period is a duplicate.
             self.counters.outside_period += 1;
-            if let Some(side) = &mut self.side {
+            let fresh = self.take_id(digest, OUTSIDE);
+            if let (true, Some(side)) = (fresh, &mut self.side) {
                 if !side.outside_period(ts) {
-                    // Deduped here already.
                     let mut r = r.clone();
                     r.request_id = None;
                     side.record(&r);
                 }
             }
-            if let Some(d) = deferred {
-                self.dedupe.defer(d, OUTSIDE);
-                self.settle_if_full();
-            }
             return;
         }
-        if let Some(d) = deferred {
-            self.dedupe.defer(d, self.chunks.len() as u32);
-        }
-        let day = self.days.day(ts);
-        let epoch = self.epochs.of(ts);
         let book = self.settings.book.as_deref();
         let pc = self.groups.code(Some(r.provider));
         let mc = self.groups.model(pc, r.provider, r.model, book);
         let rc = self.groups.code(r.region);
-        if let Some(m) = &mut self.minutes {
-            m.add(pc, mc, ts, r.requests);
-        }
         let tier = self.groups.tier(pc, mc, r.service_tier, ts, book);
         let bucket = self.thresholds.partition_point(|&t| t < r.input_tokens) as u32;
         let long_context = match r.long_context {
@@ -367,6 +411,27 @@ impl UsageSink for Aggregator {
             }
         }
         let gid = self.groups.finish_key();
+        if !self.settings.filter.is_empty() && !self.keeps(gid, r, mc) {
+            // Left out by the filter, like a row outside the period.
+            self.counters.filtered_out += 1;
+            self.take_id(digest, FILTERED);
+            return;
+        }
+        if let Some(d) = digest {
+            if self.immediate() {
+                if !self.dedupe.check_now(d) {
+                    self.counters.duplicates += 1;
+                    return;
+                }
+            } else {
+                self.dedupe.defer(d, self.chunks.len() as u32);
+            }
+        }
+        if let Some(m) = &mut self.minutes {
+            m.add(pc, mc, ts, r.requests);
+        }
+        let day = self.days.day(ts);
+        let epoch = self.epochs.of(ts);
         self.chunks.push(day, epoch, gid, r);
         if self.chunks.is_full() {
             self.flush_chunk();
@@ -375,19 +440,8 @@ impl UsageSink for Aggregator {
 
     fn outside(&mut self, provider: &str, request_id: Option<&str>) {
         self.counters.rows_read += 1;
-        if let Some(id) = request_id {
-            let d = id_hash(provider, id);
-            if self.immediate() {
-                if !self.dedupe.check_now(d) {
-                    self.counters.duplicates += 1;
-                    return;
-                }
-            } else {
-                self.dedupe.defer(d, OUTSIDE);
-            }
-        }
         self.counters.outside_period += 1;
-        self.settle_if_full();
+        self.take_id(request_id.map(|id| id_hash(provider, id)), OUTSIDE);
     }
 
     fn reject(&mut self, rejection: Rejection) {

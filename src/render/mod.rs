@@ -72,7 +72,7 @@ pub fn forecast_line(report: &Report) -> Option<String> {
 pub fn accounting_line(report: &Report) -> String {
     let a = &report.accounting;
     use crate::money::count;
-    format!(
+    let mut line = format!(
         "rows read {} = priced {} + unpriced {} + failed {} + duplicates {} + rejected {} + outside period {}",
         count(a.rows_read),
         count(a.priced),
@@ -81,7 +81,12 @@ pub fn accounting_line(report: &Report) -> String {
         count(a.duplicates),
         count(a.rejected),
         count(a.outside_period)
-    )
+    );
+    // Only runs with a `--where` filter leave rows out; the line stays short without one.
+    if a.filtered_out > 0 {
+        line.push_str(&format!(" + filtered out {}", count(a.filtered_out)));
+    }
+    line
 }
 
 /// Describes the period for the text formats.

@@ -139,6 +139,7 @@ pub fn full_report() -> Report {
         duplicates: 1,
         rejected: 1,
         outside_period: 1,
+        filtered_out: 0,
     };
     // 2,017 requests = 2,007 priced + 7 unpriced + 3 failed; with 1 duplicate, 1 rejected and
     // 1 outside the period, 2,020 rows read.

@@ -91,6 +91,8 @@ pub struct Accounting {
     pub duplicates: u64,
     pub rejected: u64,
     pub outside_period: u64,
+    /// Rows a `--where` filter left out.
+    pub filtered_out: u64,
 }
 
 impl Accounting {
@@ -102,6 +104,7 @@ impl Accounting {
             + self.duplicates
             + self.rejected
             + self.outside_period
+            + self.filtered_out
             == self.rows_read
     }
 }
@@ -316,6 +319,7 @@ fn account(c: &Counters) -> Accounting {
         duplicates: c.duplicates,
         rejected: c.rejected,
         outside_period: c.outside_period,
+        filtered_out: c.filtered_out,
         ..Default::default()
     }
 }

@@ -3,17 +3,19 @@
 //! Every reader turns its source format into [`UsageRecord`]s and hands them to a [`UsageSink`];
 //! the engine consumes nothing else. Column names are constants ([`col`]) so readers, engine and
 //! docs cannot drift apart. This module owns timestamp parsing too, because "what instant does
-//! this row describe" is part of the contract. Layer 0: it does no I/O and names no other module
-//! of the crate.
+//! this row describe" is part of the contract, and so are `--where` filters ([`filter`]). Layer 0:
+//! it does no I/O and names only `text`.
 
 use std::fmt;
 
 pub mod columns;
+pub mod filter;
 pub mod parse;
 pub mod sink;
 
 pub use self::columns as col;
 pub use parse::*;
+pub use filter::{Where, WhereError};
 pub use sink::{Rejection, UsageSink};
 
 /// One canonical usage row, borrowing its strings from the reader's current line.

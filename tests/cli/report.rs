@@ -368,3 +368,44 @@ fn report_groups_by_canonical_model_of_the_price_that_priced_it() {
         .iter()
         .any(|r| r["canonical_model"].is_null() && r["unpriced_requests"] == 1));
 }
+
+/// `--where` keeps only the matching usage and accounts for the rest: on basic.csv, openai's
+/// r1 ($14) + r2 ($2.5) + the failed r6; the other 7 rows (r3 and its copy, r5, r7, r8, r9, r10)
+/// are filtered out, the 4 malformed rows still rejected.
+#[test]
+fn where_filters_usage_and_counts_what_it_left_out() {
+    let v = basic().args(["--where", "provider=openai"]).json();
+    assert_eq!(v["total"]["cost_usd"], "16.5");
+    assert_eq!(v["total"]["requests"], 3);
+    let a = &v["accounting"];
+    assert_eq!(
+        (
+            a["rows_read"].as_u64(),
+            a["priced"].as_u64(),
+            a["failed"].as_u64(),
+            a["filtered_out"].as_u64(),
+            a["rejected"].as_u64(),
+            a["duplicates"].as_u64()
+        ),
+        (Some(14), Some(2), Some(1), Some(7), Some(4), Some(0))
+    );
+    // Patterns, negation, several conditions; the table says what was left out.
+    let v = basic()
+        .args(["--where", "model=*sonnet*,o*", "--where", "status!=5*"])
+        .args(["--month", "2025-06"])
+        .json();
+    // June: o3 r1 + r2 (16.5), r6 (429, $0), sonnet r3 (0.0507); r7 (500) is left out.
+    assert_eq!(v["total"]["cost_usd"], "16.5507");
+    basic()
+        .args(["--where", "provider=openai"])
+        .ok()
+        .stdout_has("+ filtered out 7");
+    basic()
+        .args(["--where", "input_tokens=5"])
+        .fails(2)
+        .stderr_has("--where: \"input_tokens\" is a measure");
+    basic()
+        .args(["--where", "month=2025-06"])
+        .fails(2)
+        .stderr_has("filter time with --month or --from/--to");
+}

@@ -70,6 +70,7 @@ fn run(records: &[UsageRecord<'_>], s: &CompareSettings) -> (Comparison, Decimal
         boundaries: b.boundaries(),
         book: None,
         per_minute: false,
+        filter: vec![],
         side: None,
     })
     .with_chunk_rows(7);
