@@ -209,6 +209,10 @@ pub struct CompareArgs {
     /// Write to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Tables show every digit of every amount (default: cents; csv and json are always exact).
+    #[arg(long)]
+    pub exact: bool,
 }
 
 #[derive(Debug, Args)]
@@ -461,6 +465,10 @@ pub struct ReportArgs {
     /// and the PNG charts.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+
+    /// Tables show every digit of every amount (default: cents; csv and json are always exact).
+    #[arg(long)]
+    pub exact: bool,
 
     /// The instant taken as "now" for the month-end projection (default: the clock).
     #[arg(long, value_name = "TIME", hide = true)]

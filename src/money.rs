@@ -1,8 +1,11 @@
 //! The one place that decides how money is represented and printed.
 //!
-//! Money is `rust_decimal::Decimal` from the price table to the printed total; nothing here
-//! rounds. Tables print every amount at the largest scale any amount in that table needs, so
-//! the printed rows add up to the printed total to the last digit. Layer 0: no I/O.
+//! Money is `rust_decimal::Decimal` from the price table to the printed total. Exact text
+//! ([`exact`], [`usd`] with [`common_scale`]) never rounds: csv, json and `--exact` tables print
+//! every digit, padded to one scale per table so the rows add up to the total to the last digit.
+//! Tables for people ([`shown`]) round each amount half away from zero to cents, or to two
+//! significant digits when a non-zero amount is below half a cent (`$0.00038`), so no cost reads
+//! as $0.00; such rows may then differ from the total by rounding. Layer 0: no I/O.
 
 use rust_decimal::Decimal;
 
@@ -44,6 +47,36 @@ pub fn usd(d: Decimal, scale: u32) -> String {
     }
 }
 
+/// An amount as shown to people: cents, or two significant digits below half a cent (never a
+/// non-zero amount shown as zero).
+pub fn rounded(d: Decimal) -> Decimal {
+    use rust_decimal::RoundingStrategy::MidpointAwayFromZero;
+    let cents = d.round_dp_with_strategy(2, MidpointAwayFromZero);
+    if !cents.is_zero() || d.is_zero() {
+        return cents;
+    }
+    // The position of the first significant fractional digit, then one more.
+    let mut dp = 2;
+    while dp < 28 && d.abs() * Decimal::from(10u64.pow(dp.min(19))) < Decimal::ONE {
+        dp += 1;
+    }
+    d.round_dp_with_strategy(dp + 1, MidpointAwayFromZero)
+}
+
+/// `$1,234.57`, `$0.00038`: [`rounded`] with thousands separators, at least two decimals.
+pub fn cents(d: Decimal) -> String {
+    let r = rounded(d);
+    usd(r, r.normalize().scale().max(2))
+}
+
+/// How tables show money: exactly at `scale` digits (`--exact`) or [`cents`].
+pub fn shown(d: Decimal, exact_scale: Option<u32>) -> String {
+    match exact_scale {
+        Some(scale) => usd(d, scale),
+        None => cents(d),
+    }
+}
+
 /// `1234567` -> `1,234,567`.
 pub fn group_thousands(digits: &str) -> String {
     let n = digits.len();
@@ -79,6 +112,20 @@ mod tests {
         assert_eq!(usd(d("-5.5"), 2), "-$5.50");
         assert_eq!(common_scale([&d("1.5"), &d("0.00384"), &d("2.10")]), 5);
         assert_eq!(common_scale([&d("3")]), 2);
+    }
+
+    #[test]
+    fn shown_amounts_are_cents_or_never_zero() {
+        assert_eq!(cents(d("27.726367685")), "$27.73");
+        assert_eq!(cents(d("1234.5")), "$1,234.50");
+        assert_eq!(cents(d("0.005")), "$0.01");
+        assert_eq!(cents(d("0.00499")), "$0.005");
+        assert_eq!(cents(d("0.000384")), "$0.00038");
+        assert_eq!(cents(d("0.0000000001234")), "$0.00000000012");
+        assert_eq!(cents(d("0")), "$0.00");
+        assert_eq!(cents(d("-0.125")), "-$0.13");
+        assert_eq!(shown(d("0.0507"), Some(4)), "$0.0507");
+        assert_eq!(shown(d("0.0507"), None), "$0.05");
     }
 
     #[test]

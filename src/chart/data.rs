@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use crate::engine::{Aggregates, PricedCell};
 use crate::pricing::PriceBook;
 use crate::report::compare::{CompareSettings, Comparison};
-use crate::report::{self, dims, Period, Report};
+use crate::report::{self, dims, Period, Report, CANONICAL_MODEL};
 use crate::usage::col;
 
 /// The series that collects everything beyond the top N.
@@ -68,10 +68,24 @@ pub struct ChartData {
     pub marks: Vec<(usize, String)>,
     /// Footnotes.
     pub notes: Vec<String>,
+    /// Series side by side within a category (each bar on its own) instead of stacked; a
+    /// category shows only its non-zero bars.
+    pub grouped: bool,
+    /// A reference value per category, drawn as a dash across the category (e.g. the actual
+    /// cost the bars compare with).
+    pub reference: Option<Series>,
 }
 
 impl ChartData {
     pub fn stack_max(&self) -> f64 {
+        if self.grouped {
+            return self
+                .series
+                .iter()
+                .flat_map(|s| s.values.iter().copied())
+                .chain(self.reference.iter().flat_map(|r| r.values.iter().copied()))
+                .fold(0.0, f64::max);
+        }
         (0..self.categories.len())
             .map(|i| {
                 self.series
@@ -153,7 +167,7 @@ pub fn chart_by(kind: Kind, by_day: bool) -> Vec<String> {
         Kind::SpendByProvider => &[time, col::PROVIDER],
         Kind::Daily => &[dims::DAY],
         Kind::Tokens => &[col::PROVIDER, col::MODEL],
-        Kind::Compare => &[],
+        Kind::Compare => &[CANONICAL_MODEL],
     };
     v.iter().map(|s| s.to_string()).collect()
 }
@@ -233,6 +247,8 @@ pub fn spend_by(
         line: None,
         money: true,
         marks: vec![],
+        grouped: false,
+        reference: None,
         notes: if has_other {
             vec![format!("top {top} {what}s by cost; the rest is \"other\"")]
         } else {
@@ -285,6 +301,8 @@ pub fn daily(report: &Report, period: &str) -> ChartData {
         money: true,
         marks: vec![],
         notes: vec![],
+        grouped: false,
+        reference: None,
     }
 }
 
@@ -347,6 +365,8 @@ pub fn tokens(report: &Report, top: usize, period: &str) -> ChartData {
         line: None,
         money: false,
         marks: vec![],
+        grouped: false,
+        reference: None,
         notes: if extra > 0 {
             vec![format!(
                 "top {top} models by tokens; {extra} more not shown"
@@ -357,60 +377,95 @@ pub fn tokens(report: &Report, top: usize, period: &str) -> ChartData {
     }
 }
 
-/// The period's usage re-priced on each provider: per provider, the cost of the usage it offers
-/// (at its prices) stacked under the usage it does not offer (kept at its actual cost, drawn
-/// light), against the actual spend.
-pub fn compare(c: &Comparison, period: &str) -> ChartData {
-    let actual: BTreeSet<&str> = c
+/// The same usage on each provider, per canonical model and the provider it ran on: one bar
+/// per provider that offers all of it (side by side), a dash at what it actually cost, and the
+/// best saving above each group. Only comparable usage is drawn: a provider that offers part
+/// of a group's usage gets no bar for it. From a comparison by `[canonical_model]`.
+pub fn compare(c: &Comparison, top: usize, period: &str) -> ChartData {
+    let top = top.max(1);
+    let shown: Vec<&crate::report::compare::CompareGroup> = c
         .groups
         .iter()
-        .map(|g| g.actual_provider.as_str())
+        .filter(|g| {
+            g.targets
+                .values()
+                .any(|t| t.fully_offered() && t.any_offered())
+        })
+        .take(top)
         .collect();
-    let repriced: Vec<f64> = c
+    let hidden = c.groups.len() - shown.len();
+    let categories: Vec<String> = shown
+        .iter()
+        .map(|g| {
+            let model = g
+                .dims
+                .first()
+                .cloned()
+                .flatten()
+                .unwrap_or_else(|| "-".into());
+            format!("{model} @ {}", g.actual_provider)
+        })
+        .collect();
+    let series: Vec<Series> = c
         .targets
         .iter()
-        .map(|t| f(c.totals[t].target_cost))
+        .filter_map(|t| {
+            let values: Vec<f64> = shown
+                .iter()
+                .map(|g| match g.targets.get(t) {
+                    Some(tc) if tc.fully_offered() && tc.any_offered() => f(tc.target_cost),
+                    _ => 0.0,
+                })
+                .collect();
+            values.iter().any(|v| *v > 0.0).then(|| Series {
+                name: t.clone(),
+                values,
+                hatched: false,
+            })
+        })
         .collect();
-    let kept: Vec<f64> = c
-        .targets
-        .iter()
-        .map(|t| f(c.totals[t].not_offered_actual_cost))
-        .collect();
-    let marks = c
-        .targets
+    let marks = shown
         .iter()
         .enumerate()
-        .filter(|(_, t)| actual.contains(t.as_str()))
-        .map(|(i, _)| (i, "actual".to_string()))
+        .map(|(i, g)| {
+            let text = match g.cheapest() {
+                Some((p, cost)) if p != g.actual_provider && !g.actual_cost.is_zero() => {
+                    let pct = (g.actual_cost - cost) / g.actual_cost * Decimal::from(100);
+                    format!("{p} -{}%", pct.round_dp(0))
+                }
+                _ => "lowest here".to_string(),
+            };
+            (i, text)
+        })
         .collect();
+    let mut notes = vec![
+        "bars: the same usage priced on each provider that offers all of it; dash: its actual cost; above: the biggest saving"
+            .to_string(),
+    ];
+    if hidden > 0 {
+        notes.push(format!(
+            "{hidden} more groups not shown (see `tokenledger compare`)"
+        ));
+    }
     ChartData {
         title: format!(
             "The same usage on each provider{period}{}",
             if c.estimate { " (ESTIMATE)" } else { "" }
         ),
-        x_label: "provider".into(),
+        x_label: "model @ provider it ran on".into(),
         y_label: "cost (USD)".into(),
-        categories: c.targets.clone(),
-        series: vec![
-            Series {
-                name: "re-priced on this provider".into(),
-                values: repriced,
-                hatched: false,
-            },
-            Series {
-                name: "not offered there (at actual cost)".into(),
-                values: kept,
-                hatched: true,
-            },
-        ],
-        line: Some(Series {
-            name: "actual spend".into(),
-            values: vec![f(c.actual_cost); c.targets.len()],
-            hatched: false,
-        }),
+        categories,
+        series,
+        line: None,
         money: true,
         marks,
-        notes: vec!["\"actual\" marks the providers that served the usage".into()],
+        notes,
+        grouped: true,
+        reference: Some(Series {
+            name: "actual cost".into(),
+            values: shown.iter().map(|g| f(g.actual_cost)).collect(),
+            hatched: false,
+        }),
     }
 }
 
@@ -481,14 +536,15 @@ pub fn chart_data(
                 src.book,
                 &src.agg.epochs,
                 &CompareSettings {
+                    only_offering: o.targets.is_empty(),
                     targets,
                     at_us: None,
                     substitutes: vec![],
-                    by: vec![],
-                    engine_dims: vec![],
+                    by: chart_by(kind, by_day),
+                    engine_dims: src.engine_dims.to_vec(),
                 },
             )?;
-            compare(&c, suffix)
+            compare(&c, top, suffix)
         }
     })
 }

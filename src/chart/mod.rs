@@ -249,7 +249,7 @@ where
     let time_axis = matches!(chart.x_label.as_str(), "day" | "month");
     let vertical = !time_axis && longest * char_w > slot;
     let max_chars = if vertical {
-        ((plot.dim_in_pixel().1 as f64 * 0.33) / char_w).max(8.0) as usize
+        ((plot.dim_in_pixel().1 as f64 * 0.4) / char_w).max(8.0) as usize
     } else {
         longest as usize
     };
@@ -306,33 +306,89 @@ where
     let mut bottoms = vec![0f64; n];
     let names: Vec<&str> = chart.series.iter().map(|s| s.name.as_str()).collect();
     let palette = colours(&names);
-    // Bars fill 70% of their slot (all of it when slots are a few pixels), and at most 160 px.
+    // Bars fill 70% of their slot (all of it when slots are a few pixels), and at most 160 px
+    // (60 px a bar when grouped).
+    let per_slot = if chart.grouped {
+        (0..n)
+            .map(|i| {
+                chart
+                    .series
+                    .iter()
+                    .filter(|s| s.values.get(i).is_some_and(|v| *v > 0.0))
+                    .count()
+            })
+            .max()
+            .unwrap_or(1)
+            .max(1)
+    } else {
+        1
+    };
+    let half_px = if chart.grouped {
+        30.0 * per_slot as f64 + 10.0
+    } else {
+        80.0
+    };
     let gap = if slot >= 6.0 {
-        (0.15f64).max(0.5 - 80.0 / slot)
+        (0.15f64).max(0.5 - half_px / slot)
     } else {
         0.0
     };
-    for (s, c) in chart.series.iter().zip(palette.iter().copied()) {
-        let style = if s.hatched {
-            c.mix(0.3).filled()
-        } else {
-            c.filled()
-        };
-        cc.draw_series(
-            s.values
+    if chart.grouped {
+        // Side by side: each category shows its non-zero bars, evenly spaced.
+        for (i, bottom) in bottoms.iter_mut().enumerate() {
+            let bars: Vec<(usize, f64)> = chart
+                .series
                 .iter()
                 .enumerate()
-                .filter(|(_, v)| **v > 0.0)
-                .map(|(i, v)| {
+                .filter_map(|(k, s)| s.values.get(i).filter(|v| **v > 0.0).map(|v| (k, *v)))
+                .collect();
+            if bars.is_empty() {
+                continue;
+            }
+            let width = (1.0 - 2.0 * gap) / bars.len() as f64;
+            let start = i as f64 + gap;
+            cc.draw_series(bars.iter().enumerate().map(|(j, (k, v))| {
+                let x0 = start + j as f64 * width;
+                Rectangle::new(
+                    [(x0 + width * 0.08, 0.0), (x0 + width * 0.92, *v)],
+                    palette[*k].filled(),
+                )
+            }))?;
+            *bottom = bars.iter().map(|b| b.1).fold(0.0, f64::max);
+        }
+    } else {
+        for (s, c) in chart.series.iter().zip(palette.iter().copied()) {
+            let style = if s.hatched {
+                c.mix(0.3).filled()
+            } else {
+                c.filled()
+            };
+            cc.draw_series(s.values.iter().enumerate().filter(|(_, v)| **v > 0.0).map(
+                |(i, v)| {
                     let y0 = bottoms[i];
                     Rectangle::new(
                         [(i as f64 + gap, y0), (i as f64 + 1.0 - gap, y0 + v)],
                         style,
                     )
-                }),
-        )?;
-        for (i, v) in s.values.iter().enumerate() {
-            bottoms[i] += v.max(0.0);
+                },
+            ))?;
+            for (i, v) in s.values.iter().enumerate() {
+                bottoms[i] += v.max(0.0);
+            }
+        }
+    }
+    if let Some(r) = &chart.reference {
+        // A dash across each category at its reference value.
+        for (i, v) in r.values.iter().enumerate() {
+            let x0 = i as f64 + (gap - 0.05).max(0.0);
+            let x1 = i as f64 + 1.0 - (gap - 0.05).max(0.0);
+            cc.draw_series(std::iter::once(PathElement::new(
+                vec![(x0, *v), (x1, *v)],
+                ShapeStyle::from(&BLACK).stroke_width(3),
+            )))?;
+            if let Some(b) = bottoms.get_mut(i) {
+                *b = b.max(*v);
+            }
         }
     }
     for (i, note) in &chart.marks {
@@ -410,6 +466,9 @@ where
             .rev()
             .map(|(s, c)| (s.name.clone(), c, false, s.hatched))
             .collect();
+        if let Some(r) = &chart.reference {
+            entries.insert(0, (r.name.clone(), BLACK, true, false));
+        }
         if let Some(l) = &chart.line {
             let name = if own_axis {
                 format!("{} (right axis)", l.name)
@@ -595,6 +654,8 @@ mod tests {
             money: true,
             marks: vec![(1, "actual".into())],
             notes: vec!["top 1 models by cost; the rest is \"other\"".into()],
+            grouped: false,
+            reference: None,
         };
         let svg = svg_string(&chart, (800, 450)).expect("svg");
         assert_snapshot!(svg);

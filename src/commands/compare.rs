@@ -38,6 +38,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         substitute,
         format,
         output: out_path,
+        exact,
     } = args;
     let format = Format::from(format);
     let settings = UsageSettings::from_args(usage)?;
@@ -78,6 +79,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
             }
         }
     }
+    let only_offering = providers.is_empty();
     let targets: Vec<String> = if providers.is_empty() {
         known.iter().cloned().collect()
     } else {
@@ -98,6 +100,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         &book,
         &agg.epochs,
         &CompareSettings {
+            only_offering,
             targets,
             at_us,
             substitutes,
@@ -112,7 +115,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         );
     }
     let mut w = output(out_path.as_ref())?;
-    render::compare::render(&cmp, format, &mut w)?;
+    render::compare::render(&cmp, format, render::Style { exact }, &mut w)?;
     w.flush()?;
     if settings.strict && unpriced > 0 {
         return Err(DataError(format!(

@@ -42,8 +42,10 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         format,
         output: out_path,
         out_dir,
+        exact,
         now,
     } = args;
+    let style = render::Style { exact };
     let settings = UsageSettings::from_args(usage)?;
     let format = Format::from(format);
     let by = validate_by(&by)?;
@@ -119,6 +121,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         agg: &agg,
         priced: &priced,
         dims: &dims,
+        style,
     };
     if let Some(dir) = out_dir {
         let folder = report_page::write_folder(&dir, &page)?;
@@ -136,9 +139,9 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
             ));
         } else if format == Format::Html {
             let extras = report_page::html_extras(&page)?;
-            render::html::render(&report, &extras, &mut w)?;
+            render::html::render(&report, &extras, style, &mut w)?;
         } else {
-            render::render(&report, format, &mut w)?;
+            render::render(&report, format, style, &mut w)?;
         }
         w.flush()?;
     }

@@ -27,6 +27,7 @@ pub struct Inputs<'a> {
     pub priced: &'a [PricedCell<'a>],
     /// The engine's dimensions (they include `status`).
     pub dims: &'a [String],
+    pub style: render::Style,
 }
 
 impl Inputs<'_> {
@@ -154,7 +155,7 @@ pub fn write_folder(dir: &Path, p: &Inputs<'_>) -> anyhow::Result<PathBuf> {
     };
     let extras = html_extras(p)?;
     let mut w = file("report.html")?;
-    render::html::render(p.report, &extras, &mut w)?;
+    render::html::render(p.report, &extras, p.style, &mut w)?;
     w.flush()?;
     for (name, format) in [
         ("report.md", Format::Markdown),
@@ -162,7 +163,7 @@ pub fn write_folder(dir: &Path, p: &Inputs<'_>) -> anyhow::Result<PathBuf> {
         ("breakdown.json", Format::Json),
     ] {
         let mut w = file(name)?;
-        render::render(p.report, format, &mut w)?;
+        render::render(p.report, format, p.style, &mut w)?;
         w.flush()?;
     }
     let opts = chart_set(p.settings);

@@ -8,10 +8,10 @@ use rust_decimal::Decimal;
 use super::doc::{Block, Column, Doc, Markup, TableBlock};
 use super::grid::Grid;
 use super::Format;
-use crate::money::{common_scale, exact, usd};
+use crate::money::{common_scale, exact};
 use crate::report::compare::{self, pct, Comparison};
 
-const LONG_COLUMNS: [&str; 11] = [
+const LONG_COLUMNS: [&str; 12] = [
     "actual_provider",
     "target_provider",
     "offered",
@@ -22,16 +22,44 @@ const LONG_COLUMNS: [&str; 11] = [
     "saving_pct",
     "not_offered_requests",
     "not_offered_actual_cost_usd",
+    "not_offered_reason",
     "estimate",
 ];
 
+/// Why usage is not offered, as one word for csv/json rows: `not sold`, `no price then`,
+/// `retired`, `mixed`, or empty when all of it is offered.
+fn reason(tc: &compare::TargetCost) -> &'static str {
+    if tc.not_offered_requests == 0 {
+        ""
+    } else {
+        tc.only_reason().unwrap_or("mixed")
+    }
+}
+
+/// `15.5%`: a share or saving with one decimal (display only).
+fn percent(part: Decimal, whole: Decimal) -> String {
+    if whole.is_zero() {
+        return String::new();
+    }
+    let p = (part / whole * Decimal::from(100))
+        .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    format!("{p:.1}%")
+}
+
 /// Renders a comparison: long rows for csv and json, the pivoted document for the others.
-pub fn render(c: &Comparison, format: Format, w: &mut dyn Write) -> anyhow::Result<()> {
+pub fn render(
+    c: &Comparison,
+    format: Format,
+    style: super::Style,
+    w: &mut dyn Write,
+) -> anyhow::Result<()> {
     match format {
         Format::Csv | Format::Json => long_rows(c, format, w)?,
-        Format::Table => super::table::Text.write(&document(c), w)?,
-        Format::Markdown => super::markdown::Markdown.write(&document(c), w)?,
-        Format::Html => super::html::page("tokenledger provider comparison", &document(c), w)?,
+        Format::Table => super::table::Text.write(&document(c, style), w)?,
+        Format::Markdown => super::markdown::Markdown.write(&document(c, style), w)?,
+        Format::Html => {
+            super::html::page("tokenledger provider comparison", &document(c, style), w)?
+        }
         Format::Focus => anyhow::bail!("a comparison has no FOCUS form"),
     }
     Ok(())
@@ -74,6 +102,7 @@ pub fn long_rows(c: &Comparison, format: Format, w: &mut dyn Write) -> anyhow::R
                 },
                 tc.not_offered_requests.to_string(),
                 exact(tc.not_offered_actual_cost),
+                reason(tc).to_string(),
                 c.estimate.to_string(),
             ]);
             grid.rows.push(row);
@@ -101,6 +130,9 @@ pub fn long_rows(c: &Comparison, format: Format, w: &mut dyn Write) -> anyhow::R
                     "not_offered_requests": tc.not_offered_requests,
                     "not_offered_tokens": tc.not_offered_tokens,
                     "not_offered_actual_cost_usd": exact(tc.not_offered_actual_cost),
+                    "not_sold_requests": tc.not_sold_requests,
+                    "no_price_then_requests": tc.no_price_then_requests,
+                    "retired_requests": tc.retired_requests,
                 }),
             )
         })
@@ -121,9 +153,9 @@ pub fn long_rows(c: &Comparison, format: Format, w: &mut dyn Write) -> anyhow::R
     Ok(())
 }
 
-/// table/markdown: providers as columns.
-/// table/markdown: providers as columns, the total in bold, then what could not be compared.
-pub fn document(c: &Comparison) -> Doc {
+/// table/markdown/html: providers as columns with the total, the like-for-like comparison per
+/// provider, then what could not be compared and why.
+pub fn document(c: &Comparison, style: super::Style) -> Doc {
     let amounts: Vec<Decimal> = c
         .groups
         .iter()
@@ -131,10 +163,14 @@ pub fn document(c: &Comparison) -> Doc {
             std::iter::once(g.actual_cost).chain(g.targets.values().map(|t| t.target_cost))
         })
         .chain(std::iter::once(c.actual_cost))
-        .chain(c.totals.values().map(|t| t.target_cost))
+        .chain(
+            c.totals
+                .values()
+                .flat_map(|t| [t.target_cost, t.offered_actual_cost]),
+        )
         .collect();
     let scale = common_scale(amounts.iter());
-    let money = |d: Decimal| usd(d, scale);
+    let money = |d: Decimal| style.money(d, scale);
     let mut columns: Vec<Column> = c.by.iter().map(|d| Column::text(d)).collect();
     columns.push(Column::text("actual provider"));
     columns.push(Column::number("actual cost"));
@@ -142,13 +178,21 @@ pub fn document(c: &Comparison) -> Doc {
     columns.push(Column::text("cheapest"));
     columns.push(Column::number("saving"));
     columns.push(Column::number("saving %"));
+    // A cell that leaves usage out says how much of the actual cost it covers.
     let cell = |tc: &compare::TargetCost| {
         if !tc.any_offered() {
-            "not offered".to_string()
+            tc.only_reason().unwrap_or("not offered").to_string()
         } else if tc.fully_offered() {
             money(tc.target_cost)
         } else {
-            format!("{} (partial)", money(tc.target_cost))
+            format!(
+                "{} for {} of cost",
+                money(tc.target_cost),
+                percent(
+                    tc.offered_actual_cost,
+                    tc.offered_actual_cost + tc.not_offered_actual_cost
+                )
+            )
         }
     };
     let mut rows = Vec::new();
@@ -165,7 +209,7 @@ pub fn document(c: &Comparison) -> Doc {
             Some((p, cost)) => {
                 row.push(p.to_string());
                 row.push(money(g.actual_cost - cost));
-                row.push(pct(g.actual_cost - cost, g.actual_cost));
+                row.push(percent(g.actual_cost - cost, g.actual_cost));
             }
             None => row.extend([String::new(), String::new(), String::new()]),
         }
@@ -186,21 +230,78 @@ pub fn document(c: &Comparison) -> Doc {
         } else {
             "tokenledger provider comparison".into()
         },
-        subtitle: format!("{} groups on {} providers", c.groups.len(), c.targets.len()),
+        subtitle: format!(
+            "{} requests in {} groups, re-priced on {} providers",
+            crate::money::count(c.requests),
+            c.groups.len(),
+            c.targets.len()
+        ),
     });
     d.push(Block::Table(TableBlock {
         columns,
         rows,
         total: Some(total),
     }));
+    // Like for like: per provider, only the usage it offers, at its prices and where it ran.
+    let mut like: Vec<(&String, &compare::TargetCost)> = c
+        .targets
+        .iter()
+        .map(|t| (t, &c.totals[t]))
+        .filter(|(_, tc)| tc.any_offered())
+        .collect();
+    like.sort_by(|a, b| b.1.saving().cmp(&a.1.saving()).then(a.0.cmp(b.0)));
+    if !like.is_empty() {
+        d.push(Block::Heading(
+            "Like for like: the usage each provider offers, at its prices and where it ran".into(),
+        ));
+        d.push(Block::Table(TableBlock {
+            columns: vec![
+                Column::text("provider"),
+                Column::number("share of cost"),
+                Column::number("requests"),
+                Column::number("actual cost"),
+                Column::number("cost there"),
+                Column::number("saving"),
+                Column::number("saving %"),
+            ],
+            rows: like
+                .iter()
+                .map(|(t, tc)| {
+                    vec![
+                        t.to_string(),
+                        percent(
+                            tc.offered_actual_cost,
+                            tc.offered_actual_cost + tc.not_offered_actual_cost,
+                        ),
+                        crate::money::count(tc.offered_requests),
+                        money(tc.offered_actual_cost),
+                        money(tc.target_cost),
+                        money(tc.saving()),
+                        percent(tc.saving(), tc.offered_actual_cost),
+                    ]
+                })
+                .collect(),
+            total: None,
+        }));
+    }
     for t in &c.targets {
         let tc = &c.totals[t];
         if tc.not_offered_requests > 0 || !tc.not_offered_actual_cost.is_zero() {
+            let why: Vec<String> = [
+                (tc.not_sold_requests, "not sold there"),
+                (tc.no_price_then_requests, "no price at that date"),
+                (tc.retired_requests, "retired by then"),
+            ]
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, what)| format!("{what} {}", crate::money::count(*n)))
+            .collect();
             d.push(Block::Text(format!(
-                "not offered on {t}: {} requests, {} tokens, {} actual cost (not in its column)",
+                "not offered on {t}: {} requests, {} tokens, {} actual cost ({})",
                 crate::money::count(tc.not_offered_requests),
                 crate::money::count(tc.not_offered_tokens),
-                money(tc.not_offered_actual_cost)
+                money(tc.not_offered_actual_cost),
+                why.join(", ")
             )));
         }
     }
@@ -215,6 +316,9 @@ pub fn document(c: &Comparison) -> Doc {
         d.push(Block::Warning(format!(
             "ESTIMATE: usage of {a} re-priced as {b} with unchanged token counts"
         )));
+    }
+    if let Some(n) = style.note() {
+        d.push(Block::Text(n.into()));
     }
     d
 }

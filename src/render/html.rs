@@ -65,7 +65,12 @@ fn tdn(s: &str) -> String {
 }
 
 /// Renders the page.
-pub fn render(r: &Report, x: &HtmlExtras, w: &mut dyn Write) -> io::Result<()> {
+pub fn render(
+    r: &Report,
+    x: &HtmlExtras,
+    style: super::Style,
+    w: &mut dyn Write,
+) -> io::Result<()> {
     let scale = common_scale(
         r.rows
             .iter()
@@ -91,7 +96,7 @@ pub fn render(r: &Report, x: &HtmlExtras, w: &mut dyn Write) -> io::Result<()> {
     )?;
     // Headline.
     writeln!(w, "<div class=\"cards\">")?;
-    writeln!(w, "<div class=\"card\"><div class=\"l\">Total cost (priced usage)</div><div class=\"v\">{}</div>", escape(&usd(r.total.cost_usd, scale)))?;
+    writeln!(w, "<div class=\"card\"><div class=\"l\">Total cost (priced usage)</div><div class=\"v\">{}</div>", escape(&style.money(r.total.cost_usd, scale)))?;
     if let Some((label, prev)) = &x.previous {
         let diff = r.total.cost_usd - prev;
         let pct = if prev.is_zero() {
@@ -108,10 +113,10 @@ pub fn render(r: &Report, x: &HtmlExtras, w: &mut dyn Write) -> io::Result<()> {
             w,
             "<div class=\"l {class}\">{}{}{} vs {} ({})</div>",
             if diff.is_sign_positive() { "+" } else { "" },
-            escape(&usd(diff, common_scale([&diff, prev]))),
+            escape(&style.money(diff, common_scale([&diff, prev]))),
             escape(&pct),
             escape(label),
-            escape(&usd(*prev, common_scale([prev])))
+            escape(&style.money(*prev, common_scale([prev])))
         )?;
     }
     writeln!(w, "</div>")?;
@@ -130,7 +135,7 @@ pub fn render(r: &Report, x: &HtmlExtras, w: &mut dyn Write) -> io::Result<()> {
             w,
             "<div class=\"proj\"><b>Projection, not a bill:</b> {} is in progress. {} spent in its first {} days; at that run-rate the month ends near <b>{}</b> ({} days).</div>",
             escape(&f.month),
-            escape(&usd(f.cost_so_far, common_scale([&f.cost_so_far]))),
+            escape(&style.money(f.cost_so_far, common_scale([&f.cost_so_far]))),
             escape(&f.days_elapsed),
             escape(&usd(f.projected, 2)),
             f.days_in_month
@@ -157,7 +162,7 @@ pub fn render(r: &Report, x: &HtmlExtras, w: &mut dyn Write) -> io::Result<()> {
         }
     }
     // Breakdown, with the tier of the book that priced each row.
-    let mut t = super::layout::breakdown(r);
+    let mut t = super::layout::breakdown(r, style);
     t.columns.push(Column::text("priced by"));
     let tiers = |m: &crate::report::Measures| {
         m.priced_by
@@ -198,7 +203,7 @@ pub fn render(r: &Report, x: &HtmlExtras, w: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(w, "<h2>Accounting</h2>")?;
     let mut book_heading = false;
-    for b in super::layout::footer(r) {
+    for b in super::layout::footer(r, style) {
         match b {
             Block::Text(t) => Html.text(&t, w)?,
             Block::List { label, items } => {

@@ -4,13 +4,14 @@
 //! printed rows add up to the printed total.
 
 use super::doc::{Block, Column, Doc, TableBlock};
-use crate::money::{common_scale, count, usd};
+use super::Style;
+use crate::money::{common_scale, count};
 use crate::report::measures::{MeasureValue, MEASURES};
 use crate::report::{Measures, Report};
 
 /// The breakdown: the `--by` columns, the measures shown in tables, one row per group and the
 /// total.
-pub fn breakdown(r: &Report) -> TableBlock {
+pub fn breakdown(r: &Report, style: Style) -> TableBlock {
     let scale = common_scale(
         r.rows
             .iter()
@@ -27,7 +28,7 @@ pub fn breakdown(r: &Report) -> TableBlock {
                 // Unpriced usage stands out in every table.
                 (MeasureValue::Count(n), "unpriced_requests") if n > 0 => format!("! {}", count(n)),
                 (MeasureValue::Count(n), _) => count(n),
-                (MeasureValue::Money(d), _) => usd(d, scale),
+                (MeasureValue::Money(d), _) => style.money(d, scale),
             })
             .collect()
     };
@@ -90,11 +91,16 @@ pub fn unpriced(r: &Report) -> Option<TableBlock> {
 }
 
 /// The lines under the tables: accounting, coverage and the price files.
-pub fn footer(r: &Report) -> Vec<Block> {
-    let mut v = vec![
+pub fn footer(r: &Report, style: Style) -> Vec<Block> {
+    let mut v: Vec<Block> = style
+        .note()
+        .map(|n| Block::Text(n.into()))
+        .into_iter()
+        .collect();
+    v.extend([
         Block::Text(format!("accounting: {}", super::accounting_line(r))),
         Block::Text(format!("coverage: {}", super::coverage::line(r))),
-    ];
+    ]);
     for (overlay, label) in [(false, "price book"), (true, "price overlay")] {
         let items: Vec<String> = r
             .pricing
@@ -120,13 +126,13 @@ pub fn footer(r: &Report) -> Vec<Block> {
 }
 
 /// The whole report for the terminal and Markdown.
-pub fn document(r: &Report) -> Doc {
+pub fn document(r: &Report, style: Style) -> Doc {
     let mut d = Doc::default();
     d.push(Block::Title {
         title: "tokenledger cost report".into(),
         subtitle: super::period_line(r),
     });
-    d.push(Block::Table(breakdown(r)));
+    d.push(Block::Table(breakdown(r, style)));
     if let Some(u) = unpriced(r) {
         d.push(Block::Heading(
             "UNPRICED usage (not included in the cost above)".into(),
@@ -136,9 +142,9 @@ pub fn document(r: &Report) -> Doc {
     for note in &r.warnings {
         d.push(Block::Warning(note.clone()));
     }
-    if let Some(f) = super::forecast_line(r) {
+    if let Some(f) = super::forecast_line(r, style) {
         d.push(Block::Strong(f));
     }
-    d.blocks.extend(footer(r));
+    d.blocks.extend(footer(r, style));
     d
 }

@@ -83,6 +83,6 @@ impl Markup for Markdown {
     }
 }
 
-pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
-    Markdown.write(&super::layout::document(report), w)
+pub fn render(report: &Report, style: super::Style, w: &mut dyn Write) -> io::Result<()> {
+    Markdown.write(&super::layout::document(report, style), w)
 }

@@ -23,6 +23,26 @@ use std::io::{self, Write};
 
 use crate::report::Report;
 
+/// How tables show money: cents for people (the default), or every digit (`--exact`). CSV and
+/// JSON are always exact.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Style {
+    pub exact: bool,
+}
+
+impl Style {
+    /// An amount in a table whose amounts together need `scale` digits to be exact.
+    pub fn money(&self, d: rust_decimal::Decimal, scale: u32) -> String {
+        crate::money::shown(d, self.exact.then_some(scale))
+    }
+    /// The note under tables of rounded amounts.
+    pub fn note(&self) -> Option<&'static str> {
+        (!self.exact).then_some(
+            "amounts rounded to cents (below half a cent: two significant digits); exact values with --exact, in csv and json",
+        )
+    }
+}
+
 /// Every output format a renderer knows. Each command offers the subset it can write (see the
 /// format enums of `cli`), so clap rejects the others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,26 +62,26 @@ pub enum Format {
 }
 
 /// Renders `report` in `format`.
-pub fn render(report: &Report, format: Format, w: &mut dyn Write) -> io::Result<()> {
+pub fn render(report: &Report, format: Format, style: Style, w: &mut dyn Write) -> io::Result<()> {
     match format {
-        Format::Table => table::render(report, w),
+        Format::Table => table::render(report, style, w),
         Format::Csv => csv::render(report, w),
         Format::Json => json::render(report, w),
-        Format::Markdown => markdown::render(report, w),
+        Format::Markdown => markdown::render(report, style, w),
         Format::Focus => Err(io::Error::other(
             "FOCUS is written from priced usage, not from report rows",
         )),
-        Format::Html => html::render(report, &html::HtmlExtras::default(), w),
+        Format::Html => html::render(report, &html::HtmlExtras::default(), style, w),
     }
 }
 
 /// The projection line shared by the text formats.
-pub fn forecast_line(report: &Report) -> Option<String> {
+pub fn forecast_line(report: &Report, style: Style) -> Option<String> {
     let f = report.forecast.as_ref()?;
     Some(format!(
         "PROJECTION (not a bill): {} in progress, {} in its first {} days; at that run-rate the month ends near {} ({} days)",
         f.month,
-        crate::money::usd(f.cost_so_far, crate::money::common_scale([&f.cost_so_far])),
+        style.money(f.cost_so_far, crate::money::common_scale([&f.cost_so_far])),
         f.days_elapsed,
         crate::money::usd(f.projected, 2),
         f.days_in_month

@@ -49,6 +49,6 @@ impl Markup for Text {
     }
 }
 
-pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
-    Text.write(&super::layout::document(report), w)
+pub fn render(report: &Report, style: super::Style, w: &mut dyn Write) -> io::Result<()> {
+    Text.write(&super::layout::document(report, style), w)
 }

@@ -33,22 +33,48 @@ fn d(s: &str) -> Decimal {
 
 #[test]
 fn report_table() {
-    assert_snapshot!(text(|w| render(&full_report(), Format::Table, w)));
+    assert_snapshot!(text(|w| render(
+        &full_report(),
+        Format::Table,
+        Style::default(),
+        w
+    )));
+}
+
+#[test]
+fn report_table_exact() {
+    let exact = Style { exact: true };
+    assert_snapshot!(text(|w| render(&full_report(), Format::Table, exact, w)));
 }
 
 #[test]
 fn report_markdown() {
-    assert_snapshot!(text(|w| render(&full_report(), Format::Markdown, w)));
+    assert_snapshot!(text(|w| render(
+        &full_report(),
+        Format::Markdown,
+        Style::default(),
+        w
+    )));
 }
 
 #[test]
 fn report_csv() {
-    assert_snapshot!(text(|w| render(&full_report(), Format::Csv, w)));
+    assert_snapshot!(text(|w| render(
+        &full_report(),
+        Format::Csv,
+        Style::default(),
+        w
+    )));
 }
 
 #[test]
 fn report_json() {
-    assert_snapshot!(text(|w| render(&full_report(), Format::Json, w)));
+    assert_snapshot!(text(|w| render(
+        &full_report(),
+        Format::Json,
+        Style::default(),
+        w
+    )));
 }
 
 #[test]
@@ -64,6 +90,7 @@ fn report_html() {
     assert_snapshot!(versionless(text(|w| html::render(
         &full_report(),
         &extras,
+        Style::default(),
         w
     ))));
 }
@@ -72,13 +99,13 @@ fn report_html() {
 fn report_without_breakdown_dimensions() {
     // `--by` nothing: one total row.
     let r = report(&[], vec![row(&[], measures(3, 300, 0, 30, "0.5"))]);
-    assert_snapshot!(text(|w| render(&r, Format::Table, w)));
+    assert_snapshot!(text(|w| render(&r, Format::Table, Style::default(), w)));
 }
 
 #[test]
 fn report_of_nothing() {
     let r = report(&["month", "model"], vec![]);
-    assert_snapshot!(text(|w| render(&r, Format::Table, w)));
+    assert_snapshot!(text(|w| render(&r, Format::Table, Style::default(), w)));
 }
 
 #[test]
@@ -104,7 +131,16 @@ fn target(offered: u64, actual: &str, cost: &str, not: u64, not_cost: &str) -> T
         not_offered_requests: not,
         not_offered_tokens: not * 1_000,
         not_offered_actual_cost: d(not_cost),
+        not_sold_requests: not,
+        no_price_then_requests: 0,
+        retired_requests: 0,
     }
+}
+
+fn retired(mut t: TargetCost) -> TargetCost {
+    t.retired_requests = t.not_sold_requests;
+    t.not_sold_requests = 0;
+    t
 }
 
 /// Llama on Bedrock (offered on groq, not on vertex-ai), Sonnet on Anthropic (offered only
@@ -130,7 +166,10 @@ fn comparison() -> Comparison {
         actual_cost: d("0.045"),
         targets: BTreeMap::from([
             ("anthropic".into(), target(10, "0.045", "0.045", 0, "0")),
-            ("aws-bedrock".into(), target(0, "0", "0", 10, "0.045")),
+            (
+                "aws-bedrock".into(),
+                retired(target(0, "0", "0", 10, "0.045")),
+            ),
             ("groq".into(), target(0, "0", "0", 10, "0.045")),
         ]),
     };
@@ -141,7 +180,7 @@ fn comparison() -> Comparison {
         ),
         (
             "aws-bedrock".into(),
-            target(100, "0.792", "0.792", 10, "0.045"),
+            retired(target(100, "0.792", "0.792", 10, "0.045")),
         ),
         ("groq".into(), target(100, "0.792", "0.669", 10, "0.045")),
     ]);
@@ -171,9 +210,9 @@ fn comparison_in_every_format() {
         ("comparison_json", Format::Json),
         ("comparison_html", Format::Html),
     ] {
-        assert_snapshot!(name, text(|w| compare::render(&c, f, w)));
+        assert_snapshot!(name, text(|w| compare::render(&c, f, Style::default(), w)));
     }
-    assert!(compare::render(&c, Format::Focus, &mut Vec::new()).is_err());
+    assert!(compare::render(&c, Format::Focus, Style::default(), &mut Vec::new()).is_err());
 }
 
 #[test]
@@ -181,7 +220,12 @@ fn comparison_with_a_substitute_is_an_estimate() {
     let mut c = comparison();
     c.estimate = true;
     c.substitutes = vec![("claude-sonnet-4".into(), "llama-3.3-70b-instruct".into())];
-    assert_snapshot!(text(|w| compare::render(&c, Format::Table, w)));
+    assert_snapshot!(text(|w| compare::render(
+        &c,
+        Format::Table,
+        Style::default(),
+        w
+    )));
 }
 
 // ---- failures ----

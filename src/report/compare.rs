@@ -24,6 +24,9 @@ pub use crate::report::CANONICAL_MODEL;
 pub struct CompareSettings {
     /// Target providers, in output order.
     pub targets: Vec<String>,
+    /// Keep only the targets that offer some of the usage (and the providers that served it):
+    /// the default when no provider is named.
+    pub only_offering: bool,
     /// Price every target at this instant instead of each usage's own time.
     pub at_us: Option<i64>,
     /// Canonical model substitutions (from, to): what-if with another model.
@@ -45,6 +48,12 @@ pub struct TargetCost {
     pub not_offered_requests: u64,
     pub not_offered_tokens: u64,
     pub not_offered_actual_cost: Decimal,
+    /// Why, in requests: the provider does not sell the model at all, the book has no price
+    /// of it there at that date (not yet, or only for other regions or tiers), or it was
+    /// retired by then.
+    pub not_sold_requests: u64,
+    pub no_price_then_requests: u64,
+    pub retired_requests: u64,
 }
 
 impl TargetCost {
@@ -55,6 +64,32 @@ impl TargetCost {
         self.not_offered_requests += o.not_offered_requests;
         self.not_offered_tokens += o.not_offered_tokens;
         self.not_offered_actual_cost += o.not_offered_actual_cost;
+        self.not_sold_requests += o.not_sold_requests;
+        self.no_price_then_requests += o.no_price_then_requests;
+        self.retired_requests += o.retired_requests;
+    }
+
+    /// The single reason the usage is not offered, when nothing of it is and there is one.
+    pub fn only_reason(&self) -> Option<&'static str> {
+        let reasons = [
+            (self.not_sold_requests, "not sold"),
+            (self.no_price_then_requests, "no price then"),
+            (self.retired_requests, "retired"),
+        ];
+        let mut nonzero = reasons.iter().filter(|(n, _)| *n > 0);
+        match (nonzero.next(), nonzero.next()) {
+            (Some((_, r)), None) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The share of the actual cost of the usage the target offers, 0-100 (display).
+    pub fn offered_share(&self) -> Decimal {
+        let whole = self.offered_actual_cost + self.not_offered_actual_cost;
+        if whole.is_zero() {
+            return Decimal::ZERO;
+        }
+        self.offered_actual_cost / whole * Decimal::from(100)
     }
     /// Whether the target offers all of the group's usage.
     pub fn fully_offered(&self) -> bool {
@@ -153,23 +188,45 @@ impl<'a> TargetIndex<'a> {
         TargetIndex { book, models }
     }
 
-    /// The cheapest (input + output) version of `canonical` on `provider` in force at `at`.
-    /// Overlay rows apply through the book's lookup.
-    fn row(&self, provider: &str, canonical: &str, at: i64) -> Option<&'a PriceRow> {
-        let ids = self
+    /// The cheapest (input + output) version of `canonical` on `provider` in force at `at`, or
+    /// why there is none. Overlay rows apply through the book's lookup.
+    fn offer(&self, provider: &str, canonical: &str, at: i64) -> Offer<'a> {
+        let Some(ids) = self
             .models
-            .get(&(provider.to_string(), canonical.to_string()))?;
-        ids.iter()
+            .get(&(provider.to_string(), canonical.to_string()))
+        else {
+            return Offer::NotSold;
+        };
+        let mut retired = false;
+        let best = ids
+            .iter()
             .filter_map(|m| match self.book.lookup(Query::new(provider, m, at)) {
                 Lookup::Priced(r) => Some(r),
+                Lookup::Retired(_) => {
+                    retired = true;
+                    None
+                }
                 _ => None,
             })
             .min_by(|a, b| {
                 (a.input + a.output)
                     .cmp(&(b.input + b.output))
                     .then(a.model.cmp(&b.model))
-            })
+            });
+        match best {
+            Some(r) => Offer::Row(r),
+            None if retired => Offer::Retired,
+            None => Offer::NoPriceThen,
+        }
     }
+}
+
+/// A target's price for some usage, or why it has none.
+enum Offer<'a> {
+    Row(&'a PriceRow),
+    NotSold,
+    NoPriceThen,
+    Retired,
 }
 
 /// Compares priced cells on every target provider.
@@ -235,10 +292,14 @@ pub fn compare(
         let target_canonical = substituted.or(canonical);
         let at = s.at_us.unwrap_or(epochs.start(cell.epoch));
         for (target, tc) in g.targets.iter_mut() {
+            let offer = |c: Option<&str>| match c {
+                Some(c) => index.offer(target, c, at),
+                None => Offer::NotSold,
+            };
             let row = if *target == key.provider && substituted.is_none() {
                 if s.at_us.is_none() {
                     // The identity: the version that priced the usage in `report`.
-                    Some(actual_row)
+                    Offer::Row(actual_row)
                 } else {
                     let q = Query {
                         provider: &key.provider,
@@ -248,15 +309,16 @@ pub fn compare(
                         at_us: at,
                     };
                     match book.lookup(q) {
-                        Lookup::Priced(r) => Some(r),
-                        _ => target_canonical.and_then(|c| index.row(target, c, at)),
+                        Lookup::Priced(r) => Offer::Row(r),
+                        Lookup::Retired(_) => Offer::Retired,
+                        _ => offer(target_canonical),
                     }
                 }
             } else {
-                target_canonical.and_then(|c| index.row(target, c, at))
+                offer(target_canonical)
             };
             match row {
-                Some(r) => {
+                Offer::Row(r) => {
                     // Long context is decided per version: the requests' prompt bucket against
                     // the target's own threshold (128k, 200k, 272k, ...).
                     let long = key.long_under(rank_of(book, r));
@@ -269,10 +331,15 @@ pub fn compare(
                     tc.offered_actual_cost += actual_cost;
                     tc.target_cost += cost;
                 }
-                None => {
+                why => {
                     tc.not_offered_requests += cell.sums.requests;
                     tc.not_offered_tokens += cell.sums.total_tokens();
                     tc.not_offered_actual_cost += actual_cost;
+                    *match why {
+                        Offer::Retired => &mut tc.retired_requests,
+                        Offer::NoPriceThen => &mut tc.no_price_then_requests,
+                        _ => &mut tc.not_sold_requests,
+                    } += cell.sums.requests;
                 }
             }
         }
@@ -301,6 +368,17 @@ pub fn compare(
         c.offered_actual_cost = c.offered_actual_cost.normalize();
         c.not_offered_actual_cost = c.not_offered_actual_cost.normalize();
     }
+    // By default, only the providers that offer some of the usage (or served it) are shown.
+    let mut targets = s.targets.clone();
+    if s.only_offering {
+        let served: std::collections::BTreeSet<&str> =
+            out.iter().map(|g| g.actual_provider.as_str()).collect();
+        targets.retain(|t| totals[t].offered_requests > 0 || served.contains(t.as_str()));
+        totals.retain(|t, _| targets.contains(t));
+        for g in &mut out {
+            g.targets.retain(|t, _| targets.contains(t));
+        }
+    }
     // Time ascending, then the most expensive first.
     let time: Vec<usize> =
         s.by.iter()
@@ -318,7 +396,7 @@ pub fn compare(
     });
     Ok(Comparison {
         by: s.by.clone(),
-        targets: s.targets.clone(),
+        targets,
         groups: out,
         totals,
         actual_cost: actual_cost.normalize(),

@@ -14,8 +14,8 @@ pub mod parse;
 pub mod sink;
 
 pub use self::columns as col;
-pub use parse::*;
 pub use filter::{Where, WhereError};
+pub use parse::*;
 pub use sink::{Rejection, UsageSink};
 
 /// One canonical usage row, borrowing its strings from the reader's current line.

@@ -18,7 +18,12 @@ fn compare() -> Tl {
 
 #[test]
 fn compare_reprices_on_every_provider_and_counts_what_is_not_offered() {
-    let v = compare().json();
+    let v = compare()
+        .args([
+            "--providers",
+            "anthropic,aws-bedrock,groq,together,vertex-ai",
+        ])
+        .json();
     let rows = v["rows"].as_array().unwrap();
     let get = |canonical: &str, target: &str| {
         rows.iter()
@@ -44,6 +49,12 @@ fn compare_reprices_on_every_provider_and_counts_what_is_not_offered() {
     assert_eq!(vertex["offered"], "false");
     assert_eq!(vertex["target_cost_usd"], Value::Null);
     assert_eq!(vertex["not_offered_actual_cost_usd"], "0.792");
+    // vertex-ai sells Llama 3.3, but its first price is from July: no price at that date.
+    assert_eq!(vertex["not_offered_reason"], "no price then");
+    assert_eq!(
+        get("claude-sonnet-4", "groq")["not_offered_reason"],
+        "not sold"
+    );
     // Identity: on its own provider the cost is report's cost.
     assert_eq!(
         get("llama-3.3-70b-instruct", "aws-bedrock")["target_cost_usd"],
@@ -58,6 +69,8 @@ fn compare_reprices_on_every_provider_and_counts_what_is_not_offered() {
     assert_eq!(v["totals"]["groq"]["not_offered_requests"], 1);
     assert_eq!(v["totals"]["groq"]["not_offered_actual_cost_usd"], "0.045");
     assert_eq!(v["totals"]["vertex-ai"]["not_offered_requests"], 2);
+    assert_eq!(v["totals"]["vertex-ai"]["no_price_then_requests"], 1);
+    assert_eq!(v["totals"]["vertex-ai"]["not_sold_requests"], 1);
     assert_eq!(v["actual_cost_usd"], "0.837");
     let report = Tl::report()
         .logs("compare/usage.csv")
@@ -69,19 +82,88 @@ fn compare_reprices_on_every_provider_and_counts_what_is_not_offered() {
 #[test]
 fn compare_table_pivots_providers_and_names_the_cheapest() {
     let out = compare().ok();
-    let line = out
-        .stdout
-        .lines()
-        .find(|l| l.contains("llama-3.3-70b-instruct"))
-        .unwrap();
-    assert!(
-        line.contains("not offered")
-            && line.contains("groq")
-            && line.contains("$0.123")
-            && line.contains("15.53"),
-        "{line}"
+    let line = |needle: &str| -> String {
+        out.stdout
+            .lines()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no line with {needle:?}:\n{}", out.stdout))
+            .to_string()
+    };
+    // By default only the providers that offer some of the June usage: vertex-ai's Llama price
+    // starts in July, so it has no column.
+    out.stdout_lacks("vertex-ai");
+    let cells = |l: &str| -> Vec<String> {
+        l.split(['│', '┆'])
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect()
+    };
+    let header = cells(&line("actual provider"));
+    assert_eq!(
+        header,
+        [
+            "canonical_model",
+            "actual provider",
+            "actual cost",
+            "anthropic",
+            "aws-bedrock",
+            "groq",
+            "together",
+            "cheapest",
+            "saving",
+            "saving %"
+        ]
     );
-    out.stdout_has("not offered on vertex-ai: 2 requests");
+    // Bedrock Llama: anthropic does not sell it; groq is cheapest by 0.123 of 0.792 = 15.5%.
+    assert_eq!(
+        cells(&line("llama-3.3-70b-instruct")),
+        [
+            "llama-3.3-70b-instruct",
+            "aws-bedrock",
+            "$0.79",
+            "not sold",
+            "$0.79",
+            "$0.67",
+            "$0.97",
+            "groq",
+            "$0.12",
+            "15.5%"
+        ]
+    );
+    // The total says how much of the actual cost a partial cell covers: groq offers the
+    // Llama usage, $0.792 of $0.837 = 94.6%.
+    let total = cells(&line("TOTAL"));
+    assert_eq!(
+        total,
+        [
+            "TOTAL",
+            "$0.84",
+            "$0.05 for 5.4% of cost",
+            "$0.79 for 94.6% of cost",
+            "$0.67 for 94.6% of cost",
+            "$0.97 for 94.6% of cost"
+        ]
+    );
+    // Like for like: per provider, the usage it offers, there and where it ran, biggest
+    // saving first: groq saves 0.123 (15.5%), together costs 0.176 more (-22.2%).
+    let groq = cells(&line("│ groq"));
+    assert_eq!(
+        groq,
+        ["groq", "94.6%", "1", "$0.79", "$0.67", "$0.12", "15.5%"]
+    );
+    let together = cells(&line("│ together"));
+    assert_eq!(
+        together,
+        ["together", "94.6%", "1", "$0.79", "$0.97", "-$0.18", "-22.2%"]
+    );
+    out.stdout_has(
+        "not offered on groq: 1 requests, 11,000 tokens, $0.05 actual cost (not sold there 1)",
+    );
+    // --exact shows every digit.
+    let exact = compare().arg("--exact").ok();
+    exact
+        .stdout_has("$0.123")
+        .stdout_lacks("amounts rounded to cents");
 }
 
 #[test]
@@ -118,4 +200,31 @@ fn compare_at_a_date_and_substitutes_are_marked() {
     assert!(l.contains(",0.00669,") && l.ends_with(",true"), "{l}");
     compare().args(["--substitute", "nonsense"]).fails(2);
     compare().args(["--providers", "nowhere"]).fails(2);
+}
+
+/// The headline question on the built-in book: what would our Bedrock Llama usage have cost
+/// elsewhere? `--where` restricts the usage; a model a provider retired is not offered there
+/// (Groq retired llama-3.1-70b-versatile on 2025-01-24), and says so.
+#[test]
+fn where_restricts_the_usage_and_retired_models_are_not_offered() {
+    let log = "timestamp,provider,model,input_tokens,output_tokens\n\
+        2025-07-10T00:00:00Z,aws-bedrock,meta.llama3-1-70b-instruct-v1:0,1000000,0\n\
+        2025-07-10T00:00:00Z,aws-bedrock,meta.llama3-3-70b-instruct-v1:0,1000000,0\n\
+        2025-07-10T00:00:00Z,openai,gpt-4o-2024-08-06,1000000,0\n";
+    let v = Tl::compare()
+        .log_text("bedrock.csv", log)
+        .args(["--where", "provider=aws-bedrock", "--by", "canonical_model"])
+        .args(["--providers", "groq"])
+        .json();
+    let rows = v["rows"].as_array().unwrap();
+    // Only the two Bedrock rows: gpt-4o was left out by --where.
+    assert_eq!(rows.len(), 2, "{v:#}");
+    let by = |c: &str| rows.iter().find(|r| r["canonical_model"] == c).unwrap();
+    assert_eq!(
+        by("llama-3.1-70b-instruct")["not_offered_reason"],
+        "retired"
+    );
+    // Llama 3.3 70B on Groq (versatile, $0.59 in): 1,000,000 x 0.59 = $0.59.
+    assert_eq!(by("llama-3.3-70b-instruct")["target_cost_usd"], "0.59");
+    assert_eq!(v["totals"]["groq"]["retired_requests"], 1);
 }

@@ -138,8 +138,13 @@ fn html_headline_compares_with_the_previous_month() {
     let out = Tl::report()
         .args(["--month", "2025-06", "--format", "html"])
         .ok();
-    // June 9.643881615 vs May 9.785703895: -0.14182228 (-1.4%) (tests/independent/price_sample.py).
-    out.stdout_has("-$0.141822280 (-1.4%) vs 2025-05 ($9.785703895)");
+    // June 9.643881615 vs May 9.785703895: -0.14182228 (-1.4%) (tests/independent/price_sample.py),
+    // in cents; every digit with --exact.
+    out.stdout_has("-$0.14 (-1.4%) vs 2025-05 ($9.79)");
+    Tl::report()
+        .args(["--month", "2025-06", "--format", "html", "--exact"])
+        .ok()
+        .stdout_has("-$0.141822280 (-1.4%) vs 2025-05 ($9.785703895)");
     out.stdout_has("Failures and request rate");
     // Which tier of the book priced each row, and the coverage of the whole page.
     out.stdout_has("<th>priced by</th>");
@@ -201,7 +206,7 @@ fn html_previous_month_comes_from_the_same_read_with_the_same_accounting() {
     assert_eq!(june["accounting"]["outside_period"], 3);
     assert_eq!(june["accounting"]["rejected"], 0);
     month("2025-06")
-        .args(["--format", "html"])
+        .args(["--format", "html", "--exact"])
         .ok()
         .stdout_has("vs 2025-05 ($0.034)")
         .stdout_has("duplicates 1 + rejected 0 + outside period 3");
@@ -259,4 +264,20 @@ fn every_chart_kind_draws_one_bar_and_four_hundred() {
             .count();
         assert!(bars >= 400, "{kind}: {bars} bars for 400 days");
     }
+}
+
+/// A compare chart of usage that is all unpriced is an error, not an empty chart.
+#[test]
+fn a_compare_chart_of_unpriced_usage_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    Tl::chart("compare")
+        .log_text(
+            "unpriced.csv",
+            "timestamp,provider,model,input_tokens,output_tokens\n2025-07-10T00:00:00Z,acme,mystery,10,1\n",
+        )
+        .arg("--output")
+        .arg(dir.path().join("c.png"))
+        .fails(1)
+        .stderr_has("no priced usage in the period (1 unpriced requests): nothing to chart");
+    assert!(!dir.path().join("c.png").exists());
 }

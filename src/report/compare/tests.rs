@@ -52,6 +52,7 @@ fn rec<'a>(
 
 fn settings(by: &[&str]) -> CompareSettings {
     CompareSettings {
+        only_offering: false,
         targets: vec!["a".into(), "b".into()],
         at_us: None,
         substitutes: vec![],
