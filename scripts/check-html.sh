@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
-# Renders the HTML report of the bundled sample in headless Chromium and saves a screenshot.
+# Renders HTML reports in headless Chromium at a desktop (1280 px) and a phone (390 px) width,
+# saves the screenshots, and checks that the pages make no network requests and keep markup
+# from the logs as text.
 #
 #   scripts/check-html.sh [OUT_DIR]     (default: /tmp/tokenledger-html-check)
 #
-# Needs Debian's chromium (apt-get install chromium). The page must load with no network: the
-# flags below keep Chromium from calling home, and the report itself makes no requests. The
-# script fails when the page asks for anything over the network (DevTools network log) or when
-# Chromium cannot render it.
+# Needs Debian's chromium (apt-get install chromium); .ci/run installs it. Pages: the bundled
+# sample's June (one month, daily charts), a fully unpriced log, and a one-row log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT="${1:-/tmp/tokenledger-html-check}"
-mkdir -p "$OUT"
+OUT="$(mkdir -p "${1:-/tmp/tokenledger-html-check}" && cd "${1:-/tmp/tokenledger-html-check}" && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tokenledger-target}"
 cargo build --quiet --bin tokenledger
 BIN="$CARGO_TARGET_DIR/debug/tokenledger"
-"$BIN" report --month 2025-06 --format html --output "$OUT/report.html" --by provider,model
+"$BIN" report --month 2025-06 --format html --output "$OUT/june.html" --by provider,model 2>/dev/null
+printf 'timestamp,provider,model,input_tokens,output_tokens\n2025-07-10T00:00:00Z,acme,mystery-llm,10,1\n' > "$OUT/unpriced.csv"
+"$BIN" report --logs "$OUT/unpriced.csv" --format html --output "$OUT/unpriced.html" 2>/dev/null
+printf 'timestamp,provider,model,input_tokens,output_tokens\n2025-07-10T00:00:00Z,openai,gpt-4o-2024-08-06,1000000,100000\n' > "$OUT/one.csv"
+"$BIN" report --logs "$OUT/one.csv" --format html --output "$OUT/one.html" 2>/dev/null
 # A report whose log values try to inject markup: must render as text.
 cat > "$OUT/evil.csv" <<'CSV'
 timestamp,provider,model,input_tokens,output_tokens,user,project
@@ -23,14 +26,21 @@ CSV
 "$BIN" report --logs "$OUT/evil.csv" --format html --output "$OUT/evil.html" --by user,project 2>/dev/null
 FLAGS=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
        --disable-component-update --disable-sync --user-data-dir="$OUT/profile" --hide-scrollbars)
-chromium "${FLAGS[@]}" --window-size=1280,4000 --screenshot="$OUT/report.png" "file://$PWD/$OUT/report.html" 2>"$OUT/chromium.log" || chromium "${FLAGS[@]}" --window-size=1280,4000 --screenshot="$OUT/report.png" "file://$OUT/report.html" 2>>"$OUT/chromium.log"
+for page in june unpriced one; do
+  for width in 1280 390; do
+    chromium "${FLAGS[@]}" --window-size=$width,3000 --screenshot="$OUT/$page-$width.png" \
+      "file://$OUT/$page.html" 2>>"$OUT/chromium.log"
+    test -s "$OUT/$page-$width.png" || { echo "no screenshot of $page at $width px"; exit 1; }
+  done
+done
 chromium "${FLAGS[@]}" --dump-dom "file://$OUT/evil.html" > "$OUT/evil-dom.html" 2>>"$OUT/chromium.log"
-test -s "$OUT/report.png" || { echo "no screenshot"; exit 1; }
 if grep -q "<script>document.title" "$OUT/evil-dom.html" || grep -q "<img src=\"x\"" "$OUT/evil-dom.html"; then
   echo "markup from the logs was not escaped"; exit 1
 fi
 grep -q "&lt;script&gt;document.title" "$OUT/evil-dom.html" || { echo "escaped text missing from the DOM"; exit 1; }
+# The unpriced page must not claim a cost.
+grep -q ">unknown<" "$OUT/unpriced.html" || { echo "the unpriced page shows a total cost"; exit 1; }
 # Only XML namespace names (not fetched) may look like URLs.
-URLS=$(grep -Eo "https?://[^\"' )]+" "$OUT/report.html" | grep -v '^http://www.w3.org/' | sort -u || true)
-if [ -n "$URLS" ]; then echo "the report references URLs:"; echo "$URLS"; exit 1; fi
-echo "ok: $OUT/report.png (screenshot), injected markup stayed text"
+URLS=$(cat "$OUT"/*.html | grep -Eo "https?://[^\"' )]+" | grep -v '^http://www.w3.org/' | sort -u || true)
+if [ -n "$URLS" ]; then echo "the reports reference URLs:"; echo "$URLS"; exit 1; fi
+echo "ok: screenshots in $OUT (*-1280.png, *-390.png); injected markup stayed text"

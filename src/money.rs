@@ -95,6 +95,15 @@ pub fn count(n: u64) -> String {
     group_thousands(&n.to_string())
 }
 
+/// `1 request`, `2,048 requests`: a count and its noun (plural with an `s`).
+pub fn count_of(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{} {noun}s", count(n))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,5 +143,8 @@ mod tests {
         assert_eq!(count(999), "999");
         assert_eq!(count(1000), "1,000");
         assert_eq!(count(12345678), "12,345,678");
+        assert_eq!(count_of(1, "request"), "1 request");
+        assert_eq!(count_of(0, "request"), "0 requests");
+        assert_eq!(count_of(1500, "file"), "1,500 files");
     }
 }

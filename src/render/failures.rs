@@ -7,26 +7,29 @@ use std::io::Write;
 use super::doc::{Block, Column, Doc, Markup, TableBlock};
 use super::grid::Grid;
 use super::Format;
-use crate::money::count;
+use crate::money::{count, count_of};
 use crate::report::failures::ErrorsReport;
 
-/// "3 of 120 requests failed (rate limited 3); peak 40 requests per minute over all providers".
+/// "120 requests: 3 failed (rate limited 3); peak 40 requests a minute over all providers".
 pub fn headline(r: &ErrorsReport) -> String {
     let classes: Vec<String> = r
         .by_class
         .iter()
         .map(|(c, n)| format!("{c} {}", count(*n)))
         .collect();
-    format!(
-        "{} of {} requests failed ({}); peak {} requests per minute over all providers",
-        count(r.failed_requests),
-        count(r.requests),
-        if classes.is_empty() {
-            "none".into()
-        } else {
+    let failed = if classes.is_empty() {
+        "none failed".to_string()
+    } else {
+        format!(
+            "{} failed ({})",
+            count(r.failed_requests),
             classes.join(", ")
-        },
-        count(r.overall_peak_requests_per_minute)
+        )
+    };
+    format!(
+        "{}: {failed}; peak {} a minute over all providers",
+        count_of(r.requests, "request"),
+        count_of(r.overall_peak_requests_per_minute, "request")
     )
 }
 

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use rust_decimal::Decimal;
 
 use super::doc::{Block, Column, Doc, Markup, TableBlock};
-use crate::money::{common_scale, count, usd};
+use crate::money::{common_scale, count, count_of};
 use crate::report::failures::ErrorsReport;
 use crate::report::Report;
 
@@ -49,12 +49,15 @@ h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 10px;border-bot
 .warn{background:#fff4e5;border:1px solid #f5b15c;border-radius:8px;padding:10px 14px;margin:12px 0}
 .proj{background:#eef4ff;border:1px solid #9bb8f3;border-radius:8px;padding:10px 14px;margin:12px 0}
 table{border-collapse:collapse;background:#fff;font-size:13px;width:100%}
-th,td{border:1px solid #e3e6eb;padding:5px 8px;text-align:left;vertical-align:top}
+.tw{overflow-x:auto;margin:0 0 8px}
+th,td{border:1px solid #e3e6eb;padding:5px 8px;text-align:left;vertical-align:top;white-space:nowrap}
+td.wrap{white-space:normal;min-width:16em}
 th{background:#eef0f3}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.total td{font-weight:600;background:#f3f4f6}
 .chart{background:#fff;border:1px solid #d9dde3;border-radius:8px;margin:12px 0;padding:8px;overflow-x:auto}
 .chart svg{max-width:100%;height:auto}
 code{font-size:12px}footer{color:#5b6472;font-size:12px;margin-top:32px}
+@media (max-width:600px){main{padding:12px}.card{min-width:0;flex:1 1 140px}.card .v{font-size:20px}.chart svg{max-width:none;width:760px}}
 ";
 
 fn td(s: &str) -> String {
@@ -96,7 +99,28 @@ pub fn render(
     )?;
     // Headline.
     writeln!(w, "<div class=\"cards\">")?;
-    writeln!(w, "<div class=\"card\"><div class=\"l\">Total cost (priced usage)</div><div class=\"v\">{}</div>", escape(&style.money(r.total.cost_usd, scale)))?;
+    let t = &r.total;
+    if t.requests > 0 && t.unpriced_requests == t.requests {
+        // Nothing has a price: the cost is unknown, not $0.
+        writeln!(
+            w,
+            "<div class=\"card\"><div class=\"l\">Total cost</div><div class=\"v\">unknown</div><div class=\"l up\">{} and none has a price</div>",
+            escape(&count_of(t.requests, "request"))
+        )?;
+    } else {
+        writeln!(
+            w,
+            "<div class=\"card\"><div class=\"l\">Total cost (priced usage)</div><div class=\"v\">{}</div>",
+            escape(&style.money(t.cost_usd, scale))
+        )?;
+        if t.unpriced_requests > 0 {
+            writeln!(
+                w,
+                "<div class=\"l up\">without {} that have no price</div>",
+                escape(&count_of(t.unpriced_requests, "request"))
+            )?;
+        }
+    }
     if let Some((label, prev)) = &x.previous {
         let diff = r.total.cost_usd - prev;
         let pct = if prev.is_zero() {
@@ -137,12 +161,12 @@ pub fn render(
             escape(&f.month),
             escape(&style.money(f.cost_so_far, common_scale([&f.cost_so_far]))),
             escape(&f.days_elapsed),
-            escape(&usd(f.projected, 2)),
+            escape(&crate::money::usd(f.projected, 2)),
             f.days_in_month
         )?;
     }
     if r.total.unpriced_requests > 0 {
-        writeln!(w, "<div class=\"warn\"><b>Unpriced usage:</b> {} requests have no price and are not in the total (see below).</div>", count(r.total.unpriced_requests))?;
+        writeln!(w, "<div class=\"warn\"><b>Unpriced usage:</b> {} without a price, not in the total (see below).</div>", count_of(r.total.unpriced_requests, "request"))?;
     }
     for note in &r.warnings {
         writeln!(w, "<div class=\"warn\">{}</div>", escape(note))?;
@@ -262,7 +286,9 @@ impl Markup for Html {
         writeln!(w, "<div class=\"proj\">{}</div>", escape(text))
     }
     fn table(&self, t: &TableBlock, w: &mut dyn Write) -> io::Result<()> {
-        write!(w, "<table><thead><tr>")?;
+        // Cells do not wrap (a month is not split at its hyphen); a wide table scrolls inside
+        // its box on a narrow screen.
+        write!(w, "<div class=\"tw\"><table><thead><tr>")?;
         for c in &t.columns {
             write!(w, "<th>{}</th>", escape(&c.title))?;
         }
@@ -270,7 +296,15 @@ impl Markup for Html {
         let cells = |row: &[String]| -> String {
             row.iter()
                 .zip(&t.columns)
-                .map(|(v, c)| if c.numeric { tdn(v) } else { td(v) })
+                .map(|(v, c)| {
+                    if c.numeric {
+                        tdn(v)
+                    } else if v.chars().count() > 60 {
+                        format!("<td class=\"wrap\">{}</td>", escape(v))
+                    } else {
+                        td(v)
+                    }
+                })
                 .collect()
         };
         for row in &t.rows {
@@ -279,7 +313,7 @@ impl Markup for Html {
         if let Some(total) = &t.total {
             writeln!(w, "<tr class=\"total\">{}</tr>", cells(total))?;
         }
-        writeln!(w, "</tbody></table>")
+        writeln!(w, "</tbody></table></div>")
     }
     fn list(&self, label: &str, items: &[String], w: &mut dyn Write) -> io::Result<()> {
         write!(w, "<p>{}:</p><ul>", escape(label))?;

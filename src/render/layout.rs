@@ -28,6 +28,12 @@ pub fn breakdown(r: &Report, style: Style) -> TableBlock {
                 // Unpriced usage stands out in every table.
                 (MeasureValue::Count(n), "unpriced_requests") if n > 0 => format!("! {}", count(n)),
                 (MeasureValue::Count(n), _) => count(n),
+                // A row whose every request is unpriced has no known cost (not $0).
+                (MeasureValue::Money(_), _)
+                    if m.requests > 0 && m.unpriced_requests == m.requests =>
+                {
+                    "unpriced".to_string()
+                }
                 (MeasureValue::Money(d), _) => style.money(d, scale),
             })
             .collect()
@@ -102,24 +108,43 @@ pub fn footer(r: &Report, style: Style) -> Vec<Block> {
         Block::Text(format!("coverage: {}", super::coverage::line(r))),
     ]);
     for (overlay, label) in [(false, "price book"), (true, "price overlay")] {
-        let items: Vec<String> = r
+        let files: Vec<_> = r
             .pricing
             .files
             .iter()
             .filter(|f| f.overlay == overlay)
-            .map(|f| {
-                format!(
-                    "{} (sha256 {})",
-                    f.path,
-                    &f.sha256[..12.min(f.sha256.len())]
-                )
-            })
             .collect();
-        if !items.is_empty() {
+        if files.is_empty() {
+            continue;
+        }
+        // A few files are named; a whole book is one line with one fingerprint (the files and
+        // their hashes are in the json output).
+        if files.len() <= 3 {
             v.push(Block::List {
                 label: label.into(),
-                items,
+                items: files
+                    .iter()
+                    .map(|f| {
+                        format!(
+                            "{} (sha256 {})",
+                            f.path,
+                            &f.sha256[..12.min(f.sha256.len())]
+                        )
+                    })
+                    .collect(),
             });
+        } else {
+            let built_in = files.iter().all(|f| f.path.starts_with("embedded:"));
+            v.push(Block::Text(format!(
+                "{label}: {} ({} files, fingerprint {}; every file in the json output)",
+                if built_in {
+                    "built-in"
+                } else {
+                    "from --pricing"
+                },
+                files.len(),
+                &r.pricing.fingerprint(overlay)[..12]
+            )));
         }
     }
     v

@@ -160,11 +160,39 @@ pub struct Period {
 }
 
 /// The price book a report used.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PricingInfo {
     pub files: Vec<PriceFile>,
     /// Price versions that priced some usage in this report (`provider/model@effective_from`).
     pub versions_used: Vec<String>,
+}
+
+impl Serialize for PricingInfo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("files", &self.files)?;
+        m.serialize_entry("versions_used", &self.versions_used)?;
+        m.serialize_entry("book_fingerprint", &self.fingerprint(false))?;
+        if self.files.iter().any(|f| f.overlay) {
+            m.serialize_entry("overlay_fingerprint", &self.fingerprint(true))?;
+        }
+        m.end()
+    }
+}
+
+impl PricingInfo {
+    /// One hash for a set of price files (the book, or the overlays): sha256 over each file's
+    /// `sha256  path` line, in load order. Two runs with the same fingerprint used the same
+    /// prices.
+    pub fn fingerprint(&self, overlay: bool) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for f in self.files.iter().filter(|f| f.overlay == overlay) {
+            h.update(format!("{}  {}\n", f.sha256, f.path).as_bytes());
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
 }
 
 /// A complete cost report. Serialises as the `json` format (rows keyed by the `--by` names).

@@ -281,3 +281,24 @@ fn a_compare_chart_of_unpriced_usage_is_an_error() {
         .stderr_has("no priced usage in the period (1 unpriced requests): nothing to chart");
     assert!(!dir.path().join("c.png").exists());
 }
+
+/// A log that is all unpriced: the page does not claim a total cost, the tables say
+/// "unpriced" instead of $0.00, and one request is "1 request".
+#[test]
+fn an_unpriced_page_says_the_cost_is_unknown() {
+    let out = Tl::report()
+        .log_text(
+            "unpriced.csv",
+            "timestamp,provider,model,input_tokens,output_tokens\n2025-07-10T00:00:00Z,acme,mystery-llm,10,1\n",
+        )
+        .args(["--format", "html"])
+        .ok();
+    out.stdout_has("<div class=\"v\">unknown</div>")
+        .stdout_has("1 request and none has a price")
+        .stdout_has("<td class=\"n\">unpriced</td>")
+        .stdout_lacks("1 requests")
+        .stdout_lacks("$0.00");
+    // Cells do not wrap, and a wide table scrolls in its own box.
+    out.stdout_has("white-space:nowrap")
+        .stdout_has("<div class=\"tw\"><table>");
+}
