@@ -118,6 +118,33 @@ pub enum Command {
     Chart(ChartArgs),
     /// Failed requests by status, peak requests per minute, minutes over a rate limit.
     Errors(ErrorsArgs),
+    /// The dimensions and log columns some logs have (rows with a value, distinct values,
+    /// examples): what --by and --where can name.
+    Columns(ColumnsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ColumnsArgs {
+    /// Request logs: files or directories (as for `report`).
+    #[arg(long = "logs", value_name = "PATH", default_value = "data")]
+    pub logs: Vec<PathBuf>,
+
+    /// Log format of the --logs files (default: detect per file).
+    #[arg(
+        long = "log-format",
+        value_enum,
+        value_name = "FORMAT",
+        default_value = "auto"
+    )]
+    pub log_format: crate::readers::LogFormat,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -4,30 +4,12 @@ use std::collections::BTreeSet;
 use std::io::Write;
 
 use super::messages;
-use super::pipeline::{aggregate, engine_dims, output, Job, UsageSettings};
+use super::pipeline::{aggregate, engine_dims, output, validate_by, Job, UsageSettings};
 use super::{DataError, UsageError};
 use crate::cli::CompareArgs;
 use crate::engine;
 use crate::render::{self, Format};
 use crate::report::compare::{self, CompareSettings};
-use crate::usage::col;
-
-fn validate_by(by: &[String]) -> Result<Vec<String>, UsageError> {
-    let mut out = Vec::new();
-    for d in by {
-        let d = d.trim().to_string();
-        if d.is_empty() || col::NOT_DIMENSIONS.contains(&d.as_str()) {
-            return Err(UsageError::Message(format!(
-                "--by: {d:?} is not a dimension"
-            )));
-        }
-        if out.contains(&d) {
-            return Err(UsageError::Message(format!("--by: {d:?} is given twice")));
-        }
-        out.push(d);
-    }
-    Ok(out)
-}
 
 pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     let CompareArgs {

@@ -6,6 +6,7 @@
 //! arithmetic on money and hold no state between runs.
 
 pub mod chart;
+pub mod columns;
 pub mod compare;
 pub mod convert;
 pub mod errors;
@@ -60,5 +61,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Compare(args) => compare::run(args),
         Command::Chart(args) => chart::run(args),
         Command::Errors(args) => errors::run(args),
+        Command::Columns(args) => columns::run(args),
     }
 }

@@ -4,36 +4,14 @@
 use std::io::Write;
 
 use super::messages;
-use super::pipeline::{aggregate, engine_dims, output, Job, UsageSettings};
+use super::pipeline::{aggregate, engine_dims, output, validate_by, Job, UsageSettings};
 use super::report_page;
 use super::{DataError, UsageError};
 use crate::cli::ReportArgs;
 use crate::engine;
 use crate::render::{self, Format};
-use crate::report::{self, KNOWN_DIMS};
+use crate::report;
 use crate::usage::col;
-
-/// `--by` as given, checked: names, no measures, no repeats.
-fn validate_by(by: &[String]) -> Result<Vec<String>, UsageError> {
-    let mut out: Vec<String> = Vec::new();
-    for d in by {
-        let d = d.trim().to_string();
-        if d.is_empty() {
-            return Err(UsageError::Message("--by: empty dimension name".into()));
-        }
-        if col::NOT_DIMENSIONS.contains(&d.as_str()) {
-            return Err(UsageError::Message(format!(
-                "--by: {d:?} is a measure or unique per row, not a dimension (use one of {}, or an extra log column)",
-                KNOWN_DIMS.join(", ")
-            )));
-        }
-        if out.contains(&d) {
-            return Err(UsageError::Message(format!("--by: {d:?} is given twice")));
-        }
-        out.push(d);
-    }
-    Ok(out)
-}
 
 pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let ReportArgs {
@@ -82,20 +60,6 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         },
     };
     let (book, agg) = aggregate(&settings, &job)?;
-    for (i, d) in dims.iter().enumerate() {
-        // Judged on the groups that kept rows (duplicates may have made others).
-        if !col::KNOWN.contains(&d.as_str())
-            && !agg.cells.is_empty()
-            && agg
-                .cells
-                .iter()
-                .all(|c| agg.groups[c.group as usize].dims[i].is_none())
-        {
-            messages::warning(format_args!(
-                "--by {d}: no log row has a value in a column named {d:?}"
-            ));
-        }
-    }
     let priced = engine::price(&agg, &book)?;
     let mut report = report::build(
         if focus { &[] } else { &by },

@@ -10,6 +10,7 @@ pub mod anthropic;
 pub mod bedrock;
 pub mod canonical;
 pub mod claude_code;
+pub mod columns;
 pub mod detect;
 pub mod discover;
 pub mod json;

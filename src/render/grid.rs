@@ -41,10 +41,31 @@ impl Grid {
                         .filter_map(|c| self.columns.iter().position(|x| x == c))
                         .collect()
                 };
+                // A column whose every value is a number (counts, amounts, shares) is
+                // right-aligned.
+                let numeric = |i: usize| {
+                    let mut cells = self
+                        .rows
+                        .iter()
+                        .map(|r| r[i].as_str())
+                        .filter(|c| !c.is_empty());
+                    let mut any = false;
+                    let all = cells.all(|c| {
+                        any = true;
+                        looks_numeric(c)
+                    });
+                    any && all
+                };
                 let t = TableBlock {
                     columns: idx
                         .iter()
-                        .map(|&i| Column::text(&self.columns[i]))
+                        .map(|&i| {
+                            if numeric(i) {
+                                Column::number(&self.columns[i])
+                            } else {
+                                Column::text(&self.columns[i])
+                            }
+                        })
                         .collect(),
                     rows: self
                         .rows
@@ -92,6 +113,33 @@ impl Grid {
                 serde_json::to_writer_pretty(&mut *w, &Value::Array(rows))?;
                 writeln!(w)
             }
+        }
+    }
+}
+
+/// `1,234`, `-0.5`, `$12.50`, `15.5%`, `1000+`: a number as tables print it.
+fn looks_numeric(s: &str) -> bool {
+    let t = s.trim_start_matches(['-', '+']).trim_start_matches('$');
+    let t = t.trim_end_matches(['%', '+']);
+    !t.is_empty()
+        && t.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_recognised() {
+        for n in [
+            "1", "1,234", "-0.5", "$12.50", "-$3", "15.5%", "1000+", "0.000001",
+        ] {
+            assert!(looks_numeric(n), "{n}");
+        }
+        for t in ["", "-", "abc", "2025-06", "1.2.3x", "$", "v1:0", "gpt-4o"] {
+            assert!(!looks_numeric(t), "{t}");
         }
     }
 }

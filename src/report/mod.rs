@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+pub mod columns;
 pub mod compare;
 pub mod dims;
 pub mod failures;

@@ -520,3 +520,31 @@ fn service_tiers_from_openai_bodies_have_their_own_prices() {
         .unwrap()
         .contains("\"scale\" service tier"));
 }
+
+/// `tokenledger columns` lists what --by and --where can name: on basic.csv, 10 readable rows
+/// (4 rejected), three users, the extra column `team`; API keys only as fingerprints.
+#[test]
+fn columns_lists_the_dimensions_a_log_has() {
+    let v = Tl::cmd(["columns"]).logs("logs/basic.csv").json();
+    assert_eq!(v["rows_read"], 14);
+    assert_eq!(v["rejected"], 4);
+    let col = |n: &str| {
+        v["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == n)
+            .unwrap_or_else(|| panic!("no column {n} in {v:#}"))
+            .clone()
+    };
+    assert_eq!(col("user")["distinct"], 3);
+    assert_eq!(col("team")["kind"], "log column");
+    assert_eq!(col("team")["rows"], 10);
+    let keys = col("api_key")["examples"].to_string();
+    assert!(!keys.contains("sk-alice"), "{keys}");
+    // Bedrock's inference region is a log column named inference_region.
+    let bedrock = Tl::cmd(["columns"])
+        .logs("native/bedrock/invocations.jsonl")
+        .ok();
+    bedrock.stdout_has("inference_region");
+}

@@ -153,10 +153,16 @@ fn user_project_and_extra_columns_are_dimensions() {
         .unwrap();
     assert_eq!(alice["team"], "blue");
     assert_eq!(alice["cost_usd"], "16.5");
+    // A name no row has is a mistake (exit 2) with the closest column and the log's columns.
     basic()
-        .args(["--by", "nosuchcolumn"])
-        .ok()
-        .stderr_has("no log row has a value in a column named \"nosuchcolumn\"");
+        .args(["--by", "teem"])
+        .fails(2)
+        .stderr_has("--by teem: no log row has a column named \"teem\" (did you mean \"team\"?)")
+        .stderr_has("log columns: team");
+    basic()
+        .args(["--where", "projct=search"])
+        .fails(2)
+        .stderr_has("(did you mean \"project\"?)");
 }
 
 #[test]

@@ -27,6 +27,7 @@ const COMMANDS: &[&[&str]] = &[
     &["compare"],
     &["chart"],
     &["errors"],
+    &["columns"],
 ];
 
 #[test]

@@ -1,0 +1,43 @@
+//! `tokenledger columns`: the dimensions and log columns some logs have, for `--by` and
+//! `--where`.
+
+use std::io::Write;
+
+use super::pipeline::{find_logs, output};
+use crate::cli::ColumnsArgs;
+use crate::readers::{self, ReadOptions};
+use crate::render::{self, Format};
+use crate::report::columns::ColumnStats;
+
+pub fn run(args: ColumnsArgs) -> anyhow::Result<()> {
+    let ColumnsArgs {
+        logs,
+        log_format,
+        format,
+        output: out_path,
+    } = args;
+    let files = find_logs(&logs, log_format)?;
+    let opts = ReadOptions {
+        wanted_extras: readers::columns::extra_columns(&files)?,
+        ..ReadOptions::default()
+    };
+    let mut stats = ColumnStats::default();
+    readers::read_all(&files, &opts, &mut stats)?;
+    let listing = stats.finish();
+    let mut w = output(out_path.as_ref())?;
+    render::columns::render(&listing, Format::from(format), &mut w)?;
+    w.flush()?;
+    super::messages::info(format_args!(
+        "{} read{}",
+        crate::money::count_of(listing.rows_read, "row"),
+        if listing.rejected > 0 {
+            format!(
+                ", {} rejected (see `tokenledger report`)",
+                crate::money::count(listing.rejected)
+            )
+        } else {
+            String::new()
+        }
+    ));
+    Ok(())
+}
