@@ -497,6 +497,19 @@ pub struct ReportArgs {
     #[arg(long)]
     pub exact: bool,
 
+    /// FOCUS version of --format focus.
+    #[arg(long, value_enum, value_name = "VERSION", default_value = "1.2")]
+    pub focus_version: crate::report::focus::Version,
+
+    /// FOCUS BillingAccountId of rows whose logs name no account (Bedrock logs do, as
+    /// `aws-bedrock:<account id>`). Default: one account per provider, named by its id.
+    #[arg(long, value_name = "ID")]
+    pub billing_account: Option<String>,
+
+    /// FOCUS BillingAccountName for --billing-account.
+    #[arg(long, value_name = "NAME", requires = "billing_account")]
+    pub billing_account_name: Option<String>,
+
     /// The instant taken as "now" for the month-end projection (default: the clock).
     #[arg(long, value_name = "TIME", hide = true)]
     pub now: Option<String>,

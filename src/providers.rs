@@ -173,28 +173,138 @@ pub fn service(id: &str) -> (&str, &str) {
     find(|p| p.id == id).map_or((id, id), |p| (p.service, p.company))
 }
 
-/// The model's publisher (vendor), from its canonical name ("" when unknown).
-pub fn publisher(canonical: Option<&str>) -> &'static str {
-    let c = canonical.unwrap_or("");
-    if c.starts_with("llama") {
-        "Meta"
-    } else if c.starts_with("gpt")
-        || c.starts_with("o1")
-        || c.starts_with("o3")
-        || c.starts_with("o4")
-    {
-        "OpenAI"
-    } else if c.starts_with("claude") {
-        "Anthropic"
-    } else if c.starts_with("gemini") {
-        "Google"
-    } else if c.starts_with("mistral") {
-        "Mistral AI"
-    } else if c.starts_with("deepseek") {
-        "DeepSeek"
-    } else {
-        ""
+/// Model families and their publishers, by the start of a canonical name or model id.
+const PUBLISHERS: &[(&str, &str)] = &[
+    ("llama", "Meta"),
+    ("meta-llama", "Meta"),
+    ("gpt", "OpenAI"),
+    ("chatgpt", "OpenAI"),
+    ("o1", "OpenAI"),
+    ("o3", "OpenAI"),
+    ("o4", "OpenAI"),
+    ("codex", "OpenAI"),
+    ("claude", "Anthropic"),
+    ("gemini", "Google"),
+    ("gemma", "Google"),
+    ("mistral", "Mistral AI"),
+    ("mixtral", "Mistral AI"),
+    ("codestral", "Mistral AI"),
+    ("ministral", "Mistral AI"),
+    ("magistral", "Mistral AI"),
+    ("devstral", "Mistral AI"),
+    ("pixtral", "Mistral AI"),
+    ("deepseek", "DeepSeek"),
+    ("grok", "xAI"),
+    ("qwen", "Alibaba Cloud"),
+    ("qwq", "Alibaba Cloud"),
+    ("kimi", "Moonshot AI"),
+    ("moonshot", "Moonshot AI"),
+    ("nova", "Amazon"),
+    ("titan", "Amazon"),
+    ("command", "Cohere"),
+    ("phi", "Microsoft"),
+    ("jamba", "AI21 Labs"),
+    ("glm", "Zhipu AI"),
+    ("minimax", "MiniMax"),
+    ("nemotron", "NVIDIA"),
+    ("granite", "IBM"),
+    ("sonar", "Perplexity"),
+];
+
+/// The model's publisher (vendor), from its canonical name, else its model id (prefixes such
+/// as `us.meta.`, `meta-llama/` or `accounts/fireworks/models/` looked through); "" when
+/// unknown.
+pub fn publisher(canonical: Option<&str>, model: &str) -> &'static str {
+    let lower = model.to_ascii_lowercase();
+    let tail = lower
+        .rsplit(['/', '.'])
+        .find(|s| !s.is_empty())
+        .unwrap_or("");
+    let candidates = [canonical.unwrap_or(""), &lower, tail];
+    for c in candidates {
+        if let Some((_, p)) = PUBLISHERS
+            .iter()
+            .find(|(f, _)| !c.is_empty() && c.starts_with(f))
+        {
+            return p;
+        }
     }
+    // Vendor prefixes in ids: `meta.llama3-...`, `anthropic.claude-...`, `amazon.nova-...`.
+    for (prefix, p) in [
+        ("meta", "Meta"),
+        ("anthropic", "Anthropic"),
+        ("amazon", "Amazon"),
+        ("cohere", "Cohere"),
+        ("mistral", "Mistral AI"),
+        ("ai21", "AI21 Labs"),
+        ("openai", "OpenAI"),
+        ("deepseek", "DeepSeek"),
+        ("qwen", "Alibaba Cloud"),
+        ("google", "Google"),
+    ] {
+        if lower.split(['.', '/']).any(|part| part == prefix) {
+            return p;
+        }
+    }
+    ""
+}
+
+/// Display names of cloud regions (AWS, Google Cloud, Azure), for FOCUS `RegionName`.
+const REGIONS: &[(&str, &str)] = &[
+    ("us-east-1", "US East (N. Virginia)"),
+    ("us-east-2", "US East (Ohio)"),
+    ("us-west-1", "US West (N. California)"),
+    ("us-west-2", "US West (Oregon)"),
+    ("ca-central-1", "Canada (Central)"),
+    ("eu-west-1", "Europe (Ireland)"),
+    ("eu-west-2", "Europe (London)"),
+    ("eu-west-3", "Europe (Paris)"),
+    ("eu-central-1", "Europe (Frankfurt)"),
+    ("eu-central-2", "Europe (Zurich)"),
+    ("eu-north-1", "Europe (Stockholm)"),
+    ("eu-south-1", "Europe (Milan)"),
+    ("ap-northeast-1", "Asia Pacific (Tokyo)"),
+    ("ap-northeast-2", "Asia Pacific (Seoul)"),
+    ("ap-northeast-3", "Asia Pacific (Osaka)"),
+    ("ap-south-1", "Asia Pacific (Mumbai)"),
+    ("ap-southeast-1", "Asia Pacific (Singapore)"),
+    ("ap-southeast-2", "Asia Pacific (Sydney)"),
+    ("sa-east-1", "South America (Sao Paulo)"),
+    ("us-central1", "Iowa"),
+    ("us-east1", "South Carolina"),
+    ("us-east4", "Northern Virginia"),
+    ("us-east5", "Columbus"),
+    ("us-south1", "Dallas"),
+    ("us-west1", "Oregon"),
+    ("us-west4", "Las Vegas"),
+    ("europe-west1", "Belgium"),
+    ("europe-west2", "London"),
+    ("europe-west3", "Frankfurt"),
+    ("europe-west4", "Netherlands"),
+    ("europe-west9", "Paris"),
+    ("asia-northeast1", "Tokyo"),
+    ("asia-southeast1", "Singapore"),
+    ("australia-southeast1", "Sydney"),
+    ("global", "Global"),
+    ("eastus", "East US"),
+    ("eastus2", "East US 2"),
+    ("westus", "West US"),
+    ("westus3", "West US 3"),
+    ("northcentralus", "North Central US"),
+    ("southcentralus", "South Central US"),
+    ("swedencentral", "Sweden Central"),
+    ("westeurope", "West Europe"),
+    ("northeurope", "North Europe"),
+    ("francecentral", "France Central"),
+    ("uksouth", "UK South"),
+    ("japaneast", "Japan East"),
+    ("australiaeast", "Australia East"),
+    ("canadaeast", "Canada East"),
+];
+
+/// The display name of a cloud region id, when known.
+pub fn region_name(id: &str) -> Option<&'static str> {
+    REGIONS.iter().find(|(r, _)| *r == id).map(|(_, n)| *n)
 }
 
 #[cfg(test)]

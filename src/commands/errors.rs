@@ -26,7 +26,7 @@ pub fn run(args: ErrorsArgs) -> anyhow::Result<()> {
     let job = Job {
         dims: vec![col::STATUS.to_string()],
         per_minute: true,
-        side: None,
+        ..Job::default()
     };
     let (_, agg) = aggregate(&settings, &job)?;
     let report = failures::build(&agg, 0, limit);

@@ -141,6 +141,9 @@ pub struct Job {
     pub per_minute: bool,
     /// Also aggregate this window outside the period on its own (see `EngineSettings::side`).
     pub side: Option<(i64, i64)>,
+    /// Dimensions the command adds on its own (FOCUS's billing account): not a mistake when no
+    /// row has them, unlike a `--by` name.
+    pub optional: Vec<String>,
 }
 
 /// Loads the price book, reads every log file and aggregates it.
@@ -220,7 +223,10 @@ fn check_columns(
         }
     }
     for (i, d) in names.iter().enumerate() {
-        if col::KNOWN.contains(d) || report::KNOWN_DIMS.contains(d) {
+        if col::KNOWN.contains(d)
+            || report::KNOWN_DIMS.contains(d)
+            || job.optional.iter().any(|o| o == d)
+        {
             continue;
         }
         if agg

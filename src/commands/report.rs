@@ -21,6 +21,9 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         output: out_path,
         out_dir,
         exact,
+        focus_version,
+        billing_account,
+        billing_account_name,
         now,
     } = args;
     let style = render::Style { exact };
@@ -50,6 +53,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         dims.push(col::STATUS.to_string());
     }
     let job = Job {
+        optional: vec![report::focus::BILLING_ACCOUNT.to_string()],
         dims: dims.clone(),
         per_minute: full,
         // The page compares the month with the one before: both come from one read.
@@ -93,8 +97,13 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     } else {
         let mut w = output(out_path.as_ref())?;
         if focus {
-            let rows = report::focus::rows(&priced, &dims, &settings.tz);
-            render::focus::write(&rows, &mut w)?;
+            let options = report::focus::Options {
+                version: focus_version,
+                account: billing_account,
+                account_name: billing_account_name,
+            };
+            let rows = report::focus::rows(&priced, &dims, &settings.tz, &book, &options);
+            render::focus::write(&rows, focus_version, &mut w)?;
             messages::info(format_args!(
                 "FOCUS: {} rows, BilledCost total {} ({})",
                 rows.len(),

@@ -15,6 +15,7 @@ pub mod findings;
 pub mod generate;
 pub mod litellm;
 pub mod load;
+pub mod overlay;
 pub mod parse;
 pub mod review;
 pub mod row;
@@ -129,12 +130,18 @@ impl PriceBook {
         let mut book = PriceBook::default();
         let mut alias_rows = Vec::new();
         let mut retirements = Vec::new();
+        let mut overlays = Vec::new();
         for src in sources {
-            let before = book.rows.len();
+            let before = book.rows.len() + overlays.len();
             match src.kind {
-                SourceKind::Prices(tier) => {
-                    parse_file(&src.name, &src.bytes, tier, &mut book.rows, findings)
-                }
+                SourceKind::Prices(tier) => parse_file(
+                    &src.name,
+                    &src.bytes,
+                    tier,
+                    &mut book.rows,
+                    &mut overlays,
+                    findings,
+                ),
                 SourceKind::Aliases => {
                     parse_aliases(&src.name, &src.bytes, &mut alias_rows, findings)
                 }
@@ -152,7 +159,7 @@ impl PriceBook {
             book.files.push(PriceFile {
                 path: src.name.clone(),
                 sha256: hex(&Sha256::digest(&src.bytes)),
-                rows: book.rows.len() - before,
+                rows: book.rows.len() + overlays.len() - before,
                 overlay: src.overlay,
             });
         }
@@ -163,6 +170,7 @@ impl PriceBook {
             book.retirements.insert(key, r);
         }
         book.derive_rule_rows(findings);
+        book.merge_overlays(overlays, findings);
         let t: BTreeSet<u64> = book
             .rows
             .iter()
@@ -425,8 +433,9 @@ impl PriceBook {
                 Some(b @ Lookup::BeforeFirst(_)) => before = Some(b),
                 _ => {}
             }
-            // Rule rows exist only for models with a base series in this map.
-            if base.is_some() {
+            // Rule rows exist only for models with a base series in this map (overlay series
+            // are merged with the book's rows already).
+            if base.is_some() && !std::ptr::eq(map, &self.overlay) {
                 let rk = (
                     q.provider.to_string(),
                     q.model.to_string(),

@@ -108,8 +108,12 @@ pub(crate) fn parse_file(
     bytes: &[u8],
     tier: BookTier,
     rows: &mut Vec<PriceRow>,
+    overlays: &mut Vec<super::overlay::OverlayRow>,
     findings: &mut Vec<Finding>,
 ) {
+    // Overlay rows may leave input and output empty (the book's rates apply) and may give a
+    // discount instead of rates.
+    let overlay = tier == BookTier::Overlay;
     let mut records = CsvRows::new(bytes);
     let err = |line: u64, column: Option<&str>, message: String| {
         finding(Severity::Error, name, line, column, message)
@@ -123,7 +127,12 @@ pub(crate) fn parse_file(
     };
     let pos = |c: &str| headers.iter().position(|h| h == c);
     let mut missing = false;
-    for req in col::REQUIRED {
+    let required_columns: &[&str] = if overlay {
+        &col::REQUIRED[..3]
+    } else {
+        &col::REQUIRED
+    };
+    for req in required_columns {
         if pos(req).is_none() {
             findings.push(err(1, Some(req), "required column is missing".into()));
             missing = true;
@@ -133,7 +142,8 @@ pub(crate) fn parse_file(
         return;
     }
     for h in &headers {
-        if !col::ALL.contains(&h.as_str()) {
+        let known = col::ALL.contains(&h.as_str()) || (overlay && h == col::DISCOUNT_PCT);
+        if !known {
             findings.push(finding(
                 Severity::Warning,
                 name,
@@ -184,8 +194,14 @@ pub(crate) fn parse_file(
         let provider = required(col::PROVIDER);
         let model = required(col::MODEL);
         let eff = required(col::EFFECTIVE_FROM);
-        let input_s = required(col::INPUT);
-        let output_s = required(col::OUTPUT);
+        let (input_s, output_s) = if overlay {
+            (
+                get(col::INPUT).unwrap_or_default().to_string(),
+                get(col::OUTPUT).unwrap_or_default().to_string(),
+            )
+        } else {
+            (required(col::INPUT), required(col::OUTPUT))
+        };
         let mut price = |c: &str, s: Option<&str>| -> Option<Decimal> {
             let s = s?;
             match parse_price(s) {
@@ -257,6 +273,25 @@ pub(crate) fn parse_file(
                 ok = false;
             }
         }
+        let discount_pct = if overlay {
+            match get(col::DISCOUNT_PCT) {
+                None => None,
+                Some(s) => match s.parse::<Decimal>() {
+                    Ok(d) if d >= Decimal::ZERO && d < Decimal::from(100) => Some(d),
+                    _ => {
+                        findings.push(err(
+                            line,
+                            Some(col::DISCOUNT_PCT),
+                            format!("{s:?} is not a percentage from 0 to below 100"),
+                        ));
+                        ok = false;
+                        None
+                    }
+                },
+            }
+        } else {
+            None
+        };
         let currency = get(col::CURRENCY).unwrap_or("USD").to_ascii_uppercase();
         if currency != "USD" {
             findings.push(err(
@@ -265,6 +300,46 @@ pub(crate) fn parse_file(
                 format!("currency {currency} is not supported yet (only USD)"),
             ));
             ok = false;
+        }
+        if overlay {
+            if let (true, Some(effective_from_us)) = (ok, effective_from_us) {
+                let o = super::overlay::OverlayRow {
+                    provider,
+                    model,
+                    region: get(col::REGION).map(str::to_string),
+                    service_tier: get(col::SERVICE_TIER).and_then(service_tier),
+                    effective_from_us,
+                    effective_from: eff,
+                    input,
+                    output,
+                    cache_read,
+                    cache_write,
+                    cache_write_1h,
+                    reasoning,
+                    batch_input,
+                    batch_output,
+                    long_context_threshold,
+                    long_input,
+                    long_output,
+                    long_cache_read,
+                    long_cache_write,
+                    canonical_model: get(col::CANONICAL_MODEL).map(str::to_string),
+                    source: get(col::SOURCE).map(str::to_string),
+                    discount_pct,
+                    file: name.to_string(),
+                    line,
+                };
+                if o.is_empty() {
+                    findings.push(err(
+                        line,
+                        None,
+                        "an overlay row needs rates or a discount_pct".into(),
+                    ));
+                } else {
+                    overlays.push(o);
+                }
+            }
+            continue;
         }
         if let (true, Some(effective_from_us), Some(input), Some(output)) =
             (ok, effective_from_us, input, output)
@@ -297,6 +372,7 @@ pub(crate) fn parse_file(
                 litellm_key: get(col::LITELLM_KEY).map(str::to_string),
                 litellm_commit: get(col::LITELLM_COMMIT).map(str::to_string),
                 rule: None,
+                list: None,
                 tier,
                 file: name.to_string(),
                 line,

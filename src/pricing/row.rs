@@ -30,6 +30,8 @@ pub mod col {
     pub const CONFIDENCE: &str = "confidence";
     pub const LITELLM_KEY: &str = "litellm_key";
     pub const LITELLM_COMMIT: &str = "litellm_commit";
+    /// Overlay files only: a discount in percent off the book's rates (`10` is 10% off).
+    pub const DISCOUNT_PCT: &str = "discount_pct";
 
     pub const REQUIRED: [&str; 5] = [PROVIDER, MODEL, EFFECTIVE_FROM, INPUT, OUTPUT];
     pub const ALL: [&str; 25] = [
@@ -126,6 +128,9 @@ pub struct PriceRow {
     pub litellm_commit: Option<String>,
     /// The uplift rule that derived this row from a base row (see `pricing::rules`).
     pub rule: Option<String>,
+    /// For a row an overlay made from a book row (contract rates, a discount): the index in
+    /// [`crate::pricing::PriceBook::rows`] of that book row, whose rates are the list price.
+    pub list: Option<usize>,
     pub tier: BookTier,
     pub file: String,
     pub line: u64,
@@ -182,6 +187,7 @@ impl PriceRow {
             litellm_key: None,
             litellm_commit: None,
             rule: None,
+            list: None,
             tier,
             file: String::new(),
             line: 0,

@@ -98,6 +98,10 @@ fn record(v: &Value) -> Result<OwnedRecord, FieldError> {
         r.extra.push(("error_code".into(), code.to_string()));
     }
     r.region = str_at(v, &["region"]).map(str::to_string);
+    // The AWS account billed (FOCUS BillingAccountId).
+    if let Some(acct) = str_at(v, &["accountId"]) {
+        r.extra.push(("billing_account".into(), acct.to_string()));
+    }
     if let Some(ir) = str_at(v, &["inferenceRegion"]) {
         r.extra.push(("inference_region".into(), ir.to_string()));
     }

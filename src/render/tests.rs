@@ -12,7 +12,7 @@ use crate::pricing::{Finding, PriceBook, Severity};
 use crate::report::compare::{CompareGroup, Comparison, NotComparable, TargetCost};
 use crate::report::failures::{ErrorsReport, FailureRow, RateRow};
 use crate::report::fixture::{full_report, measures, report, row};
-use crate::report::focus::{FocusRow, COLUMNS as FOCUS_COLUMNS};
+use crate::report::focus::{columns as focus_columns, FocusRow, Version};
 
 fn text<E: std::fmt::Debug>(f: impl FnOnce(&mut Vec<u8>) -> Result<(), E>) -> String {
     let mut out = Vec::new();
@@ -298,29 +298,34 @@ fn no_failures() {
 // ---- FOCUS ----
 
 #[test]
-fn focus_csv_header_and_neutralised_cells() {
-    // Every column named after itself; a tag value from the logs that is a formula.
-    let cells = |n: usize| -> Vec<String> {
-        FOCUS_COLUMNS
-            .iter()
-            .map(|c| match *c {
-                "Tags" => "{\"user\":\"=HYPERLINK(1)\"}".to_string(),
-                "SubAccountId" => "+team".to_string(),
-                other => format!("{other}-{n}"),
-            })
-            .collect()
-    };
-    let rows = vec![
-        FocusRow {
-            cells: cells(1),
-            list_cost: d("1"),
-        },
-        FocusRow {
-            cells: cells(2),
-            list_cost: d("2"),
-        },
-    ];
-    assert_snapshot!(text(|w| focus::write(&rows, w)));
+fn focus_csv_in_both_versions() {
+    // Every column named after itself (decimals as numbers, one null), a tag value from the
+    // logs that is a formula, a sub account that starts with "+".
+    for (name, version) in [("focus_1_2", Version::V1_2), ("focus_1_3", Version::V1_3)] {
+        let cols = focus_columns(version);
+        let cells = |n: usize| -> Vec<String> {
+            cols.iter()
+                .map(|c| match *c {
+                    "Tags" => "{\"user\":\"=HYPERLINK(1)\"}".to_string(),
+                    "SubAccountId" => "+team".to_string(),
+                    "ChargeClass" => String::new(),
+                    c if crate::report::focus::is_decimal(c) => format!("{n}.5"),
+                    other => format!("{other}-{n}"),
+                })
+                .collect()
+        };
+        let rows = vec![
+            FocusRow {
+                cells: cells(1),
+                billed_cost: d("1.5"),
+            },
+            FocusRow {
+                cells: cells(2),
+                billed_cost: d("2.5"),
+            },
+        ];
+        assert_snapshot!(name, text(|w| focus::write(&rows, version, w)));
+    }
 }
 
 // ---- price listings ----

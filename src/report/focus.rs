@@ -1,10 +1,19 @@
-//! FOCUS (FinOps Open Cost and Usage Specification) 1.2 export of priced usage.
+//! FOCUS (FinOps Open Cost and Usage Specification) export of priced usage, version 1.2 or 1.3,
+//! written to pass the FinOps Foundation's validator (`focus-validator`) with no MUST failure.
 //!
 //! One row per charge period (a local day of the reporting zone, exclusive end) x provider x
 //! region x model x token class x price version (and batch / long-context tier, which change the
-//! rate) x project x tags. Every row carries `ListUnitPrice` (USD per million tokens) and
-//! `PricingQuantity` (millions of tokens), and `ListCost` is exactly their product; the rows sum
-//! exactly to `report`'s total. Unpriced usage has no cost and no FOCUS row: `report` shows it.
+//! rate) x billing account x project x tags. `PricingQuantity` is millions of tokens in the
+//! unit `1000000 Tokens`; `ListUnitPrice` is the book's list price and `ListCost` exactly
+//! `ListUnitPrice x PricingQuantity`; `ContractedUnitPrice` / `ContractedCost` are what was
+//! charged (a `--pricing-overlay` contract or discount, else the list price), and `BilledCost` =
+//! `EffectiveCost` = `ContractedCost` (no commitments are amortised). The rows sum exactly to
+//! `report`'s total. Unpriced usage has no cost and no FOCUS row: `report` shows it.
+//!
+//! The billing account is the log's (Bedrock's `accountId`, the `billing_account` column),
+//! qualified by the provider (`aws-bedrock:111122223333`), or `--billing-account`; without
+//! either, one account per provider, named by its id (`openai`). Nulls are
+//! empty fields; every decimal column has a fractional digit (the validator infers types).
 
 use std::collections::BTreeMap;
 
@@ -13,53 +22,120 @@ use rust_decimal::Decimal;
 
 use crate::engine::{PricedCell, Pricing};
 use crate::money::exact;
-use crate::providers::{publisher, service};
+use crate::pricing::PriceBook;
+use crate::providers::{publisher, region_name, service};
 use crate::text::key_fingerprint;
 use crate::time::local_midnight_us;
 use crate::usage::{col, format_timestamp_us};
 
-/// The engine dimensions FOCUS needs: SubAccountId and Tags.
-pub const DIMS: [&str; 3] = [col::PROJECT, col::USER, col::API_KEY];
+/// The log column that names the billing account (Bedrock's `accountId`).
+pub const BILLING_ACCOUNT: &str = "billing_account";
 
-/// FOCUS columns written, in order.
-pub const COLUMNS: [&str; 36] = [
-    "BilledCost",
-    "BillingAccountId",
-    "BillingAccountName",
-    "BillingCurrency",
-    "BillingPeriodEnd",
-    "BillingPeriodStart",
-    "ChargeCategory",
-    "ChargeClass",
-    "ChargeDescription",
-    "ChargeFrequency",
-    "ChargePeriodEnd",
-    "ChargePeriodStart",
-    "ConsumedQuantity",
-    "ConsumedUnit",
-    "ContractedCost",
-    "ContractedUnitPrice",
-    "EffectiveCost",
-    "InvoiceIssuerName",
-    "ListCost",
-    "ListUnitPrice",
-    "PricingCategory",
-    "PricingQuantity",
-    "PricingUnit",
-    "ProviderName",
-    "PublisherName",
-    "RegionId",
-    "ServiceCategory",
-    "ServiceName",
-    "ServiceProviderName",
-    "ServiceSubcategory",
-    "SkuId",
-    "SkuMeter",
-    "SkuPriceId",
-    "SubAccountId",
-    "SubAccountName",
-    "Tags",
-];
+/// The engine dimensions FOCUS needs: SubAccountId, Tags and the billing account.
+pub const DIMS: [&str; 4] = [col::PROJECT, col::USER, col::API_KEY, BILLING_ACCOUNT];
+
+/// The FOCUS versions tokenledger writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Version {
+    /// FOCUS 1.2 (the version most FinOps tools read today).
+    #[default]
+    #[value(name = "1.2")]
+    V1_2,
+    /// FOCUS 1.3: adds ServiceProviderName and HostProviderName.
+    #[value(name = "1.3")]
+    V1_3,
+}
+
+/// How to fill the account columns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    pub version: Version,
+    /// `--billing-account`: the account of every row without one in the logs.
+    pub account: Option<String>,
+    pub account_name: Option<String>,
+}
+
+/// The columns of a version, in order: FOCUS columns alphabetically, then `x_` columns.
+pub fn columns(v: Version) -> Vec<&'static str> {
+    let mut c = vec![
+        "BilledCost",
+        "BillingAccountId",
+        "BillingAccountName",
+        "BillingCurrency",
+        "BillingPeriodEnd",
+        "BillingPeriodStart",
+        "ChargeCategory",
+        "ChargeClass",
+        "ChargeDescription",
+        "ChargeFrequency",
+        "ChargePeriodEnd",
+        "ChargePeriodStart",
+        "CommitmentDiscountStatus",
+        "ConsumedQuantity",
+        "ConsumedUnit",
+        "ContractedCost",
+        "ContractedUnitPrice",
+        "EffectiveCost",
+    ];
+    if v == Version::V1_3 {
+        c.push("HostProviderName");
+    }
+    c.extend([
+        "InvoiceId",
+        "InvoiceIssuerName",
+        "ListCost",
+        "ListUnitPrice",
+        "PricingCategory",
+        "PricingCurrency",
+        "PricingCurrencyContractedUnitPrice",
+        "PricingCurrencyEffectiveCost",
+        "PricingCurrencyListUnitPrice",
+        "PricingQuantity",
+        "PricingUnit",
+        "ProviderName",
+        "PublisherName",
+        "RegionId",
+        "RegionName",
+        "ServiceCategory",
+        "ServiceName",
+    ]);
+    if v == Version::V1_3 {
+        c.push("ServiceProviderName");
+    }
+    c.extend([
+        "ServiceSubcategory",
+        "SkuId",
+        "SkuMeter",
+        "SkuPriceDetails",
+        "SkuPriceId",
+        "SubAccountId",
+        "SubAccountName",
+        "Tags",
+    ]);
+    if v == Version::V1_2 {
+        // Not a 1.2 column: kept under the custom-column prefix.
+        c.push("x_ServiceProviderName");
+    }
+    c
+}
+
+/// Whether a FOCUS column holds decimals (written bare, never quoted).
+pub fn is_decimal(column: &str) -> bool {
+    matches!(
+        column,
+        "BilledCost"
+            | "ConsumedQuantity"
+            | "ContractedCost"
+            | "ContractedUnitPrice"
+            | "EffectiveCost"
+            | "ListCost"
+            | "ListUnitPrice"
+            | "PricingCurrencyContractedUnitPrice"
+            | "PricingCurrencyEffectiveCost"
+            | "PricingCurrencyListUnitPrice"
+            | "PricingQuantity"
+    )
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct Key {
@@ -72,23 +148,47 @@ struct Key {
     batch: bool,
     long: bool,
     rate: Decimal,
+    list_rate: Decimal,
     canonical: Option<String>,
+    account: Option<String>,
     project: Option<String>,
     tags: String,
 }
 
-/// One FOCUS row.
+/// One FOCUS row: its cells in [`columns`] order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FocusRow {
     pub cells: Vec<String>,
-    pub list_cost: Decimal,
+    /// What was charged (BilledCost), exact.
+    pub billed_cost: Decimal,
+}
+
+/// A decimal with at least one fractional digit (`2252.0`, `0.5`).
+fn decimal(d: Decimal) -> String {
+    let s = exact(d);
+    if s.contains('.') {
+        s
+    } else {
+        format!("{s}.0")
+    }
 }
 
 /// Builds the FOCUS rows of priced cells; `dims` are the engine's dimensions (must include
-/// [`DIMS`]).
-pub fn rows(priced: &[PricedCell<'_>], dims: &[String], tz: &Tz) -> Vec<FocusRow> {
+/// [`DIMS`]); `book` gives the list price of rows an overlay made.
+pub fn rows(
+    priced: &[PricedCell<'_>],
+    dims: &[String],
+    tz: &Tz,
+    book: &PriceBook,
+    o: &Options,
+) -> Vec<FocusRow> {
     let idx = |name: &str| dims.iter().position(|d| d == name);
-    let (pi, ui, ki) = (idx(col::PROJECT), idx(col::USER), idx(col::API_KEY));
+    let (pi, ui, ki, ai) = (
+        idx(col::PROJECT),
+        idx(col::USER),
+        idx(col::API_KEY),
+        idx(BILLING_ACCOUNT),
+    );
     let mut sums: BTreeMap<Key, u64> = BTreeMap::new();
     for pc in priced {
         let Pricing::Priced { row, .. } = &pc.pricing else {
@@ -96,18 +196,36 @@ pub fn rows(priced: &[PricedCell<'_>], dims: &[String], tz: &Tz) -> Vec<FocusRow
         };
         let (cell, key) = (pc.cell, pc.key);
         let r = row.rates(key.batch, pc.long);
+        let list_row = row.list.and_then(|i| book.rows().get(i)).unwrap_or(row);
+        let l = list_row.rates(key.batch, pc.long);
         let s = &cell.sums;
         let classes = [
-            ("input", s.uncached_input(), r.input),
-            ("cache read", s.cache_read_tokens, r.cache_read),
+            ("input", s.uncached_input(), r.input, l.input),
+            (
+                "cache read",
+                s.cache_read_tokens,
+                r.cache_read,
+                l.cache_read,
+            ),
             (
                 "cache write",
                 s.cache_write_tokens - s.cache_write_1h_tokens,
                 r.cache_write,
+                l.cache_write,
             ),
-            ("cache write 1h", s.cache_write_1h_tokens, r.cache_write_1h),
-            ("output", s.output_tokens - s.reasoning_tokens, r.output),
-            ("reasoning", s.reasoning_tokens, r.reasoning),
+            (
+                "cache write 1h",
+                s.cache_write_1h_tokens,
+                r.cache_write_1h,
+                l.cache_write_1h,
+            ),
+            (
+                "output",
+                s.output_tokens - s.reasoning_tokens,
+                r.output,
+                l.output,
+            ),
+            ("reasoning", s.reasoning_tokens, r.reasoning, l.reasoning),
         ];
         let get = |i: Option<usize>| i.and_then(|i| key.dims[i].clone());
         let mut tags = serde_json::Map::new();
@@ -124,7 +242,7 @@ pub fn rows(priced: &[PricedCell<'_>], dims: &[String], tz: &Tz) -> Vec<FocusRow
             tags.insert("failed".into(), "true".into());
         }
         let tags = serde_json::Value::Object(tags).to_string();
-        for (class, tokens, rate) in classes {
+        for (class, tokens, rate, list_rate) in classes {
             if tokens == 0 {
                 continue;
             }
@@ -138,13 +256,21 @@ pub fn rows(priced: &[PricedCell<'_>], dims: &[String], tz: &Tz) -> Vec<FocusRow
                 batch: key.batch,
                 long: pc.long,
                 rate,
+                list_rate,
                 canonical: row.canonical_model.clone(),
+                // An account from the logs is qualified by its provider (`aws-bedrock:1111...`):
+                // unique across providers, and never all digits (a CSV reader that infers types
+                // would take it for a number).
+                account: get(ai)
+                    .map(|a| format!("{}:{a}", key.provider))
+                    .or_else(|| o.account.clone()),
                 project: get(pi),
                 tags: tags.clone(),
             };
             *sums.entry(k).or_default() += tokens;
         }
     }
+    let names = columns(o.version);
     let mut out = Vec::with_capacity(sums.len());
     for (k, tokens) in sums {
         let date =
@@ -157,6 +283,7 @@ pub fn rows(priced: &[PricedCell<'_>], dims: &[String], tz: &Tz) -> Vec<FocusRow
         let ts = |d: chrono::NaiveDate| format_timestamp_us(local_midnight_us(tz, d));
         let quantity = (Decimal::from(tokens) * Decimal::new(1, 6)).normalize();
         let cost = (k.rate * quantity).normalize();
+        let list_cost = (k.list_rate * quantity).normalize();
         let (service_name, service_provider) = service(&k.provider);
         let tier = match (k.batch, k.long) {
             (_, true) => " long-context",
@@ -164,58 +291,80 @@ pub fn rows(priced: &[PricedCell<'_>], dims: &[String], tz: &Tz) -> Vec<FocusRow
             _ => "",
         };
         let meter = format!("{}{tier} tokens", capitalise(k.class));
-        let cells = vec![
-            exact(cost),
-            String::new(),
-            String::new(),
-            "USD".into(),
-            ts(next_month),
-            ts(month),
-            "Usage".into(),
-            String::new(),
-            format!("{} {meter}", k.model),
-            "Usage-Based".into(),
-            ts(next),
-            ts(date),
-            tokens.to_string(),
-            "Tokens".into(),
-            exact(cost),
-            exact(k.rate),
-            exact(cost),
-            service_provider.into(),
-            exact(cost),
-            exact(k.rate),
-            "Standard".into(),
-            exact(quantity),
-            "1M Tokens".into(),
-            service_provider.into(),
-            publisher(k.canonical.as_deref()).into(),
-            k.region.clone().unwrap_or_default(),
-            "AI and Machine Learning".into(),
-            service_name.into(),
-            service_provider.into(),
-            "Generative AI".into(),
-            format!(
-                "{}/{}/{}{}",
-                k.provider,
-                k.model,
-                k.class.replace(' ', "-"),
-                tier.replace(' ', "/")
-            ),
-            meter,
-            format!(
-                "{}#{}{}",
-                k.version,
-                k.class.replace(' ', "-"),
-                tier.replace(' ', "/")
-            ),
-            k.project.clone().unwrap_or_default(),
-            k.project.clone().unwrap_or_default(),
-            k.tags.clone(),
-        ];
+        let class_id = format!("{}{}", k.class.replace(' ', "-"), tier.replace(' ', "/"));
+        let account = k.account.clone().unwrap_or_else(|| k.provider.clone());
+        let account_name = match (&k.account, &o.account_name) {
+            (Some(a), Some(n)) if Some(a) == o.account.as_ref() => n.clone(),
+            (Some(a), _) => {
+                let id = a.split_once(':').map_or(a.as_str(), |(_, id)| id);
+                format!("{service_provider} account {id}")
+            }
+            (None, _) => format!("{service_provider} (account not in the logs)"),
+        };
+        let version_date = k.version.rsplit('@').next().unwrap_or_default().to_string();
+        let details = serde_json::json!({
+            "x_Model": k.model,
+            "x_TokenClass": class_id,
+            "x_PriceVersion": version_date,
+        })
+        .to_string();
+        let publisher = match publisher(k.canonical.as_deref(), &k.model) {
+            "" => service_provider,
+            p => p,
+        };
+        let value = |c: &str| -> String {
+            match c {
+                "BilledCost"
+                | "ContractedCost"
+                | "EffectiveCost"
+                | "PricingCurrencyEffectiveCost" => decimal(cost),
+                "BillingAccountId" => account.clone(),
+                "BillingAccountName" => account_name.clone(),
+                "BillingCurrency" | "PricingCurrency" => "USD".into(),
+                "BillingPeriodEnd" => ts(next_month),
+                "BillingPeriodStart" => ts(month),
+                "ChargeCategory" => "Usage".into(),
+                "ChargeDescription" => format!("{} {meter}", k.model),
+                "ChargeFrequency" => "Usage-Based".into(),
+                "ChargePeriodEnd" => ts(next),
+                "ChargePeriodStart" => ts(date),
+                "ConsumedQuantity" => decimal(Decimal::from(tokens)),
+                "ConsumedUnit" => "Tokens".into(),
+                "ContractedUnitPrice" | "PricingCurrencyContractedUnitPrice" => decimal(k.rate),
+                "HostProviderName"
+                | "InvoiceIssuerName"
+                | "ProviderName"
+                | "ServiceProviderName"
+                | "x_ServiceProviderName" => service_provider.into(),
+                "ListCost" => decimal(list_cost),
+                "ListUnitPrice" | "PricingCurrencyListUnitPrice" => decimal(k.list_rate),
+                "PricingCategory" => "Standard".into(),
+                "PricingQuantity" => decimal(quantity),
+                "PricingUnit" => "1000000 Tokens".into(),
+                "PublisherName" => publisher.into(),
+                "RegionId" => k.region.clone().unwrap_or_default(),
+                "RegionName" => k
+                    .region
+                    .as_deref()
+                    .map(|r| region_name(r).unwrap_or(r).to_string())
+                    .unwrap_or_default(),
+                "ServiceCategory" => "AI and Machine Learning".into(),
+                "ServiceName" => service_name.into(),
+                "ServiceSubcategory" => "Generative AI".into(),
+                "SkuId" => format!("{}/{}/{class_id}", k.provider, k.model),
+                "SkuMeter" => meter.clone(),
+                "SkuPriceDetails" => details.clone(),
+                "SkuPriceId" => format!("{}#{class_id}", k.version),
+                "SubAccountId" | "SubAccountName" => k.project.clone().unwrap_or_default(),
+                "Tags" => k.tags.clone(),
+                // Null: ChargeClass (not a correction), CommitmentDiscountStatus (no
+                // commitments), InvoiceId (no invoice).
+                _ => String::new(),
+            }
+        };
         out.push(FocusRow {
-            cells,
-            list_cost: cost,
+            cells: names.iter().map(|c| value(c)).collect(),
+            billed_cost: cost,
         });
     }
     out

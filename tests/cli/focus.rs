@@ -71,8 +71,14 @@ fn focus_charge_periods_are_local_days_with_exclusive_ends() {
     assert_eq!(&o3_input[c("ChargePeriodStart")], "2025-06-09T22:00:00Z");
     assert_eq!(&o3_input[c("ChargePeriodEnd")], "2025-06-10T22:00:00Z");
     assert_eq!(&o3_input[c("BillingPeriodStart")], "2025-05-31T22:00:00Z");
-    assert_eq!(&o3_input[c("ListUnitPrice")], "10");
-    assert_eq!(&o3_input[c("PricingQuantity")], "1");
+    // Decimals always carry a fraction digit (type-inferring readers such as the FOCUS
+    // validator would take "10" for an integer column).
+    assert_eq!(&o3_input[c("ListUnitPrice")], "10.0");
+    assert_eq!(&o3_input[c("PricingQuantity")], "1.0");
+    assert_eq!(&o3_input[c("PricingUnit")], "1000000 Tokens");
+    assert_eq!(&o3_input[c("ConsumedQuantity")], "1000000.0");
+    // No account in the logs: one per provider, named by its id.
+    assert_eq!(&o3_input[c("BillingAccountId")], "openai");
     assert_eq!(&o3_input[c("PublisherName")], "OpenAI");
     assert_eq!(&o3_input[c("SubAccountId")], "search");
     assert!(
@@ -83,6 +89,67 @@ fn focus_charge_periods_are_local_days_with_exclusive_ends() {
     out.stdout_lacks("sk-alice-000000000001");
     // The project written as a formula in the logs (July, so a run without --month) is neutralised.
     let all = basic().args(["--format", "focus"]).ok();
-    all.stdout_has(",'=cmd|' /C calc'!A0,");
+    all.stdout_has(",\"'=cmd|' /C calc'!A0\",");
     all.stdout_lacks(",=cmd");
+}
+
+/// FOCUS 1.3 names the service and host provider; 1.2 keeps the service provider under `x_`.
+/// The billing account comes from the logs (Bedrock's accountId, qualified by provider) or
+/// --billing-account; regions get their display names.
+#[test]
+fn focus_versions_accounts_and_regions() {
+    let parse = |out: &Out| -> Vec<std::collections::HashMap<String, String>> {
+        let mut rdr = csv::Reader::from_reader(out.stdout.as_bytes());
+        let h: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
+        rdr.records()
+            .map(|r| {
+                h.iter()
+                    .cloned()
+                    .zip(r.unwrap().iter().map(str::to_string))
+                    .collect()
+            })
+            .collect()
+    };
+    let v13 = Tl::report()
+        .logs("native/bedrock")
+        .book("native/pricing")
+        .args(["--format", "focus", "--focus-version", "1.3"])
+        .ok();
+    let rows = parse(&v13);
+    assert!(!rows.is_empty());
+    for r in &rows {
+        assert_eq!(r["BillingAccountId"], "aws-bedrock:111122223333");
+        assert_eq!(
+            r["BillingAccountName"],
+            "Amazon Web Services account 111122223333"
+        );
+        assert_eq!(r["ServiceProviderName"], "Amazon Web Services");
+        assert_eq!(r["HostProviderName"], "Amazon Web Services");
+        assert_eq!(r["RegionId"], "us-east-1");
+        assert_eq!(r["RegionName"], "US East (N. Virginia)");
+        assert!(!r.contains_key("x_ServiceProviderName"));
+    }
+    let v12 = basic()
+        .args(["--format", "focus", "--billing-account", "acme-1"])
+        .args(["--billing-account-name", "ACME"])
+        .ok();
+    let rows = parse(&v12);
+    for r in &rows {
+        assert_eq!(
+            (
+                r["BillingAccountId"].as_str(),
+                r["BillingAccountName"].as_str()
+            ),
+            ("acme-1", "ACME")
+        );
+        assert!(!r.contains_key("ServiceProviderName") && !r.contains_key("HostProviderName"));
+        assert!(!r["x_ServiceProviderName"].is_empty());
+        assert!(r["InvoiceId"].is_empty() && r["ChargeClass"].is_empty());
+        // SkuPriceDetails: a JSON object of x_ keys.
+        let d: Value = serde_json::from_str(&r["SkuPriceDetails"]).unwrap();
+        assert!(
+            d.as_object().unwrap().keys().all(|k| k.starts_with("x_")),
+            "{d}"
+        );
+    }
 }

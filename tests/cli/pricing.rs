@@ -217,3 +217,63 @@ fn audit_fixes_price_one_request_each() {
         assert_eq!(c.get(case).map(String::as_str), Some(cost), "case {case}");
     }
 }
+
+/// A negotiated price in an overlay keeps the book's rates for the columns it leaves empty
+/// (it made batch and cached gpt-4o cost more when they fell back to its input rate), and a
+/// percentage off list covers every model of a provider. Book (July 2025): gpt-4o-2024-08-06
+/// 2.5 / 10, cache read 1.25, batch 1.25 / 5; Bedrock Llama 3.3 70B 0.72 / 0.72.
+///   A: 1M input, all cache reads:      1,000,000 x 1.25       = 1.25 (the book's cache rate)
+///   B: batch, 1M input:                1,000,000 x 1.25       = 1.25 (the book's batch rate)
+///   C: 1M input + 1M output:           2 + 8                  = 10   (the contract)
+///   D: Bedrock Llama 3.3, 1M input:    0.72 x (1 - 10%)       = 0.648
+#[test]
+fn overlays_keep_book_rates_they_do_not_set_and_discount_by_percent() {
+    let log = "timestamp,provider,model,input_tokens,output_tokens,cache_read_tokens,batch,case\n\
+        2025-07-10T00:00:00Z,openai,gpt-4o-2024-08-06,1000000,0,1000000,false,A\n\
+        2025-07-10T00:00:00Z,openai,gpt-4o-2024-08-06,1000000,0,0,true,B\n\
+        2025-07-10T00:00:00Z,openai,gpt-4o-2024-08-06,1000000,1000000,0,false,C\n\
+        2025-07-10T00:00:00Z,aws-bedrock,meta.llama3-3-70b-instruct-v1:0,1000000,0,0,false,D\n";
+    let mut tl = Tl::report();
+    let overlay = tl.temp_file(
+        "contract.csv",
+        "provider,model,effective_from,input_per_mtok,output_per_mtok,discount_pct,source\n\
+         openai,gpt-4o-2024-08-06,2025-01-01,2,8,,contract ACME-7\n\
+         aws-bedrock,*,2025-01-01,,,10,EDP 10% off list\n",
+    );
+    let v = tl
+        .log_text("usage.csv", log)
+        .overlay(&overlay)
+        .args(["--by", "case"])
+        .json();
+    let cost = |c: &str| row(&v, "case", c)["cost_usd"].clone();
+    assert_eq!(cost("A"), "1.25");
+    assert_eq!(cost("B"), "1.25");
+    assert_eq!(cost("C"), "10");
+    assert_eq!(cost("D"), "0.648");
+    assert_eq!(row(&v, "case", "D")["priced_by"], json!(["overlay"]));
+    // FOCUS keeps the book's list price and shows the contract: C's input row lists at 2.5
+    // and is contracted at 2.
+    let mut tl = Tl::report();
+    let overlay = tl.temp_file(
+        "contract.csv",
+        "provider,model,effective_from,input_per_mtok,output_per_mtok\nopenai,gpt-4o-2024-08-06,2025-01-01,2,8\n",
+    );
+    let focus = tl
+        .log_text("usage.csv", log)
+        .overlay(&overlay)
+        .args(["--format", "focus", "--where", "case=C"])
+        .ok();
+    let mut rdr = csv::Reader::from_reader(focus.stdout.as_bytes());
+    let h = rdr.headers().unwrap().clone();
+    let c = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let input = rdr
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| r[c("SkuMeter")].starts_with("Input"))
+        .unwrap();
+    assert_eq!(&input[c("ListUnitPrice")], "2.5");
+    assert_eq!(&input[c("ListCost")], "2.5");
+    assert_eq!(&input[c("ContractedUnitPrice")], "2.0");
+    assert_eq!(&input[c("ContractedCost")], "2.0");
+    assert_eq!(&input[c("BilledCost")], "2.0");
+}
