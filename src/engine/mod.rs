@@ -152,6 +152,8 @@ pub struct Counters {
     pub outside_period: u64,
     /// Rows a `--where` filter left out.
     pub filtered_out: u64,
+    /// Requests of pre-aggregated rows, left out of the per-minute counts.
+    pub not_per_minute: u64,
     /// The first [`KEPT_REJECTIONS`] rejections, in reading order.
     pub rejections: Vec<Rejection>,
 }
@@ -198,6 +200,8 @@ pub struct MinuteCount {
     /// Start of the minute, UTC microseconds.
     pub minute_us: i64,
     pub requests: u64,
+    /// Input plus output tokens.
+    pub tokens: u64,
 }
 
 /// Everything the engine learned from the records.
@@ -428,7 +432,13 @@ impl UsageSink for Aggregator {
             }
         }
         if let Some(m) = &mut self.minutes {
-            m.add(pc, mc, ts, r.requests);
+            // A pre-aggregated row (a day's usage bucket) has no minute of its own: counting it
+            // at its timestamp would read a day's requests as one minute's.
+            if r.requests == 1 {
+                m.add(pc, mc, ts, 1, r.input_tokens + r.output_tokens);
+            } else {
+                self.counters.not_per_minute += r.requests;
+            }
         }
         let day = self.days.day(ts);
         let epoch = self.epochs.of(ts);

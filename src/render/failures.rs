@@ -68,6 +68,8 @@ pub fn tables(r: &ErrorsReport, max_failures: usize, max_rates: usize) -> (Table
         Column::number("requests"),
         Column::number("peak per minute"),
         Column::text("at (UTC)"),
+        Column::number("peak tokens per minute"),
+        Column::text("tokens at (UTC)"),
     ];
     if limit {
         columns.push(Column::number("minutes over limit"));
@@ -86,6 +88,8 @@ pub fn tables(r: &ErrorsReport, max_failures: usize, max_rates: usize) -> (Table
                     count(x.requests),
                     count(x.peak_requests_per_minute),
                     x.peak_minute.clone(),
+                    count(x.peak_tokens_per_minute),
+                    x.peak_tokens_minute.clone(),
                 ];
                 if limit {
                     row.push(count(x.minutes_over_limit));
@@ -122,7 +126,20 @@ pub fn document(r: &ErrorsReport) -> Doc {
     } else {
         d.push(Block::Table(rate));
     }
+    if let Some(n) = not_per_minute_note(r) {
+        d.push(Block::Text(n));
+    }
     d
+}
+
+/// Says how many requests came in pre-aggregated rows, which have no minute of their own.
+pub fn not_per_minute_note(r: &ErrorsReport) -> Option<String> {
+    (r.not_per_minute_requests > 0).then(|| {
+        format!(
+            "{} from pre-aggregated rows (usage exports' buckets) are not in the per-minute rates: they have no minute of their own",
+            count_of(r.not_per_minute_requests, "request")
+        )
+    })
 }
 
 /// The failures grid.
@@ -156,6 +173,8 @@ pub fn rate_grid(r: &ErrorsReport) -> Grid {
         "requests",
         "peak_requests_per_minute",
         "peak_minute",
+        "peak_tokens_per_minute",
+        "peak_tokens_minute",
         "minutes_over_limit",
         "first_minutes_over",
     ]);
@@ -166,6 +185,8 @@ pub fn rate_grid(r: &ErrorsReport) -> Grid {
             x.requests.to_string(),
             x.peak_requests_per_minute.to_string(),
             x.peak_minute.clone(),
+            x.peak_tokens_per_minute.to_string(),
+            x.peak_tokens_minute.clone(),
             if r.rate_limit_per_minute.is_some() {
                 x.minutes_over_limit.to_string()
             } else {
@@ -196,6 +217,8 @@ pub fn render(r: &ErrorsReport, format: Format, w: &mut dyn Write) -> anyhow::Re
                 "requests",
                 "peak_requests_per_minute",
                 "peak_minute",
+                "peak_tokens_per_minute",
+                "peak_tokens_minute",
                 "minutes_over_limit",
             ];
             let mut g = Grid::new(&columns);

@@ -224,6 +224,9 @@ pub fn render(
         }
         writeln!(w, "<h3>Peak requests per minute</h3>")?;
         Html.table(&rate, w)?;
+        if let Some(n) = super::failures::not_per_minute_note(e) {
+            Html.text(&n, w)?;
+        }
     }
     writeln!(w, "<h2>Accounting</h2>")?;
     let mut book_heading = false;

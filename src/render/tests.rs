@@ -261,9 +261,12 @@ fn errors_report() -> ErrorsReport {
             peak_minute: "2026-10-18T14:00:00Z".into(),
             minutes_over_limit: 5,
             first_minutes_over: vec!["2026-10-18T14:00:00Z".into(), "2026-10-18T14:01:00Z".into()],
+            peak_tokens_per_minute: 125_000,
+            peak_tokens_minute: "2026-10-18T14:02:00Z".into(),
         }],
         rate_limit_per_minute: Some(30),
         overall_peak_requests_per_minute: 40,
+        not_per_minute_requests: 31,
     }
 }
 
@@ -291,6 +294,7 @@ fn no_failures() {
         rate: vec![],
         rate_limit_per_minute: None,
         overall_peak_requests_per_minute: 1,
+        not_per_minute_requests: 0,
     };
     assert_snapshot!(text(|w| failures::render(&r, Format::Table, w)));
 }

@@ -49,6 +49,9 @@ pub struct RateRow {
     pub minutes_over_limit: u64,
     /// The first such minutes (up to 10).
     pub first_minutes_over: Vec<String>,
+    /// The most input plus output tokens in one minute (providers throttle on tokens too).
+    pub peak_tokens_per_minute: u64,
+    pub peak_tokens_minute: String,
 }
 
 /// The failures and rate report.
@@ -64,6 +67,9 @@ pub struct ErrorsReport {
     pub rate_limit_per_minute: Option<u64>,
     /// The peak over all providers and models.
     pub overall_peak_requests_per_minute: u64,
+    /// Requests of pre-aggregated rows (usage exports' buckets): they have no minute of their
+    /// own, so they are not in the per-minute rates.
+    pub not_per_minute_requests: u64,
 }
 
 /// A `--rate-limit` value that cannot be read.
@@ -144,11 +150,17 @@ pub fn build(agg: &Aggregates, status_dim: usize, limit: Option<u64>) -> ErrorsR
                 peak_minute: String::new(),
                 minutes_over_limit: 0,
                 first_minutes_over: vec![],
+                peak_tokens_per_minute: 0,
+                peak_tokens_minute: String::new(),
             });
         r.requests += m.requests;
         if m.requests > r.peak_requests_per_minute {
             r.peak_requests_per_minute = m.requests;
             r.peak_minute = format_timestamp_us(m.minute_us);
+        }
+        if m.tokens > r.peak_tokens_per_minute {
+            r.peak_tokens_per_minute = m.tokens;
+            r.peak_tokens_minute = format_timestamp_us(m.minute_us);
         }
         if limit.is_some_and(|l| m.requests > l) {
             r.minutes_over_limit += 1;
@@ -172,6 +184,7 @@ pub fn build(agg: &Aggregates, status_dim: usize, limit: Option<u64>) -> ErrorsR
         rate,
         rate_limit_per_minute: limit,
         overall_peak_requests_per_minute: overall.values().copied().max().unwrap_or(0),
+        not_per_minute_requests: agg.counters.not_per_minute,
     }
 }
 

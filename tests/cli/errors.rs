@@ -41,3 +41,29 @@ fn errors_report_failures_peaks_and_minutes_over_a_limit() {
         .fails(2)
         .stderr_has("--rate-limit");
 }
+
+/// Pre-aggregated rows (OpenAI usage buckets: 50 and 3 requests) have no minute of their own:
+/// they are left out of the per-minute rates and said to be (they read as "peak 50 requests a
+/// minute at 00:00" before). Tokens per minute: the chat completion body 1,000 + 200, the
+/// Responses body 2,000 + 1,000, the one-request bucket 5 + 5 (tests/data/native/openai).
+#[test]
+fn per_minute_rates_leave_out_buckets_and_count_tokens() {
+    let v = Tl::errors().logs("native/openai").json();
+    assert_eq!(v["not_per_minute_requests"], 53);
+    assert_eq!(v["overall_peak_requests_per_minute"], 1);
+    let tpm = |model: &str| {
+        v["rate"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["model"] == model)
+            .unwrap()["peak_tokens_per_minute"]
+            .clone()
+    };
+    assert_eq!(tpm("gpt-4o-2024-08-06"), 1_200);
+    assert_eq!(tpm("o3-2025-04-16"), 3_000);
+    Tl::errors()
+        .logs("native/openai")
+        .ok()
+        .stdout_has("53 requests from pre-aggregated rows (usage exports' buckets) are not in the per-minute rates");
+}
