@@ -125,18 +125,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ColumnsArgs {
-    /// Request logs: files or directories (as for `report`).
-    #[arg(long = "logs", value_name = "PATH", default_value = "data")]
-    pub logs: Vec<PathBuf>,
-
-    /// Log format of the --logs files (default: detect per file).
-    #[arg(
-        long = "log-format",
-        value_enum,
-        value_name = "FORMAT",
-        default_value = "auto"
-    )]
-    pub log_format: crate::readers::LogFormat,
+    #[command(flatten)]
+    pub source: LogSource,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
@@ -244,18 +234,8 @@ pub struct CompareArgs {
 
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
-    /// Log files or directories (as for report). Repeatable.
-    #[arg(long = "logs", value_name = "PATH", required = true)]
-    pub logs: Vec<PathBuf>,
-
-    /// Log format of the input (auto detects per file).
-    #[arg(
-        long = "log-format",
-        value_enum,
-        value_name = "FORMAT",
-        default_value = "auto"
-    )]
-    pub log_format: crate::readers::LogFormat,
+    #[command(flatten)]
+    pub source: LogSource,
 
     /// Output format.
     #[arg(long, value_enum)]
@@ -403,10 +383,12 @@ pub enum PricesCommand {
 }
 
 /// Where usage comes from and which prices apply: shared by every command that prices usage.
+/// Where the logs are.
 #[derive(Debug, Args)]
-pub struct UsageArgs {
-    /// Request logs: files (.csv, .jsonl, .ndjson, .parquet; .gz for the text formats) or
-    /// directories (every such file under them). Repeatable.
+pub struct LogSource {
+    /// Request logs: files (.csv, .jsonl, .ndjson, .json, .parquet; .gz for the text formats;
+    /// other names are read by content), directories (every log file under them), or `-` for
+    /// standard input. Repeatable.
     #[arg(long = "logs", value_name = "PATH", default_value = "data")]
     pub logs: Vec<PathBuf>,
 
@@ -419,6 +401,17 @@ pub struct UsageArgs {
         default_value = "auto"
     )]
     pub log_format: crate::readers::LogFormat,
+
+    /// Leave out files and folders under --logs folders whose name or path matches (`*` is any
+    /// run of characters), e.g. --exclude '*.tmp' --exclude archive. Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UsageArgs {
+    #[command(flatten)]
+    pub source: LogSource,
 
     /// Price table: a CSV file or a directory of them, replacing the price book built into
     /// tokenledger. Repeatable. Default: the built-in book (the repository's pricing/ folder).

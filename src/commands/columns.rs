@@ -11,18 +11,18 @@ use crate::report::columns::ColumnStats;
 
 pub fn run(args: ColumnsArgs) -> anyhow::Result<()> {
     let ColumnsArgs {
-        logs,
-        log_format,
+        source,
         format,
         output: out_path,
     } = args;
-    let files = find_logs(&logs, log_format)?;
+    let logs = find_logs(&source.logs, source.log_format, &source.exclude)?;
+    let files = &logs.files;
     let opts = ReadOptions {
-        wanted_extras: readers::columns::extra_columns(&files)?,
+        wanted_extras: readers::columns::extra_columns(files)?,
         ..ReadOptions::default()
     };
     let mut stats = ColumnStats::default();
-    readers::read_all(&files, &opts, &mut stats)?;
+    readers::read_all(files, &opts, &mut stats)?;
     let listing = stats.finish();
     let mut w = output(out_path.as_ref())?;
     render::columns::render(&listing, Format::from(format), &mut w)?;

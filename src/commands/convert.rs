@@ -9,22 +9,18 @@ use crate::readers::canonical::write::Writer;
 use crate::readers::{self, ReadOptions};
 
 pub fn run(args: ConvertArgs) -> anyhow::Result<()> {
-    let ConvertArgs {
-        logs,
-        log_format,
-        to,
-        output,
-    } = args;
-    let files = find_logs(&logs, log_format)?;
+    let ConvertArgs { source, to, output } = args;
+    let logs = find_logs(&source.logs, source.log_format, &source.exclude)?;
+    let files = &logs.files;
     // First pass: which extra columns exist (a CSV header must list them up front).
-    let names = readers::columns::extra_columns(&files)?;
+    let names = readers::columns::extra_columns(files)?;
     let opts = ReadOptions {
         wanted_extras: names.clone(),
         ..ReadOptions::default()
     };
     let mut w = Writer::create(&output, to, names)
         .with_context(|| format!("cannot create {}", output.display()))?;
-    readers::read_all(&files, &opts, &mut w)?;
+    readers::read_all(files, &opts, &mut w)?;
     for r in &w.rejections {
         messages::info(format_args!(
             "rejected {}",

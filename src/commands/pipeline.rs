@@ -27,6 +27,7 @@ pub const PARALLEL_MIN_BYTES_ENV: &str = "TOKENLEDGER_PARALLEL_MIN_BYTES";
 pub struct UsageSettings {
     pub logs: Vec<PathBuf>,
     pub log_format: LogFormat,
+    pub exclude: Vec<String>,
     pub pricing: Vec<PathBuf>,
     pub pricing_overlay: Vec<PathBuf>,
     pub tz: Tz,
@@ -45,8 +46,12 @@ impl UsageSettings {
     pub fn from_args(args: UsageArgs) -> anyhow::Result<Self> {
         // Destructured so that a new flag cannot be forgotten here.
         let UsageArgs {
-            logs,
-            log_format,
+            source:
+                crate::cli::LogSource {
+                    logs,
+                    log_format,
+                    exclude,
+                },
             pricing,
             pricing_overlay,
             month,
@@ -68,6 +73,7 @@ impl UsageSettings {
         Ok(UsageSettings {
             logs,
             log_format,
+            exclude,
             pricing,
             pricing_overlay,
             tz: zone,
@@ -115,21 +121,39 @@ pub fn load_book(pricing: &[PathBuf], overlay: &[PathBuf]) -> anyhow::Result<Pri
     Ok(book)
 }
 
-/// The log files under `--logs`, each with its format decided.
-pub fn find_logs(logs: &[PathBuf], format: LogFormat) -> anyhow::Result<Vec<LogFile>> {
-    let (mut files, skipped) = readers::discover(logs).map_err(|e| match e {
+/// The log files of a run; standard input's copy lives as long as this.
+pub struct Logs {
+    pub files: Vec<LogFile>,
+    _stdin: Option<tempfile::TempPath>,
+}
+
+/// The log files under `--logs`, each with its format decided. Files in folders that are not
+/// logs, or whose format cannot be told, are skipped with a note; `--exclude` leaves some out.
+pub fn find_logs(logs: &[PathBuf], format: LogFormat, exclude: &[String]) -> anyhow::Result<Logs> {
+    let found = readers::discover(logs, exclude).map_err(|e| match e {
         // "--logs: data/x.csv: no such file or directory".
         readers::ReadError::NotFound { .. } => anyhow::Error::new(e).context("--logs"),
         other => other.into(),
     })?;
-    readers::resolve_formats(&mut files, format)?;
-    for p in &skipped {
+    let mut files = found.files;
+    let unknown = readers::resolve_formats(&mut files, format)?;
+    for p in &found.skipped {
         messages::note(format_args!(
-            "skipped {} (not a .csv, .jsonl, .ndjson or .parquet log)",
+            "skipped {} (not a .csv, .jsonl, .ndjson, .json or .parquet log, or --exclude)",
             p.display()
         ));
     }
-    Ok(files)
+    for (f, e) in &unknown {
+        messages::warning(format_args!(
+            "skipped {}: {}",
+            f.name(),
+            crate::text::printable(&e.to_string())
+        ));
+    }
+    Ok(Logs {
+        files,
+        _stdin: found.stdin,
+    })
 }
 
 /// What a usage command asks the engine for.
@@ -149,7 +173,8 @@ pub struct Job {
 /// Loads the price book, reads every log file and aggregates it.
 pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>, Aggregates)> {
     let book = Arc::new(load_book(&s.pricing, &s.pricing_overlay)?);
-    let files = find_logs(&s.logs, s.log_format)?;
+    let logs = find_logs(&s.logs, s.log_format, &s.exclude)?;
+    let files = &logs.files;
     if files.is_empty() {
         messages::warning("no log files found under the --logs paths");
     }
@@ -192,13 +217,13 @@ pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>
     })
     // Canonical rows with ids are about 150 bytes: sizes the dedupe set once, if ids appear.
     .with_expected_rows(sizes.iter().map(|&n| n as usize / 150).sum());
-    let read = readers::read_all(&files, &opts, &mut agg);
+    let read = readers::read_all(files, &opts, &mut agg);
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     read?;
     let aggregates = agg.finish().context("aggregating usage")?;
-    check_columns(s, job, &aggregates, &files)?;
+    check_columns(s, job, &aggregates, files)?;
     Ok((book, aggregates))
 }
 

@@ -133,7 +133,7 @@ fn report_result(start: i64, r: &Value) -> Result<OwnedRecord, FieldError> {
 }
 
 pub fn read(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
-    let path = file.path.display().to_string();
+    let path = file.name();
     for_each_value(file, opts, |line, v| {
         let v = match v {
             Ok(v) => v,

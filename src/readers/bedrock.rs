@@ -123,7 +123,7 @@ fn record(v: &Value) -> Result<OwnedRecord, FieldError> {
 }
 
 pub fn read(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
-    let path = file.path.display().to_string();
+    let path = file.name();
     for_each_value(file, opts, |line, v| {
         let result = v.map_err(|m| FieldError::new("row", m)).and_then(|v| {
             let inner = unwrap_message(&v);

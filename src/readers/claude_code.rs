@@ -338,7 +338,7 @@ fn work(files: &[(u32, &LogFile)], opts: &ReadOptions) -> Result<Worked, ReadErr
     let mut rejected = Vec::new();
     let mut models = Models::default();
     for &(fi, file) in files {
-        let path = file.path.display().to_string();
+        let path = file.name();
         let mut reader = super::LineReader::new(open(file, opts)?);
         loop {
             let next = reader.next_line().map_err(|e| ReadError::Io {

@@ -15,7 +15,7 @@ pub fn extra_columns(files: &[LogFile]) -> Result<Vec<String>, ReadError> {
     let mut out: BTreeSet<String> = names.names;
     // Canonical readers pass on only the extra columns they are asked for: read their headers.
     for f in files.iter().filter(|f| f.format == LogFormat::Canonical) {
-        let path = || f.path.display().to_string();
+        let path = || f.name();
         match f.kind {
             FileKind::Csv => {
                 let mut rdr = csv::Reader::from_reader(open(f, &ReadOptions::default())?);

@@ -6,13 +6,27 @@ use super::{
     LogFormat, ReadError, ReadOptions,
 };
 
-/// Decides the format of every file still `Auto`: `forced` when given, else by content.
-pub fn resolve_formats(files: &mut [LogFile], forced: LogFormat) -> Result<(), ReadError> {
-    for f in files.iter_mut() {
+/// Decides the format of every file still `Auto`: `forced` when given, else by content. A file
+/// found in a folder whose format cannot be told is taken out of `files` and returned with the
+/// reason (the run goes on without it); a file named on the command line is an error.
+pub fn resolve_formats(
+    files: &mut Vec<LogFile>,
+    forced: LogFormat,
+) -> Result<Vec<(LogFile, ReadError)>, ReadError> {
+    let mut unknown = Vec::new();
+    let mut kept = Vec::with_capacity(files.len());
+    for mut f in std::mem::take(files) {
         if forced != LogFormat::Auto {
             f.format = forced;
         } else if f.format == LogFormat::Auto {
-            f.format = sniff(f)?;
+            match sniff(&f) {
+                Ok(fmt) => f.format = fmt,
+                Err(e) if f.from_folder => {
+                    unknown.push((f, e));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
         }
         let ok = match f.format {
             LogFormat::Canonical => true,
@@ -23,17 +37,19 @@ pub fn resolve_formats(files: &mut [LogFile], forced: LogFormat) -> Result<(), R
         };
         if !ok {
             return Err(ReadError::Format {
-                path: f.path.display().to_string(),
+                path: f.name(),
                 message: format!("a {:?} file cannot hold {} logs", f.kind, f.format.name()),
             });
         }
+        kept.push(f);
     }
-    Ok(())
+    *files = kept;
+    Ok(unknown)
 }
 
 /// Looks at the start of a file to tell its format.
 pub fn sniff(file: &LogFile) -> Result<LogFormat, ReadError> {
-    let path = file.path.display().to_string();
+    let path = file.name();
     match file.kind {
         FileKind::Parquet => return Ok(LogFormat::Canonical),
         FileKind::Csv => {

@@ -1,9 +1,57 @@
 //! Finding log files: `--logs` paths expanded into files (folders walked in sorted order, so
-//! runs are reproducible), each recognised by its name, and Claude Code config folders.
+//! runs are reproducible), each recognised by its name, and Claude Code config folders. A file
+//! named on the command line with another extension (`.log`, none) is recognised by its first
+//! bytes; `-` is standard input, copied to a temporary file the caller keeps.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::{FileKind, LogFile, LogFormat, ReadError};
+
+/// What `--logs` expanded to.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub files: Vec<LogFile>,
+    /// Paths inside folders that are not logs (by name) or that `--exclude` left out.
+    pub skipped: Vec<PathBuf>,
+    /// Standard input's copy, deleted when this is dropped.
+    pub stdin: Option<tempfile::TempPath>,
+}
+
+/// The encoding of a file from its first bytes: gzip, Parquet, JSON (`{` or `[`), else CSV.
+pub fn sniff_kind(path: &Path) -> Result<(FileKind, bool), ReadError> {
+    let io = |e| ReadError::Io {
+        path: path.display().to_string(),
+        source: e,
+    };
+    let mut head = Vec::with_capacity(64);
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(64)
+        .read_to_end(&mut head)
+        .map_err(io)?;
+    let gzip = head.starts_with(&[0x1f, 0x8b]);
+    if gzip {
+        let mut inner = Vec::with_capacity(64);
+        let f = std::fs::File::open(path).map_err(io)?;
+        // A truncated or odd gzip is the reader's error to report, with its line.
+        let _ = flate2::read::MultiGzDecoder::new(f)
+            .take(64)
+            .read_to_end(&mut inner);
+        head = inner;
+    }
+    if head.starts_with(b"PAR1") && !gzip {
+        return Ok((FileKind::Parquet, false));
+    }
+    let first = head
+        .iter()
+        .copied()
+        .find(|b| !b.is_ascii_whitespace() && *b != 0xef && *b != 0xbb && *b != 0xbf);
+    Ok(match first {
+        Some(b'{') | Some(b'[') => (FileKind::Json, gzip),
+        _ => (FileKind::Csv, gzip),
+    })
+}
 
 /// Recognises a log file by its name: `.csv`, `.jsonl`/`.ndjson`, `.parquet`, plus `.gz` for the
 /// text formats.
@@ -29,16 +77,32 @@ pub fn classify(path: &Path) -> Option<LogFile> {
         kind,
         gzip,
         format: LogFormat::Auto,
+        label: None,
+        from_folder: false,
     })
 }
 
-/// Expands the `--logs` arguments: files are taken as given, directories are walked recursively
-/// (in sorted order, so runs are reproducible) for every recognised log file. Returns the files
-/// and the paths inside directories that were skipped because they are not logs.
-pub fn discover(paths: &[PathBuf]) -> Result<(Vec<LogFile>, Vec<PathBuf>), ReadError> {
-    let mut files = Vec::new();
-    let mut skipped = Vec::new();
+/// Expands the `--logs` arguments: files are taken as given (by extension, else by content),
+/// `-` is standard input, directories are walked recursively (in sorted order, so runs are
+/// reproducible) for every log file by extension. Hidden entries and names or paths matching an
+/// `exclude` pattern (`*` is any run of characters) are left out.
+pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Discovered, ReadError> {
+    let mut out = Discovered::default();
     for p in paths {
+        if p.as_os_str() == "-" {
+            let copy = stdin_copy()?;
+            let (kind, gzip) = sniff_kind(&copy)?;
+            out.files.push(LogFile {
+                path: copy.to_path_buf(),
+                kind,
+                gzip,
+                format: LogFormat::Auto,
+                label: Some("<stdin>".into()),
+                from_folder: false,
+            });
+            out.stdin = Some(copy);
+            continue;
+        }
         let meta = std::fs::metadata(p).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 ReadError::NotFound {
@@ -52,8 +116,8 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<LogFile>, Vec<PathBuf>), ReadE
             }
         })?;
         if meta.is_dir() {
-            let before = files.len();
-            walk(p, &mut files, &mut skipped)?;
+            let before = out.files.len();
+            walk(p, exclude, &mut out.files, &mut out.skipped)?;
             if is_claude_code_folder(p) {
                 // A Claude Code config folder holds settings, todos and more beside the
                 // transcripts: only projects/**/*.jsonl are logs.
@@ -62,32 +126,62 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<LogFile>, Vec<PathBuf>), ReadE
                         || f.strip_prefix(p).is_ok_and(|r| r.starts_with("projects"))
                 };
                 let mut kept = Vec::new();
-                for mut f in files.drain(before..) {
+                for mut f in out.files.drain(before..) {
                     if f.kind == FileKind::Jsonl && in_projects(&f.path) {
                         f.format = LogFormat::ClaudeCode;
                         kept.push(f);
                     } else {
-                        skipped.push(f.path);
+                        out.skipped.push(f.path);
                     }
                 }
-                files.extend(kept);
+                out.files.extend(kept);
             }
         } else {
             match classify(p) {
-                Some(f) => files.push(f),
+                Some(f) => out.files.push(f),
                 None => {
-                    return Err(ReadError::Format {
-                        path: p.display().to_string(),
-                        message: "not a recognised log file (expected .csv, .jsonl, .ndjson, .json, .parquet, or .gz of the text formats)".into(),
-                    })
+                    // Named on the command line: `.log`, no extension... read by content.
+                    let (kind, gzip) = sniff_kind(p)?;
+                    out.files.push(LogFile {
+                        path: p.clone(),
+                        kind,
+                        gzip,
+                        format: LogFormat::Auto,
+                        label: None,
+                        from_folder: false,
+                    });
                 }
             }
         }
     }
-    Ok((files, skipped))
+    Ok(out)
 }
 
-fn walk(dir: &Path, files: &mut Vec<LogFile>, skipped: &mut Vec<PathBuf>) -> Result<(), ReadError> {
+/// Copies standard input to a temporary file (readers open files more than once).
+fn stdin_copy() -> Result<tempfile::TempPath, ReadError> {
+    let io = |e| ReadError::Io {
+        path: "<stdin>".into(),
+        source: e,
+    };
+    let mut tmp = tempfile::NamedTempFile::new().map_err(io)?;
+    std::io::copy(&mut std::io::stdin().lock(), &mut tmp).map_err(io)?;
+    Ok(tmp.into_temp_path())
+}
+
+fn excluded(p: &Path, exclude: &[String]) -> bool {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let full = p.to_string_lossy();
+    exclude
+        .iter()
+        .any(|g| crate::text::glob_match(g, name) || crate::text::glob_match(g, &full))
+}
+
+fn walk(
+    dir: &Path,
+    exclude: &[String],
+    files: &mut Vec<LogFile>,
+    skipped: &mut Vec<PathBuf>,
+) -> Result<(), ReadError> {
     let io = |e| ReadError::Io {
         path: dir.display().to_string(),
         source: e,
@@ -106,9 +200,14 @@ fn walk(dir: &Path, files: &mut Vec<LogFile>, skipped: &mut Vec<PathBuf>) -> Res
         if hidden {
             continue;
         }
+        if excluded(&p, exclude) {
+            skipped.push(p);
+            continue;
+        }
         if p.is_dir() {
-            walk(&p, files, skipped)?;
-        } else if let Some(f) = classify(&p) {
+            walk(&p, exclude, files, skipped)?;
+        } else if let Some(mut f) = classify(&p) {
+            f.from_folder = true;
             files.push(f);
         } else {
             skipped.push(p);

@@ -44,7 +44,7 @@ pub fn for_each_value_limit(
     limit: u64,
     mut f: impl FnMut(u64, Result<Value, RecordError>),
 ) -> Result<(), ReadError> {
-    let path = file.path.display().to_string();
+    let path = file.name();
     let io = |e: std::io::Error| ReadError::Io {
         path: path.clone(),
         source: e,

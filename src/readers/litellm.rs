@@ -107,7 +107,7 @@ fn record(row: &Value) -> Result<OwnedRecord, FieldError> {
 }
 
 pub fn read(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
-    let path = file.path.display().to_string();
+    let path = file.name();
     if file.kind == FileKind::Csv {
         let mut rows = CsvRows::new(open(file, opts)?);
         let headers = rows.headers().map_err(|e| ReadError::Format {

@@ -157,6 +157,20 @@ pub struct LogFile {
     pub kind: FileKind,
     pub gzip: bool,
     pub format: LogFormat,
+    /// What messages call the file when not its path (`<stdin>`).
+    pub label: Option<String>,
+    /// Found by walking a `--logs` folder (rather than named): a file there whose format cannot
+    /// be recognised is skipped with a note instead of stopping the run.
+    pub from_folder: bool,
+}
+
+impl LogFile {
+    /// The file's name in messages: its path, or its label.
+    pub fn name(&self) -> String {
+        self.label
+            .clone()
+            .unwrap_or_else(|| self.path.display().to_string())
+    }
 }
 
 /// Validates an assembled record and hands it to the sink, or rejects it with file and line.
@@ -236,7 +250,7 @@ impl<R: Read> Read for Tick<R> {
 /// Opens a file for reading, transparently decompressing gzip.
 pub fn open(file: &LogFile, opts: &ReadOptions) -> Result<Box<dyn Read>, ReadError> {
     let f = File::open(&file.path).map_err(|e| ReadError::Io {
-        path: file.path.display().to_string(),
+        path: file.name(),
         source: e,
     })?;
     let r = BufReader::with_capacity(1 << 20, Tick::new(f, opts));

@@ -99,7 +99,7 @@ fn api_body(line: &Value) -> Result<OwnedRecord, FieldError> {
 }
 
 pub fn read(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
-    let path = file.path.display().to_string();
+    let path = file.name();
     for_each_value(file, opts, |line, v| {
         let v = match v {
             Ok(v) => v,

@@ -262,17 +262,66 @@ fn auto_detection_reads_every_native_format_in_one_run() {
 #[test]
 fn a_file_in_no_known_format_is_named_with_what_was_expected() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("mystery.json"), "{\"hello\": \"world\"}\n").unwrap();
+    let mystery = dir.path().join("mystery.json");
+    std::fs::write(&mystery, "{\"hello\": \"world\"}\n").unwrap();
+    // Named on the command line: an error that says what was expected.
     Tl::report()
-        .logs(dir.path())
+        .logs(&mystery)
         .fails(1)
         .stderr_has("mystery.json: not a recognised log format")
         .stderr_has("--log-format");
-    let v = Tl::report()
+    // Inside a folder: skipped with a warning, and the rest of the folder is read.
+    std::fs::copy(fixture("logs/basic.csv"), dir.path().join("basic.csv")).unwrap();
+    let out = Tl::report()
         .logs(dir.path())
+        .book("pricing/test.csv")
+        .args(["--format", "json"])
+        .ok();
+    out.stderr_has("warning: skipped ")
+        .stderr_has("mystery.json: not a recognised log format");
+    assert_eq!(out.json()["total"]["cost_usd"], "17.5");
+    let v = Tl::report()
+        .logs(&mystery)
         .args(["--log-format", "bedrock"])
         .json();
     assert_eq!(v["accounting"]["rejected"], 1);
+}
+
+/// `--logs -` reads standard input; a named file with another extension (`.log`, none) is read
+/// by its content; `--exclude` leaves files of a folder out.
+#[test]
+fn stdin_other_names_and_excluded_files() {
+    let basic_csv = std::fs::read(fixture("logs/basic.csv")).unwrap();
+    let out = Tl::report()
+        .args(["--logs", "-"])
+        .book("pricing/test.csv")
+        .args(["--format", "json"])
+        .stdin(basic_csv.clone())
+        .ok();
+    // basic.csv's total (main.rs); rejections name <stdin> and the line.
+    assert_eq!(out.json()["total"]["cost_usd"], "17.5");
+    out.stderr_has("<stdin>:12: timestamp");
+    let v = basic_text("usage.log", &basic_csv).json();
+    assert_eq!(v["total"]["cost_usd"], "17.5");
+    let v = basic_text("usage", &basic_csv).json();
+    assert_eq!(v["total"]["cost_usd"], "17.5");
+    // A folder with two copies, one excluded: counted once (the second copy's rows would all
+    // be duplicates or double the ids-less rows).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.csv"), &basic_csv).unwrap();
+    std::fs::create_dir(dir.path().join("archive")).unwrap();
+    std::fs::write(dir.path().join("archive/old.csv"), &basic_csv).unwrap();
+    let v = Tl::report()
+        .logs(dir.path())
+        .book("pricing/test.csv")
+        .args(["--exclude", "archive"])
+        .json();
+    assert_eq!(v["accounting"]["rows_read"], 14);
+    let all = Tl::report()
+        .logs(dir.path())
+        .book("pricing/test.csv")
+        .json();
+    assert_eq!(all["accounting"]["rows_read"], 28);
 }
 
 #[test]

@@ -219,13 +219,13 @@ pub fn plain(file: &LogFile) -> Result<bool, ReadError> {
     let mut last_cr = false;
     // The plain file (not gzip, checked by the caller), outside the progress bar.
     let mut r = std::fs::File::open(&file.path).map_err(|e| ReadError::Io {
-        path: file.path.display().to_string(),
+        path: file.name(),
         source: e,
     })?;
     let mut buf = vec![0u8; 1 << 20];
     loop {
         let n = r.read(&mut buf).map_err(|e| ReadError::Io {
-            path: file.path.display().to_string(),
+            path: file.name(),
             source: e,
         })?;
         if n == 0 {
@@ -261,7 +261,7 @@ pub fn read(
     sink: &mut dyn UsageSink,
 ) -> Result<(), ReadError> {
     let first_line = 1;
-    let path = file.path.display().to_string();
+    let path = file.name();
     let io = |e: std::io::Error| ReadError::Io {
         path: path.clone(),
         source: e,

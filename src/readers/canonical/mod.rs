@@ -21,7 +21,7 @@ pub fn read_csv(
     opts: &ReadOptions,
     sink: &mut dyn UsageSink,
 ) -> Result<(), ReadError> {
-    let path = file.path.display().to_string();
+    let path = file.name();
     let mut rows = CsvRows::new(open(file, opts)?);
     let headers = rows.headers().map_err(|e| ReadError::Format {
         path: path.clone(),
@@ -128,7 +128,7 @@ pub fn read_jsonl(
     opts: &ReadOptions,
     sink: &mut dyn UsageSink,
 ) -> Result<(), ReadError> {
-    let path = file.path.display().to_string();
+    let path = file.name();
     // JSON Lines stream line by line; a `.json` array or pretty-printed objects work too.
     super::json::for_each_value(file, opts, |line, v| {
         let reject = |sink: &mut dyn UsageSink, field: &str, reason: String| {
@@ -179,7 +179,7 @@ pub fn read_parquet(
     sink: &mut dyn UsageSink,
 ) -> Result<(), ReadError> {
     use polars::prelude::*;
-    let path = file.path.display().to_string();
+    let path = file.name();
     let fmt_err = |e: PolarsError| ReadError::Format {
         path: path.clone(),
         message: e.to_string(),
