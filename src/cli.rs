@@ -24,6 +24,29 @@ pub enum ReportFormat {
     Focus,
 }
 
+/// The output format: `--format` when given, else the one the `--output` file's extension names
+/// (`.csv`, `.json`, `.md`, `.html`, `.txt`) when the command writes it, else `default`.
+pub fn output_format<E: clap::ValueEnum + Copy>(
+    given: Option<E>,
+    output: Option<&std::path::Path>,
+    default: E,
+) -> E {
+    given
+        .or_else(|| {
+            let ext = output?.extension()?.to_str()?.to_ascii_lowercase();
+            let name = match ext.as_str() {
+                "csv" => "csv",
+                "json" => "json",
+                "md" | "markdown" => "markdown",
+                "html" | "htm" => "html",
+                "txt" => "table",
+                _ => return None,
+            };
+            E::from_str(name, true).ok()
+        })
+        .unwrap_or(default)
+}
+
 /// Formats of `compare` and of listings (`prices ...`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum TableFormat {
@@ -128,9 +151,10 @@ pub struct ColumnsArgs {
     #[command(flatten)]
     pub source: LogSource,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
-    pub format: TableFormat,
+    /// Output format (default: the --output file's extension when this command writes it:
+    /// .csv, .json, .md, .html; else table).
+    #[arg(long, value_enum)]
+    pub format: Option<TableFormat>,
 
     /// Write to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -146,9 +170,10 @@ pub struct ErrorsArgs {
     #[arg(long, value_name = "N/min")]
     pub rate_limit: Option<String>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ErrorsFormat::Table)]
-    pub format: ErrorsFormat,
+    /// Output format (default: the --output file's extension when this command writes it:
+    /// .csv, .json, .md, .html; else table).
+    #[arg(long, value_enum)]
+    pub format: Option<ErrorsFormat>,
 
     /// Write to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -219,9 +244,10 @@ pub struct CompareArgs {
     #[arg(long, value_name = "FROM=TO")]
     pub substitute: Vec<String>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
-    pub format: TableFormat,
+    /// Output format (default: the --output file's extension when this command writes it:
+    /// .csv, .json, .md, .html; else table).
+    #[arg(long, value_enum)]
+    pub format: Option<TableFormat>,
 
     /// Write to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -257,9 +283,10 @@ pub struct BookArgs {
     #[arg(long = "pricing-overlay", value_name = "PATH")]
     pub pricing_overlay: Vec<PathBuf>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
-    pub format: TableFormat,
+    /// Output format (default: the --output file's extension when this command writes it:
+    /// .csv, .json, .md, .html; else table).
+    #[arg(long, value_enum)]
+    pub format: Option<TableFormat>,
 
     /// Write to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -473,9 +500,10 @@ pub struct ReportArgs {
     )]
     pub by: Vec<String>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-    pub format: ReportFormat,
+    /// Output format (default: the --output file's extension when this command writes it:
+    /// .csv, .json, .md, .html; else table).
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
 
     /// Write the report to this file instead of standard output (`-` is standard output).
     #[arg(long, short = 'o', value_name = "FILE")]

@@ -22,7 +22,11 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         output: out_path,
         exact,
     } = args;
-    let format = Format::from(format);
+    let format = Format::from(crate::cli::output_format(
+        format,
+        out_path.as_deref(),
+        crate::cli::TableFormat::Table,
+    ));
     let settings = UsageSettings::from_args(usage)?;
     let by = validate_by(&by)?;
     let at_us = at

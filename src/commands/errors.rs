@@ -17,7 +17,11 @@ pub fn run(args: ErrorsArgs) -> anyhow::Result<()> {
         format,
         output: out_path,
     } = args;
-    let format = Format::from(format);
+    let format = Format::from(crate::cli::output_format(
+        format,
+        out_path.as_deref(),
+        crate::cli::ErrorsFormat::Table,
+    ));
     let limit = rate_limit
         .as_deref()
         .map(|s| failures::parse_rate_limit(s).map_err(UsageError::flag("--rate-limit")))

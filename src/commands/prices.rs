@@ -27,7 +27,12 @@ fn parse_at(at: Option<&str>) -> Result<i64, UsageError> {
 
 fn write_grid(grid: &Grid, book: &BookArgs) -> anyhow::Result<()> {
     let mut w = output(book.output.as_ref())?;
-    grid.render(book.format.into(), &render::prices::TABLE_COLUMNS, &mut w)?;
+    let format = crate::cli::output_format(
+        book.format,
+        book.output.as_deref(),
+        crate::cli::TableFormat::Table,
+    );
+    grid.render(format.into(), &render::prices::TABLE_COLUMNS, &mut w)?;
     w.flush()?;
     Ok(())
 }

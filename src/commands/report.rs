@@ -28,7 +28,11 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     } = args;
     let style = render::Style { exact };
     let settings = UsageSettings::from_args(usage)?;
-    let format = Format::from(format);
+    let format = Format::from(crate::cli::output_format(
+        format,
+        out_path.as_deref(),
+        crate::cli::ReportFormat::Table,
+    ));
     let by = validate_by(&by)?;
     let now_us = match now {
         Some(n) => crate::pricing::parse_effective_from(&n).map_err(UsageError::flag("--now"))?,

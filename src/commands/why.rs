@@ -90,7 +90,12 @@ pub fn why(q: Why) -> anyhow::Result<()> {
         }
     }
     let mut w = output(q.book.output.as_ref())?;
-    render::why::render(&lines, Format::from(q.book.format), &mut w)?;
+    let format = crate::cli::output_format(
+        q.book.format,
+        q.book.output.as_deref(),
+        crate::cli::TableFormat::Table,
+    );
+    render::why::render(&lines, Format::from(format), &mut w)?;
     w.flush()?;
     if !matches!(found, Lookup::Priced(_)) {
         return Err(DataError(format!(

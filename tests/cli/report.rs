@@ -415,3 +415,39 @@ fn where_filters_usage_and_counts_what_it_left_out() {
         .fails(2)
         .stderr_has("filter time with --month or --from/--to");
 }
+
+/// Without --format, the --output file's extension chooses the format (it wrote a box table
+/// into out.json); --format still wins; an extension the command cannot write is a table.
+#[test]
+fn the_output_extension_chooses_the_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let read = |n: &str| std::fs::read_to_string(dir.path().join(n)).unwrap();
+    for name in ["r.json", "r.csv", "r.md", "r.html", "r.txt", "r.csv.forced"] {
+        let mut tl = basic().arg("--output").arg(dir.path().join(name));
+        if name.ends_with("forced") {
+            tl = tl.args(["--format", "json"]);
+        }
+        tl.ok();
+    }
+    let json: Value = serde_json::from_str(&read("r.json")).unwrap();
+    assert_eq!(json["total"]["cost_usd"], "17.5");
+    assert!(read("r.csv").starts_with("month,provider,model,requests"));
+    assert!(read("r.md").starts_with("# tokenledger cost report"));
+    assert!(read("r.html").starts_with("<!DOCTYPE html>"));
+    assert!(read("r.txt").starts_with("tokenledger cost report:"));
+    assert!(read("r.csv.forced").starts_with('{'));
+    // compare writes no HTML: a .html output is a table there.
+    Tl::compare()
+        .logs("compare/usage.csv")
+        .book("compare/book.csv")
+        .arg("--output")
+        .arg(dir.path().join("c.json"))
+        .ok();
+    let c: Value = serde_json::from_str(&read("c.json")).unwrap();
+    assert_eq!(c["actual_cost_usd"], "0.837");
+    // A chart to standard output is a usage error, named once.
+    Tl::chart("daily")
+        .args(["--output", "-"])
+        .fails(2)
+        .stderr_has("--output -: a chart file must end in .png or .svg");
+}
