@@ -25,11 +25,8 @@ pub fn run(args: ColumnsArgs) -> anyhow::Result<()> {
     readers::read_all(files, &opts, &mut stats)?;
     let listing = stats.finish();
     let mut w = output(out_path.as_ref())?;
-    let format = crate::cli::output_format(
-        format,
-        out_path.as_deref(),
-        crate::cli::TableFormat::Table,
-    );
+    let format =
+        crate::cli::output_format(format, out_path.as_deref(), crate::cli::TableFormat::Table);
     render::columns::render(&listing, Format::from(format), &mut w)?;
     w.flush()?;
     super::messages::info(format_args!(

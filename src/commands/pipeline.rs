@@ -224,6 +224,20 @@ pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>
     read?;
     let aggregates = agg.finish().context("aggregating usage")?;
     check_columns(s, job, &aggregates, files)?;
+    let c = &aggregates.counters;
+    if aggregates.cells.is_empty() && c.outside_period > 0 {
+        // A period with nothing in it: say what the logs do cover.
+        if let (Some(first), Some(last)) = (c.first_us, c.last_us) {
+            let mut days = crate::engine::buckets::LocalDays::new(s.tz);
+            let mut day = |us: i64| crate::usage::format_day(days.day(us) as i64);
+            messages::warning(format_args!(
+                "no usage in the period; the logs cover {} to {} ({})",
+                day(first),
+                day(last),
+                s.tz_name
+            ));
+        }
+    }
     Ok((book, aggregates))
 }
 

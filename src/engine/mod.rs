@@ -154,8 +154,19 @@ pub struct Counters {
     pub filtered_out: u64,
     /// Requests of pre-aggregated rows, left out of the per-minute counts.
     pub not_per_minute: u64,
+    /// The first and last timestamp of every readable row (in the period or not), UTC
+    /// microseconds: what dates the logs cover.
+    pub first_us: Option<i64>,
+    pub last_us: Option<i64>,
     /// The first [`KEPT_REJECTIONS`] rejections, in reading order.
     pub rejections: Vec<Rejection>,
+}
+
+impl Counters {
+    fn seen(&mut self, ts: i64) {
+        self.first_us = Some(self.first_us.map_or(ts, |f| f.min(ts)));
+        self.last_us = Some(self.last_us.map_or(ts, |l| l.max(ts)));
+    }
 }
 
 /// xxh3 for the engine's hash maps: several times faster than std's SipHash on short keys, and
@@ -372,6 +383,7 @@ impl UsageSink for Aggregator {
         self.counters.rows_read += 1;
         let digest = r.request_id.map(|id| id_hash(r.provider, id));
         let ts = r.timestamp_us;
+        self.counters.seen(ts);
         if self.outside_period(ts) {
             // Outside the period: counted there (a copy of it is not a duplicate of this
             // period), but its id is taken, so a later copy inside the period is a duplicate.
@@ -448,9 +460,10 @@ impl UsageSink for Aggregator {
         }
     }
 
-    fn outside(&mut self, provider: &str, request_id: Option<&str>) {
+    fn outside(&mut self, provider: &str, request_id: Option<&str>, timestamp_us: i64) {
         self.counters.rows_read += 1;
         self.counters.outside_period += 1;
+        self.counters.seen(timestamp_us);
         self.take_id(request_id.map(|id| id_hash(provider, id)), OUTSIDE);
     }
 

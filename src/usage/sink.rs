@@ -30,10 +30,10 @@ impl fmt::Display for Rejection {
 pub trait UsageSink {
     fn record(&mut self, record: &UsageRecord<'_>);
     fn reject(&mut self, rejection: Rejection);
-    /// A row whose timestamp is outside the period the reader was given: only its provider and
-    /// request id were read (a duplicate is still a duplicate). Sinks that set no period never
-    /// get it.
-    fn outside(&mut self, provider: &str, request_id: Option<&str>) {
-        let _ = (provider, request_id);
+    /// A row whose timestamp (`timestamp_us`) is outside the period the reader was given:
+    /// only its provider, request id and timestamp were read (a duplicate is still a
+    /// duplicate). Sinks that set no period never get it.
+    fn outside(&mut self, provider: &str, request_id: Option<&str>, timestamp_us: i64) {
+        let _ = (provider, request_id, timestamp_us);
     }
 }

@@ -451,3 +451,18 @@ fn the_output_extension_chooses_the_format() {
         .fails(2)
         .stderr_has("--output -: a chart file must end in .png or .svg");
 }
+
+/// A period with no usage says which dates the logs cover: basic.csv runs from r10
+/// (2025-05-01) to r8 (2025-07-01T02:00Z).
+#[test]
+fn an_empty_period_says_what_the_logs_cover() {
+    basic()
+        .args(["--month", "2030-01"])
+        .ok()
+        .stderr_has("no usage in the period; the logs cover 2025-05-01 to 2025-07-01 (UTC)");
+    // In New York, r8 is still June 30.
+    basic()
+        .args(["--month", "2030-01", "--tz", "America/New_York"])
+        .ok()
+        .stderr_has("the logs cover 2025-04-30 to 2025-06-30 (America/New_York)");
+}

@@ -52,6 +52,7 @@ enum Item {
     Outside {
         provider: Span,
         request_id: Option<Span>,
+        timestamp_us: i64,
     },
     Reject {
         line: u64,
@@ -142,14 +143,15 @@ fn parse_block(bytes: Vec<u8>, layout: &Layout, opts: &ReadOptions) -> Parsed {
         let get = |i: usize| Some(fields[i]).filter(|v| !v.is_empty());
         let side = match layout.triage(get, opts) {
             Triage::Read => None,
-            Triage::Outside(p) => {
+            Triage::Outside(p, ts) => {
                 items.push(Item::Outside {
                     provider: span(&text, p),
                     request_id: None,
+                    timestamp_us: ts,
                 });
                 continue;
             }
-            Triage::Side(p) => Some(p),
+            Triage::Side(p, ts) => Some((p, ts)),
         };
         match layout.record(get) {
             Ok(r) => items.push(Item::Row(Row {
@@ -186,9 +188,10 @@ fn parse_block(bytes: Vec<u8>, layout: &Layout, opts: &ReadOptions) -> Parsed {
                     .collect(),
             })),
             Err(e) => match side {
-                Some(p) => items.push(Item::Outside {
+                Some((p, ts)) => items.push(Item::Outside {
                     provider: span(&text, p),
                     request_id: None,
+                    timestamp_us: ts,
                 }),
                 None => items.push(reject(&e.field, e.reason)),
             },
@@ -416,7 +419,12 @@ fn deliver(p: &Parsed, path: &str, base_line: u64, names: &[String], sink: &mut 
             Item::Outside {
                 provider,
                 request_id,
-            } => sink.outside(at(t, *provider), request_id.map(|s| at(t, s))),
+                timestamp_us,
+            } => sink.outside(
+                at(t, *provider),
+                request_id.map(|s| at(t, s)),
+                *timestamp_us,
+            ),
             Item::Reject {
                 line,
                 field,

@@ -83,10 +83,10 @@ pub fn read_csv(
         let get = |i: usize| rec.get(i).filter(|v| !v.is_empty());
         match layout.triage(get, opts) {
             Triage::Read => deliver(sink, &path, line, layout.record(get)),
-            Triage::Outside(provider) => sink.outside(provider, None),
-            Triage::Side(provider) => match layout.record(get) {
+            Triage::Outside(provider, ts) => sink.outside(provider, None, ts),
+            Triage::Side(provider, ts) => match layout.record(get) {
                 Ok(r) => sink.record(&r),
-                Err(_) => sink.outside(provider, None),
+                Err(_) => sink.outside(provider, None, ts),
             },
         }
     }

@@ -126,11 +126,11 @@ pub fn build_record<'a>(
 pub enum Triage<'a> {
     /// Validate it and hand it on.
     Read,
-    /// Outside the period: count it for this provider, nothing more.
-    Outside(&'a str),
+    /// Outside the period (at this timestamp): count it for this provider, nothing more.
+    Outside(&'a str, i64),
     /// In the side window: validate it; a valid row is handed on, an invalid one counted as
     /// outside the period for this provider.
-    Side(&'a str),
+    Side(&'a str, i64),
 }
 
 /// Where each canonical column is in a file, and which extra columns a command asked for.
@@ -226,9 +226,9 @@ impl Layout {
         if !opts.outside(ts) {
             Triage::Read
         } else if opts.in_side(ts) {
-            Triage::Side(provider)
+            Triage::Side(provider, ts)
         } else {
-            Triage::Outside(provider)
+            Triage::Outside(provider, ts)
         }
     }
 }
