@@ -518,6 +518,18 @@ pub struct ReportArgs {
     #[arg(long)]
     pub exact: bool,
 
+    /// Show only the N most expensive groups of each period (month or day); the rest of the
+    /// period is one row. Tables only: csv and json have every row.
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+
+    /// The measure columns of tables, comma-separated (requests, failed_requests, input_tokens,
+    /// cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_usd,
+    /// unpriced_requests), or `all`. Default: all but reasoning, some left out to fit a
+    /// narrow terminal.
+    #[arg(long, value_name = "NAME,...")]
+    pub columns: Option<String>,
+
     /// FOCUS version of --format focus.
     #[arg(long, value_enum, value_name = "VERSION", default_value = "1.2")]
     pub focus_version: crate::report::focus::Version,

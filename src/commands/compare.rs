@@ -101,7 +101,11 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         );
     }
     let mut w = output(out_path.as_ref())?;
-    render::compare::render(&cmp, format, render::Style { exact }, &mut w)?;
+    let style = render::Style {
+        exact,
+        ..super::pipeline::terminal_style(out_path.as_ref())
+    };
+    render::compare::render(&cmp, format, style, &mut w)?;
     w.flush()?;
     if settings.strict && unpriced > 0 {
         return Err(DataError(format!(

@@ -19,24 +19,31 @@ pub fn info(msg: impl Display) {
     eprintln!("tokenledger: {msg}");
 }
 
+/// `kind:` in colour on a terminal (anstream drops the escapes elsewhere, and honours
+/// `NO_COLOR`).
+fn labelled(kind: &str, color: anstyle::AnsiColor, msg: impl Display) {
+    let style = anstyle::Style::new().fg_color(Some(color.into())).bold();
+    anstream::eprintln!("tokenledger: {style}{kind}:{style:#} {msg}");
+}
+
 /// `tokenledger: note: {msg}`: worth knowing, nothing wrong.
 pub fn note(msg: impl Display) {
-    eprintln!("tokenledger: note: {msg}");
+    labelled("note", anstyle::AnsiColor::Cyan, msg);
 }
 
 /// `tokenledger: warning: {msg}`: the numbers need a look.
 pub fn warning(msg: impl Display) {
-    eprintln!("tokenledger: warning: {msg}");
+    labelled("warning", anstyle::AnsiColor::Yellow, msg);
 }
 
 /// `tokenledger: error: {msg}`: the command failed.
 pub fn error(msg: impl Display) {
-    eprintln!("tokenledger: error: {msg}");
+    labelled("error", anstyle::AnsiColor::Red, msg);
 }
 
 /// `tokenledger: hint: {msg}`: what to do next after an error.
 pub fn hint(msg: impl Display) {
-    eprintln!("tokenledger: hint: {msg}");
+    labelled("hint", anstyle::AnsiColor::Green, msg);
 }
 
 /// An indented detail line under the previous message.

@@ -21,12 +21,23 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         output: out_path,
         out_dir,
         exact,
+        top,
+        columns,
         focus_version,
         billing_account,
         billing_account_name,
         now,
     } = args;
-    let style = render::Style { exact };
+    let style = render::Style {
+        exact,
+        top,
+        columns: columns
+            .as_deref()
+            .map(report::measures::parse_columns)
+            .transpose()
+            .map_err(UsageError::flag("--columns"))?,
+        ..super::pipeline::terminal_style(out_path.as_ref())
+    };
     let settings = UsageSettings::from_args(usage)?;
     let format = Format::from(crate::cli::output_format(
         format,

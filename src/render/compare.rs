@@ -55,7 +55,7 @@ pub fn render(
 ) -> anyhow::Result<()> {
     match format {
         Format::Csv | Format::Json => long_rows(c, format, w)?,
-        Format::Table => super::table::Text.write(&document(c, style), w)?,
+        Format::Table => style.text().write(&document(c, style), w)?,
         Format::Markdown => super::markdown::Markdown.write(&document(c, style), w)?,
         Format::Html => {
             super::html::page("tokenledger provider comparison", &document(c, style), w)?

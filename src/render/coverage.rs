@@ -118,7 +118,7 @@ pub fn render(r: &Report, format: Format, w: &mut dyn Write) -> io::Result<()> {
             }
             match format {
                 Format::Markdown => super::markdown::Markdown.write(&d, w),
-                _ => super::table::Text.write(&d, w),
+                _ => super::table::Text::default().write(&d, w),
             }
         }
     }

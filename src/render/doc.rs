@@ -5,11 +5,13 @@
 
 use std::io::{self, Write};
 
-/// A column of a table: its title and whether its cells are numbers (right-aligned).
+/// A column of a table: its title, whether its cells are numbers (right-aligned), and when it
+/// may be left out to fit a narrow terminal (`drop_rank`: 0 never; the highest goes first).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Column {
     pub title: String,
     pub numeric: bool,
+    pub drop_rank: u8,
 }
 
 impl Column {
@@ -17,13 +19,20 @@ impl Column {
         Column {
             title: title.to_string(),
             numeric: false,
+            drop_rank: 0,
         }
     }
     pub fn number(title: &str) -> Column {
         Column {
             title: title.to_string(),
             numeric: true,
+            drop_rank: 0,
         }
+    }
+    /// The same column, left out before columns of lower rank when a table does not fit.
+    pub fn droppable(mut self, rank: u8) -> Column {
+        self.drop_rank = rank;
+        self
     }
 }
 

@@ -251,7 +251,7 @@ pub fn render(r: &ErrorsReport, format: Format, w: &mut dyn Write) -> anyhow::Re
         Format::Table | Format::Markdown | Format::Html => {
             let doc = document(r);
             match format {
-                Format::Table => super::table::Text.write(&doc, w)?,
+                Format::Table => super::table::Text::default().write(&doc, w)?,
                 Format::Markdown => super::markdown::Markdown.write(&doc, w)?,
                 _ => super::html::page("tokenledger failures", &doc, w)?,
             }

@@ -78,7 +78,7 @@ impl Grid {
                     blocks: vec![Block::Table(t)],
                 };
                 match format {
-                    Format::Table => super::table::Text.write(&doc, w),
+                    Format::Table => super::table::Text::default().write(&doc, w),
                     Format::Markdown => super::markdown::Markdown.write(&doc, w),
                     _ => super::html::page("tokenledger", &doc, w),
                 }

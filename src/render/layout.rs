@@ -18,9 +18,31 @@ pub fn breakdown(r: &Report, style: Style) -> TableBlock {
             .map(|row| &row.measures.cost_usd)
             .chain(std::iter::once(&r.total.cost_usd)),
     );
-    let shown: Vec<_> = MEASURES.iter().filter(|m| m.in_tables).collect();
+    let shown: Vec<_> = MEASURES
+        .iter()
+        .enumerate()
+        .filter(|(i, m)| match style.columns {
+            Some(mask) => mask & (1 << i) != 0,
+            None => m.in_tables,
+        })
+        .map(|(_, m)| m)
+        .collect();
+    // To fit a narrow terminal, the least telling columns go first (never with --columns).
+    let rank = |name: &str| match (style.columns, name) {
+        (Some(_), _) => 0,
+        (None, "cache_write_tokens") => 5,
+        (None, "failed_requests") => 4,
+        (None, "cache_read_tokens") => 3,
+        (None, "input_tokens") => 2,
+        (None, "output_tokens") => 1,
+        _ => 0,
+    };
     let mut columns: Vec<Column> = r.by.iter().map(|d| Column::text(d)).collect();
-    columns.extend(shown.iter().map(|m| Column::number(m.title)));
+    columns.extend(
+        shown
+            .iter()
+            .map(|m| Column::number(m.title).droppable(rank(m.name))),
+    );
     let measures = |m: &Measures| -> Vec<String> {
         shown
             .iter()
@@ -40,18 +62,56 @@ pub fn breakdown(r: &Report, style: Style) -> TableBlock {
     };
     // Without `--by` dimensions the one group is the total: show it once.
     let groups: &[crate::report::Row] = if r.by.is_empty() { &[] } else { &r.rows };
-    let rows = groups
-        .iter()
-        .map(|row| {
+    let time: Vec<usize> =
+        r.by.iter()
+            .enumerate()
+            .filter(|(_, d)| *d == crate::report::MONTH || *d == crate::report::DAY)
+            .map(|(i, _)| i)
+            .collect();
+    let mut rows = Vec::new();
+    // Rows come sorted by period, then cost: --top keeps the first N of each period and sums
+    // the rest into one row.
+    let mut i = 0;
+    while i < groups.len() {
+        let period = |row: &crate::report::Row| -> Vec<Option<String>> {
+            time.iter().map(|&t| row.dims[t].clone()).collect()
+        };
+        let p = period(&groups[i]);
+        let end = (i..groups.len())
+            .find(|&j| period(&groups[j]) != p)
+            .unwrap_or(groups.len());
+        let keep = style.top.map_or(end - i, |n| n.min(end - i));
+        for row in &groups[i..i + keep] {
             let mut cells: Vec<String> = row
                 .dims
                 .iter()
                 .map(|d| d.clone().unwrap_or_else(|| "-".into()))
                 .collect();
             cells.extend(measures(&row.measures));
-            cells
-        })
-        .collect();
+            rows.push(cells);
+        }
+        if keep < end - i {
+            let mut rest = Measures::default();
+            for row in &groups[i + keep..end] {
+                rest.merge(&row.measures);
+            }
+            let first_other = (0..r.by.len()).find(|d| !time.contains(d));
+            let cells: Vec<String> = (0..r.by.len())
+                .map(|d| {
+                    if time.contains(&d) {
+                        groups[i].dims[d].clone().unwrap_or_default()
+                    } else if Some(d) == first_other {
+                        format!("({} more)", end - i - keep)
+                    } else {
+                        String::new()
+                    }
+                })
+                .chain(measures(&rest))
+                .collect();
+            rows.push(cells);
+        }
+        i = end;
+    }
     let mut total: Vec<String> = vec![String::new(); r.by.len()];
     if let Some(first) = total.first_mut() {
         *first = "TOTAL".into();

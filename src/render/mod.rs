@@ -29,9 +29,26 @@ use crate::report::Report;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Style {
     pub exact: bool,
+    /// Fit terminal tables to this width (a terminal's; none when writing to a file or a pipe).
+    pub width: Option<usize>,
+    /// Colour in terminal tables.
+    pub color: bool,
+    /// Show only the top N groups of each period by cost; the rest as one row.
+    pub top: Option<usize>,
+    /// The measure columns to show (`--columns`): bit `i` is `report::measures::MEASURES[i]`;
+    /// none is left out to fit. None: the default columns, droppable to fit.
+    pub columns: Option<u16>,
 }
 
 impl Style {
+    /// The terminal markup for this style.
+    pub fn text(&self) -> table::Text {
+        table::Text {
+            width: self.width,
+            color: self.color,
+        }
+    }
+
     /// An amount in a table whose amounts together need `scale` digits to be exact.
     pub fn money(&self, d: rust_decimal::Decimal, scale: u32) -> String {
         crate::money::shown(d, self.exact.then_some(scale))

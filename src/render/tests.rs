@@ -43,7 +43,10 @@ fn report_table() {
 
 #[test]
 fn report_table_exact() {
-    let exact = Style { exact: true };
+    let exact = Style {
+        exact: true,
+        ..Style::default()
+    };
     assert_snapshot!(text(|w| render(&full_report(), Format::Table, exact, w)));
 }
 

@@ -69,6 +69,29 @@ pub const MEASURES: [MeasureColumn; 9] = [
     }),
 ];
 
+/// `--columns`: measure names (or `all`) as a mask over [`MEASURES`].
+pub fn parse_columns(s: &str) -> Result<u16, ColumnsError> {
+    if s.trim() == "all" {
+        return Ok((1u16 << MEASURES.len()) - 1);
+    }
+    let mut mask = 0u16;
+    for name in s.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let Some(i) = MEASURES.iter().position(|m| m.name == name) else {
+            return Err(ColumnsError(name.to_string()));
+        };
+        mask |= 1 << i;
+    }
+    if mask == 0 {
+        return Err(ColumnsError(s.to_string()));
+    }
+    Ok(mask)
+}
+
+/// A `--columns` name that is not a measure.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a measure (use requests, failed_requests, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_usd, unpriced_requests, or all)")]
+pub struct ColumnsError(pub String);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -48,6 +48,21 @@ pub struct Measures {
 }
 
 impl Measures {
+    /// Adds another row's measures (for a row that stands for several).
+    pub fn merge(&mut self, o: &Measures) {
+        self.requests += o.requests;
+        self.failed_requests += o.failed_requests;
+        self.input_tokens += o.input_tokens;
+        self.cache_read_tokens += o.cache_read_tokens;
+        self.cache_write_tokens += o.cache_write_tokens;
+        self.output_tokens += o.output_tokens;
+        self.reasoning_tokens += o.reasoning_tokens;
+        self.cost_usd += o.cost_usd;
+        self.unpriced_requests += o.unpriced_requests;
+        self.price_versions.extend(o.price_versions.iter().cloned());
+        self.priced_by.extend(o.priced_by.iter().copied());
+    }
+
     fn add_sums(&mut self, s: &Sums, failed: bool) {
         self.requests += s.requests;
         if failed {

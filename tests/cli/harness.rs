@@ -142,6 +142,8 @@ impl Tl {
     pub fn command(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_tokenledger"));
         c.args(&self.args).current_dir(&self.dir);
+        // The terminal the tests run in must not change the tables (tests set these).
+        c.env_remove("COLUMNS").env_remove("NO_COLOR");
         for (k, v) in &self.env {
             c.env(k, v);
         }

@@ -466,3 +466,63 @@ fn an_empty_period_says_what_the_logs_cover() {
         .ok()
         .stderr_has("the logs cover 2025-04-30 to 2025-06-30 (America/New_York)");
 }
+
+/// Tables fit the terminal (COLUMNS): the least telling columns go first and the table says
+/// so; --columns picks the measures; --top N keeps each period's N most expensive groups and
+/// sums the rest into one row (bundled sample, June: 1,700 requests, $9.64 in cents).
+#[test]
+fn tables_fit_the_terminal_and_show_what_is_asked() {
+    let narrow = Tl::report()
+        .args(["--month", "2025-06"])
+        .env("COLUMNS", "80")
+        .ok();
+    narrow.stdout_has("hidden to fit 80 columns");
+    for l in narrow
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with(['┌', '│', '╞', '└']))
+    {
+        assert!(l.chars().count() <= 80, "{l}");
+    }
+    let cols = Tl::report()
+        .args(["--month", "2025-06", "--by", "provider"])
+        .args(["--columns", "requests,cost_usd"])
+        .ok();
+    let header = cols
+        .stdout
+        .lines()
+        .find(|l| l.contains("provider"))
+        .unwrap();
+    let titles: Vec<&str> = header
+        .split(['│', '┆'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    assert_eq!(titles, ["provider", "requests", "cost (USD)"]);
+    Tl::report()
+        .args(["--columns", "cost"])
+        .fails(2)
+        .stderr_has("--columns: \"cost\" is not a measure");
+    let top = Tl::report()
+        .args(["--month", "2025-06", "--by", "month,model", "--top", "2"])
+        .ok();
+    let rows: Vec<&str> = top
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("│ 2025-06"))
+        .collect();
+    assert_eq!(rows.len(), 3, "{}", top.stdout);
+    assert!(rows[2].contains("(19 more)"), "{}", rows[2]);
+    // The top rows and the rest add up to the total's requests.
+    let requests = |l: &str| -> u64 {
+        l.split(['│', '┆'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .nth(2)
+            .unwrap()
+            .replace(',', "")
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(rows.iter().map(|l| requests(l)).sum::<u64>(), 1_700);
+}
