@@ -139,7 +139,7 @@ pub fn find_logs(logs: &[PathBuf], format: LogFormat, exclude: &[String]) -> any
     let unknown = readers::resolve_formats(&mut files, format)?;
     for p in &found.skipped {
         messages::note(format_args!(
-            "skipped {} (not a .csv, .jsonl, .ndjson, .json or .parquet log, or --exclude)",
+            "skipped {} (not a log file, or --exclude)",
             p.display()
         ));
     }

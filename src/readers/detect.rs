@@ -2,7 +2,7 @@
 //! with `--log-format`.
 
 use super::{
-    anthropic, bedrock, claude_code, json, litellm, open, openai, otel, FileKind, LogFile,
+    anthropic, bedrock, claude_code, codex, json, litellm, open, openai, otel, FileKind, LogFile,
     LogFormat, ReadError, ReadOptions,
 };
 
@@ -91,7 +91,7 @@ pub fn sniff(file: &LogFile) -> Result<LogFormat, ReadError> {
     Err(ReadError::Format {
         path,
         message: format!(
-            "not a recognised log format ({}); expected canonical JSONL, a Bedrock invocation log, an OpenAI usage export, Anthropic usage, a Claude Code transcript, LiteLLM spend logs or OTLP JSON spans (or force one with --log-format)",
+            "not a recognised log format ({}); expected canonical JSONL, a Bedrock invocation log, an OpenAI usage export, Anthropic usage, a Claude Code transcript, a Codex CLI session, LiteLLM spend logs or OTLP JSON spans (or force one with --log-format)",
             first_error.map_or_else(|| "no record matched".to_string(), |e| e.to_string())
         ),
     })
@@ -108,7 +108,9 @@ pub fn detect(v: &serde_json::Value) -> Option<LogFormat> {
         }
         other => other,
     };
-    if bedrock::looks_like(v) {
+    if codex::looks_like(v) {
+        Some(LogFormat::Codex)
+    } else if bedrock::looks_like(v) {
         Some(LogFormat::Bedrock)
     } else if otel::looks_like(v) {
         Some(LogFormat::Otel)

@@ -118,7 +118,49 @@ pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Discovered, Rea
         if meta.is_dir() {
             let before = out.files.len();
             walk(p, exclude, &mut out.files, &mut out.skipped)?;
-            if is_claude_code_folder(p) {
+            if is_codex_home(p) {
+                // A Codex home holds config, history and logs beside the sessions: only
+                // sessions/**/rollout-*.jsonl (and archived ones not also under sessions/).
+                let found: Vec<LogFile> = out.files.drain(before..).collect();
+                let split = |f: &LogFile| -> (Option<String>, PathBuf) {
+                    let rel = f
+                        .path
+                        .strip_prefix(p)
+                        .map(Path::to_path_buf)
+                        .unwrap_or_default();
+                    let tree = rel
+                        .components()
+                        .next()
+                        .and_then(|c| c.as_os_str().to_str())
+                        .map(str::to_string);
+                    (tree, rel.components().skip(1).collect())
+                };
+                let active: std::collections::BTreeSet<PathBuf> = found
+                    .iter()
+                    .map(split)
+                    .filter(|(t, _)| t.as_deref() == Some("sessions"))
+                    .map(|(_, inner)| inner)
+                    .collect();
+                let mut kept = Vec::new();
+                for mut f in found {
+                    let (tree, inner) = split(&f);
+                    let name = f.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                    let rollout = f.kind == FileKind::Jsonl && name.starts_with("rollout-");
+                    let keep = match tree.as_deref() {
+                        Some("sessions") => rollout,
+                        // An archived copy of a session still under sessions/ is skipped.
+                        Some("archived_sessions") => rollout && !active.contains(&inner),
+                        _ => false,
+                    };
+                    if keep {
+                        f.format = LogFormat::Codex;
+                        kept.push(f);
+                    } else {
+                        out.skipped.push(f.path);
+                    }
+                }
+                out.files.extend(kept);
+            } else if is_claude_code_folder(p) {
                 // A Claude Code config folder holds settings, todos and more beside the
                 // transcripts: only projects/**/*.jsonl are logs.
                 let in_projects = |f: &Path| {
@@ -214,6 +256,11 @@ fn walk(
         }
     }
     Ok(())
+}
+
+/// A Codex home (`~/.codex`): it has `sessions/` or `archived_sessions/`.
+pub fn is_codex_home(dir: &Path) -> bool {
+    dir.join("sessions").is_dir() || dir.join("archived_sessions").is_dir()
 }
 
 /// A Claude Code config folder (it has `projects/`) or its `projects/` folder itself.

@@ -10,6 +10,7 @@ pub mod anthropic;
 pub mod bedrock;
 pub mod canonical;
 pub mod claude_code;
+pub mod codex;
 pub mod columns;
 pub mod detect;
 pub mod discover;
@@ -25,7 +26,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use detect::{detect, resolve_formats, sniff};
-pub use discover::{classify, discover, is_claude_code_folder};
+pub use discover::{classify, discover, is_claude_code_folder, is_codex_home};
 
 use crate::usage::{FieldError, OwnedRecord, Rejection, UsageSink};
 
@@ -128,6 +129,8 @@ pub enum LogFormat {
     Anthropic,
     /// A Claude Code config folder (projects/<project>/<session>.jsonl).
     ClaudeCode,
+    /// Codex CLI session logs (~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl).
+    Codex,
     /// LiteLLM proxy spend logs (CSV or JSON).
     Litellm,
     /// OpenTelemetry GenAI spans (OTLP JSON).
@@ -143,6 +146,7 @@ impl LogFormat {
             LogFormat::OpenaiUsage => "openai-usage",
             LogFormat::Anthropic => "anthropic",
             LogFormat::ClaudeCode => "claude-code",
+            LogFormat::Codex => "codex",
             LogFormat::Litellm => "litellm",
             LogFormat::Otel => "otel",
         }
@@ -280,6 +284,7 @@ pub fn read_file(
         LogFormat::OpenaiUsage => openai::read(file, opts, sink),
         LogFormat::Anthropic => anthropic::read(file, opts, sink),
         LogFormat::ClaudeCode => claude_code::read_all(std::slice::from_ref(file), opts, sink),
+        LogFormat::Codex => codex::read(file, opts, sink),
         LogFormat::Litellm => litellm::read(file, opts, sink),
         LogFormat::Otel => otel::read(file, opts, sink),
     }

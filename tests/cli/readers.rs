@@ -597,3 +597,35 @@ fn columns_lists_the_dimensions_a_log_has() {
         .ok();
     bedrock.stdout_has("inference_region");
 }
+
+/// Codex CLI sessions (tests/data/native/codex-home, a ~/.codex with config, history, a
+/// forked session and an archived copy). By hand, book rates per million: gpt-5.2-codex and
+/// gpt-5.3-codex 1.75 / 14, cache read 0.175; gpt-5 1.25.
+///   s-1 call 1: 750 uncached + 250 cached + 125 out = 0.0013125 + 0.00004375 + 0.00175
+///             = 0.00310625; its re-emitted copy and the info:null line add nothing;
+///   s-1 call 2 (total only): 1,600 - 1,000 in, 225 - 125 out: 600 x 1.75 + 100 x 14 = 0.00245;
+///   s-2 (a fork): the replayed burst of s-1's calls is skipped; gpt-5.3-codex 2,000 uncached
+///             + 500 cached + 300 out = 0.0035 + 0.0000875 + 0.0042 = 0.0077875;
+///   s-3 (archived, no turn_context): gpt-5, guessed, 1,000,000 in = 1.25;
+///   the archived copy of s-1 is skipped (still under sessions/). Total 1.26334375.
+#[test]
+fn codex_sessions() {
+    let v = Tl::report()
+        .logs("native/codex-home")
+        .args(["--by", "session,model,model_guessed"])
+        .json();
+    assert_eq!(v["total"]["cost_usd"], "1.26334375");
+    assert_eq!(v["total"]["requests"], 4);
+    assert_eq!(row(&v, "session", "s-1")["cost_usd"], "0.00555625");
+    assert_eq!(row(&v, "session", "s-2")["cost_usd"], "0.0077875");
+    let s3 = row(&v, "session", "s-3");
+    assert_eq!(
+        (s3["model_guessed"].as_str(), s3["cost_usd"].as_str()),
+        (Some("true"), Some("1.25"))
+    );
+    // A session file named directly is recognised by its content.
+    let one = Tl::report()
+        .logs("native/codex-home/sessions/2026/05/13/rollout-2026-05-13T09-00-00-s1.jsonl")
+        .json();
+    assert_eq!(one["total"]["cost_usd"], "0.00555625");
+}
