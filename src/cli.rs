@@ -144,6 +144,13 @@ pub enum Command {
     /// The dimensions and log columns some logs have (rows with a value, distinct values,
     /// examples): what --by and --where can name.
     Columns(ColumnsArgs),
+    /// ccusage's daily view: `report --by day,model` (every report option works).
+    Daily(ReportArgs),
+    /// ccusage's monthly view: `report --by month,model`.
+    Monthly(ReportArgs),
+    /// ccusage's session view: `report --by session,project` (Claude Code and Codex logs name
+    /// their sessions).
+    Session(ReportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -415,12 +422,14 @@ pub enum PricesCommand {
 pub struct LogSource {
     /// Request logs: files (.csv, .jsonl, .ndjson, .json, .parquet; .gz for the text formats;
     /// other names are read by content), directories (every log file under them), or `-` for
-    /// standard input. Repeatable.
-    #[arg(long = "logs", value_name = "PATH", default_value = "data")]
+    /// standard input. Repeatable. Default: ./data if it exists, else the Claude Code
+    /// (CLAUDE_CONFIG_DIR, ~/.config/claude, ~/.claude) and Codex (CODEX_HOME, ~/.codex) logs of
+    /// this user.
+    #[arg(long = "logs", value_name = "PATH")]
     pub logs: Vec<PathBuf>,
 
     /// Log format of the --logs files: auto (detect per file), canonical, bedrock, openai-usage,
-    /// anthropic, claude-code, litellm, otel.
+    /// anthropic, claude-code, codex, litellm, otel.
     #[arg(
         long = "log-format",
         value_enum,
@@ -463,6 +472,16 @@ pub struct UsageArgs {
     #[arg(long, value_name = "DATE")]
     pub to: Option<String>,
 
+    /// Start of the period, inclusive, as ccusage writes it: YYYYMMDD or YYYY-MM-DD (same as
+    /// --from).
+    #[arg(long, value_name = "DATE", conflicts_with_all = ["from", "month"])]
+    pub since: Option<String>,
+
+    /// End of the period, INCLUSIVE, as ccusage writes it: YYYYMMDD or YYYY-MM-DD (--until
+    /// 2026-10-31 is --to 2026-11-01).
+    #[arg(long, value_name = "DATE", conflicts_with_all = ["to", "month"])]
+    pub until: Option<String>,
+
     /// Reporting time zone (IANA name, e.g. Europe/Berlin): day and month buckets and plain
     /// dates in --month/--from/--to are in this zone.
     #[arg(long, value_name = "ZONE", default_value = "UTC")]
@@ -491,19 +510,20 @@ pub struct ReportArgs {
     pub usage: UsageArgs,
 
     /// Group by these dimensions, comma-separated: month, day, provider, model, user, project,
-    /// api_key, region, status, batch, or any extra log column.
-    #[arg(
-        long,
-        value_name = "DIM,...",
-        value_delimiter = ',',
-        default_value = "month,provider,model"
-    )]
+    /// api_key, region, status, batch, canonical_model, or any log column (see `tokenledger
+    /// columns`). Default: month,provider,model (daily: day,model; monthly: month,model;
+    /// session: session,project).
+    #[arg(long, value_name = "DIM,...", value_delimiter = ',')]
     pub by: Vec<String>,
 
     /// Output format (default: the --output file's extension when this command writes it:
     /// .csv, .json, .md, .html; else table).
     #[arg(long, value_enum)]
     pub format: Option<ReportFormat>,
+
+    /// Same as --format json (ccusage's flag).
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
 
     /// Write the report to this file instead of standard output (`-` is standard output).
     #[arg(long, short = 'o', value_name = "FILE")]

@@ -107,7 +107,7 @@ fn hint(e: &anyhow::Error) -> Option<&'static str> {
         } else if let Some(r) = c.downcast_ref::<readers::ReadError>() {
             Some(match r {
                 readers::ReadError::NotFound { .. } => {
-                    "give --logs a log file or a folder of them (default: data/)"
+                    "give --logs a log file, a folder of them, or - for standard input (without --logs: ./data, or your Claude Code and Codex logs)"
                 }
                 readers::ReadError::Format { .. } => {
                     "force the format with --log-format, or move the file out of the --logs folder"

@@ -57,6 +57,8 @@ impl UsageSettings {
             month,
             from,
             to,
+            since,
+            until,
             tz,
             filter,
             strict,
@@ -68,6 +70,22 @@ impl UsageSettings {
             .collect::<Result<Vec<_>, _>>()
             .map_err(UsageError::flag("--where"))?;
         let zone = crate::time::parse_tz(&tz).map_err(UsageError::flag("--tz"))?;
+        // ccusage's --since/--until: inclusive dates, YYYYMMDD or YYYY-MM-DD.
+        let from = match since {
+            Some(s) => Some(
+                ccusage_date(&s)
+                    .map_err(UsageError::flag("--since"))?
+                    .to_string(),
+            ),
+            None => from,
+        };
+        let to = match until {
+            Some(s) => {
+                let d = ccusage_date(&s).map_err(UsageError::flag("--until"))?;
+                Some(d.succ_opt().unwrap_or(d).to_string())
+            }
+            None => to,
+        };
         let (from_us, to_us) =
             crate::time::resolve(&zone, month.as_deref(), from.as_deref(), to.as_deref())?;
         Ok(UsageSettings {
@@ -112,6 +130,15 @@ impl UsageSettings {
     }
 }
 
+/// A ccusage date: `YYYYMMDD` or `YYYY-MM-DD`.
+fn ccusage_date(s: &str) -> Result<chrono::NaiveDate, crate::time::PeriodError> {
+    let digits: String = s.chars().filter(|c| *c != '-').collect();
+    chrono::NaiveDate::parse_from_str(&digits, "%Y%m%d")
+        .ok()
+        .filter(|_| digits.len() == 8)
+        .ok_or_else(|| crate::time::PeriodError::NotADate(s.to_string()))
+}
+
 /// Loads the book (built-in unless paths are given) plus overlays; prints load warnings.
 pub fn load_book(pricing: &[PathBuf], overlay: &[PathBuf]) -> anyhow::Result<PriceBook> {
     let book = PriceBook::load_with_overlay(pricing, overlay)?;
@@ -119,6 +146,69 @@ pub fn load_book(pricing: &[PathBuf], overlay: &[PathBuf]) -> anyhow::Result<Pri
         messages::info(format_args!("price book {w}"));
     }
     Ok(book)
+}
+
+/// The logs read when no `--logs` is given: `./data` when it exists (the bundled sample in a
+/// checkout), else this user's Claude Code folders (`CLAUDE_CONFIG_DIR`, a comma-separated
+/// list, replaces `${XDG_CONFIG_HOME:-~/.config}/claude` and `~/.claude`) and Codex homes
+/// (`CODEX_HOME`, a comma-separated list, else `~/.codex`), as ccusage finds them.
+fn default_logs() -> Result<Vec<PathBuf>, UsageError> {
+    let here = PathBuf::from("data");
+    if here.is_dir() {
+        return Ok(vec![here]);
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let expand = |s: &str| -> PathBuf {
+        match (s.strip_prefix("~/"), &home) {
+            (Some(rest), Some(h)) => h.join(rest),
+            _ => PathBuf::from(s),
+        }
+    };
+    let list = |var: &str| -> Option<Vec<PathBuf>> {
+        let v = std::env::var(var).ok()?;
+        Some(
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(expand)
+                .collect(),
+        )
+    };
+    let claude = list("CLAUDE_CONFIG_DIR").unwrap_or_else(|| {
+        let xdg = std::env::var_os("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .or_else(|| home.as_ref().map(|h| h.join(".config")));
+        xdg.map(|x| x.join("claude"))
+            .into_iter()
+            .chain(home.as_ref().map(|h| h.join(".claude")))
+            .collect()
+    });
+    let codex = list("CODEX_HOME").unwrap_or_else(|| {
+        home.as_ref()
+            .map(|h| h.join(".codex"))
+            .into_iter()
+            .collect()
+    });
+    let mut found: Vec<PathBuf> = claude
+        .into_iter()
+        .filter(|d| d.join("projects").is_dir())
+        .chain(codex.into_iter().filter(|d| readers::is_codex_home(d)))
+        .collect();
+    found.dedup();
+    if found.is_empty() {
+        return Err(UsageError::Message(
+            "no --logs given, and there is no data/ folder here and no Claude Code (~/.claude) or Codex (~/.codex) logs: pass --logs PATH (a log file, a folder of them, or - for standard input)".into(),
+        ));
+    }
+    messages::note(format_args!(
+        "no --logs given: reading {} (pass --logs to read other logs)",
+        found
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    Ok(found)
 }
 
 /// The log files of a run; standard input's copy lives as long as this.
@@ -130,6 +220,13 @@ pub struct Logs {
 /// The log files under `--logs`, each with its format decided. Files in folders that are not
 /// logs, or whose format cannot be told, are skipped with a note; `--exclude` leaves some out.
 pub fn find_logs(logs: &[PathBuf], format: LogFormat, exclude: &[String]) -> anyhow::Result<Logs> {
+    let defaults;
+    let logs = if logs.is_empty() {
+        defaults = default_logs()?;
+        &defaults[..]
+    } else {
+        logs
+    };
     let found = readers::discover(logs, exclude).map_err(|e| match e {
         // "--logs: data/x.csv: no such file or directory".
         readers::ReadError::NotFound { .. } => anyhow::Error::new(e).context("--logs"),

@@ -13,11 +13,13 @@ use crate::render::{self, Format};
 use crate::report;
 use crate::usage::col;
 
-pub fn run(args: ReportArgs) -> anyhow::Result<()> {
+/// `report` (and its ccusage-style views, which differ only in `default_by`).
+pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
     let ReportArgs {
         usage,
         by,
         format,
+        json,
         output: out_path,
         out_dir,
         exact,
@@ -40,11 +42,15 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     };
     let settings = UsageSettings::from_args(usage)?;
     let format = Format::from(crate::cli::output_format(
-        format,
+        format.or(json.then_some(crate::cli::ReportFormat::Json)),
         out_path.as_deref(),
         crate::cli::ReportFormat::Table,
     ));
-    let by = validate_by(&by)?;
+    let by = if by.is_empty() {
+        default_by.iter().map(|s| s.to_string()).collect()
+    } else {
+        validate_by(&by)?
+    };
     let now_us = match now {
         Some(n) => crate::pricing::parse_effective_from(&n).map_err(UsageError::flag("--now"))?,
         None => chrono::Utc::now().timestamp_micros(),

@@ -143,7 +143,15 @@ impl Tl {
         let mut c = Command::new(env!("CARGO_BIN_EXE_tokenledger"));
         c.args(&self.args).current_dir(&self.dir);
         // The terminal the tests run in must not change the tables (tests set these).
-        c.env_remove("COLUMNS").env_remove("NO_COLOR");
+        for var in [
+            "COLUMNS",
+            "NO_COLOR",
+            "CLAUDE_CONFIG_DIR",
+            "CODEX_HOME",
+            "XDG_CONFIG_HOME",
+        ] {
+            c.env_remove(var);
+        }
         for (k, v) in &self.env {
             c.env(k, v);
         }

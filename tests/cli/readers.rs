@@ -629,3 +629,69 @@ fn codex_sessions() {
         .json();
     assert_eq!(one["total"]["cost_usd"], "0.00555625");
 }
+
+/// Without --logs and without ./data, tokenledger reads this user's Claude Code and Codex logs
+/// (as ccusage finds them); with none either, it says what to pass.
+#[test]
+fn without_logs_it_finds_claude_code_and_codex_logs() {
+    let home = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    // Nothing anywhere: a usage error that says what to pass.
+    Tl::report()
+        .current_dir(work.path())
+        .env("HOME", home.path().to_str().unwrap())
+        .fails(2)
+        .stderr_has("no --logs given")
+        .stderr_has("pass --logs PATH");
+    // ~/.claude with one transcript and ~/.codex with the codex fixture's sessions.
+    let proj = home.path().join(".claude/projects/p");
+    std::fs::create_dir_all(&proj).unwrap();
+    std::fs::write(
+        proj.join("s.jsonl"),
+        "{\"type\":\"assistant\",\"sessionId\":\"s\",\"requestId\":\"r1\",\"timestamp\":\"2025-10-20T10:00:00Z\",\"message\":{\"id\":\"m1\",\"model\":\"claude-haiku-4-5-20251001\",\"usage\":{\"input_tokens\":1000000,\"output_tokens\":0}}}\n",
+    )
+    .unwrap();
+    let codex = home.path().join(".codex/sessions/2026/05/14");
+    std::fs::create_dir_all(&codex).unwrap();
+    std::fs::copy(
+        fixture("native/codex-home/sessions/2026/05/14/rollout-2026-05-14T08-00-00-s2.jsonl"),
+        codex.join("rollout-2026-05-14T08-00-00-s2.jsonl"),
+    )
+    .unwrap();
+    let out = Tl::report()
+        .current_dir(work.path())
+        .env("HOME", home.path().to_str().unwrap())
+        .args(["--format", "json", "--by", "provider"])
+        .ok();
+    out.stderr_has("no --logs given: reading");
+    // Haiku 4.5 1,000,000 in at $1, and the fork's own call 0.0077875 (codex_sessions).
+    assert_eq!(out.json()["total"]["cost_usd"], "1.0077875");
+}
+
+/// ccusage's habits are report options: daily / monthly / session views, --json, --since and
+/// an inclusive --until (YYYYMMDD too).
+#[test]
+fn ccusage_style_views_and_dates() {
+    let daily = Tl::cmd(["daily"])
+        .logs("logs/basic.csv")
+        .book("pricing/test.csv")
+        .args(["--json", "--since", "20250609", "--until", "2025-06-10"])
+        .ok()
+        .json();
+    assert_eq!(daily["by"], json!(["day", "model"]));
+    // r1 (June 9, $14) and r2 (June 10, $2.5): --until is inclusive.
+    assert_eq!(daily["total"]["cost_usd"], "16.5");
+    let monthly = Tl::cmd(["monthly"])
+        .logs("logs/basic.csv")
+        .book("pricing/test.csv")
+        .json();
+    assert_eq!(monthly["by"], json!(["month", "model"]));
+    assert_eq!(monthly["total"]["cost_usd"], "17.5");
+    let sessions = Tl::cmd(["session"]).logs("native/codex-home").json();
+    assert_eq!(sessions["by"], json!(["session", "project"]));
+    assert_eq!(row(&sessions, "session", "s-2")["cost_usd"], "0.0077875");
+    Tl::report()
+        .args(["--since", "2025-13-01"])
+        .fails(2)
+        .stderr_has("--since");
+}

@@ -28,6 +28,9 @@ const COMMANDS: &[&[&str]] = &[
     &["chart"],
     &["errors"],
     &["columns"],
+    &["daily"],
+    &["monthly"],
+    &["session"],
 ];
 
 #[test]
