@@ -151,6 +151,13 @@ pub enum Command {
     /// ccusage's session view: `report --by session,project` (Claude Code and Codex logs name
     /// their sessions).
     Session(ReportArgs),
+    /// Print a shell completion script: `tokenledger completions bash > ~/.local/share/bash-completion/completions/tokenledger`
+    /// (zsh: a file `_tokenledger` in a folder of $fpath; fish: ~/.config/fish/completions/tokenledger.fish).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -62,6 +62,11 @@ where
 {
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(c) => c,
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayVersion => {
+            use std::io::Write;
+            let _ = std::io::stdout().write_all(commands::version_text().as_bytes());
+            return ExitCode::SUCCESS;
+        }
         Err(e) => {
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });

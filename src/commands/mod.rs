@@ -65,5 +65,59 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Chart(args) => chart::run(args),
         Command::Errors(args) => errors::run(args),
         Command::Columns(args) => columns::run(args),
+        Command::Completions { shell } => {
+            let mut out = std::io::stdout().lock();
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "tokenledger", &mut out);
+            std::io::Write::flush(&mut out)?;
+            Ok(())
+        }
     }
+}
+
+/// What `tokenledger --version` prints: the program's version, then the price book compiled
+/// into it (how many versions, the newest effective date, and the fingerprint a report states
+/// as `pricing.book_fingerprint`), so "which prices did this binary use?" has an answer.
+pub fn version_text() -> String {
+    let mut text = format!("tokenledger {}\n", env!("CARGO_PKG_VERSION"));
+    match crate::pricing::PriceBook::embedded() {
+        Ok(book) => {
+            let now = chrono::Utc::now().timestamp_micros();
+            let date = |r: &crate::pricing::PriceRow| {
+                r.effective_from
+                    .get(..10)
+                    .unwrap_or(&r.effective_from)
+                    .to_string()
+            };
+            let (past, later): (Vec<_>, Vec<_>) =
+                book.rows().iter().partition(|r| r.effective_from_us <= now);
+            let newest = past
+                .iter()
+                .max_by_key(|r| r.effective_from_us)
+                .map(|r| date(r))
+                .unwrap_or_else(|| "-".into());
+            let info = crate::report::PricingInfo {
+                files: book.files().to_vec(),
+                versions_used: Vec::new(),
+            };
+            text.push_str(&format!(
+                "price book: {} price rows in {} files, newest in force {newest}",
+                crate::money::count(book.rows().len() as u64),
+                book.files().len(),
+            ));
+            if let Some(last) = later.iter().max_by_key(|r| r.effective_from_us) {
+                text.push_str(&format!(
+                    " ({} scheduled, until {})",
+                    crate::money::count(later.len() as u64),
+                    date(last)
+                ));
+            }
+            text.push_str(&format!(
+                "\nbook fingerprint: {} (reports state it as book_fingerprint)\n",
+                info.fingerprint(false)
+            ));
+        }
+        Err(e) => text.push_str(&format!("price book: invalid ({e})\n")),
+    }
+    text
 }

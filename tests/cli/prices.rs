@@ -367,3 +367,69 @@ fn prices_update_generates_dated_versions_and_a_review() {
         .stdout_has("input $0.2, output $0.6")
         .stdout_has("tier of the book        generated");
 }
+
+/// `--version` names the compiled-in book: its row count (as `prices validate` counts the
+/// shipped folder) and the fingerprint every report states as `book_fingerprint`.
+#[test]
+fn version_names_the_price_book() {
+    let version = Tl::cmd(["--version"]).ok();
+    let report = Tl::report().logs("logs/basic.csv").json();
+    let fingerprint = report["pricing"]["book_fingerprint"].as_str().unwrap();
+    version
+        .stdout_has(&format!("tokenledger {}\n", env!("CARGO_PKG_VERSION")))
+        .stdout_has(&format!("book fingerprint: {fingerprint}"));
+    let validate = Tl::prices("validate")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/pricing"))
+        .ok();
+    let rows = validate
+        .stderr
+        .split("tokenledger: ")
+        .find_map(|s| s.split_once(" price rows in "))
+        .map(|(n, rest)| (n.to_string(), rest.split(' ').next().unwrap().to_string()))
+        .expect("validate names the row count");
+    let n: u64 = rows.0.parse().unwrap();
+    let shown = n
+        .to_string()
+        .as_bytes()
+        .rchunks(3)
+        .rev()
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect::<Vec<_>>()
+        .join(",");
+    version.stdout_has(&format!(
+        "price book: {shown} price rows in {} files",
+        rows.1
+    ));
+}
+
+/// Completion scripts that the shells accept: bash registers the function, and the scripts
+/// know the subcommands and their options.
+#[test]
+fn completions_for_bash_zsh_and_fish() {
+    let bash = Tl::cmd(["completions", "bash"]).ok();
+    bash.stdout_has("compare").stdout_has("--where");
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("tokenledger.bash");
+    std::fs::write(&script, &bash.stdout).unwrap();
+    let registered = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "source {} && complete -p tokenledger",
+            script.display()
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&registered.stdout).contains("-F _tokenledger"),
+        "{registered:?}"
+    );
+    Tl::cmd(["completions", "zsh"])
+        .ok()
+        .stdout_has("#compdef tokenledger")
+        .stdout_has("daily");
+    Tl::cmd(["completions", "fish"])
+        .ok()
+        .stdout_has("complete -c tokenledger")
+        .stdout_has("session");
+    Tl::cmd(["completions", "tcsh"]).fails(2);
+}

@@ -31,6 +31,7 @@ const COMMANDS: &[&[&str]] = &[
     &["daily"],
     &["monthly"],
     &["session"],
+    &["completions"],
 ];
 
 #[test]
