@@ -223,7 +223,7 @@ pub struct ChartArgs {
     #[arg(long, value_name = "month|day")]
     pub by: Option<String>,
 
-    /// Providers for the compare chart (default: every provider in the book).
+    /// Providers for the compare chart (default: every provider that sells some of the usage).
     #[arg(long, value_delimiter = ',', value_name = "P,...")]
     pub providers: Vec<String>,
 }
@@ -233,7 +233,8 @@ pub struct CompareArgs {
     #[command(flatten)]
     pub usage: UsageArgs,
 
-    /// Target providers, comma-separated (default: every provider in the price book).
+    /// Target providers, comma-separated (default: every provider that sells some of the usage;
+    /// named providers are shown also where they do not).
     #[arg(long, value_delimiter = ',', value_name = "P,...")]
     pub providers: Vec<String>,
 
@@ -462,7 +463,9 @@ pub struct UsageArgs {
     pub pricing: Vec<PathBuf>,
 
     /// Your own prices (e.g. negotiated contract rates) on top of the book: a CSV file or a
-    /// directory, same columns. Where an overlay version is in force it wins. Repeatable.
+    /// directory, same columns. Where an overlay version is in force it wins; the columns it
+    /// leaves empty keep the book's rates (batch columns: the book's batch discount on the
+    /// overlay's rate); `discount_pct` takes a percentage off the book. Repeatable.
     #[arg(long = "pricing-overlay", value_name = "PATH")]
     pub pricing_overlay: Vec<PathBuf>,
 

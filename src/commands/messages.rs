@@ -66,14 +66,14 @@ pub fn report_findings(report: &Report) -> Vec<String> {
                 count(a.rejected - SHOWN_REJECTIONS.min(report.rejections.len()) as u64)
             ));
         }
-        problems.push(format!("{} rejected rows", count(a.rejected)));
+        problems.push(crate::money::count_of(a.rejected, "rejected row"));
     }
     for u in &report.unpriced {
         warning(format_args!(
-            "UNPRICED {}/{}: {} requests, {} input + {} output tokens are not in the cost ({})",
+            "UNPRICED {}/{}: {}, {} input + {} output tokens are not in the cost ({})",
             printable(&u.provider),
             printable(&u.model),
-            count(u.requests),
+            crate::money::count_of(u.requests, "request"),
             count(u.input_tokens),
             count(u.output_tokens),
             u.reason
@@ -84,8 +84,8 @@ pub fn report_findings(report: &Report) -> Vec<String> {
     }
     if report.total.unpriced_requests > 0 {
         problems.push(format!(
-            "{} unpriced requests",
-            count(report.total.unpriced_requests)
+            "{}",
+            crate::money::count_of(report.total.unpriced_requests, "unpriced request")
         ));
     }
     problems
@@ -107,10 +107,10 @@ pub fn unpriced_cells(priced: &[PricedCell<'_>]) -> u64 {
     let mut total = 0;
     for ((p, m), (r, t)) in by {
         warning(format_args!(
-            "UNPRICED {}/{}: {} requests, {} tokens cannot be compared",
+            "UNPRICED {}/{}: {}, {} tokens cannot be compared",
             printable(&p),
             printable(&m),
-            count(r),
+            crate::money::count_of(r, "request"),
             count(t)
         ));
         total += r;

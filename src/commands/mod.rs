@@ -66,9 +66,12 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Errors(args) => errors::run(args),
         Command::Columns(args) => columns::run(args),
         Command::Completions { shell } => {
-            let mut out = std::io::stdout().lock();
+            // Into memory first: clap_complete panics on a failed write (a closed pipe).
+            let mut script = Vec::new();
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "tokenledger", &mut out);
+            clap_complete::generate(shell, &mut cmd, "tokenledger", &mut script);
+            let mut out = std::io::stdout().lock();
+            std::io::Write::write_all(&mut out, &script)?;
             std::io::Write::flush(&mut out)?;
             Ok(())
         }

@@ -131,13 +131,18 @@ impl UsageSettings {
 }
 
 /// A ccusage date: `YYYYMMDD` or `YYYY-MM-DD`.
-fn ccusage_date(s: &str) -> Result<chrono::NaiveDate, crate::time::PeriodError> {
+fn ccusage_date(s: &str) -> Result<chrono::NaiveDate, NotADay> {
     let digits: String = s.chars().filter(|c| *c != '-').collect();
     chrono::NaiveDate::parse_from_str(&digits, "%Y%m%d")
         .ok()
         .filter(|_| digits.len() == 8)
-        .ok_or_else(|| crate::time::PeriodError::NotADate(s.to_string()))
+        .ok_or_else(|| NotADay(s.to_string()))
 }
+
+/// A `--since`/`--until` value that is not a date.
+#[derive(Debug, thiserror::Error)]
+#[error("{0:?} is not a date (expected YYYYMMDD or YYYY-MM-DD, e.g. 20261001)")]
+struct NotADay(String);
 
 /// Loads the book (built-in unless paths are given) plus overlays; prints load warnings.
 pub fn load_book(pricing: &[PathBuf], overlay: &[PathBuf]) -> anyhow::Result<PriceBook> {
@@ -234,16 +239,28 @@ pub fn find_logs(logs: &[PathBuf], format: LogFormat, exclude: &[String]) -> any
     })?;
     let mut files = found.files;
     let unknown = readers::resolve_formats(&mut files, format)?;
-    for p in &found.skipped {
+    // One line for the files left out (a folder of logs often holds other files).
+    if !found.skipped.is_empty() {
+        const NAMED: usize = 3;
+        let mut names: Vec<String> = found
+            .skipped
+            .iter()
+            .take(NAMED)
+            .map(|p| crate::text::printable(&p.display().to_string()).into_owned())
+            .collect();
+        if found.skipped.len() > NAMED {
+            names.push(format!("and {} more", found.skipped.len() - NAMED));
+        }
         messages::note(format_args!(
-            "skipped {} (not a log file, or --exclude)",
-            p.display()
+            "skipped {} (not a log file, or --exclude): {}",
+            crate::money::count_of(found.skipped.len() as u64, "file"),
+            names.join(", ")
         ));
     }
-    for (f, e) in &unknown {
+    for (_, e) in &unknown {
+        // The error names the file.
         messages::warning(format_args!(
-            "skipped {}: {}",
-            f.name(),
+            "skipped {}",
             crate::text::printable(&e.to_string())
         ));
     }

@@ -46,7 +46,8 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
         out_path.as_deref(),
         crate::cli::ReportFormat::Table,
     ));
-    let by = if by.is_empty() {
+    let defaulted = by.is_empty();
+    let by = if defaulted {
         default_by.iter().map(|s| s.to_string()).collect()
     } else {
         validate_by(&by)?
@@ -73,8 +74,13 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
     if full && !dims.iter().any(|d| d == col::STATUS) {
         dims.push(col::STATUS.to_string());
     }
+    // A view's own dimensions (`session`) may be absent from the logs: rows without one.
+    let mut optional = vec![report::focus::BILLING_ACCOUNT.to_string()];
+    if defaulted {
+        optional.extend(by.iter().cloned());
+    }
     let job = Job {
-        optional: vec![report::focus::BILLING_ACCOUNT.to_string()],
+        optional,
         dims: dims.clone(),
         per_minute: full,
         // The page compares the month with the one before: both come from one read.

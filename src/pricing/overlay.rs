@@ -110,6 +110,15 @@ impl OverlayRow {
                 *slot = v;
             }
         };
+        // A batch column left empty keeps the book's batch discount, applied to the overlay's
+        // rate (OpenAI's Batch API is half of whatever the on-demand rate is): a cheaper contract
+        // never makes batch usage, or its cache reads, dearer.
+        if let (Some(v), None) = (self.input, self.batch_input) {
+            row.batch_input = row.batch_input.map(|b| same_ratio(b, v, row.input));
+        }
+        if let (Some(v), None) = (self.output, self.batch_output) {
+            row.batch_output = row.batch_output.map(|b| same_ratio(b, v, row.output));
+        }
         if let Some(v) = self.input {
             row.input = v;
         }
@@ -339,5 +348,19 @@ impl PriceBook {
             idx.dedup_by_key(|i| self.rows[*i].effective_from_us);
             self.overlay.insert(k, idx);
         }
+    }
+}
+
+/// `rate` moved with its base from `old_base` to `new_base` (`rate x new / old`) when the ratio
+/// `rate / old_base` is exact; otherwise `rate` unchanged.
+fn same_ratio(rate: Decimal, new_base: Decimal, old_base: Decimal) -> Decimal {
+    if old_base.is_zero() || new_base == old_base {
+        return rate;
+    }
+    match rate.checked_div(old_base) {
+        Some(r) if r.checked_mul(old_base) == Some(rate) => {
+            r.checked_mul(new_base).map_or(rate, |x| x.normalize())
+        }
+        _ => rate,
     }
 }

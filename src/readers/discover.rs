@@ -152,11 +152,10 @@ pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Discovered, Rea
                         Some("archived_sessions") => rollout && !active.contains(&inner),
                         _ => false,
                     };
+                    // Config, history and logs of the tool are not news: left out quietly.
                     if keep {
                         f.format = LogFormat::Codex;
                         kept.push(f);
-                    } else {
-                        out.skipped.push(f.path);
                     }
                 }
                 out.files.extend(kept);
@@ -172,8 +171,6 @@ pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Discovered, Rea
                     if f.kind == FileKind::Jsonl && in_projects(&f.path) {
                         f.format = LogFormat::ClaudeCode;
                         kept.push(f);
-                    } else {
-                        out.skipped.push(f.path);
                     }
                 }
                 out.files.extend(kept);

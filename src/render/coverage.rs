@@ -48,13 +48,18 @@ pub fn render(r: &Report, format: Format, w: &mut dyn Write) -> io::Result<()> {
     ];
     let requests = c.requests();
     let tokens: u64 = rows.iter().map(|(_, s)| s.tokens).sum();
+    // Thousands separators for people; plain integers for csv and json.
+    let n = |v: u64| match format {
+        Format::Table | Format::Markdown => crate::money::count(v),
+        _ => v.to_string(),
+    };
     let mut g = Grid::new(&["tier", "requests", "requests_pct", "tokens", "tokens_pct"]);
     for (name, s) in rows {
         g.rows.push(vec![
             name.into(),
-            s.requests.to_string(),
+            n(s.requests),
             percent(s.requests, requests),
-            s.tokens.to_string(),
+            n(s.tokens),
             percent(s.tokens, tokens),
         ]);
     }
@@ -70,8 +75,8 @@ pub fn render(r: &Report, format: Format, w: &mut dyn Write) -> io::Result<()> {
             x.provider.clone(),
             x.model.clone(),
             x.reason.clone(),
-            x.requests.to_string(),
-            (x.input_tokens + x.output_tokens).to_string(),
+            n(x.requests),
+            n(x.input_tokens + x.output_tokens),
         ]);
     }
     match format {

@@ -131,6 +131,15 @@ impl Markup for Text {
                 table
                     .set_content_arrangement(ContentArrangement::Dynamic)
                     .set_width(width.min(u16::MAX as usize) as u16);
+                // Text wraps; a number is never cut in two (the table may then be wider).
+                let shown = t.columns.iter().zip(&keep).filter(|(_, k)| **k);
+                for (j, (c, _)) in shown.enumerate() {
+                    if c.numeric {
+                        if let Some(col) = table.column_mut(j) {
+                            col.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+                        }
+                    }
+                }
             }
         }
         writeln!(w, "{table}")?;
@@ -191,6 +200,17 @@ mod tests {
         let mut v = Vec::new();
         t.table(&table(), &mut v).unwrap();
         String::from_utf8(v).unwrap()
+    }
+
+    #[test]
+    fn numbers_are_never_wrapped_only_text() {
+        let narrow = out(Text {
+            width: Some(30),
+            ..Text::default()
+        });
+        for n in ["1,000", "$1.25"] {
+            assert!(narrow.contains(n), "{n} cut in\n{narrow}");
+        }
     }
 
     #[test]

@@ -199,13 +199,14 @@ impl Serialize for PricingInfo {
 
 impl PricingInfo {
     /// One hash for a set of price files (the book, or the overlays): sha256 over each file's
-    /// `sha256  path` line, in load order. Two runs with the same fingerprint used the same
-    /// prices.
+    /// `sha256  file-name` line, in load order. Two runs with the same fingerprint used the same
+    /// prices, wherever the files were (the built-in book and a copy of `pricing/` agree).
     pub fn fingerprint(&self, overlay: bool) -> String {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
         for f in self.files.iter().filter(|f| f.overlay == overlay) {
-            h.update(format!("{}  {}\n", f.sha256, f.path).as_bytes());
+            let name = f.path.rsplit(['/', '\\']).next().unwrap_or(&f.path);
+            h.update(format!("{}  {name}\n", f.sha256).as_bytes());
         }
         h.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }

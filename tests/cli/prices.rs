@@ -375,6 +375,12 @@ fn version_names_the_price_book() {
     let version = Tl::cmd(["--version"]).ok();
     let report = Tl::report().logs("logs/basic.csv").json();
     let fingerprint = report["pricing"]["book_fingerprint"].as_str().unwrap();
+    // The same files loaded from the repository's folder have the same fingerprint.
+    let copy = Tl::report()
+        .logs("logs/basic.csv")
+        .args(["--pricing", concat!(env!("CARGO_MANIFEST_DIR"), "/pricing")])
+        .json();
+    assert_eq!(copy["pricing"]["book_fingerprint"], fingerprint);
     version
         .stdout_has(&format!("tokenledger {}\n", env!("CARGO_PKG_VERSION")))
         .stdout_has(&format!("book fingerprint: {fingerprint}"));

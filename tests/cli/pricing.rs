@@ -223,7 +223,9 @@ fn audit_fixes_price_one_request_each() {
 /// percentage off list covers every model of a provider. Book (July 2025): gpt-4o-2024-08-06
 /// 2.5 / 10, cache read 1.25, batch 1.25 / 5; Bedrock Llama 3.3 70B 0.72 / 0.72.
 ///   A: 1M input, all cache reads:      1,000,000 x 1.25       = 1.25 (the book's cache rate)
-///   B: batch, 1M input:                1,000,000 x 1.25       = 1.25 (the book's batch rate)
+///   B: batch, 1M input:                1,000,000 x 2 x 50%    = 1    (the book's batch discount
+///                                                                      on the contract rate)
+///   E: batch, 1M input, all cache reads: 1,000,000 x 1.25 x 50% = 0.625 (as the book prices it)
 ///   C: 1M input + 1M output:           2 + 8                  = 10   (the contract)
 ///   D: Bedrock Llama 3.3, 1M input:    0.72 x (1 - 10%)       = 0.648
 #[test]
@@ -232,7 +234,8 @@ fn overlays_keep_book_rates_they_do_not_set_and_discount_by_percent() {
         2025-07-10T00:00:00Z,openai,gpt-4o-2024-08-06,1000000,0,1000000,false,A\n\
         2025-07-10T00:00:00Z,openai,gpt-4o-2024-08-06,1000000,0,0,true,B\n\
         2025-07-10T00:00:00Z,openai,gpt-4o-2024-08-06,1000000,1000000,0,false,C\n\
-        2025-07-10T00:00:00Z,aws-bedrock,meta.llama3-3-70b-instruct-v1:0,1000000,0,0,false,D\n";
+        2025-07-10T00:00:00Z,aws-bedrock,meta.llama3-3-70b-instruct-v1:0,1000000,0,0,false,D\n\
+        2025-07-10T00:00:00Z,openai,gpt-4o-2024-08-06,1000000,0,1000000,true,E\n";
     let mut tl = Tl::report();
     let overlay = tl.temp_file(
         "contract.csv",
@@ -247,7 +250,8 @@ fn overlays_keep_book_rates_they_do_not_set_and_discount_by_percent() {
         .json();
     let cost = |c: &str| row(&v, "case", c)["cost_usd"].clone();
     assert_eq!(cost("A"), "1.25");
-    assert_eq!(cost("B"), "1.25");
+    assert_eq!(cost("B"), "1");
+    assert_eq!(cost("E"), "0.625");
     assert_eq!(cost("C"), "10");
     assert_eq!(cost("D"), "0.648");
     assert_eq!(row(&v, "case", "D")["priced_by"], json!(["overlay"]));

@@ -426,7 +426,8 @@ fn a_claude_code_config_folder_reads_only_its_transcripts() {
         .args(["--format", "json"])
         .ok();
     assert_eq!(out.json()["total"]["cost_usd"], "1");
-    out.stderr_has("skipped").stderr_has("settings.json");
+    // The folder's other files are the tool's own: left out without a note.
+    out.stderr_lacks("skipped").stderr_lacks("settings.json");
 }
 
 #[test]
@@ -646,6 +647,10 @@ fn without_logs_it_finds_claude_code_and_codex_logs() {
     // ~/.claude with one transcript and ~/.codex with the codex fixture's sessions.
     let proj = home.path().join(".claude/projects/p");
     std::fs::create_dir_all(&proj).unwrap();
+    // The rest of a Claude Code folder is not news.
+    std::fs::create_dir_all(home.path().join(".claude/todos")).unwrap();
+    std::fs::write(home.path().join(".claude/todos/t.json"), "[]").unwrap();
+    std::fs::write(home.path().join(".claude/settings.json"), "{}").unwrap();
     std::fs::write(
         proj.join("s.jsonl"),
         "{\"type\":\"assistant\",\"sessionId\":\"s\",\"requestId\":\"r1\",\"timestamp\":\"2025-10-20T10:00:00Z\",\"message\":{\"id\":\"m1\",\"model\":\"claude-haiku-4-5-20251001\",\"usage\":{\"input_tokens\":1000000,\"output_tokens\":0}}}\n",
@@ -663,7 +668,8 @@ fn without_logs_it_finds_claude_code_and_codex_logs() {
         .env("HOME", home.path().to_str().unwrap())
         .args(["--format", "json", "--by", "provider"])
         .ok();
-    out.stderr_has("no --logs given: reading");
+    out.stderr_has("no --logs given: reading")
+        .stderr_lacks("skipped");
     // Haiku 4.5 1,000,000 in at $1, and the fork's own call 0.0077875 (codex_sessions).
     assert_eq!(out.json()["total"]["cost_usd"], "1.0077875");
 }
@@ -690,8 +696,34 @@ fn ccusage_style_views_and_dates() {
     let sessions = Tl::cmd(["session"]).logs("native/codex-home").json();
     assert_eq!(sessions["by"], json!(["session", "project"]));
     assert_eq!(row(&sessions, "session", "s-2")["cost_usd"], "0.0077875");
+    // On logs without sessions the view still works: one row without a session per project.
+    let plain = Tl::cmd(["session"])
+        .logs("logs/basic.csv")
+        .book("pricing/test.csv")
+        .json();
+    assert_eq!(plain["total"]["cost_usd"], "17.5");
     Tl::report()
         .args(["--since", "2025-13-01"])
         .fails(2)
-        .stderr_has("--since");
+        .stderr_has("--since: \"2025-13-01\" is not a date (expected YYYYMMDD or YYYY-MM-DD");
+}
+
+/// Files of a folder that are not logs are left out with one note naming a few of them.
+#[test]
+fn files_that_are_not_logs_are_summed_up_in_one_note() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("logs/basic.csv"), dir.path().join("basic.csv")).unwrap();
+    for n in ["a.txt", "b.png", "c.md", "d.yaml", "e.toml"] {
+        std::fs::write(dir.path().join(n), "x").unwrap();
+    }
+    let out = Tl::report()
+        .logs(dir.path())
+        .book("pricing/test.csv")
+        .args(["--format", "json"])
+        .ok();
+    out.stderr_has("note: skipped 5 files (not a log file, or --exclude): ")
+        .stderr_has("a.txt, ")
+        .stderr_has("c.md, and 2 more");
+    assert_eq!(out.stderr.matches("skipped").count(), 1, "{}", out.stderr);
+    assert_eq!(out.json()["total"]["cost_usd"], "17.5");
 }

@@ -104,8 +104,8 @@ fn rejected_rows_name_file_line_and_field() {
 #[test]
 fn unpriced_usage_is_loud_and_strict_fails() {
     let out = basic().ok();
-    out.stderr_has("UNPRICED mistral/mistral-large: 1 requests, 1,000 input + 100 output tokens");
-    out.stderr_has("UNPRICED anthropic/claude-sonnet-4: 1 requests");
+    out.stderr_has("UNPRICED mistral/mistral-large: 1 request, 1,000 input + 100 output tokens");
+    out.stderr_has("UNPRICED anthropic/claude-sonnet-4: 1 request, ");
     out.stderr_has("before its first price (effective from 2025-05-22)");
     out.stdout_has("UNPRICED usage");
     let v = basic().json();
