@@ -83,9 +83,9 @@ pub fn report_findings(report: &Report) -> Vec<String> {
         warning(note);
     }
     if report.total.unpriced_requests > 0 {
-        problems.push(format!(
-            "{}",
-            crate::money::count_of(report.total.unpriced_requests, "unpriced request")
+        problems.push(crate::money::count_of(
+            report.total.unpriced_requests,
+            "unpriced request",
         ));
     }
     problems
