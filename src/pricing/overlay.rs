@@ -352,7 +352,9 @@ impl PriceBook {
 }
 
 /// `rate` moved with its base from `old_base` to `new_base` (`rate x new / old`) when the ratio
-/// `rate / old_base` is exact; otherwise `rate` unchanged.
+/// `rate / old_base` is exact; otherwise `rate` unchanged. Not `row::scaled`: that one tests
+/// `new / old` for exactness and falls back to the new base, which for a contract at 1 on a
+/// book at 3 (batch 1.5) would keep a batch rate above the contract's on-demand rate.
 fn same_ratio(rate: Decimal, new_base: Decimal, old_base: Decimal) -> Decimal {
     if old_base.is_zero() || new_base == old_base {
         return rate;
