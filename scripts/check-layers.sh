@@ -11,7 +11,7 @@ layer() {
     usage|time|money|providers|text) echo 0 ;;
     readers|pricing) echo 1 ;;
     engine) echo 2 ;;
-    report) echo 3 ;;
+    report|sql) echo 3 ;;
     render|chart) echo 4 ;;
     cli|commands|lib|main) echo 5 ;;
     *) echo "unknown" ;;

@@ -141,6 +141,9 @@ pub enum Command {
     Chart(ChartArgs),
     /// Failed requests by status, peak requests per minute, minutes over a rate limit.
     Errors(ErrorsArgs),
+    /// Print the SQL that sums request rows in a warehouse (DuckDB, Spark, Postgres, Trino,
+    /// Athena, BigQuery, ClickHouse, Snowflake) into aggregates for `--aggregates FILE`.
+    Sql(SqlArgs),
     /// The dimensions and log columns some logs have (rows with a value, distinct values,
     /// examples): what --by and --where can name.
     Columns(ColumnsArgs),
@@ -158,6 +161,69 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// The engine to write the query for.
+    #[arg(long, value_enum)]
+    pub dialect: crate::sql::Dialect,
+
+    /// The table or view holding canonical request rows (as the query should name it, e.g.
+    /// logs.requests).
+    #[arg(long, value_name = "NAME", default_value = "requests")]
+    pub table: String,
+
+    /// The canonical columns the table has (the others are read as empty). Default: all of
+    /// them. timestamp, provider, model, input_tokens and output_tokens are required.
+    #[arg(long, value_name = "COL,...", value_delimiter = ',')]
+    pub columns: Vec<String>,
+
+    /// Dimensions to keep (as for report --by; include every dimension a later --by or
+    /// --where names: aggregates with more dimensions serve any report over fewer).
+    #[arg(long, value_name = "DIM,...", value_delimiter = ',')]
+    pub by: Vec<String>,
+
+    /// Reading order for dedupe, an expression over the table's columns, e.g. --order-by
+    /// filename --order-by file_row_number (DuckDB) or --order-by _metadata.file_path
+    /// --order-by _metadata.row_index (Spark). Repeatable. Default: timestamp order.
+    #[arg(long, value_name = "EXPR")]
+    pub order_by: Vec<String>,
+
+    /// first: the first (provider, request_id) in reading order wins; none: ids are unique
+    /// by construction (a primary key), skip the costly window.
+    #[arg(long, value_name = "first|none", default_value = "first")]
+    pub dedupe: String,
+
+    /// Also return per-minute request counts (needed by `errors` and the HTML page).
+    #[arg(long)]
+    pub per_minute: bool,
+
+    #[arg(long = "pricing", value_name = "PATH")]
+    pub pricing: Vec<PathBuf>,
+
+    #[arg(long = "pricing-overlay", value_name = "PATH")]
+    pub pricing_overlay: Vec<PathBuf>,
+
+    /// Only this month (YYYY-MM) in --tz.
+    #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["from", "to"])]
+    pub month: Option<String>,
+
+    /// Inclusive start (a date in --tz, or an RFC 3339 instant).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+
+    /// Exclusive end (a date in --tz, or an RFC 3339 instant).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+
+    /// Reporting time zone of the day buckets (IANA name).
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    pub tz: String,
+
+    /// Write the query here instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -456,6 +522,12 @@ pub struct LogSource {
 pub struct UsageArgs {
     #[command(flatten)]
     pub source: LogSource,
+
+    /// Aggregates a warehouse computed with the query of `tokenledger sql` (CSV), read in
+    /// place of --logs: the same report, priced here, from sums made where the logs live.
+    /// Repeatable (the files add up; dedupe then works within each file only).
+    #[arg(long, value_name = "FILE", conflicts_with = "logs")]
+    pub aggregates: Vec<PathBuf>,
 
     /// Price table: a CSV file or a directory of them, replacing the price book built into
     /// tokenledger. Repeatable. Default: the built-in book (the repository's pricing/ folder).

@@ -10,7 +10,7 @@
 //! | 0 vocabulary | `usage`, `time`, `money`, `providers`, `text` | the canonical schema and its parsing, periods and zones, money formatting, provider names, safe text; no I/O |
 //! | 1 inputs | `readers`, `pricing` | the only file I/O on the way in: logs into [`usage::UsageRecord`]s, price files into a [`pricing::PriceBook`]; the two do not import each other |
 //! | 2 engine | `engine` | records + book -> integer sums per (local day, price epoch, group), priced exactly; no I/O, no clock |
-//! | 3 results | `report` | typed results built from priced aggregates (report, comparison, failures, FOCUS rows, forecast); no formatting |
+//! | 3 results | `report`, `sql` | typed results built from priced aggregates (report, comparison, failures, FOCUS rows, forecast); no formatting; the warehouse query that makes aggregates |
 //! | 4 outputs | `render`, `chart` | one file per output format, charts through plotters; no arithmetic on money |
 //! | 5 command line | `cli`, `commands` | clap definitions; one file per subcommand; `commands::messages` owns stderr |
 //!
@@ -41,6 +41,7 @@ pub mod readers;
 pub mod engine;
 // layer 3
 pub mod report;
+pub mod sql;
 // layer 4
 pub mod chart;
 pub mod render;

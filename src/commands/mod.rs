@@ -15,6 +15,7 @@ pub mod pipeline;
 pub mod prices;
 pub mod report;
 pub mod report_page;
+pub mod sql;
 pub mod update;
 pub mod why;
 
@@ -65,6 +66,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Chart(args) => chart::run(args),
         Command::Errors(args) => errors::run(args),
         Command::Columns(args) => columns::run(args),
+        Command::Sql(args) => sql::run(args),
         Command::Completions { shell } => {
             // Into memory first: clap_complete panics on a failed write (a closed pipe).
             let mut script = Vec::new();

@@ -26,6 +26,8 @@ pub const PARALLEL_MIN_BYTES_ENV: &str = "TOKENLEDGER_PARALLEL_MIN_BYTES";
 #[derive(Debug, Clone)]
 pub struct UsageSettings {
     pub logs: Vec<PathBuf>,
+    /// `--aggregates` files, read in place of the logs.
+    pub aggregates: Vec<PathBuf>,
     pub log_format: LogFormat,
     pub exclude: Vec<String>,
     pub pricing: Vec<PathBuf>,
@@ -52,6 +54,7 @@ impl UsageSettings {
                     log_format,
                     exclude,
                 },
+            aggregates,
             pricing,
             pricing_overlay,
             month,
@@ -90,6 +93,7 @@ impl UsageSettings {
             crate::time::resolve(&zone, month.as_deref(), from.as_deref(), to.as_deref())?;
         Ok(UsageSettings {
             logs,
+            aggregates,
             log_format,
             exclude,
             pricing,
@@ -287,6 +291,31 @@ pub struct Job {
 /// Loads the price book, reads every log file and aggregates it.
 pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>, Aggregates)> {
     let book = Arc::new(load_book(&s.pricing, &s.pricing_overlay)?);
+    let settings = EngineSettings {
+        tz: s.tz,
+        from_us: s.from_us,
+        to_us: s.to_us,
+        dims: job.dims.clone(),
+        boundaries: book.boundaries(),
+        book: Some(book.clone()),
+        per_minute: job.per_minute,
+        filter: s.filter.clone(),
+        side: job.side,
+    };
+    if !s.aggregates.is_empty() {
+        let files = s
+            .aggregates
+            .iter()
+            .map(|p| readers::aggregates::read(p))
+            .collect::<Result<Vec<_>, _>>()
+            .context("--aggregates")?;
+        let aggregates =
+            crate::engine::import::import(&files, &settings, &book).map_err(|e| match e {
+                crate::engine::import::ImportError::Overflow { .. } => anyhow::Error::new(e),
+                other => UsageError::Message(format!("--aggregates: {other}")).into(),
+            })?;
+        return Ok((book, aggregates));
+    }
     let logs = find_logs(&s.logs, s.log_format, &s.exclude)?;
     let files = &logs.files;
     if files.is_empty() {
@@ -318,19 +347,9 @@ pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>
             }))
         }),
     };
-    let mut agg = Aggregator::new(EngineSettings {
-        tz: s.tz,
-        from_us: s.from_us,
-        to_us: s.to_us,
-        dims: job.dims.clone(),
-        boundaries: book.boundaries(),
-        book: Some(book.clone()),
-        per_minute: job.per_minute,
-        filter: s.filter.clone(),
-        side: job.side,
-    })
-    // Canonical rows with ids are about 150 bytes: sizes the dedupe set once, if ids appear.
-    .with_expected_rows(sizes.iter().map(|&n| n as usize / 150).sum());
+    let mut agg = Aggregator::new(settings)
+        // Canonical rows with ids are about 150 bytes: sizes the dedupe set once, if ids appear.
+        .with_expected_rows(sizes.iter().map(|&n| n as usize / 150).sum());
     let read = readers::read_all(files, &opts, &mut agg);
     if let Some(b) = bar {
         b.finish_and_clear();

@@ -21,6 +21,7 @@ pub mod chunks;
 pub mod dedupe;
 pub mod groups;
 pub mod idset;
+pub mod import;
 pub mod minutes;
 pub mod price;
 

@@ -523,6 +523,53 @@ impl PriceBook {
             .map(|w| w.tier.as_str())
     }
 
+    /// The tier of the first time window, in book order, whose bit is set in `mask` (it covers
+    /// the request's instant and provider, as a warehouse query decided) and which names this
+    /// (resolved) model: [`Self::window_tier`] for a request known only by its mask.
+    pub fn window_tier_masked(&self, provider: &str, model: &str, mask: u64) -> Option<&str> {
+        if mask == 0 {
+            return None;
+        }
+        let canonical = self.canonical_of(provider, model);
+        self.windows
+            .iter()
+            .enumerate()
+            .find(|(i, w)| {
+                *i < 64
+                    && mask & (1 << i) != 0
+                    && w.provider == provider
+                    && rules::models_match(&w.models, model, canonical)
+            })
+            .map(|(_, w)| w.tier.as_str())
+    }
+
+    /// The digest of what a warehouse query takes from the book: epoch boundaries, long-context
+    /// thresholds and time windows (provider, tier, days, minutes, effective range). Aggregates
+    /// made under another digest number their epochs differently, so they cannot be priced here.
+    pub fn query_digest(&self) -> String {
+        let mut h = Sha256::new();
+        h.update(b"boundaries");
+        for b in self.boundaries() {
+            h.update(b.to_le_bytes());
+        }
+        h.update(b"thresholds");
+        for t in &self.thresholds {
+            h.update(t.to_le_bytes());
+        }
+        h.update(b"windows");
+        for w in &self.windows {
+            h.update(w.provider.as_bytes());
+            h.update([0]);
+            h.update(w.tier.as_bytes());
+            h.update([0, w.days.0]);
+            h.update(w.start_min.to_le_bytes());
+            h.update(w.end_min.to_le_bytes());
+            h.update(w.effective_from_us.to_le_bytes());
+            h.update(w.effective_to_us.unwrap_or(i64::MAX).to_le_bytes());
+        }
+        hex(&h.finalize())[..16].to_string()
+    }
+
     /// Whether any time window names this provider.
     pub fn has_windows(&self, provider: &str) -> bool {
         self.windows.iter().any(|w| w.provider == provider)

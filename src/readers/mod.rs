@@ -6,6 +6,7 @@
 //! name only `usage`, `providers`, `text` and themselves), and they own no global state: a
 //! progress bar is a callback the command passes in [`ReadOptions`].
 
+pub mod aggregates;
 pub mod anthropic;
 pub mod bedrock;
 pub mod canonical;

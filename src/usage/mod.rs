@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+pub mod aggregate;
 pub mod columns;
 pub mod filter;
 pub mod parse;

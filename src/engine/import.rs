@@ -1,0 +1,345 @@
+//! Aggregates a warehouse made (`tokenledger sql`'s query, read by `readers::aggregates`) into
+//! the engine's [`Aggregates`], as if the logs had been read here: model ids are resolved,
+//! service tiers normalised, time windows decided from the query's window mask, `--where`
+//! applied per group with the same rule as [`super::Aggregator`], and dimensions the command
+//! does not need summed away. The manifest must match the settings and the book: a mismatch
+//! is an error, never a silent difference.
+
+use super::groups::{Groups, NONE};
+use super::{Aggregates, Cell, Counters, EngineSettings, Epochs, FastMap, MinuteCount, Sums};
+use crate::pricing::PriceBook;
+use crate::usage::aggregate::{AggregateFile, AggregateRow, Kind, Measures};
+use crate::usage::{col, service_tier, Rejection};
+
+/// Why aggregates cannot stand in for the logs of this run.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// Made with other settings or another book: regenerate the query.
+    #[error("{path}: made with {what}; regenerate the query with `tokenledger sql` and the same options")]
+    Mismatch { path: String, what: String },
+    /// The command needs something the query did not return.
+    #[error("{path}: {what}")]
+    Missing { path: String, what: String },
+    /// Adding up the sums passed what tokenledger holds.
+    #[error("{path}: line {line}: the sums pass {max} (the largest sum tokenledger holds)", max = u64::MAX)]
+    Overflow { path: String, line: u64 },
+}
+
+impl From<Measures> for Sums {
+    fn from(m: Measures) -> Sums {
+        Sums {
+            rows: m.rows,
+            requests: m.requests,
+            input_tokens: m.input_tokens,
+            cache_read_tokens: m.cache_read_tokens,
+            cache_write_tokens: m.cache_write_tokens,
+            cache_write_1h_tokens: m.cache_write_1h_tokens,
+            output_tokens: m.output_tokens,
+            reasoning_tokens: m.reasoning_tokens,
+        }
+    }
+}
+
+fn checked_add(a: &mut Sums, b: &Sums) -> Option<()> {
+    a.rows = a.rows.checked_add(b.rows)?;
+    a.requests = a.requests.checked_add(b.requests)?;
+    a.input_tokens = a.input_tokens.checked_add(b.input_tokens)?;
+    a.cache_read_tokens = a.cache_read_tokens.checked_add(b.cache_read_tokens)?;
+    a.cache_write_tokens = a.cache_write_tokens.checked_add(b.cache_write_tokens)?;
+    a.cache_write_1h_tokens = a
+        .cache_write_1h_tokens
+        .checked_add(b.cache_write_1h_tokens)?;
+    a.output_tokens = a.output_tokens.checked_add(b.output_tokens)?;
+    a.reasoning_tokens = a.reasoning_tokens.checked_add(b.reasoning_tokens)?;
+    Some(())
+}
+
+/// The engine's dimensions for `settings`: the caller's, then the filter's that group keys do
+/// not hold (as [`super::Aggregator::new`] appends them).
+fn engine_dims(settings: &EngineSettings) -> Vec<String> {
+    let mut dims = settings.dims.clone();
+    for w in &settings.filter {
+        if !super::groups::IN_KEY.contains(&w.dim.as_str()) && !dims.contains(&w.dim) {
+            dims.push(w.dim.clone());
+        }
+    }
+    dims
+}
+
+/// Checks a file's manifest against the run; returns, per engine dimension, its column in the
+/// file.
+fn check(
+    file: &AggregateFile,
+    settings: &EngineSettings,
+    book: &PriceBook,
+    dims: &[String],
+) -> Result<Vec<usize>, ImportError> {
+    let m = &file.manifest;
+    let mismatch = |what: String| ImportError::Mismatch {
+        path: file.path.clone(),
+        what,
+    };
+    if m.format != crate::usage::aggregate::FORMAT {
+        return Err(mismatch(format!(
+            "the aggregate format {:?} (this tokenledger reads {:?})",
+            m.format,
+            crate::usage::aggregate::FORMAT
+        )));
+    }
+    let digest = book.query_digest();
+    if m.book != digest {
+        return Err(mismatch(format!(
+            "a price book whose epochs, long-context thresholds or time windows differ (book {} there, {digest} here)",
+            m.book
+        )));
+    }
+    let tz_same = crate::time::parse_tz(&m.tz).is_ok_and(|z| z == settings.tz);
+    if !tz_same {
+        return Err(mismatch(format!(
+            "--tz {} (this run: --tz {})",
+            m.tz,
+            settings.tz.name()
+        )));
+    }
+    if (m.from_us, m.to_us) != (settings.from_us, settings.to_us) {
+        let show = |v: Option<i64>| v.map_or("open".to_string(), crate::usage::format_timestamp_us);
+        return Err(mismatch(format!(
+            "the period {} to {} (this run: {} to {})",
+            show(m.from_us),
+            show(m.to_us),
+            show(settings.from_us),
+            show(settings.to_us)
+        )));
+    }
+    if settings.per_minute && !m.per_minute {
+        return Err(ImportError::Missing {
+            path: file.path.clone(),
+            what: "this command needs per-minute counts: regenerate the query with `tokenledger sql --per-minute`".into(),
+        });
+    }
+    if settings.per_minute && !settings.filter.is_empty() {
+        return Err(ImportError::Missing {
+            path: file.path.clone(),
+            what: "per-minute counts from aggregates cannot be filtered with --where".into(),
+        });
+    }
+    if settings.side.is_some() {
+        return Err(ImportError::Missing {
+            path: file.path.clone(),
+            what: "the month-over-month comparison (the HTML page, --out-dir) is not made from aggregates yet; use --logs".into(),
+        });
+    }
+    let missing: Vec<&str> = dims
+        .iter()
+        .filter(|d| !m.dims.contains(d))
+        .map(String::as_str)
+        .collect();
+    if !missing.is_empty() {
+        return Err(ImportError::Missing {
+            path: file.path.clone(),
+            what: format!(
+                "no {} dimension in these aggregates (they have: {}); regenerate the query with `tokenledger sql --by {}`",
+                missing.join(", "),
+                if m.dims.is_empty() { "none".to_string() } else { m.dims.join(", ") },
+                dims.join(",")
+            ),
+        });
+    }
+    Ok(dims
+        .iter()
+        .filter_map(|d| m.dims.iter().position(|x| x == d))
+        .collect())
+}
+
+/// Builds the engine's aggregates from aggregate files.
+pub fn import(
+    files: &[AggregateFile],
+    settings: &EngineSettings,
+    book: &PriceBook,
+) -> Result<Aggregates, ImportError> {
+    let dims = engine_dims(settings);
+    let mut groups = Groups::default();
+    let mut kept: FastMap<u32, bool> = FastMap::default();
+    let mut sums: FastMap<(i32, u32, u32), Sums> = FastMap::default();
+    let mut minutes: FastMap<(u32, u32, i64), (u64, u64)> = FastMap::default();
+    let mut counters = Counters::default();
+    for file in files {
+        let cols = check(file, settings, book, &dims)?;
+        let overflow = |line| ImportError::Overflow {
+            path: file.path.clone(),
+            line,
+        };
+        for row in &file.rows {
+            let n = row.measures.rows;
+            if row.kind != Kind::Minute {
+                counters.rows_read = counters
+                    .rows_read
+                    .checked_add(n)
+                    .ok_or(overflow(row.line))?;
+                if let Some(f) = row.first_us {
+                    counters.first_us = Some(counters.first_us.map_or(f, |x| x.min(f)));
+                }
+                if let Some(l) = row.last_us {
+                    counters.last_us = Some(counters.last_us.map_or(l, |x| x.max(l)));
+                }
+            }
+            match row.kind {
+                Kind::Manifest => {}
+                Kind::Rejected => {
+                    counters.rejected += n;
+                    if counters.rejections.len() < super::KEPT_REJECTIONS {
+                        counters.rejections.push(Rejection {
+                            file: file.path.clone(),
+                            line: row.line,
+                            field: row.reason.clone().unwrap_or_default(),
+                            reason: format!(
+                                "{} rejected by the warehouse query (counted there; the rows are not quoted)",
+                                crate::money::count_of(n, "row")
+                            ),
+                        });
+                    }
+                }
+                Kind::Duplicate => counters.duplicates += n,
+                Kind::Outside => counters.outside_period += n,
+                Kind::Minute => {
+                    let provider = row.provider.as_deref().unwrap_or_default();
+                    let model = row.model.as_deref().unwrap_or_default();
+                    let pc = groups.code(Some(provider));
+                    let mc = groups.model(pc, provider, model, Some(book));
+                    let minute = row.minute_us.unwrap_or_default().div_euclid(60_000_000);
+                    let e = minutes.entry((pc, mc, minute)).or_default();
+                    e.0 += row.measures.requests;
+                    e.1 += row.measures.input_tokens + row.measures.output_tokens;
+                }
+                Kind::Cell => {
+                    let gid = group_of(&mut groups, row, &cols, book);
+                    let keep = if settings.filter.is_empty() {
+                        true
+                    } else {
+                        *kept
+                            .entry(gid)
+                            .or_insert_with(|| keeps(settings, book, row, &cols))
+                    };
+                    if !keep {
+                        counters.filtered_out += n;
+                        continue;
+                    }
+                    if row.multi {
+                        counters.not_per_minute += row.measures.requests;
+                    }
+                    let (Some(day), Some(epoch)) = (row.day, row.epoch) else {
+                        continue;
+                    };
+                    let cell = sums.entry((day, epoch, gid)).or_default();
+                    checked_add(cell, &row.measures.into()).ok_or(overflow(row.line))?;
+                }
+            }
+        }
+    }
+    let cells = sums
+        .into_iter()
+        .map(|((day, epoch, group), sums)| Cell {
+            day,
+            epoch,
+            group,
+            sums,
+        })
+        .collect();
+    let name = |c: u32| groups.value(c).unwrap_or_default().to_string();
+    let mut minutes: Vec<MinuteCount> = if settings.per_minute {
+        minutes
+            .into_iter()
+            .map(|((p, m, minute), (requests, tokens))| MinuteCount {
+                provider: name(p),
+                model: name(m),
+                minute_us: minute * 60_000_000,
+                requests,
+                tokens,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    minutes.sort_by(|a, b| {
+        (&a.provider, &a.model, a.minute_us).cmp(&(&b.provider, &b.model, b.minute_us))
+    });
+    Ok(Aggregates {
+        groups: groups.keys(dims.len()),
+        cells,
+        counters,
+        minutes,
+        epochs: Epochs::new(settings.boundaries.clone()),
+        side: None,
+    })
+}
+
+/// The group of a cell row, keyed as [`super::Aggregator`] keys a record.
+fn group_of(groups: &mut Groups, row: &AggregateRow, cols: &[usize], book: &PriceBook) -> u32 {
+    let provider = row.provider.as_deref().unwrap_or_default();
+    let model = row.model.as_deref().unwrap_or_default();
+    let pc = groups.code(Some(provider));
+    let mc = groups.model(pc, provider, model, Some(book));
+    let rc = groups.code(row.region.as_deref());
+    let tier = match row.service_tier.as_deref().and_then(service_tier) {
+        Some(t) => groups.code(Some(&t)),
+        None => {
+            let resolved = groups.value(mc).unwrap_or_default().to_string();
+            match book.window_tier_masked(provider, &resolved, row.window_mask) {
+                Some(t) => {
+                    let t = t.to_string();
+                    groups.code(Some(&t))
+                }
+                None => NONE,
+            }
+        }
+    };
+    let long = match row.long_context {
+        Some(false) => 0,
+        Some(true) => 1,
+        None => 2,
+    };
+    groups.begin_key([
+        pc,
+        mc,
+        rc,
+        row.batch as u32,
+        row.failed as u32,
+        tier,
+        long,
+        row.multi as u32,
+        row.prompt_bucket as u32,
+    ]);
+    for &c in cols {
+        groups.push_dim(row.dims.get(c).and_then(|v| v.as_deref()));
+    }
+    groups.finish_key()
+}
+
+/// Whether `--where` keeps a cell's group: the values [`super::Aggregator`] compares, from the
+/// row (every dimension a filter names is in the key or among the dimensions).
+fn keeps(settings: &EngineSettings, book: &PriceBook, row: &AggregateRow, cols: &[usize]) -> bool {
+    let dims = engine_dims(settings);
+    let provider = row.provider.as_deref().unwrap_or_default();
+    let raw = row.model.as_deref().unwrap_or_default();
+    let resolved = book.resolve_model(provider, raw);
+    let dim = |name: &str| -> Option<&str> {
+        let i = dims.iter().position(|d| d == name)?;
+        row.dims.get(*cols.get(i)?)?.as_deref()
+    };
+    settings.filter.iter().all(|w| {
+        let fingerprint;
+        let values: Vec<Option<&str>> = match w.dim.as_str() {
+            col::MODEL => vec![Some(resolved), Some(raw)],
+            "canonical_model" => vec![book.canonical_of(provider, resolved)],
+            col::PROVIDER => vec![Some(provider)],
+            col::REGION => vec![row.region.as_deref()],
+            "batch" => vec![Some(if row.batch { "true" } else { "false" })],
+            col::API_KEY => {
+                fingerprint = dim(col::API_KEY).map(crate::text::key_fingerprint);
+                vec![dim(col::API_KEY), fingerprint.as_deref()]
+            }
+            other => vec![dim(other)],
+        };
+        w.keeps(&values)
+    })
+}

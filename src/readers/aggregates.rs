@@ -1,0 +1,250 @@
+//! Reads an aggregate table (the result of `tokenledger sql`'s query, saved as CSV by the
+//! engine) into typed rows. Sums arrive as text and are converted with checks: an empty, signed,
+//! fractional or too large sum is an error naming the file, line and column, never a silent
+//! zero or a wrapped number.
+
+use std::path::Path;
+
+use super::ReadError;
+use crate::usage::aggregate::{columns as acol, AggregateFile, AggregateRow, Kind, Manifest};
+use crate::usage::parse_date_days;
+
+/// Reads one aggregate file.
+pub fn read(path: &Path) -> Result<AggregateFile, ReadError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => ReadError::NotFound { path: name.clone() },
+        _ => ReadError::Io {
+            path: name.clone(),
+            source: e,
+        },
+    })?;
+    parse(&name, &bytes)
+}
+
+/// Parses the bytes of an aggregate CSV named `name`.
+pub fn parse(name: &str, bytes: &[u8]) -> Result<AggregateFile, ReadError> {
+    let fail = |line: u64, message: String| ReadError::Format {
+        path: name.to_string(),
+        message: format!("line {line}: {message}"),
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(bytes);
+    let header: Vec<String> = rdr
+        .headers()
+        .map_err(|e| fail(1, e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    let pos = |c: &str| header.iter().position(|h| h == c);
+    let need = |c: &str| {
+        pos(c).ok_or_else(|| {
+            fail(
+                1,
+                format!("no {c:?} column: not the result of a `tokenledger sql` query"),
+            )
+        })
+    };
+    let kind_i = need(acol::KIND)?;
+    let reason_i = need(acol::REASON)?;
+    let fixed: Vec<usize> = [
+        acol::LOCAL_DAY,
+        acol::PRICE_EPOCH,
+        acol::PROVIDER,
+        acol::MODEL,
+        acol::REGION,
+        acol::BATCH,
+        acol::FAILED,
+        acol::SERVICE_TIER,
+        acol::WINDOW_MASK,
+        acol::LONG_CONTEXT,
+        acol::MULTI,
+        acol::PROMPT_BUCKET,
+        acol::MINUTE_US,
+        acol::FIRST_US,
+        acol::LAST_US,
+    ]
+    .iter()
+    .map(|c| need(c))
+    .collect::<Result<_, _>>()?;
+    let measures: Vec<usize> = acol::MEASURES
+        .iter()
+        .map(|c| need(c))
+        .collect::<Result<_, _>>()?;
+    // The dimension columns, in order (`d_1_user`, `d_2_team`, ...).
+    let dim_cols: Vec<usize> = (1..)
+        .map_while(|i| {
+            let prefix = format!("{}{i}_", acol::DIM_PREFIX);
+            header.iter().position(|h| h.starts_with(&prefix))
+        })
+        .collect();
+
+    let mut manifest: Option<Manifest> = None;
+    let mut rows = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i as u64 + 2;
+        let rec = rec.map_err(|e| fail(line, e.to_string()))?;
+        let get = |c: usize| rec.get(c).map(str::trim).filter(|s| !s.is_empty());
+        let text = |c: usize| get(c).map(str::to_string);
+        let column = |c: usize| header[c].as_str();
+        let kind_text = get(kind_i).unwrap_or("");
+        let kind = Kind::parse(kind_text)
+            .ok_or_else(|| fail(line, format!("unknown kind {:?}", kind_text)))?;
+        if kind == Kind::Manifest {
+            let json = get(reason_i).unwrap_or("");
+            let m: Manifest = serde_json::from_str(json)
+                .map_err(|e| fail(line, format!("the manifest is not readable: {e}")))?;
+            if manifest.is_some() {
+                return Err(fail(line, "a second manifest (were two results concatenated? pass them as separate --aggregates files)".into()));
+            }
+            manifest = Some(m);
+            continue;
+        }
+        let int = |c: usize| -> Result<Option<i64>, ReadError> {
+            get(c)
+                .map(|s| {
+                    s.parse::<i64>()
+                        .map_err(|_| fail(line, format!("{}: {s:?} is not an integer", column(c))))
+                })
+                .transpose()
+        };
+        let small = |c: usize, max: i64| -> Result<i64, ReadError> {
+            match int(c)? {
+                Some(v) if (0..=max).contains(&v) => Ok(v),
+                Some(v) => Err(fail(line, format!("{}: {v} is out of range", column(c)))),
+                None if kind == Kind::Cell => {
+                    Err(fail(line, format!("{}: empty in a cell row", column(c))))
+                }
+                None => Ok(0),
+            }
+        };
+        let day = match get(fixed[0]) {
+            None => None,
+            Some(s) => Some(
+                parse_date_days(s.get(..10).unwrap_or(s))
+                    .and_then(|d| i32::try_from(d).ok())
+                    .ok_or_else(|| fail(line, format!("local_day: {s:?} is not a date")))?,
+            ),
+        };
+        let mut row = AggregateRow {
+            line,
+            kind,
+            reason: text(reason_i),
+            day,
+            epoch: None,
+            provider: text(fixed[2]),
+            model: text(fixed[3]),
+            region: text(fixed[4]),
+            batch: small(fixed[5], 1)? == 1,
+            failed: small(fixed[6], 1)? == 1,
+            service_tier: text(fixed[7]),
+            window_mask: small(fixed[8], i64::MAX)? as u64,
+            long_context: match small(fixed[9], 2)? {
+                0 => Some(false),
+                1 => Some(true),
+                _ => None,
+            },
+            multi: small(fixed[10], 1)? == 1,
+            prompt_bucket: small(fixed[11], 255)? as u8,
+            dims: dim_cols.iter().map(|&c| text(c)).collect(),
+            minute_us: int(fixed[12])?,
+            first_us: int(fixed[13])?,
+            last_us: int(fixed[14])?,
+            measures: Default::default(),
+        };
+        if kind == Kind::Cell {
+            row.epoch = Some(small(fixed[1], u32::MAX as i64)? as u32);
+            if row.day.is_none() || row.provider.is_none() || row.model.is_none() {
+                return Err(fail(
+                    line,
+                    "a cell without local_day, provider or model".into(),
+                ));
+            }
+        }
+        // Only cells and minutes carry token sums; every kind carries its row count.
+        let summed = matches!(kind, Kind::Cell | Kind::Minute);
+        for (k, (slot, &c)) in row
+            .measures
+            .values_mut()
+            .into_iter()
+            .zip(&measures)
+            .enumerate()
+        {
+            match get(c) {
+                Some(s) => *slot = sum(s).map_err(|m| fail(line, format!("{}: {m}", column(c))))?,
+                None if summed || k == 0 => {
+                    return Err(fail(
+                        line,
+                        format!(
+                            "{}: empty (the engine returned NULL: an overflow?)",
+                            column(c)
+                        ),
+                    ))
+                }
+                None => {}
+            }
+        }
+        rows.push(row);
+    }
+    let manifest = manifest.ok_or_else(|| ReadError::Format {
+        path: name.to_string(),
+        message: "no manifest row: not the complete result of a `tokenledger sql` query".into(),
+    })?;
+    if manifest.dims.len() != dim_cols.len() {
+        return Err(fail(
+            1,
+            format!(
+                "{} dimension columns, but the manifest names {}",
+                dim_cols.len(),
+                manifest.dims.len()
+            ),
+        ));
+    }
+    Ok(AggregateFile {
+        path: name.to_string(),
+        manifest,
+        rows,
+    })
+}
+
+/// A sum as an engine writes it (`123`, or `123.0` from a decimal with a scale), checked
+/// into `u64`.
+fn sum(s: &str) -> Result<u64, String> {
+    let int = match s.split_once('.') {
+        Some((i, f)) if f.bytes().all(|b| b == b'0') => i,
+        Some(_) => return Err(format!("{s:?} is not a whole number")),
+        None => s,
+    };
+    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("{s:?} is not a non-negative whole number"));
+    }
+    let v: u128 = int
+        .parse()
+        .map_err(|_| format!("{s:?} is larger than any sum tokenledger can hold"))?;
+    u64::try_from(v).map_err(|_| {
+        format!(
+            "{s:?} is larger than {} (the largest sum tokenledger holds)",
+            u64::MAX
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_are_checked_not_wrapped() {
+        assert_eq!(sum("0"), Ok(0));
+        assert_eq!(sum("18446744073709551615"), Ok(u64::MAX));
+        assert_eq!(sum("12.000"), Ok(12));
+        assert!(sum("18446744073709551616").is_err());
+        assert!(sum("99999999999999999999999999999999999999999").is_err());
+        assert!(sum("-1").is_err());
+        assert!(sum("+1").is_err());
+        assert!(sum("1.5").is_err());
+        assert!(sum("1e3").is_err());
+    }
+}

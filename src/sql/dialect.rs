@@ -1,0 +1,221 @@
+//! The few expressions that differ between engines, written by hand per dialect (no
+//! transpiler). Everything else in the query is plain SQL every dialect reads the same way:
+//! CASE, comparisons, `+ - *`, `substr`, `trim`, `lower`, `length`, `NULLIF`, `count(*)`,
+//! `row_number() OVER`, `UNION ALL`. Regular expressions use no backslash (`[.]`, not `\.`),
+//! because string-literal escaping differs too.
+
+/// A SQL engine the query can be written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Dialect {
+    Duckdb,
+    Spark,
+    Postgres,
+    Trino,
+    /// Amazon Athena (engine version 3, which is Trino).
+    Athena,
+    Bigquery,
+    Clickhouse,
+    Snowflake,
+}
+
+impl Dialect {
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Duckdb => "duckdb",
+            Dialect::Spark => "spark",
+            Dialect::Postgres => "postgres",
+            Dialect::Trino => "trino",
+            Dialect::Athena => "athena",
+            Dialect::Bigquery => "bigquery",
+            Dialect::Clickhouse => "clickhouse",
+            Dialect::Snowflake => "snowflake",
+        }
+    }
+
+    /// Athena is Trino for everything the query uses.
+    fn base(self) -> Dialect {
+        match self {
+            Dialect::Athena => Dialect::Trino,
+            d => d,
+        }
+    }
+
+    /// A string literal.
+    pub fn lit(self, s: &str) -> String {
+        match self.base() {
+            // Backslash is an escape character in these dialects' string literals.
+            Dialect::Spark | Dialect::Bigquery | Dialect::Clickhouse | Dialect::Snowflake => {
+                format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+            }
+            _ => format!("'{}'", s.replace('\'', "''")),
+        }
+    }
+
+    /// A quoted identifier (column names such as `timestamp` and `user` are reserved words).
+    pub fn ident(self, s: &str) -> String {
+        match self.base() {
+            Dialect::Spark | Dialect::Bigquery | Dialect::Clickhouse => {
+                format!("`{}`", s.replace('`', "``"))
+            }
+            _ => format!("\"{}\"", s.replace('"', "\"\"")),
+        }
+    }
+
+    /// A column as text.
+    pub fn text(self, e: &str) -> String {
+        match self.base() {
+            Dialect::Spark | Dialect::Bigquery => format!("CAST({e} AS STRING)"),
+            Dialect::Postgres => format!("CAST({e} AS TEXT)"),
+            Dialect::Clickhouse => format!("toString({e})"),
+            _ => format!("CAST({e} AS VARCHAR)"),
+        }
+    }
+
+    /// Text of at most 13 digits (already checked) as a 64-bit integer.
+    pub fn int(self, e: &str) -> String {
+        match self.base() {
+            Dialect::Postgres => format!("CAST({e} AS BIGINT)"),
+            Dialect::Bigquery => format!("SAFE_CAST({e} AS INT64)"),
+            Dialect::Clickhouse => format!("toInt64OrNull({e})"),
+            Dialect::Spark => format!("try_cast({e} AS BIGINT)"),
+            _ => format!("TRY_CAST({e} AS BIGINT)"),
+        }
+    }
+
+    /// Whether text matches a regular expression (the patterns are anchored).
+    pub fn matches(self, e: &str, re: &str) -> String {
+        let re = self.lit(re);
+        match self.base() {
+            Dialect::Duckdb => format!("regexp_matches({e}, {re})"),
+            Dialect::Spark => format!("({e} RLIKE {re})"),
+            Dialect::Postgres => format!("({e} ~ {re})"),
+            Dialect::Bigquery => format!("REGEXP_CONTAINS({e}, {re})"),
+            Dialect::Clickhouse => format!("match({e}, {re})"),
+            Dialect::Snowflake => format!("REGEXP_LIKE({e}, {re})"),
+            _ => format!("regexp_like({e}, {re})"),
+        }
+    }
+
+    /// The first capture group of a regular expression (the text is known to match).
+    pub fn extract(self, e: &str, re: &str) -> String {
+        let re = self.lit(re);
+        match self.base() {
+            Dialect::Postgres => format!("substring({e} from {re})"),
+            Dialect::Bigquery => format!("REGEXP_EXTRACT({e}, {re})"),
+            Dialect::Clickhouse => format!("extract({e}, {re})"),
+            Dialect::Snowflake => format!("REGEXP_SUBSTR({e}, {re}, 1, 1, 'e', 1)"),
+            _ => format!("regexp_extract({e}, {re}, 1)"),
+        }
+    }
+
+    /// Text without leading zeros.
+    pub fn strip_zeros(self, e: &str) -> String {
+        match self.base() {
+            Dialect::Duckdb | Dialect::Postgres | Dialect::Bigquery | Dialect::Snowflake => {
+                format!("ltrim({e}, '0')")
+            }
+            _ => format!("trim(LEADING '0' FROM {e})"),
+        }
+    }
+
+    /// Right-pads text with zeros to `n` characters.
+    pub fn pad_zeros(self, e: &str, n: usize) -> String {
+        match self.base() {
+            Dialect::Clickhouse => format!("rightPad({e}, {n}, '0')"),
+            _ => format!("rpad({e}, {n}, '0')"),
+        }
+    }
+
+    /// Integer division of non-negative integers.
+    pub fn div(self, a: &str, b: &str) -> String {
+        let (a, b) = (paren(a), paren(b));
+        match self.base() {
+            Dialect::Duckdb => format!("({a} // {b})"),
+            Dialect::Spark => format!("({a} div {b})"),
+            Dialect::Bigquery => format!("DIV({a}, {b})"),
+            Dialect::Clickhouse => format!("intDiv({a}, {b})"),
+            Dialect::Snowflake => format!("FLOOR({a} / {b})"),
+            _ => format!("({a} / {b})"),
+        }
+    }
+
+    /// Remainder of non-negative integers.
+    pub fn rem(self, a: &str, b: &str) -> String {
+        let (a, b) = (paren(a), paren(b));
+        match self.base() {
+            Dialect::Bigquery => format!("MOD({a}, {b})"),
+            _ => format!("({a} % {b})"),
+        }
+    }
+
+    /// The sum of a 64-bit column in a type that cannot overflow for any realistic table
+    /// (38 digits; ClickHouse's Int128), never narrowed in SQL.
+    pub fn big_sum(self, e: &str) -> String {
+        match self.base() {
+            Dialect::Duckdb => format!("sum(CAST({e} AS HUGEINT))"),
+            Dialect::Postgres => format!("sum(CAST({e} AS NUMERIC(38,0)))"),
+            Dialect::Bigquery => format!("sum(CAST({e} AS BIGNUMERIC))"),
+            Dialect::Clickhouse => format!("sum(toInt128({e}))"),
+            Dialect::Snowflake => format!("sum(CAST({e} AS NUMBER(38,0)))"),
+            _ => format!("sum(CAST({e} AS DECIMAL(38,0)))"),
+        }
+    }
+
+    /// The local date in `tz` of an instant given as UTC microseconds since the epoch,
+    /// DST-correct, independent of the session's time zone where the engine allows it.
+    pub fn local_day(self, us: &str, tz: &str) -> String {
+        let z = self.lit(tz);
+        match self.base() {
+            Dialect::Duckdb => {
+                format!("CAST(timezone({z}, timezone('UTC', make_timestamp({us}))) AS DATE)")
+            }
+            // from_utc_timestamp reads the session's zone: the query must run with
+            // spark.sql.session.timeZone=UTC (the spark-job script sets it).
+            Dialect::Spark => format!("to_date(from_utc_timestamp(timestamp_micros({us}), {z}))"),
+            Dialect::Postgres => format!(
+                "CAST((TIMESTAMPTZ 'epoch' + {us} * INTERVAL '1 microsecond') AT TIME ZONE {z} AS DATE)"
+            ),
+            Dialect::Bigquery => format!("DATE(TIMESTAMP_MICROS({us}), {z})"),
+            Dialect::Clickhouse => {
+                format!("toDate(fromUnixTimestamp64Micro({us}, 'UTC'), {z})")
+            }
+            Dialect::Snowflake => format!(
+                "CAST(CONVERT_TIMEZONE('UTC', {z}, TO_TIMESTAMP_NTZ({us}, 6)) AS DATE)"
+            ),
+            _ => format!("CAST(from_unixtime_nanos({us} * 1000) AT TIME ZONE {z} AS DATE)"),
+        }
+    }
+
+    /// A typed NULL: `text`, `int` (64-bit), `big` (a sum), `date`.
+    pub fn null(self, ty: &str) -> String {
+        let t = match (self.base(), ty) {
+            (Dialect::Clickhouse, "text") => "Nullable(String)",
+            (Dialect::Clickhouse, "int") => "Nullable(Int64)",
+            (Dialect::Clickhouse, "big") => "Nullable(Int128)",
+            (Dialect::Clickhouse, _) => "Nullable(Date)",
+            (Dialect::Spark | Dialect::Bigquery, "text") => "STRING",
+            (Dialect::Bigquery, "int") => "INT64",
+            (Dialect::Postgres, "text") => "TEXT",
+            (_, "text") => "VARCHAR",
+            (_, "int") => "BIGINT",
+            (d, "big") => match d {
+                Dialect::Duckdb => "HUGEINT",
+                Dialect::Postgres => "NUMERIC(38,0)",
+                Dialect::Bigquery => "BIGNUMERIC",
+                Dialect::Snowflake => "NUMBER(38,0)",
+                _ => "DECIMAL(38,0)",
+            },
+            _ => "DATE",
+        };
+        format!("CAST(NULL AS {t})")
+    }
+}
+
+/// An operand in parentheses unless it is a plain name, number or already parenthesised call.
+fn paren(e: &str) -> String {
+    if e.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        e.to_string()
+    } else {
+        format!("({e})")
+    }
+}

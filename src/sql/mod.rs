@@ -1,0 +1,632 @@
+//! `tokenledger sql`: one query, for the engine a team already has, that turns a table of
+//! canonical request rows into the aggregate table `--aggregates` prices (see
+//! [`crate::usage::aggregate`] and `docs/scale-out.md`).
+//!
+//! The query validates every row as the canonical reader does (counting rejections per field
+//! instead of failing), dedupes `(provider, request_id)`, applies the period, and sums integer
+//! measures per (local day, price epoch, group) as 38-digit decimals. It never multiplies
+//! money: engines' decimal rules differ and lose digits; tokenledger prices the sums. What the
+//! query needs from the price book (epoch boundaries, long-context thresholds, time windows) is
+//! written into it as literals, and their digest into its manifest. Layer 3: names `usage` and
+//! `pricing`.
+
+pub mod dialect;
+
+pub use dialect::Dialect;
+
+use crate::pricing::PriceBook;
+use crate::usage::aggregate::{columns as acol, Manifest, FORMAT};
+use crate::usage::{col, MAX_COUNT};
+
+/// What the query is for.
+#[derive(Debug, Clone)]
+pub struct QuerySpec {
+    pub dialect: Dialect,
+    /// The table or view of canonical rows (as written into the query, e.g. `logs.requests`).
+    pub table: String,
+    /// The canonical columns the table has (the others are read as empty).
+    pub columns: Vec<String>,
+    /// Dimension columns to group by besides provider, model, region and batch.
+    pub dims: Vec<String>,
+    pub tz: String,
+    pub from_us: Option<i64>,
+    pub to_us: Option<i64>,
+    /// Dedupe `(provider, request_id)`, first in `order_by` order wins.
+    pub dedupe: bool,
+    /// Expressions over the table's columns giving the reading order (file, then row), e.g.
+    /// `filename, file_row_number`; empty: timestamp order.
+    pub order_by: Vec<String>,
+    /// Also return per-minute request counts (for `errors` and the HTML page).
+    pub per_minute: bool,
+}
+
+/// The required canonical columns.
+pub const REQUIRED: [&str; 5] = [
+    col::TIMESTAMP,
+    col::PROVIDER,
+    col::MODEL,
+    col::INPUT_TOKENS,
+    col::OUTPUT_TOKENS,
+];
+
+const TIMESTAMP_RE: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}([.,][0-9]+)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?$";
+const COUNT_RE: &str = "^[0-9]+([.]0+)?$";
+const FALSE: &str = "('false', '0', 'no', 'n', 'f')";
+const TRUE: &str = "('true', '1', 'yes', 'y', 't')";
+const DAY_US: i64 = 86_400_000_000;
+
+/// The manifest of the query `spec` makes with `book`.
+pub fn manifest(spec: &QuerySpec, book: &PriceBook) -> Manifest {
+    Manifest {
+        format: FORMAT.to_string(),
+        tokenledger: env!("CARGO_PKG_VERSION").to_string(),
+        dialect: spec.dialect.name().to_string(),
+        log_format: "canonical".to_string(),
+        tz: spec.tz.clone(),
+        from_us: spec.from_us,
+        to_us: spec.to_us,
+        dims: spec.dims.clone(),
+        dedupe: if spec.dedupe { "first" } else { "none" }.to_string(),
+        per_minute: spec.per_minute,
+        book: book.query_digest(),
+    }
+}
+
+/// A field's column name in the query (`f_input_tokens`).
+fn f(name: &str) -> String {
+    format!("f_{name}")
+}
+
+/// Builds the query.
+pub fn query(spec: &QuerySpec, book: &PriceBook) -> String {
+    let d = spec.dialect;
+    let manifest = manifest(spec, book);
+    let manifest_json = serde_json::to_string(&manifest).unwrap_or_default();
+    let has = |c: &str| spec.columns.iter().any(|x| x == c);
+    let extras: Vec<&String> = spec
+        .dims
+        .iter()
+        .filter(|x| !col::KNOWN.contains(&x.as_str()))
+        .collect();
+
+    // src: every field as text.
+    let mut src = Vec::new();
+    for c in col::KNOWN {
+        let e = if has(c) {
+            d.text(&d.ident(c))
+        } else {
+            d.null("text")
+        };
+        src.push(format!("{e} AS c_{c}"));
+    }
+    for (i, x) in extras.iter().enumerate() {
+        src.push(format!("{} AS x_{i}", d.text(&d.ident(x))));
+    }
+    for (i, o) in spec.order_by.iter().enumerate() {
+        src.push(format!("{o} AS o_{i}"));
+    }
+
+    // f: trimmed, empty as NULL (extra columns are kept as written, like the readers do).
+    let mut fl = Vec::new();
+    for c in col::KNOWN {
+        fl.push(format!("NULLIF(trim(c_{c}), '') AS {}", f(c)));
+    }
+    for i in 0..extras.len() {
+        fl.push(format!("NULLIF(x_{i}, '') AS x_{i}"));
+    }
+    for i in 0..spec.order_by.len() {
+        fl.push(format!("o_{i}"));
+    }
+
+    // n: counts, flags and status parsed (NULL: invalid), the timestamp's shape checked.
+    let count = |c: &str, default: Option<u64>| -> String {
+        let x = f(c);
+        let digits = d.strip_zeros(&d.extract(&x, "^([0-9]+)"));
+        let value = format!("CASE WHEN {digits} = '' THEN 0 ELSE {} END", d.int(&digits));
+        let missing = match default {
+            Some(v) => format!("WHEN {x} IS NULL THEN {v} "),
+            None => String::new(),
+        };
+        format!(
+            "CASE {missing}WHEN {m} AND length({digits}) <= 13 AND {value} <= {MAX_COUNT} THEN {value} END AS n_{c}",
+            m = d.matches(&x, COUNT_RE),
+        )
+    };
+    let flag = |c: &str, empty: &str| {
+        let x = format!("lower({})", f(c));
+        format!(
+            "CASE WHEN {} IS NULL THEN {empty} WHEN {x} IN {FALSE} THEN 0 WHEN {x} IN {TRUE} THEN 1 END AS n_{c}",
+            f(c)
+        )
+    };
+    let st = f(col::STATUS);
+    let st_digits = d.strip_zeros(&format!(
+        "CASE WHEN substr({st}, 1, 1) = '+' THEN substr({st}, 2) ELSE {st} END"
+    ));
+    let nl = [
+        count(col::INPUT_TOKENS, None),
+        count(col::OUTPUT_TOKENS, None),
+        count(col::CACHE_READ_TOKENS, Some(0)),
+        count(col::CACHE_WRITE_TOKENS, Some(0)),
+        count(col::CACHE_WRITE_1H_TOKENS, Some(0)),
+        count(col::REASONING_TOKENS, Some(0)),
+        count(col::REQUESTS, Some(1)),
+        format!(
+            "CASE WHEN {st} IS NULL THEN 200 WHEN {m} AND length({st_digits}) BETWEEN 1 AND 3 AND {v} BETWEEN 100 AND 599 THEN {v} END AS n_status",
+            m = d.matches(&st, "^[+]?[0-9]+$"),
+            v = d.int(&st_digits),
+        ),
+        flag(col::BATCH, "0"),
+        // 2: the source did not say.
+        flag(col::LONG_CONTEXT, "2"),
+        format!(
+            "CASE WHEN {} THEN 1 ELSE 0 END AS ts_ok",
+            d.matches(&f(col::TIMESTAMP), TIMESTAMP_RE)
+        ),
+    ];
+
+    // t: the timestamp's parts.
+    let ts = f(col::TIMESTAMP);
+    let part = |from: usize, len: usize| {
+        format!(
+            "CASE WHEN ts_ok = 1 THEN {} END",
+            d.int(&format!("substr({ts}, {from}, {len})"))
+        )
+    };
+    let frac = d.int(&d.pad_zeros(
+        &format!("substr({}, 1, 6)", d.extract(&ts, "^.{19}[.,]([0-9]+)")),
+        6,
+    ));
+    let tl = [
+        format!("{} AS t_y", part(1, 4)),
+        format!("{} AS t_mo", part(6, 2)),
+        format!("{} AS t_d", part(9, 2)),
+        format!("{} AS t_h", part(12, 2)),
+        format!("{} AS t_mi", part(15, 2)),
+        format!("{} AS t_s", part(18, 2)),
+        format!(
+            "CASE WHEN ts_ok = 1 AND substr({ts}, 20, 1) IN ('.', ',') THEN {frac} ELSE 0 END AS t_frac"
+        ),
+        format!(
+            "CASE WHEN ts_ok = 1 THEN COALESCE({}, '') END AS t_off",
+            d.extract(&ts, "([+-][0-9:]+)$")
+        ),
+    ];
+    // u: offset, days in the month, the civil-days inputs (years shifted by 400 so every
+    // division is of non-negative numbers).
+    let ul = [
+        format!(
+            "CASE WHEN t_off = '' THEN 0 ELSE {} END AS t_oh",
+            d.int("substr(t_off, 2, 2)")
+        ),
+        format!(
+            "CASE WHEN length(t_off) = 5 THEN {} WHEN length(t_off) = 6 THEN {} ELSE 0 END AS t_om",
+            d.int("substr(t_off, 4, 2)"),
+            d.int("substr(t_off, 5, 2)")
+        ),
+        format!(
+            "CASE WHEN t_mo IN (1, 3, 5, 7, 8, 10, 12) THEN 31 WHEN t_mo IN (4, 6, 9, 11) THEN 30 WHEN ({} = 0 AND {} <> 0) OR {} = 0 THEN 29 ELSE 28 END AS t_dim",
+            d.rem("t_y", "4"),
+            d.rem("t_y", "100"),
+            d.rem("t_y", "400")
+        ),
+        "t_y - CASE WHEN t_mo <= 2 THEN 1 ELSE 0 END + 400 AS t_yy".to_string(),
+        format!("{} AS t_mp", d.rem("t_mo + 9", "12")),
+    ];
+    let era = d.div("t_yy", "400");
+    let yoe = format!("(t_yy - {era} * 400)");
+    let days = format!(
+        "{era} * 146097 + {yoe} * 365 + {} - {} + {} + t_d - 1 - 719468 - 146097",
+        d.div(&yoe, "4"),
+        d.div(&yoe, "100"),
+        d.div("153 * t_mp + 2", "5")
+    );
+    let us = format!(
+        "CASE WHEN ts_ok = 1 AND t_mo BETWEEN 1 AND 12 AND t_d BETWEEN 1 AND t_dim AND t_h <= 23 AND t_mi <= 59 AND t_s <= 60 AND t_oh <= 23 AND t_om <= 59 THEN \
+         (({days}) * 86400 + t_h * 3600 + t_mi * 60 + CASE WHEN t_s = 60 THEN 59 ELSE t_s END \
+         - CASE WHEN substr(t_off, 1, 1) = '-' THEN -1 ELSE 1 END * (t_oh * 3600 + t_om * 60)) * 1000000 \
+         + CASE WHEN t_s = 60 THEN 999999 ELSE t_frac END END AS us"
+    );
+
+    // v: the first failing field, in the readers' order; whether the row is outside the period.
+    let reason = {
+        let mut w = vec![
+            ("us IS NULL".to_string(), col::TIMESTAMP),
+            (format!("{} IS NULL", f(col::PROVIDER)), col::PROVIDER),
+            (format!("{} IS NULL", f(col::MODEL)), col::MODEL),
+        ];
+        for c in [
+            col::INPUT_TOKENS,
+            col::OUTPUT_TOKENS,
+            col::CACHE_READ_TOKENS,
+            col::CACHE_WRITE_TOKENS,
+            col::CACHE_WRITE_1H_TOKENS,
+            col::REASONING_TOKENS,
+            col::REQUESTS,
+        ] {
+            w.push((format!("n_{c} IS NULL"), c));
+        }
+        w.push((
+            "n_cache_read_tokens + n_cache_write_tokens > n_input_tokens".into(),
+            col::CACHE_READ_TOKENS,
+        ));
+        w.push((
+            "n_cache_write_1h_tokens > n_cache_write_tokens".into(),
+            col::CACHE_WRITE_1H_TOKENS,
+        ));
+        w.push((
+            "n_reasoning_tokens > n_output_tokens".into(),
+            col::REASONING_TOKENS,
+        ));
+        for c in [col::STATUS, col::BATCH, col::LONG_CONTEXT] {
+            w.push((format!("n_{c} IS NULL"), c));
+        }
+        let arms: Vec<String> = w
+            .iter()
+            .map(|(cond, field)| format!("WHEN {cond} THEN '{field}'"))
+            .collect();
+        format!("CASE {} END AS reason", arms.join(" "))
+    };
+    let outside = match (spec.from_us, spec.to_us) {
+        (None, None) => "0 = 1".to_string(),
+        (from, to) => {
+            let mut c = Vec::new();
+            if let Some(f) = from {
+                c.push(format!("us < {f}"));
+            }
+            if let Some(t) = to {
+                c.push(format!("us >= {t}"));
+            }
+            format!("({})", c.join(" OR "))
+        }
+    };
+    let rid = f(col::REQUEST_ID);
+    let prov = f(col::PROVIDER);
+    let early = format!(
+        "CASE WHEN {rid} IS NULL AND us IS NOT NULL AND {prov} IS NOT NULL AND {outside} THEN 1 ELSE 0 END AS early_out"
+    );
+
+    // k: the occurrence of each valid row's (provider, request_id) in reading order.
+    let order = if spec.order_by.is_empty() {
+        "us".to_string()
+    } else {
+        (0..spec.order_by.len())
+            .map(|i| format!("o_{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let dedupe = if spec.dedupe {
+        format!(
+            "  SELECT v.*, row_number() OVER (PARTITION BY {prov}, {rid} ORDER BY {order}) AS occ FROM v WHERE {rid} IS NOT NULL AND reason IS NULL\n  \
+             UNION ALL\n  SELECT v.*, 1 AS occ FROM v WHERE {rid} IS NULL OR reason IS NOT NULL"
+        )
+    } else {
+        "  SELECT v.*, 1 AS occ FROM v".to_string()
+    };
+    let kind = format!(
+        "CASE WHEN early_out = 1 THEN 'outside' WHEN reason IS NOT NULL THEN 'rejected' WHEN {outside} THEN 'outside' WHEN occ > 1 THEN 'duplicate' ELSE 'cell' END AS kind"
+    );
+
+    // The per-cell keys.
+    let cell = |e: &str| format!("CASE WHEN kind = 'cell' THEN {e} END");
+    let boundaries = book.boundaries();
+    let base = boundaries.partition_point(|&b| spec.from_us.is_some_and(|f| b <= f));
+    let inside: Vec<i64> = boundaries[base..]
+        .iter()
+        .copied()
+        .take_while(|&b| spec.to_us.is_none_or(|t| b < t))
+        .collect();
+    let epoch = epoch_expr(&inside, base);
+    let bucket = if book.thresholds().is_empty() {
+        "0".to_string()
+    } else {
+        book.thresholds()
+            .iter()
+            .map(|t| format!("CASE WHEN n_input_tokens > {t} THEN 1 ELSE 0 END"))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    let mask = window_mask(d, book, spec, &prov);
+    let dim_value = |name: &str| -> String {
+        if name == col::STATUS {
+            d.text("n_status")
+        } else if col::KNOWN.contains(&name) {
+            f(name)
+        } else {
+            let i = extras.iter().position(|x| *x == name).unwrap_or(0);
+            format!("x_{i}")
+        }
+    };
+    let mut keys = vec![
+        format!(
+            "{} AS {}",
+            cell(&d.local_day("us", &spec.tz)),
+            acol::LOCAL_DAY
+        ),
+        format!("{} AS {}", cell(&epoch), acol::PRICE_EPOCH),
+        format!("{} AS {}", cell(&prov), acol::PROVIDER),
+        format!("{} AS {}", cell(&f(col::MODEL)), acol::MODEL),
+        format!("{} AS {}", cell(&f(col::REGION)), acol::REGION),
+        format!("{} AS {}", cell("n_batch"), acol::BATCH),
+        format!(
+            "{} AS {}",
+            cell("CASE WHEN n_status BETWEEN 200 AND 299 THEN 0 ELSE 1 END"),
+            acol::FAILED
+        ),
+        format!("{} AS {}", cell(&f(col::SERVICE_TIER)), acol::SERVICE_TIER),
+        format!("{} AS {}", cell(&mask), acol::WINDOW_MASK),
+        format!("{} AS {}", cell("n_long_context"), acol::LONG_CONTEXT),
+        format!(
+            "{} AS {}",
+            cell("CASE WHEN n_requests > 1 THEN 1 ELSE 0 END"),
+            acol::MULTI
+        ),
+        format!("{} AS {}", cell(&bucket), acol::PROMPT_BUCKET),
+    ];
+    let key_names: Vec<String> = key_columns(&spec.dims);
+    for (name, column) in spec
+        .dims
+        .iter()
+        .zip(&key_names[key_names.len() - spec.dims.len()..])
+    {
+        keys.push(format!("{} AS {column}", cell(&dim_value(name))));
+    }
+    let measures_in = [
+        "1".to_string(),
+        "n_requests".into(),
+        "n_input_tokens".into(),
+        "n_cache_read_tokens".into(),
+        "n_cache_write_tokens".into(),
+        "n_cache_write_1h_tokens".into(),
+        "n_output_tokens".into(),
+        "n_reasoning_tokens".into(),
+    ];
+
+    let mut q = String::new();
+    q.push_str(&format!(
+        "-- tokenledger {}: aggregates of {} for `tokenledger report --aggregates FILE` ({} dialect).\n",
+        env!("CARGO_PKG_VERSION"),
+        spec.table,
+        d.name()
+    ));
+    q.push_str("-- Save the result as CSV with a header and pass it with the same --tz, period and --by.\n");
+    if matches!(d, Dialect::Spark) {
+        q.push_str("-- Run with spark.sql.session.timeZone=UTC and spark.sql.ansi.enabled=true.\n");
+    }
+    q.push_str(&format!(
+        "WITH src AS (\n  SELECT\n    {}\n  FROM {}\n),\n",
+        src.join(",\n    "),
+        spec.table
+    ));
+    q.push_str(&format!(
+        "f AS (\n  SELECT\n    {}\n  FROM src\n),\n",
+        fl.join(",\n    ")
+    ));
+    q.push_str(&format!(
+        "n AS (\n  SELECT f.*,\n    {}\n  FROM f\n),\n",
+        nl.join(",\n    ")
+    ));
+    q.push_str(&format!(
+        "t AS (\n  SELECT n.*,\n    {}\n  FROM n\n),\n",
+        tl.join(",\n    ")
+    ));
+    q.push_str(&format!(
+        "u AS (\n  SELECT t.*,\n    {}\n  FROM t\n),\n",
+        ul.join(",\n    ")
+    ));
+    q.push_str(&format!("w AS (\n  SELECT u.*,\n    {us}\n  FROM u\n),\n"));
+    q.push_str(&format!(
+        "v AS (\n  SELECT w.*,\n    {reason},\n    {early}\n  FROM w\n),\n"
+    ));
+    q.push_str(&format!("k AS (\n{dedupe}\n),\n"));
+    q.push_str(&format!("r AS (\n  SELECT k.*, {kind} FROM k\n),\n"));
+    let mut inner = vec![
+        "kind".to_string(),
+        format!(
+            "CASE WHEN kind = 'rejected' THEN reason END AS {}",
+            acol::REASON
+        ),
+    ];
+    inner.extend(keys);
+    inner.push("CASE WHEN kind <> 'rejected' THEN us END AS us_seen".to_string());
+    for (i, m) in measures_in.iter().enumerate().skip(1) {
+        inner.push(format!("{} AS m_{i}", cell(m)));
+    }
+    q.push_str(&format!(
+        "g AS (\n  SELECT\n    {}\n  FROM r\n)\n",
+        inner.join(",\n    ")
+    ));
+    // The result: cells and counts, then minutes, then the manifest.
+    let mut out = vec![acol::KIND.to_string(), acol::REASON.to_string()];
+    out.extend(key_names.iter().cloned());
+    out.push(format!("{} AS {}", d.null("int"), acol::MINUTE_US));
+    out.push(format!("min(us_seen) AS {}", acol::FIRST_US));
+    out.push(format!("max(us_seen) AS {}", acol::LAST_US));
+    out.push(format!("count(*) AS {}", acol::MEASURES[0]));
+    for (i, name) in acol::MEASURES.iter().enumerate().skip(1) {
+        out.push(format!("{} AS {name}", d.big_sum(&format!("m_{i}"))));
+    }
+    let mut group = vec![acol::KIND.to_string(), acol::REASON.to_string()];
+    group.extend(key_names.iter().cloned());
+    q.push_str(&format!(
+        "SELECT\n  {}\nFROM g\nGROUP BY {}\n",
+        out.join(",\n  "),
+        group.join(", ")
+    ));
+    if spec.per_minute {
+        let mut m = vec!["'minute'".to_string(), d.null("text")];
+        for k in &key_names {
+            m.push(match k.as_str() {
+                acol::LOCAL_DAY => d.null("date"),
+                acol::PROVIDER => prov.clone(),
+                acol::MODEL => f(col::MODEL),
+                acol::REGION | acol::SERVICE_TIER => d.null("text"),
+                x if x.starts_with(acol::DIM_PREFIX) => d.null("text"),
+                _ => d.null("int"),
+            });
+        }
+        m.push(format!(
+            "us - {} AS {}",
+            d.rem("us", "60000000"),
+            acol::MINUTE_US
+        ));
+        m.push(d.null("int"));
+        m.push(d.null("int"));
+        m.push("count(*)".into());
+        for mi in measures_in.iter().skip(1) {
+            m.push(d.big_sum(mi));
+        }
+        q.push_str(&format!(
+            "UNION ALL\nSELECT\n  {}\nFROM r\nWHERE kind = 'cell' AND n_requests = 1\nGROUP BY {prov}, {}, us - {}\n",
+            m.join(",\n  "),
+            f(col::MODEL),
+            d.rem("us", "60000000")
+        ));
+    }
+    let mut man = vec!["'manifest'".to_string(), d.lit(&manifest_json)];
+    for k in &key_names {
+        man.push(match k.as_str() {
+            acol::LOCAL_DAY => d.null("date"),
+            acol::PROVIDER | acol::MODEL | acol::REGION | acol::SERVICE_TIER => d.null("text"),
+            x if x.starts_with(acol::DIM_PREFIX) => d.null("text"),
+            _ => d.null("int"),
+        });
+    }
+    man.extend([d.null("int"), d.null("int"), d.null("int"), "0".into()]);
+    for _ in 1..acol::MEASURES.len() {
+        man.push(d.null("big"));
+    }
+    q.push_str(&format!("UNION ALL\nSELECT\n  {}\n", man.join(",\n  ")));
+    q
+}
+
+/// The key columns of the result, after `kind` and `reason`.
+pub fn key_columns(dims: &[String]) -> Vec<String> {
+    let mut v: Vec<String> = [
+        acol::LOCAL_DAY,
+        acol::PRICE_EPOCH,
+        acol::PROVIDER,
+        acol::MODEL,
+        acol::REGION,
+        acol::BATCH,
+        acol::FAILED,
+        acol::SERVICE_TIER,
+        acol::WINDOW_MASK,
+        acol::LONG_CONTEXT,
+        acol::MULTI,
+        acol::PROMPT_BUCKET,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    v.extend(
+        dims.iter()
+            .enumerate()
+            .map(|(i, x)| format!("{}{}_{}", acol::DIM_PREFIX, i + 1, safe_name(x))),
+    );
+    v
+}
+
+/// A dimension's name as a column-name suffix: letters, digits and `_` kept, anything else
+/// as `_`. Dimension columns are numbered (`d_1_user`), so two names cannot collide; the
+/// manifest keeps the real names, in order.
+pub fn safe_name(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The epoch of `us`: how many boundaries are at or before it, as a binary search of nested
+/// CASEs over the boundaries inside the period (`base` lie at or before its start).
+fn epoch_expr(bounds: &[i64], base: usize) -> String {
+    if bounds.is_empty() {
+        return base.to_string();
+    }
+    let mid = bounds.len() / 2;
+    format!(
+        "CASE WHEN us < {} THEN {} ELSE {} END",
+        bounds[mid],
+        epoch_expr(&bounds[..mid], base),
+        epoch_expr(&bounds[mid + 1..], base + mid + 1)
+    )
+}
+
+/// The window mask: bit `i` when the book's window `i` covers the row's instant and provider
+/// (the model is checked by tokenledger after resolving aliases). Windows whose effective range
+/// misses the period add nothing.
+fn window_mask(d: Dialect, book: &PriceBook, spec: &QuerySpec, prov: &str) -> String {
+    let day = d.div("us", &DAY_US.to_string());
+    let minute = d.div(&d.rem("us", &DAY_US.to_string()), "60000000");
+    let weekday = |shift: &str| d.rem(&format!("{day}{shift} + 3"), "7");
+    let mut terms = Vec::new();
+    for (i, w) in book.windows().iter().enumerate().take(63) {
+        let misses = spec.to_us.is_some_and(|t| w.effective_from_us >= t)
+            || matches!((w.effective_to_us, spec.from_us), (Some(e), Some(f)) if e <= f);
+        if misses {
+            continue;
+        }
+        let days: Vec<String> = (0..7)
+            .filter(|b| w.days.0 & (1 << b) != 0)
+            .map(|b| b.to_string())
+            .collect();
+        let on = |shift: &str| format!("{} IN ({})", weekday(shift), days.join(", "));
+        let time = if w.start_min < w.end_min {
+            format!(
+                "{} AND {minute} >= {} AND {minute} < {}",
+                on(""),
+                w.start_min,
+                w.end_min
+            )
+        } else {
+            format!(
+                "({} AND {minute} >= {}) OR ({} AND {minute} < {})",
+                on(""),
+                w.start_min,
+                on(" - 1"),
+                w.end_min
+            )
+        };
+        let mut range = format!("us >= {}", w.effective_from_us);
+        if let Some(e) = w.effective_to_us {
+            range.push_str(&format!(" AND us < {e}"));
+        }
+        terms.push(format!(
+            "CASE WHEN {prov} = {} AND {range} AND ({time}) THEN {} ELSE 0 END",
+            d.lit(&w.provider),
+            1u64 << i
+        ));
+    }
+    if terms.is_empty() {
+        "0".to_string()
+    } else {
+        terms.join(" + ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epochs_are_a_binary_search_that_counts_boundaries_at_or_before() {
+        assert_eq!(epoch_expr(&[], 3), "3");
+        assert_eq!(epoch_expr(&[10], 0), "CASE WHEN us < 10 THEN 0 ELSE 1 END");
+        let e = epoch_expr(&[10, 20, 30], 2);
+        assert_eq!(
+            e,
+            "CASE WHEN us < 20 THEN CASE WHEN us < 10 THEN 2 ELSE 3 END ELSE CASE WHEN us < 30 THEN 4 ELSE 5 END END"
+        );
+    }
+
+    #[test]
+    fn names_become_column_suffixes() {
+        assert_eq!(safe_name("team"), "team");
+        assert_eq!(safe_name("Cost-Center.1"), "cost_center_1");
+    }
+}
