@@ -199,7 +199,21 @@ pub fn import(
                         });
                     }
                 }
-                Kind::Duplicate => counters.duplicates += n,
+                Kind::Duplicate => {
+                    // A duplicate whose group the filter leaves out counts as filtered out,
+                    // as it does locally (the filter is decided before the id is checked).
+                    let kept_group = settings.filter.is_empty() || {
+                        let gid = group_of(&mut groups, row, &cols, book);
+                        *kept
+                            .entry(gid)
+                            .or_insert_with(|| keeps(settings, book, row, &cols))
+                    };
+                    if kept_group {
+                        counters.duplicates += n;
+                    } else {
+                        counters.filtered_out += n;
+                    }
+                }
                 Kind::Outside => counters.outside_period += n,
                 Kind::Minute => {
                     let provider = row.provider.as_deref().unwrap_or_default();

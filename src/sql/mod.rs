@@ -309,6 +309,9 @@ pub fn query(spec: &QuerySpec, book: &PriceBook) -> String {
 
     // The per-cell keys.
     let cell = |e: &str| format!("CASE WHEN kind = 'cell' THEN {e} END");
+    // Duplicates carry their group too: a `--where` applied later decides whether a duplicate
+    // counts as a duplicate or as filtered out, as the local engine does.
+    let keyed = |e: &str| format!("CASE WHEN kind IN ('cell', 'duplicate') THEN {e} END");
     let boundaries = book.boundaries();
     let base = boundaries.partition_point(|&b| spec.from_us.is_some_and(|f| b <= f));
     let inside: Vec<i64> = boundaries[base..]
@@ -344,24 +347,24 @@ pub fn query(spec: &QuerySpec, book: &PriceBook) -> String {
             acol::LOCAL_DAY
         ),
         format!("{} AS {}", cell(&epoch), acol::PRICE_EPOCH),
-        format!("{} AS {}", cell(&prov), acol::PROVIDER),
-        format!("{} AS {}", cell(&f(col::MODEL)), acol::MODEL),
-        format!("{} AS {}", cell(&f(col::REGION)), acol::REGION),
-        format!("{} AS {}", cell("n_batch"), acol::BATCH),
+        format!("{} AS {}", keyed(&prov), acol::PROVIDER),
+        format!("{} AS {}", keyed(&f(col::MODEL)), acol::MODEL),
+        format!("{} AS {}", keyed(&f(col::REGION)), acol::REGION),
+        format!("{} AS {}", keyed("n_batch"), acol::BATCH),
         format!(
             "{} AS {}",
-            cell("CASE WHEN n_status BETWEEN 200 AND 299 THEN 0 ELSE 1 END"),
+            keyed("CASE WHEN n_status BETWEEN 200 AND 299 THEN 0 ELSE 1 END"),
             acol::FAILED
         ),
-        format!("{} AS {}", cell(&f(col::SERVICE_TIER)), acol::SERVICE_TIER),
-        format!("{} AS {}", cell(&mask), acol::WINDOW_MASK),
-        format!("{} AS {}", cell("n_long_context"), acol::LONG_CONTEXT),
+        format!("{} AS {}", keyed(&f(col::SERVICE_TIER)), acol::SERVICE_TIER),
+        format!("{} AS {}", keyed(&mask), acol::WINDOW_MASK),
+        format!("{} AS {}", keyed("n_long_context"), acol::LONG_CONTEXT),
         format!(
             "{} AS {}",
-            cell("CASE WHEN n_requests > 1 THEN 1 ELSE 0 END"),
+            keyed("CASE WHEN n_requests > 1 THEN 1 ELSE 0 END"),
             acol::MULTI
         ),
-        format!("{} AS {}", cell(&bucket), acol::PROMPT_BUCKET),
+        format!("{} AS {}", keyed(&bucket), acol::PROMPT_BUCKET),
     ];
     let key_names: Vec<String> = key_columns(&spec.dims);
     for (name, column) in spec
@@ -369,7 +372,7 @@ pub fn query(spec: &QuerySpec, book: &PriceBook) -> String {
         .iter()
         .zip(&key_names[key_names.len() - spec.dims.len()..])
     {
-        keys.push(format!("{} AS {column}", cell(&dim_value(name))));
+        keys.push(format!("{} AS {column}", keyed(&dim_value(name))));
     }
     let measures_in = [
         "1".to_string(),

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The warehouse path on real engines: for each case, print the query with `tokenledger sql`,
+# run it on DuckDB and on Apache Spark (local mode) over the same logs, and check that the
+# command given the engine's aggregates (--aggregates) prints exactly what it prints reading
+# the logs itself (--logs). Runs on the bundled data/ and on tests/data/sql-edge (DST days,
+# duplicates, long context, rejected values, two price epochs, time windows, service tiers).
+#
+#   scripts/check-sql.sh [OUT_DIR]      (default: $CARGO_TARGET_DIR/sql-check)
+# Environment: SQL_ENGINES (default "duckdb spark"), SQL_ENGINES_VENV (a cached venv with the
+# pinned duckdb and pyspark; created when missing). Spark needs Java 17.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tokenledger-target}"
+OUT="${1:-$CARGO_TARGET_DIR/sql-check}"
+ENGINES="${SQL_ENGINES:-duckdb spark}"
+VENV="${SQL_ENGINES_VENV:-$HOME/.cache/tokenledger/sql-engines}"
+mkdir -p "$OUT"
+if ! "$VENV/bin/python" -c 'import duckdb, pyspark' 2>/dev/null; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet duckdb==2.0.1 pyspark==4.3.0
+fi
+cargo build --quiet --bin tokenledger
+BIN="$CARGO_TARGET_DIR/debug/tokenledger"
+DATA_COLS=timestamp,provider,model,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,reasoning_tokens,request_id,status,user,project,api_key,region,batch
+ORDER=(--order-by _file --order-by "CAST(_row AS BIGINT)")
+
+# json output without its verbatim rejections (aggregates count rejections per field instead).
+strip_rejections() {
+  "$VENV/bin/python" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+d.pop("rejections", None)
+json.dump(d, sys.stdout, indent=1, sort_keys=True)' "$1"
+}
+
+fail=0
+n=0
+# check NAME "SQL ARGS" "COMMAND ARGS" LOG_FILES...
+check() {
+  local name=$1 sql_args=$2 cmd_args=$3
+  shift 3
+  local logs=("$@")
+  local logs_arg=()
+  for l in "${logs[@]}"; do logs_arg+=(--logs "$l"); done
+  # shellcheck disable=SC2086
+  "$BIN" $cmd_args "${logs_arg[@]}" > "$OUT/$name.logs.out" 2>/dev/null || true
+  for engine in $ENGINES; do
+    # shellcheck disable=SC2086
+    "$BIN" sql ${sql_args//DIALECT/$engine} "${ORDER[@]}" -o "$OUT/$name.$engine.sql"
+    "$VENV/bin/python" scripts/sql_engine.py "$engine" "$OUT/$name.$engine.sql" "$OUT/$name.$engine.csv" "${logs[@]}" 2> "$OUT/$name.$engine.err" \
+      || { echo "sql-check: $name: $engine failed:"; tail -5 "$OUT/$name.$engine.err"; fail=1; continue; }
+    # shellcheck disable=SC2086
+    "$BIN" $cmd_args --aggregates "$OUT/$name.$engine.csv" > "$OUT/$name.$engine.out" 2>"$OUT/$name.$engine.stderr" || true
+    local a="$OUT/$name.logs.out" b="$OUT/$name.$engine.out"
+    if [[ " $cmd_args " == *" json "* ]]; then
+      strip_rejections "$a" > "$a.cmp"; strip_rejections "$b" > "$b.cmp"
+      a="$a.cmp"; b="$b.cmp"
+    fi
+    n=$((n + 1))
+    if cmp -s "$a" "$b" && [ -s "$a" ]; then
+      echo "sql-check: $name on $engine: identical ($(wc -c < "$a") bytes)"
+    else
+      echo "sql-check: $name on $engine: DIFFERS from --logs"
+      diff "$a" "$b" | head -20
+      head -3 "$OUT/$name.$engine.stderr"
+      fail=1
+    fi
+  done
+}
+
+D=(data/requests-2025-05.csv data/requests-2025-06.csv data/requests-2025-07.jsonl)
+E=(tests/data/sql-edge/a-requests.csv tests/data/sql-edge/b-requests.jsonl)
+check data-default "--dialect DIALECT --columns $DATA_COLS" "report" "${D[@]}"
+check data-by-user-project "--dialect DIALECT --columns $DATA_COLS --by user,project,status" "report --by month,user,project --format json" "${D[@]}"
+check data-month-la "--dialect DIALECT --columns $DATA_COLS --month 2025-06 --tz America/Los_Angeles --by day" "report --month 2025-06 --tz America/Los_Angeles --by day,provider --format csv --exact" "${D[@]}"
+check data-compare "--dialect DIALECT --columns $DATA_COLS --month 2025-07" "compare --month 2025-07 --format csv" "${D[@]}"
+check data-errors "--dialect DIALECT --columns $DATA_COLS --per-minute --by status" "errors --format json" "${D[@]}"
+check edge-all "--dialect DIALECT --by user,team" "report --by user,team,model --format json" "${E[@]}"
+check edge-oct-berlin "--dialect DIALECT --month 2025-10 --tz Europe/Berlin --by team,project,user" "report --month 2025-10 --tz Europe/Berlin --by day,team,model --format json" "${E[@]}"
+check edge-dst "--dialect DIALECT --from 2025-03-29 --to 2025-04-01 --tz Europe/Berlin --by user" "report --from 2025-03-29 --to 2025-04-01 --tz Europe/Berlin --by day,user --format csv --exact" "${E[@]}"
+check edge-where "--dialect DIALECT --by team,api_key" "report --where team=red --by model --format json" "${E[@]}"
+check edge-compare "--dialect DIALECT" "compare --format csv" "${E[@]}"
+echo "sql-check: $n comparisons, $([ $fail = 0 ] && echo all identical || echo FAILURES)"
+exit $fail
