@@ -35,50 +35,66 @@ json.dump(d, sys.stdout, indent=1, sort_keys=True)' "$1"
 
 fail=0
 n=0
-# check NAME "SQL ARGS" "COMMAND ARGS" LOG_FILES...
-check() {
+CASES=()
+# case NAME "SQL ARGS" "COMMAND ARGS" LOG_FILES...: prints the queries and runs the command on
+# the logs; the engines run every case's query afterwards, in one session each.
+case_() {
   local name=$1 sql_args=$2 cmd_args=$3
   shift 3
-  local logs=("$@")
+  CASES+=("$name")
+  printf '%s\n' "$cmd_args" > "$OUT/$name.cmd"
   local logs_arg=()
-  for l in "${logs[@]}"; do logs_arg+=(--logs "$l"); done
+  for l in "$@"; do logs_arg+=(--logs "$l"); done
   # shellcheck disable=SC2086
   "$BIN" $cmd_args "${logs_arg[@]}" > "$OUT/$name.logs.out" 2>/dev/null || true
   for engine in $ENGINES; do
     # shellcheck disable=SC2086
     "$BIN" sql ${sql_args//DIALECT/$engine} "${ORDER[@]}" -o "$OUT/$name.$engine.sql"
-    "$VENV/bin/python" scripts/sql_engine.py "$engine" "$OUT/$name.$engine.sql" "$OUT/$name.$engine.csv" "${logs[@]}" 2> "$OUT/$name.$engine.err" \
-      || { echo "sql-check: $name: $engine failed:"; tail -5 "$OUT/$name.$engine.err"; fail=1; continue; }
-    # shellcheck disable=SC2086
-    "$BIN" $cmd_args --aggregates "$OUT/$name.$engine.csv" > "$OUT/$name.$engine.out" 2>"$OUT/$name.$engine.stderr" || true
-    local a="$OUT/$name.logs.out" b="$OUT/$name.$engine.out"
-    if [[ " $cmd_args " == *" json "* ]]; then
-      strip_rejections "$a" > "$a.cmp"; strip_rejections "$b" > "$b.cmp"
-      a="$a.cmp"; b="$b.cmp"
-    fi
-    n=$((n + 1))
-    if cmp -s "$a" "$b" && [ -s "$a" ]; then
-      echo "sql-check: $name on $engine: identical ($(wc -c < "$a") bytes)"
-    else
-      echo "sql-check: $name on $engine: DIFFERS from --logs"
-      diff "$a" "$b" | head -20
-      head -3 "$OUT/$name.$engine.stderr"
-      fail=1
-    fi
+    (IFS=$'\t'; printf '%s\n' "$OUT/$name.$engine.sql	$OUT/$name.$engine.csv	$*") >> "$OUT/jobs.$engine.tsv"
   done
 }
 
+compare_() {
+  local name=$1 engine=$2 cmd_args
+  cmd_args=$(cat "$OUT/$name.cmd")
+  # shellcheck disable=SC2086
+  "$BIN" $cmd_args --aggregates "$OUT/$name.$engine.csv" > "$OUT/$name.$engine.out" 2>"$OUT/$name.$engine.stderr" || true
+  local a="$OUT/$name.logs.out" b="$OUT/$name.$engine.out"
+  if [[ " $cmd_args " == *" json "* ]]; then
+    strip_rejections "$a" > "$a.cmp"; strip_rejections "$b" > "$b.cmp"
+    a="$a.cmp"; b="$b.cmp"
+  fi
+  n=$((n + 1))
+  if cmp -s "$a" "$b" && [ -s "$a" ]; then
+    echo "sql-check: $name on $engine: identical ($(wc -c < "$a") bytes)"
+  else
+    echo "sql-check: $name on $engine: DIFFERS from --logs"
+    diff "$a" "$b" | head -20 || true
+    head -3 "$OUT/$name.$engine.stderr"
+    fail=1
+  fi
+}
+
+rm -f "$OUT"/jobs.*.tsv
 D=(data/requests-2025-05.csv data/requests-2025-06.csv data/requests-2025-07.jsonl)
 E=(tests/data/sql-edge/a-requests.csv tests/data/sql-edge/b-requests.jsonl)
-check data-default "--dialect DIALECT --columns $DATA_COLS" "report" "${D[@]}"
-check data-by-user-project "--dialect DIALECT --columns $DATA_COLS --by user,project,status" "report --by month,user,project --format json" "${D[@]}"
-check data-month-la "--dialect DIALECT --columns $DATA_COLS --month 2025-06 --tz America/Los_Angeles --by day" "report --month 2025-06 --tz America/Los_Angeles --by day,provider --format csv --exact" "${D[@]}"
-check data-compare "--dialect DIALECT --columns $DATA_COLS --month 2025-07" "compare --month 2025-07 --format csv" "${D[@]}"
-check data-errors "--dialect DIALECT --columns $DATA_COLS --per-minute --by status" "errors --format json" "${D[@]}"
-check edge-all "--dialect DIALECT --by user,team" "report --by user,team,model --format json" "${E[@]}"
-check edge-oct-berlin "--dialect DIALECT --month 2025-10 --tz Europe/Berlin --by team,project,user" "report --month 2025-10 --tz Europe/Berlin --by day,team,model --format json" "${E[@]}"
-check edge-dst "--dialect DIALECT --from 2025-03-29 --to 2025-04-01 --tz Europe/Berlin --by user" "report --from 2025-03-29 --to 2025-04-01 --tz Europe/Berlin --by day,user --format csv --exact" "${E[@]}"
-check edge-where "--dialect DIALECT --by team,api_key" "report --where team=red --by model --format json" "${E[@]}"
-check edge-compare "--dialect DIALECT" "compare --format csv" "${E[@]}"
+case_ data-default "--dialect DIALECT --columns $DATA_COLS" "report" "${D[@]}"
+case_ data-by-user-project "--dialect DIALECT --columns $DATA_COLS --by user,project,status" "report --by month,user,project --format json" "${D[@]}"
+case_ data-month-la "--dialect DIALECT --columns $DATA_COLS --month 2025-06 --tz America/Los_Angeles --by day" "report --month 2025-06 --tz America/Los_Angeles --by day,provider --format csv --exact" "${D[@]}"
+case_ data-compare "--dialect DIALECT --columns $DATA_COLS --month 2025-07" "compare --month 2025-07 --format csv" "${D[@]}"
+case_ data-errors "--dialect DIALECT --columns $DATA_COLS --per-minute --by status" "errors --format json" "${D[@]}"
+case_ edge-all "--dialect DIALECT --by user,team" "report --by user,team,model --format json" "${E[@]}"
+case_ edge-oct-berlin "--dialect DIALECT --month 2025-10 --tz Europe/Berlin --by team,project,user" "report --month 2025-10 --tz Europe/Berlin --by day,team,model --format json" "${E[@]}"
+case_ edge-dst "--dialect DIALECT --from 2025-03-29 --to 2025-04-01 --tz Europe/Berlin --by user" "report --from 2025-03-29 --to 2025-04-01 --tz Europe/Berlin --by day,user --format csv --exact" "${E[@]}"
+case_ edge-where "--dialect DIALECT --by team,api_key" "report --where team=red --by model --format json" "${E[@]}"
+case_ edge-compare "--dialect DIALECT" "compare --format csv" "${E[@]}"
+for engine in $ENGINES; do
+  start=$(date +%s)
+  if ! "$VENV/bin/python" scripts/sql_engine.py "$engine" "$OUT/jobs.$engine.tsv" 2> "$OUT/$engine.err"; then
+    echo "sql-check: $engine failed:"; tail -20 "$OUT/$engine.err"; fail=1; continue
+  fi
+  echo "sql-check: $engine ran ${#CASES[@]} queries in $(( $(date +%s) - start )) s"
+  for name in "${CASES[@]}"; do compare_ "$name" "$engine"; done
+done
 echo "sql-check: $n comparisons, $([ $fail = 0 ] && echo all identical || echo FAILURES)"
 exit $fail

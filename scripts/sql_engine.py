@@ -6,7 +6,9 @@ The log files (canonical CSV and JSONL) are loaded into one table `requests` who
 all text, as a warehouse table of raw logs would be, plus `_file` and `_row` (the reading order,
 for --order-by _file --order-by "CAST(_row AS BIGINT)"). JSON numbers keep their literal text.
 
-usage: sql_engine.py ENGINE QUERY.sql OUT.csv LOG_FILE...
+usage: sql_engine.py ENGINE JOBS.tsv
+  JOBS.tsv: one job per line, tab-separated: QUERY.sql, OUT.csv, then the log files. All jobs
+  run in one engine session (Spark starts once).
 """
 import csv
 import json
@@ -65,21 +67,23 @@ def write_result(out, header, rows):
             w.writerow(["" if v is None else str(v) for v in r])
 
 
-def run_duckdb(query, table, out):
+def run_duckdb(jobs):
     import duckdb
 
-    con = duckdb.connect()
-    con.execute("SET TimeZone='UTC'")
-    con.execute(
-        "CREATE TABLE requests AS SELECT * FROM read_csv(?, all_varchar=true, header=true, quote='\"')",
-        [table],
-    )
-    cur = con.execute(query)
-    header = [d[0] for d in cur.description]
-    write_result(out, header, cur.fetchall())
+    for query, table, out in jobs:
+        con = duckdb.connect()
+        con.execute("SET TimeZone='UTC'")
+        con.execute(
+            "CREATE TABLE requests AS SELECT * FROM read_csv(?, all_varchar=true, header=true, quote='\"')",
+            [table],
+        )
+        cur = con.execute(query)
+        header = [d[0] for d in cur.description]
+        write_result(out, header, cur.fetchall())
+        con.close()
 
 
-def run_spark(query, table, out):
+def run_spark(jobs):
     from pyspark.sql import SparkSession
 
     spark = (
@@ -92,26 +96,32 @@ def run_spark(query, table, out):
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
-    df = (
-        spark.read.option("header", True)
-        .option("multiLine", True)
-        .option("escape", '"')
-        .csv(table)
-    )
-    df.createOrReplaceTempView("requests")
-    res = spark.sql(query)
-    write_result(out, res.columns, [tuple(r) for r in res.collect()])
+    for query, table, out in jobs:
+        df = (
+            spark.read.option("header", True)
+            .option("multiLine", True)
+            .option("escape", '"')
+            .csv(table)
+        )
+        df.createOrReplaceTempView("requests")
+        res = spark.sql(query)
+        write_result(out, res.columns, [tuple(r) for r in res.collect()])
     spark.stop()
 
 
 def main():
-    engine, query_path, out, *files = sys.argv[1:]
-    with open(query_path, encoding="utf-8") as fh:
-        query = fh.read()
+    engine, jobs_path = sys.argv[1:]
     with tempfile.TemporaryDirectory() as tmp:
-        table = os.path.join(tmp, "requests.csv")
-        table_csv(files, table)
-        {"duckdb": run_duckdb, "spark": run_spark}[engine](query, table, out)
+        jobs = []
+        with open(jobs_path, encoding="utf-8") as fh:
+            for i, line in enumerate(fh):
+                query_path, out, *files = line.rstrip("\n").split("\t")
+                with open(query_path, encoding="utf-8") as q:
+                    query = q.read()
+                table = os.path.join(tmp, f"requests-{i}.csv")
+                table_csv(files, table)
+                jobs.append((query, table, out))
+        {"duckdb": run_duckdb, "spark": run_spark}[engine](jobs)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ mod readers;
 mod report;
 mod run_twice;
 mod snapshots;
+mod sql;
 
 pub use harness::{fixture, root, row, Out, Tl};
 pub use serde_json::{json, Value};

@@ -28,6 +28,7 @@ const COMMANDS: &[&[&str]] = &[
     &["chart"],
     &["errors"],
     &["columns"],
+    &["sql"],
     &["daily"],
     &["monthly"],
     &["session"],

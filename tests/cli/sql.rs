@@ -1,0 +1,283 @@
+//! `tokenledger sql` and `--aggregates`: the query per dialect (golden files), and aggregate
+//! files written by hand priced to hand-computed totals, with every way a file can be refused.
+//! The engines themselves run in `scripts/check-sql.sh` (DuckDB and Spark, in CI).
+
+use insta::assert_snapshot;
+
+use super::*;
+
+const BOOK: &str = "sql-edge/prices";
+const HEADER: &str = "kind,reason,local_day,price_epoch,provider,model,region,batch,failed,service_tier,window_mask,long_context,multi,prompt_bucket,minute_us,first_us,last_us,rows_,requests,input_tokens,cache_read_tokens,cache_write_tokens,cache_write_1h_tokens,output_tokens,reasoning_tokens";
+
+/// The manifest row of `tokenledger sql` with these arguments (and the test book), as the
+/// engine would return it: the JSON literal of the query, CSV-quoted.
+fn manifest_row(args: &[&str]) -> String {
+    let out = Tl::cmd(["sql", "--dialect", "duckdb"])
+        .book(BOOK)
+        .args(args)
+        .ok();
+    let start = out.stdout.find("'{\"format\"").expect("a manifest literal");
+    let rest = &out.stdout[start + 1..];
+    let json = &rest[..rest.find("}'").expect("end of the manifest") + 1];
+    let json = json.replace("''", "'");
+    format!(
+        "manifest,\"{}\",,,,,,,,,,,,,,,,0,,,,,,,",
+        json.replace('"', "\"\"")
+    )
+}
+
+/// An aggregate file: the header, the rows and the manifest of `tokenledger sql ARGS`.
+fn aggregates(dir: &tempfile::TempDir, name: &str, rows: &[&str], args: &[&str]) -> String {
+    let path = dir.path().join(name);
+    let mut text = format!("{HEADER}\n");
+    for r in rows {
+        text.push_str(r);
+        text.push('\n');
+    }
+    text.push_str(&manifest_row(args));
+    text.push('\n');
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+// Epochs of the test book in October 2025: boundaries 2024-07-18, 2025-09-05, 2025-09-29,
+// 2025-10-15, so Oct 1-14 is epoch 3 and Oct 15-31 epoch 4.
+const CELLS: [&str; 9] = [
+    // claude-sonnet-4.5, one request over 200k: the long rates 6 / 22.5 -> 1.8 + 0.225 = 2.025
+    "cell,,2025-10-02,3,anthropic,claude-sonnet-4-5-20250929,,0,0,,0,2,0,1,,1759363200000000,1759363200000000,1,1,300000,0,0,0,10000,0",
+    // under the threshold: 3 / 15 -> 0.3 + 0.15 = 0.45
+    "cell,,2025-10-02,3,anthropic,claude-sonnet-4-5-20250929,,0,0,,0,2,0,0,,1759363200000000,1759363200000000,1,1,100000,0,0,0,10000,0",
+    // gpt-4o-mini before the change: 0.8M x 0.15 + 0.2M x 0.075 + 1M x 0.6 = 0.735
+    "cell,,2025-10-10,3,openai,gpt-4o-mini,,0,0,,0,2,0,0,,1760054400000000,1760054400000000,1,1,1000000,200000,0,0,1000000,0",
+    // after it: 0.10 + 0.40 = 0.50
+    "cell,,2025-10-20,4,openai,gpt-4o-mini,,0,0,,0,2,0,0,,1760918400000000,1760918400000000,1,1,1000000,0,0,0,1000000,0",
+    // deepseek-chat inside the off-peak window (mask bit 0): 0.28 + 0.84 = 1.12
+    "cell,,2025-10-05,3,deepseek,deepseek-chat,,0,0,,1,2,0,0,,1759683600000000,1759683600000000,1,1,1000000,0,0,0,1000000,0",
+    // outside it: 0.56 + 1.68 = 2.24
+    "cell,,2025-10-05,3,deepseek,deepseek-chat,,0,0,,0,2,0,0,,1759662000000000,1759662000000000,1,1,1000000,0,0,0,1000000,0",
+    "rejected,input_tokens,,,,,,,,,,,,,,,,2,,,,,,,",
+    "duplicate,,,,openai,gpt-4o-mini,,0,0,,0,2,0,0,,1760918400000000,1760918400000000,3,,,,,,,",
+    "outside,,,,,,,,,,,,,,,1759276700000000,1761955300000000,4,,,,,,,",
+];
+
+#[test]
+fn hand_written_aggregates_price_to_the_hand_computed_total() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = aggregates(&dir, "agg.csv", &CELLS, &["--month", "2025-10"]);
+    let j = Tl::report()
+        .book(BOOK)
+        .args(["--aggregates", &file, "--month", "2025-10", "--by", "model"])
+        .json();
+    assert_eq!(j["total"]["cost_usd"], "7.07");
+    assert_eq!(j["total"]["requests"], 6);
+    let a = &j["accounting"];
+    assert_eq!(a["rows_read"], 15);
+    assert_eq!(a["priced"], 6);
+    assert_eq!(a["rejected"], 2);
+    assert_eq!(a["duplicates"], 3);
+    assert_eq!(a["outside_period"], 4);
+    let rej = &j["rejections"][0];
+    assert_eq!(rej["field"], "input_tokens");
+    assert!(rej["reason"].as_str().unwrap().contains("2 rows"), "{rej}");
+    // Rows are per resolved model: the off-peak and the normal deepseek usage in one row.
+    let deepseek = j["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["model"] == "deepseek-chat")
+        .unwrap();
+    assert_eq!(deepseek["cost_usd"], "3.36");
+}
+
+#[test]
+fn aggregate_files_add_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = aggregates(&dir, "a.csv", &CELLS[..3], &["--month", "2025-10"]);
+    let b = aggregates(&dir, "b.csv", &CELLS[3..], &["--month", "2025-10"]);
+    let j = Tl::report()
+        .book(BOOK)
+        .args(["--aggregates", &a, "--aggregates", &b, "--month", "2025-10"])
+        .json();
+    assert_eq!(j["total"]["cost_usd"], "7.07");
+    assert_eq!(j["accounting"]["rows_read"], 15);
+}
+
+#[test]
+fn aggregates_made_with_other_settings_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = aggregates(&dir, "agg.csv", &CELLS, &["--month", "2025-10"]);
+    let run = |args: &[&str]| {
+        Tl::report()
+            .book(BOOK)
+            .args(["--aggregates", &file])
+            .args(args)
+            .fails(2)
+    };
+    run(&["--month", "2025-10", "--tz", "Europe/Berlin"])
+        .stderr_has("made with --tz UTC (this run: --tz Europe/Berlin)");
+    run(&["--month", "2025-09"]).stderr_has("made with the period 2025-10-01T00:00:00Z");
+    run(&["--month", "2025-10", "--by", "user"])
+        .stderr_has("no user dimension in these aggregates (they have: none)")
+        .stderr_has("tokenledger sql --by user");
+    // Another book numbers its epochs differently.
+    Tl::report()
+        .args(["--aggregates", &file, "--month", "2025-10"])
+        .fails(2)
+        .stderr_has("a price book whose epochs");
+    // Per-minute counts were not asked for.
+    Tl::cmd(["errors"])
+        .book(BOOK)
+        .args(["--aggregates", &file, "--month", "2025-10"])
+        .fails(2)
+        .stderr_has("tokenledger sql --per-minute");
+    Tl::report()
+        .book(BOOK)
+        .args(["--aggregates", &file, "--logs", "data"])
+        .fails(2)
+        .stderr_has("cannot be used with");
+}
+
+#[test]
+fn more_dimensions_serve_a_report_over_fewer() {
+    let dir = tempfile::tempdir().unwrap();
+    let with_user = HEADER.replace("prompt_bucket,", "prompt_bucket,d_1_user,");
+    let rows = [
+        "cell,,2025-10-20,4,openai,gpt-4o-mini,,0,0,,0,2,0,0,alice,,1760918400000000,1760918400000000,1,1,1000000,0,0,0,0,0",
+        "cell,,2025-10-20,4,openai,gpt-4o-mini,,0,0,,0,2,0,0,bob,,1760918400000000,1760918400000000,1,1,2000000,0,0,0,0,0",
+    ];
+    let manifest = manifest_row(&["--month", "2025-10", "--by", "user"])
+        .replace(",,,,,,,,,,,,,,,,0,", ",,,,,,,,,,,,,,,,,0,");
+    let path = dir.path().join("agg.csv");
+    std::fs::write(
+        &path,
+        format!("{with_user}\n{}\n{}\n{manifest}\n", rows[0], rows[1]),
+    )
+    .unwrap();
+    let file = path.display().to_string();
+    // 3M input tokens at 0.10.
+    let j = Tl::report()
+        .book(BOOK)
+        .args(["--aggregates", &file, "--month", "2025-10"])
+        .json();
+    assert_eq!(j["total"]["cost_usd"], "0.3");
+    let j = Tl::report()
+        .book(BOOK)
+        .args(["--aggregates", &file, "--month", "2025-10", "--by", "user"])
+        .json();
+    let users: Vec<(&str, &str)> = j["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["user"].as_str().unwrap(), r["cost_usd"].as_str().unwrap()))
+        .collect();
+    assert_eq!(users, [("bob", "0.2"), ("alice", "0.1")]);
+    let j = Tl::report()
+        .book(BOOK)
+        .args([
+            "--aggregates",
+            &file,
+            "--month",
+            "2025-10",
+            "--where",
+            "user=alice",
+        ])
+        .json();
+    assert_eq!(j["total"]["cost_usd"], "0.1");
+    assert_eq!(j["accounting"]["filtered_out"], 1);
+}
+
+#[test]
+fn sums_that_do_not_fit_are_errors_naming_the_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = CELLS[3].replace(
+        ",1000000,0,0,0,1000000,0",
+        ",18446744073709551616,0,0,0,1,0",
+    );
+    let file = aggregates(&dir, "agg.csv", &[&big], &["--month", "2025-10"]);
+    Tl::report()
+        .book(BOOK)
+        .args(["--aggregates", &file, "--month", "2025-10"])
+        .fails(1)
+        .stderr_has("agg.csv: line 2: input_tokens: \"18446744073709551616\" is larger than");
+    let null = CELLS[3].replace(",1000000,0,0,0,1000000,0", ",,0,0,0,1,0");
+    let file = aggregates(&dir, "null.csv", &[&null], &["--month", "2025-10"]);
+    Tl::report()
+        .book(BOOK)
+        .args(["--aggregates", &file, "--month", "2025-10"])
+        .fails(1)
+        .stderr_has("line 2: input_tokens: empty (the engine returned NULL");
+    // Two sums that fit, whose total does not.
+    let half = CELLS[3].replace(
+        ",1000000,0,0,0,1000000,0",
+        ",10000000000000000000,0,0,0,1,0",
+    );
+    let file = aggregates(&dir, "two.csv", &[&half, &half], &["--month", "2025-10"]);
+    Tl::report()
+        .book(BOOK)
+        .args(["--aggregates", &file, "--month", "2025-10"])
+        .fails(1)
+        .stderr_has("line 3: the sums pass");
+    let path = dir.path().join("no-manifest.csv");
+    std::fs::write(&path, format!("{HEADER}\n{}\n", CELLS[3])).unwrap();
+    Tl::report()
+        .book(BOOK)
+        .args([
+            "--aggregates",
+            &path.display().to_string(),
+            "--month",
+            "2025-10",
+        ])
+        .fails(1)
+        .stderr_has("no manifest row");
+}
+
+#[test]
+fn the_query_per_dialect() {
+    for dialect in [
+        "duckdb",
+        "spark",
+        "postgres",
+        "trino",
+        "athena",
+        "bigquery",
+        "clickhouse",
+        "snowflake",
+    ] {
+        let out = Tl::cmd(["sql", "--dialect", dialect])
+            .book(BOOK)
+            .args([
+                "--month",
+                "2025-10",
+                "--tz",
+                "Europe/Berlin",
+                "--by",
+                "user,team",
+                "--per-minute",
+                "--table",
+                "logs.requests",
+            ])
+            .ok();
+        let text = out.stdout.replace(env!("CARGO_PKG_VERSION"), "X.Y.Z");
+        assert_snapshot!(format!("sql_{dialect}"), text);
+    }
+}
+
+#[test]
+fn sql_options_are_checked() {
+    Tl::cmd([
+        "sql",
+        "--dialect",
+        "duckdb",
+        "--columns",
+        "timestamp,provider,model",
+    ])
+    .fails(2)
+    .stderr_has("--columns: \"input_tokens\" is required");
+    Tl::cmd(["sql", "--dialect", "duckdb", "--columns", "timestamp,team"])
+        .fails(2)
+        .stderr_has("\"team\" is not a canonical column");
+    Tl::cmd(["sql", "--dialect", "duckdb", "--dedupe", "last"])
+        .fails(2)
+        .stderr_has("--dedupe: \"last\" is not first or none");
+    Tl::cmd(["sql", "--dialect", "oracle"]).fails(2);
+}
