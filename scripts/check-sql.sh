@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
 # The warehouse path on real engines: for each case, print the query with `tokenledger sql`,
-# run it on DuckDB and on Apache Spark (local mode) over the same logs, and check that the
+# run it on real engines over the same logs, and check that the
 # command given the engine's aggregates (--aggregates) prints exactly what it prints reading
-# the logs itself (--logs). Runs on the bundled data/ and on tests/data/sql-edge (DST days,
+# the logs itself (--logs). Engines: DuckDB, PostgreSQL (Debian's server), ClickHouse (embedded,
+# PyPI chdb) and Apache Spark (local mode). Runs on the bundled data/ and on tests/data/sql-edge (DST days,
 # duplicates, long context, rejected values, two price epochs, time windows, service tiers).
 #
 #   scripts/check-sql.sh [OUT_DIR]      (default: $CARGO_TARGET_DIR/sql-check)
-# Environment: SQL_ENGINES (default "duckdb spark"), SQL_ENGINES_VENV (a cached venv with the
-# pinned duckdb and pyspark; created when missing). Spark needs Java 17.
+# Environment: SQL_ENGINES (default "duckdb postgres clickhouse spark"), SQL_ENGINES_VENV (a
+# cached venv with the pinned duckdb, chdb and pyspark; created when missing). Spark needs Java 17.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tokenledger-target}"
 OUT="${1:-$CARGO_TARGET_DIR/sql-check}"
-ENGINES="${SQL_ENGINES:-duckdb spark}"
+ENGINES="${SQL_ENGINES:-duckdb postgres clickhouse spark}"
 VENV="${SQL_ENGINES_VENV:-$HOME/.cache/tokenledger/sql-engines}"
 mkdir -p "$OUT"
-if ! "$VENV/bin/python" -c 'import duckdb, pyspark' 2>/dev/null; then
+if ! "$VENV/bin/python" -c 'import duckdb, pyspark, chdb' 2>/dev/null; then
   python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet duckdb==2.0.1 pyspark==4.3.0
+  "$VENV/bin/pip" install --quiet duckdb==2.0.1 pyspark==4.3.0 chdb==4.4.0
+fi
+# PostgreSQL: Debian's server binaries (a throwaway cluster on a Unix socket).
+if [[ " $ENGINES " == *" postgres "* ]] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  (apt-get update -qq && apt-get install -y -qq postgresql >/dev/null) || sudo apt-get install -y -qq postgresql >/dev/null
 fi
 cargo build --quiet --bin tokenledger
 BIN="$CARGO_TARGET_DIR/debug/tokenledger"
@@ -83,10 +88,12 @@ case_ data-by-user-project "--dialect DIALECT --columns $DATA_COLS --by user,pro
 case_ data-month-la "--dialect DIALECT --columns $DATA_COLS --month 2025-06 --tz America/Los_Angeles --by day" "report --month 2025-06 --tz America/Los_Angeles --by day,provider --format csv --exact" "${D[@]}"
 case_ data-compare "--dialect DIALECT --columns $DATA_COLS --month 2025-07" "compare --month 2025-07 --format csv" "${D[@]}"
 case_ data-errors "--dialect DIALECT --columns $DATA_COLS --per-minute --by status" "errors --format json" "${D[@]}"
+case_ data-html "--dialect DIALECT --columns $DATA_COLS --month 2025-07 --per-minute --previous-month --by status" "report --month 2025-07 --format html --now 2025-08-02" "${D[@]}"
 case_ edge-all "--dialect DIALECT --by user,team" "report --by user,team,model --format json" "${E[@]}"
 case_ edge-oct-berlin "--dialect DIALECT --month 2025-10 --tz Europe/Berlin --by team,project,user" "report --month 2025-10 --tz Europe/Berlin --by day,team,model --format json" "${E[@]}"
 case_ edge-dst "--dialect DIALECT --from 2025-03-29 --to 2025-04-01 --tz Europe/Berlin --by user" "report --from 2025-03-29 --to 2025-04-01 --tz Europe/Berlin --by day,user --format csv --exact" "${E[@]}"
 case_ edge-where "--dialect DIALECT --by team,api_key" "report --where team=red --by model --format json" "${E[@]}"
+case_ edge-html "--dialect DIALECT --month 2025-10 --tz Europe/Berlin --per-minute --previous-month --by status,user" "report --month 2025-10 --tz Europe/Berlin --by user --format html --now 2025-11-02" "${E[@]}"
 case_ edge-compare "--dialect DIALECT" "compare --format csv" "${E[@]}"
 for engine in $ENGINES; do
   start=$(date +%s)

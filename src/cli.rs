@@ -199,6 +199,10 @@ pub struct SqlArgs {
     #[arg(long)]
     pub per_minute: bool,
 
+    /// Also sum the month before --month (the HTML page and --out-dir compare with it).
+    #[arg(long, requires = "month")]
+    pub previous_month: bool,
+
     #[arg(long = "pricing", value_name = "PATH")]
     pub pricing: Vec<PathBuf>,
 

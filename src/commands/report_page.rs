@@ -91,16 +91,24 @@ type Month = (String, (i64, i64));
 
 /// The month before a one-month report (`--month`).
 fn previous_month(settings: &UsageSettings) -> Result<Option<Month>, crate::time::PeriodError> {
-    let Some(m) = &settings.month else {
+    month_before(settings.month.as_deref(), &settings.tz)
+}
+
+/// The month before `month` (`YYYY-MM`) in `tz`: its label and UTC range.
+pub fn month_before(
+    month: Option<&str>,
+    tz: &chrono_tz::Tz,
+) -> Result<Option<Month>, crate::time::PeriodError> {
+    let Some(m) = month else {
         return Ok(None);
     };
     let first = chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
-        .map_err(|_| crate::time::PeriodError::NotAMonth(m.clone()))?;
+        .map_err(|_| crate::time::PeriodError::NotAMonth(m.to_string()))?;
     let Some(prev) = first.checked_sub_months(chrono::Months::new(1)) else {
         return Ok(None);
     };
     let label = prev.format("%Y-%m").to_string();
-    let range = crate::time::month_range(&settings.tz, &label)?;
+    let range = crate::time::month_range(tz, &label)?;
     Ok(Some((label, range)))
 }
 

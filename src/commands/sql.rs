@@ -17,6 +17,7 @@ pub fn run(args: SqlArgs) -> anyhow::Result<()> {
         order_by,
         dedupe,
         per_minute,
+        previous_month,
         pricing,
         pricing_overlay,
         month,
@@ -29,6 +30,11 @@ pub fn run(args: SqlArgs) -> anyhow::Result<()> {
     let (from_us, to_us) =
         crate::time::resolve(&zone, month.as_deref(), from.as_deref(), to.as_deref())?;
     let dims = engine_dims(&validate_by(&by)?);
+    let side = if previous_month {
+        super::report_page::month_before(month.as_deref(), &zone)?.map(|(_, r)| r)
+    } else {
+        None
+    };
     let columns: Vec<String> = if columns.is_empty() {
         col::KNOWN.iter().map(|c| c.to_string()).collect()
     } else {
@@ -69,6 +75,7 @@ pub fn run(args: SqlArgs) -> anyhow::Result<()> {
         dedupe,
         order_by,
         per_minute,
+        side,
     };
     let mut out = output(out_path.as_ref())?;
     out.write_all(sql::query(&spec, &book).as_bytes())?;

@@ -66,14 +66,13 @@ fn engine_dims(settings: &EngineSettings) -> Vec<String> {
     dims
 }
 
-/// Checks a file's manifest against the run; returns, per engine dimension, its column in the
-/// file.
+/// Checks a file's manifest against the run (every dimension of `dims` must be there).
 fn check(
     file: &AggregateFile,
     settings: &EngineSettings,
     book: &PriceBook,
     dims: &[String],
-) -> Result<Vec<usize>, ImportError> {
+) -> Result<(), ImportError> {
     let m = &file.manifest;
     let mismatch = |what: String| ImportError::Mismatch {
         path: file.path.clone(),
@@ -111,29 +110,44 @@ fn check(
             show(settings.to_us)
         )));
     }
-    if settings.per_minute && !m.per_minute {
-        return Err(ImportError::Missing {
-            path: file.path.clone(),
-            what: "this command needs per-minute counts: regenerate the query with `tokenledger sql --per-minute`".into(),
-        });
-    }
     if settings.per_minute && !settings.filter.is_empty() {
         return Err(ImportError::Missing {
             path: file.path.clone(),
             what: "per-minute counts from aggregates cannot be filtered with --where".into(),
         });
     }
-    if settings.side.is_some() {
-        return Err(ImportError::Missing {
-            path: file.path.clone(),
-            what: "the month-over-month comparison (the HTML page, --out-dir) is not made from aggregates yet; use --logs".into(),
-        });
+    // Everything this command needs that the query was not asked for, in one message.
+    let mut needs: Vec<(&str, &str)> = Vec::new();
+    if settings.per_minute && !m.per_minute {
+        needs.push(("per-minute counts", "--per-minute"));
+    }
+    if let Some((a, b)) = settings.side {
+        match (m.side_from_us, m.side_to_us) {
+            (Some(x), Some(y)) if (x, y) == (a, b) => {}
+            (None, _) | (_, None) => needs.push(("the month before", "--previous-month")),
+            _ => return Err(mismatch("another previous-month window".into())),
+        }
     }
     let missing: Vec<&str> = dims
         .iter()
         .filter(|d| !m.dims.contains(d))
         .map(String::as_str)
         .collect();
+    if !needs.is_empty() {
+        let what: Vec<&str> = needs.iter().map(|n| n.0).collect();
+        let mut flags: Vec<String> = needs.iter().map(|n| n.1.to_string()).collect();
+        if !missing.is_empty() {
+            flags.push(format!("--by {}", dims.join(",")));
+        }
+        return Err(ImportError::Missing {
+            path: file.path.clone(),
+            what: format!(
+                "this command needs {} (the HTML page and --out-dir compare with the month before; errors and the page count requests per minute): regenerate the query with `tokenledger sql {}`",
+                what.join(" and "),
+                flags.join(" ")
+            ),
+        });
+    }
     if !missing.is_empty() {
         return Err(ImportError::Missing {
             path: file.path.clone(),
@@ -145,10 +159,14 @@ fn check(
             ),
         });
     }
-    Ok(dims
-        .iter()
-        .filter_map(|d| m.dims.iter().position(|x| x == d))
-        .collect())
+    Ok(())
+}
+
+/// Per engine dimension, its column in the file (every one is there: see [`check`]).
+fn columns_of(file: &AggregateFile, dims: &[String]) -> Vec<usize> {
+    dims.iter()
+        .filter_map(|d| file.manifest.dims.iter().position(|x| x == d))
+        .collect()
 }
 
 /// Builds the engine's aggregates from aggregate files.
@@ -158,20 +176,52 @@ pub fn import(
     book: &PriceBook,
 ) -> Result<Aggregates, ImportError> {
     let dims = engine_dims(settings);
+    for file in files {
+        check(file, settings, book, &dims)?;
+    }
+    let mut agg = build(files, settings, book, Kind::Cell)?;
+    if let Some((from, to)) = settings.side {
+        // As `Aggregator::new` sets up its side window: no dimensions but the filter's.
+        let side = EngineSettings {
+            from_us: Some(from),
+            to_us: Some(to),
+            dims: vec![],
+            per_minute: false,
+            side: None,
+            ..settings.clone()
+        };
+        agg.side = Some(Box::new(build(files, &side, book, Kind::Side)?));
+    }
+    Ok(agg)
+}
+
+/// The aggregates of the rows of kind `cells` (cells, or the side window's); the counters
+/// only for cells.
+fn build(
+    files: &[AggregateFile],
+    settings: &EngineSettings,
+    book: &PriceBook,
+    cells_kind: Kind,
+) -> Result<Aggregates, ImportError> {
+    let main = cells_kind == Kind::Cell;
+    let dims = engine_dims(settings);
     let mut groups = Groups::default();
     let mut kept: FastMap<u32, bool> = FastMap::default();
     let mut sums: FastMap<(i32, u32, u32), Sums> = FastMap::default();
     let mut minutes: FastMap<(u32, u32, i64), (u64, u64)> = FastMap::default();
     let mut counters = Counters::default();
     for file in files {
-        let cols = check(file, settings, book, &dims)?;
+        let cols = columns_of(file, &dims);
         let overflow = |line| ImportError::Overflow {
             path: file.path.clone(),
             line,
         };
         for row in &file.rows {
             let n = row.measures.rows;
-            if row.kind != Kind::Minute {
+            if !main && row.kind != Kind::Side {
+                continue;
+            }
+            if main && !matches!(row.kind, Kind::Minute | Kind::Side) {
                 counters.rows_read = counters
                     .rows_read
                     .checked_add(n)
@@ -185,6 +235,7 @@ pub fn import(
             }
             match row.kind {
                 Kind::Manifest => {}
+                Kind::Side if main => {}
                 Kind::Rejected => {
                     counters.rejected += n;
                     if counters.rejections.len() < super::KEPT_REJECTIONS {
@@ -225,7 +276,7 @@ pub fn import(
                     e.0 += row.measures.requests;
                     e.1 += row.measures.input_tokens + row.measures.output_tokens;
                 }
-                Kind::Cell => {
+                Kind::Cell | Kind::Side => {
                     let gid = group_of(&mut groups, row, &cols, book);
                     let keep = if settings.filter.is_empty() {
                         true

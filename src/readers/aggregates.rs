@@ -114,7 +114,7 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<AggregateFile, ReadError> {
             match int(c)? {
                 Some(v) if (0..=max).contains(&v) => Ok(v),
                 Some(v) => Err(fail(line, format!("{}: {v} is out of range", column(c)))),
-                None if kind == Kind::Cell => {
+                None if matches!(kind, Kind::Cell | Kind::Side) => {
                     Err(fail(line, format!("{}: empty in a cell row", column(c))))
                 }
                 None => Ok(0),
@@ -154,7 +154,7 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<AggregateFile, ReadError> {
             last_us: int(fixed[14])?,
             measures: Default::default(),
         };
-        if kind == Kind::Cell {
+        if matches!(kind, Kind::Cell | Kind::Side) {
             row.epoch = Some(small(fixed[1], u32::MAX as i64)? as u32);
             if row.day.is_none() || row.provider.is_none() || row.model.is_none() {
                 return Err(fail(
@@ -164,7 +164,7 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<AggregateFile, ReadError> {
             }
         }
         // Only cells and minutes carry token sums; every kind carries its row count.
-        let summed = matches!(kind, Kind::Cell | Kind::Minute);
+        let summed = matches!(kind, Kind::Cell | Kind::Minute | Kind::Side);
         for (k, (slot, &c)) in row
             .measures
             .values_mut()

@@ -38,6 +38,9 @@ pub struct QuerySpec {
     pub order_by: Vec<String>,
     /// Also return per-minute request counts (for `errors` and the HTML page).
     pub per_minute: bool,
+    /// Also aggregate this window before the period (UTC microseconds), without splitting by
+    /// anything the command does not filter on: the HTML page's previous month.
+    pub side: Option<(i64, i64)>,
 }
 
 /// The required canonical columns.
@@ -68,6 +71,8 @@ pub fn manifest(spec: &QuerySpec, book: &PriceBook) -> Manifest {
         dims: spec.dims.clone(),
         dedupe: if spec.dedupe { "first" } else { "none" }.to_string(),
         per_minute: spec.per_minute,
+        side_from_us: spec.side.map(|s| s.0),
+        side_to_us: spec.side.map(|s| s.1),
         book: book.query_digest(),
     }
 }
@@ -128,7 +133,9 @@ pub fn query(spec: &QuerySpec, book: &PriceBook) -> String {
             None => String::new(),
         };
         format!(
-            "CASE {missing}WHEN {m} AND length({digits}) <= 13 AND {value} <= {MAX_COUNT} THEN {value} END AS n_{c}",
+            // Nested, not AND: engines may evaluate AND's operands in any order, and the cast
+            // must only see text already known to be at most 13 digits.
+            "CASE {missing}WHEN {m} THEN CASE WHEN length({digits}) <= 13 THEN CASE WHEN {value} <= {MAX_COUNT} THEN {value} END END END AS n_{c}",
             m = d.matches(&x, COUNT_RE),
         )
     };
@@ -152,7 +159,7 @@ pub fn query(spec: &QuerySpec, book: &PriceBook) -> String {
         count(col::REASONING_TOKENS, Some(0)),
         count(col::REQUESTS, Some(1)),
         format!(
-            "CASE WHEN {st} IS NULL THEN 200 WHEN {m} AND length({st_digits}) BETWEEN 1 AND 3 AND {v} BETWEEN 100 AND 599 THEN {v} END AS n_status",
+            "CASE WHEN {st} IS NULL THEN 200 WHEN {m} THEN CASE WHEN length({st_digits}) BETWEEN 1 AND 3 THEN CASE WHEN {v} BETWEEN 100 AND 599 THEN {v} END END END AS n_status",
             m = d.matches(&st, "^[+]?[0-9]+$"),
             v = d.int(&st_digits),
         ),
@@ -308,18 +315,26 @@ pub fn query(spec: &QuerySpec, book: &PriceBook) -> String {
     );
 
     // The per-cell keys.
-    let cell = |e: &str| format!("CASE WHEN kind = 'cell' THEN {e} END");
+    let cell = |e: &str| format!("CASE WHEN kind = 'cell' OR side_ok = 1 THEN {e} END");
     // Duplicates carry their group too: a `--where` applied later decides whether a duplicate
     // counts as a duplicate or as filtered out, as the local engine does.
-    let keyed = |e: &str| format!("CASE WHEN kind IN ('cell', 'duplicate') THEN {e} END");
+    let keyed =
+        |e: &str| format!("CASE WHEN kind IN ('cell', 'duplicate') OR side_ok = 1 THEN {e} END");
     let boundaries = book.boundaries();
-    let base = boundaries.partition_point(|&b| spec.from_us.is_some_and(|f| b <= f));
-    let inside: Vec<i64> = boundaries[base..]
-        .iter()
-        .copied()
-        .take_while(|&b| spec.to_us.is_none_or(|t| b < t))
-        .collect();
-    let epoch = epoch_expr(&inside, base);
+    let epoch_in = |from: Option<i64>, to: Option<i64>| {
+        let base = boundaries.partition_point(|&b| from.is_some_and(|f| b <= f));
+        let inside: Vec<i64> = boundaries[base..]
+            .iter()
+            .copied()
+            .take_while(|&b| to.is_none_or(|t| b < t))
+            .collect();
+        epoch_expr(&inside, base)
+    };
+    // One epoch expression for the period and the side window before it.
+    let epoch = match spec.side {
+        Some((a, _)) => epoch_in(spec.from_us.map(|f| f.min(a)), spec.to_us),
+        None => epoch_in(spec.from_us, spec.to_us),
+    };
     let bucket = if book.thresholds().is_empty() {
         "0".to_string()
     } else {
@@ -329,7 +344,12 @@ pub fn query(spec: &QuerySpec, book: &PriceBook) -> String {
             .collect::<Vec<_>>()
             .join(" + ")
     };
-    let mask = window_mask(d, book, spec, &prov);
+    // Windows matter in the period and in the side window.
+    let (mask_from, mask_to) = match spec.side {
+        Some((a, b)) => (spec.from_us.map(|f| f.min(a)), spec.to_us.map(|t| t.max(b))),
+        None => (spec.from_us, spec.to_us),
+    };
+    let mask = window_mask(d, book, mask_from, mask_to, &prov);
     let dim_value = |name: &str| -> String {
         if name == col::STATUS {
             d.text("n_status")
@@ -340,40 +360,37 @@ pub fn query(spec: &QuerySpec, book: &PriceBook) -> String {
             format!("x_{i}")
         }
     };
-    let mut keys = vec![
-        format!(
-            "{} AS {}",
-            cell(&d.local_day("us", &spec.tz)),
-            acol::LOCAL_DAY
+    // Each key column's expression, and whether only cells carry it (duplicates carry the
+    // group, not the day and epoch).
+    let mut raw_keys: Vec<(String, bool)> = vec![
+        (d.local_day("us", &spec.tz), true),
+        (epoch.clone(), true),
+        (prov.clone(), false),
+        (f(col::MODEL), false),
+        (f(col::REGION), false),
+        ("n_batch".into(), false),
+        (
+            "CASE WHEN n_status BETWEEN 200 AND 299 THEN 0 ELSE 1 END".into(),
+            false,
         ),
-        format!("{} AS {}", cell(&epoch), acol::PRICE_EPOCH),
-        format!("{} AS {}", keyed(&prov), acol::PROVIDER),
-        format!("{} AS {}", keyed(&f(col::MODEL)), acol::MODEL),
-        format!("{} AS {}", keyed(&f(col::REGION)), acol::REGION),
-        format!("{} AS {}", keyed("n_batch"), acol::BATCH),
-        format!(
-            "{} AS {}",
-            keyed("CASE WHEN n_status BETWEEN 200 AND 299 THEN 0 ELSE 1 END"),
-            acol::FAILED
-        ),
-        format!("{} AS {}", keyed(&f(col::SERVICE_TIER)), acol::SERVICE_TIER),
-        format!("{} AS {}", keyed(&mask), acol::WINDOW_MASK),
-        format!("{} AS {}", keyed("n_long_context"), acol::LONG_CONTEXT),
-        format!(
-            "{} AS {}",
-            keyed("CASE WHEN n_requests > 1 THEN 1 ELSE 0 END"),
-            acol::MULTI
-        ),
-        format!("{} AS {}", keyed(&bucket), acol::PROMPT_BUCKET),
+        (f(col::SERVICE_TIER), false),
+        (mask, false),
+        ("n_long_context".into(), false),
+        ("CASE WHEN n_requests > 1 THEN 1 ELSE 0 END".into(), false),
+        (bucket, false),
     ];
-    let key_names: Vec<String> = key_columns(&spec.dims);
-    for (name, column) in spec
-        .dims
-        .iter()
-        .zip(&key_names[key_names.len() - spec.dims.len()..])
-    {
-        keys.push(format!("{} AS {column}", keyed(&dim_value(name))));
+    for name in &spec.dims {
+        raw_keys.push((dim_value(name), false));
     }
+    let key_names: Vec<String> = key_columns(&spec.dims);
+    let keys: Vec<String> = raw_keys
+        .iter()
+        .zip(&key_names)
+        .map(|((e, cell_only), name)| {
+            let e = if *cell_only { cell(e) } else { keyed(e) };
+            format!("{e} AS {name}")
+        })
+        .collect();
     let measures_in = [
         "1".to_string(),
         "n_requests".into(),
@@ -422,9 +439,22 @@ pub fn query(spec: &QuerySpec, book: &PriceBook) -> String {
         "v AS (\n  SELECT w.*,\n    {reason},\n    {early}\n  FROM w\n),\n"
     ));
     q.push_str(&format!("k AS (\n{dedupe}\n),\n"));
+    let side_ok = match spec.side {
+        Some((a, b)) => format!(
+            "CASE WHEN kind = 'outside' AND reason IS NULL AND occ = 1 AND us >= {a} AND us < {b} THEN 1 ELSE 0 END"
+        ),
+        None => "0".into(),
+    };
     q.push_str(&format!("r AS (\n  SELECT k.*, {kind} FROM k\n),\n"));
+    // g: per row, the keys and measures of what it counts towards: a cell, a duplicate (its
+    // group), or the side window (the month before: valid rows whose id was not seen before;
+    // they count as outside too).
+    q.push_str(&format!(
+        "s AS (\n  SELECT r.*, {side_ok} AS side_ok FROM r\n),\n"
+    ));
     let mut inner = vec![
         "kind".to_string(),
+        "side_ok".to_string(),
         format!(
             "CASE WHEN kind = 'rejected' THEN reason END AS {}",
             acol::REASON
@@ -432,17 +462,67 @@ pub fn query(spec: &QuerySpec, book: &PriceBook) -> String {
     ];
     inner.extend(keys);
     inner.push("CASE WHEN kind <> 'rejected' THEN us END AS us_seen".to_string());
+    inner.push(if spec.per_minute {
+        format!(
+            "CASE WHEN kind = 'cell' AND n_requests = 1 THEN us - {} END AS minute_key",
+            d.rem("us", "60000000")
+        )
+    } else {
+        format!("{} AS minute_key", d.null("int"))
+    });
     for (i, m) in measures_in.iter().enumerate().skip(1) {
         inner.push(format!("{} AS m_{i}", cell(m)));
     }
     q.push_str(&format!(
-        "g AS (\n  SELECT\n    {}\n  FROM r\n)\n",
+        "g AS (\n  SELECT\n    {}\n  FROM s\n),\n",
         inner.join(",\n    ")
     ));
-    // The result: cells and counts, then minutes, then the manifest.
+    // h: each row once as itself (v = 0), once more as a minute row (v = 1) and as a side row
+    // (v = 2) where it is one: one pass and one GROUP BY, no second copy of the plan (engines
+    // that do not reuse CTEs would derive every row twice).
+    let mut variants = vec!["SELECT 0 AS v".to_string()];
+    if spec.per_minute {
+        variants.push("SELECT 1 AS v".into());
+    }
+    if spec.side.is_some() {
+        variants.push("SELECT 2 AS v".into());
+    }
+    let mut h = vec![
+        format!(
+            "CASE WHEN x.v = 1 THEN 'minute' WHEN x.v = 2 THEN 'side' ELSE kind END AS {}",
+            acol::KIND
+        ),
+        format!("CASE WHEN x.v = 0 THEN {0} END AS {0}", acol::REASON),
+    ];
+    for (i, k) in key_names.iter().enumerate() {
+        let when = match i {
+            // day and epoch: cells and side rows
+            0 | 1 => "(x.v = 0 AND kind = 'cell') OR x.v = 2",
+            // provider and model: minute rows too
+            2 | 3 => "(x.v = 0 AND kind <> 'outside') OR x.v > 0",
+            _ => "(x.v = 0 AND kind <> 'outside') OR x.v = 2",
+        };
+        h.push(format!("CASE WHEN {when} THEN {k} END AS {k}"));
+    }
+    h.push(format!(
+        "CASE WHEN x.v = 1 THEN minute_key END AS {}",
+        acol::MINUTE_US
+    ));
+    h.push("CASE WHEN x.v <> 1 THEN us_seen END AS us_seen".into());
+    for i in 1..acol::MEASURES.len() {
+        h.push(format!(
+            "CASE WHEN (x.v = 0 AND kind = 'cell') OR x.v > 0 THEN m_{i} END AS m_{i}"
+        ));
+    }
+    q.push_str(&format!(
+        "h AS (\n  SELECT\n    {}\n  FROM g CROSS JOIN ({}) x\n  WHERE x.v = 0 OR (x.v = 1 AND minute_key IS NOT NULL) OR (x.v = 2 AND side_ok = 1)\n)\n",
+        h.join(",\n    "),
+        variants.join(" UNION ALL ")
+    ));
+    // The result, then the manifest.
     let mut out = vec![acol::KIND.to_string(), acol::REASON.to_string()];
     out.extend(key_names.iter().cloned());
-    out.push(format!("{} AS {}", d.null("int"), acol::MINUTE_US));
+    out.push(acol::MINUTE_US.to_string());
     out.push(format!("min(us_seen) AS {}", acol::FIRST_US));
     out.push(format!("max(us_seen) AS {}", acol::LAST_US));
     out.push(format!("count(*) AS {}", acol::MEASURES[0]));
@@ -451,41 +531,12 @@ pub fn query(spec: &QuerySpec, book: &PriceBook) -> String {
     }
     let mut group = vec![acol::KIND.to_string(), acol::REASON.to_string()];
     group.extend(key_names.iter().cloned());
+    group.push(acol::MINUTE_US.to_string());
     q.push_str(&format!(
-        "SELECT\n  {}\nFROM g\nGROUP BY {}\n",
+        "SELECT\n  {}\nFROM h\nGROUP BY {}\n",
         out.join(",\n  "),
         group.join(", ")
     ));
-    if spec.per_minute {
-        let mut m = vec!["'minute'".to_string(), d.null("text")];
-        for k in &key_names {
-            m.push(match k.as_str() {
-                acol::LOCAL_DAY => d.null("date"),
-                acol::PROVIDER => prov.clone(),
-                acol::MODEL => f(col::MODEL),
-                acol::REGION | acol::SERVICE_TIER => d.null("text"),
-                x if x.starts_with(acol::DIM_PREFIX) => d.null("text"),
-                _ => d.null("int"),
-            });
-        }
-        m.push(format!(
-            "us - {} AS {}",
-            d.rem("us", "60000000"),
-            acol::MINUTE_US
-        ));
-        m.push(d.null("int"));
-        m.push(d.null("int"));
-        m.push("count(*)".into());
-        for mi in measures_in.iter().skip(1) {
-            m.push(d.big_sum(mi));
-        }
-        q.push_str(&format!(
-            "UNION ALL\nSELECT\n  {}\nFROM r\nWHERE kind = 'cell' AND n_requests = 1\nGROUP BY {prov}, {}, us - {}\n",
-            m.join(",\n  "),
-            f(col::MODEL),
-            d.rem("us", "60000000")
-        ));
-    }
     let mut man = vec!["'manifest'".to_string(), d.lit(&manifest_json)];
     for k in &key_names {
         man.push(match k.as_str() {
@@ -563,14 +614,20 @@ fn epoch_expr(bounds: &[i64], base: usize) -> String {
 /// The window mask: bit `i` when the book's window `i` covers the row's instant and provider
 /// (the model is checked by tokenledger after resolving aliases). Windows whose effective range
 /// misses the period add nothing.
-fn window_mask(d: Dialect, book: &PriceBook, spec: &QuerySpec, prov: &str) -> String {
+fn window_mask(
+    d: Dialect,
+    book: &PriceBook,
+    from: Option<i64>,
+    to: Option<i64>,
+    prov: &str,
+) -> String {
     let day = d.div("us", &DAY_US.to_string());
     let minute = d.div(&d.rem("us", &DAY_US.to_string()), "60000000");
     let weekday = |shift: &str| d.rem(&format!("{day}{shift} + 3"), "7");
     let mut terms = Vec::new();
     for (i, w) in book.windows().iter().enumerate().take(63) {
-        let misses = spec.to_us.is_some_and(|t| w.effective_from_us >= t)
-            || matches!((w.effective_to_us, spec.from_us), (Some(e), Some(f)) if e <= f);
+        let misses = to.is_some_and(|t| w.effective_from_us >= t)
+            || matches!((w.effective_to_us, from), (Some(e), Some(f)) if e <= f);
         if misses {
             continue;
         }

@@ -60,16 +60,20 @@ pub enum Kind {
     Minute,
     /// The query's settings (`reason` holds the [`Manifest`] as JSON).
     Manifest,
+    /// Usage of the month before the period (the HTML page's month-over-month change), keyed
+    /// like a cell; these rows are counted as `outside` as well.
+    Side,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Cell,
         Kind::Duplicate,
         Kind::Rejected,
         Kind::Outside,
         Kind::Minute,
         Kind::Manifest,
+        Kind::Side,
     ];
 
     pub fn name(self) -> &'static str {
@@ -80,6 +84,7 @@ impl Kind {
             Kind::Outside => "outside",
             Kind::Minute => "minute",
             Kind::Manifest => "manifest",
+            Kind::Side => "side",
         }
     }
 
@@ -109,6 +114,11 @@ pub struct Manifest {
     pub dedupe: String,
     /// Whether `minute` rows are included.
     pub per_minute: bool,
+    /// The window of the `side` rows (the month before the period), if any.
+    #[serde(default)]
+    pub side_from_us: Option<i64>,
+    #[serde(default)]
+    pub side_to_us: Option<i64>,
     /// The digest of what the query took from the price book (epoch boundaries, long-context
     /// thresholds, time windows): see `PriceBook::query_digest`.
     pub book: String,

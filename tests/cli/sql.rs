@@ -130,6 +130,20 @@ fn aggregates_made_with_other_settings_are_refused() {
         .args(["--aggregates", &file, "--month", "2025-10"])
         .fails(2)
         .stderr_has("tokenledger sql --per-minute");
+    // The HTML page compares with the month before.
+    Tl::report()
+        .book(BOOK)
+        .args([
+            "--aggregates",
+            &file,
+            "--month",
+            "2025-10",
+            "--format",
+            "html",
+        ])
+        .fails(2)
+        .stderr_has("needs per-minute counts and the month before")
+        .stderr_has("tokenledger sql --per-minute --previous-month --by status");
     Tl::report()
         .book(BOOK)
         .args(["--aggregates", &file, "--logs", "data"])
@@ -253,6 +267,7 @@ fn the_query_per_dialect() {
                 "--by",
                 "user,team",
                 "--per-minute",
+                "--previous-month",
                 "--table",
                 "logs.requests",
             ])
