@@ -103,5 +103,35 @@ for engine in $ENGINES; do
   echo "sql-check: $engine ran ${#CASES[@]} queries in $(( $(date +%s) - start )) s"
   for name in "${CASES[@]}"; do compare_ "$name" "$engine"; done
 done
+# spark-job: the PySpark script run by spark-submit over a Parquet file (the one tokenledger
+# convert writes from data/) and over the edge CSV, compared with reading the same files.
+if [[ " $ENGINES " == *" spark "* ]]; then
+  "$BIN" convert --logs data --to parquet -o "$OUT/data.parquet" 2>/dev/null
+  job() {
+    local name=$1 source=$2 format=$3 cmd_args=$4
+    shift 4
+    "$BIN" spark-job --source "$source" --format "$format" "$@" -o "$OUT/$name.py"
+    rm -rf "$OUT/$name.out"
+    if ! PATH="$VENV/bin:$PATH" PYSPARK_PYTHON="$VENV/bin/python" "$VENV/bin/spark-submit" --driver-memory 3g "$OUT/$name.py" "$OUT/$name.out" > "$OUT/$name.log" 2>&1; then
+      echo "sql-check: spark-job $name failed:"; tail -20 "$OUT/$name.log"; fail=1; return
+    fi
+    # shellcheck disable=SC2086
+    "$BIN" $cmd_args --logs "$source" > "$OUT/$name.logs.out" 2>/dev/null || true
+    # shellcheck disable=SC2086
+    "$BIN" $cmd_args --aggregates "$OUT/$name.out/aggregates.csv" > "$OUT/$name.agg.out" 2>/dev/null || true
+    strip_rejections "$OUT/$name.logs.out" > "$OUT/$name.logs.cmp"
+    strip_rejections "$OUT/$name.agg.out" > "$OUT/$name.agg.cmp"
+    n=$((n + 1))
+    if cmp -s "$OUT/$name.logs.cmp" "$OUT/$name.agg.cmp" && [ -s "$OUT/$name.logs.cmp" ]; then
+      echo "sql-check: spark-job $name: identical ($(wc -c < "$OUT/$name.logs.cmp") bytes)"
+    else
+      echo "sql-check: spark-job $name: DIFFERS from --logs"
+      diff "$OUT/$name.logs.cmp" "$OUT/$name.agg.cmp" | head -20 || true
+      fail=1
+    fi
+  }
+  job job-parquet "$OUT/data.parquet" parquet "report --month 2025-06 --by day,user --format json" --month 2025-06 --by user
+  job job-csv tests/data/sql-edge/a-requests.csv csv "report --month 2025-10 --tz Europe/Berlin --by team,model --format json" --month 2025-10 --tz Europe/Berlin --by team
+fi
 echo "sql-check: $n comparisons, $([ $fail = 0 ] && echo all identical || echo FAILURES)"
 exit $fail

@@ -144,6 +144,9 @@ pub enum Command {
     /// Print the SQL that sums request rows in a warehouse (DuckDB, Spark, Postgres, Trino,
     /// Athena, BigQuery, ClickHouse, Snowflake) into aggregates for `--aggregates FILE`.
     Sql(SqlArgs),
+    /// Write a PySpark script (spark-submit, EMR, Dataproc, Databricks) that runs the `sql`
+    /// query over Parquet, CSV or JSON files and saves the aggregates as one CSV.
+    SparkJob(SparkJobArgs),
     /// The dimensions and log columns some logs have (rows with a value, distinct values,
     /// examples): what --by and --where can name.
     Columns(ColumnsArgs),
@@ -174,6 +177,17 @@ pub struct SqlArgs {
     #[arg(long, value_name = "NAME", default_value = "requests")]
     pub table: String,
 
+    #[command(flatten)]
+    pub query: QueryArgs,
+
+    /// Write the query here instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// What the warehouse query sums (shared by `sql` and `spark-job`).
+#[derive(Debug, Args)]
+pub struct QueryArgs {
     /// The canonical columns the table has (the others are read as empty). Default: all of
     /// them. timestamp, provider, model, input_tokens and output_tokens are required.
     #[arg(long, value_name = "COL,...", value_delimiter = ',')]
@@ -224,8 +238,23 @@ pub struct SqlArgs {
     /// Reporting time zone of the day buckets (IANA name).
     #[arg(long, value_name = "ZONE", default_value = "UTC")]
     pub tz: String,
+}
 
-    /// Write the query here instead of standard output.
+#[derive(Debug, Args)]
+pub struct SparkJobArgs {
+    /// The logs: a path or URI Spark reads (s3://bucket/logs/2026/10/, gs://..., a folder,
+    /// a glob), of canonical rows.
+    #[arg(long, value_name = "PATH|URI")]
+    pub source: String,
+
+    /// How the files are stored.
+    #[arg(long, value_name = "parquet|csv|json", default_value = "parquet")]
+    pub format: String,
+
+    #[command(flatten)]
+    pub query: QueryArgs,
+
+    /// Write the PySpark script here (default: standard output).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 }

@@ -67,6 +67,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Errors(args) => errors::run(args),
         Command::Columns(args) => columns::run(args),
         Command::Sql(args) => sql::run(args),
+        Command::SparkJob(args) => sql::run_spark_job(args),
         Command::Completions { shell } => {
             // Into memory first: clap_complete panics on a failed write (a closed pipe).
             let mut script = Vec::new();

@@ -1,17 +1,67 @@
-//! `tokenledger sql`: print the warehouse query whose result `--aggregates` prices.
+//! `tokenledger sql`: print the warehouse query whose result `--aggregates` prices; and
+//! `tokenledger spark-job`: the same query in a PySpark script that reads the files itself.
 
 use std::io::Write;
 
 use super::pipeline::{engine_dims, load_book, output, validate_by};
 use super::UsageError;
-use crate::cli::SqlArgs;
-use crate::sql::{self, QuerySpec};
+use crate::cli::{QueryArgs, SparkJobArgs, SqlArgs};
+use crate::pricing::PriceBook;
+use crate::sql::{self, Dialect, QuerySpec};
 use crate::usage::col;
 
 pub fn run(args: SqlArgs) -> anyhow::Result<()> {
     let SqlArgs {
         dialect,
         table,
+        query,
+        output: out_path,
+    } = args;
+    let (spec, book) = spec(dialect, table, query, None)?;
+    let mut out = output(out_path.as_ref())?;
+    out.write_all(sql::query(&spec, &book).as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// `tokenledger spark-job`.
+pub fn run_spark_job(args: SparkJobArgs) -> anyhow::Result<()> {
+    let SparkJobArgs {
+        source,
+        format,
+        query,
+        output: out_path,
+    } = args;
+    let format = match format.as_str() {
+        "parquet" | "csv" | "json" => format,
+        other => {
+            return Err(UsageError::Message(format!(
+                "--format: {other:?} is not parquet, csv or json"
+            ))
+            .into())
+        }
+    };
+    // Reading order: the script adds the file path and row index Spark knows.
+    let order = query
+        .order_by
+        .is_empty()
+        .then(|| vec!["_tl_file".to_string(), "_tl_row".to_string()]);
+    let (spec, book) = spec(Dialect::Spark, "requests".into(), query, order)?;
+    let text = sql::spark::job(&spec, &book, &source, &format);
+    let mut out = output(out_path.as_ref())?;
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// The query's settings from the command line (and the book it takes its epochs from).
+fn spec(
+    dialect: Dialect,
+    table: String,
+    args: QueryArgs,
+    default_order: Option<Vec<String>>,
+) -> anyhow::Result<(QuerySpec, PriceBook)> {
+    let QueryArgs {
         columns,
         by,
         order_by,
@@ -24,7 +74,6 @@ pub fn run(args: SqlArgs) -> anyhow::Result<()> {
         from,
         to,
         tz,
-        output: out_path,
     } = args;
     let zone = crate::time::parse_tz(&tz).map_err(UsageError::flag("--tz"))?;
     let (from_us, to_us) =
@@ -64,21 +113,20 @@ pub fn run(args: SqlArgs) -> anyhow::Result<()> {
         }
     };
     let book = load_book(&pricing, &pricing_overlay)?;
-    let spec = QuerySpec {
-        dialect,
-        table,
-        columns,
-        dims,
-        tz,
-        from_us,
-        to_us,
-        dedupe,
-        order_by,
-        per_minute,
-        side,
-    };
-    let mut out = output(out_path.as_ref())?;
-    out.write_all(sql::query(&spec, &book).as_bytes())?;
-    out.flush()?;
-    Ok(())
+    Ok((
+        QuerySpec {
+            dialect,
+            table,
+            columns,
+            dims,
+            tz,
+            from_us,
+            to_us,
+            dedupe,
+            order_by: default_order.unwrap_or(order_by),
+            per_minute,
+            side,
+        },
+        book,
+    ))
 }

@@ -22,8 +22,16 @@ pub fn read(path: &Path) -> Result<AggregateFile, ReadError> {
     parse(&name, &bytes)
 }
 
-/// Parses the bytes of an aggregate CSV named `name`.
+/// Parses the bytes of an aggregate CSV named `name`: RFC 4180 quoting (quotes doubled), or,
+/// when that does not parse, the backslash-escaped quotes Spark's CSV writer uses by default.
 pub fn parse(name: &str, bytes: &[u8]) -> Result<AggregateFile, ReadError> {
+    match parse_with(name, bytes, false) {
+        Ok(f) => Ok(f),
+        Err(first) => parse_with(name, bytes, true).map_err(|_| first),
+    }
+}
+
+fn parse_with(name: &str, bytes: &[u8], backslash: bool) -> Result<AggregateFile, ReadError> {
     let fail = |line: u64, message: String| ReadError::Format {
         path: name.to_string(),
         message: format!("line {line}: {message}"),
@@ -31,6 +39,7 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<AggregateFile, ReadError> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
+        .escape(backslash.then_some(b'\\'))
         .from_reader(bytes);
     let header: Vec<String> = rdr
         .headers()
@@ -234,6 +243,19 @@ fn sum(s: &str) -> Result<u64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spark_backslash_escapes_are_read_too() {
+        let m = r#"{"format":"tokenledger-aggregates/1","tokenledger":"0","dialect":"spark","log_format":"canonical","tz":"UTC","from_us":null,"to_us":null,"dims":[],"dedupe":"first","per_minute":false,"book":"x"}"#;
+        let header = "kind,reason,local_day,price_epoch,provider,model,region,batch,failed,service_tier,window_mask,long_context,multi,prompt_bucket,minute_us,first_us,last_us,rows_,requests,input_tokens,cache_read_tokens,cache_write_tokens,cache_write_1h_tokens,output_tokens,reasoning_tokens";
+        let tail = ",,,,,,,,,,,,,,,,0,,,,,,,";
+        let doubled = format!("{header}\nmanifest,\"{}\"{tail}\n", m.replace('"', "\"\""));
+        let backslashed = format!("{header}\nmanifest,\"{}\"{tail}\n", m.replace('"', "\\\""));
+        let a = parse("a.csv", doubled.as_bytes()).unwrap();
+        let b = parse("b.csv", backslashed.as_bytes()).unwrap();
+        assert_eq!(a.manifest, b.manifest);
+        assert_eq!(a.manifest.dialect, "spark");
+    }
 
     #[test]
     fn sums_are_checked_not_wrapped() {

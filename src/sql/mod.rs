@@ -11,6 +11,7 @@
 //! `pricing`.
 
 pub mod dialect;
+pub mod spark;
 
 pub use dialect::Dialect;
 

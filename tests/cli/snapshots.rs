@@ -29,6 +29,7 @@ const COMMANDS: &[&[&str]] = &[
     &["errors"],
     &["columns"],
     &["sql"],
+    &["spark-job"],
     &["daily"],
     &["monthly"],
     &["session"],

@@ -296,3 +296,26 @@ fn sql_options_are_checked() {
         .stderr_has("--dedupe: \"last\" is not first or none");
     Tl::cmd(["sql", "--dialect", "oracle"]).fails(2);
 }
+
+#[test]
+fn the_spark_job_script() {
+    let out = Tl::cmd([
+        "spark-job",
+        "--source",
+        "s3://bucket/logs/2025/10/",
+        "--format",
+        "json",
+    ])
+    .book(BOOK)
+    .args(["--month", "2025-10", "--by", "project"])
+    .ok();
+    let text = out.stdout.replace(env!("CARGO_PKG_VERSION"), "X.Y.Z");
+    // The script forces what the query needs and orders by file and row.
+    assert!(text.contains("spark.conf.set(\"spark.sql.session.timeZone\", \"UTC\")"));
+    assert!(text.contains("spark.conf.set(\"spark.sql.ansi.enabled\", \"true\")"));
+    assert!(text.contains("ORDER BY o_0, o_1"), "dedupe in file order");
+    assert_snapshot!("spark_job_json", text);
+    Tl::cmd(["spark-job", "--source", "x", "--format", "avro"])
+        .fails(2)
+        .stderr_has("--format: \"avro\" is not parquet, csv or json");
+}
