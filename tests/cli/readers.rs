@@ -88,6 +88,58 @@ fn parquet_reads_like_csv() {
 }
 
 #[test]
+fn parquet_streams_in_batches_of_row_groups_with_exact_line_numbers() {
+    use polars::prelude::*;
+    // 300,000 rows in 1,000-row groups: several batches. Row 250,001 has a negative count, row
+    // 200,000 repeats the request id of row 10 (a duplicate across batches).
+    const N: usize = 300_000;
+    let input: Vec<i64> = (0..N)
+        .map(|i| if i == 250_000 { -5 } else { 1000 })
+        .collect();
+    let ids: Vec<String> = (0..N)
+        .map(|i| {
+            if i == 199_999 {
+                "r-9".to_string()
+            } else {
+                format!("r-{i}")
+            }
+        })
+        .collect();
+    let mut df = df!(
+        "timestamp" => vec!["2025-06-20T08:00:00Z"; N],
+        "provider" => vec!["together"; N],
+        "model" => vec!["llama-3.3-70b"; N],
+        "input_tokens" => input,
+        "output_tokens" => vec![100i32; N],
+        "request_id" => ids,
+        "batch" => vec![false; N],
+        "unused" => vec!["x"; N],
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.parquet");
+    ParquetWriter::new(std::fs::File::create(&path).unwrap())
+        .with_row_group_size(Some(1000))
+        .finish(&mut df)
+        .unwrap();
+    let out = Tl::report()
+        .logs(&path)
+        .book("pricing/test.csv")
+        .args(["--format", "json"])
+        .ok();
+    out.stderr_has(&format!(
+        "{}:250001: input_tokens: negative value",
+        path.display()
+    ));
+    let v = out.json();
+    // 299,998 requests x 1,100 tokens x $0.88 / 1M = 290.398064
+    assert_eq!(v["total"]["cost_usd"], "290.398064");
+    assert_eq!(v["accounting"]["rows_read"], 300_000);
+    assert_eq!(v["accounting"]["rejected"], 1);
+    assert_eq!(v["accounting"]["duplicates"], 1);
+}
+
+#[test]
 fn line_numbers_survive_crlf_and_blank_lines() {
     let text = b"timestamp,provider,model,input_tokens,output_tokens\r\n2025-06-20T00:00:00Z,together,llama-3.3-70b,1,1\r\n\r\n\r\n2025-06-20T00:00:00Z,together,llama-3.3-70b,-1,1\r\n";
     let out = basic_text("crlf.csv", text).args(["--format", "csv"]).ok();

@@ -171,81 +171,173 @@ pub fn read_jsonl(
     })
 }
 
-/// Reads a canonical Parquet file. Columns may be strings or numbers; timestamps may be strings
-/// or a Parquet timestamp type (naive timestamps are UTC).
+/// Reads a canonical Parquet file a few row groups at a time (memory stays flat in the file's
+/// size), reading only the columns the report uses. Typed columns are validated by the one row
+/// validator: integers and booleans are written as text into a per-row scratch buffer (no string
+/// columns are materialised), timestamps as RFC 3339 (naive timestamps are UTC).
 pub fn read_parquet(
     file: &LogFile,
     opts: &ReadOptions,
     sink: &mut dyn UsageSink,
 ) -> Result<(), ReadError> {
     use polars::prelude::*;
+    /// Rows per batch: whole row groups up to about this many rows.
+    const BATCH_ROWS: usize = 131_072;
     let path = file.name();
     let fmt_err = |e: PolarsError| ReadError::Format {
         path: path.clone(),
         message: e.to_string(),
     };
-    let f = std::fs::File::open(&file.path).map_err(|e| ReadError::Io {
-        path: path.clone(),
-        source: e,
-    })?;
-    let df = ParquetReader::new(f).finish().map_err(fmt_err)?;
-    let names: Vec<String> = df
-        .get_column_names()
+    let open = || {
+        std::fs::File::open(&file.path).map_err(|e| ReadError::Io {
+            path: path.clone(),
+            source: e,
+        })
+    };
+    let mut reader = ParquetReader::new(open()?);
+    let schema = reader.schema().map_err(fmt_err)?;
+    let all: Vec<String> = schema.iter_names().map(|s| s.to_string()).collect();
+    let metadata = reader.get_metadata().map_err(fmt_err)?.clone();
+    // Only the canonical columns and the extras asked for.
+    let wanted: Vec<String> = all
         .iter()
-        .map(|s| s.to_string())
+        .filter(|n| {
+            let n = n.trim();
+            row::known_index(n).is_some() || opts.wanted_extras.iter().any(|w| w == n)
+        })
+        .cloned()
         .collect();
-    let layout = Layout::new(&names, opts, &path)?;
-    // Every column is turned into text and validated exactly like CSV.
-    let mut text_cols: Vec<Option<StringChunked>> = Vec::with_capacity(names.len());
-    for c in df.columns() {
-        let s = c.as_materialized_series();
-        let t = match s.dtype() {
-            DataType::Datetime(unit, _) => {
-                let per_us = match unit {
-                    TimeUnit::Nanoseconds => 1000,
-                    TimeUnit::Microseconds => 1,
-                    TimeUnit::Milliseconds => -1000,
-                };
-                let phys = s.to_physical_repr().into_owned();
-                let ints = phys.i64().map_err(fmt_err)?;
-                let strs: StringChunked = (0..ints.len())
-                    .map(|i| ints.get(i))
-                    .map(|v| {
-                        v.map(|v| {
-                            let us = if per_us > 0 {
-                                Some(v.div_euclid(per_us))
-                            } else {
-                                v.checked_mul(-per_us)
-                            };
-                            // Out of range: left as text the timestamp parser rejects.
-                            us.map_or_else(|| format!("{v} ms"), crate::usage::format_timestamp_us)
-                        })
-                    })
-                    .collect();
-                Some(strs)
-            }
-            _ => s
-                .cast(&DataType::String)
-                .ok()
-                .map(|c| c.str().cloned())
-                .transpose()
-                .map_err(fmt_err)?,
-        };
-        text_cols.push(t);
-    }
-    for row in 0..df.height() {
-        let line = row as u64 + 1;
-        if let Some(m) = layout.missing {
-            sink.reject(Rejection {
-                file: path.clone(),
-                line,
-                field: m.into(),
-                reason: "required column is missing".into(),
-            });
-            continue;
+    let layout = Layout::new(&wanted, opts, &path)?;
+    // Batches of whole row groups.
+    let mut batches: Vec<(usize, usize)> = Vec::new();
+    let (mut start, mut len) = (0usize, 0usize);
+    for rg in &metadata.row_groups {
+        if len > 0 && len + rg.num_rows() > BATCH_ROWS {
+            batches.push((start, len));
+            start += len;
+            len = 0;
         }
-        let result = layout.record(|i| text_cols[i].as_ref().and_then(|c| c.get(row)));
-        deliver(sink, &path, || line, result);
+        len += rg.num_rows();
+    }
+    if len > 0 {
+        batches.push((start, len));
+    }
+    let mut scratch = String::new();
+    let mut spans: Vec<Option<(usize, usize)>> = vec![None; wanted.len()];
+    // Decoding the next batch on a second thread was tried: no faster (the time is in
+    // validating and aggregating rows, see BENCHMARKS.md), more memory.
+    for (offset, rows) in batches {
+        let mut r = ParquetReader::new(open()?)
+            .with_columns(Some(wanted.clone()))
+            .with_slice(Some((offset, rows)));
+        r.set_metadata(metadata.clone());
+        let df = r.finish().map_err(fmt_err)?;
+        let cols: Vec<ParquetColumn> = df
+            .columns()
+            .iter()
+            .map(|c| column(c.as_materialized_series()))
+            .collect::<PolarsResult<_>>()
+            .map_err(fmt_err)?;
+        for row in 0..df.height() {
+            let line = (offset + row) as u64 + 1;
+            if let Some(m) = layout.missing {
+                sink.reject(Rejection {
+                    file: path.clone(),
+                    line,
+                    field: m.into(),
+                    reason: "required column is missing".into(),
+                });
+                continue;
+            }
+            // Typed values of this row as text, in one buffer.
+            scratch.clear();
+            for (c, span) in cols.iter().zip(spans.iter_mut()) {
+                *span = c.write(row, &mut scratch);
+            }
+            let get = |i: usize| match (&cols[i], spans[i]) {
+                (ParquetColumn::Text(v), _) => v[row],
+                (_, Some((a, b))) => Some(&scratch[a..b]),
+                _ => None,
+            };
+            deliver(sink, &path, || line, layout.record(get));
+        }
     }
     Ok(())
+}
+
+/// One Parquet column of a batch, as the validator reads it.
+enum ParquetColumn<'a> {
+    Text(Vec<Option<&'a str>>),
+    Unsigned(Vec<Option<u64>>),
+    Signed(Vec<Option<i64>>),
+    Bool(Vec<Option<bool>>),
+    /// A timestamp in microseconds (`None`: out of range, or null).
+    Micros(Vec<Option<Result<i64, i64>>>),
+    /// Anything else, cast to text by polars.
+    Owned(Vec<Option<String>>),
+}
+
+impl ParquetColumn<'_> {
+    /// Appends row `row`'s value to `buf` unless the column holds text; returns its span.
+    fn write(&self, row: usize, buf: &mut String) -> Option<(usize, usize)> {
+        use std::fmt::Write;
+        let start = buf.len();
+        match self {
+            ParquetColumn::Text(_) => return None,
+            ParquetColumn::Unsigned(v) => buf.push_str(itoa::Buffer::new().format(v[row]?)),
+            ParquetColumn::Signed(v) => buf.push_str(itoa::Buffer::new().format(v[row]?)),
+            ParquetColumn::Bool(v) => buf.push_str(if v[row]? { "true" } else { "false" }),
+            ParquetColumn::Micros(v) => match v[row]? {
+                Ok(us) => buf.push_str(&crate::usage::format_timestamp_us(us)),
+                // Out of range: left as text the timestamp parser rejects.
+                Err(raw) => {
+                    let _ = write!(buf, "{raw} (out of range)");
+                }
+            },
+            ParquetColumn::Owned(v) => buf.push_str(v[row].as_deref()?),
+        }
+        Some((start, buf.len()))
+    }
+}
+
+fn column(s: &polars::prelude::Series) -> polars::prelude::PolarsResult<ParquetColumn<'_>> {
+    use polars::prelude::*;
+    Ok(match s.dtype() {
+        DataType::String => ParquetColumn::Text(s.str()?.iter().collect()),
+        DataType::UInt8 | DataType::UInt16 | DataType::UInt32 | DataType::UInt64 => {
+            let u = s.cast(&DataType::UInt64)?;
+            ParquetColumn::Unsigned(u.u64()?.iter().collect())
+        }
+        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 => {
+            let i = s.cast(&DataType::Int64)?;
+            ParquetColumn::Signed(i.i64()?.iter().collect())
+        }
+        DataType::Boolean => ParquetColumn::Bool(s.bool()?.iter().collect()),
+        DataType::Datetime(unit, _) => {
+            let per_us: i64 = match unit {
+                TimeUnit::Nanoseconds => 1000,
+                TimeUnit::Microseconds => 1,
+                TimeUnit::Milliseconds => -1000,
+            };
+            let phys = s.to_physical_repr().into_owned();
+            ParquetColumn::Micros(
+                phys.i64()?
+                    .iter()
+                    .map(|v| {
+                        v.map(|v| {
+                            if per_us > 0 {
+                                Ok(v.div_euclid(per_us))
+                            } else {
+                                v.checked_mul(-per_us).ok_or(v)
+                            }
+                        })
+                    })
+                    .collect(),
+            )
+        }
+        _ => match s.cast(&DataType::String) {
+            Ok(t) => ParquetColumn::Owned(t.str()?.iter().map(|v| v.map(str::to_string)).collect()),
+            Err(_) => ParquetColumn::Owned(vec![None; s.len()]),
+        },
+    })
 }
