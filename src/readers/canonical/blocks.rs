@@ -438,3 +438,82 @@ fn deliver(p: &Parsed, path: &str, base_line: u64, names: &[String], sink: &mut 
         }
     }
 }
+
+/// Validated rows of another source's batch (Parquet), with their strings copied into one text,
+/// so that a worker thread can validate a batch while the calling thread feeds the previous one
+/// to the sink, in order, exactly as [`read`] does for CSV blocks.
+pub struct OwnedBatch {
+    parsed: Parsed,
+}
+
+impl Default for OwnedBatch {
+    fn default() -> Self {
+        OwnedBatch {
+            parsed: Parsed {
+                text: String::new(),
+                items: Vec::new(),
+                lines: 0,
+            },
+        }
+    }
+}
+
+impl OwnedBatch {
+    fn copy(&mut self, s: &str) -> Span {
+        let start = self.parsed.text.len() as u32;
+        self.parsed.text.push_str(s);
+        (start, s.len() as u32)
+    }
+
+    /// Adds a valid row (its extras in the order of `layout.extras`).
+    pub fn push(&mut self, r: &UsageRecord<'_>, layout: &Layout) {
+        let row = Row {
+            ts: r.timestamp_us,
+            provider: self.copy(r.provider),
+            model: self.copy(r.model),
+            counts: [
+                r.input_tokens,
+                r.output_tokens,
+                r.cache_read_tokens,
+                r.cache_write_tokens,
+                r.cache_write_1h_tokens,
+                r.reasoning_tokens,
+                r.requests,
+            ],
+            request_id: r.request_id.map(|s| self.copy(s)),
+            status: r.status,
+            user: r.user.map(|s| self.copy(s)),
+            project: r.project.map(|s| self.copy(s)),
+            api_key: r.api_key.map(|s| self.copy(s)),
+            region: r.region.map(|s| self.copy(s)),
+            batch: r.batch,
+            long_context: r.long_context,
+            service_tier: r.service_tier.map(|s| self.copy(s)),
+            extra: r
+                .extra
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        layout.extras.iter().position(|(n, _)| n == k).unwrap_or(0) as u16,
+                        self.copy(v),
+                    )
+                })
+                .collect(),
+        };
+        self.parsed.items.push(Item::Row(row));
+    }
+
+    /// Adds a rejected row (`line` is the file's line, 1-based).
+    pub fn reject(&mut self, line: u64, field: String, reason: String) {
+        self.parsed.items.push(Item::Reject {
+            line,
+            field,
+            reason,
+        });
+    }
+
+    /// Hands the rows to the sink in order.
+    pub fn deliver(&self, path: &str, names: &[String], sink: &mut dyn UsageSink) {
+        deliver(&self.parsed, path, 0, names, sink);
+    }
+}

@@ -182,7 +182,7 @@ pub fn read_parquet(
 ) -> Result<(), ReadError> {
     use polars::prelude::*;
     /// Rows per batch: whole row groups up to about this many rows.
-    const BATCH_ROWS: usize = 131_072;
+    const BATCH_ROWS: usize = 65_536;
     let path = file.name();
     let fmt_err = |e: PolarsError| ReadError::Format {
         path: path.clone(),
@@ -222,46 +222,64 @@ pub fn read_parquet(
     if len > 0 {
         batches.push((start, len));
     }
-    let mut scratch = String::new();
-    let mut spans: Vec<Option<(usize, usize)>> = vec![None; wanted.len()];
-    // Decoding the next batch on a second thread was tried: no faster (the time is in
-    // validating and aggregating rows, see BENCHMARKS.md), more memory.
-    for (offset, rows) in batches {
-        let mut r = ParquetReader::new(open()?)
-            .with_columns(Some(wanted.clone()))
-            .with_slice(Some((offset, rows)));
-        r.set_metadata(metadata.clone());
-        let df = r.finish().map_err(fmt_err)?;
-        let cols: Vec<ParquetColumn> = df
-            .columns()
-            .iter()
-            .map(|c| column(c.as_materialized_series()))
-            .collect::<PolarsResult<_>>()
-            .map_err(fmt_err)?;
-        for row in 0..df.height() {
-            let line = (offset + row) as u64 + 1;
-            if let Some(m) = layout.missing {
-                sink.reject(Rejection {
-                    file: path.clone(),
-                    line,
-                    field: m.into(),
-                    reason: "required column is missing".into(),
+    let names: Vec<String> = layout.extras.iter().map(|(n, _)| n.clone()).collect();
+    // A worker thread decodes and validates batch k+1 while this thread aggregates batch k
+    // (one batch ahead at most), in file order.
+    std::thread::scope(|scope| -> Result<(), ReadError> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<blocks::OwnedBatch, ReadError>>(1);
+        let (wanted, metadata, layout, path) = (&wanted, &metadata, &layout, &path);
+        let (open, fmt_err) = (&open, &fmt_err);
+        scope.spawn(move || {
+            let mut scratch = String::new();
+            let mut spans: Vec<Option<(usize, usize)>> = vec![None; wanted.len()];
+            for (offset, rows) in batches {
+                let batch = open().and_then(|f| {
+                    let mut r = ParquetReader::new(f)
+                        .with_columns(Some(wanted.clone()))
+                        .with_slice(Some((offset, rows)));
+                    r.set_metadata(metadata.clone());
+                    let df = r.finish().map_err(fmt_err)?;
+                    let cols: Vec<ParquetColumn> = df
+                        .columns()
+                        .iter()
+                        .map(|c| column(c.as_materialized_series()))
+                        .collect::<PolarsResult<_>>()
+                        .map_err(fmt_err)?;
+                    let mut out = blocks::OwnedBatch::default();
+                    for row in 0..df.height() {
+                        let line = (offset + row) as u64 + 1;
+                        if let Some(m) = layout.missing {
+                            out.reject(line, m.into(), "required column is missing".into());
+                            continue;
+                        }
+                        // Typed values of this row as text, in one buffer.
+                        scratch.clear();
+                        for (c, span) in cols.iter().zip(spans.iter_mut()) {
+                            *span = c.write(row, &mut scratch);
+                        }
+                        let get = |i: usize| match (&cols[i], spans[i]) {
+                            (ParquetColumn::Text(v), _) => v[row],
+                            (_, Some((a, b))) => Some(&scratch[a..b]),
+                            _ => None,
+                        };
+                        match layout.record(get) {
+                            Ok(r) => out.push(&r, layout),
+                            Err(e) => out.reject(line, e.field, e.reason),
+                        }
+                    }
+                    Ok(out)
                 });
-                continue;
+                let failed = batch.is_err();
+                if tx.send(batch).is_err() || failed {
+                    return;
+                }
             }
-            // Typed values of this row as text, in one buffer.
-            scratch.clear();
-            for (c, span) in cols.iter().zip(spans.iter_mut()) {
-                *span = c.write(row, &mut scratch);
-            }
-            let get = |i: usize| match (&cols[i], spans[i]) {
-                (ParquetColumn::Text(v), _) => v[row],
-                (_, Some((a, b))) => Some(&scratch[a..b]),
-                _ => None,
-            };
-            deliver(sink, &path, || line, layout.record(get));
+        });
+        for batch in rx {
+            batch?.deliver(path, &names, sink);
         }
-    }
+        Ok(())
+    })?;
     Ok(())
 }
 
