@@ -8,7 +8,7 @@
 use super::groups::{Groups, NONE};
 use super::{Aggregates, Cell, Counters, EngineSettings, Epochs, FastMap, MinuteCount, Sums};
 use crate::pricing::PriceBook;
-use crate::usage::aggregate::{AggregateFile, AggregateRow, Kind, Measures};
+use crate::usage::aggregate::{AggregateFile, AggregateRow, Kind};
 use crate::usage::{col, service_tier, Rejection};
 
 /// Why aggregates cannot stand in for the logs of this run.
@@ -23,47 +23,6 @@ pub enum ImportError {
     /// Adding up the sums passed what tokenledger holds.
     #[error("{path}: line {line}: the sums pass {max} (the largest sum tokenledger holds)", max = u64::MAX)]
     Overflow { path: String, line: u64 },
-}
-
-impl From<Measures> for Sums {
-    fn from(m: Measures) -> Sums {
-        Sums {
-            rows: m.rows,
-            requests: m.requests,
-            input_tokens: m.input_tokens,
-            cache_read_tokens: m.cache_read_tokens,
-            cache_write_tokens: m.cache_write_tokens,
-            cache_write_1h_tokens: m.cache_write_1h_tokens,
-            output_tokens: m.output_tokens,
-            reasoning_tokens: m.reasoning_tokens,
-        }
-    }
-}
-
-fn checked_add(a: &mut Sums, b: &Sums) -> Option<()> {
-    a.rows = a.rows.checked_add(b.rows)?;
-    a.requests = a.requests.checked_add(b.requests)?;
-    a.input_tokens = a.input_tokens.checked_add(b.input_tokens)?;
-    a.cache_read_tokens = a.cache_read_tokens.checked_add(b.cache_read_tokens)?;
-    a.cache_write_tokens = a.cache_write_tokens.checked_add(b.cache_write_tokens)?;
-    a.cache_write_1h_tokens = a
-        .cache_write_1h_tokens
-        .checked_add(b.cache_write_1h_tokens)?;
-    a.output_tokens = a.output_tokens.checked_add(b.output_tokens)?;
-    a.reasoning_tokens = a.reasoning_tokens.checked_add(b.reasoning_tokens)?;
-    Some(())
-}
-
-/// The engine's dimensions for `settings`: the caller's, then the filter's that group keys do
-/// not hold (as [`super::Aggregator::new`] appends them).
-fn engine_dims(settings: &EngineSettings) -> Vec<String> {
-    let mut dims = settings.dims.clone();
-    for w in &settings.filter {
-        if !super::groups::IN_KEY.contains(&w.dim.as_str()) && !dims.contains(&w.dim) {
-            dims.push(w.dim.clone());
-        }
-    }
-    dims
 }
 
 /// Checks a file's manifest against the run (every dimension of `dims` must be there).
@@ -175,7 +134,7 @@ pub fn import(
     settings: &EngineSettings,
     book: &PriceBook,
 ) -> Result<Aggregates, ImportError> {
-    let dims = engine_dims(settings);
+    let dims = settings.engine_dims();
     for file in files {
         check(file, settings, book, &dims)?;
     }
@@ -204,7 +163,7 @@ fn build(
     cells_kind: Kind,
 ) -> Result<Aggregates, ImportError> {
     let main = cells_kind == Kind::Cell;
-    let dims = engine_dims(settings);
+    let dims = settings.engine_dims();
     let mut groups = Groups::default();
     let mut kept: FastMap<u32, bool> = FastMap::default();
     let mut sums: FastMap<(i32, u32, u32), Sums> = FastMap::default();
@@ -257,7 +216,7 @@ fn build(
                         let gid = group_of(&mut groups, row, &cols, book);
                         *kept
                             .entry(gid)
-                            .or_insert_with(|| keeps(settings, book, row, &cols))
+                            .or_insert_with(|| keeps(settings, &dims, book, row, &cols))
                     };
                     if kept_group {
                         counters.duplicates += n;
@@ -283,7 +242,7 @@ fn build(
                     } else {
                         *kept
                             .entry(gid)
-                            .or_insert_with(|| keeps(settings, book, row, &cols))
+                            .or_insert_with(|| keeps(settings, &dims, book, row, &cols))
                     };
                     if !keep {
                         counters.filtered_out += n;
@@ -296,7 +255,7 @@ fn build(
                         continue;
                     };
                     let cell = sums.entry((day, epoch, gid)).or_default();
-                    checked_add(cell, &row.measures.into()).ok_or(overflow(row.line))?;
+                    cell.checked_add(&row.measures).ok_or(overflow(row.line))?;
                 }
             }
         }
@@ -382,8 +341,13 @@ fn group_of(groups: &mut Groups, row: &AggregateRow, cols: &[usize], book: &Pric
 
 /// Whether `--where` keeps a cell's group: the values [`super::Aggregator`] compares, from the
 /// row (every dimension a filter names is in the key or among the dimensions).
-fn keeps(settings: &EngineSettings, book: &PriceBook, row: &AggregateRow, cols: &[usize]) -> bool {
-    let dims = engine_dims(settings);
+fn keeps(
+    settings: &EngineSettings,
+    dims: &[String],
+    book: &PriceBook,
+    row: &AggregateRow,
+    cols: &[usize],
+) -> bool {
     let provider = row.provider.as_deref().unwrap_or_default();
     let raw = row.model.as_deref().unwrap_or_default();
     let resolved = book.resolve_model(provider, raw);

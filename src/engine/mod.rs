@@ -25,6 +25,7 @@ pub mod import;
 pub mod minutes;
 pub mod price;
 
+pub use crate::usage::aggregate::Sums;
 pub use buckets::Epochs;
 pub use price::{cost_of, price, PriceError, PricedCell, Pricing, UnpricedReason};
 
@@ -68,39 +69,6 @@ pub struct EngineSettings {
     /// on their own, without dimensions, into [`Aggregates::side`]; they still count as outside
     /// the period here. Rows are deduped once, across both.
     pub side: Option<(i64, i64)>,
-}
-
-/// Integer sums over a set of rows.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Sums {
-    pub rows: u64,
-    pub requests: u64,
-    pub input_tokens: u64,
-    pub cache_read_tokens: u64,
-    pub cache_write_tokens: u64,
-    /// Subset of `cache_write_tokens` written with a 1-hour TTL.
-    pub cache_write_1h_tokens: u64,
-    pub output_tokens: u64,
-    pub reasoning_tokens: u64,
-}
-
-impl Sums {
-    pub fn add(&mut self, o: &Sums) {
-        self.rows += o.rows;
-        self.requests += o.requests;
-        self.input_tokens += o.input_tokens;
-        self.cache_read_tokens += o.cache_read_tokens;
-        self.cache_write_tokens += o.cache_write_tokens;
-        self.cache_write_1h_tokens += o.cache_write_1h_tokens;
-        self.output_tokens += o.output_tokens;
-        self.reasoning_tokens += o.reasoning_tokens;
-    }
-    pub fn uncached_input(&self) -> u64 {
-        self.input_tokens - self.cache_read_tokens - self.cache_write_tokens
-    }
-    pub fn total_tokens(&self) -> u64 {
-        self.input_tokens + self.output_tokens
-    }
 }
 
 /// The identity of a group: what pricing needs plus the requested dimensions.
@@ -230,16 +198,26 @@ pub struct Aggregates {
     pub side: Option<Box<Aggregates>>,
 }
 
+impl EngineSettings {
+    /// The dimensions groups are keyed by: [`Self::dims`], then the filter's that group keys do
+    /// not hold anyway (so a filter is decided once per group).
+    pub fn engine_dims(&self) -> Vec<String> {
+        let mut dims = self.dims.clone();
+        for w in &self.filter {
+            if !groups::IN_KEY.contains(&w.dim.as_str()) && !dims.contains(&w.dim) {
+                dims.push(w.dim.clone());
+            }
+        }
+        dims
+    }
+}
+
 impl Aggregator {
     /// An aggregator for `settings`. The dimensions of the filter that group keys do not hold
     /// anyway are appended to [`EngineSettings::dims`] (after the caller's, whose positions do
     /// not change).
     pub fn new(mut settings: EngineSettings) -> Self {
-        for w in &settings.filter {
-            if !groups::IN_KEY.contains(&w.dim.as_str()) && !settings.dims.contains(&w.dim) {
-                settings.dims.push(w.dim.clone());
-            }
-        }
+        settings.dims = settings.engine_dims();
         Aggregator {
             days: LocalDays::new(settings.tz),
             epochs: Epochs::new(settings.boundaries.clone()),

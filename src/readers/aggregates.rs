@@ -58,26 +58,12 @@ fn parse_with(name: &str, bytes: &[u8], backslash: bool) -> Result<AggregateFile
     };
     let kind_i = need(acol::KIND)?;
     let reason_i = need(acol::REASON)?;
-    let fixed: Vec<usize> = [
-        acol::LOCAL_DAY,
-        acol::PRICE_EPOCH,
-        acol::PROVIDER,
-        acol::MODEL,
-        acol::REGION,
-        acol::BATCH,
-        acol::FAILED,
-        acol::SERVICE_TIER,
-        acol::WINDOW_MASK,
-        acol::LONG_CONTEXT,
-        acol::MULTI,
-        acol::PROMPT_BUCKET,
-        acol::MINUTE_US,
-        acol::FIRST_US,
-        acol::LAST_US,
-    ]
-    .iter()
-    .map(|c| need(c))
-    .collect::<Result<_, _>>()?;
+    // The keys, then minute_us, first_us, last_us.
+    let fixed: Vec<usize> = acol::KEYS
+        .iter()
+        .chain(&[acol::MINUTE_US, acol::FIRST_US, acol::LAST_US])
+        .map(|c| need(c))
+        .collect::<Result<_, _>>()?;
     let measures: Vec<usize> = acol::MEASURES
         .iter()
         .map(|c| need(c))

@@ -423,18 +423,9 @@ pub fn query(spec: &QuerySpec, book: &PriceBook) -> String {
         "f AS (\n  SELECT\n    {}\n  FROM src\n),\n",
         fl.join(",\n    ")
     ));
-    q.push_str(&format!(
-        "n AS (\n  SELECT f.*,\n    {}\n  FROM f\n),\n",
-        nl.join(",\n    ")
-    ));
-    q.push_str(&format!(
-        "t AS (\n  SELECT n.*,\n    {}\n  FROM n\n),\n",
-        tl.join(",\n    ")
-    ));
-    q.push_str(&format!(
-        "u AS (\n  SELECT t.*,\n    {}\n  FROM t\n),\n",
-        ul.join(",\n    ")
-    ));
+    q.push_str(&derived("n", "f", &nl));
+    q.push_str(&derived("t", "n", &tl));
+    q.push_str(&derived("u", "t", &ul));
     q.push_str(&format!("w AS (\n  SELECT u.*,\n    {us}\n  FROM u\n),\n"));
     q.push_str(&format!(
         "v AS (\n  SELECT w.*,\n    {reason},\n    {early}\n  FROM w\n),\n"
@@ -555,25 +546,17 @@ pub fn query(spec: &QuerySpec, book: &PriceBook) -> String {
     q
 }
 
+/// A CTE `name` adding `columns` to every column of `from`.
+fn derived(name: &str, from: &str, columns: &[String]) -> String {
+    format!(
+        "{name} AS (\n  SELECT {from}.*,\n    {}\n  FROM {from}\n),\n",
+        columns.join(",\n    ")
+    )
+}
+
 /// The key columns of the result, after `kind` and `reason`.
 pub fn key_columns(dims: &[String]) -> Vec<String> {
-    let mut v: Vec<String> = [
-        acol::LOCAL_DAY,
-        acol::PRICE_EPOCH,
-        acol::PROVIDER,
-        acol::MODEL,
-        acol::REGION,
-        acol::BATCH,
-        acol::FAILED,
-        acol::SERVICE_TIER,
-        acol::WINDOW_MASK,
-        acol::LONG_CONTEXT,
-        acol::MULTI,
-        acol::PROMPT_BUCKET,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let mut v: Vec<String> = acol::KEYS.iter().map(|s| s.to_string()).collect();
     v.extend(
         dims.iter()
             .enumerate()

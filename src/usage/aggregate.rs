@@ -26,7 +26,23 @@ pub mod columns {
     pub const LONG_CONTEXT: &str = "long_context";
     pub const MULTI: &str = "multi";
     pub const PROMPT_BUCKET: &str = "prompt_bucket";
-    /// Prefix of a dimension column (`d_user`).
+    /// The group-key columns after `kind` and `reason`, in order (the dimension columns
+    /// follow them).
+    pub const KEYS: [&str; 12] = [
+        LOCAL_DAY,
+        PRICE_EPOCH,
+        PROVIDER,
+        MODEL,
+        REGION,
+        BATCH,
+        FAILED,
+        SERVICE_TIER,
+        WINDOW_MASK,
+        LONG_CONTEXT,
+        MULTI,
+        PROMPT_BUCKET,
+    ];
+    /// Prefix of a dimension column (`d_1_user`).
     pub const DIM_PREFIX: &str = "d_";
     pub const MINUTE_US: &str = "minute_us";
     pub const FIRST_US: &str = "first_us";
@@ -124,20 +140,22 @@ pub struct Manifest {
     pub book: String,
 }
 
-/// Integer sums of an aggregate row (checked into `u64` when read).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Measures {
+/// Integer sums over a set of rows: an aggregate row's measures (checked into `u64` when
+/// read) and the engine's sums per cell are the same thing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Sums {
     pub rows: u64,
     pub requests: u64,
     pub input_tokens: u64,
     pub cache_read_tokens: u64,
     pub cache_write_tokens: u64,
+    /// Subset of `cache_write_tokens` written with a 1-hour TTL.
     pub cache_write_1h_tokens: u64,
     pub output_tokens: u64,
     pub reasoning_tokens: u64,
 }
 
-impl Measures {
+impl Sums {
     /// The measures in the order of [`columns::MEASURES`], for filling from a row.
     pub fn values_mut(&mut self) -> [&mut u64; 8] {
         [
@@ -150,6 +168,36 @@ impl Measures {
             &mut self.output_tokens,
             &mut self.reasoning_tokens,
         ]
+    }
+
+    /// Adds `o` (sums of rows the engine read, far from any limit: see `MAX_COUNT`).
+    pub fn add(&mut self, o: &Sums) {
+        for (a, b) in self.values_mut().into_iter().zip(o.values()) {
+            *a += b;
+        }
+    }
+
+    /// Adds `o`, or `None` when a sum would pass `u64::MAX` (sums an engine made elsewhere).
+    pub fn checked_add(&mut self, o: &Sums) -> Option<()> {
+        let mut out = *self;
+        for (a, b) in out.values_mut().into_iter().zip(o.values()) {
+            *a = a.checked_add(b)?;
+        }
+        *self = out;
+        Some(())
+    }
+
+    fn values(&self) -> [u64; 8] {
+        let mut c = *self;
+        c.values_mut().map(|v| *v)
+    }
+
+    pub fn uncached_input(&self) -> u64 {
+        self.input_tokens - self.cache_read_tokens - self.cache_write_tokens
+    }
+
+    pub fn total_tokens(&self) -> u64 {
+        self.input_tokens + self.output_tokens
     }
 }
 
@@ -181,7 +229,7 @@ pub struct AggregateRow {
     pub minute_us: Option<i64>,
     pub first_us: Option<i64>,
     pub last_us: Option<i64>,
-    pub measures: Measures,
+    pub measures: Sums,
 }
 
 /// One aggregate file, read.

@@ -47,6 +47,43 @@ struct Row {
     extra: Vec<(u16, Span)>,
 }
 
+/// A valid record as a [`Row`], its strings placed by `place` (a span of the block text).
+fn row_of(r: &UsageRecord<'_>, layout: &Layout, mut place: impl FnMut(&str) -> Span) -> Row {
+    Row {
+        ts: r.timestamp_us,
+        provider: place(r.provider),
+        model: place(r.model),
+        counts: [
+            r.input_tokens,
+            r.output_tokens,
+            r.cache_read_tokens,
+            r.cache_write_tokens,
+            r.cache_write_1h_tokens,
+            r.reasoning_tokens,
+            r.requests,
+        ],
+        request_id: r.request_id.map(&mut place),
+        status: r.status,
+        user: r.user.map(&mut place),
+        project: r.project.map(&mut place),
+        api_key: r.api_key.map(&mut place),
+        region: r.region.map(&mut place),
+        batch: r.batch,
+        long_context: r.long_context,
+        service_tier: r.service_tier.map(&mut place),
+        extra: r
+            .extra
+            .iter()
+            .map(|(k, v)| {
+                (
+                    layout.extras.iter().position(|(n, _)| n == k).unwrap_or(0) as u16,
+                    place(v),
+                )
+            })
+            .collect(),
+    }
+}
+
 enum Item {
     Row(Row),
     Outside {
@@ -154,39 +191,7 @@ fn parse_block(bytes: Vec<u8>, layout: &Layout, opts: &ReadOptions) -> Parsed {
             Triage::Side(p, ts) => Some((p, ts)),
         };
         match layout.record(get) {
-            Ok(r) => items.push(Item::Row(Row {
-                ts: r.timestamp_us,
-                provider: span(&text, r.provider),
-                model: span(&text, r.model),
-                counts: [
-                    r.input_tokens,
-                    r.output_tokens,
-                    r.cache_read_tokens,
-                    r.cache_write_tokens,
-                    r.cache_write_1h_tokens,
-                    r.reasoning_tokens,
-                    r.requests,
-                ],
-                request_id: r.request_id.map(|s| span(&text, s)),
-                status: r.status,
-                user: r.user.map(|s| span(&text, s)),
-                project: r.project.map(|s| span(&text, s)),
-                api_key: r.api_key.map(|s| span(&text, s)),
-                region: r.region.map(|s| span(&text, s)),
-                batch: r.batch,
-                long_context: r.long_context,
-                service_tier: r.service_tier.map(|s| span(&text, s)),
-                extra: r
-                    .extra
-                    .iter()
-                    .map(|(k, v)| {
-                        (
-                            layout.extras.iter().position(|(n, _)| n == k).unwrap_or(0) as u16,
-                            span(&text, v),
-                        )
-                    })
-                    .collect(),
-            })),
+            Ok(r) => items.push(Item::Row(row_of(&r, layout, |s| span(&text, s)))),
             Err(e) => match side {
                 Some((p, ts)) => items.push(Item::Outside {
                     provider: span(&text, p),
@@ -459,47 +464,14 @@ impl Default for OwnedBatch {
 }
 
 impl OwnedBatch {
-    fn copy(&mut self, s: &str) -> Span {
-        let start = self.parsed.text.len() as u32;
-        self.parsed.text.push_str(s);
-        (start, s.len() as u32)
-    }
-
     /// Adds a valid row (its extras in the order of `layout.extras`).
     pub fn push(&mut self, r: &UsageRecord<'_>, layout: &Layout) {
-        let row = Row {
-            ts: r.timestamp_us,
-            provider: self.copy(r.provider),
-            model: self.copy(r.model),
-            counts: [
-                r.input_tokens,
-                r.output_tokens,
-                r.cache_read_tokens,
-                r.cache_write_tokens,
-                r.cache_write_1h_tokens,
-                r.reasoning_tokens,
-                r.requests,
-            ],
-            request_id: r.request_id.map(|s| self.copy(s)),
-            status: r.status,
-            user: r.user.map(|s| self.copy(s)),
-            project: r.project.map(|s| self.copy(s)),
-            api_key: r.api_key.map(|s| self.copy(s)),
-            region: r.region.map(|s| self.copy(s)),
-            batch: r.batch,
-            long_context: r.long_context,
-            service_tier: r.service_tier.map(|s| self.copy(s)),
-            extra: r
-                .extra
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        layout.extras.iter().position(|(n, _)| n == k).unwrap_or(0) as u16,
-                        self.copy(v),
-                    )
-                })
-                .collect(),
-        };
+        let text = &mut self.parsed.text;
+        let row = row_of(r, layout, |s| {
+            let start = text.len() as u32;
+            text.push_str(s);
+            (start, s.len() as u32)
+        });
         self.parsed.items.push(Item::Row(row));
     }
 
