@@ -172,10 +172,11 @@ pub struct SqlArgs {
     #[arg(long, value_enum)]
     pub dialect: crate::sql::Dialect,
 
-    /// The table or view holding canonical request rows (as the query should name it, e.g.
-    /// logs.requests).
-    #[arg(long, value_name = "NAME", default_value = "requests")]
-    pub table: String,
+    /// The table or view of request rows (as the query should name it, e.g. logs.requests).
+    /// Default by --log-format: requests, bedrock_invocation_logs, "LiteLLM_SpendLogs",
+    /// otel_traces.
+    #[arg(long, value_name = "NAME")]
+    pub table: Option<String>,
 
     #[command(flatten)]
     pub query: QueryArgs,
@@ -188,6 +189,12 @@ pub struct SqlArgs {
 /// What the warehouse query sums (shared by `sql` and `spark-job`).
 #[derive(Debug, Args)]
 pub struct QueryArgs {
+    /// The table's layout: canonical columns; Bedrock invocation logs (a JSON table: Athena,
+    /// Glue, spark.read.json); LiteLLM's LiteLLM_SpendLogs; OpenTelemetry spans in the
+    /// collector's ClickHouse table otel_traces. The readers' rules apply (docs/scale-out.md).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "canonical")]
+    pub log_format: crate::sql::LogFormat,
+
     /// The canonical columns the table has (the others are read as empty). Default: all of
     /// them. timestamp, provider, model, input_tokens and output_tokens are required.
     #[arg(long, value_name = "COL,...", value_delimiter = ',')]

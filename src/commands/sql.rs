@@ -7,7 +7,7 @@ use super::pipeline::{engine_dims, load_book, output, validate_by};
 use super::UsageError;
 use crate::cli::{QueryArgs, SparkJobArgs, SqlArgs};
 use crate::pricing::PriceBook;
-use crate::sql::{self, Dialect, QuerySpec};
+use crate::sql::{self, Dialect, LogFormat, QuerySpec};
 use crate::usage::col;
 
 pub fn run(args: SqlArgs) -> anyhow::Result<()> {
@@ -46,7 +46,7 @@ pub fn run_spark_job(args: SparkJobArgs) -> anyhow::Result<()> {
         .order_by
         .is_empty()
         .then(|| vec!["_tl_file".to_string(), "_tl_row".to_string()]);
-    let (spec, book) = spec(Dialect::Spark, "requests".into(), query, order)?;
+    let (spec, book) = spec(Dialect::Spark, Some("requests".into()), query, order)?;
     let text = sql::spark::job(&spec, &book, &source, &format);
     let mut out = output(out_path.as_ref())?;
     out.write_all(text.as_bytes())?;
@@ -57,11 +57,12 @@ pub fn run_spark_job(args: SparkJobArgs) -> anyhow::Result<()> {
 /// The query's settings from the command line (and the book it takes its epochs from).
 fn spec(
     dialect: Dialect,
-    table: String,
+    table: Option<String>,
     args: QueryArgs,
     default_order: Option<Vec<String>>,
 ) -> anyhow::Result<(QuerySpec, PriceBook)> {
     let QueryArgs {
+        log_format,
         columns,
         by,
         order_by,
@@ -79,6 +80,15 @@ fn spec(
     let (from_us, to_us) =
         crate::time::resolve(&zone, month.as_deref(), from.as_deref(), to.as_deref())?;
     let dims = engine_dims(&validate_by(&by)?);
+    log_format.check_dims(&dims).map_err(UsageError::Message)?;
+    if log_format != LogFormat::Canonical && !columns.is_empty() {
+        return Err(UsageError::Message(format!(
+            "--columns names canonical columns; a {} table has the documented layout (docs/scale-out.md)",
+            log_format.name()
+        ))
+        .into());
+    }
+    let table = table.unwrap_or_else(|| log_format.default_table(dialect));
     let side = if previous_month {
         super::report_page::month_before(month.as_deref(), &zone)?.map(|(_, r)| r)
     } else {
@@ -116,6 +126,7 @@ fn spec(
     Ok((
         QuerySpec {
             dialect,
+            log_format,
             table,
             columns,
             dims,

@@ -186,6 +186,92 @@ impl Dialect {
         }
     }
 
+    /// A field inside a nested column (`input.inputTokenCount`): struct/row field access;
+    /// PostgreSQL reads a `jsonb` column, Snowflake a VARIANT path.
+    pub fn path(self, segs: &[&str]) -> String {
+        let Some((first, rest)) = segs.split_first() else {
+            return String::new();
+        };
+        if rest.is_empty() {
+            return self.ident(first);
+        }
+        match self.base() {
+            Dialect::Postgres => {
+                let mut e = self.ident(first);
+                for (i, s) in rest.iter().enumerate() {
+                    let op = if i + 1 == rest.len() { "->>" } else { "->" };
+                    e = format!("{e} {op} {}", self.lit(s));
+                }
+                format!("({e})")
+            }
+            Dialect::Snowflake => {
+                let inner: Vec<String> = rest.iter().map(|s| self.ident(s)).collect();
+                format!("{}:{}", self.ident(first), inner.join("."))
+            }
+            _ => segs
+                .iter()
+                .map(|s| self.ident(s))
+                .collect::<Vec<_>>()
+                .join("."),
+        }
+    }
+
+    /// The value of `key` in a map column of text values, NULL when missing or empty (Spark,
+    /// Trino, DuckDB, ClickHouse maps; PostgreSQL `jsonb`; BigQuery JSON; Snowflake VARIANT).
+    pub fn map_get(self, map: &str, key: &str) -> String {
+        let k = self.lit(key);
+        let e = match self.base() {
+            Dialect::Spark => format!("try_element_at({map}, {k})"),
+            Dialect::Trino => format!("element_at({map}, {k})"),
+            Dialect::Postgres => format!("({map} ->> {k})"),
+            Dialect::Bigquery => format!("JSON_VALUE({map}, {})", self.lit(&json_path(&[key]))),
+            Dialect::Snowflake => format!("CAST(GET({map}, {k}) AS VARCHAR)"),
+            _ => format!("{map}[{k}]"),
+        };
+        format!("NULLIF({e}, '')")
+    }
+
+    /// A scalar inside JSON text (or a JSON column) as text; NULL when missing.
+    pub fn json_text(self, e: &str, path: &[&str]) -> String {
+        let jp = self.lit(&json_path(path));
+        match self.base() {
+            Dialect::Postgres => {
+                let p: Vec<String> = path
+                    .iter()
+                    .map(|s| s.replace(['{', '}', ',', '"'], ""))
+                    .collect();
+                format!(
+                    "(CAST({e} AS jsonb) #>> {})",
+                    self.lit(&format!("{{{}}}", p.join(",")))
+                )
+            }
+            Dialect::Duckdb => format!("json_extract_string({e}, {jp})"),
+            Dialect::Spark => format!("get_json_object({e}, {jp})"),
+            Dialect::Bigquery => format!("JSON_VALUE({e}, {jp})"),
+            Dialect::Clickhouse => {
+                let keys: Vec<String> = path.iter().map(|s| self.lit(s)).collect();
+                format!(
+                    "NULLIF(trim(BOTH '\"' FROM JSONExtractRaw({e}, {})), '')",
+                    keys.join(", ")
+                )
+            }
+            Dialect::Snowflake => format!(
+                "CAST(GET_PATH(PARSE_JSON({e}), {}) AS VARCHAR)",
+                self.lit(&path.join("."))
+            ),
+            _ => format!("json_extract_scalar({e}, {jp})"),
+        }
+    }
+
+    /// A timestamp column as UTC text (ClickHouse renders DateTime64 in the server's zone
+    /// unless told; the others need the session zone UTC for zoned types).
+    pub fn ts_text(self, e: &str) -> String {
+        match self.base() {
+            Dialect::Clickhouse => format!("toString({e}, 'UTC')"),
+            _ => self.text(e),
+        }
+    }
+
     /// A typed NULL: `text`, `int` (64-bit), `big` (a sum), `date`.
     pub fn null(self, ty: &str) -> String {
         let t = match (self.base(), ty) {
@@ -209,6 +295,20 @@ impl Dialect {
         };
         format!("CAST(NULL AS {t})")
     }
+}
+
+/// A JSONPath (`$.a."b-c"`) for the engines' JSON functions.
+fn json_path(path: &[&str]) -> String {
+    let mut p = String::from("$");
+    for s in path {
+        if s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            p.push('.');
+            p.push_str(s);
+        } else {
+            p.push_str(&format!(".\"{}\"", s.replace('"', "")));
+        }
+    }
+    p
 }
 
 /// An operand in parentheses unless it is a plain name, number or already parenthesised call.

@@ -15,7 +15,12 @@ pub fn job(spec: &QuerySpec, book: &PriceBook, source: &str, format: &str) -> St
     } else {
         format!("r\"\"\"\n{query}\"\"\"")
     };
-    let columns: Vec<String> = col::KNOWN.iter().map(|c| format!("{c:?}")).collect();
+    // A canonical source gets the columns it lacks; an adapter's JSON is read with its schema.
+    let columns: Vec<String> = match spec.log_format {
+        super::LogFormat::Canonical => col::KNOWN.iter().map(|c| format!("{c:?}")).collect(),
+        _ => Vec::new(),
+    };
+    let schema = spec.log_format.spark_schema().filter(|_| format == "json");
     let py = |s: &str| serde_json::to_string(s).unwrap_or_default();
     format!(
         r#"#!/usr/bin/env python3
@@ -37,6 +42,7 @@ from pyspark.sql import SparkSession, functions as F
 SOURCE = {source_lit}
 FORMAT = {format_lit}
 CANONICAL = [{columns}]
+SCHEMA = {schema}
 QUERY = {query_literal}
 
 
@@ -49,6 +55,8 @@ def main():
     spark.conf.set("spark.sql.session.timeZone", "UTC")
     spark.conf.set("spark.sql.ansi.enabled", "true")
     reader = spark.read.format(FORMAT)
+    if SCHEMA:
+        reader = reader.schema(SCHEMA)
     if FORMAT == "csv":
         reader = reader.option("header", True).option("multiLine", True).option("escape", '"')
     df = reader.load(SOURCE)
@@ -81,5 +89,6 @@ if __name__ == "__main__":
         source_lit = py(source),
         format_lit = py(format),
         columns = columns.join(", "),
+        schema = schema.map_or_else(|| "None".to_string(), py),
     )
 }

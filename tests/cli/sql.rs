@@ -319,3 +319,91 @@ fn the_spark_job_script() {
         .fails(2)
         .stderr_has("--format: \"avro\" is not parquet, csv or json");
 }
+
+#[test]
+fn the_query_per_source_adapter() {
+    // (dialect, log format, --by, what the query must read)
+    let cases = [
+        (
+            "athena",
+            "bedrock",
+            "team,operation",
+            vec![
+                "FROM bedrock_invocation_logs",
+                "\"input\".\"cacheReadInputTokenCount\"",
+                "element_at(\"requestMetadata\", 'team')",
+                // Bedrock counts input without the cache.
+                "n_input_raw + n_cache_read_tokens + n_cache_write_tokens",
+            ],
+        ),
+        (
+            "postgres",
+            "litellm",
+            "end_user",
+            vec![
+                "FROM \"LiteLLM_SpendLogs\"",
+                "(CAST(\"metadata\" AS jsonb) #>> '{usage_object,cache_creation_input_tokens}')",
+                "CASE WHEN n_reasoning_raw > n_output_tokens THEN n_output_tokens",
+                "SET jit = off",
+            ],
+        ),
+        (
+            "clickhouse",
+            "otel",
+            "service.name",
+            vec![
+                "FROM otel_traces\n  WHERE NULLIF(`SpanAttributes`['gen_ai.usage.input_tokens'], '') IS NOT NULL",
+                "toString(`Timestamp`, 'UTC')",
+                "NULLIF(`ResourceAttributes`['service.name'], '') AS x_0",
+            ],
+        ),
+    ];
+    for (dialect, format, by, needles) in cases {
+        let out = Tl::cmd(["sql", "--dialect", dialect, "--log-format", format])
+            .book(BOOK)
+            .args(["--month", "2025-10", "--by", by])
+            .ok();
+        let text = out.stdout.replace(env!("CARGO_PKG_VERSION"), "X.Y.Z");
+        for n in needles {
+            assert!(text.contains(n), "{format} on {dialect}: no {n:?}");
+        }
+        assert!(
+            text.contains(&format!("\"log_format\":\"{format}\"")),
+            "the manifest names the source"
+        );
+        assert_snapshot!(format!("sql_{format}_{dialect}"), text);
+    }
+}
+
+#[test]
+fn source_adapter_options_are_checked() {
+    Tl::cmd(["sql", "--dialect", "athena", "--log-format", "bedrock"])
+        .args(["--by", "outcome"])
+        .fails(2)
+        .stderr_has("--by outcome: a Bedrock table's outcome needs the response bodies");
+    Tl::cmd(["sql", "--dialect", "postgres", "--log-format", "litellm"])
+        .args([
+            "--columns",
+            "timestamp,provider,model,input_tokens,output_tokens",
+        ])
+        .fails(2)
+        .stderr_has("--columns names canonical columns; a litellm table has the documented layout");
+    Tl::cmd(["sql", "--dialect", "duckdb", "--log-format", "cloudtrail"]).fails(2);
+    // spark-job reads Bedrock JSON with the adapter's schema (fields no file has still exist).
+    let out = Tl::cmd([
+        "spark-job",
+        "--source",
+        "s3://bucket/AWSLogs/111122223333/BedrockModelInvocationLogs/",
+        "--format",
+        "json",
+        "--log-format",
+        "bedrock",
+    ])
+    .book(BOOK)
+    .ok();
+    assert!(out
+        .stdout
+        .contains("requestMetadata MAP<STRING, STRING>\"\n"));
+    assert!(out.stdout.contains("reader = reader.schema(SCHEMA)"));
+    assert!(out.stdout.contains("CANONICAL = []"));
+}
