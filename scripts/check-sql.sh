@@ -82,27 +82,39 @@ acase_() {
 }
 
 compare_() {
-  local name=$1 engine=$2 cmd_args
+  local name=$1 engine=$2
+  local agg
+  for agg in "$OUT/$name.$engine.csv" "$OUT/$name.$engine.parquet"; do
+    [ -f "$agg" ] || continue
+    compare_file_ "$name" "$engine" "$agg"
+  done
+}
+
+# compare_file_ NAME ENGINE AGGREGATES: the command on the engine's aggregates (CSV, or the
+# Parquet file DuckDB and Spark also write) prints what it prints on the logs.
+compare_file_() {
+  local name=$1 engine=$2 agg=$3 cmd_args ext
+  ext=${agg##*.}
   cmd_args=$(cat "$OUT/$name.cmd")
   # shellcheck disable=SC2086
-  "$BIN" $cmd_args --aggregates "$OUT/$name.$engine.csv" > "$OUT/$name.$engine.out" 2>"$OUT/$name.$engine.stderr" || true
-  local a="$OUT/$name.logs.out" b="$OUT/$name.$engine.out"
+  "$BIN" $cmd_args --aggregates "$agg" > "$OUT/$name.$engine.$ext.out" 2>"$OUT/$name.$engine.$ext.stderr" || true
+  local a="$OUT/$name.logs.out" b="$OUT/$name.$engine.$ext.out"
   if [[ " $cmd_args " == *" json "* ]]; then
     strip_rejections "$a" > "$a.cmp"; strip_rejections "$b" > "$b.cmp"
     a="$a.cmp"; b="$b.cmp"
   fi
   n=$((n + 1))
   if cmp -s "$a" "$b" && [ -s "$a" ]; then
-    echo "sql-check: $name on $engine: identical ($(wc -c < "$a") bytes)"
+    echo "sql-check: $name on $engine ($ext): identical ($(wc -c < "$a") bytes)"
   else
-    echo "sql-check: $name on $engine: DIFFERS from --logs"
+    echo "sql-check: $name on $engine ($ext): DIFFERS from --logs"
     diff "$a" "$b" | head -20 || true
-    head -3 "$OUT/$name.$engine.stderr"
+    head -3 "$OUT/$name.$engine.$ext.stderr"
     fail=1
   fi
 }
 
-rm -f "$OUT"/jobs.*.tsv
+rm -f "$OUT"/jobs.*.tsv "$OUT"/*.parquet
 D=(data/requests-2025-05.csv data/requests-2025-06.csv data/requests-2025-07.jsonl)
 E=(tests/data/sql-edge/a-requests.csv tests/data/sql-edge/b-requests.jsonl)
 case_ data-default "--dialect DIALECT --columns $DATA_COLS" "report" "${D[@]}"

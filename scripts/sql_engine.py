@@ -206,9 +206,12 @@ def run_duckdb(jobs):
                 "'ResourceAttributes': 'MAP(VARCHAR, VARCHAR)'})", [table])
         else:
             raise SystemExit("duckdb: no loader for the %s layout" % layout)
-        cur = con.execute(query)
+        con.execute("CREATE TEMP TABLE result AS " + query)
+        cur = con.execute("SELECT * FROM result")
         header = [d[0] for d in cur.description]
         write_result(out, header, cur.fetchall())
+        # The same result as DuckDB writes Parquet (sums as DECIMAL(38,0)).
+        con.execute("COPY result TO '%s' (FORMAT parquet)" % (out[:-4] + ".parquet"))
         con.close()
 
 
@@ -245,8 +248,16 @@ def run_spark(jobs):
             spark.read.schema(ddl).json(table).createOrReplaceTempView("LiteLLM_SpendLogs")
         else:
             raise SystemExit("spark: no loader for the %s layout" % layout)
-        res = spark.sql(query)
+        res = spark.sql(query).cache()
         write_result(out, res.columns, [tuple(r) for r in res.collect()])
+        # The same result as Spark writes Parquet (sums as DECIMAL(38,0)), one file.
+        pq_dir = out[:-4] + ".parquet.d"
+        res.coalesce(1).write.mode("overwrite").parquet(pq_dir)
+        import glob
+        import shutil
+        shutil.move(glob.glob(os.path.join(pq_dir, "part-*.parquet"))[0], out[:-4] + ".parquet")
+        shutil.rmtree(pq_dir)
+        res.unpersist()
     spark.stop()
 
 

@@ -563,7 +563,7 @@ pub struct UsageArgs {
     #[command(flatten)]
     pub source: LogSource,
 
-    /// Aggregates a warehouse computed with the query of `tokenledger sql` (CSV), read in
+    /// Aggregates a warehouse computed with the query of `tokenledger sql` (CSV or Parquet), read in
     /// place of --logs: the same report, priced here, from sums made where the logs live.
     /// Repeatable (the files add up; dedupe then works within each file only).
     #[arg(long, value_name = "FILE", conflicts_with = "logs")]

@@ -1,5 +1,5 @@
-//! Reads an aggregate table (the result of `tokenledger sql`'s query, saved as CSV by the
-//! engine) into typed rows. Sums arrive as text and are converted with checks: an empty, signed,
+//! Reads an aggregate table (the result of `tokenledger sql`'s query, saved by the engine as
+//! CSV or Parquet) into typed rows. Sums arrive as text and are converted with checks: an empty, signed,
 //! fractional or too large sum is an error naming the file, line and column, never a silent
 //! zero or a wrapped number.
 
@@ -9,7 +9,7 @@ use super::ReadError;
 use crate::usage::aggregate::{columns as acol, AggregateFile, AggregateRow, Kind, Manifest};
 use crate::usage::parse_date_days;
 
-/// Reads one aggregate file.
+/// Reads one aggregate file: Parquet when it starts with Parquet's magic bytes, else CSV.
 pub fn read(path: &Path) -> Result<AggregateFile, ReadError> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| match e.kind() {
@@ -19,7 +19,64 @@ pub fn read(path: &Path) -> Result<AggregateFile, ReadError> {
             source: e,
         },
     })?;
+    if bytes.starts_with(b"PAR1") {
+        return parse_parquet(&name, bytes);
+    }
     parse(&name, &bytes)
+}
+
+/// Parses an aggregate table saved as Parquet (DuckDB `COPY ... TO 'x.parquet'`, Spark
+/// `df.write.parquet`): every column as text, then the CSV rules. Integer and DECIMAL(p,0)
+/// columns keep every digit; a floating-point column is refused (DuckDB writes HUGEINT as
+/// DOUBLE, which has lost digits before tokenledger sees it). Errors name the row.
+pub fn parse_parquet(name: &str, bytes: Vec<u8>) -> Result<AggregateFile, ReadError> {
+    use polars::prelude::*;
+    let fail = |message: String| ReadError::Format {
+        path: name.to_string(),
+        message,
+    };
+    let df = ParquetReader::new(std::io::Cursor::new(bytes))
+        .finish()
+        .map_err(|e| fail(format!("not a readable Parquet file: {e}")))?;
+    let header: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let mut columns: Vec<Vec<Option<String>>> = Vec::with_capacity(header.len());
+    for (c, name_c) in df.columns().iter().zip(&header) {
+        let dtype = c.dtype();
+        if dtype.is_float() {
+            return Err(fail(format!(
+                "column {name_c}: floating point ({dtype}) cannot hold exact sums; have the engine \
+                 write DECIMAL(38,0) or integers (the query does), or save the result as CSV"
+            )));
+        }
+        let text = c
+            .as_materialized_series()
+            .cast(&DataType::String)
+            .map_err(|e| {
+                fail(format!(
+                    "column {name_c}: {dtype} is not readable as text: {e}"
+                ))
+            })?;
+        let text = text
+            .str()
+            .map_err(|e| fail(format!("column {name_c}: {e}")))?
+            .iter()
+            .map(|v| v.map(str::to_string))
+            .collect();
+        columns.push(text);
+    }
+    let rows = (0..df.height()).map(|r| {
+        Ok(csv::StringRecord::from(
+            columns
+                .iter()
+                .map(|c| c[r].clone().unwrap_or_default())
+                .collect::<Vec<String>>(),
+        ))
+    });
+    parse_records(name, "row", header, rows)
 }
 
 /// Parses the bytes of an aggregate CSV named `name`: RFC 4180 quoting (quotes doubled), or,
@@ -44,6 +101,30 @@ fn parse_with(name: &str, bytes: &[u8], backslash: bool) -> Result<AggregateFile
     let header: Vec<String> = rdr
         .headers()
         .map_err(|e| fail(1, e.to_string()))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let records = rdr.into_records().map(|r| r.map_err(|e| e.to_string()));
+    parse_records(name, "line", header, records)
+}
+
+/// The rows of an aggregate table (header first, then records numbered from 2 as CSV lines;
+/// `unit` is what the messages call a position: line, or row for Parquet).
+fn parse_records(
+    name: &str,
+    unit: &str,
+    header: Vec<String>,
+    records: impl Iterator<Item = Result<csv::StringRecord, String>>,
+) -> Result<AggregateFile, ReadError> {
+    let fail = |line: u64, message: String| ReadError::Format {
+        path: name.to_string(),
+        message: match (unit, line) {
+            ("line", _) => format!("line {line}: {message}"),
+            (_, 1) => format!("columns: {message}"),
+            _ => format!("{unit} {}: {message}", line - 1),
+        },
+    };
+    let header: Vec<String> = header
         .iter()
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
@@ -78,9 +159,9 @@ fn parse_with(name: &str, bytes: &[u8], backslash: bool) -> Result<AggregateFile
 
     let mut manifest: Option<Manifest> = None;
     let mut rows = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
+    for (i, rec) in records.enumerate() {
         let line = i as u64 + 2;
-        let rec = rec.map_err(|e| fail(line, e.to_string()))?;
+        let rec = rec.map_err(|e| fail(line, e))?;
         let get = |c: usize| rec.get(c).map(str::trim).filter(|s| !s.is_empty());
         let text = |c: usize| get(c).map(str::to_string);
         let column = |c: usize| header[c].as_str();

@@ -152,7 +152,9 @@ impl Dialect {
     /// (38 digits; ClickHouse's Int128), never narrowed in SQL.
     pub fn big_sum(self, e: &str) -> String {
         match self.base() {
-            Dialect::Duckdb => format!("sum(CAST({e} AS HUGEINT))"),
+            // Summed as HUGEINT, returned as DECIMAL(38,0): DuckDB writes HUGEINT to Parquet
+            // as DOUBLE (digits lost), DECIMAL as an exact decimal.
+            Dialect::Duckdb => format!("CAST(sum(CAST({e} AS HUGEINT)) AS DECIMAL(38,0))"),
             Dialect::Postgres => format!("sum(CAST({e} AS NUMERIC(38,0)))"),
             Dialect::Bigquery => format!("sum(CAST({e} AS BIGNUMERIC))"),
             Dialect::Clickhouse => format!("sum(toInt128({e}))"),
@@ -285,7 +287,6 @@ impl Dialect {
             (_, "text") => "VARCHAR",
             (_, "int") => "BIGINT",
             (d, "big") => match d {
-                Dialect::Duckdb => "HUGEINT",
                 Dialect::Postgres => "NUMERIC(38,0)",
                 Dialect::Bigquery => "BIGNUMERIC",
                 Dialect::Snowflake => "NUMBER(38,0)",

@@ -89,6 +89,110 @@ fn hand_written_aggregates_price_to_the_hand_computed_total() {
     assert_eq!(deepseek["cost_usd"], "3.36");
 }
 
+/// The aggregate CSV `csv_path` saved as Parquet the way Spark writes a query result: sums as
+/// DECIMAL(38,0) (or `float_sums`: as DOUBLE, DuckDB's HUGEINT), other integers as BIGINT.
+fn to_parquet(csv_path: &str, out: &std::path::Path, float_sums: bool) {
+    use polars::prelude::*;
+    let mut rdr = csv::Reader::from_path(csv_path).unwrap();
+    let header: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    let ints = [
+        "price_epoch",
+        "batch",
+        "failed",
+        "window_mask",
+        "long_context",
+        "multi",
+        "prompt_bucket",
+        "minute_us",
+        "first_us",
+        "last_us",
+        "rows_",
+    ];
+    let sums = [
+        "requests",
+        "input_tokens",
+        "cache_read_tokens",
+        "cache_write_tokens",
+        "cache_write_1h_tokens",
+        "output_tokens",
+        "reasoning_tokens",
+    ];
+    let mut cols = Vec::new();
+    for (i, h) in header.iter().enumerate() {
+        let vals: Vec<Option<&str>> = rows
+            .iter()
+            .map(|r| r.get(i).filter(|v| !v.is_empty()))
+            .collect();
+        let name = PlSmallStr::from(h.as_str());
+        let s = if ints.contains(&h.as_str()) || sums.contains(&h.as_str()) {
+            let v: Vec<Option<i64>> = vals.iter().map(|v| v.map(|x| x.parse().unwrap())).collect();
+            let s = Series::new(name, v);
+            match (sums.contains(&h.as_str()), float_sums) {
+                (true, false) => s.cast(&DataType::Decimal(38, 0)).unwrap(),
+                (true, true) => s.cast(&DataType::Float64).unwrap(),
+                _ => s,
+            }
+        } else {
+            Series::new(name, vals)
+        };
+        cols.push(s.into_column());
+    }
+    let mut df = DataFrame::new(rows.len(), cols).unwrap();
+    ParquetWriter::new(std::fs::File::create(out).unwrap())
+        .finish(&mut df)
+        .unwrap();
+}
+
+#[test]
+fn parquet_aggregates_price_like_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = aggregates(&dir, "agg.csv", &CELLS, &["--month", "2025-10"]);
+    let pq = dir.path().join("agg.parquet");
+    to_parquet(&csv, &pq, false);
+    let args = |f: &str| {
+        vec![
+            "--aggregates".to_string(),
+            f.to_string(),
+            "--month".into(),
+            "2025-10".into(),
+            "--by".into(),
+            "model".into(),
+        ]
+    };
+    let mut from_csv = Tl::report().book(BOOK).args(args(&csv)).json();
+    let mut from_pq = Tl::report()
+        .book(BOOK)
+        .args(args(&pq.display().to_string()))
+        .json();
+    assert_eq!(from_pq["total"]["cost_usd"], "7.07");
+    // The same report but for the file named in the rejection summary.
+    assert!(from_pq["rejections"][0]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("agg.parquet"));
+    from_csv["rejections"] = serde_json::Value::Null;
+    from_pq["rejections"] = serde_json::Value::Null;
+    assert_eq!(from_pq, from_csv);
+    // DOUBLE sums have lost digits before tokenledger sees them: refused, naming the column.
+    let fl = dir.path().join("float.parquet");
+    to_parquet(&csv, &fl, true);
+    Tl::report()
+        .book(BOOK)
+        .args(args(&fl.display().to_string()))
+        .fails(1)
+        .stderr_has("column requests: floating point (f64) cannot hold exact sums");
+    // A damaged file is that file's error.
+    let bytes = std::fs::read(&pq).unwrap();
+    let cut = dir.path().join("cut.parquet");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    Tl::report()
+        .book(BOOK)
+        .args(args(&cut.display().to_string()))
+        .fails(1)
+        .stderr_has("cut.parquet: not a readable Parquet file");
+}
+
 #[test]
 fn aggregate_files_add_up() {
     let dir = tempfile::tempdir().unwrap();
