@@ -549,11 +549,27 @@ pub fn write(
     chart: &ChartData,
     size: (u32, u32),
 ) -> Result<(), Box<dyn Error>> {
-    match ImageFormat::of(path) {
-        Some(ImageFormat::Png) => draw(BitMapBackend::new(path, size).into_drawing_area(), chart),
-        Some(ImageFormat::Svg) => draw(SVGBackend::new(path, size).into_drawing_area(), chart),
-        None => Err("a chart file must end in .png or .svg".into()),
+    let Some(format) = ImageFormat::of(path) else {
+        return Err("a chart file must end in .png or .svg".into());
+    };
+    // Drawn under a temporary name in the same folder, then renamed: never half a picture
+    // under the final name.
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("png");
+    let tmp = tempfile::Builder::new()
+        .prefix(".chart.")
+        .suffix(&format!(".{ext}"))
+        .tempfile_in(dir)?
+        .into_temp_path();
+    match format {
+        ImageFormat::Png => draw(BitMapBackend::new(&tmp, size).into_drawing_area(), chart)?,
+        ImageFormat::Svg => draw(SVGBackend::new(&tmp, size).into_drawing_area(), chart)?,
     }
+    tmp.persist(path)?;
+    Ok(())
 }
 
 /// The chart as an SVG document in memory (for the HTML report).

@@ -1,8 +1,6 @@
 //! `tokenledger columns`: the dimensions and log columns some logs have, for `--by` and
 //! `--where`.
 
-use std::io::Write;
-
 use super::pipeline::{find_logs, output};
 use crate::cli::ColumnsArgs;
 use crate::readers::{self, ReadOptions};
@@ -19,6 +17,7 @@ pub fn run(args: ColumnsArgs) -> anyhow::Result<()> {
     let files = &logs.files;
     let opts = ReadOptions {
         wanted_extras: readers::columns::extra_columns(files)?,
+        max_line_bytes: super::pipeline::max_line_bytes(),
         ..ReadOptions::default()
     };
     let mut stats = ColumnStats::default();
@@ -28,7 +27,7 @@ pub fn run(args: ColumnsArgs) -> anyhow::Result<()> {
     let format =
         crate::cli::output_format(format, out_path.as_deref(), crate::cli::TableFormat::Table);
     render::columns::render(&listing, Format::from(format), &mut w)?;
-    w.flush()?;
+    w.commit()?;
     super::messages::info(format_args!(
         "{} read{}",
         crate::money::count_of(listing.rows_read, "row"),

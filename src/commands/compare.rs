@@ -1,7 +1,6 @@
 //! `tokenledger compare`: the same usage re-priced on every provider.
 
 use std::collections::BTreeSet;
-use std::io::Write;
 
 use super::messages;
 use super::pipeline::{aggregate, engine_dims, output, validate_by, Job, UsageSettings};
@@ -106,7 +105,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         ..super::pipeline::terminal_style(out_path.as_ref())
     };
     render::compare::render(&cmp, format, style, &mut w)?;
-    w.flush()?;
+    w.commit()?;
     if settings.strict && unpriced > 0 {
         return Err(DataError(format!(
             "--strict: {unpriced} unpriced requests could not be compared"

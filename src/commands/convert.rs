@@ -16,6 +16,7 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<()> {
     let names = readers::columns::extra_columns(files)?;
     let opts = ReadOptions {
         wanted_extras: names.clone(),
+        max_line_bytes: super::pipeline::max_line_bytes(),
         ..ReadOptions::default()
     };
     let mut w = Writer::create(&output, to, names)

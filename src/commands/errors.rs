@@ -1,8 +1,6 @@
 //! `tokenledger errors`: failed requests by provider, model, day and status; peak request
 //! rates; minutes over a rate limit.
 
-use std::io::Write;
-
 use super::pipeline::{aggregate, output, Job, UsageSettings};
 use super::UsageError;
 use crate::cli::ErrorsArgs;
@@ -36,6 +34,6 @@ pub fn run(args: ErrorsArgs) -> anyhow::Result<()> {
     let report = failures::build(&agg, 0, limit);
     let mut w = output(out_path.as_ref())?;
     crate::render::failures::render(&report, format, &mut w)?;
-    w.flush()?;
+    w.commit()?;
     Ok(())
 }

@@ -16,14 +16,29 @@ const SHOWN_REJECTIONS: usize = 10;
 
 /// `tokenledger: {msg}`: what a command did (files written, totals of a listing).
 pub fn info(msg: impl Display) {
-    eprintln!("tokenledger: {msg}");
+    eprintln!("tokenledger: {}", safe(msg));
+}
+
+/// A message with every control character but the newline made visible (file names and
+/// values from the logs end up in messages: an ESC must never reach the terminal).
+fn safe(msg: impl Display) -> String {
+    msg.to_string()
+        .chars()
+        .map(|c| {
+            if c != '\n' && crate::text::unsafe_char(c) {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// `kind:` in colour on a terminal (anstream drops the escapes elsewhere, and honours
 /// `NO_COLOR`).
 fn labelled(kind: &str, color: anstyle::AnsiColor, msg: impl Display) {
     let style = anstyle::Style::new().fg_color(Some(color.into())).bold();
-    anstream::eprintln!("tokenledger: {style}{kind}:{style:#} {msg}");
+    anstream::eprintln!("tokenledger: {style}{kind}:{style:#} {}", safe(msg));
 }
 
 /// `tokenledger: note: {msg}`: worth knowing, nothing wrong.

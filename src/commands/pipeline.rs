@@ -1,9 +1,8 @@
 //! What every usage command shares: validated usage settings, the price book, finding and
 //! reading the logs (with a progress bar this command owns), the engine run, `--output`.
 
-use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -21,6 +20,16 @@ use crate::usage::{col, format_timestamp_us, Where};
 /// The environment variable that sets the parallel-read threshold when the hidden
 /// `--parallel-min-bytes` flag is not given (tests and benchmarks use it).
 pub const PARALLEL_MIN_BYTES_ENV: &str = "TOKENLEDGER_PARALLEL_MIN_BYTES";
+/// Overrides the longest line read (bytes; default 64 MiB), for tests of the cap.
+pub const MAX_LINE_BYTES_ENV: &str = "TOKENLEDGER_MAX_LINE_BYTES";
+
+/// The line cap: [`MAX_LINE_BYTES_ENV`] when set, else [`readers::linecap::MAX_LINE_BYTES`].
+pub fn max_line_bytes() -> usize {
+    std::env::var(MAX_LINE_BYTES_ENV)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(readers::linecap::MAX_LINE_BYTES)
+}
 
 /// Validated usage settings shared by the commands that price usage.
 #[derive(Debug, Clone)]
@@ -220,10 +229,10 @@ fn default_logs() -> Result<Vec<PathBuf>, UsageError> {
     Ok(found)
 }
 
-/// The log files of a run; standard input's copy lives as long as this.
+/// The log files of a run; the copies of standard input and other streams live as long as this.
 pub struct Logs {
     pub files: Vec<LogFile>,
-    _stdin: Option<tempfile::TempPath>,
+    _streams: Vec<tempfile::TempPath>,
 }
 
 /// The log files under `--logs`, each with its format decided. Files in folders that are not
@@ -261,6 +270,9 @@ pub fn find_logs(logs: &[PathBuf], format: LogFormat, exclude: &[String]) -> any
             names.join(", ")
         ));
     }
+    for w in &found.warnings {
+        messages::warning(format_args!("{}", crate::text::printable(w)));
+    }
     for (_, e) in &unknown {
         // The error names the file.
         messages::warning(format_args!(
@@ -270,7 +282,7 @@ pub fn find_logs(logs: &[PathBuf], format: LogFormat, exclude: &[String]) -> any
     }
     Ok(Logs {
         files,
-        _stdin: found.stdin,
+        _streams: found.streams,
     })
 }
 
@@ -314,6 +326,7 @@ pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>
                 crate::engine::import::ImportError::Overflow { .. } => anyhow::Error::new(e),
                 other => UsageError::Message(format!("--aggregates: {other}")).into(),
             })?;
+        aggregates.check_totals()?;
         return Ok((book, aggregates));
     }
     let logs = find_logs(&s.logs, s.log_format, &s.exclude)?;
@@ -337,6 +350,8 @@ pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>
         period: Some((s.from_us, s.to_us)).filter(|(f, t)| f.is_some() || t.is_some()),
         side: job.side,
         parallel_min_bytes: s.parallel_min_bytes,
+        max_line_bytes: max_line_bytes(),
+        overlong: Default::default(),
         progress: bar.clone().map(|b| {
             Progress(Arc::new(move |n| {
                 b.inc(n);
@@ -357,6 +372,7 @@ pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>
     read?;
     let aggregates = agg.finish().context("aggregating usage")?;
     check_columns(s, job, &aggregates, files)?;
+    aggregates.check_totals()?;
     let c = &aggregates.counters;
     if aggregates.cells.is_empty() && c.outside_period > 0 {
         // A period with nothing in it: say what the logs do cover.
@@ -521,11 +537,99 @@ pub fn terminal_style(output: Option<&PathBuf>) -> crate::render::Style {
 }
 
 /// Opens `--output` (or standard output) for writing.
-pub fn output(path: Option<&PathBuf>) -> anyhow::Result<Box<dyn Write>> {
+pub fn output(path: Option<&PathBuf>) -> anyhow::Result<Output> {
     Ok(match path {
-        Some(p) if p.as_os_str() != "-" => Box::new(BufWriter::new(
-            File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
-        )),
-        _ => Box::new(BufWriter::new(io::stdout().lock())),
+        Some(p) if p.as_os_str() != "-" => Output::File(AtomicFile::create(p)?),
+        _ => Output::Stdout(BufWriter::new(io::stdout().lock())),
     })
+}
+
+/// Where a command writes: standard output, or a file that appears under its name only when
+/// complete ([`Output::commit`]).
+pub enum Output {
+    Stdout(BufWriter<io::StdoutLock<'static>>),
+    File(AtomicFile),
+}
+
+impl Output {
+    /// Flushes and, for a file, moves it into place. Until then a file output is a temporary
+    /// file beside it, removed if the command fails.
+    pub fn commit(self) -> anyhow::Result<()> {
+        match self {
+            Output::Stdout(mut w) => Ok(w.flush()?),
+            Output::File(f) => f.commit(),
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Output::Stdout(w) => w.write(buf),
+            Output::File(f) => f.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Output::Stdout(w) => w.flush(),
+            Output::File(f) => f.flush(),
+        }
+    }
+}
+
+/// A file written under a temporary name in its folder and renamed over `path` by
+/// [`AtomicFile::commit`]: a reader (or a crash: kill -9, a full disk) never sees half a file
+/// under the final name; without a commit the temporary file is removed.
+pub struct AtomicFile {
+    path: PathBuf,
+    w: BufWriter<tempfile::NamedTempFile>,
+}
+
+impl AtomicFile {
+    pub fn create(path: &Path) -> anyhow::Result<AtomicFile> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            w: BufWriter::with_capacity(1 << 16, tmp),
+        })
+    }
+
+    pub fn commit(self) -> anyhow::Result<()> {
+        let path = self.path;
+        let tmp = self
+            .w
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        tmp.as_file()
+            .sync_all()
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        tmp.persist(&path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.w.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.w.flush()
+    }
 }

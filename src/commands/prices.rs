@@ -1,7 +1,6 @@
 //! `tokenledger prices`: list the rows in force, show a model's history across providers,
 //! validate price files, and import LiteLLM's price map as new versions.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -33,7 +32,7 @@ fn write_grid(grid: &Grid, book: &BookArgs) -> anyhow::Result<()> {
         crate::cli::TableFormat::Table,
     );
     grid.render(format.into(), &render::prices::TABLE_COLUMNS, &mut w)?;
-    w.flush()?;
+    w.commit()?;
     Ok(())
 }
 
@@ -149,7 +148,7 @@ fn diff(old: &PathBuf, new: &PathBuf, format: crate::render::Format) -> anyhow::
     let grid = render::prices::diff_grid(&changes);
     let mut w = output(None)?;
     grid.render(format, &[], &mut w)?;
-    w.flush()?;
+    w.commit()?;
     let count = |k| changes.iter().filter(|c| c.kind == k).count();
     use pricing::diff::ChangeKind;
     messages::info(format_args!(
@@ -180,7 +179,7 @@ fn validate(paths: &[PathBuf], format: crate::render::Format) -> anyhow::Result<
     if !all.is_empty() || format != crate::render::Format::Table {
         grid.render(format, &[], &mut w)?;
     }
-    w.flush()?;
+    w.commit()?;
     messages::info(format_args!(
         "{} price rows in {} files: {errors} error(s), {warnings} warning(s)",
         book.rows().len(),
@@ -224,7 +223,7 @@ fn import(
     }
     out.flush()?;
     drop(out);
-    w.flush()?;
+    w.commit()?;
     let new_models = changes.iter().filter(|c| c.previous.is_none()).count();
     messages::info(format_args!(
         "LiteLLM import at {effective_from}: {} entries read, {} changed prices, {new_models} new models, {unchanged} unchanged, {} skipped, {} anomalies (not imported)",

@@ -1,8 +1,6 @@
 //! `tokenledger report`: read the logs, price every request at the version in force at its
 //! timestamp, print the breakdown (or a FOCUS export, an HTML page, a report folder).
 
-use std::io::Write;
-
 use super::messages;
 use super::pipeline::{aggregate, engine_dims, output, validate_by, Job, UsageSettings};
 use super::report_page;
@@ -143,7 +141,7 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
         } else {
             render::render(&report, format, style, &mut w)?;
         }
-        w.flush()?;
+        w.commit()?;
     }
     if settings.strict && !problems.is_empty() {
         return Err(DataError(format!("--strict: {}", problems.join(", "))).into());

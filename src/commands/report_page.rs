@@ -133,32 +133,65 @@ fn previous_total(p: &Inputs<'_>) -> anyhow::Result<Option<(String, Decimal)>> {
     Ok(Some((label, report.total.cost_usd)))
 }
 
-/// The folder name of a report: the month, or the period's dates.
+/// The folder name of a report: the month or the period (dates, with the time of day when an
+/// end is not at midnight), and the time zone unless UTC, so that different periods never
+/// share a folder.
 fn folder_label(p: &Inputs<'_>) -> String {
     let period = &p.report.period;
-    p.settings
+    let instant = |x: &str| {
+        // "2025-06-01T00:00:00Z" -> "2025-06-01"; "2025-06-01T12:30:00Z" -> "2025-06-01T123000Z".
+        match x.strip_suffix("T00:00:00Z") {
+            Some(d) => d.to_string(),
+            None => x.replace(':', ""),
+        }
+    };
+    let base = p
+        .settings
         .month
         .clone()
         .unwrap_or_else(|| match (&period.from, &period.to) {
             (None, None) => "all".to_string(),
             (f, t) => format!(
                 "{}_{}",
-                f.as_deref().map_or("start", |x| &x[..10]),
-                t.as_deref().map_or("end", |x| &x[..10])
+                f.as_deref().map_or("start".to_string(), instant),
+                t.as_deref().map_or("end".to_string(), instant)
             ),
+        });
+    let tz = period.tz.as_str();
+    let label = if tz == "UTC" {
+        base
+    } else {
+        format!("{base}_{}", tz.replace('/', "-"))
+    };
+    label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '.') {
+                c
+            } else {
+                '_'
+            }
         })
+        .collect()
 }
 
 /// `--out-dir`: `DIR/<label>/` with report.html, report.md, breakdown.csv, breakdown.json and
-/// PNG charts. Returns the folder.
+/// PNG charts. Returns the folder. The folder is assembled under a temporary name in DIR and
+/// moved into place when complete (a previous run's folder of the same label is replaced
+/// then), so a crash never leaves a mix of old and new files under the final name.
 pub fn write_folder(dir: &Path, p: &Inputs<'_>) -> anyhow::Result<PathBuf> {
     let folder = dir.join(folder_label(p));
-    std::fs::create_dir_all(&folder)
-        .with_context(|| format!("cannot create {}", folder.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{}.", folder_label(p)))
+        .suffix(".tmp")
+        .tempdir_in(dir)
+        .with_context(|| format!("cannot create a folder in {}", dir.display()))?;
+    let building = tmp.path().to_path_buf();
     let file = |name: &str| -> anyhow::Result<BufWriter<File>> {
-        let path = folder.join(name);
+        let path = building.join(name);
         Ok(BufWriter::new(File::create(&path).with_context(|| {
-            format!("cannot create {}", path.display())
+            format!("cannot create {}", folder.join(name).display())
         })?))
     };
     let extras = html_extras(p)?;
@@ -180,9 +213,24 @@ pub fn write_folder(dir: &Path, p: &Inputs<'_>) -> anyhow::Result<PathBuf> {
         if data.is_empty() {
             continue;
         }
-        let path = folder.join(format!("{}.png", kind.file_stem()));
-        crate::chart::write(&path, &data, (1200, 675))
-            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let name = format!("{}.png", kind.file_stem());
+        crate::chart::write(&building.join(&name), &data, (1200, 675))
+            .map_err(|e| anyhow::anyhow!("{}: {e}", folder.join(&name).display()))?;
+    }
+    // Move the complete folder into place (the old one aside first, then removed).
+    let built = tmp.keep();
+    let old = if folder.exists() {
+        let aside = dir.join(format!(".{}.old-{}", folder_label(p), std::process::id()));
+        std::fs::rename(&folder, &aside)
+            .with_context(|| format!("cannot replace {}", folder.display()))?;
+        Some(aside)
+    } else {
+        None
+    };
+    std::fs::rename(&built, &folder)
+        .with_context(|| format!("cannot create {}", folder.display()))?;
+    if let Some(old) = old {
+        let _ = std::fs::remove_dir_all(old);
     }
     Ok(folder)
 }

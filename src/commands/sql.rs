@@ -20,7 +20,7 @@ pub fn run(args: SqlArgs) -> anyhow::Result<()> {
     let (spec, book) = spec(dialect, table, query, None)?;
     let mut out = output(out_path.as_ref())?;
     out.write_all(sql::query(&spec, &book).as_bytes())?;
-    out.flush()?;
+    out.commit()?;
     Ok(())
 }
 
@@ -50,7 +50,7 @@ pub fn run_spark_job(args: SparkJobArgs) -> anyhow::Result<()> {
     let text = sql::spark::job(&spec, &book, &source, &format);
     let mut out = output(out_path.as_ref())?;
     out.write_all(text.as_bytes())?;
-    out.flush()?;
+    out.commit()?;
     Ok(())
 }
 

@@ -1,8 +1,6 @@
 //! `tokenledger prices why` (which row prices a request, and where it comes from) and
 //! `tokenledger prices coverage` (how much of some logs each tier of the book prices).
 
-use std::io::Write;
-
 use super::pipeline::{aggregate, load_book, output, Job, UsageSettings};
 use super::{DataError, UsageError};
 use crate::cli::{BookArgs, UsageArgs};
@@ -96,7 +94,7 @@ pub fn why(q: Why) -> anyhow::Result<()> {
         crate::cli::TableFormat::Table,
     );
     render::why::render(&lines, Format::from(format), &mut w)?;
-    w.flush()?;
+    w.commit()?;
     if !matches!(found, Lookup::Priced(_)) {
         return Err(DataError(format!(
             "{}/{} has no price at that time",
@@ -168,6 +166,6 @@ pub fn coverage(usage: UsageArgs, format: Format) -> anyhow::Result<()> {
     );
     let mut w = output(None)?;
     render::coverage::render(&r, format, &mut w)?;
-    w.flush()?;
+    w.commit()?;
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! Column chunks summed by polars: rows are buffered column-wise (day, epoch, group id and the
-//! integer measures), and each full chunk is summed per (day, epoch, group) in a lazy group-by;
-//! the partial sums are merged the same way, so memory is bounded by the number of groups, not
-//! the number of rows.
+//! integer measures), and each full chunk is summed per (day, epoch, group) in a lazy group-by
+//! (a chunk's sums cannot pass u64: 2^18 rows of at most 4 x 10^12 tokens); the partial sums are
+//! merged here with checked additions, so a sum past u64 is an error, never a wrapped number.
+//! Memory is bounded by the number of groups, not the number of rows.
 
 use polars::prelude::*;
 
@@ -10,8 +11,6 @@ use crate::usage::UsageRecord;
 
 /// How many records are buffered before polars aggregates them.
 pub const CHUNK_ROWS: usize = 1 << 18;
-/// How many partial aggregate rows are kept before they are merged.
-const PARTIAL_ROWS: usize = 1 << 18;
 
 const SUM_COLS: [&str; 8] = [
     "rows",
@@ -97,13 +96,59 @@ fn group_sum(frames: Vec<DataFrame>) -> PolarsResult<DataFrame> {
         .collect()
 }
 
-/// The current chunk and the partial sums of the chunks before it.
+/// Adds a chunk's sums (a polars frame of day, epoch, gid and the measures) into `sums`,
+/// checked: a sum past `u64::MAX` is an error.
+fn merge(
+    sums: &mut crate::engine::FastMap<(i32, u32, u32), Sums>,
+    df: &DataFrame,
+) -> PolarsResult<()> {
+    let day = df.column("day")?.i32()?;
+    let epoch = df.column("epoch")?.u32()?;
+    let gid = df.column("gid")?.u32()?;
+    let cols: Vec<&UInt64Chunked> = SUM_COLS
+        .iter()
+        .map(|c| df.column(c).and_then(|s| s.u64()))
+        .collect::<PolarsResult<_>>()?;
+    for i in 0..df.height() {
+        let v = |k: usize| cols[k].get(i).unwrap_or(0);
+        let add = Sums {
+            rows: v(0),
+            requests: v(1),
+            input_tokens: v(2),
+            cache_read_tokens: v(3),
+            cache_write_tokens: v(4),
+            cache_write_1h_tokens: v(5),
+            output_tokens: v(6),
+            reasoning_tokens: v(7),
+        };
+        let key = (
+            day.get(i).unwrap_or(0),
+            epoch.get(i).unwrap_or(0),
+            gid.get(i).unwrap_or(0),
+        );
+        sums.entry(key)
+            .or_default()
+            .checked_add(&add)
+            .ok_or_else(|| {
+                PolarsError::ComputeError(
+                    format!(
+                        "a token or request sum passed {} (u64, the most tokenledger holds in one \
+                     day, price epoch and group): report a shorter period or fewer logs",
+                        u64::MAX
+                    )
+                    .into(),
+                )
+            })?;
+    }
+    Ok(())
+}
+
+/// The current chunk and the sums of the chunks before it.
 pub struct Chunks {
     chunk: Chunk,
     chunk_rows: usize,
-    partials: Vec<DataFrame>,
-    partial_rows: usize,
-    /// The first polars error (reported by [`Chunks::finish`]).
+    sums: crate::engine::FastMap<(i32, u32, u32), Sums>,
+    /// The first error (reported by [`Chunks::finish`]).
     error: Option<PolarsError>,
 }
 
@@ -113,8 +158,7 @@ impl Chunks {
         Chunks {
             chunk: Chunk::default(),
             chunk_rows: chunk_rows.max(1),
-            partials: Vec::new(),
-            partial_rows: 0,
+            sums: Default::default(),
             error: None,
         }
     }
@@ -170,17 +214,7 @@ impl Chunks {
             .chunk
             .take_frame()
             .and_then(|f| group_sum(vec![f]))
-            .and_then(|partial| {
-                self.partial_rows += partial.height();
-                self.partials.push(partial);
-                if self.partial_rows > PARTIAL_ROWS.max(self.chunk_rows) || self.partials.len() > 64
-                {
-                    let merged = group_sum(std::mem::take(&mut self.partials))?;
-                    self.partial_rows = merged.height();
-                    self.partials.push(merged);
-                }
-                Ok(())
-            });
+            .and_then(|partial| merge(&mut self.sums, &partial));
         if let Err(e) = result {
             self.error = Some(e);
         }
@@ -192,35 +226,16 @@ impl Chunks {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
-        let mut cells = Vec::new();
-        if !self.partials.is_empty() {
-            let df = group_sum(std::mem::take(&mut self.partials))?;
-            let day = df.column("day")?.i32()?.clone();
-            let epoch = df.column("epoch")?.u32()?.clone();
-            let gid = df.column("gid")?.u32()?.clone();
-            let sums: Vec<UInt64Chunked> = SUM_COLS
-                .iter()
-                .map(|c| df.column(c).and_then(|s| s.u64().cloned()))
-                .collect::<PolarsResult<_>>()?;
-            for i in 0..df.height() {
-                let v = |k: usize| sums[k].get(i).unwrap_or(0);
-                cells.push(Cell {
-                    day: day.get(i).unwrap_or(0),
-                    epoch: epoch.get(i).unwrap_or(0),
-                    group: gid.get(i).unwrap_or(0),
-                    sums: Sums {
-                        rows: v(0),
-                        requests: v(1),
-                        input_tokens: v(2),
-                        cache_read_tokens: v(3),
-                        cache_write_tokens: v(4),
-                        cache_write_1h_tokens: v(5),
-                        output_tokens: v(6),
-                        reasoning_tokens: v(7),
-                    },
-                });
-            }
-        }
+        let mut cells: Vec<Cell> = self
+            .sums
+            .into_iter()
+            .map(|((day, epoch, group), sums)| Cell {
+                day,
+                epoch,
+                group,
+                sums,
+            })
+            .collect();
         // Deterministic order, whatever order polars produced the groups in.
         cells.sort_by_key(|c| (c.day, c.epoch, c.group));
         Ok(cells)
@@ -254,6 +269,47 @@ mod tests {
             service_tier: None,
             extra: vec![],
         }
+    }
+
+    #[test]
+    fn a_sum_past_u64_is_an_error_not_a_wrapped_number() {
+        // Chunks of one row, each 10^12 input tokens, on top of a cell already near u64::MAX:
+        // the merge must refuse rather than wrap (polars' u64 sum would wrap silently).
+        let mut sums = crate::engine::FastMap::default();
+        let near = Sums {
+            input_tokens: u64::MAX - 1_500_000_000_000,
+            ..Sums::default()
+        };
+        sums.insert((0, 0, 0), near);
+        let mut c = Chunks::new(1);
+        c.sums = sums;
+        c.push(0, 0, 0, &rec(1_000_000_000_000));
+        c.flush();
+        assert!(c.error.is_none(), "still fits");
+        c.push(0, 0, 0, &rec(1_000_000_000_000));
+        c.flush();
+        let e = c.finish().unwrap_err().to_string();
+        assert!(e.contains("passed 18446744073709551615"), "{e}");
+    }
+
+    #[test]
+    fn grand_totals_past_u64_are_an_error() {
+        let cell = |input: u64| Cell {
+            day: 0,
+            epoch: 0,
+            group: 0,
+            sums: Sums {
+                input_tokens: input,
+                rows: 1,
+                requests: 1,
+                ..Sums::default()
+            },
+        };
+        // Each cell fits; together they do not (a report's total would wrap).
+        let cells = [cell(u64::MAX / 2 + 1), cell(u64::MAX / 2 + 1)];
+        let e = crate::engine::totals_fit(cells.iter()).unwrap_err();
+        assert_eq!(e.what, "tokens");
+        assert!(crate::engine::totals_fit(cells[..1].iter()).is_ok());
     }
 
     #[test]

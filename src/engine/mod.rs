@@ -198,6 +198,43 @@ pub struct Aggregates {
     pub side: Option<Box<Aggregates>>,
 }
 
+/// The logs hold more tokens or requests than tokenledger's sums can carry.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the logs hold {total} {what} in all (input plus output tokens, or requests), more than {max}, \
+     the most tokenledger sums exactly in one run: report a shorter period or fewer logs",
+    max = u64::MAX
+)]
+pub struct TotalsError {
+    pub what: &'static str,
+    pub total: u128,
+}
+
+impl Aggregates {
+    /// Checks that the grand totals fit `u64`: then every sum a report, a comparison, a chart
+    /// or a FOCUS row makes of these cells (all parts of the grand totals) fits too.
+    pub fn check_totals(&self) -> Result<(), TotalsError> {
+        let side = self.side.iter().flat_map(|s| s.cells.iter());
+        totals_fit(self.cells.iter().chain(side))
+    }
+}
+
+/// Whether the input plus output tokens, and the requests plus rows, of `cells` fit `u64`.
+pub fn totals_fit<'a>(cells: impl Iterator<Item = &'a Cell>) -> Result<(), TotalsError> {
+    let mut tokens: u128 = 0;
+    let mut requests: u128 = 0;
+    for c in cells {
+        tokens += u128::from(c.sums.input_tokens) + u128::from(c.sums.output_tokens);
+        requests += u128::from(c.sums.requests) + u128::from(c.sums.rows);
+    }
+    for (what, total) in [("tokens", tokens), ("requests", requests)] {
+        if total > u128::from(u64::MAX) {
+            return Err(TotalsError { what, total });
+        }
+    }
+    Ok(())
+}
+
 impl EngineSettings {
     /// The dimensions groups are keyed by: [`Self::dims`], then the filter's that group keys do
     /// not hold anyway (so a filter is decided once per group).
@@ -446,10 +483,12 @@ impl UsageSink for Aggregator {
         self.take_id(request_id.map(|id| id_hash(provider, id)), OUTSIDE);
     }
 
-    fn reject(&mut self, rejection: Rejection) {
+    fn reject(&mut self, mut rejection: Rejection) {
         self.counters.rows_read += 1;
         self.counters.rejected += 1;
         if self.counters.rejections.len() < KEPT_REJECTIONS {
+            // Kept and shown: never a key, never a whole shifted row.
+            rejection.reason = crate::text::safe_reason(&rejection.reason);
             self.counters.rejections.push(rejection);
         }
     }

@@ -2,6 +2,11 @@
 //! runs are reproducible), each recognised by its name, and Claude Code config folders. A file
 //! named on the command line with another extension (`.log`, none) is recognised by its first
 //! bytes; `-` is standard input, copied to a temporary file the caller keeps.
+//!
+//! Each real file and folder is visited once (by device and inode): a link back to a folder
+//! (`current -> .`) is not walked again and a file reached twice (a link, a repeated `--logs`)
+//! is read once, each with a warning; a FIFO or device inside a folder is skipped, one named on
+//! the command line is read once into a temporary copy (readers open files more than once).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -14,8 +19,87 @@ pub struct Discovered {
     pub files: Vec<LogFile>,
     /// Paths inside folders that are not logs (by name) or that `--exclude` left out.
     pub skipped: Vec<PathBuf>,
-    /// Standard input's copy, deleted when this is dropped.
-    pub stdin: Option<tempfile::TempPath>,
+    /// Copies of standard input and other streams, deleted when this is dropped.
+    pub streams: Vec<tempfile::TempPath>,
+    /// What the caller should warn about (links read once, loops, non-regular files).
+    pub warnings: Vec<String>,
+}
+
+/// A file's identity: (device, inode) where the platform has them, else its canonical path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Identity {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    #[allow(dead_code)]
+    Path(PathBuf),
+}
+
+fn identity(p: &Path, meta: &std::fs::Metadata) -> Identity {
+    #[cfg(unix)]
+    {
+        let _ = p;
+        use std::os::unix::fs::MetadataExt;
+        Identity::Inode(meta.dev(), meta.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        Identity::Path(std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()))
+    }
+}
+
+/// What has been visited, by identity, with the path it was first seen under.
+#[derive(Default)]
+struct Seen {
+    files: std::collections::HashMap<Identity, PathBuf>,
+    dirs: std::collections::HashMap<Identity, PathBuf>,
+}
+
+impl Seen {
+    /// True the first time; else a warning names the path it was seen under.
+    fn first_file(
+        &mut self,
+        p: &Path,
+        meta: &std::fs::Metadata,
+        warnings: &mut Vec<String>,
+    ) -> bool {
+        match self.files.entry(identity(p, meta)) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(p.to_path_buf());
+                true
+            }
+            std::collections::hash_map::Entry::Occupied(o) => {
+                warnings.push(format!(
+                    "{} is the same file as {} (a link, or named twice): read once",
+                    p.display(),
+                    o.get().display()
+                ));
+                false
+            }
+        }
+    }
+
+    fn first_dir(
+        &mut self,
+        p: &Path,
+        meta: &std::fs::Metadata,
+        warnings: &mut Vec<String>,
+    ) -> bool {
+        match self.dirs.entry(identity(p, meta)) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(p.to_path_buf());
+                true
+            }
+            std::collections::hash_map::Entry::Occupied(o) => {
+                warnings.push(format!(
+                    "{} is the folder {} again (a link back, or named twice): not walked again",
+                    p.display(),
+                    o.get().display()
+                ));
+                false
+            }
+        }
+    }
 }
 
 /// The encoding of a file from its first bytes: gzip, Parquet, JSON (`{` or `[`), else CSV.
@@ -88,9 +172,10 @@ pub fn classify(path: &Path) -> Option<LogFile> {
 /// `exclude` pattern (`*` is any run of characters) are left out.
 pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Discovered, ReadError> {
     let mut out = Discovered::default();
+    let mut seen = Seen::default();
     for p in paths {
         if p.as_os_str() == "-" {
-            let copy = stdin_copy()?;
+            let copy = stream_copy(&mut std::io::stdin().lock(), "<stdin>")?;
             let (kind, gzip) = sniff_kind(&copy)?;
             out.files.push(LogFile {
                 path: copy.to_path_buf(),
@@ -100,7 +185,7 @@ pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Discovered, Rea
                 label: Some("<stdin>".into()),
                 from_folder: false,
             });
-            out.stdin = Some(copy);
+            out.streams.push(copy);
             continue;
         }
         let meta = std::fs::metadata(p).map_err(|e| {
@@ -116,8 +201,11 @@ pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Discovered, Rea
             }
         })?;
         if meta.is_dir() {
+            if !seen.first_dir(p, &meta, &mut out.warnings) {
+                continue;
+            }
             let before = out.files.len();
-            walk(p, exclude, &mut out.files, &mut out.skipped)?;
+            walk(p, exclude, &mut out, &mut seen)?;
             if is_codex_home(p) {
                 // A Codex home holds config, history and logs beside the sessions: only
                 // sessions/**/rollout-*.jsonl (and archived ones not also under sessions/).
@@ -175,7 +263,31 @@ pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Discovered, Rea
                 }
                 out.files.extend(kept);
             }
+        } else if !meta.is_file() {
+            // A FIFO, a device, /dev/stdin: read once into a copy, by content.
+            let label = p.display().to_string();
+            let mut src = std::fs::File::open(p).map_err(|e| ReadError::Io {
+                path: label.clone(),
+                source: e,
+            })?;
+            let copy = stream_copy(&mut src, &label)?;
+            let (kind, gzip) = match classify(p) {
+                Some(f) => (f.kind, f.gzip),
+                None => sniff_kind(&copy)?,
+            };
+            out.files.push(LogFile {
+                path: copy.to_path_buf(),
+                kind,
+                gzip,
+                format: LogFormat::Auto,
+                label: Some(label),
+                from_folder: false,
+            });
+            out.streams.push(copy);
         } else {
+            if !seen.first_file(p, &meta, &mut out.warnings) {
+                continue;
+            }
             match classify(p) {
                 Some(f) => out.files.push(f),
                 None => {
@@ -196,14 +308,44 @@ pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Discovered, Rea
     Ok(out)
 }
 
-/// Copies standard input to a temporary file (readers open files more than once).
-fn stdin_copy() -> Result<tempfile::TempPath, ReadError> {
+/// A stream longer than this without a newline is refused while copying (`/dev/zero`), well
+/// above the readers' line cap so that they reject long lines themselves.
+const STREAM_MAX_RUN: usize = 4 * super::linecap::MAX_LINE_BYTES;
+
+/// Copies a stream (standard input, a FIFO, a device) to a temporary file, once: readers open
+/// files more than once.
+fn stream_copy(src: &mut dyn Read, label: &str) -> Result<tempfile::TempPath, ReadError> {
+    use std::io::Write;
     let io = |e| ReadError::Io {
-        path: "<stdin>".into(),
+        path: label.to_string(),
         source: e,
     };
     let mut tmp = tempfile::NamedTempFile::new().map_err(io)?;
-    std::io::copy(&mut std::io::stdin().lock(), &mut tmp).map_err(io)?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut run = 0usize;
+    loop {
+        let n = match src.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io(e)),
+        };
+        let chunk = &buf[..n];
+        run = match memchr::memrchr(b'\n', chunk) {
+            Some(i) => n - i - 1,
+            None => run + n,
+        };
+        if run > STREAM_MAX_RUN {
+            return Err(ReadError::Format {
+                path: label.to_string(),
+                message: format!(
+                    "more than {} MiB without a newline: not a log (an endless device?)",
+                    STREAM_MAX_RUN >> 20
+                ),
+            });
+        }
+        tmp.write_all(chunk).map_err(io)?;
+    }
     Ok(tmp.into_temp_path())
 }
 
@@ -218,8 +360,8 @@ fn excluded(p: &Path, exclude: &[String]) -> bool {
 fn walk(
     dir: &Path,
     exclude: &[String],
-    files: &mut Vec<LogFile>,
-    skipped: &mut Vec<PathBuf>,
+    out: &mut Discovered,
+    seen: &mut Seen,
 ) -> Result<(), ReadError> {
     let io = |e| ReadError::Io {
         path: dir.display().to_string(),
@@ -240,16 +382,30 @@ fn walk(
             continue;
         }
         if excluded(&p, exclude) {
-            skipped.push(p);
+            out.skipped.push(p);
             continue;
         }
-        if p.is_dir() {
-            walk(&p, exclude, files, skipped)?;
+        // Following links; a dangling link is not a log.
+        let Ok(meta) = std::fs::metadata(&p) else {
+            out.skipped.push(p);
+            continue;
+        };
+        if meta.is_dir() {
+            if seen.first_dir(&p, &meta, &mut out.warnings) {
+                walk(&p, exclude, out, seen)?;
+            }
         } else if let Some(mut f) = classify(&p) {
-            f.from_folder = true;
-            files.push(f);
+            if !meta.is_file() {
+                out.warnings.push(format!(
+                    "{} is not a regular file (a FIFO, socket or device): skipped",
+                    p.display()
+                ));
+            } else if seen.first_file(&p, &meta, &mut out.warnings) {
+                f.from_folder = true;
+                out.files.push(f);
+            }
         } else {
-            skipped.push(p);
+            out.skipped.push(p);
         }
     }
     Ok(())

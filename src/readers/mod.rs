@@ -16,6 +16,7 @@ pub mod columns;
 pub mod detect;
 pub mod discover;
 pub mod json;
+pub mod linecap;
 pub mod litellm;
 pub mod openai;
 pub mod otel;
@@ -77,6 +78,10 @@ pub struct ReadOptions {
     pub parallel_min_bytes: u64,
     /// Told the bytes read, as they are read.
     pub progress: Option<Progress>,
+    /// The longest line read; a longer one is rejected (see [`linecap`]).
+    pub max_line_bytes: usize,
+    /// Where the line cap notes the lines it dropped (turned into rejections by [`read_file`]).
+    pub overlong: linecap::Overlong,
 }
 
 impl Default for ReadOptions {
@@ -87,6 +92,8 @@ impl Default for ReadOptions {
             side: None,
             parallel_min_bytes: PARALLEL_MIN_BYTES,
             progress: None,
+            max_line_bytes: linecap::MAX_LINE_BYTES,
+            overlong: linecap::Overlong::default(),
         }
     }
 }
@@ -223,8 +230,27 @@ pub fn read_all(
     }
     if !claude.is_empty() {
         claude_code::read_all(&claude, opts, sink)?;
+        for f in &claude {
+            reject_overlong(f, opts, sink);
+        }
     }
     Ok(())
+}
+
+/// Rejects the lines the line cap dropped from `file`.
+fn reject_overlong(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) {
+    let name = file.name();
+    for (line, bytes) in opts.overlong.take(&name) {
+        sink.reject(Rejection {
+            file: name.clone(),
+            line,
+            field: "row".into(),
+            reason: format!(
+                "line longer than {} bytes ({bytes} bytes or more): skipped without reading it",
+                opts.max_line_bytes
+            ),
+        });
+    }
 }
 
 /// A reader that tells the progress callback its bytes.
@@ -259,18 +285,51 @@ pub fn open(file: &LogFile, opts: &ReadOptions) -> Result<Box<dyn Read>, ReadErr
         source: e,
     })?;
     let r = BufReader::with_capacity(1 << 20, Tick::new(f, opts));
+    let cap = |r: Box<dyn std::io::BufRead>| {
+        linecap::LineCap::new(r, opts.max_line_bytes, file.name(), opts.overlong.clone())
+    };
     Ok(if file.gzip {
-        Box::new(BufReader::with_capacity(
+        Box::new(cap(Box::new(BufReader::with_capacity(
             1 << 20,
             flate2::read::MultiGzDecoder::new(r),
-        ))
+        ))))
     } else {
-        Box::new(r)
+        Box::new(cap(Box::new(r)))
     })
 }
 
 /// Reads one log file (of a resolved format) into the sink.
 pub fn read_file(
+    file: &LogFile,
+    opts: &ReadOptions,
+    sink: &mut dyn UsageSink,
+) -> Result<(), ReadError> {
+    // The last resort for a damaged file that trips a decoder's assertion (Parquet's, in
+    // polars): that file's error, never a crash of the run.
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_format(file, opts, sink)
+    }))
+    .unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("a decoder failed");
+        Err(ReadError::Format {
+            path: file.name(),
+            message: format!(
+                "damaged or unsupported file (the reader stopped: {})",
+                crate::text::safe_reason(what)
+            ),
+        })
+    });
+    if file.format != LogFormat::ClaudeCode {
+        reject_overlong(file, opts, sink);
+    }
+    read
+}
+
+fn read_format(
     file: &LogFile,
     opts: &ReadOptions,
     sink: &mut dyn UsageSink,
@@ -284,7 +343,11 @@ pub fn read_file(
         LogFormat::Bedrock => bedrock::read(file, opts, sink),
         LogFormat::OpenaiUsage => openai::read(file, opts, sink),
         LogFormat::Anthropic => anthropic::read(file, opts, sink),
-        LogFormat::ClaudeCode => claude_code::read_all(std::slice::from_ref(file), opts, sink),
+        LogFormat::ClaudeCode => {
+            let read = claude_code::read_all(std::slice::from_ref(file), opts, sink);
+            reject_overlong(file, opts, sink);
+            read
+        }
         LogFormat::Codex => codex::read(file, opts, sink),
         LogFormat::Litellm => litellm::read(file, opts, sink),
         LogFormat::Otel => otel::read(file, opts, sink),

@@ -15,7 +15,7 @@ pub fn escape(s: &str) -> String {
                 out.push(c)
             }
             '\n' | '\r' => out.push(' '),
-            c if c.is_control() => out.push('\u{fffd}'),
+            c if crate::text::unsafe_char(c) => out.push('\u{fffd}'),
             _ => out.push(c),
         }
     }
@@ -77,7 +77,7 @@ impl Markup for Markdown {
             .unwrap_or_default();
         writeln!(w, "{}:\n", escape(&label))?;
         for i in items {
-            writeln!(w, "- `{}`", i.replace('`', "'"))?;
+            writeln!(w, "- `{}`", crate::text::printable(&i.replace('`', "'")))?;
         }
         writeln!(w)
     }

@@ -28,7 +28,7 @@ pub const KNOWN_DIMS: [&str; 11] = [
 
 /// The value of a `--by` dimension for a cell: time buckets in the reporting zone, the
 /// pricing key, the canonical model of the price version that priced it, or one of the engine's
-/// extra dimensions (API keys fingerprinted). Shared by `report` and `compare`.
+/// extra dimensions (credentials fingerprinted: see `text::shown_value`). Shared by `report` and `compare`.
 pub fn dim_value(
     name: &str,
     cell: &Cell,
@@ -46,13 +46,10 @@ pub fn dim_value(
         BATCH => Some(key.batch.to_string()),
         other => {
             let i = engine_dims.iter().position(|e| e == other)?;
-            key.dims[i].as_deref().map(|v| {
-                if other == col::API_KEY {
-                    crate::text::key_fingerprint(v)
-                } else {
-                    v.to_string()
-                }
-            })
+            // Credentials (by column name or by shape) are fingerprinted.
+            key.dims[i]
+                .as_deref()
+                .map(|v| crate::text::shown_value(other, v))
         }
     }
 }

@@ -230,7 +230,7 @@ pub fn rows(
         let get = |i: Option<usize>| i.and_then(|i| key.dims[i].clone());
         let mut tags = serde_json::Map::new();
         if let Some(u) = get(ui) {
-            tags.insert("user".into(), u.into());
+            tags.insert("user".into(), crate::text::shown_value("user", &u).into());
         }
         if let Some(k) = get(ki) {
             tags.insert("api_key".into(), key_fingerprint(&k).into());

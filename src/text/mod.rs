@@ -4,17 +4,24 @@
 pub mod lines;
 
 /// Text from the logs made safe for a terminal: control characters (which could move the
-/// cursor, retitle the window or clear the screen) become `�`.
+/// cursor, retitle the window or clear the screen) and bidirectional overrides (which make
+/// text read backwards, U+202E) become `�`.
 pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().any(char::is_control) {
+    if s.chars().any(unsafe_char) {
         std::borrow::Cow::Owned(
             s.chars()
-                .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+                .map(|c| if unsafe_char(c) { '\u{fffd}' } else { c })
                 .collect(),
         )
     } else {
         std::borrow::Cow::Borrowed(s)
     }
+}
+
+/// C0 and C1 controls, DEL, and the bidirectional embedding, override and isolate marks.
+pub fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 /// Prefixes a cell that starts with `=`, `+`, `-`, `@`, tab or CR with `'` so spreadsheets show
@@ -57,6 +64,151 @@ pub fn key_fingerprint(key: &str) -> String {
     }
 }
 
+/// Whether a column or attribute name holds credentials: `api_key`, `API-KEY`, `apiKey`,
+/// `x-api-key`, `openai.api_key`, `authorization`, `secret`, `password`, `access_key`...
+/// (case and separators ignored).
+pub fn is_secret_name(name: &str) -> bool {
+    let n: String = name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    n.ends_with("apikey")
+        || n.ends_with("secret")
+        || [
+            "authorization",
+            "password",
+            "accesskey",
+            "secretkey",
+            "sessiontoken",
+            "bearer",
+        ]
+        .iter()
+        .any(|k| n.contains(k))
+}
+
+/// Whether a value has the shape of a credential: provider key prefixes (`sk-`, `sk-ant-`,
+/// `xai-`, `gsk_`, `AIza`, `ghp_`), AWS access key ids (`AKIA`/`ASIA` + 16), `Bearer ...`, or
+/// a JSON web token.
+pub fn looks_secret(value: &str) -> bool {
+    let v = value.trim();
+    if v.len() < 12 {
+        return false;
+    }
+    let alnum_tail = |s: &str| {
+        s.len() >= 8
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+    };
+    for p in [
+        "sk-", "sk_", "xai-", "gsk_", "ghp_", "AIza", "rk_live_", "pk_live_",
+    ] {
+        if let Some(rest) = v.strip_prefix(p) {
+            return alnum_tail(rest);
+        }
+    }
+    if let Some(rest) = v.strip_prefix("AKIA").or_else(|| v.strip_prefix("ASIA")) {
+        return rest.len() >= 16
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    }
+    let lower = v.to_ascii_lowercase();
+    if lower.starts_with("bearer ") || lower.starts_with("basic ") {
+        return true;
+    }
+    // A JSON web token: three base64url parts, the first a JSON object ("eyJ").
+    v.starts_with("eyJ") && v.split('.').count() == 3
+}
+
+/// A value from the logs as shown in a dimension named `name`: fingerprinted when the name or
+/// the value says it is a credential.
+pub fn shown_value(name: &str, value: &str) -> String {
+    if is_secret_name(name) || looks_secret(value) {
+        key_fingerprint(value)
+    } else {
+        value.to_string()
+    }
+}
+
+/// The longest quoted value a rejection message repeats (characters).
+pub const QUOTE_MAX: usize = 40;
+
+/// A rejection message made safe to print and keep: credential-shaped words fingerprinted,
+/// every quoted value cut to [`QUOTE_MAX`] characters (a shifted row can put a whole prompt or
+/// a key into a field), the whole message to 400 characters.
+pub fn safe_reason(reason: &str) -> String {
+    let mut out = String::with_capacity(reason.len().min(512));
+    let mut rest = reason;
+    // Quoted parts: `"..."` as `{:?}` writes them (escaped quotes inside).
+    while let Some(start) = rest.find('"') {
+        out.push_str(&redact_words(&rest[..start]));
+        let body = &rest[start + 1..];
+        let mut end = None;
+        let mut escaped = false;
+        for (i, c) in body.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => {
+                    end = Some(i);
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        let Some(end) = end else {
+            out.push('"');
+            out.push_str(&cut(&redact_words(body), QUOTE_MAX));
+            rest = "";
+            break;
+        };
+        let inner = &body[..end];
+        out.push('"');
+        if looks_secret(inner) {
+            out.push_str(&key_fingerprint(inner));
+        } else {
+            out.push_str(&cut(&redact_words(inner), QUOTE_MAX));
+        }
+        out.push('"');
+        rest = &body[end + 1..];
+    }
+    out.push_str(&redact_words(rest));
+    cut(&out, 400)
+}
+
+fn redact_words(s: &str) -> String {
+    if !s.split_whitespace().any(looks_secret) && !s.contains("Bearer ") {
+        return s.to_string();
+    }
+    let mut out = Vec::new();
+    let mut words = s.split(' ').peekable();
+    while let Some(w) = words.next() {
+        if w.eq_ignore_ascii_case("bearer") {
+            if let Some(next) = words.next() {
+                out.push(format!("{w} {}", key_fingerprint(next)));
+                continue;
+            }
+        }
+        out.push(if looks_secret(w) {
+            key_fingerprint(w)
+        } else {
+            w.to_string()
+        });
+    }
+    out.join(" ")
+}
+
+/// At most `max` characters, with `…(N characters)` when cut.
+fn cut(s: &str, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max {
+        s.to_string()
+    } else {
+        let head: String = s.chars().take(max).collect();
+        format!("{head}…({n} characters)")
+    }
+}
+
 /// Whether `s` matches `pattern`, where `*` stands for any run of characters (including none)
 /// and everything else matches itself, case-sensitively. Used for model and region patterns in
 /// the price book's rules.
@@ -85,6 +237,65 @@ pub fn glob_match(pattern: &str, s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_are_told_by_name_and_by_shape() {
+        for n in [
+            "api_key",
+            "API_KEY",
+            "apiKey",
+            "x-api-key",
+            "openai.api_key",
+            "Authorization",
+            "client_secret",
+            "aws_secret_access_key",
+        ] {
+            assert!(is_secret_name(n), "{n}");
+        }
+        for n in ["user", "project", "model", "input_tokens", "team"] {
+            assert!(!is_secret_name(n), "{n}");
+        }
+        for v in [
+            "sk-proj-abcdefghijklmnop",
+            "sk-ant-api03-abcdefghij",
+            "xai-abcdefghijklmn",
+            "AKIAIOSFODNN7EXAMPLE",
+            "Bearer abc.def",
+            "eyJhbGciOi.eyJzdWIiOi.sig",
+            "gsk_abcdefghijklmnop",
+        ] {
+            assert!(looks_secret(v), "{v}");
+        }
+        for v in [
+            "gpt-4o-mini",
+            "claude-sonnet-4-20250514",
+            "alice@example.com",
+            "0d9f8e7c-1234-4abc-9def-001122334455",
+            "skip-this-value",
+        ] {
+            assert!(!looks_secret(v), "{v}");
+        }
+        assert_eq!(shown_value("apiKey", "abc"), key_fingerprint("abc"));
+        assert_eq!(shown_value("user", "alice"), "alice");
+    }
+
+    #[test]
+    fn rejection_messages_quote_little_and_no_keys() {
+        let key = "sk-proj-AAAAAAAAAAAAAAAAAAAAAAAA1234";
+        let r = safe_reason(&format!("{key:?} is not a non-negative integer"));
+        assert!(!r.contains("AAAAAAAA"), "{r}");
+        assert!(r.contains("…1234#"), "{r}");
+        let long = "x".repeat(5000);
+        let r = safe_reason(&format!("cannot parse {long:?} as a timestamp"));
+        assert!(r.len() < 200, "{r}");
+        assert!(r.contains("(5000 characters)"), "{r}");
+        assert_eq!(
+            safe_reason("\"12.5\" is not a whole number"),
+            "\"12.5\" is not a whole number"
+        );
+        let r = safe_reason("header Authorization: Bearer abcdefghijklmnopqrstuvwxyz");
+        assert!(!r.contains("abcdefghijklmnop"), "{r}");
+    }
 
     #[test]
     fn formulas_are_neutralised_numbers_are_not() {

@@ -16,6 +16,7 @@ mod prices;
 mod pricing;
 mod readers;
 mod report;
+mod robust;
 mod run_twice;
 mod snapshots;
 mod sql;

@@ -216,15 +216,18 @@ pub const MAX_COLUMNS: usize = 64;
 /// Whether the block reader reads `file` exactly as the sequential one would: a modest width,
 /// and splitting at newlines finds exactly the csv crate's records (see [`plain`]). The caller
 /// has checked that the file is not gzip.
-pub fn suitable(file: &LogFile, layout: &Layout) -> Result<bool, ReadError> {
-    Ok(layout.columns <= MAX_COLUMNS && plain(file)?)
+pub fn suitable(file: &LogFile, layout: &Layout, max_line: usize) -> Result<bool, ReadError> {
+    Ok(layout.columns <= MAX_COLUMNS && plain(file, max_line)?)
 }
 
 /// True when every newline of the file ends a record exactly as the csv crate sees it: no
 /// double quote, no carriage return outside a CRLF pair, and no blank line before the header.
-pub fn plain(file: &LogFile) -> Result<bool, ReadError> {
+pub fn plain(file: &LogFile, max_line: usize) -> Result<bool, ReadError> {
     let mut first = true;
     let mut last_cr = false;
+    // Bytes since the last newline: a file with a line over the cap is read by the sequential
+    // reader, whose line cap rejects that line.
+    let mut run = 0usize;
     // The plain file (not gzip, checked by the caller), outside the progress bar.
     let mut r = std::fs::File::open(&file.path).map_err(|e| ReadError::Io {
         path: file.name(),
@@ -258,6 +261,18 @@ pub fn plain(file: &LogFile) -> Result<bool, ReadError> {
             }
         }
         last_cr = b[n - 1] == b'\r';
+        let mut start = 0;
+        for i in memchr::memchr_iter(b'\n', b) {
+            if run + (i - start) > max_line {
+                return Ok(false);
+            }
+            run = 0;
+            start = i + 1;
+        }
+        run += n - start;
+        if run > max_line {
+            return Ok(false);
+        }
     }
 }
 

@@ -30,7 +30,7 @@ pub fn read_csv(
     let layout = Layout::new(&headers, opts, &path)?;
     // Large plain files are validated on all cores (same validator, same results).
     let big = std::fs::metadata(&file.path).is_ok_and(|m| m.len() >= opts.parallel_min_bytes);
-    if !file.gzip && big && blocks::suitable(file, &layout)? {
+    if !file.gzip && big && blocks::suitable(file, &layout, opts.max_line_bytes)? {
         return blocks::read(file, layout, opts, sink);
     }
     while let Some(step) = rows.next_step() {

@@ -109,6 +109,9 @@ pub struct Writer {
     pub rejected: u64,
     pub rejections: Vec<Rejection>,
     pub error: Option<String>,
+    /// The file being written under a temporary name, and its final name ([`Writer::finish`]
+    /// renames it; dropped unfinished, it is removed).
+    temp: Option<(tempfile::TempPath, std::path::PathBuf)>,
 }
 
 struct ParquetSink {
@@ -127,7 +130,19 @@ impl Writer {
     ) -> std::io::Result<Writer> {
         let mut columns: Vec<String> = col::KNOWN.iter().map(|s| s.to_string()).collect();
         columns.extend(extras.iter().cloned());
-        let file = File::create(path)?;
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (file, temp) = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .tempfile_in(dir)?
+            .into_parts();
         let mut w = Writer {
             format,
             columns,
@@ -139,6 +154,7 @@ impl Writer {
             rejected: 0,
             rejections: Vec::new(),
             error: None,
+            temp: Some((temp, path.to_path_buf())),
         };
         match format {
             ConvertFormat::Csv => {
@@ -211,13 +227,30 @@ impl Writer {
                 }
             }
         }
+        // Everything written: close the file, then give it its name.
+        self.csv = None;
+        self.jsonl = None;
+        self.parquet = None;
+        if let Some((temp, path)) = self.temp.take() {
+            temp.persist(&path)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {}", path.display(), e.error))?;
+        }
         Ok(self.written)
     }
 
     fn write(&mut self, r: &UsageRecord<'_>) -> anyhow::Result<()> {
         let cells = cells(r, &self.extras);
         match self.format {
-            ConvertFormat::Csv => self.csv.as_mut().expect("csv").write_record(&cells)?,
+            // A spreadsheet opens CSV too: text that would run as a formula is neutralised
+            // (counts, timestamps and flags never start with = + - @).
+            ConvertFormat::Csv => {
+                let safe: Vec<std::borrow::Cow<'_, str>> =
+                    cells.iter().map(|c| crate::text::neutralise(c)).collect();
+                self.csv
+                    .as_mut()
+                    .expect("csv")
+                    .write_record(safe.iter().map(|c| c.as_bytes()))?
+            }
             ConvertFormat::Jsonl => {
                 let mut obj = serde_json::Map::new();
                 for (name, v) in self.columns.iter().zip(&cells) {
@@ -259,9 +292,10 @@ impl UsageSink for Writer {
             self.error = Some(e.to_string());
         }
     }
-    fn reject(&mut self, rejection: Rejection) {
+    fn reject(&mut self, mut rejection: Rejection) {
         self.rejected += 1;
         if self.rejections.len() < 10 {
+            rejection.reason = crate::text::safe_reason(&rejection.reason);
             self.rejections.push(rejection);
         }
     }
