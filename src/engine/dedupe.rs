@@ -12,9 +12,11 @@ pub const FILTERED: u32 = u32::MAX - 1;
 
 /// The dedupe key of a request: 128-bit xxh3 of provider and request id.
 pub fn id_hash(provider: &str, id: &str) -> u128 {
+    // The provider's length first: a NUL (or any byte) inside a provider or an id can never
+    // make (provider, id) pairs of different providers hash the same input.
     let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&(provider.len() as u64).to_le_bytes());
     h.update(provider.as_bytes());
-    h.update(&[0]);
     h.update(id.as_bytes());
     h.digest128()
 }
@@ -94,6 +96,14 @@ impl Dedupe {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_of_different_providers_never_share_an_input() {
+        // Before: "a\0b" + NUL + "c" and "a" + NUL + "b\0c" were the same bytes.
+        assert_ne!(id_hash("a\0b", "c"), id_hash("a", "b\0c"));
+        assert_ne!(id_hash("ab", "c"), id_hash("a", "bc"));
+        assert_eq!(id_hash("openai", "r1"), id_hash("openai", "r1"));
+    }
 
     #[test]
     fn first_occurrence_wins_within_and_across_batches() {

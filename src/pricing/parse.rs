@@ -24,9 +24,23 @@ pub enum ValueError {
     NotADecimal(String),
     #[error("negative price {0}")]
     Negative(String),
+    #[error("{0:?} has more than 28 decimal places, more than tokenledger holds exactly")]
+    TooPrecise(String),
 }
 
 fn parse_price(s: &str) -> Result<Decimal, ValueError> {
+    // Plain decimal notation only: `1_000` and `1e-3` are not prices (rust_decimal would take
+    // the first), and more than 28 decimals cannot be held exactly (it would round them,
+    // possibly to 0).
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    if (int.is_empty() && frac.is_empty()) || !digits(int) || !digits(frac) {
+        return Err(ValueError::NotADecimal(s.to_string()));
+    }
+    if frac.trim_end_matches('0').len() > 28 {
+        return Err(ValueError::TooPrecise(s.to_string()));
+    }
     let d: Decimal = s
         .parse()
         .map_err(|_| ValueError::NotADecimal(s.to_string()))?;
@@ -378,5 +392,33 @@ pub(crate) fn parse_file(
                 line,
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prices_are_plain_exact_decimals() {
+        assert_eq!(parse_price("2.50").unwrap().to_string(), "2.5");
+        assert_eq!(parse_price(".5").unwrap().to_string(), "0.5");
+        assert_eq!(parse_price("0").unwrap(), Decimal::ZERO);
+        // 28 decimals are held exactly; trailing zeros beyond do not count.
+        let p = "0.0000000000000000000000000001";
+        assert_eq!(parse_price(p).unwrap().to_string(), p);
+        assert!(parse_price("0.00000000000000000000000000010000").is_ok());
+        // One more would round to 0: refused, not a silent $0.
+        assert!(matches!(
+            parse_price("0.00000000000000000000000000001"),
+            Err(ValueError::TooPrecise(_))
+        ));
+        for bad in ["1_000", "1e-3", "", ".", "1.2.3", "0x10", " 1"] {
+            assert!(
+                matches!(parse_price(bad), Err(ValueError::NotADecimal(_))),
+                "{bad:?}"
+            );
+        }
+        assert!(matches!(parse_price("-1"), Err(ValueError::Negative(_))));
     }
 }

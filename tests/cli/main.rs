@@ -14,6 +14,7 @@ mod focus;
 mod page;
 mod prices;
 mod pricing;
+mod props;
 mod readers;
 mod report;
 mod robust;

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Fuzz every target for SECONDS each (default 300) with seed corpora made from tests/data and
+# ../shared/samples (copied at run time into fuzz/corpus/, not committed), and print the
+# executions and findings per target.
+#
+#   fuzz/run.sh [SECONDS] [TARGET...]
+# Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`).
+set -euo pipefail
+cd "$(dirname "$0")"
+SECS=${1:-300}
+shift || true
+TARGETS=("$@")
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(readers timestamp price_table aggregates linecap)
+ROOT=..
+SHARED=""
+for d in ../../shared/samples /work/shared/samples; do [ -d "$d" ] && SHARED=$d && break; done
+
+seed() {
+  local t=$1 dir=corpus/$1
+  mkdir -p "$dir"
+  case $t in
+    readers)
+      # First byte: the file name the target gives the bytes (0 csv, 1 jsonl, 2 json, 3 parquet).
+      local i=0
+      while IFS= read -r f; do
+        local pick=0
+        case $f in
+          *.jsonl) pick=1 ;; *.json) pick=2 ;; *.parquet) pick=3 ;; *.csv) pick=0 ;; *) continue ;;
+        esac
+        [ "$(stat -c %s "$f")" -lt 200000 ] || continue
+        { printf "\\x0$pick"; cat "$f"; } > "$dir/seed-$i"
+        i=$((i + 1))
+      done < <(find "$ROOT/tests/data" ${SHARED:+"$SHARED"} -type f \( -name '*.csv' -o -name '*.jsonl' -o -name '*.json' -o -name '*.parquet' \) | sort)
+      ;;
+    timestamp)
+      for s in 2025-06-01T00:00:00Z 2025-06-01T23:59:60Z "2025-06-01 12:00:00.123456+05:30" 2025-06-01 1700000000 2025-06-01T00:00:00,5-08; do
+        printf '%s' "$s" > "$dir/$(echo "$s" | md5sum | cut -c1-8)"
+      done
+      ;;
+    price_table)
+      local i=0
+      for f in "$ROOT"/pricing/curated/*.csv "$ROOT"/tests/data/pricing*/*.csv; do
+        [ -f "$f" ] || continue
+        { printf '\x00'; head -c 20000 "$f"; } > "$dir/seed-$i"
+        i=$((i + 1))
+      done
+      ;;
+    aggregates)
+      find "$ROOT/target" "${CARGO_TARGET_DIR:-$HOME/.cache/tokenledger-target}/sql-check" -maxdepth 1 \
+        \( -name '*.duckdb.csv' -o -name '*.spark.parquet' \) 2>/dev/null | head -20 | while read -r f; do
+        cp "$f" "$dir/"
+      done
+      ;;
+    linecap)
+      printf '\x05\x03\x07a\nbbbbbbbbbb\nc' > "$dir/seed-0"
+      ;;
+  esac
+}
+
+for t in "${TARGETS[@]}"; do
+  seed "$t"
+  log=$(mktemp)
+  start=$(date +%s)
+  if cargo +nightly fuzz run "$t" "corpus/$t" -- -max_total_time="$SECS" -rss_limit_mb=2048 \
+      -max_len=262144 > "$log" 2>&1; then
+    status=clean
+  else
+    status="FOUND (see fuzz/artifacts/$t/)"
+  fi
+  execs=$(grep -oE '#[0-9]+' "$log" | tail -1 | tr -d '#')
+  echo "fuzz: $t: ${execs:-?} executions in $(( $(date +%s) - start )) s, corpus $(ls "corpus/$t" | wc -l) inputs: $status"
+  tail -3 "$log" | sed 's/^/  /'
+done
