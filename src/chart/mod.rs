@@ -552,6 +552,13 @@ pub fn write(
     let Some(format) = ImageFormat::of(path) else {
         return Err("a chart file must end in .png or .svg".into());
     };
+    // A device or FIFO is drawn into in place (it cannot be renamed over).
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return match format {
+            ImageFormat::Png => draw(BitMapBackend::new(path, size).into_drawing_area(), chart),
+            ImageFormat::Svg => draw(SVGBackend::new(path, size).into_drawing_area(), chart),
+        };
+    }
     // Drawn under a temporary name in the same folder, then renamed: never half a picture
     // under the final name.
     let dir = match path.parent() {

@@ -539,7 +539,14 @@ pub fn terminal_style(output: Option<&PathBuf>) -> crate::render::Style {
 /// Opens `--output` (or standard output) for writing.
 pub fn output(path: Option<&PathBuf>) -> anyhow::Result<Output> {
     Ok(match path {
-        Some(p) if p.as_os_str() != "-" => Output::File(AtomicFile::create(p)?),
+        // A device or FIFO (`-o /dev/stdout`) is written in place: it cannot be renamed over.
+        Some(p) if p.as_os_str() != "-" && !special_file(p) => Output::File(AtomicFile::create(p)?),
+        Some(p) if p.as_os_str() != "-" => Output::Direct(BufWriter::new(
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(p)
+                .with_context(|| format!("cannot write {}", p.display()))?,
+        )),
         _ => Output::Stdout(BufWriter::new(io::stdout().lock())),
     })
 }
@@ -549,6 +556,13 @@ pub fn output(path: Option<&PathBuf>) -> anyhow::Result<Output> {
 pub enum Output {
     Stdout(BufWriter<io::StdoutLock<'static>>),
     File(AtomicFile),
+    /// A device or FIFO named as the output.
+    Direct(BufWriter<std::fs::File>),
+}
+
+/// True when `p` exists and is not a regular file (a device, a FIFO, a link to one).
+pub fn special_file(p: &Path) -> bool {
+    std::fs::metadata(p).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 impl Output {
@@ -558,6 +572,7 @@ impl Output {
         match self {
             Output::Stdout(mut w) => Ok(w.flush()?),
             Output::File(f) => f.commit(),
+            Output::Direct(mut w) => Ok(w.flush()?),
         }
     }
 }
@@ -567,6 +582,7 @@ impl Write for Output {
         match self {
             Output::Stdout(w) => w.write(buf),
             Output::File(f) => f.write(buf),
+            Output::Direct(w) => w.write(buf),
         }
     }
 
@@ -574,6 +590,7 @@ impl Write for Output {
         match self {
             Output::Stdout(w) => w.flush(),
             Output::File(f) => f.flush(),
+            Output::Direct(w) => w.flush(),
         }
     }
 }

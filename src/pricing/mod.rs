@@ -187,7 +187,8 @@ impl PriceBook {
                 .entry((
                     r.provider.clone(),
                     r.model.clone(),
-                    r.region.clone(),
+                    // Regions match whatever their case (`us-east-1`, `US-EAST-1`).
+                    r.region.as_deref().map(str::to_ascii_lowercase),
                     r.service_tier.clone(),
                 ))
                 .or_default()
@@ -428,7 +429,8 @@ impl PriceBook {
         let base = self.find(map.get(&key(None)), q.at_us);
         let mut before = None;
         if let Some(r) = q.region {
-            match self.find(map.get(&key(Some(r))), q.at_us) {
+            let lower = r.to_ascii_lowercase();
+            match self.find(map.get(&key(Some(&lower))), q.at_us) {
                 Some(Lookup::Priced(p)) => return Lookup::Priced(p),
                 Some(b @ Lookup::BeforeFirst(_)) => before = Some(b),
                 _ => {}

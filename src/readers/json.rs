@@ -27,8 +27,8 @@ impl From<RecordError> for String {
 /// - A top-level array: one call per element; `line` is the 1-based element number.
 /// - Concatenated documents (e.g. pretty-printed API pages): `line` is where each starts.
 ///
-/// Only JSON Lines are streamed; arrays and pretty-printed documents are read whole (API
-/// responses and exports are small next to request logs).
+/// JSON Lines and top-level arrays are streamed (an array element at a time); pretty-printed
+/// documents are read whole (API responses and exports are small next to request logs).
 pub fn for_each_value(
     file: &LogFile,
     opts: &ReadOptions,
@@ -71,6 +71,9 @@ pub fn for_each_value_limit(
         }
     }
     let trimmed = first.as_str();
+    if trimmed.starts_with('[') {
+        return stream_array(&first, first_line_no, reader.into_inner(), &path, &mut f);
+    }
     let first_parses = serde_json::from_str::<Value>(trimmed).is_ok();
     let whole = trimmed.starts_with('[') || trimmed.starts_with('{') && !first_parses;
     if !whole {
@@ -179,6 +182,44 @@ pub fn for_each_value_limit(
             }
         }
     }
+}
+
+/// A top-level array, an element at a time from the reader (the first line already read):
+/// memory is one element, not the file. `f` gets the 1-based element number.
+fn stream_array(
+    first: &str,
+    first_line_no: u64,
+    rest: impl std::io::Read,
+    path: &str,
+    f: &mut impl FnMut(u64, Result<Value, RecordError>),
+) -> Result<(), ReadError> {
+    use std::io::Read;
+    struct Elements<'a, F>(&'a mut F);
+    impl<'de, F: FnMut(u64, Result<Value, RecordError>)> serde::de::Visitor<'de> for Elements<'_, F> {
+        type Value = ();
+        fn expecting(&self, fm: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            fm.write_str("a JSON array")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            let mut n = 0u64;
+            while let Some(v) = seq.next_element::<Value>()? {
+                n += 1;
+                (self.0)(n, Ok(v));
+            }
+            Ok(())
+        }
+    }
+    let head = std::io::Cursor::new(format!("{first}\n").into_bytes());
+    let mut de = serde_json::Deserializer::from_reader(head.chain(rest));
+    serde::Deserializer::deserialize_seq(&mut de, Elements(f))
+        .and_then(|()| de.end())
+        .map_err(|e| ReadError::Format {
+            path: path.to_string(),
+            message: format!(
+                "line {}: invalid JSON: {e}",
+                e.line() as u64 + first_line_no - 1
+            ),
+        })
 }
 
 /// The value at a path of object keys.

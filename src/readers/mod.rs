@@ -371,6 +371,11 @@ impl<R: Read> LineReader<R> {
         }
     }
 
+    /// The rest of the input (what is buffered included).
+    pub fn into_inner(self) -> BufReader<R> {
+        self.reader
+    }
+
     /// The next line: its 1-based number and its trimmed text, or `Err(())` when it is not
     /// valid UTF-8. `Ok(None)` at the end of the file.
     #[allow(clippy::type_complexity)]

@@ -409,3 +409,39 @@ fn out_dir_folders_of_different_periods_never_collide() {
         ]
     );
 }
+
+#[test]
+fn regions_match_whatever_their_case() {
+    // The regional row (3 per million input) applies to EU-CENTRAL-1 too; before, the logged
+    // upper case missed it and the request was priced at the region-less 1.
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book.csv");
+    std::fs::write(
+        &book,
+        "provider,model,effective_from,input_per_mtok,output_per_mtok,region\n\
+         aws-bedrock,m1,2025-01-01,1,2,\n\
+         aws-bedrock,m1,2025-01-01,3,4,eu-central-1\n",
+    )
+    .unwrap();
+    let j = Tl::report()
+        .arg("--pricing")
+        .arg(&book)
+        .log_text(
+            "r.csv",
+            "timestamp,provider,model,input_tokens,output_tokens,region\n\
+             2025-06-01T00:00:00Z,aws-bedrock,m1,1000000,0,EU-CENTRAL-1\n\
+             2025-06-01T00:00:00Z,aws-bedrock,m1,1000000,0,eu-central-1\n",
+        )
+        .args(["--format", "json"])
+        .json();
+    assert_eq!(j["total"]["cost_usd"], "6");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_device_is_written_in_place() {
+    // `-o /dev/stdout` cannot be replaced by a rename (as root it would replace the link).
+    let out = basic().args(["--format", "csv", "-o", "/dev/stdout"]).ok();
+    out.stdout_has("cost_usd");
+    assert!(std::path::Path::new("/dev/stdout").exists());
+}

@@ -138,11 +138,18 @@ impl Writer {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let (file, temp) = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(dir)?
-            .into_parts();
+        // A device or FIFO (`-o /dev/stdout`) is written in place: it cannot be renamed over.
+        let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+        let (file, temp) = if special {
+            (std::fs::OpenOptions::new().write(true).open(path)?, None)
+        } else {
+            let (f, t) = tempfile::Builder::new()
+                .prefix(&format!(".{name}."))
+                .suffix(".tmp")
+                .tempfile_in(dir)?
+                .into_parts();
+            (f, Some(t))
+        };
         let mut w = Writer {
             format,
             columns,
@@ -154,7 +161,7 @@ impl Writer {
             rejected: 0,
             rejections: Vec::new(),
             error: None,
-            temp: Some((temp, path.to_path_buf())),
+            temp: temp.map(|t| (t, path.to_path_buf())),
         };
         match format {
             ConvertFormat::Csv => {
