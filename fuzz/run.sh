@@ -49,7 +49,7 @@ seed() {
       find "$ROOT/target" "${CARGO_TARGET_DIR:-$HOME/.cache/tokenledger-target}/sql-check" -maxdepth 1 \
         \( -name '*.duckdb.csv' -o -name '*.spark.parquet' \) 2>/dev/null | head -20 | while read -r f; do
         cp "$f" "$dir/"
-      done
+      done || true
       ;;
     linecap)
       printf '\x05\x03\x07a\nbbbbbbbbbb\nc' > "$dir/seed-0"
@@ -61,7 +61,7 @@ for t in "${TARGETS[@]}"; do
   seed "$t"
   log=$(mktemp)
   start=$(date +%s)
-  if cargo +nightly fuzz run "$t" "corpus/$t" -- -max_total_time="$SECS" -rss_limit_mb=2048 \
+  if cargo +nightly fuzz run -O "$t" "corpus/$t" -- -max_total_time="$SECS" -rss_limit_mb=2048 \
       -max_len=262144 > "$log" 2>&1; then
     status=clean
   else

@@ -445,3 +445,15 @@ fn an_output_that_is_a_device_is_written_in_place() {
     out.stdout_has("cost_usd");
     assert!(std::path::Path::new("/dev/stdout").exists());
 }
+
+#[test]
+fn a_damaged_parquet_aggregate_file_is_its_error() {
+    // Found by fuzz/ (target `aggregates`): a polars bitmap assertion, exit 101 before.
+    let out = Tl::report()
+        .args([
+            "--aggregates",
+            &fixture("fuzz/aggregates-bitmap-assert.parquet"),
+        ])
+        .fails(1);
+    out.stderr_has("aggregates-bitmap-assert.parquet: not a readable Parquet file");
+}
