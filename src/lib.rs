@@ -108,7 +108,7 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
 /// What to do next, for the errors where that is not obvious from the message.
 fn hint(e: &anyhow::Error) -> Option<&'static str> {
     if e.chain().any(|c| c.to_string() == "--aggregates") {
-        return Some("--aggregates takes the CSV result of a `tokenledger sql` query (header, RFC 4180 quoting, the manifest row included); `tokenledger sql --help` says how to make it");
+        return Some("--aggregates takes the result of a `tokenledger sql` query as CSV (header, RFC 4180 quoting) or Parquet, the manifest row included; `tokenledger sql --help` says how to make it");
     }
     e.chain().find_map(|c| {
         if c.is::<pricing::PriceBookError>() {

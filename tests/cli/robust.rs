@@ -456,4 +456,12 @@ fn a_damaged_parquet_aggregate_file_is_its_error() {
         ])
         .fails(1);
     out.stderr_has("aggregates-bitmap-assert.parquet: not a readable Parquet file");
+    // The second finding: an unwrap on a Thrift error in polars-parquet's page header.
+    Tl::report()
+        .args([
+            "--aggregates",
+            &fixture("fuzz/aggregates-thrift-unwrap.parquet"),
+        ])
+        .fails(1)
+        .stderr_has("aggregates-thrift-unwrap.parquet: not a readable Parquet file");
 }
