@@ -553,7 +553,7 @@ pub fn write(
         return Err("a chart file must end in .png or .svg".into());
     };
     // A device or FIFO is drawn into in place (it cannot be renamed over).
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+    if crate::readers::beside::special(path) {
         return match format {
             ImageFormat::Png => draw(BitMapBackend::new(path, size).into_drawing_area(), chart),
             ImageFormat::Svg => draw(SVGBackend::new(path, size).into_drawing_area(), chart),
@@ -561,16 +561,8 @@ pub fn write(
     }
     // Drawn under a temporary name in the same folder, then renamed: never half a picture
     // under the final name.
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => std::path::Path::new("."),
-    };
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("png");
-    let tmp = tempfile::Builder::new()
-        .prefix(".chart.")
-        .suffix(&format!(".{ext}"))
-        .tempfile_in(dir)?
-        .into_temp_path();
+    let tmp = crate::readers::beside::temp_file(path, &format!(".{ext}"))?.into_temp_path();
     match format {
         ImageFormat::Png => draw(BitMapBackend::new(&tmp, size).into_drawing_area(), chart)?,
         ImageFormat::Svg => draw(SVGBackend::new(&tmp, size).into_drawing_area(), chart)?,

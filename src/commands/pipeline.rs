@@ -540,7 +540,9 @@ pub fn terminal_style(output: Option<&PathBuf>) -> crate::render::Style {
 pub fn output(path: Option<&PathBuf>) -> anyhow::Result<Output> {
     Ok(match path {
         // A device or FIFO (`-o /dev/stdout`) is written in place: it cannot be renamed over.
-        Some(p) if p.as_os_str() != "-" && !special_file(p) => Output::File(AtomicFile::create(p)?),
+        Some(p) if p.as_os_str() != "-" && !readers::beside::special(p) => {
+            Output::File(AtomicFile::create(p)?)
+        }
         Some(p) if p.as_os_str() != "-" => Output::Direct(BufWriter::new(
             std::fs::OpenOptions::new()
                 .write(true)
@@ -558,11 +560,6 @@ pub enum Output {
     File(AtomicFile),
     /// A device or FIFO named as the output.
     Direct(BufWriter<std::fs::File>),
-}
-
-/// True when `p` exists and is not a regular file (a device, a FIFO, a link to one).
-pub fn special_file(p: &Path) -> bool {
-    std::fs::metadata(p).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 impl Output {
@@ -605,18 +602,7 @@ pub struct AtomicFile {
 
 impl AtomicFile {
     pub fn create(path: &Path) -> anyhow::Result<AtomicFile> {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(dir)
+        let tmp = readers::beside::temp_file(path, ".tmp")
             .with_context(|| format!("cannot create {}", path.display()))?;
         Ok(AtomicFile {
             path: path.to_path_buf(),

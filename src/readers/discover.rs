@@ -63,20 +63,14 @@ impl Seen {
         meta: &std::fs::Metadata,
         warnings: &mut Vec<String>,
     ) -> bool {
-        match self.files.entry(identity(p, meta)) {
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(p.to_path_buf());
-                true
-            }
-            std::collections::hash_map::Entry::Occupied(o) => {
-                warnings.push(format!(
-                    "{} is the same file as {} (a link, or named twice): read once",
-                    p.display(),
-                    o.get().display()
-                ));
-                false
-            }
-        }
+        first(
+            &mut self.files,
+            p,
+            meta,
+            warnings,
+            "file",
+            "a link, or named twice): read once",
+        )
     }
 
     fn first_dir(
@@ -85,19 +79,37 @@ impl Seen {
         meta: &std::fs::Metadata,
         warnings: &mut Vec<String>,
     ) -> bool {
-        match self.dirs.entry(identity(p, meta)) {
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(p.to_path_buf());
-                true
-            }
-            std::collections::hash_map::Entry::Occupied(o) => {
-                warnings.push(format!(
-                    "{} is the folder {} again (a link back, or named twice): not walked again",
-                    p.display(),
-                    o.get().display()
-                ));
-                false
-            }
+        first(
+            &mut self.dirs,
+            p,
+            meta,
+            warnings,
+            "folder",
+            "a link back, or named twice): not walked again",
+        )
+    }
+}
+
+fn first(
+    seen: &mut std::collections::HashMap<Identity, PathBuf>,
+    p: &Path,
+    meta: &std::fs::Metadata,
+    warnings: &mut Vec<String>,
+    what: &str,
+    then: &str,
+) -> bool {
+    match seen.entry(identity(p, meta)) {
+        std::collections::hash_map::Entry::Vacant(v) => {
+            v.insert(p.to_path_buf());
+            true
+        }
+        std::collections::hash_map::Entry::Occupied(o) => {
+            warnings.push(format!(
+                "{} is the {what} {} again ({then}",
+                p.display(),
+                o.get().display()
+            ));
+            false
         }
     }
 }

@@ -55,7 +55,7 @@ fn a_file_named_twice_or_linked_is_read_once() {
         .arg(&a)
         .ok();
     assert_eq!(out.json()["total"]["cost_usd"], "2.8");
-    out.stderr_has("is the same file as");
+    out.stderr_has("again (a link, or named twice): read once");
 }
 
 #[cfg(unix)]
@@ -314,6 +314,23 @@ fn outputs_appear_whole_or_not_at_all() {
         .filter(|n| n.to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+    // Readable as any file the user creates (the temporary file's 0600 must not stick).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let plain = dir.path().join("plain");
+        std::fs::File::create(&plain).unwrap();
+        assert_eq!(mode(&out_file), mode(&plain));
+        let png = dir.path().join("c.png");
+        Tl::chart("spend-by-model")
+            .logs("logs/basic.csv")
+            .book("pricing/test.csv")
+            .arg("-o")
+            .arg(&png)
+            .ok();
+        assert_eq!(mode(&png), mode(&plain));
+    }
 }
 
 #[cfg(unix)]

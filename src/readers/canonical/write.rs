@@ -130,24 +130,11 @@ impl Writer {
     ) -> std::io::Result<Writer> {
         let mut columns: Vec<String> = col::KNOWN.iter().map(|s| s.to_string()).collect();
         columns.extend(extras.iter().cloned());
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
         // A device or FIFO (`-o /dev/stdout`) is written in place: it cannot be renamed over.
-        let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
-        let (file, temp) = if special {
+        let (file, temp) = if crate::readers::beside::special(path) {
             (std::fs::OpenOptions::new().write(true).open(path)?, None)
         } else {
-            let (f, t) = tempfile::Builder::new()
-                .prefix(&format!(".{name}."))
-                .suffix(".tmp")
-                .tempfile_in(dir)?
-                .into_parts();
+            let (f, t) = crate::readers::beside::temp_file(path, ".tmp")?.into_parts();
             (f, Some(t))
         };
         let mut w = Writer {
