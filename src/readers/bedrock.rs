@@ -31,7 +31,10 @@ pub fn status_of(error_code: &str) -> u16 {
 
 /// True when a JSON value is a Bedrock invocation record.
 pub fn looks_like(v: &Value) -> bool {
-    let v = unwrap_message(v).unwrap_or_else(|| v.clone());
+    let v = unwrap_message(v)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| v.clone());
     v.get("schemaType").and_then(Value::as_str) == Some("ModelInvocationLog")
         || (v.get("modelId").is_some()
             && v.get("requestId").is_some()
@@ -39,9 +42,19 @@ pub fn looks_like(v: &Value) -> bool {
 }
 
 /// CloudWatch Logs Insights rows carry the record as JSON text in `@message`.
-fn unwrap_message(v: &Value) -> Option<Value> {
-    let m = v.get("@message")?.as_str()?;
-    serde_json::from_str(m).ok()
+/// `Err` when that text repeats a key (which value is meant is unknown); `None` when there is
+/// no such text or it is not JSON (the row itself is then the record).
+fn unwrap_message(v: &Value) -> Result<Option<Value>, FieldError> {
+    let Some(m) = v.get("@message").and_then(Value::as_str) else {
+        return Ok(None);
+    };
+    match super::json::parse(m) {
+        Ok(v) => Ok(Some(v)),
+        Err(e @ super::json::RecordError::RepeatedKey(_)) => {
+            Err(FieldError::new("@message", e.to_string()))
+        }
+        Err(_) => Ok(None),
+    }
 }
 
 fn record(v: &Value) -> Result<OwnedRecord, FieldError> {
@@ -126,7 +139,7 @@ pub fn read(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Res
     let path = file.name();
     for_each_value(file, opts, |line, v| {
         let result = v.map_err(|m| FieldError::new("row", m)).and_then(|v| {
-            let inner = unwrap_message(&v);
+            let inner = unwrap_message(&v)?;
             record(inner.as_ref().unwrap_or(&v))
         });
         deliver_owned(sink, &path, line, result);

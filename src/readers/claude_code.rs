@@ -309,9 +309,9 @@ fn fast(file: u32, line: u64, text: &str, models: &mut Models) -> Option<Parsed>
 
 /// The general path, for lines the fast one does not fit (odd types, bad values).
 fn slow(file: u32, line: u64, text: &str, models: &mut Models) -> Parsed {
-    let v: Value = match serde_json::from_str(text) {
+    let v: Value = match super::json::parse(text) {
         Ok(v) => v,
-        Err(e) => return Parsed::Bad(FieldError::new("row", format!("invalid JSON: {e}"))),
+        Err(e) => return Parsed::Bad(FieldError::new("row", e.to_string())),
     };
     match usage_of(&v) {
         None => Parsed::Nothing,

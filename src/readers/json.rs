@@ -13,6 +13,97 @@ pub enum RecordError {
     Invalid(String),
     #[error("not valid UTF-8")]
     NotUtf8,
+    /// A key given twice in one object: which value is meant is unknown (serde_json and most
+    /// tools keep the last, others the first), so the record is not billed either way.
+    #[error("key {0:?} appears twice in one object")]
+    RepeatedKey(String),
+}
+
+/// Parses one JSON value, refusing a key repeated within an object (as a CSV header may not
+/// name a column twice).
+pub fn parse(text: &str) -> Result<Value, RecordError> {
+    checked(serde_json::from_str::<Checked>(text))
+}
+
+fn checked(r: Result<Checked, serde_json::Error>) -> Result<Value, RecordError> {
+    match r {
+        Ok(Checked(v, None)) => Ok(v),
+        Ok(Checked(_, Some(key))) => Err(RecordError::RepeatedKey(key)),
+        Err(e) => Err(RecordError::Invalid(e.to_string())),
+    }
+}
+
+/// A JSON value and the first key found repeated in one of its objects. Built by its own
+/// visitor (serde_json's `Value` keeps the last of repeated keys without a word).
+struct Checked(Value, Option<String>);
+
+impl<'de> serde::Deserialize<'de> for Checked {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut repeated = None;
+        let v = serde::de::DeserializeSeed::deserialize(Seed(&mut repeated), d)?;
+        Ok(Checked(v, repeated))
+    }
+}
+
+struct Seed<'a>(&'a mut Option<String>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Seed<'_> {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Seed<'_> {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(v) = seq.next_element_seed(Seed(&mut *self.0))? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut m = serde_json::Map::new();
+        while let Some(k) = map.next_key::<String>()? {
+            let v = map.next_value_seed(Seed(&mut *self.0))?;
+            if m.contains_key(&k) {
+                if self.0.is_none() {
+                    *self.0 = Some(k);
+                }
+            } else {
+                m.insert(k, v);
+            }
+        }
+        Ok(Value::Object(m))
+    }
 }
 
 impl From<RecordError> for String {
@@ -74,23 +165,17 @@ pub fn for_each_value_limit(
     if trimmed.starts_with('[') {
         return stream_array(&first, first_line_no, reader.into_inner(), &path, &mut f);
     }
-    let first_parses = serde_json::from_str::<Value>(trimmed).is_ok();
-    let whole = trimmed.starts_with('[') || trimmed.starts_with('{') && !first_parses;
+    let first_parses = serde_json::from_str::<serde::de::IgnoredAny>(trimmed).is_ok();
+    let whole = trimmed.starts_with('{') && !first_parses;
     if !whole {
-        f(
-            first_line_no,
-            serde_json::from_str(trimmed).map_err(|e| RecordError::Invalid(e.to_string())),
-        );
+        f(first_line_no, parse(trimmed));
         loop {
             match reader.next_line().map_err(io)? {
                 None => return Ok(()),
                 Some((n, _)) if n - first_line_no >= limit => return Ok(()),
                 Some((n, Err(()))) => f(n, Err(RecordError::NotUtf8)),
                 Some((_, Ok(""))) => {}
-                Some((n, Ok(t))) => f(
-                    n,
-                    serde_json::from_str(t).map_err(|e| RecordError::Invalid(e.to_string())),
-                ),
+                Some((n, Ok(t))) => f(n, parse(t)),
             }
         }
     }
@@ -115,71 +200,45 @@ pub fn for_each_value_limit(
     // A first line that is a broken JSON Lines record rather than the start of a pretty-printed
     // document: if the text does not parse as documents, read it as lines and reject the bad one.
     let broken = serde_json::Deserializer::from_str(&text)
-        .into_iter::<Value>()
+        .into_iter::<serde::de::IgnoredAny>()
         .next()
         .is_some_and(|r| r.is_err());
     if !trimmed.starts_with('[') && broken {
         let mut line = first_line_no;
-        f(
-            line,
-            serde_json::from_str(&first).map_err(|e| RecordError::Invalid(e.to_string())),
-        );
+        f(line, parse(&first));
         for l in &rest {
             line += 1;
             if !l.is_empty() {
-                f(
-                    line,
-                    serde_json::from_str(l).map_err(|e| RecordError::Invalid(e.to_string())),
-                );
+                f(line, parse(l));
             }
         }
         return Ok(());
     }
     let text = text.as_str();
     let offset_lines = first_line_no - 1;
-    if text.trim_start().starts_with('[') {
-        match serde_json::from_str::<Value>(text) {
-            Ok(Value::Array(items)) => {
-                for (i, v) in items.into_iter().enumerate() {
-                    f(i as u64 + 1, Ok(v));
-                }
-                Ok(())
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Checked>();
+    // Where the current document starts, and the newlines before it (counted once, not again
+    // from the top for every document).
+    let (mut start, mut counted, mut newlines) = (0usize, 0usize, 0u64);
+    loop {
+        newlines += memchr::memchr_iter(b'\n', &text.as_bytes()[counted..start]).count() as u64;
+        counted = start;
+        let line = offset_lines + 1 + newlines;
+        match stream.next() {
+            None => return Ok(()),
+            Some(Ok(v)) => f(line, checked(Ok(v))),
+            Some(Err(e)) => {
+                // The rest of a broken document cannot be resynchronised: stop with the error.
+                return Err(ReadError::Format {
+                    path,
+                    message: format!("line {}: invalid JSON: {e}", e.line() as u64 + offset_lines),
+                });
             }
-            Ok(_) => Ok(()),
-            Err(e) => Err(ReadError::Format {
-                path,
-                message: format!("line {}: invalid JSON: {e}", e.line() as u64 + offset_lines),
-            }),
         }
-    } else {
-        let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
-        let mut start = 0usize;
-        loop {
-            let line = offset_lines
-                + 1
-                + text.as_bytes()[..start.min(text.len())]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count() as u64;
-            match stream.next() {
-                None => return Ok(()),
-                Some(Ok(v)) => f(line, Ok(v)),
-                Some(Err(e)) => {
-                    // The rest of a broken document cannot be resynchronised: stop with the error.
-                    return Err(ReadError::Format {
-                        path,
-                        message: format!(
-                            "line {}: invalid JSON: {e}",
-                            e.line() as u64 + offset_lines
-                        ),
-                    });
-                }
-            }
-            start = stream.byte_offset();
-            // Skip the whitespace between documents so the next start line is right.
-            while start < text.len() && text.as_bytes()[start].is_ascii_whitespace() {
-                start += 1;
-            }
+        start = stream.byte_offset();
+        // Skip the whitespace between documents so the next start line is right.
+        while start < text.len() && text.as_bytes()[start].is_ascii_whitespace() {
+            start += 1;
         }
     }
 }
@@ -202,9 +261,9 @@ fn stream_array(
         }
         fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
             let mut n = 0u64;
-            while let Some(v) = seq.next_element::<Value>()? {
+            while let Some(v) = seq.next_element::<Checked>()? {
                 n += 1;
-                (self.0)(n, Ok(v));
+                (self.0)(n, checked(Ok(v)));
             }
             Ok(())
         }
@@ -336,6 +395,30 @@ pub fn timestamp_us(v: &Value) -> Result<i64, crate::usage::TimestampError> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_repeated_key_anywhere_is_named_and_values_are_kept_exactly() {
+        assert_eq!(
+            parse(r#"{"a":1,"b":{"c":[{"d":1,"d":2}]},"a":3}"#),
+            Err(RecordError::RepeatedKey("d".into())),
+            "the first one found, however deep"
+        );
+        assert_eq!(
+            parse(r#"{"a":{"x":1},"b":{"x":2}}"#).unwrap(),
+            json!({"a":{"x":1},"b":{"x":2}}),
+            "the same key in two objects is fine"
+        );
+        let v =
+            parse(r#"{"n":18446744073709551615,"i":-5,"f":-0,"s":"\u00e9","z":null,"t":[true]}"#)
+                .unwrap();
+        assert_eq!(v["n"].as_u64(), Some(u64::MAX));
+        assert_eq!(v["i"].as_i64(), Some(-5));
+        assert_eq!(v["f"].as_f64(), Some(0.0));
+        assert_eq!(v["s"], "\u{e9}");
+        assert_eq!(v["z"], Value::Null);
+        assert_eq!(v["t"][0], true);
+        assert!(matches!(parse("{\"a\":"), Err(RecordError::Invalid(_))));
+    }
 
     #[test]
     fn counts_accept_integers_integral_floats_and_strings() {

@@ -170,9 +170,84 @@ impl<R: BufRead> Read for LineCap<R> {
     }
 }
 
+/// Turns a lone carriage return into a newline, so files with old Mac line ends (Excel for Mac's
+/// "CSV (Macintosh)" writes them) have lines like any other and their line numbers are right;
+/// `\r\n` passes unchanged. One byte for one byte, so offsets hold. A lone `\r` inside a quoted
+/// CSV field becomes a newline too (it is a line break either way).
+pub struct LoneCr<R> {
+    inner: R,
+}
+
+impl<R: BufRead> LoneCr<R> {
+    pub fn new(inner: R) -> Self {
+        LoneCr { inner }
+    }
+}
+
+impl<R: BufRead> Read for LoneCr<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        let avail = self.inner.fill_buf()?;
+        match avail {
+            [] => return Ok(0),
+            [b'\r'] => {
+                // The byte after it is not read yet: look at it first.
+                self.inner.consume(1);
+                let next = self.inner.fill_buf()?.first().copied();
+                out[0] = if next == Some(b'\n') { b'\r' } else { b'\n' };
+                return Ok(1);
+            }
+            _ => {}
+        }
+        let mut n = out.len().min(avail.len());
+        if n == avail.len() && avail[n - 1] == b'\r' {
+            n -= 1; // held back until its next byte is known (n >= 1: avail is not just "\r")
+        }
+        out[..n].copy_from_slice(&avail[..n]);
+        for i in memchr::memchr_iter(b'\r', &avail[..n]) {
+            if avail.get(i + 1) != Some(&b'\n') {
+                out[i] = b'\n';
+            }
+        }
+        self.inner.consume(n);
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lone_cr(input: &[u8], inner_buf: usize, out_buf: usize) -> Vec<u8> {
+        let inner = std::io::BufReader::with_capacity(inner_buf, input);
+        let mut r = LoneCr::new(inner);
+        let mut out = Vec::new();
+        let mut buf = vec![0u8; out_buf];
+        loop {
+            let n = r.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(&buf[..n]);
+        }
+        out
+    }
+
+    #[test]
+    fn lone_carriage_returns_become_newlines_whatever_the_buffer_sizes() {
+        let input = b"h,x\ra,1\r\nb,2\r\r\nc,3\n\rd\r";
+        let want = b"h,x\na,1\r\nb,2\n\r\nc,3\n\nd\n";
+        for inner in 1..=input.len() + 1 {
+            for out in [1, 2, 3, 7, 64] {
+                assert_eq!(lone_cr(input, inner, out), want, "buffers {inner}/{out}");
+            }
+        }
+        assert_eq!(lone_cr(b"", 4, 4), b"");
+        assert_eq!(lone_cr(b"\r", 4, 4), b"\n");
+        assert_eq!(lone_cr(b"\r\n", 1, 1), b"\r\n");
+    }
 
     fn run(
         input: &[u8],

@@ -65,7 +65,13 @@ fn record(row: &Value) -> Result<OwnedRecord, FieldError> {
     let meta_owned;
     let meta = match at(row, &["metadata"]) {
         Some(Value::String(s)) => {
-            meta_owned = serde_json::from_str::<Value>(s).unwrap_or(Value::Null);
+            meta_owned = match super::json::parse(s) {
+                Ok(v) => v,
+                Err(e @ super::json::RecordError::RepeatedKey(_)) => {
+                    return Err(FieldError::new("metadata", e.to_string()))
+                }
+                Err(_) => Value::Null,
+            };
             &meta_owned
         }
         Some(v) => v,

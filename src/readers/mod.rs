@@ -287,6 +287,7 @@ pub fn open(file: &LogFile, opts: &ReadOptions) -> Result<Box<dyn Read>, ReadErr
     })?;
     let r = BufReader::with_capacity(1 << 20, Tick::new(f, opts));
     let cap = |r: Box<dyn std::io::BufRead>| {
+        let r = BufReader::with_capacity(1 << 16, linecap::LoneCr::new(r));
         linecap::LineCap::new(r, opts.max_line_bytes, file.name(), opts.overlong.clone())
     };
     Ok(if file.gzip {

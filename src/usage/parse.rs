@@ -155,13 +155,18 @@ pub fn format_day(days: i64) -> String {
     }
 }
 
-/// Parses a non-negative integer token count. Accepts surrounding spaces; rejects signs,
-/// fractions, exponents and empty text.
+/// Parses a non-negative integer token count. Accepts surrounding spaces, `12.0` and negative
+/// zero (`-0`, `-0.0`); rejects other signs, fractions, exponents and empty text.
 pub fn parse_count(field: &str, s: &str) -> Result<u64, FieldError> {
     let t = s.trim();
     if t.is_empty() {
         return Err(FieldError::new(field, "missing value"));
     }
+    // Negative zero (JSON parsers give `-0` back as `-0.0`) is zero.
+    let t = match t.strip_prefix('-') {
+        Some(z) if z.starts_with('0') && z.bytes().all(|c| c == b'0' || c == b'.') => z,
+        _ => t,
+    };
     if t.starts_with('-') && t.len() > 1 && t[1..].bytes().all(|c| c.is_ascii_digit() || c == b'.')
     {
         return Err(FieldError::new(field, format!("negative value {t:?}")));
@@ -306,6 +311,12 @@ mod tests {
             .unwrap_err()
             .reason
             .contains("negative"));
+        assert!(parse_count("x", "-10").is_err());
+        assert_eq!(parse_count("x", "-0").unwrap(), 0);
+        assert_eq!(parse_count("x", "-0.0").unwrap(), 0);
+        assert!(parse_count("x", "-0.5").is_err());
+        assert!(parse_count("x", "-0x1").is_err());
+        assert!(parse_count("x", "-").is_err());
         assert!(parse_count("x", "1.5").is_err());
         assert!(parse_count("x", "1e3").is_err());
         assert!(parse_count("x", "+5").is_err());

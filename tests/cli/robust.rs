@@ -17,6 +17,13 @@ fn one_row_folder() -> tempfile::TempDir {
     dir
 }
 
+/// A json report on the test book; logs come with `log_text`.
+fn json_report() -> Tl {
+    Tl::report()
+        .book("pricing/test.csv")
+        .args(["--format", "json"])
+}
+
 fn report_of(path: &Path) -> Tl {
     Tl::report()
         .book("pricing/test.csv")
@@ -481,4 +488,117 @@ fn a_damaged_parquet_aggregate_file_is_its_error() {
         ])
         .fails(1)
         .stderr_has("aggregates-thrift-unwrap.parquet: not a readable Parquet file");
+}
+
+#[test]
+fn a_key_repeated_in_a_json_record_rejects_that_record() {
+    // Which of two `input_tokens` is meant is unknown (serde_json kept the last and billed it,
+    // as a CSV header naming a column twice is refused): the record is rejected, named by line,
+    // in JSON Lines, in a streamed top-level array, nested, and in Claude Code transcripts.
+    let rec = |extra: &str| {
+        format!(
+            "{{\"timestamp\":\"2025-06-20T00:00:00Z\",\"provider\":\"openai\",\"model\":\"o3\",\
+             {extra}\"input_tokens\":1000000,\"output_tokens\":100000}}"
+        )
+    };
+    let lines = format!(
+        "{}\n{}\n{}\n",
+        rec(""),
+        rec("\"input_tokens\":5,"),
+        rec("\"tags\":{\"team\":\"a\",\"team\":\"b\"},")
+    );
+    let out = json_report().log_text("u.jsonl", &lines).run();
+    let j = out.json();
+    assert_eq!(
+        j["total"]["cost_usd"], "2.8",
+        "only the first line is billed"
+    );
+    assert_eq!(j["accounting"]["rows_read"], 3);
+    assert_eq!(j["accounting"]["rejected"], 2);
+    out.stderr_has("u.jsonl:2: row: key \"input_tokens\" appears twice in one object");
+    out.stderr_has("u.jsonl:3: row: key \"team\" appears twice in one object");
+
+    let array = format!("[{},\n{}]\n", rec("\"output_tokens\":1,"), rec(""));
+    let out = json_report().log_text("a.json", &array).run();
+    assert_eq!(out.json()["total"]["cost_usd"], "2.8");
+    out.stderr_has("a.json:1: row: key \"output_tokens\" appears twice");
+
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("projects").join("p");
+    std::fs::create_dir_all(&proj).unwrap();
+    let line = |id: &str, usage: &str| {
+        format!(
+            "{{\"type\":\"assistant\",\"sessionId\":\"s\",\"requestId\":\"{id}\",\"timestamp\":\
+             \"2025-10-20T10:00:00Z\",\"message\":{{\"id\":\"{id}\",\"model\":\
+             \"claude-sonnet-4-5-20250929\",\"usage\":{{{usage}}}}}}}\n"
+        )
+    };
+    std::fs::write(
+        proj.join("s.jsonl"),
+        line("m1", "\"input_tokens\":1000000,\"output_tokens\":0")
+            + &line(
+                "m2",
+                "\"input_tokens\":1000000,\"output_tokens\":0,\"output_tokens\":9",
+            ),
+    )
+    .unwrap();
+    let out = Tl::report()
+        .logs(dir.path())
+        .book("native/pricing")
+        .args(["--format", "json"])
+        .run();
+    let j = out.json();
+    assert_eq!(j["accounting"]["rows_read"], 2);
+    assert_eq!(j["accounting"]["rejected"], 1);
+    assert_eq!(j["total"]["input_tokens"], 1_000_000);
+    out.stderr_has("s.jsonl:2: row: key \"output_tokens\" appears twice in one object");
+}
+
+#[test]
+fn old_mac_line_ends_number_lines_like_any_other() {
+    // Excel for Mac's "CSV (Macintosh)" ends lines with a lone CR: rows were read but every
+    // rejection said line 1 (CSV), and a JSON Lines file was one rejected line.
+    let csv = "timestamp,provider,model,input_tokens,output_tokens\r\
+               2025-06-20T00:00:00Z,openai,o3,1000000,100000\r\
+               2025-06-20T00:00:00Z,openai,o3,x,1\r\
+               \r\
+               2025-06-20T00:00:00Z,openai,o3,1,y\r";
+    let out = json_report().log_text("mac.csv", csv).run();
+    let j = out.json();
+    assert_eq!(j["total"]["cost_usd"], "2.8");
+    assert_eq!(j["accounting"]["rows_read"], 3);
+    out.stderr_has("mac.csv:3: input_tokens");
+    out.stderr_has("mac.csv:5: output_tokens");
+
+    let jsonl = format!(
+        "{}\r{}\r",
+        "{\"timestamp\":\"2025-06-20T00:00:00Z\",\"provider\":\"openai\",\"model\":\"o3\",\"input_tokens\":1000000,\"output_tokens\":100000}",
+        "{\"timestamp\":\"2025-06-20T00:00:00Z\",\"provider\":\"openai\",\"model\":\"o3\",\"input_tokens\":\"q\",\"output_tokens\":1}"
+    );
+    let out = json_report().log_text("mac.jsonl", jsonl).run();
+    assert_eq!(out.json()["total"]["cost_usd"], "2.8");
+    assert_eq!(out.json()["accounting"]["rows_read"], 2);
+    out.stderr_has("mac.jsonl:2: input_tokens");
+}
+
+#[test]
+fn negative_zero_is_zero() {
+    // JSON allows -0 (serde_json gives it back as -0.0): a count of zero, not a negative one.
+    let out = json_report()
+        .log_text(
+            "z.jsonl",
+            "{\"timestamp\":\"2025-06-20T00:00:00Z\",\"provider\":\"openai\",\"model\":\"o3\",\"input_tokens\":-0,\"output_tokens\":100000}\n",
+        )
+        .log_text(
+            "z.csv",
+            "timestamp,provider,model,input_tokens,output_tokens\n\
+             2025-06-20T00:00:00Z,openai,o3,1000000,-0\n\
+             2025-06-20T00:00:00Z,openai,o3,-1,0\n",
+        )
+        .run();
+    let j = out.json();
+    // 100,000 x 8 + 1,000,000 x 2 per million = 0.8 + 2
+    assert_eq!(j["total"]["cost_usd"], "2.8");
+    assert_eq!(j["accounting"]["rejected"], 1);
+    out.stderr_has("z.csv:3: input_tokens: negative value \"-1\"");
 }
