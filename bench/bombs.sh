@@ -8,7 +8,10 @@
 #   longline.jsonl.gz a valid row, one 1 GB JSON line, a valid row (gzip, about 1 MB)
 #   loop/             one valid file, and links current -> . and latest -> .
 #   devzero.csv       a symlink to /dev/zero named on the command line
-#   big-groups.csv    1,000,000 rows of distinct users, --by user (memory per group)
+#   big-groups.csv    1,000,000 rows of distinct users, --by user (memory per group), as json
+#                     and as csv
+#   wrap.csv.gz       18,500,000 rows of 10^12 input tokens (2.5 MB): 1.85e19 tokens, past u64;
+#                     must be an error, never a wrapped total (about 4 minutes in a debug build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 T="${CARGO_TARGET_DIR:-$HOME/.cache/tokenledger-target}"
@@ -30,6 +33,7 @@ mkdir "$W/loop"
 ln -s . "$W/loop/current"
 ln -s . "$W/loop/latest"
 ln -s /dev/zero "$W/devzero.csv"
+{ echo "$HEADER"; yes "2025-06-20T00:00:00Z,openai,o3,1000000000000,0,u" | head -n 18500000; } | gzip -1 > "$W/wrap.csv.gz"
 python3 - "$W/big-groups.csv" <<'PY'
 import sys
 with open(sys.argv[1], "w") as f:
@@ -39,11 +43,12 @@ with open(sys.argv[1], "w") as f:
 PY
 
 run() {
-  local name=$1
+  local name=$1 format=json
   shift
+  if [ "$1" = --format ]; then format=$2; shift 2; fi
   local out="$W/$name.out" err="$W/$name.err" tm="$W/$name.time"
   set +e
-  /usr/bin/time -f '%e %M' -o "$tm" "$BIN" report --format json "$@" > "$out" 2> "$err"
+  /usr/bin/time -f '%e %M' -o "$tm" "$BIN" report --format "$format" "$@" > "$out" 2> "$err"
   local code=$?
   set -e
   # /usr/bin/time writes "Command exited with non-zero status N" first when the exit is not 0.
@@ -65,3 +70,5 @@ run longline.jsonl.gz --logs "$W/longline.jsonl.gz"
 run link-loop --logs "$W/loop"
 run devzero.csv --logs "$W/devzero.csv"
 run big-groups --logs "$W/big-groups.csv" --by user
+run big-groups-csv --format csv --logs "$W/big-groups.csv" --by user
+run wrap.csv.gz --logs "$W/wrap.csv.gz"

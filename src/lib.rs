@@ -61,6 +61,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    readers::quiet_caught_panics();
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) if e.kind() == clap::error::ErrorKind::DisplayVersion => {

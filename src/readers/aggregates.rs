@@ -37,8 +37,13 @@ pub fn parse_parquet(name: &str, bytes: Vec<u8>) -> Result<AggregateFile, ReadEr
     };
     // A damaged file can trip a decoder assertion (found by fuzz/, target `aggregates`):
     // that file's error, not a crash.
-    let df = std::panic::catch_unwind(|| ParquetReader::new(std::io::Cursor::new(bytes)).finish())
-        .map_err(|_| fail("not a readable Parquet file: damaged (the decoder stopped)".into()))?
+    let df = super::caught(|| ParquetReader::new(std::io::Cursor::new(bytes)).finish())
+        .map_err(|what| {
+            fail(format!(
+                "not a readable Parquet file: damaged (the decoder stopped: {})",
+                crate::text::safe_reason(&what)
+            ))
+        })?
         .map_err(|e| fail(format!("not a readable Parquet file: {e}")))?;
     let header: Vec<String> = df
         .get_column_names()

@@ -300,6 +300,44 @@ pub fn open(file: &LogFile, opts: &ReadOptions) -> Result<Box<dyn Read>, ReadErr
     })
 }
 
+/// Catch regions running now (see [`caught`]).
+static CATCHING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Runs `f`, turning a panic into `Err(its message)`: the last resort at a file boundary for a
+/// decoder (polars') that trips an assertion on a damaged file. The caller names the file and
+/// quotes the message, so the panic's own report on stderr is held back, once
+/// [`quiet_caught_panics`] has installed the hook.
+pub fn caught<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    use std::sync::atomic::Ordering::SeqCst;
+    CATCHING.fetch_add(1, SeqCst);
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    CATCHING.fetch_sub(1, SeqCst);
+    r.map_err(|p| {
+        p.downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "a decoder failed".into())
+    })
+}
+
+/// Installs a panic hook that keeps quiet about panics raised in polars' code while a
+/// [`caught`] region runs (they become that file's error); every other panic (a bug in
+/// tokenledger) is reported as before.
+pub fn quiet_caught_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let in_polars = info
+                .location()
+                .is_some_and(|l| l.file().contains("/polars"));
+            if !(in_polars && CATCHING.load(std::sync::atomic::Ordering::SeqCst) > 0) {
+                default(info);
+            }
+        }));
+    });
+}
+
 /// Reads one log file (of a resolved format) into the sink.
 pub fn read_file(
     file: &LogFile,
@@ -308,20 +346,12 @@ pub fn read_file(
 ) -> Result<(), ReadError> {
     // The last resort for a damaged file that trips a decoder's assertion (Parquet's, in
     // polars): that file's error, never a crash of the run.
-    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_format(file, opts, sink)
-    }))
-    .unwrap_or_else(|panic| {
-        let what = panic
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| panic.downcast_ref::<&str>().copied())
-            .unwrap_or("a decoder failed");
+    let read = caught(|| read_format(file, opts, sink)).unwrap_or_else(|what| {
         Err(ReadError::Format {
             path: file.name(),
             message: format!(
                 "damaged or unsupported file (the reader stopped: {})",
-                crate::text::safe_reason(what)
+                crate::text::safe_reason(&what)
             ),
         })
     });

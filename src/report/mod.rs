@@ -397,21 +397,30 @@ impl Serialize for Measures {
     }
 }
 
+/// The report's rows for JSON, one object at a time (a million groups are never held as JSON
+/// values all at once).
+struct RowsJson<'a>(&'a Report);
+
+impl Serialize for RowsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.0.rows.len()))?;
+        for r in &self.0.rows {
+            let mut obj = serde_json::Map::new();
+            for (name, v) in self.0.by.iter().zip(&r.dims) {
+                obj.insert(name.clone(), serde_json::Value::from(v.clone()));
+            }
+            measure_entries(&r.measures, &mut obj);
+            seq.serialize_element(&obj)?;
+        }
+        seq.end()
+    }
+}
+
 impl Serialize for Report {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let rows: Vec<serde_json::Map<String, serde_json::Value>> = self
-            .rows
-            .iter()
-            .map(|r| {
-                let mut obj = serde_json::Map::new();
-                for (name, v) in self.by.iter().zip(&r.dims) {
-                    obj.insert(name.clone(), serde_json::Value::from(v.clone()));
-                }
-                measure_entries(&r.measures, &mut obj);
-                obj
-            })
-            .collect();
+        let rows = RowsJson(self);
         let mut m = s.serialize_map(Some(11))?;
         m.serialize_entry("by", &self.by)?;
         m.serialize_entry("period", &self.period)?;

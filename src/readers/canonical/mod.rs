@@ -233,41 +233,54 @@ pub fn read_parquet(
             let mut scratch = String::new();
             let mut spans: Vec<Option<(usize, usize)>> = vec![None; wanted.len()];
             for (offset, rows) in batches {
-                let batch = open().and_then(|f| {
-                    let mut r = ParquetReader::new(f)
-                        .with_columns(Some(wanted.clone()))
-                        .with_slice(Some((offset, rows)));
-                    r.set_metadata(metadata.clone());
-                    let df = r.finish().map_err(fmt_err)?;
-                    let cols: Vec<ParquetColumn> = df
-                        .columns()
-                        .iter()
-                        .map(|c| column(c.as_materialized_series()))
-                        .collect::<PolarsResult<_>>()
-                        .map_err(fmt_err)?;
-                    let mut out = blocks::OwnedBatch::default();
-                    for row in 0..df.height() {
-                        let line = (offset + row) as u64 + 1;
-                        if let Some(m) = layout.missing {
-                            out.reject(line, m.into(), "required column is missing".into());
-                            continue;
+                // A decoder panic on a damaged file (polars') becomes this file's error here,
+                // in the worker, with its message (not "a scoped thread panicked").
+                let batch = crate::readers::caught(|| {
+                    open().and_then(|f| {
+                        let mut r = ParquetReader::new(f)
+                            .with_columns(Some(wanted.clone()))
+                            .with_slice(Some((offset, rows)));
+                        r.set_metadata(metadata.clone());
+                        let df = r.finish().map_err(fmt_err)?;
+                        let cols: Vec<ParquetColumn> = df
+                            .columns()
+                            .iter()
+                            .map(|c| column(c.as_materialized_series()))
+                            .collect::<PolarsResult<_>>()
+                            .map_err(fmt_err)?;
+                        let mut out = blocks::OwnedBatch::default();
+                        for row in 0..df.height() {
+                            let line = (offset + row) as u64 + 1;
+                            if let Some(m) = layout.missing {
+                                out.reject(line, m.into(), "required column is missing".into());
+                                continue;
+                            }
+                            // Typed values of this row as text, in one buffer.
+                            scratch.clear();
+                            for (c, span) in cols.iter().zip(spans.iter_mut()) {
+                                *span = c.write(row, &mut scratch);
+                            }
+                            let get = |i: usize| match (&cols[i], spans[i]) {
+                                (ParquetColumn::Text(v), _) => v[row],
+                                (_, Some((a, b))) => Some(&scratch[a..b]),
+                                _ => None,
+                            };
+                            match layout.record(get) {
+                                Ok(r) => out.push(&r, layout),
+                                Err(e) => out.reject(line, e.field, e.reason),
+                            }
                         }
-                        // Typed values of this row as text, in one buffer.
-                        scratch.clear();
-                        for (c, span) in cols.iter().zip(spans.iter_mut()) {
-                            *span = c.write(row, &mut scratch);
-                        }
-                        let get = |i: usize| match (&cols[i], spans[i]) {
-                            (ParquetColumn::Text(v), _) => v[row],
-                            (_, Some((a, b))) => Some(&scratch[a..b]),
-                            _ => None,
-                        };
-                        match layout.record(get) {
-                            Ok(r) => out.push(&r, layout),
-                            Err(e) => out.reject(line, e.field, e.reason),
-                        }
-                    }
-                    Ok(out)
+                        Ok(out)
+                    })
+                })
+                .unwrap_or_else(|what| {
+                    Err(ReadError::Format {
+                        path: path.clone(),
+                        message: format!(
+                            "damaged or unsupported file (the reader stopped: {})",
+                            crate::text::safe_reason(&what)
+                        ),
+                    })
                 });
                 let failed = batch.is_err();
                 if tx.send(batch).is_err() || failed {
