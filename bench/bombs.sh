@@ -33,7 +33,7 @@ mkdir "$W/loop"
 ln -s . "$W/loop/current"
 ln -s . "$W/loop/latest"
 ln -s /dev/zero "$W/devzero.csv"
-{ echo "$HEADER"; yes "2025-06-20T00:00:00Z,openai,o3,1000000000000,0,u" | head -n 18500000; } | gzip -1 > "$W/wrap.csv.gz"
+{ echo "$HEADER"; awk 'BEGIN { for (i = 0; i < 18500000; i++) print "2025-06-20T00:00:00Z,openai,o3,1000000000000,0,u" }'; } | gzip -1 > "$W/wrap.csv.gz"
 python3 - "$W/big-groups.csv" <<'PY'
 import sys
 with open(sys.argv[1], "w") as f:
