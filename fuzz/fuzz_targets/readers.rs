@@ -54,8 +54,9 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let name = NAMES[pick as usize % NAMES.len()];
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join(name);
+    // A file in the temporary folder, removed after the input (a folder made and removed per
+    // input cost most of the time).
+    let path = std::env::temp_dir().join(format!("tlfuzz-{}-{name}", std::process::id()));
     let bytes = if name.ends_with(".gz") {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         gz.write_all(body).expect("gzip");
@@ -64,7 +65,7 @@ fuzz_target!(|data: &[u8]| {
         body.to_vec()
     };
     std::fs::write(&path, bytes).expect("write");
-    let Ok(found) = readers::discover(&[path], &[]) else {
+    let Ok(found) = readers::discover(&[path.clone()], &[]) else {
         return;
     };
     let mut files = found.files;
@@ -77,4 +78,5 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut sink = Count { rows: 0, rejected: 0 };
     let _ = readers::read_all(&files, &opts, &mut sink);
+    let _ = std::fs::remove_file(&path);
 });

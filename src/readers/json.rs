@@ -169,77 +169,133 @@ pub fn for_each_value_limit(
     let whole = trimmed.starts_with('{') && !first_parses;
     if !whole {
         f(first_line_no, parse(trimmed));
-        loop {
-            match reader.next_line().map_err(io)? {
-                None => return Ok(()),
-                Some((n, _)) if n - first_line_no >= limit => return Ok(()),
-                Some((n, Err(()))) => f(n, Err(RecordError::NotUtf8)),
-                Some((_, Ok(""))) => {}
-                Some((n, Ok(t))) => f(n, parse(t)),
-            }
+        return json_lines(reader, first_line_no, 0, limit, &path, &mut f);
+    }
+    // Concatenated documents (pretty-printed API pages), streamed a document at a time. The
+    // bytes of the first one are kept until it parses: if it does not, the first line was a
+    // broken JSON Lines record rather than the start of a document, and the file is read as
+    // lines from the top (the bad line rejected, the others read).
+    let head = std::io::Cursor::new(format!("{first}\n").into_bytes());
+    let mut docs = Docs {
+        inner: std::io::BufReader::new(std::io::Read::chain(head, reader.into_inner())),
+        newlines: 0,
+        record: Some(Vec::new()),
+    };
+    let mut count = 0u64;
+    while docs.skip_whitespace().map_err(io)? {
+        if count >= limit {
+            return Ok(());
         }
-    }
-    let mut rest = Vec::new();
-    loop {
-        match reader.next_line().map_err(io)? {
-            None => break,
-            Some((n, Err(()))) => {
-                return Err(ReadError::Format {
-                    path,
-                    message: format!("line {n}: not valid UTF-8"),
-                })
+        let line = first_line_no + docs.newlines;
+        let parsed = {
+            let mut de = serde_json::Deserializer::from_reader(&mut docs);
+            serde::Deserialize::deserialize(&mut de)
+        };
+        match parsed {
+            Ok(v) => f(line, checked(Ok(v))),
+            Err(_) if count == 0 => {
+                let seen = docs.record.take().unwrap_or_default();
+                let rest = std::io::Read::chain(std::io::Cursor::new(seen), docs.inner);
+                let lines = super::LineReader::new(rest);
+                return json_lines(lines, 0, first_line_no - 1, limit, &path, &mut f);
             }
-            Some((_, Ok(t))) => rest.push(t.to_string()),
-        }
-    }
-    let mut text = first.clone();
-    for l in &rest {
-        text.push('\n');
-        text.push_str(l);
-    }
-    // A first line that is a broken JSON Lines record rather than the start of a pretty-printed
-    // document: if the text does not parse as documents, read it as lines and reject the bad one.
-    let broken = serde_json::Deserializer::from_str(&text)
-        .into_iter::<serde::de::IgnoredAny>()
-        .next()
-        .is_some_and(|r| r.is_err());
-    if !trimmed.starts_with('[') && broken {
-        let mut line = first_line_no;
-        f(line, parse(&first));
-        for l in &rest {
-            line += 1;
-            if !l.is_empty() {
-                f(line, parse(l));
-            }
-        }
-        return Ok(());
-    }
-    let text = text.as_str();
-    let offset_lines = first_line_no - 1;
-    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Checked>();
-    // Where the current document starts, and the newlines before it (counted once, not again
-    // from the top for every document).
-    let (mut start, mut counted, mut newlines) = (0usize, 0usize, 0u64);
-    loop {
-        newlines += memchr::memchr_iter(b'\n', &text.as_bytes()[counted..start]).count() as u64;
-        counted = start;
-        let line = offset_lines + 1 + newlines;
-        match stream.next() {
-            None => return Ok(()),
-            Some(Ok(v)) => f(line, checked(Ok(v))),
-            Some(Err(e)) => {
+            Err(e) => {
                 // The rest of a broken document cannot be resynchronised: stop with the error.
                 return Err(ReadError::Format {
                     path,
-                    message: format!("line {}: invalid JSON: {e}", e.line() as u64 + offset_lines),
+                    message: format!(
+                        "line {}, column {}: invalid JSON: {}",
+                        line + e.line() as u64 - 1,
+                        e.column(),
+                        without_position(&e)
+                    ),
                 });
             }
         }
-        start = stream.byte_offset();
-        // Skip the whitespace between documents so the next start line is right.
-        while start < text.len() && text.as_bytes()[start].is_ascii_whitespace() {
-            start += 1;
+        docs.record = None;
+        count += 1;
+    }
+    Ok(())
+}
+
+/// serde_json's message without its " at line L column C" (counted from where that parser
+/// started, not from the top of the file).
+fn without_position(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// The rest of a JSON Lines file, a record a line: line numbers are the reader's plus `offset`;
+/// stops `limit` lines after line `from`.
+fn json_lines<R: std::io::Read>(
+    mut reader: super::LineReader<R>,
+    from: u64,
+    offset: u64,
+    limit: u64,
+    path: &str,
+    f: &mut impl FnMut(u64, Result<Value, RecordError>),
+) -> Result<(), ReadError> {
+    loop {
+        let next = reader.next_line().map_err(|e| ReadError::Io {
+            path: path.to_string(),
+            source: e,
+        })?;
+        match next {
+            None => return Ok(()),
+            Some((n, _)) if n + offset - from >= limit => return Ok(()),
+            Some((n, Err(()))) => f(n + offset, Err(RecordError::NotUtf8)),
+            Some((_, Ok(""))) => {}
+            Some((n, Ok(t))) => f(n + offset, parse(t)),
         }
+    }
+}
+
+/// Concatenated JSON documents from a reader: counts the newlines passed (so each document's
+/// first line is known) and, while `record` is set, keeps the bytes read.
+struct Docs<R> {
+    inner: R,
+    newlines: u64,
+    record: Option<Vec<u8>>,
+}
+
+impl<R: std::io::BufRead> Docs<R> {
+    fn pass(&mut self, n: usize) -> std::io::Result<()> {
+        let avail = self.inner.fill_buf()?;
+        self.newlines += memchr::memchr_iter(b'\n', &avail[..n]).count() as u64;
+        if let Some(r) = &mut self.record {
+            r.extend_from_slice(&avail[..n]);
+        }
+        self.inner.consume(n);
+        Ok(())
+    }
+
+    /// Passes the whitespace before the next document; false at the end of the input.
+    fn skip_whitespace(&mut self) -> std::io::Result<bool> {
+        loop {
+            let avail = self.inner.fill_buf()?;
+            if avail.is_empty() {
+                return Ok(false);
+            }
+            let ws = avail.iter().take_while(|b| b.is_ascii_whitespace()).count();
+            let more = ws < avail.len();
+            self.pass(ws)?;
+            if more {
+                return Ok(true);
+            }
+        }
+    }
+}
+
+impl<R: std::io::BufRead> std::io::Read for Docs<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let avail = self.inner.fill_buf()?;
+        let n = avail.len().min(out.len());
+        out[..n].copy_from_slice(&avail[..n]);
+        self.pass(n)?;
+        Ok(n)
     }
 }
 

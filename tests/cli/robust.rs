@@ -607,3 +607,37 @@ fn negative_zero_is_zero() {
     assert_eq!(j["accounting"]["rejected"], 1);
     out.stderr_has("z.csv:3: input_tokens: negative value \"-1\"");
 }
+
+#[test]
+fn concatenated_pretty_documents_stream_with_their_lines() {
+    // API pages appended to one file (`>> usage.json`): read a document at a time now, each
+    // rejection naming the line its document starts on.
+    let doc = |input: &str| {
+        format!(
+            "{{\n  \"timestamp\": \"2025-06-20T00:00:00Z\",\n  \"provider\": \"openai\",\n  \
+             \"model\": \"o3\",\n  \"input_tokens\": {input},\n  \"output_tokens\": 100000\n}}\n"
+        )
+    };
+    // Documents of 7 lines: they start on lines 1, 8, 15 and 23 (a blank line before the last).
+    let text = format!(
+        "{}{}{}\n{}",
+        doc("1000000"),
+        doc("\"x\""),
+        doc("1000000"),
+        doc("1000000").replace("\"model\"", "\"input_tokens\": 1,\n  \"model\"")
+    );
+    let out = json_report().log_text("pages.json", &text).run();
+    let j = out.json();
+    assert_eq!(j["total"]["cost_usd"], "5.6", "documents 1 and 3");
+    assert_eq!(j["accounting"]["rows_read"], 4);
+    assert_eq!(j["accounting"]["rejected"], 2);
+    out.stderr_has("pages.json:8: input_tokens");
+    out.stderr_has("pages.json:23: row: key \"input_tokens\" appears twice");
+
+    // A document broken in the middle of the file stops that file, naming the line.
+    let broken = format!("{}{{\n  \"timestamp\": \n}}\n{}", doc("1"), doc("1"));
+    json_report()
+        .log_text("broken.json", broken)
+        .fails(1)
+        .stderr_has("broken.json: line 10, column 1: invalid JSON: expected value\n");
+}
