@@ -37,6 +37,10 @@ pub fn parse_parquet(name: &str, bytes: Vec<u8>) -> Result<AggregateFile, ReadEr
     };
     // A damaged file can trip a decoder assertion (found by fuzz/, target `aggregates`):
     // that file's error, not a crash.
+    // Page headers first: a damaged value count would make polars' allocation abort the process.
+    super::caught(|| super::parquet_pages::check_bytes(&bytes))
+        .unwrap_or_else(Err)
+        .map_err(|m| fail(format!("not a readable Parquet file: {m}")))?;
     let df = super::caught(|| ParquetReader::new(std::io::Cursor::new(bytes)).finish())
         .map_err(|what| {
             fail(format!(

@@ -21,6 +21,7 @@ pub mod linecap;
 pub mod litellm;
 pub mod openai;
 pub mod otel;
+pub mod parquet_pages;
 
 use std::fmt;
 use std::fs::File;

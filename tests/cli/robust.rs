@@ -253,12 +253,8 @@ fn damaged_parquet_is_that_files_error() {
                 .arg("--logs")
                 .arg(&p)
                 .run();
-            // A length field damaged to claim exabytes makes the decoder's allocation fail, an
-            // abort no program can catch (README, Limits); everything else is an error or a
-            // report.
-            if out.stderr.contains("memory allocation of") {
-                continue;
-            }
+            // Never an abort (a page header's value count damaged to claim 2^64 values made
+            // polars ask for 2^61 bytes: now refused by the page check first).
             assert!(
                 out.code == 0 || out.code == 1,
                 "byte {pos} ^ {flip:#x}: exit {}: {}",
@@ -480,19 +476,46 @@ fn a_damaged_parquet_aggregate_file_is_its_error() {
             &fixture("fuzz/aggregates-bitmap-assert.parquet"),
         ])
         .fails(1);
-    out.stderr_has("aggregates-bitmap-assert.parquet: not a readable Parquet file");
-    // The decoder's message is quoted in that error, not dumped as a panic report.
-    out.stderr_has("the decoder stopped: ");
-    out.stderr_lacks("panicked at");
-    out.stderr_lacks("RUST_BACKTRACE");
-    // The second finding: an unwrap on a Thrift error in polars-parquet's page header.
-    Tl::report()
+    // (Since the page check, refused before polars decodes it.)
+    out.stderr_has("aggregates-bitmap-assert.parquet: not a readable Parquet file: row group 1");
+    // The second finding: an unwrap on a Thrift error in polars-parquet's page header, still
+    // reached: the decoder's message is quoted in the file's error, not dumped as a panic report.
+    let out = Tl::report()
         .args([
             "--aggregates",
             &fixture("fuzz/aggregates-thrift-unwrap.parquet"),
         ])
+        .fails(1);
+    out.stderr_has("aggregates-thrift-unwrap.parquet: not a readable Parquet file");
+    out.stderr_has("the decoder stopped: ");
+    out.stderr_lacks("panicked at");
+    out.stderr_lacks("RUST_BACKTRACE");
+    // The third (fork mode, 2026-12-01): a data page claiming a negative number of values, which
+    // polars reads as about 2^64 and reserves 2^61 bytes for: "memory allocation of
+    // 2305843009213693952 bytes failed", exit 134, before the page check.
+    Tl::report()
+        .args([
+            "--aggregates",
+            &fixture("fuzz/aggregates-negative-page-count.parquet"),
+        ])
         .fails(1)
-        .stderr_has("aggregates-thrift-unwrap.parquet: not a readable Parquet file");
+        .stderr_has("column \"reason\", page 1: claims more values than its column chunk (34)");
+}
+
+#[test]
+fn a_negative_page_value_count_in_a_log_is_that_files_error_not_an_abort() {
+    // A 3-row canonical log (pyarrow, plain encoding, v1 pages) whose input_tokens data page
+    // header was patched from 3 values to -5: exit 134 and no report before, for every file of
+    // the run; now that file's error.
+    let out = Tl::report()
+        .book("pricing/test.csv")
+        .args(["--logs", &fixture("fuzz/log-negative-page-count.parquet")])
+        .fails(1);
+    out.stderr_has(
+        "log-negative-page-count.parquet: damaged file: row group 1, column \"input_tokens\", \
+         page 1: claims more values than its column chunk (3): a damaged page header",
+    );
+    out.stderr_lacks("memory allocation");
 }
 
 #[test]

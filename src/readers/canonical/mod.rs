@@ -208,6 +208,15 @@ pub fn read_parquet(
         .cloned()
         .collect();
     let layout = Layout::new(&wanted, opts, &path)?;
+    // Page headers first: a damaged value count would make polars' allocation abort the process.
+    crate::readers::caught(|| {
+        super::parquet_pages::check_file(&file.path, |n| wanted.iter().any(|w| w == n))
+    })
+    .unwrap_or_else(Err)
+    .map_err(|message| ReadError::Format {
+        path: path.clone(),
+        message: format!("damaged file: {message}"),
+    })?;
     // Batches of whole row groups.
     let mut batches: Vec<(usize, usize)> = Vec::new();
     let (mut start, mut len) = (0usize, 0usize);
