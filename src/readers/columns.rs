@@ -38,6 +38,12 @@ pub fn extra_columns(files: &[LogFile]) -> Result<Vec<String>, ReadError> {
                     path: path(),
                     source: e,
                 })?;
+                super::parquet_pages::check_footer_file(&f.path).map_err(|m| {
+                    ReadError::Format {
+                        path: path(),
+                        message: format!("damaged file: {m}"),
+                    }
+                })?;
                 let schema = ParquetReader::new(file)
                     .schema()
                     .map_err(|e| ReadError::Format {

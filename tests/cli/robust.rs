@@ -500,6 +500,19 @@ fn a_damaged_parquet_aggregate_file_is_its_error() {
         ])
         .fails(1)
         .stderr_has("column \"reason\", page 1: claims more values than its column chunk (34)");
+    // The fourth (fork mode, after the page check): a row group's column list declaring
+    // 5,846,854,885 entries in a 5 KB footer; polars reserved 322 GB for it and the allocator
+    // aborted (exit 134), for --aggregates and for the same file as a log alike.
+    let file = fixture("fuzz/aggregates-footer-list-length.parquet");
+    Tl::report()
+        .args(["--aggregates", &file])
+        .fails(1)
+        .stderr_has("damaged footer: 5846854885 elements declared where 5508 bytes remain");
+    Tl::report()
+        .book("pricing/test.csv")
+        .args(["--logs", &file])
+        .fails(1)
+        .stderr_has("aggregates-footer-list-length.parquet: damaged file: damaged footer: ");
 }
 
 #[test]

@@ -194,6 +194,14 @@ pub fn read_parquet(
             source: e,
         })
     };
+    // The footer first: a damaged list length there would make polars' allocation abort.
+    let damaged = |message: String| ReadError::Format {
+        path: path.clone(),
+        message: format!("damaged file: {message}"),
+    };
+    crate::readers::caught(|| super::parquet_pages::check_footer_file(&file.path))
+        .unwrap_or_else(Err)
+        .map_err(damaged)?;
     let mut reader = ParquetReader::new(open()?);
     let schema = reader.schema().map_err(fmt_err)?;
     let all: Vec<String> = schema.iter_names().map(|s| s.to_string()).collect();
@@ -213,10 +221,7 @@ pub fn read_parquet(
         super::parquet_pages::check_file(&file.path, |n| wanted.iter().any(|w| w == n))
     })
     .unwrap_or_else(Err)
-    .map_err(|message| ReadError::Format {
-        path: path.clone(),
-        message: format!("damaged file: {message}"),
-    })?;
+    .map_err(damaged)?;
     // Batches of whole row groups.
     let mut batches: Vec<(usize, usize)> = Vec::new();
     let (mut start, mut len) = (0usize, 0usize);
