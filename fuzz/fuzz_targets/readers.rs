@@ -1,7 +1,7 @@
 //! Every reader, through format detection as a user's `--logs` would reach it: the first byte
 //! picks the file name (so the extension-driven paths and gzip are covered), the rest is the
-//! file. Panics abort (a finding), except those raised inside polars, which the run catches at the
-//! file boundary (see `let_polars_panics_reach_the_catch`).
+//! file. Panics abort (a finding), except those raised inside polars while tokenledger catches
+//! them at the file boundary (`readers::quiet_caught_panics`).
 #![no_main]
 use std::io::Write;
 
@@ -29,27 +29,11 @@ const NAMES: [&str; 8] = [
     "x.csv", "x.jsonl", "x.json", "x.parquet", "x.csv.gz", "x.jsonl.gz", "x.log", "x.ndjson",
 ];
 
-/// tokenledger catches a panic of polars' Parquet decoder on a damaged file at the file
-/// boundary (the user gets that file's error, see `readers::read_file`); libFuzzer's hook would
-/// abort on it all the same. Panics raised in polars' code are let through to that catch;
-/// every other panic (tokenledger's own code, other crates) still aborts: a finding.
-fn let_polars_panics_reach_the_catch() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let libfuzzer = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let in_polars = info
-                .location()
-                .is_some_and(|l| l.file().contains("/polars"));
-            if !in_polars {
-                libfuzzer(info);
-            }
-        }));
-    });
-}
-
 fuzz_target!(|data: &[u8]| {
-    let_polars_panics_reach_the_catch();
+    // tokenledger's own hook, over libFuzzer's: a panic raised in polars inside a catch region
+    // reaches tokenledger's catch (that file's error, as a user sees it); any other panic still
+    // goes to libFuzzer's hook, which aborts (a finding).
+    tokenledger::readers::quiet_caught_panics();
     let Some((&pick, body)) = data.split_first() else {
         return;
     };

@@ -220,19 +220,22 @@ impl<R: BufRead> Read for LoneCr<R> {
 mod tests {
     use super::*;
 
-    fn lone_cr(input: &[u8], inner_buf: usize, out_buf: usize) -> Vec<u8> {
-        let inner = std::io::BufReader::with_capacity(inner_buf, input);
-        let mut r = LoneCr::new(inner);
+    /// Everything `r` gives, read `out_buf` bytes at a time.
+    fn drain(mut r: impl Read, out_buf: usize) -> Vec<u8> {
         let mut out = Vec::new();
         let mut buf = vec![0u8; out_buf];
         loop {
             let n = r.read(&mut buf).unwrap();
             if n == 0 {
-                break;
+                return out;
             }
             out.extend_from_slice(&buf[..n]);
         }
-        out
+    }
+
+    fn lone_cr(input: &[u8], inner_buf: usize, out_buf: usize) -> Vec<u8> {
+        let inner = std::io::BufReader::with_capacity(inner_buf, input);
+        drain(LoneCr::new(inner), out_buf)
     }
 
     #[test]
@@ -257,16 +260,7 @@ mod tests {
     ) -> (Vec<u8>, Vec<(u64, u64)>) {
         let log = Overlong::default();
         let inner = std::io::BufReader::with_capacity(inner_buf, input);
-        let mut r = LineCap::new(inner, max, "f".into(), log.clone());
-        let mut out = Vec::new();
-        let mut buf = vec![0u8; out_buf];
-        loop {
-            let n = r.read(&mut buf).unwrap();
-            if n == 0 {
-                break;
-            }
-            out.extend_from_slice(&buf[..n]);
-        }
+        let out = drain(LineCap::new(inner, max, "f".into(), log.clone()), out_buf);
         (out, log.take("f"))
     }
 
