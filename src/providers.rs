@@ -174,6 +174,27 @@ pub fn service(id: &str) -> (&str, &str) {
 }
 
 /// Model families and their publishers, by the start of a canonical name or model id.
+/// Whether `id` has the shape of a model id `provider` serves, as its own logs write it.
+/// Price maps carry keys that are not: LiteLLM's `fast/claude-opus-4-6` and `us/...` on
+/// Anthropic (a speed mode and an `inference_geo`, which are request fields), a Vertex-style
+/// `anthropic.claude-haiku-4-5@20251001` filed under Bedrock. Such an id never reaches a
+/// provider's log, so a price under it prices nothing and must not be offered by `compare`.
+pub fn plausible_model_id(provider: &str, id: &str) -> bool {
+    if id.is_empty() || id.contains(char::is_whitespace) {
+        return false;
+    }
+    match provider {
+        // `anthropic.claude-...-v1:0`, `us.meta.llama3-...`, `deepseek.v3.2`: vendor.model,
+        // no version after `@` and no path.
+        "aws-bedrock" => id.contains('.') && !id.contains(['@', '/']),
+        "anthropic" => id.starts_with("claude-") && !id.contains(['/', '@']),
+        "openai" | "azure" | "google" | "xai" | "deepseek" | "mistral" | "cohere" => {
+            !id.contains('/')
+        }
+        _ => true,
+    }
+}
+
 const PUBLISHERS: &[(&str, &str)] = &[
     ("llama", "Meta"),
     ("meta-llama", "Meta"),
@@ -310,6 +331,27 @@ pub fn region_name(id: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_that_no_log_carries_are_not_model_ids() {
+        assert!(plausible_model_id(
+            "aws-bedrock",
+            "global.anthropic.claude-haiku-4-5-20251001-v1:0"
+        ));
+        assert!(!plausible_model_id(
+            "aws-bedrock",
+            "anthropic.claude-haiku-4-5@20251001"
+        ));
+        assert!(!plausible_model_id("anthropic", "fast/claude-opus-4-6"));
+        assert!(!plausible_model_id("anthropic", "us/claude-opus-4-6"));
+        assert!(plausible_model_id("anthropic", "claude-opus-4-6"));
+        assert!(plausible_model_id("vertex-ai", "claude-haiku-4-5@20251001"));
+        assert!(plausible_model_id(
+            "together",
+            "meta-llama/Llama-3.3-70B-Instruct-Turbo"
+        ));
+        assert!(!plausible_model_id("openai", "ft:gpt 4o"));
+    }
 
     #[test]
     fn maps_known_names_and_keeps_unknown_ones() {

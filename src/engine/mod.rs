@@ -27,7 +27,9 @@ pub mod price;
 
 pub use crate::usage::aggregate::Sums;
 pub use buckets::Epochs;
-pub use price::{cost_of, price, PriceError, PricedCell, Pricing, UnpricedReason};
+pub use price::{
+    classes_used, cost_of, price, CostError, PriceError, PricedCell, Pricing, UnpricedReason,
+};
 
 use buckets::LocalDays;
 use chunks::{Chunks, CHUNK_ROWS};

@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 
 use super::{Aggregates, Cell, GroupKey, Sums};
-use crate::pricing::{Lookup, PriceBook, PriceRow, Query};
+use crate::pricing::{Lookup, PriceBook, PriceClass, PriceRow, Query};
 
 /// Why usage could not be priced.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -18,6 +18,9 @@ pub enum UnpricedReason {
     Retired { retired_at: String },
     /// The model has prices, but not for the request's service tier.
     NoServiceTier { tier: String },
+    /// The version in force has no price for a class of the usage (cache reads, 1-hour cache
+    /// writes, batch...) and no provider rule states one: never billed at another class's rate.
+    NoClassPrice { class: PriceClass },
 }
 
 impl std::fmt::Display for UnpricedReason {
@@ -43,6 +46,12 @@ impl std::fmt::Display for UnpricedReason {
                     "no price for the {tier:?} service tier in the price book"
                 )
             }
+            UnpricedReason::NoClassPrice { class } => {
+                write!(
+                    f,
+                    "no {class} price: the version in force has none and no provider rule states one"
+                )
+            }
         }
     }
 }
@@ -50,7 +59,12 @@ impl std::fmt::Display for UnpricedReason {
 /// The price applied to a cell, or why there is none.
 #[derive(Debug, Clone)]
 pub enum Pricing<'a> {
-    Priced { row: &'a PriceRow, cost: Decimal },
+    Priced {
+        row: &'a PriceRow,
+        cost: Decimal,
+        /// The provider rules (`class-rules.csv`) that priced a class of this usage.
+        rules: Vec<&'a str>,
+    },
     Unpriced(UnpricedReason),
 }
 
@@ -80,28 +94,78 @@ pub fn rank_of(book: &PriceBook, row: &PriceRow) -> Option<usize> {
     row.long_context_threshold.map(|t| book.threshold_rank(t))
 }
 
-/// Cost of `sums` at `row`'s rates (see [`PriceRow::rates`] for the fallbacks): input
-/// excluding cache at the input rate, cache reads and 5-minute / 1-hour cache writes at their
-/// own rates, output excluding reasoning at the output rate, reasoning at the reasoning rate.
-pub fn cost_of(sums: &Sums, row: &PriceRow, batch: bool, long: bool) -> Option<Decimal> {
+/// Why `sums` cannot be priced at a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CostError {
+    /// A class of the usage has no price (see [`PriceRow::rates`]).
+    NoPrice(PriceClass),
+    /// The cost does not fit exact decimal arithmetic.
+    Overflow,
+}
+
+/// The classes of `sums` that need a price of their own (tokens in them, or batch usage).
+pub fn classes_used(sums: &Sums, batch: bool) -> Vec<PriceClass> {
+    let mut v = Vec::with_capacity(4);
+    if sums.cache_read_tokens > 0 {
+        v.push(PriceClass::CacheRead);
+    }
+    if sums.cache_write_tokens > sums.cache_write_1h_tokens {
+        v.push(PriceClass::CacheWrite);
+    }
+    if sums.cache_write_1h_tokens > 0 {
+        v.push(PriceClass::CacheWrite1h);
+    }
+    if batch {
+        v.push(PriceClass::Batch);
+    }
+    v
+}
+
+/// Cost of `sums` at `row`'s rates (see [`PriceRow::rates`]): input excluding cache at the
+/// input rate, cache reads and 5-minute / 1-hour cache writes at their own rates, output
+/// excluding reasoning at the output rate, reasoning at the reasoning rate. A class with
+/// tokens and no price is [`CostError::NoPrice`], whatever the other classes cost.
+pub fn cost_of(sums: &Sums, row: &PriceRow, batch: bool, long: bool) -> Result<Decimal, CostError> {
     let t = |n: u64| Decimal::from(n);
-    let r = row.rates(batch, long);
+    let r = row.rates(batch, long).map_err(CostError::NoPrice)?;
+    let need = |n: u64, rate: Option<Decimal>, class: PriceClass| match (n, rate) {
+        (0, _) => Ok(Decimal::ZERO),
+        (_, Some(x)) => Ok(x),
+        (_, None) => Err(CostError::NoPrice(class)),
+    };
+    let write_5m = sums.cache_write_tokens - sums.cache_write_1h_tokens;
     let parts = [
         (sums.uncached_input(), r.input),
-        (sums.cache_read_tokens, r.cache_read),
         (
-            sums.cache_write_tokens - sums.cache_write_1h_tokens,
-            r.cache_write,
+            sums.cache_read_tokens,
+            need(sums.cache_read_tokens, r.cache_read, PriceClass::CacheRead)?,
         ),
-        (sums.cache_write_1h_tokens, r.cache_write_1h),
+        (
+            write_5m,
+            need(write_5m, r.cache_write, PriceClass::CacheWrite)?,
+        ),
+        (
+            sums.cache_write_1h_tokens,
+            need(
+                sums.cache_write_1h_tokens,
+                r.cache_write_1h,
+                PriceClass::CacheWrite1h,
+            )?,
+        ),
         (sums.output_tokens - sums.reasoning_tokens, r.output),
         (sums.reasoning_tokens, r.reasoning),
     ];
     let mut total = Decimal::ZERO;
     for (n, rate) in parts {
-        total = total.checked_add(t(n).checked_mul(rate)?)?;
+        total = t(n)
+            .checked_mul(rate)
+            .and_then(|x| total.checked_add(x))
+            .ok_or(CostError::Overflow)?;
     }
-    total.checked_mul(Decimal::new(1, 6)).map(|x| x.normalize())
+    total
+        .checked_mul(Decimal::new(1, 6))
+        .map(|x| x.normalize())
+        .ok_or(CostError::Overflow)
 }
 
 /// Prices every cell with the version in force during its epoch.
@@ -126,8 +190,15 @@ pub fn price<'a>(
                 long = key.long_under(rank);
                 long_unchecked = key.long_unchecked(rank);
                 match cost_of(&cell.sums, row, key.batch, long) {
-                    Some(cost) => Pricing::Priced { row, cost },
-                    None => {
+                    Ok(cost) => Pricing::Priced {
+                        row,
+                        cost,
+                        rules: row.rules_used(&classes_used(&cell.sums, key.batch)),
+                    },
+                    Err(CostError::NoPrice(class)) => {
+                        Pricing::Unpriced(UnpricedReason::NoClassPrice { class })
+                    }
+                    Err(CostError::Overflow) => {
                         return Err(PriceError {
                             provider: key.provider.clone(),
                             model: key.model.clone(),

@@ -1,5 +1,5 @@
 use super::*;
-use crate::pricing::{Lookup, PriceRow, Query};
+use crate::pricing::{Lookup, PriceClass, PriceRow, Query};
 use crate::usage::parse_timestamp_us;
 use rust_decimal::Decimal;
 
@@ -144,10 +144,11 @@ mod prop {
     use proptest::prelude::*;
 
     fn book() -> PriceBook {
-        let text = "provider,model,effective_from,input_per_mtok,output_per_mtok,cache_read_per_mtok,cache_write_per_mtok,batch_input_per_mtok\n\
-            p,a,2025-01-01,3,15,0.3,3.75,1.5\n\
-            p,a,2025-01-03T12:00:00Z,2.5,10,,,\n\
-            p,b,2025-01-02,0.88,0.88,,,\n";
+        // Every class priced (Together-style b bills cache at its input rate, stated).
+        let text = "provider,model,effective_from,input_per_mtok,output_per_mtok,cache_read_per_mtok,cache_write_per_mtok,batch_input_per_mtok,batch_output_per_mtok\n\
+            p,a,2025-01-01,3,15,0.3,3.75,1.5,7.5\n\
+            p,a,2025-01-03T12:00:00Z,2.5,10,0.25,3.125,1.25,5\n\
+            p,b,2025-01-02,0.88,0.88,0.88,0.88,0.44,0.44\n";
         let mut f = Vec::new();
         let b = PriceBook::from_sources(&[("t.csv".into(), text.as_bytes().to_vec())], &mut f);
         assert!(f.is_empty(), "{f:?}");
@@ -211,8 +212,8 @@ mod prop {
 }
 
 #[test]
-fn cost_is_exact_and_cache_uses_input_rate_when_missing() {
-    let row = |cr: Option<&str>| {
+fn cost_is_exact_and_a_class_without_a_price_is_never_billed_at_another_rate() {
+    let row = |cr: Option<&str>, bo: Option<&str>| {
         let mut r = PriceRow::new(
             "p",
             "m",
@@ -224,6 +225,7 @@ fn cost_is_exact_and_cache_uses_input_rate_when_missing() {
         r.cache_read = cr.map(|s| s.parse().unwrap());
         r.cache_write = Some("3.75".parse().unwrap());
         r.batch_input = Some("1.5".parse().unwrap());
+        r.batch_output = bo.map(|s| s.parse().unwrap());
         r
     };
     let s = Sums {
@@ -238,24 +240,40 @@ fn cost_is_exact_and_cache_uses_input_rate_when_missing() {
     };
     // 500*3 + 300*0.3 + 200*3.75 + 100*15 = 1500 + 90 + 750 + 1500 = 3840 -> $0.00384
     assert_eq!(
-        cost_of(&s, &row(Some("0.3")), false, false)
+        cost_of(&s, &row(Some("0.3"), None), false, false)
             .unwrap()
             .to_string(),
         "0.00384"
     );
-    // No cache-read price: 300 tokens at the input rate 3 -> 1500 + 900 + 750 + 1500 = 4650
+    // No cache-read price: not the input rate, no price at all.
     assert_eq!(
-        cost_of(&s, &row(None), false, false).unwrap().to_string(),
-        "0.00465"
+        cost_of(&s, &row(None, None), false, false),
+        Err(CostError::NoPrice(PriceClass::CacheRead))
     );
-    // Batch: input at 1.5 (half of 3), so the cache rates move by the same factor (0.15 and
-    // 1.875, as the batch discount applies to cached tokens too); output has no batch rate
-    // and stays 15: 750 + 45 + 375 + 1500 = 2670
+    // The same usage without cache reads needs no cache-read price: 800*3 + 750 + 1500.
+    let no_reads = Sums {
+        cache_read_tokens: 0,
+        ..s
+    };
     assert_eq!(
-        cost_of(&s, &row(Some("0.3")), true, false)
+        cost_of(&no_reads, &row(None, None), false, false)
             .unwrap()
             .to_string(),
-        "0.00267"
+        "0.00465"
+    );
+    // Batch with only a batch input rate: no batch price (the output is not on-demand).
+    assert_eq!(
+        cost_of(&s, &row(Some("0.3"), None), true, false),
+        Err(CostError::NoPrice(PriceClass::Batch))
+    );
+    // Batch: input 1.5 and output 7.5 (half), so the cache rates move by the same factor
+    // (0.15 and 1.875; the batch discount applies to cached tokens too):
+    // 750 + 45 + 375 + 750 = 1920
+    assert_eq!(
+        cost_of(&s, &row(Some("0.3"), Some("7.5")), true, false)
+            .unwrap()
+            .to_string(),
+        "0.00192"
     );
 }
 

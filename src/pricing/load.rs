@@ -13,6 +13,8 @@ pub const ALIASES_FILE: &str = "aliases.csv";
 pub const RETIREMENTS_FILE: &str = "retirements.csv";
 /// Uplift rules (see `pricing::rules`).
 pub const RULES_FILE: &str = "rules.csv";
+/// Provider rules for token classes a row leaves empty (see `pricing::classes`).
+pub const CLASS_RULES_FILE: &str = "class-rules.csv";
 /// Time-of-day windows (see `pricing::rules`).
 pub const WINDOWS_FILE: &str = "windows.csv";
 /// The folder of generated price files (`prices update`): their rows are [`BookTier::Generated`].
@@ -28,6 +30,7 @@ pub enum SourceKind {
     Aliases,
     Retirements,
     Rules,
+    ClassRules,
     Windows,
     /// Read by `prices update`, skipped when loading the book.
     GeneratorInput,
@@ -46,6 +49,7 @@ impl SourceKind {
             ALIASES_FILE => SourceKind::Aliases,
             RETIREMENTS_FILE => SourceKind::Retirements,
             RULES_FILE => SourceKind::Rules,
+            CLASS_RULES_FILE => SourceKind::ClassRules,
             WINDOWS_FILE => SourceKind::Windows,
             _ if overlay => SourceKind::Prices(BookTier::Overlay),
             _ if in_dir(GENERATOR_DIR) => SourceKind::GeneratorInput,

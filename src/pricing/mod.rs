@@ -10,6 +10,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use sha2::{Digest, Sha256};
 
 pub mod canonical;
+pub mod classes;
 pub mod diff;
 pub mod findings;
 pub mod generate;
@@ -21,6 +22,7 @@ pub mod review;
 pub mod row;
 pub mod rules;
 
+pub use classes::{ClassRule, PriceClass};
 pub use findings::{Finding, PriceBookError, Severity};
 pub use load::{embedded_sources, read_sources, Source, SourceKind, ALIASES_FILE};
 pub use parse::parse_effective_from;
@@ -102,6 +104,8 @@ pub struct PriceBook {
     aliases: HashMap<String, HashMap<String, String>>,
     retirements: HashMap<(String, String), Retirement>,
     rules: Vec<Rule>,
+    /// Provider rules for the token classes a row leaves empty (`class-rules.csv`).
+    class_rules: Vec<ClassRule>,
     windows: Vec<Window>,
     /// Distinct long-context thresholds, ascending.
     thresholds: Vec<u64>,
@@ -154,6 +158,12 @@ impl PriceBook {
                 SourceKind::Windows => {
                     rules::parse_windows(&src.name, &src.bytes, &mut book.windows, findings)
                 }
+                SourceKind::ClassRules => classes::parse_class_rules(
+                    &src.name,
+                    &src.bytes,
+                    &mut book.class_rules,
+                    findings,
+                ),
                 SourceKind::GeneratorInput => continue,
             }
             book.files.push(PriceFile {
@@ -163,6 +173,11 @@ impl PriceBook {
                 overlay: src.overlay,
             });
         }
+        // Provider rules fill the classes a row leaves empty before uplifts and overlays copy
+        // the row, so a derived or contract row keeps the class (scaled with the rest).
+        for row in &mut book.rows {
+            classes::fill(row, &book.class_rules);
+        }
         book.index_series(findings);
         book.index_aliases(alias_rows, findings);
         for r in retirements {
@@ -171,6 +186,10 @@ impl PriceBook {
         }
         book.derive_rule_rows(findings);
         book.merge_overlays(overlays, findings);
+        // An overlay row of a model the book does not price has only its own columns.
+        for row in book.rows.iter_mut().filter(|r| r.is_overlay()) {
+            classes::fill(row, &book.class_rules);
+        }
         let t: BTreeSet<u64> = book
             .rows
             .iter()
@@ -344,6 +363,10 @@ impl PriceBook {
 
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    pub fn class_rules(&self) -> &[ClassRule] {
+        &self.class_rules
     }
 
     pub fn windows(&self) -> &[Window] {

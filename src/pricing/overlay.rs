@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
+use super::classes::PriceClass;
 use super::findings::{finding, Finding, Severity};
 use super::row::{BookTier, PriceRow};
 use super::{rules, PriceBook, SeriesKey};
@@ -138,6 +139,18 @@ impl OverlayRow {
         if self.long_context_threshold.is_some() {
             row.long_context_threshold = self.long_context_threshold;
         }
+        // A class the overlay prices itself is no longer the provider rule's.
+        let own = [
+            (PriceClass::CacheRead, self.cache_read.is_some()),
+            (PriceClass::CacheWrite, self.cache_write.is_some()),
+            (PriceClass::CacheWrite1h, self.cache_write_1h.is_some()),
+            (
+                PriceClass::Batch,
+                self.batch_input.is_some() || self.batch_output.is_some(),
+            ),
+        ];
+        row.filled
+            .retain(|(c, _)| !own.iter().any(|(o, set)| o == c && *set));
         if self.canonical_model.is_some() {
             row.canonical_model = self.canonical_model.clone();
         }

@@ -386,6 +386,7 @@ pub(crate) fn parse_file(
                 litellm_key: get(col::LITELLM_KEY).map(str::to_string),
                 litellm_commit: get(col::LITELLM_COMMIT).map(str::to_string),
                 rule: None,
+                filled: Vec::new(),
                 list: None,
                 tier,
                 file: name.to_string(),

@@ -1,11 +1,29 @@
 //! Review of a loaded book beyond what loading enforces: missing canonical models, values that
 //! look like unit errors, input far above output, cache reads above input.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use rust_decimal::Decimal;
 
+use super::classes::PriceClass;
 use super::findings::{finding, Finding, Severity};
-use super::row::col;
+use super::row::{col, BookTier, PriceRow};
 use super::PriceBook;
+use crate::providers::publisher;
+
+/// The provider id of a model's publisher, where the publisher sells it itself.
+fn first_party(publisher: &str) -> Option<&'static str> {
+    Some(match publisher {
+        "Anthropic" => "anthropic",
+        "OpenAI" => "openai",
+        "Google" => "google",
+        "xAI" => "xai",
+        "Mistral AI" => "mistral",
+        "DeepSeek" => "deepseek",
+        "Cohere" => "cohere",
+        _ => return None,
+    })
+}
 
 impl PriceBook {
     /// Review findings beyond what loading enforces: missing canonical models, suspicious
@@ -76,6 +94,84 @@ impl PriceBook {
                     ));
                 }
             }
+        }
+        out.extend(self.missing_classes());
+        out
+    }
+
+    /// The latest row of each series that leaves a class empty (after the provider rules)
+    /// while the model's publisher sells that class for the same canonical model and the
+    /// provider sells it for some model: usage of the class there will be unpriced. One warning per curated or user row; generated rows are summed
+    /// up per provider and class, with an example.
+    fn missing_classes(&self) -> Vec<Finding> {
+        // (publisher provider, canonical) -> classes its own rows price.
+        let mut sold: BTreeMap<(&str, &str), BTreeSet<PriceClass>> = BTreeMap::new();
+        // (provider, class): the provider prices the class for some model (OpenRouter sells
+        // no batch at all: its rows are not told to have one).
+        let mut provider_sells: BTreeSet<(&str, PriceClass)> = BTreeSet::new();
+        for r in &self.rows {
+            for k in PriceClass::ALL.into_iter().filter(|k| k.in_row(r)) {
+                provider_sells.insert((r.provider.as_str(), k));
+            }
+            if let Some(c) = r.canonical_model.as_deref() {
+                let e = sold.entry((r.provider.as_str(), c)).or_default();
+                e.extend(PriceClass::ALL.into_iter().filter(|k| k.in_row(r)));
+            }
+        }
+        let latest: Vec<&PriceRow> = self
+            .curated
+            .values()
+            .chain(self.generated.values())
+            .filter_map(|idx| idx.last().map(|&i| &self.rows[i]))
+            .collect();
+        let mut out = Vec::new();
+        let mut generated: BTreeMap<(&str, PriceClass), (usize, String)> = BTreeMap::new();
+        for r in latest {
+            let Some(canonical) = r.canonical_model.as_deref() else {
+                continue;
+            };
+            let Some(fp) = first_party(publisher(Some(canonical), &r.model)) else {
+                continue;
+            };
+            if fp == r.provider || self.retirement(&r.provider, &r.model).is_some() {
+                continue;
+            }
+            let Some(classes) = sold.get(&(fp, canonical)) else {
+                continue;
+            };
+            let missing = classes
+                .iter()
+                .filter(|c| !c.in_row(r) && provider_sells.contains(&(r.provider.as_str(), **c)));
+            for class in missing {
+                if r.tier == BookTier::Generated {
+                    let e = generated
+                        .entry((r.provider.as_str(), *class))
+                        .or_insert((0, r.version_id()));
+                    e.0 += 1;
+                } else {
+                    out.push(finding(
+                        Severity::Warning,
+                        &r.file,
+                        r.line,
+                        None,
+                        format!(
+                            "{}: no {class} price and no provider rule for it, though {fp} sells it for {canonical}: that usage will be unpriced",
+                            r.version_id()
+                        ),
+                    ));
+                }
+            }
+        }
+        for ((provider, class), (n, example)) in generated {
+            out.push(finding(
+                Severity::Warning,
+                &format!("generated/{provider}.csv"),
+                0,
+                None,
+                format!(
+                    "{n} generated series of {provider} have no {class} price and no provider rule for it, though the model's publisher sells it (e.g. {example}): that usage will be unpriced"
+                ),
+            ));
         }
         out
     }

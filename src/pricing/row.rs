@@ -3,6 +3,8 @@
 
 use rust_decimal::Decimal;
 
+use super::classes::PriceClass;
+
 /// Column names of the price table.
 pub mod col {
     pub const PROVIDER: &str = "provider";
@@ -128,6 +130,9 @@ pub struct PriceRow {
     pub litellm_commit: Option<String>,
     /// The uplift rule that derived this row from a base row (see `pricing::rules`).
     pub rule: Option<String>,
+    /// The classes a provider rule priced for this row, with the rule's name (see
+    /// `pricing::classes`); the row's own columns are never in it.
+    pub filled: Vec<(PriceClass, String)>,
     /// For a row an overlay made from a book row (contract rates, a discount): the index in
     /// [`crate::pricing::PriceBook::rows`] of that book row, whose rates are the list price.
     pub list: Option<usize>,
@@ -136,16 +141,17 @@ pub struct PriceRow {
     pub line: u64,
 }
 
-/// The rates that apply to one class of usage (on-demand or batch, normal or long context),
-/// with every fallback resolved. USD per million tokens.
+/// The rates that apply to one class of usage (on-demand or batch, normal or long context).
+/// USD per million tokens. A cache class is `None` when neither the row nor a provider rule
+/// prices it (see `pricing::classes`): usage of it is unpriced, never billed at another rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rates {
     pub input: Decimal,
     pub output: Decimal,
     pub reasoning: Decimal,
-    pub cache_read: Decimal,
-    pub cache_write: Decimal,
-    pub cache_write_1h: Decimal,
+    pub cache_read: Option<Decimal>,
+    pub cache_write: Option<Decimal>,
+    pub cache_write_1h: Option<Decimal>,
 }
 
 impl PriceRow {
@@ -187,6 +193,7 @@ impl PriceRow {
             litellm_key: None,
             litellm_commit: None,
             rule: None,
+            filled: Vec::new(),
             list: None,
             tier,
             file: String::new(),
@@ -194,81 +201,97 @@ impl PriceRow {
         }
     }
 
-    /// Resolves the rates for batch and/or long-context usage.
+    /// Resolves the rates for batch and/or long-context usage, or names the class the row
+    /// cannot price (`Err(Batch)`: batch usage and no batch price, from the row or a rule).
     ///
-    /// Fallbacks, all chosen so that usage is never priced at $0 by omission:
-    /// - a missing cache-read or cache-write price is the (effective) input rate, batch included;
-    ///   a missing 1-hour cache-write price is the 5-minute one;
-    /// - a missing reasoning price is the output rate; a missing batch price the on-demand one;
-    /// - a rate the book gives only for the normal tier (cache, 1-hour cache write, reasoning)
-    ///   moves with its base rate: under batch or long context it is scaled by the same factor
-    ///   as the input (cache) or output (reasoning) rate, when that factor is exact (e.g. 2x);
-    ///   otherwise it falls back to the base rate of the tier;
-    /// - long-context usage uses the long rates (a missing long output rate is the output rate);
-    ///   a long-context batch request is charged the long on-demand rates, as the book has no
-    ///   batch long-context prices (this errs on the high side).
-    pub fn rates(&self, batch: bool, long: bool) -> Rates {
-        let (input, output) = if long && self.long_context_threshold.is_some() {
+    /// Nothing falls back to another class's rate (a missing cache price is not the input
+    /// rate, a missing batch price not the on-demand one; see `pricing::classes`). What does
+    /// follow from the row, exactly:
+    /// - reasoning without its own price is output (every provider bills it so);
+    /// - under long context, the long rates; a missing long output rate is the output rate
+    ///   (the provider raises only input), and a cache price without a long counterpart moves
+    ///   by the long/normal input ratio (Claude: 2x) when that ratio is exact;
+    /// - under batch, every rate moves by the batch/on-demand ratio of its base (input for
+    ///   cache, output for reasoning), long-context rates included, when the ratio is exact
+    ///   (it is 0.5 for every provider in the book); an inexact ratio is `Err(Batch)`.
+    pub fn rates(&self, batch: bool, long: bool) -> Result<Rates, PriceClass> {
+        let long = long && self.long_context_threshold.is_some();
+        let (input, output) = if long {
             (
                 self.long_input.unwrap_or(self.input),
                 self.long_output.unwrap_or(self.output),
             )
         } else {
-            (self.input_rate(batch), self.output_rate(batch))
+            (self.input, self.output)
         };
-        let long = long && self.long_context_threshold.is_some();
-        let cache_read = match (long, self.long_cache_read, self.cache_read) {
-            (true, Some(r), _) => r,
-            (_, _, Some(r)) => scaled(r, input, self.input),
-            _ => input,
+        let by_long = |normal: Option<Decimal>, own_long: Option<Decimal>| match (long, own_long) {
+            (true, Some(r)) => Some(r),
+            _ => normal.and_then(|r| scaled(r, input, self.input)),
         };
-        let cache_write = match (long, self.long_cache_write, self.cache_write) {
-            (true, Some(r), _) => r,
-            (_, _, Some(r)) => scaled(r, input, self.input),
-            _ => input,
-        };
-        let cache_write_1h = match self.cache_write_1h {
-            Some(r) => scaled(r, input, self.input),
-            None => cache_write,
-        };
+        let cache_read = by_long(self.cache_read, self.long_cache_read);
+        let cache_write = by_long(self.cache_write, self.long_cache_write);
+        let cache_write_1h = self
+            .cache_write_1h
+            .and_then(|r| scaled(r, input, self.input));
         let reasoning = match self.reasoning {
-            Some(r) => scaled(r, output, self.output),
+            Some(r) => scaled(r, output, self.output).ok_or(PriceClass::Batch)?,
             None => output,
         };
-        Rates {
+        let rates = Rates {
             input,
             output,
             reasoning,
             cache_read,
             cache_write,
             cache_write_1h,
+        };
+        if !batch {
+            return Ok(rates);
+        }
+        let (Some(bi), Some(bo)) = (self.batch_input, self.batch_output) else {
+            return Err(PriceClass::Batch);
+        };
+        let fi = ratio(bi, self.input).ok_or(PriceClass::Batch)?;
+        let fo = ratio(bo, self.output).ok_or(PriceClass::Batch)?;
+        let times = |d: Decimal, f: Decimal| d.checked_mul(f).map(|x| x.normalize());
+        let opt = |d: Option<Decimal>| d.and_then(|d| times(d, fi));
+        Ok(Rates {
+            input: times(input, fi).ok_or(PriceClass::Batch)?,
+            output: times(output, fo).ok_or(PriceClass::Batch)?,
+            reasoning: times(reasoning, fo).ok_or(PriceClass::Batch)?,
+            cache_read: opt(cache_read),
+            cache_write: opt(cache_write),
+            cache_write_1h: opt(cache_write_1h),
+        })
+    }
+
+    /// The provider rules that priced a class of this row, for the classes `used` says the
+    /// usage has (see `pricing::classes`), in class order.
+    pub fn rules_used(&self, used: &[PriceClass]) -> Vec<&str> {
+        self.filled
+            .iter()
+            .filter(|(c, _)| used.contains(c))
+            .map(|(_, n)| n.as_str())
+            .collect()
+    }
+
+    /// How sure the row is: `high`, `medium`, `low`, or `None` when it does not say (a user's
+    /// own price file). A row only one source states (`evidence` says single-source) is `low`
+    /// whatever its column says.
+    pub fn confidence_level(&self) -> Option<&'static str> {
+        let single = self
+            .evidence
+            .as_deref()
+            .is_some_and(|e| e.contains("single-source"));
+        match self.confidence.as_deref() {
+            _ if single => Some("low"),
+            Some("high") => Some("high"),
+            Some("medium") => Some("medium"),
+            Some(_) => Some("low"),
+            None => None,
         }
     }
 
-    /// Cache reads are charged at the input rate when the book has no cache-read price.
-    pub fn cache_read_rate(&self) -> Decimal {
-        self.cache_read.unwrap_or(self.input)
-    }
-    /// Cache writes are charged at the input rate when the book has no cache-write price.
-    pub fn cache_write_rate(&self) -> Decimal {
-        self.cache_write.unwrap_or(self.input)
-    }
-    /// Input rate for a batch request: the batch rate when the book has one, else on-demand.
-    pub fn input_rate(&self, batch: bool) -> Decimal {
-        if batch {
-            self.batch_input.unwrap_or(self.input)
-        } else {
-            self.input
-        }
-    }
-    /// Output rate for a batch request: the batch rate when the book has one, else on-demand.
-    pub fn output_rate(&self, batch: bool) -> Decimal {
-        if batch {
-            self.batch_output.unwrap_or(self.output)
-        } else {
-            self.output
-        }
-    }
     /// True for rows from a `--pricing-overlay` file.
     pub fn is_overlay(&self) -> bool {
         self.tier == BookTier::Overlay
@@ -355,19 +378,24 @@ pub fn table_record(r: &PriceRow) -> Vec<String> {
     ]
 }
 
-/// `rate` moved by the factor `new_base / old_base` when that factor is exact; otherwise
-/// `new_base` (the tier's base rate). With `new_base == old_base` it is `rate` itself.
-fn scaled(rate: Decimal, new_base: Decimal, old_base: Decimal) -> Decimal {
+/// `rate` moved by the factor `new_base / old_base` when that factor is exact (`None`
+/// otherwise). With `new_base == old_base` it is `rate` itself.
+fn scaled(rate: Decimal, new_base: Decimal, old_base: Decimal) -> Option<Decimal> {
     if new_base == old_base {
-        return rate;
+        return Some(rate);
     }
-    if old_base.is_zero() {
-        return new_base;
+    let m = ratio(new_base, old_base)?;
+    rate.checked_mul(m).map(|x| x.normalize())
+}
+
+/// `a / b` when it is exact (`ratio x b == a`); `1` for `0 / 0`.
+fn ratio(a: Decimal, b: Decimal) -> Option<Decimal> {
+    if a == b {
+        return Some(Decimal::ONE);
     }
-    match new_base.checked_div(old_base) {
-        Some(m) if m.checked_mul(old_base) == Some(new_base) => {
-            rate.checked_mul(m).map_or(new_base, |x| x.normalize())
-        }
-        _ => new_base,
+    if b.is_zero() {
+        return None;
     }
+    let m = a.checked_div(b)?;
+    (m.checked_mul(b) == Some(a)).then_some(m)
 }

@@ -132,7 +132,7 @@ fn parse_hhmm(s: &str) -> Option<u32> {
     ((h < 24 && m < 60) || (h == 24 && m == 0)).then_some(h * 60 + m)
 }
 
-fn list(s: &str) -> Vec<String> {
+pub(super) fn list(s: &str) -> Vec<String> {
     s.split('|')
         .map(|x| x.trim().to_string())
         .filter(|x| !x.is_empty())
@@ -140,7 +140,7 @@ fn list(s: &str) -> Vec<String> {
 }
 
 /// Reads one rule file's rows as `(line, column -> value)` maps, reporting structural problems.
-fn rows_of(
+pub(super) fn rows_of(
     name: &str,
     bytes: &[u8],
     required: &[&str],
@@ -201,7 +201,7 @@ fn rows_of(
 }
 
 /// Looks up a column of a row, empty values as `None`.
-fn get<'a>(row: &'a [(String, String)], c: &str) -> Option<&'a str> {
+pub(super) fn get<'a>(row: &'a [(String, String)], c: &str) -> Option<&'a str> {
     row.iter()
         .find(|(h, _)| h == c)
         .map(|(_, v)| v.as_str())

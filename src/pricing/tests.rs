@@ -58,11 +58,73 @@ fn regional_row_wins_and_falls_back() {
 }
 
 #[test]
-fn cache_rates_default_to_input_never_zero() {
+fn an_empty_cache_column_is_no_price_never_the_input_rate() {
     let (b, _) = book(&format!("{HEADER}together,m,2025-01-01,0.88,0.88,,\n"));
     let r = &b.rows()[0];
-    assert_eq!(r.cache_read_rate(), "0.88".parse().unwrap());
-    assert_eq!(r.cache_write_rate(), "0.88".parse().unwrap());
+    let x = r.rates(false, false).unwrap();
+    assert_eq!(
+        (x.cache_read, x.cache_write, x.cache_write_1h),
+        (None, None, None)
+    );
+    assert_eq!(
+        r.rates(true, false),
+        Err(PriceClass::Batch),
+        "no batch price"
+    );
+}
+
+#[test]
+fn class_rules_fill_empty_columns_before_uplifts_and_overlays_copy_them() {
+    // Anthropic-family rules on Azure, an uplift for a data zone, a contract overlay that sets
+    // input and output only: the contract keeps the rule's cache price (0.1 x list input).
+    let sources = vec![
+        (
+            "p.csv".to_string(),
+            b"provider,model,effective_from,input_per_mtok,output_per_mtok,canonical_model\n\
+              azure,claude-sonnet-4-5,2025-11-18,3,15,claude-sonnet-4.5\n"
+                .to_vec(),
+        ),
+        (
+            "class-rules.csv".to_string(),
+            b"name,provider,models,class,factor,source\n\
+              claude-cache-read,azure,claude-*,cache_read,0.1,https://example.org/a\n\
+              claude-cache-write-1h,azure,claude-*,cache_write_1h,2,https://example.org/a\n"
+                .to_vec(),
+        ),
+        (
+            "rules.csv".to_string(),
+            b"name,provider,models,regions,except_regions,factor,effective_from,source\n\
+              zone,azure,claude-*,eu,,1.1,2025-01-01,https://example.org/b\n"
+                .to_vec(),
+        ),
+    ];
+    let mut f = Vec::new();
+    let b = PriceBook::from_sources(&sources, &mut f);
+    assert!(f.is_empty(), "{f:?}");
+    let at = parse_timestamp_us("2026-01-01T00:00:00Z").unwrap();
+    let row = |region| match b.lookup(Query {
+        region,
+        ..Query::new("azure", "claude-sonnet-4-5", at)
+    }) {
+        Lookup::Priced(p) => p.clone(),
+        other => panic!("{other:?}"),
+    };
+    let global = row(None);
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    assert_eq!(global.cache_read, Some(d("0.3")));
+    assert_eq!(global.cache_write_1h, Some(d("6")));
+    assert_eq!(global.cache_write, None, "no 5-minute rule given here");
+    assert_eq!(
+        global.rules_used(&[PriceClass::CacheRead, PriceClass::CacheWrite1h]),
+        ["claude-cache-read", "claude-cache-write-1h"]
+    );
+    // x1.1 of the filled 0.3 is 0.33 exactly, and the rule is still named.
+    let eu = row(Some("eu"));
+    assert_eq!(eu.cache_read, Some(d("0.33")));
+    assert_eq!(
+        eu.rules_used(&[PriceClass::CacheRead]),
+        ["claude-cache-read"]
+    );
 }
 
 #[test]
@@ -114,19 +176,18 @@ fn d(s: &str) -> Decimal {
 }
 
 #[test]
-fn batch_cache_falls_back_to_the_batch_input_rate() {
+fn batch_rates_move_reasoning_and_leave_missing_cache_unpriced() {
     let r = rates_row(
         ",batch_input_per_mtok,batch_output_per_mtok,reasoning_per_mtok",
         ",1.5,7.5,30",
     );
-    let x = r.rates(true, false);
-    assert_eq!(
-        (x.input, x.cache_read, x.cache_write, x.output),
-        (d("1.5"), d("1.5"), d("1.5"), d("7.5"))
-    );
+    let x = r.rates(true, false).unwrap();
+    assert_eq!((x.input, x.output), (d("1.5"), d("7.5")));
+    // No cache price in the row: none under batch either (never the batch input rate).
+    assert_eq!((x.cache_read, x.cache_write), (None, None));
     // reasoning 30 at on-demand output 15 -> 15 at batch output 7.5
     assert_eq!(x.reasoning, d("15"));
-    assert_eq!(r.rates(false, false).reasoning, d("30"));
+    assert_eq!(r.rates(false, false).unwrap().reasoning, d("30"));
 }
 
 #[test]
@@ -135,15 +196,15 @@ fn long_context_scales_short_only_rates() {
         ",cache_read_per_mtok,cache_write_per_mtok,cache_write_1h_per_mtok,reasoning_per_mtok,long_context_threshold,long_input_per_mtok,long_output_per_mtok",
         ",0.3,3.75,6,30,200000,6,22.5",
     );
-    let x = r.rates(false, true);
+    let x = r.rates(false, true).unwrap();
     assert_eq!(x.input, d("6"));
-    assert_eq!(x.cache_read, d("0.6"));
-    assert_eq!(x.cache_write, d("7.5"));
-    assert_eq!(x.cache_write_1h, d("12"));
+    assert_eq!(x.cache_read, Some(d("0.6")));
+    assert_eq!(x.cache_write, Some(d("7.5")));
+    assert_eq!(x.cache_write_1h, Some(d("12")));
     // 22.5 / 15 = 1.5 exactly: reasoning 30 -> 45
     assert_eq!(x.reasoning, d("45"));
     // Not long: the short rates.
-    assert_eq!(r.rates(false, false).cache_write_1h, d("6"));
+    assert_eq!(r.rates(false, false).unwrap().cache_write_1h, Some(d("6")));
 }
 
 #[test]

@@ -11,7 +11,7 @@ use super::Format;
 use crate::money::{common_scale, exact};
 use crate::report::compare::{self, pct, Comparison};
 
-const LONG_COLUMNS: [&str; 12] = [
+const LONG_COLUMNS: [&str; 17] = [
     "actual_provider",
     "target_provider",
     "offered",
@@ -24,7 +24,28 @@ const LONG_COLUMNS: [&str; 12] = [
     "not_offered_actual_cost_usd",
     "not_offered_reason",
     "estimate",
+    "target_models",
+    "target_versions",
+    "target_book_tier",
+    "target_confidence",
+    "target_priced_by",
 ];
+
+/// The model ids of `provider/model[region]{tier}@date` version ids.
+fn models_of(tc: &compare::TargetCost) -> String {
+    let mut ids: Vec<&str> = tc
+        .versions
+        .iter()
+        .map(|v| {
+            let v = v.strip_prefix("overlay:").unwrap_or(v);
+            let v = v.split_once('/').map_or(v, |(_, m)| m);
+            let end = v.find(['@', '[', '{']).unwrap_or(v.len());
+            &v[..end]
+        })
+        .collect();
+    ids.dedup();
+    ids.join(" ")
+}
 
 /// Why usage is not offered, as one word for csv/json rows: `not sold`, `no price then`,
 /// `retired`, `mixed`, or empty when all of it is offered.
@@ -104,6 +125,19 @@ pub fn long_rows(c: &Comparison, format: Format, w: &mut dyn Write) -> anyhow::R
                 exact(tc.not_offered_actual_cost),
                 reason(tc).to_string(),
                 c.estimate.to_string(),
+                models_of(tc),
+                tc.versions.iter().cloned().collect::<Vec<_>>().join(" "),
+                tc.book_tiers
+                    .iter()
+                    .map(|t| t.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                tc.confidence.unwrap_or_default().to_string(),
+                tc.rules
+                    .iter()
+                    .map(|r| format!("rule:{r}"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
             ]);
             grid.rows.push(row);
         }
@@ -133,6 +167,11 @@ pub fn long_rows(c: &Comparison, format: Format, w: &mut dyn Write) -> anyhow::R
                     "not_sold_requests": tc.not_sold_requests,
                     "no_price_then_requests": tc.no_price_then_requests,
                     "retired_requests": tc.retired_requests,
+                    "no_class_price_requests": tc.no_class_price_requests,
+                    "target_versions": tc.versions,
+                    "target_book_tier": tc.book_tiers,
+                    "target_confidence": tc.confidence,
+                    "low_confidence": tc.low_confidence(),
                 }),
             )
         })
@@ -179,14 +218,16 @@ pub fn document(c: &Comparison, style: super::Style) -> Doc {
     columns.push(Column::number("saving"));
     columns.push(Column::number("saving %"));
     // A cell that leaves usage out says how much of the actual cost it covers.
+    // A cost that rests on a low-confidence or single-source price is marked `?`.
     let cell = |tc: &compare::TargetCost| {
+        let mark = if tc.low_confidence() { " ?" } else { "" };
         if !tc.any_offered() {
             tc.only_reason().unwrap_or("not offered").to_string()
         } else if tc.fully_offered() {
-            money(tc.target_cost)
+            format!("{}{mark}", money(tc.target_cost))
         } else {
             format!(
-                "{} for {} of cost",
+                "{}{mark} for {} of cost",
                 money(tc.target_cost),
                 percent(
                     tc.offered_actual_cost,
@@ -291,6 +332,10 @@ pub fn document(c: &Comparison, style: super::Style) -> Doc {
                 (tc.not_sold_requests, "not sold there"),
                 (tc.no_price_then_requests, "no price at that date"),
                 (tc.retired_requests, "retired by then"),
+                (
+                    tc.no_class_price_requests,
+                    "no price there for a token class of the usage",
+                ),
             ]
             .iter()
             .filter(|(n, _)| *n > 0)
@@ -303,6 +348,45 @@ pub fn document(c: &Comparison, style: super::Style) -> Doc {
                 money(tc.not_offered_actual_cost),
                 why.join(", ")
             )));
+        }
+    }
+    // Which price every target used: id, version, book tier, confidence, provider rules.
+    let mut priced_at = Vec::new();
+    for t in &c.targets {
+        let tc = &c.totals[t];
+        if tc.versions.is_empty() {
+            continue;
+        }
+        const SHOWN: usize = 4;
+        let mut v: Vec<String> = tc.versions.iter().take(SHOWN).cloned().collect();
+        if tc.versions.len() > SHOWN {
+            v.push(format!("and {} more", tc.versions.len() - SHOWN));
+        }
+        let tiers: Vec<&str> = tc.book_tiers.iter().map(|b| b.as_str()).collect();
+        let rules: Vec<String> = tc.rules.iter().map(|r| format!("rule:{r}")).collect();
+        priced_at.push(format!(
+            "{t}: {} ({}{}; confidence {}{})",
+            v.join(", "),
+            tiers.join("+"),
+            if rules.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", rules.join(" "))
+            },
+            tc.confidence.unwrap_or("not stated"),
+            if tc.low_confidence() {
+                ": check the provider's page before acting on it"
+            } else {
+                ""
+            }
+        ));
+    }
+    if !priced_at.is_empty() {
+        d.push(Block::Heading(
+            "Prices used (? marks a low-confidence price)".into(),
+        ));
+        for p in priced_at {
+            d.push(Block::Text(p));
         }
     }
     if c.not_comparable.requests > 0 || c.not_comparable.tokens > 0 {

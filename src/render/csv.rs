@@ -1,5 +1,5 @@
 //! CSV: the `--by` columns, then every measure of [`MEASURES`], `price_versions` and
-//! `priced_by`; one row per group, no total row (sum the rows, or use json). Cells that a
+//! `priced_by` (tiers of the book, then `rule:<name>` per provider rule); one row per group, no total row (sum the rows, or use json). Cells that a
 //! spreadsheet would run as a formula are neutralised.
 
 use std::io::{self, Write};
@@ -27,8 +27,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         }));
         let versions: Vec<&str> = m.price_versions.iter().map(String::as_str).collect();
         rec.push(neutralise(&versions.join(" ")).into_owned());
-        let tiers: Vec<&str> = m.priced_by.iter().map(|t| t.as_str()).collect();
-        rec.push(tiers.join(" "));
+        rec.push(m.priced_by_labels().join(" "));
         out.write_record(&rec)?;
     }
     out.flush()

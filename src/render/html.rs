@@ -188,13 +188,7 @@ pub fn render(
     // Breakdown, with the tier of the book that priced each row.
     let mut t = super::layout::breakdown(r, style);
     t.columns.push(Column::text("priced by"));
-    let tiers = |m: &crate::report::Measures| {
-        m.priced_by
-            .iter()
-            .map(|t| t.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let tiers = |m: &crate::report::Measures| m.priced_by_labels().join(", ");
     for (cells, row) in t.rows.iter_mut().zip(&r.rows) {
         cells.push(tiers(&row.measures));
     }

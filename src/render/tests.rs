@@ -137,6 +137,11 @@ fn target(offered: u64, actual: &str, cost: &str, not: u64, not_cost: &str) -> T
         not_sold_requests: not,
         no_price_then_requests: 0,
         retired_requests: 0,
+        no_class_price_requests: 0,
+        versions: std::collections::BTreeSet::from([format!("p/m-{cost}@2025-01-01")]),
+        book_tiers: std::collections::BTreeSet::from([crate::pricing::BookTier::Curated]),
+        rules: std::collections::BTreeSet::new(),
+        confidence: Some(if offered >= 100 { "low" } else { "high" }),
     }
 }
 

@@ -7,14 +7,16 @@
 //! usage uses exactly the version that priced it, so that column equals `report`'s cost.
 //! Pure: no I/O, no clock.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::engine::price::rank_of;
-use crate::engine::{cost_of, Epochs, PriceError, PricedCell, Pricing};
-use crate::pricing::{Lookup, PriceBook, PriceRow, Query};
+use crate::engine::{classes_used, GroupKey, Sums};
+use crate::engine::{cost_of, CostError, Epochs, PriceError, PricedCell, Pricing};
+use crate::pricing::{BookTier, Lookup, PriceBook, PriceRow, Query};
+use crate::providers::plausible_model_id;
 use crate::report::{dim_value, DAY, MONTH};
 
 pub use crate::report::CANONICAL_MODEL;
@@ -54,6 +56,31 @@ pub struct TargetCost {
     pub not_sold_requests: u64,
     pub no_price_then_requests: u64,
     pub retired_requests: u64,
+    /// The target's version has no price for a class of the usage (cache reads, 1-hour cache
+    /// writes, batch) and no provider rule states one.
+    pub no_class_price_requests: u64,
+    /// The target versions that priced the offered usage (`provider/model@effective_from`),
+    /// the tiers of the book they come from, the provider rules they used and the lowest
+    /// confidence among them (`high`, `medium`, `low`).
+    pub versions: BTreeSet<String>,
+    pub book_tiers: BTreeSet<BookTier>,
+    pub rules: BTreeSet<String>,
+    pub confidence: Option<&'static str>,
+}
+
+/// The lower of two confidences (`low` < `medium` < `high`).
+fn lowest(a: Option<&'static str>, b: Option<&'static str>) -> Option<&'static str> {
+    let rank = |c: Option<&str>| match c {
+        Some("low") => 0,
+        Some("medium") => 1,
+        Some("high") => 2,
+        _ => 3,
+    };
+    if rank(a) <= rank(b) {
+        a
+    } else {
+        b
+    }
 }
 
 impl TargetCost {
@@ -67,6 +94,16 @@ impl TargetCost {
         self.not_sold_requests += o.not_sold_requests;
         self.no_price_then_requests += o.no_price_then_requests;
         self.retired_requests += o.retired_requests;
+        self.no_class_price_requests += o.no_class_price_requests;
+        self.versions.extend(o.versions.iter().cloned());
+        self.book_tiers.extend(o.book_tiers.iter().copied());
+        self.rules.extend(o.rules.iter().cloned());
+        self.confidence = lowest(self.confidence, o.confidence);
+    }
+
+    /// The target rests on a low-confidence or single-source price somewhere.
+    pub fn low_confidence(&self) -> bool {
+        self.confidence == Some("low")
     }
 
     /// The single reason the usage is not offered, when nothing of it is and there is one.
@@ -75,6 +112,7 @@ impl TargetCost {
             (self.not_sold_requests, "not sold"),
             (self.no_price_then_requests, "no price then"),
             (self.retired_requests, "retired"),
+            (self.no_class_price_requests, "no price for a token class"),
         ];
         let mut nonzero = reasons.iter().filter(|(n, _)| *n > 0);
         match (nonzero.next(), nonzero.next()) {
@@ -162,13 +200,17 @@ pub struct Comparison {
 /// Finds a target provider's price for a canonical model.
 struct TargetIndex<'a> {
     book: &'a PriceBook,
-    /// (provider, canonical) -> model ids with region-less rows.
+    /// (provider, canonical) -> the model ids that can offer it: the ids with curated rows
+    /// where the provider has any (a curated row is checked against the provider's page; a
+    /// generated row of the same model is a price map's copy), else the generated ids that are
+    /// real model ids of the provider.
     models: HashMap<(String, String), Vec<String>>,
 }
 
 impl<'a> TargetIndex<'a> {
     fn new(book: &'a PriceBook) -> Self {
-        let mut models: HashMap<(String, String), Vec<String>> = HashMap::new();
+        let mut curated: HashMap<(String, String), BTreeSet<String>> = HashMap::new();
+        let mut generated: HashMap<(String, String), BTreeSet<String>> = HashMap::new();
         for r in book.rows() {
             if let (Some(c), None, false, None) = (
                 &r.canonical_model,
@@ -176,45 +218,71 @@ impl<'a> TargetIndex<'a> {
                 r.is_overlay(),
                 &r.service_tier,
             ) {
-                let v = models.entry((r.provider.clone(), c.clone())).or_default();
-                if !v.contains(&r.model) {
-                    v.push(r.model.clone());
+                let key = (r.provider.clone(), c.clone());
+                match r.tier {
+                    BookTier::Curated => {
+                        curated.entry(key).or_default().insert(r.model.clone());
+                    }
+                    _ if plausible_model_id(&r.provider, &r.model)
+                        && !book.is_alias(&r.provider, &r.model) =>
+                    {
+                        generated.entry(key).or_default().insert(r.model.clone());
+                    }
+                    _ => {}
                 }
             }
         }
-        for v in models.values_mut() {
-            v.sort();
+        let mut models: HashMap<(String, String), Vec<String>> = HashMap::new();
+        for (k, ids) in generated {
+            models.insert(k, ids.into_iter().collect());
+        }
+        for (k, ids) in curated {
+            models.insert(k, ids.into_iter().collect());
         }
         TargetIndex { book, models }
     }
 
-    /// The cheapest (input + output) version of `canonical` on `provider` in force at `at`, or
-    /// why there is none. Overlay rows apply through the book's lookup.
-    fn offer(&self, provider: &str, canonical: &str, at: i64) -> Offer<'a> {
+    /// The cheapest price of `canonical` on `provider` for this usage, at the version in force
+    /// at `at` of each of its ids that prices every class of the usage; or why there is none.
+    /// Overlay rows apply through the book's lookup.
+    fn offer(
+        &self,
+        provider: &str,
+        canonical: &str,
+        at: i64,
+        sums: &Sums,
+        key: &GroupKey,
+    ) -> Offer<'a> {
         let Some(ids) = self
             .models
             .get(&(provider.to_string(), canonical.to_string()))
         else {
             return Offer::NotSold;
         };
-        let mut retired = false;
-        let best = ids
-            .iter()
-            .filter_map(|m| match self.book.lookup(Query::new(provider, m, at)) {
-                Lookup::Priced(r) => Some(r),
+        let (mut retired, mut no_class) = (false, false);
+        let mut best: Option<(&'a PriceRow, Decimal)> = None;
+        for m in ids {
+            let r = match self.book.lookup(Query::new(provider, m, at)) {
+                Lookup::Priced(r) => r,
                 Lookup::Retired(_) => {
                     retired = true;
-                    None
+                    continue;
                 }
-                _ => None,
-            })
-            .min_by(|a, b| {
-                (a.input + a.output)
-                    .cmp(&(b.input + b.output))
-                    .then(a.model.cmp(&b.model))
-            });
+                _ => continue,
+            };
+            match cost_of(sums, r, key.batch, key.long_under(rank_of(self.book, r))) {
+                Ok(cost) => {
+                    if best.is_none_or(|(b, c)| cost < c || (cost == c && r.model < b.model)) {
+                        best = Some((r, cost));
+                    }
+                }
+                Err(CostError::NoPrice(_)) => no_class = true,
+                Err(CostError::Overflow) => return Offer::Overflow(r),
+            }
+        }
         match best {
-            Some(r) => Offer::Row(r),
+            Some((r, cost)) => Offer::Priced(r, cost),
+            None if no_class => Offer::NoClassPrice,
             None if retired => Offer::Retired,
             None => Offer::NoPriceThen,
         }
@@ -224,6 +292,12 @@ impl<'a> TargetIndex<'a> {
 /// A target's price for some usage, or why it has none.
 enum Offer<'a> {
     Row(&'a PriceRow),
+    /// The cost does not fit exact arithmetic at this row.
+    Overflow(&'a PriceRow),
+    /// A row, and the usage's cost at it.
+    Priced(&'a PriceRow, Decimal),
+    /// The row has no price for a class of the usage (cache reads, batch, ...).
+    NoClassPrice,
     NotSold,
     NoPriceThen,
     Retired,
@@ -243,7 +317,7 @@ pub fn compare(
     for pc in priced {
         let (cell, key) = (pc.cell, pc.key);
         let (actual_row, actual_cost) = match &pc.pricing {
-            Pricing::Priced { row, cost } => (*row, *cost),
+            Pricing::Priced { row, cost, .. } => (*row, *cost),
             Pricing::Unpriced(_) => {
                 not_comparable.requests += cell.sums.requests;
                 not_comparable.tokens += cell.sums.total_tokens();
@@ -293,7 +367,7 @@ pub fn compare(
         let at = s.at_us.unwrap_or(epochs.start(cell.epoch));
         for (target, tc) in g.targets.iter_mut() {
             let offer = |c: Option<&str>| match c {
-                Some(c) => index.offer(target, c, at),
+                Some(c) => index.offer(target, c, at, &cell.sums, key),
                 None => Offer::NotSold,
             };
             let row = if *target == key.provider && substituted.is_none() {
@@ -317,19 +391,38 @@ pub fn compare(
             } else {
                 offer(target_canonical)
             };
-            match row {
+            // Long context is decided per version: the requests' prompt bucket against the
+            // target's own threshold (128k, 200k, 272k, ...). A target version without a price
+            // for a class of the usage (and no provider rule for it) does not offer it.
+            let row = match row {
                 Offer::Row(r) => {
-                    // Long context is decided per version: the requests' prompt bucket against
-                    // the target's own threshold (128k, 200k, 272k, ...).
-                    let long = key.long_under(rank_of(book, r));
-                    let cost =
-                        cost_of(&cell.sums, r, key.batch, long).ok_or_else(|| PriceError {
-                            provider: target.clone(),
-                            model: r.model.clone(),
-                        })?;
+                    match cost_of(&cell.sums, r, key.batch, key.long_under(rank_of(book, r))) {
+                        Ok(cost) => Offer::Priced(r, cost),
+                        Err(CostError::NoPrice(_)) => Offer::NoClassPrice,
+                        Err(CostError::Overflow) => Offer::Overflow(r),
+                    }
+                }
+                other => other,
+            };
+            match row {
+                Offer::Priced(r, cost) => {
                     tc.offered_requests += cell.sums.requests;
                     tc.offered_actual_cost += actual_cost;
                     tc.target_cost += cost;
+                    tc.versions.insert(r.version_id());
+                    tc.book_tiers.insert(r.tier);
+                    tc.rules.extend(
+                        r.rules_used(&classes_used(&cell.sums, key.batch))
+                            .into_iter()
+                            .map(str::to_string),
+                    );
+                    tc.confidence = lowest(tc.confidence, r.confidence_level());
+                }
+                Offer::Overflow(r) => {
+                    return Err(PriceError {
+                        provider: target.clone(),
+                        model: r.model.clone(),
+                    })
                 }
                 why => {
                     tc.not_offered_requests += cell.sums.requests;
@@ -338,6 +431,7 @@ pub fn compare(
                     *match why {
                         Offer::Retired => &mut tc.retired_requests,
                         Offer::NoPriceThen => &mut tc.no_price_then_requests,
+                        Offer::NoClassPrice => &mut tc.no_class_price_requests,
                         _ => &mut tc.not_sold_requests,
                     } += cell.sums.requests;
                 }

@@ -25,6 +25,7 @@ pub fn measures(requests: u64, input: u64, cache_read: u64, output: u64, cost: &
         unpriced_requests: 0,
         price_versions: BTreeSet::new(),
         priced_by: BTreeSet::from([BookTier::Curated]),
+        price_rules: BTreeSet::new(),
     }
 }
 

@@ -195,30 +195,32 @@ pub fn rows(
             continue;
         };
         let (cell, key) = (pc.cell, pc.key);
-        let r = row.rates(key.batch, pc.long);
+        // A priced cell has a rate for every class it uses (engine::cost_of checked it).
+        let Ok(r) = row.rates(key.batch, pc.long) else {
+            continue;
+        };
         let list_row = row.list.and_then(|i| book.rows().get(i)).unwrap_or(row);
-        let l = list_row.rates(key.batch, pc.long);
+        // A class only the contract prices has no list rate: its list rate is the contract's.
+        let l = list_row.rates(key.batch, pc.long).unwrap_or(r);
         let s = &cell.sums;
+        let z = rust_decimal::Decimal::ZERO;
+        let both = |a: Option<Decimal>, b: Option<Decimal>| {
+            let a = a.unwrap_or(z);
+            (a, b.unwrap_or(a))
+        };
+        let (cr, lcr) = both(r.cache_read, l.cache_read);
+        let (cw, lcw) = both(r.cache_write, l.cache_write);
+        let (cw1, lcw1) = both(r.cache_write_1h, l.cache_write_1h);
         let classes = [
             ("input", s.uncached_input(), r.input, l.input),
-            (
-                "cache read",
-                s.cache_read_tokens,
-                r.cache_read,
-                l.cache_read,
-            ),
+            ("cache read", s.cache_read_tokens, cr, lcr),
             (
                 "cache write",
                 s.cache_write_tokens - s.cache_write_1h_tokens,
-                r.cache_write,
-                l.cache_write,
+                cw,
+                lcw,
             ),
-            (
-                "cache write 1h",
-                s.cache_write_1h_tokens,
-                r.cache_write_1h,
-                l.cache_write_1h,
-            ),
+            ("cache write 1h", s.cache_write_1h_tokens, cw1, lcw1),
             (
                 "output",
                 s.output_tokens - s.reasoning_tokens,

@@ -45,6 +45,9 @@ pub struct Measures {
     pub price_versions: std::collections::BTreeSet<String>,
     /// The tiers of the book those versions come from (overlay, curated, generated).
     pub priced_by: std::collections::BTreeSet<BookTier>,
+    /// The provider rules that priced a token class the versions leave empty
+    /// (`class-rules.csv`: Anthropic's 0.1x cache read, Azure's 50% Global Batch, ...).
+    pub price_rules: std::collections::BTreeSet<String>,
 }
 
 impl Measures {
@@ -61,6 +64,16 @@ impl Measures {
         self.unpriced_requests += o.unpriced_requests;
         self.price_versions.extend(o.price_versions.iter().cloned());
         self.priced_by.extend(o.priced_by.iter().copied());
+        self.price_rules.extend(o.price_rules.iter().cloned());
+    }
+
+    /// What priced the row: the tiers of the book, then `rule:<name>` for each provider rule.
+    pub fn priced_by_labels(&self) -> Vec<String> {
+        self.priced_by
+            .iter()
+            .map(|t| t.as_str().to_string())
+            .chain(self.price_rules.iter().map(|r| format!("rule:{r}")))
+            .collect()
     }
 
     fn add_sums(&mut self, s: &Sums, failed: bool) {
@@ -267,7 +280,11 @@ pub fn build(
         m.add_sums(&cell.sums, key.failed);
         total.add_sums(&cell.sums, key.failed);
         match &pc.pricing {
-            Pricing::Priced { row, cost } => {
+            Pricing::Priced { row, cost, rules } => {
+                for r in rules {
+                    m.price_rules.insert(r.to_string());
+                    total.price_rules.insert(r.to_string());
+                }
                 m.cost_usd += *cost;
                 total.cost_usd += *cost;
                 m.price_versions.insert(row.version_id());
@@ -385,7 +402,7 @@ fn measure_entries(m: &Measures, map: &mut serde_json::Map<String, serde_json::V
     );
     map.insert(
         "priced_by".into(),
-        serde_json::Value::from(m.priced_by.iter().map(|t| t.as_str()).collect::<Vec<_>>()),
+        serde_json::Value::from(m.priced_by_labels()),
     );
 }
 

@@ -3,7 +3,7 @@
 use super::*;
 
 // Book: llama-3.3-70b-instruct on aws-bedrock 0.72/0.72, groq 0.59/0.79, together 0.88/0.88
-// (no cache price: cached tokens at its input rate), vertex-ai from 2025-07-01 only;
+// (each stating cache reads at its input rate), vertex-ai from 2025-07-01 only;
 // claude-sonnet-4 on anthropic only.
 // Usage (June 2025): Bedrock Llama 1,000,000 in (400,000 cached) + 100,000 out; Anthropic
 // Sonnet 10,000 in + 1,000 out.
@@ -197,7 +197,15 @@ fn compare_at_a_date_and_substitutes_are_marked() {
         .lines()
         .find(|l| l.starts_with("claude-sonnet-4,"))
         .unwrap();
-    assert!(l.contains(",0.00669,") && l.ends_with(",true"), "{l}");
+    // ... estimate, then the target id, version, book tier, confidence (not stated in the
+    // fixture book) and the provider rules it used (none).
+    assert!(
+        l.contains(",0.00669,")
+            && l.ends_with(
+                ",true,llama-3.3-70b-versatile,groq/llama-3.3-70b-versatile@2024-12-06,curated,,"
+            ),
+        "{l}"
+    );
     compare().args(["--substitute", "nonsense"]).fails(2);
     compare().args(["--providers", "nowhere"]).fails(2);
 }

@@ -7,6 +7,7 @@
 
 mod harness;
 
+mod classes;
 mod compare;
 mod convert;
 mod errors;
@@ -30,7 +31,7 @@ pub use serde_json::{json, Value};
 //   r2 2025-06-10T00:00:00Z o3, new price 2/8/0.5: 800,000*2 + 200,000*0.5 + 100,000*8 = $2.5
 //   r3 sonnet 3/15, cache read 0.3, write 3.75: 4,000*3 + 4,000*0.3 + 2,000*3.75 + 2,000*15
 //      = 12,000 + 1,200 + 7,500 + 30,000 = 50,700 -> $0.0507 (its second line is a duplicate)
-//   r5 together 0.88 (no cache price: cached tokens at the input rate): 60,000*0.88 -> $0.0528
+//   r5 together 0.88, cache read 0.88 (Together bills cache hits as input): 60,000*0.88 -> $0.0528
 //   r6 429 with no tokens: $0, failed
 //   r7 500 with tokens (billed): 3,000*3 + 500*15 = 16,500 -> $0.0165, failed
 //   r8 2025-07-01T02:00Z together: 1,000,000*0.88 = $0.88 (June 30 in New York)

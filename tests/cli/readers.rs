@@ -198,12 +198,12 @@ fn openai_usage_buckets_and_api_bodies() {
     // 5,000 out, 3 requests; an empty bucket; a result without model (1 request, 5 + 5).
     // Bodies: chat completion 1,000 in (500 cached) 200 out; Responses o3 2,000 in, 1,000 out
     // (600 reasoning).
-    // Cost: 800,000*2.5 + 200,000*1.25 + 100,000*10 = 3.25; o3 10,000*2 + 5,000*8 = 0.06 (no
-    // batch rate in the fixture book); 500*2.5 + 500*1.25 + 200*10 = 0.003875; 2,000*2 + 1,000*8
-    // = 0.012. Total 3.325875.
+    // Cost: 800,000*2.5 + 200,000*1.25 + 100,000*10 = 3.25; o3 at the batch rates 1/4:
+    // 10,000*1 + 5,000*4 = 0.03; 500*2.5 + 500*1.25 + 200*10 = 0.003875; 2,000*2 + 1,000*8
+    // = 0.012. Total 3.295875.
     let v = native("openai").args(["--by", "model"]).json();
     assert_eq!(totals(&v), (56, 1_013_005, 200_500, 0, 106_205));
-    assert_eq!(v["total"]["cost_usd"], "3.325875");
+    assert_eq!(v["total"]["cost_usd"], "3.295875");
     assert_eq!(v["total"]["reasoning_tokens"], 600);
     assert_eq!(
         row(&v, "model", "(model not grouped)")["unpriced_requests"],

@@ -1,0 +1,124 @@
+//! Token classes a price row leaves empty: priced by a provider rule (`class-rules.csv`) and
+//! named in `priced_by`, or unpriced with the class as the reason; never billed at another
+//! class's rate. Expected values by hand (tests/data/pricing-classes and logs-classes, USD per million tokens):
+//!
+//! - azure-claude-cache: Azure Claude row 3/15 without cache columns, the Foundry rule prices
+//!   cache reads at 0.1 x 3 = 0.3: 400,000*3 + 600,000*0.3 + 1,000*15 = 1,395,000 -> $1.395
+//!   (the old fallback billed the reads at 3: $3.015).
+//! - haiku-1h-write: a row with a 5-minute write price (1.25) and no 1-hour one; the rule says
+//!   2 x 1 = 2: uncached 50,000*1 + 30,000*1.25 + 20,000*2 + 1,000*5 = 132,500 -> $0.1325
+//!   (the old fallback billed the 1-hour writes at 1.25: $0.1175).
+//! - azure-batch: Azure gpt-5 1.25/10 without batch columns, Global Batch 50%:
+//!   200,000*0.625 + 40,000*5 = 325,000 -> $0.325 (the old fallback: on-demand, $0.65).
+//! - user-no-cache: a user's row without cache columns, usage without cache reads:
+//!   100,000*2 + 1,000*8 = 208,000 -> $0.208.
+//! - user-cache: the same row, usage with cache reads and no rule: unpriced, reason "no
+//!   cache-read price" (the old fallback billed them at 2: $0.208).
+
+use super::*;
+
+fn classes() -> Tl {
+    Tl::report()
+        .logs("logs-classes/usage.csv")
+        .book("pricing-classes")
+}
+
+#[test]
+fn empty_classes_are_priced_by_provider_rules_or_unpriced() {
+    let v = classes().args(["--by", "case"]).json();
+    let case = |c: &str| row(&v, "case", c).clone();
+    assert_eq!(case("azure-claude-cache")["cost_usd"], "1.395");
+    assert_eq!(
+        case("azure-claude-cache")["priced_by"],
+        json!(["curated", "rule:foundry-claude-cache-read"])
+    );
+    assert_eq!(case("haiku-1h-write")["cost_usd"], "0.1325");
+    assert_eq!(
+        case("haiku-1h-write")["priced_by"],
+        json!(["curated", "rule:anthropic-cache-write-1h"])
+    );
+    assert_eq!(case("azure-batch")["cost_usd"], "0.325");
+    assert_eq!(
+        case("azure-batch")["priced_by"],
+        json!(["curated", "rule:azure-global-batch"])
+    );
+    assert_eq!(case("user-no-cache")["cost_usd"], "0.208");
+    assert_eq!(case("user-no-cache")["priced_by"], json!(["curated"]));
+    assert_eq!(case("user-cache")["unpriced_requests"], 1);
+    assert_eq!(case("user-cache")["cost_usd"], "0");
+    assert_eq!(v["total"]["cost_usd"], "2.0605");
+    let unpriced = v["unpriced"].as_array().unwrap();
+    assert_eq!(unpriced.len(), 1, "{unpriced:?}");
+    assert_eq!(unpriced[0]["model"], "my-model");
+    assert!(
+        unpriced[0]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("no cache-read price"),
+        "{unpriced:?}"
+    );
+}
+
+#[test]
+fn an_unpriced_class_is_loud_and_strict_fails() {
+    classes().ok().stderr_has("no cache-read price");
+    classes().arg("--strict").fails(1);
+    // csv names the rules too.
+    let out = classes().args(["--by", "case", "--format", "csv"]).ok();
+    let text = &out.stdout;
+    assert!(
+        text.lines().any(
+            |l| l.starts_with("azure-batch,") && l.ends_with("curated rule:azure-global-batch")
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn without_the_rules_file_the_same_usage_is_unpriced_not_billed_at_input() {
+    // The price file alone: no provider rule, so the Azure cache reads, the 1-hour writes and
+    // the Azure batch are unpriced with their class; only user-no-cache is priced.
+    let v = Tl::report()
+        .logs("logs-classes/usage.csv")
+        .book("pricing-classes/prices.csv")
+        .args(["--by", "case"])
+        .json();
+    assert_eq!(v["total"]["cost_usd"], "0.208");
+    let reasons: Vec<String> = v["unpriced"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            u["reason"]
+                .as_str()
+                .unwrap()
+                .split(':')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "no 1-hour cache-write price",
+            "no cache-read price",
+            "no batch price",
+            "no cache-read price",
+        ]
+    );
+}
+
+#[test]
+fn the_built_in_book_prices_azure_claude_cache_reads_at_a_tenth_of_input() {
+    // Azure Foundry bills Claude at Anthropic's list prices, cache reads at 0.1x input: the
+    // same hand-computed $1.395 as above, whichever of row or rule states it.
+    let v = Tl::report()
+        .log_text(
+            "azure.csv",
+            "timestamp,provider,model,input_tokens,output_tokens,cache_read_tokens\n\
+             2026-02-10T10:00:00Z,azure,claude-sonnet-4-5,1000000,1000,600000\n",
+        )
+        .json();
+    assert_eq!(v["total"]["cost_usd"], "1.395");
+}
