@@ -174,6 +174,83 @@ pub fn service(id: &str) -> (&str, &str) {
 }
 
 /// Model families and their publishers, by the start of a canonical name or model id.
+/// The web hosts (and GitHub organisations) that speak for each provider: its docs, pricing
+/// and deprecation pages, announcements and its own repositories.
+const PROVIDER_PAGES: &[(&str, &[&str])] = &[
+    (
+        "anthropic",
+        &["anthropic.com", "claude.com", "github.com/anthropics"],
+    ),
+    (
+        "openai",
+        &["openai.com", "github.com/openai", "community.openai.com"],
+    ),
+    (
+        "google",
+        &[
+            "ai.google.dev",
+            "developers.googleblog.com",
+            "blog.google",
+            "cloud.google.com",
+            "github.com/google-gemini",
+        ],
+    ),
+    (
+        "vertex-ai",
+        &["cloud.google.com", "github.com/googlecloudplatform"],
+    ),
+    (
+        "azure",
+        &["microsoft.com", "github.com/azure", "github.com/microsoft"],
+    ),
+    (
+        "aws-bedrock",
+        &[
+            "aws.amazon.com",
+            "amazon.com",
+            "github.com/awslabs",
+            "github.com/aws",
+        ],
+    ),
+    ("groq", &["groq.com", "github.com/groq"]),
+    ("xai", &["x.ai", "github.com/xai-org"]),
+    ("deepseek", &["deepseek.com", "github.com/deepseek-ai"]),
+    ("mistral", &["mistral.ai", "github.com/mistralai"]),
+    ("together", &["together.ai", "github.com/togethercomputer"]),
+    ("fireworks", &["fireworks.ai", "github.com/fw-ai"]),
+    ("deepinfra", &["deepinfra.com"]),
+    ("cohere", &["cohere.com", "github.com/cohere-ai"]),
+    (
+        "openrouter",
+        &["openrouter.ai", "github.com/openrouterteam"],
+    ),
+];
+
+/// Whether `url` is a page of `provider` itself (its host, or a subdomain of it, or one of its
+/// GitHub organisations): the only kind of source a retirement may have.
+pub fn is_provider_page(provider: &str, url: &str) -> bool {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let rest = rest.to_ascii_lowercase();
+    let host = rest.split('/').next().unwrap_or("");
+    PROVIDER_PAGES
+        .iter()
+        .filter(|(p, _)| *p == provider)
+        .flat_map(|(_, pages)| pages.iter())
+        .any(|page| match page.split_once('/') {
+            // An organisation on a shared host: `github.com/awslabs/...`.
+            Some((h, org)) => {
+                host == h
+                    && rest[host.len()..].trim_start_matches('/').split('/').next() == Some(org)
+            }
+            None => host == *page || host.ends_with(&format!(".{page}")),
+        })
+}
+
 /// Whether `id` has the shape of a model id `provider` serves, as its own logs write it.
 /// Price maps carry keys that are not: LiteLLM's `fast/claude-opus-4-6` and `us/...` on
 /// Anthropic (a speed mode and an `inference_geo`, which are request fields), a Vertex-style
@@ -331,6 +408,54 @@ pub fn region_name(id: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_providers_own_pages_are_provider_pages() {
+        let yes = [
+            (
+                "anthropic",
+                "https://platform.claude.com/docs/en/about-claude/model-deprecations",
+            ),
+            (
+                "anthropic",
+                "https://www.anthropic.com/research/deprecation-updates-opus-3",
+            ),
+            (
+                "aws-bedrock",
+                "https://docs.aws.amazon.com/bedrock/latest/userguide/model-lifecycle-legacy.html",
+            ),
+            (
+                "aws-bedrock",
+                "https://github.com/awslabs/startups/blob/main/x.md",
+            ),
+            ("groq", "https://console.groq.com/docs/deprecations"),
+            (
+                "xai",
+                "https://docs.x.ai/developers/migration/may-15-retirement",
+            ),
+        ];
+        for (p, u) in yes {
+            assert!(is_provider_page(p, u), "{p} {u}");
+        }
+        let no = [
+            (
+                "anthropic",
+                "https://24-ai.news/en/vijest/2026-04-21/anthropic-claude-haiku-3-retirement",
+            ),
+            ("anthropic", "https://dev.to/flarecanary/claude-opus-4"),
+            (
+                "groq",
+                "https://github.com/codedaily04/commit-craft/issues/1",
+            ),
+            ("google", "https://github.com/BerriAI/litellm/issues/38062"),
+            ("openai", "https://evil-openai.com/x"),
+            ("openai", "https://archive.li/3RThE"),
+            ("aws-bedrock", "https://github.com/awslabsx/y"),
+        ];
+        for (p, u) in no {
+            assert!(!is_provider_page(p, u), "{p} {u}");
+        }
+    }
 
     #[test]
     fn ids_that_no_log_carries_are_not_model_ids() {

@@ -5,7 +5,7 @@ use super::pipeline::{aggregate, load_book, output, Job, UsageSettings};
 use super::{DataError, UsageError};
 use crate::cli::{BookArgs, UsageArgs};
 use crate::engine;
-use crate::pricing::{self, Lookup, PriceRow, Query};
+use crate::pricing::{self, Lookup, PriceBook, PriceRow, Query};
 use crate::render::{self, Format};
 use crate::report;
 use crate::usage::service_tier;
@@ -54,15 +54,38 @@ pub fn why(q: Why) -> anyhow::Result<()> {
     if resolved != q.model {
         lines.push(("model id in the book".into(), resolved.clone()));
     }
-    let found = book.lookup(query);
+    let mut found = book.lookup(query);
+    if let Lookup::Retired(r) = found {
+        // A request the provider still served after the retirement is priced so, with a
+        // warning in reports; say which price and why.
+        let after = book.after_retirement(query, r);
+        if let Lookup::Priced(_) = after {
+            lines.push((
+                "retired".into(),
+                format!(
+                    "from {} ({}); a request that still succeeded is priced at {}",
+                    r.at,
+                    r.source.as_deref().unwrap_or("no source"),
+                    match &r.redirect_to {
+                        Some(to) => format!("{to}, the model the provider bills it as"),
+                        None => "its last price".into(),
+                    }
+                ),
+            ));
+            if let Some(e) = &r.evidence {
+                lines.push(("retirement evidence".into(), e.clone()));
+            }
+            found = after;
+        }
+    }
     match found {
-        Lookup::Priced(row) => describe(row, &mut lines),
+        Lookup::Priced(row) => describe(&book, row, &mut lines),
         Lookup::BeforeFirst(row) => {
             lines.push(("result".into(), format!(
                 "unpriced: before the first price ({})",
                 row.effective_from
             )));
-            describe(row, &mut lines);
+            describe(&book, row, &mut lines);
         }
         Lookup::Retired(r) => {
             lines.push(("result".into(), format!("unpriced: retired from {}", r.at)));
@@ -105,7 +128,7 @@ pub fn why(q: Why) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn describe(row: &PriceRow, lines: &mut Vec<(String, String)>) {
+fn describe(book: &PriceBook, row: &PriceRow, lines: &mut Vec<(String, String)>) {
     let d = |v: Option<rust_decimal::Decimal>| {
         v.map_or("-".to_string(), |x| format!("${}", x.normalize()))
     };
@@ -137,6 +160,26 @@ fn describe(row: &PriceRow, lines: &mut Vec<(String, String)>) {
     }
     if let Some(rule) = &row.rule {
         lines.push(("uplift rule".into(), rule.clone()));
+    }
+    // The classes the row leaves empty that a provider rule prices.
+    for (class, name) in &row.filled {
+        let rule = book.class_rules().iter().find(|r| &r.name == name);
+        lines.push((
+            format!("{class} price"),
+            match rule {
+                Some(r) => format!(
+                    "provider rule {name}: {} x {} ({})",
+                    r.factor,
+                    if *class == crate::pricing::PriceClass::Batch {
+                        "on-demand input and output"
+                    } else {
+                        "input"
+                    },
+                    r.source.as_deref().unwrap_or("no source")
+                ),
+                None => format!("provider rule {name}"),
+            },
+        ));
     }
     let opt = |k: &str, v: &Option<String>, lines: &mut Vec<(String, String)>| {
         if let Some(v) = v {

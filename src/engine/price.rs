@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 
 use super::{Aggregates, Cell, GroupKey, Sums};
-use crate::pricing::{Lookup, PriceBook, PriceClass, PriceRow, Query};
+use crate::pricing::{Lookup, PriceBook, PriceClass, PriceRow, Query, Retirement};
 
 /// Why usage could not be priced.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -64,6 +64,9 @@ pub enum Pricing<'a> {
         cost: Decimal,
         /// The provider rules (`class-rules.csv`) that priced a class of this usage.
         rules: Vec<&'a str>,
+        /// The model was retired before the usage: priced at its last price or its redirect
+        /// target's (see [`PriceBook::after_retirement`]), and reports warn about it.
+        retired: Option<&'a Retirement>,
     },
     Unpriced(UnpricedReason),
 }
@@ -184,7 +187,14 @@ pub fn price<'a>(
             at_us: agg.epochs.start(cell.epoch),
         };
         let (mut long, mut long_unchecked) = (false, false);
-        let pricing = match book.lookup(query) {
+        let (found, retired) = match book.lookup(query) {
+            Lookup::Retired(r) => match book.after_retirement(query, r) {
+                Lookup::Priced(row) => (Lookup::Priced(row), Some(r)),
+                _ => (Lookup::Retired(r), None),
+            },
+            other => (other, None),
+        };
+        let pricing = match found {
             Lookup::Priced(row) => {
                 let rank = rank_of(book, row);
                 long = key.long_under(rank);
@@ -194,6 +204,7 @@ pub fn price<'a>(
                         row,
                         cost,
                         rules: row.rules_used(&classes_used(&cell.sums, key.batch)),
+                        retired,
                     },
                     Err(CostError::NoPrice(class)) => {
                         Pricing::Unpriced(UnpricedReason::NoClassPrice { class })

@@ -181,6 +181,24 @@ impl PriceBook {
         book.index_series(findings);
         book.index_aliases(alias_rows, findings);
         for r in retirements {
+            if let Some(to) = &r.redirect_to {
+                if !book
+                    .rows
+                    .iter()
+                    .any(|x| x.provider == r.provider && x.model == *to)
+                {
+                    findings.push(finding(
+                        Severity::Error,
+                        "retirements.csv",
+                        0,
+                        Some("redirect_to"),
+                        format!(
+                            "{}/{} is redirected to {to:?}, which has no price row",
+                            r.provider, r.model
+                        ),
+                    ));
+                }
+            }
             let key = (r.provider.clone(), r.model.clone());
             book.retirements.insert(key, r);
         }
@@ -529,6 +547,19 @@ impl PriceBook {
                 Lookup::Priced(_) | Lookup::BeforeFirst(_) => Lookup::NoServiceTier,
                 other => other,
             },
+        }
+    }
+
+    /// The price of a request the provider served after the model's retirement `r` (it should
+    /// have failed): the redirect target's version in force then, where the provider bills the
+    /// retired id as another model, else the model's last version before the retirement.
+    pub fn after_retirement(&self, q: Query<'_>, r: &Retirement) -> Lookup<'_> {
+        match &r.redirect_to {
+            Some(to) => self.lookup(Query { model: to, ..q }),
+            None => self.lookup(Query {
+                at_us: r.at_us - 1,
+                ..q
+            }),
         }
     }
 

@@ -19,7 +19,10 @@ use super::parse::parse_effective_from;
 use crate::text::glob_match;
 use crate::text::lines::{recoverable, CsvRows, CsvStep};
 
-/// A model's retirement.
+/// A model's retirement: from `retired_at` on the provider no longer serves the id. A request
+/// that still succeeded after it is priced at the model's last price (or, where the provider
+/// says it bills the id as another model, at that model's price: `redirect_to`), with a
+/// warning, never left unpriced in silence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Retirement {
     pub provider: String,
@@ -27,7 +30,12 @@ pub struct Retirement {
     pub at_us: i64,
     /// `retired_at` as written.
     pub at: String,
+    /// The provider's own page that states the date (checked against its domains).
     pub source: Option<String>,
+    /// The model id (same provider) the provider bills the retired id as, if it says so.
+    pub redirect_to: Option<String>,
+    /// Other sources that agree (mirrors, notices quoted elsewhere).
+    pub evidence: Option<String>,
 }
 
 /// An uplift rule.
@@ -230,13 +238,38 @@ pub fn parse_retirements(
             ));
             continue;
         };
+        let source = get(&row, "source").map(str::to_string);
+        // A retirement is the provider's statement: its source must be the provider's own
+        // page, not a news aggregator or someone's issue.
+        match source.as_deref() {
+            None => {
+                findings.push(err(
+                    "source",
+                    "a retirement needs its source: the provider's page that states the date"
+                        .into(),
+                ));
+                continue;
+            }
+            Some(u) if !crate::providers::is_provider_page(provider, u) => {
+                findings.push(err(
+                    "source",
+                    format!(
+                        "{u:?} is not a page of {provider} (its own deprecation page or notice is the source; put other sources in evidence)"
+                    ),
+                ));
+                continue;
+            }
+            Some(_) => {}
+        }
         match parse_effective_from(at) {
             Ok(at_us) => out.push(Retirement {
                 provider: provider.into(),
                 model: model.into(),
                 at_us,
                 at: at.into(),
-                source: get(&row, "source").map(str::to_string),
+                source,
+                redirect_to: get(&row, "redirect_to").map(str::to_string),
+                evidence: get(&row, "evidence").map(str::to_string),
             }),
             Err(m) => findings.push(err("retired_at", m.to_string())),
         }

@@ -27,6 +27,9 @@ use crate::engine::{Aggregates, Counters, PricedCell, Pricing, Sums, UnpricedRea
 use crate::pricing::{BookTier, PriceFile};
 use crate::usage::Rejection;
 
+/// The `priced_by` entry of usage priced after its model's retirement (`rule:after-retirement`).
+pub const AFTER_RETIREMENT: &str = "after-retirement";
+
 /// Measures of one breakdown row (or the total). Serialises through [`measures::MEASURES`]
 /// (money as exact decimal strings), then `price_versions` and `priced_by`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -262,6 +265,12 @@ pub fn build(
     let mut versions = std::collections::BTreeSet::new();
     let mut long_unchecked = 0;
     let mut coverage = Coverage::default();
+    type Retired<'a> = (
+        &'a crate::pricing::Retirement,
+        u64,
+        std::collections::BTreeSet<String>,
+    );
+    let mut after_retirement: BTreeMap<(String, String), Retired> = BTreeMap::new();
     for pc in priced {
         let (cell, key) = (pc.cell, pc.key);
         if pc.long_unchecked {
@@ -280,7 +289,21 @@ pub fn build(
         m.add_sums(&cell.sums, key.failed);
         total.add_sums(&cell.sums, key.failed);
         match &pc.pricing {
-            Pricing::Priced { row, cost, rules } => {
+            Pricing::Priced {
+                row,
+                cost,
+                rules,
+                retired,
+            } => {
+                if let Some(r) = retired {
+                    m.price_rules.insert(AFTER_RETIREMENT.into());
+                    total.price_rules.insert(AFTER_RETIREMENT.into());
+                    let e = after_retirement
+                        .entry((key.provider.clone(), key.model.clone()))
+                        .or_insert_with(|| (*r, 0, std::collections::BTreeSet::new()));
+                    e.1 += cell.sums.requests;
+                    e.2.insert(row.version_id());
+                }
                 for r in rules {
                     m.price_rules.insert(r.to_string());
                     total.price_rules.insert(r.to_string());
@@ -357,15 +380,34 @@ pub fn build(
         accounting,
         rejections: agg.counters.rejections.clone(),
         forecast: None,
-        warnings: if long_unchecked > 0 {
-            vec![format!(
-                "{} pre-aggregated rows of models with a long-context tier exceed the threshold in sum; \
-                 whether single requests did is unknown, so they are priced at the normal rates \
-                 (give the rows a long_context column to decide)",
-                long_unchecked
-            )]
-        } else {
-            vec![]
+        warnings: {
+            let mut w = Vec::new();
+            if long_unchecked > 0 {
+                w.push(format!(
+                    "{} pre-aggregated rows of models with a long-context tier exceed the threshold in sum; \
+                     whether single requests did is unknown, so they are priced at the normal rates \
+                     (give the rows a long_context column to decide)",
+                    long_unchecked
+                ));
+            }
+            for ((provider, model), (r, requests, versions)) in &after_retirement {
+                let priced = versions.iter().cloned().collect::<Vec<_>>().join(", ");
+                w.push(match &r.redirect_to {
+                    Some(to) => format!(
+                        "{provider}/{model}: {} after its retirement on {}, billed by the provider as {to} and priced so ({priced}; {})",
+                        crate::money::count_of(*requests, "request"),
+                        r.at,
+                        r.source.as_deref().unwrap_or("no source")
+                    ),
+                    None => format!(
+                        "{provider}/{model}: {} succeeded after its retirement on {} ({}): priced at its last price ({priced}); check that the logs name the right provider and model",
+                        crate::money::count_of(*requests, "request"),
+                        r.at,
+                        r.source.as_deref().unwrap_or("no source")
+                    ),
+                });
+            }
+            w
         },
         pricing: PricingInfo {
             files: price_files,

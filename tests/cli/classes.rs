@@ -122,3 +122,56 @@ fn the_built_in_book_prices_azure_claude_cache_reads_at_a_tenth_of_input() {
         .json();
     assert_eq!(v["total"]["cost_usd"], "1.395");
 }
+
+#[test]
+fn a_request_after_a_retirement_is_priced_at_the_last_price_or_the_redirect_with_a_warning() {
+    // Built-in book. Claude 3.5 Haiku retired on 2026-02-19 (last price 0.8/4):
+    //   1,000,000*0.8 + 100,000*4 = $1.2, with a warning, never unpriced in silence.
+    // xAI bills the retired grok-code-fast-1 as grok-4.3 (1.25/2.5) after 2026-05-15T19:00Z:
+    //   100,000*1.25 + 100,000*2.5 = $0.375.
+    let out = Tl::report()
+        .log_text(
+            "late.csv",
+            "timestamp,provider,model,input_tokens,output_tokens,case\n\
+             2026-03-01T00:00:00Z,anthropic,claude-3-5-haiku-20241022,1000000,100000,haiku\n\
+             2026-06-01T00:00:00Z,xai,grok-code-fast-1,100000,100000,grok\n",
+        )
+        .args(["--by", "case", "--format", "json"])
+        .ok();
+    out.stderr_has("anthropic/claude-3-5-haiku-20241022: 1 request succeeded after its retirement on 2026-02-19")
+        .stderr_has("xai/grok-code-fast-1: 1 request after its retirement on 2026-05-15T19:00:00Z, billed by the provider as grok-4.3");
+    let v = out.json();
+    assert_eq!(row(&v, "case", "haiku")["cost_usd"], "1.2");
+    assert_eq!(
+        row(&v, "case", "haiku")["price_versions"],
+        json!(["anthropic/claude-3-5-haiku-20241022@2024-12-03"])
+    );
+    assert_eq!(
+        row(&v, "case", "haiku")["priced_by"],
+        json!(["curated", "rule:after-retirement"])
+    );
+    assert_eq!(row(&v, "case", "grok")["cost_usd"], "0.375");
+    assert_eq!(v["total"]["unpriced_requests"], 0);
+    assert_eq!(v["warnings"].as_array().unwrap().len(), 2, "{v:#}");
+}
+
+#[test]
+fn a_retirement_needs_the_providers_own_page_as_its_source() {
+    let mut tl = Tl::prices("validate");
+    let dir = tl.temp_file(
+        "retirements.csv",
+        "provider,model,retired_at,source\n\
+         anthropic,claude-3-haiku-20240307,2026-04-20,https://24-ai.news/en/x\n\
+         anthropic,claude-3-opus-20240229,2026-01-05,\n",
+    );
+    let prices = tl.temp_file(
+        "p.csv",
+        "provider,model,effective_from,input_per_mtok,output_per_mtok,source\n\
+         anthropic,claude-3-haiku-20240307,2024-03-07,0.25,1.25,https://x\n",
+    );
+    tl.arg(prices)
+        .arg(dir)
+        .fails(1)
+        .stdout_has("\"https://24-ai.news/en/x\" is not a page of anthropic")
+        .stdout_has("a retirement needs its source");
+}

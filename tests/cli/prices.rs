@@ -296,8 +296,9 @@ fn prices_why_and_coverage_explain_a_price() {
         .stdout_has("litellm commit");
     Tl::prices("why")
         .args(["deepseek", "deepseek-chat", "--at", "2026-08-01"])
-        .fails(1)
-        .stdout_has("retired from 2026-07-24T15:59:00Z");
+        .ok()
+        .stdout_has("from 2026-07-24T15:59:00Z (https://api-docs.deepseek.com/news/news260424); a request that still succeeded is priced at its last price")
+        .stdout_has("deepseek/deepseek-chat@2026-04-26T12:15:00Z");
     Tl::prices("coverage")
         .logs("book-2026/requests.csv")
         .ok()

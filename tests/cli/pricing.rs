@@ -200,7 +200,8 @@ fn audit_fixes_price_one_request_each() {
         ("ds cache 0.028", "0.028"),
         ("ds cache 0.0028", "0.0028"),
         ("ds v4-flash", "0.42"),
-        ("ds retired", "unpriced"),
+        // After the retirement: the last price (1,000*0.14 + 100*0.28), with a warning.
+        ("ds retired", "0.000168"),
         ("v4 peak", "1.76"),
         ("v4 off-peak", "0.88"),
         ("v4 sunday", "0.88"),
