@@ -251,6 +251,21 @@ pub fn is_provider_page(provider: &str, url: &str) -> bool {
         })
 }
 
+/// The provider id under which a model's publisher sells it itself, if it does (`Anthropic`
+/// -> `anthropic`); see [`publisher`].
+pub fn publisher_provider(publisher: &str) -> Option<&'static str> {
+    Some(match publisher {
+        "Anthropic" => "anthropic",
+        "OpenAI" => "openai",
+        "Google" => "google",
+        "xAI" => "xai",
+        "Mistral AI" => "mistral",
+        "DeepSeek" => "deepseek",
+        "Cohere" => "cohere",
+        _ => return None,
+    })
+}
+
 /// Whether `id` has the shape of a model id `provider` serves, as its own logs write it.
 /// Price maps carry keys that are not: LiteLLM's `fast/claude-opus-4-6` and `us/...` on
 /// Anthropic (a speed mode and an `inference_geo`, which are request fields), a Vertex-style

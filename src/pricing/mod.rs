@@ -21,6 +21,7 @@ pub mod parse;
 pub mod review;
 pub mod row;
 pub mod rules;
+mod tiers;
 
 pub use classes::{ClassRule, PriceClass};
 pub use findings::{Finding, PriceBookError, Severity};
@@ -202,6 +203,7 @@ impl PriceBook {
             let key = (r.provider.clone(), r.model.clone());
             book.retirements.insert(key, r);
         }
+        book.derive_tier_rows(findings);
         book.derive_rule_rows(findings);
         book.merge_overlays(overlays, findings);
         // An overlay row of a model the book does not price has only its own columns.
@@ -314,6 +316,9 @@ impl PriceBook {
         type Derived = ((String, String, Option<String>), usize, Vec<usize>);
         let mut new_series: Vec<Derived> = Vec::new();
         for (ri, rule) in self.rules.iter().enumerate() {
+            if rule.service_tier.is_some() {
+                continue;
+            }
             for map in [&self.curated, &self.generated] {
                 for ((provider, model, region, tier), idx) in map {
                     if region.is_some() || *provider != rule.provider {

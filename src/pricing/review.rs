@@ -9,21 +9,7 @@ use super::classes::PriceClass;
 use super::findings::{finding, Finding, Severity};
 use super::row::{col, BookTier, PriceRow};
 use super::PriceBook;
-use crate::providers::publisher;
-
-/// The provider id of a model's publisher, where the publisher sells it itself.
-fn first_party(publisher: &str) -> Option<&'static str> {
-    Some(match publisher {
-        "Anthropic" => "anthropic",
-        "OpenAI" => "openai",
-        "Google" => "google",
-        "xAI" => "xai",
-        "Mistral AI" => "mistral",
-        "DeepSeek" => "deepseek",
-        "Cohere" => "cohere",
-        _ => return None,
-    })
-}
+use crate::providers::{publisher, publisher_provider as first_party};
 
 impl PriceBook {
     /// Review findings beyond what loading enforces: missing canonical models, suspicious
@@ -96,6 +82,7 @@ impl PriceBook {
             }
         }
         out.extend(self.missing_classes());
+        out.extend(self.tier_drift());
         out
     }
 

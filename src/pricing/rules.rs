@@ -2,10 +2,13 @@
 //!
 //! - `retirements.csv` (`provider,model,retired_at,source`): from `retired_at` on, usage of the
 //!   model is unpriced with the reason "retired" instead of priced forever;
-//! - `rules.csv` (`name,provider,models,regions,except_regions,factor,effective_from,source`): an
-//!   uplift (data residency, regional endpoints): every version of a matching model costs
+//! - `rules.csv` (`name,provider,models,regions,except_regions,service_tier,factor,effective_from,source`):
+//!   an uplift (data residency, regional endpoints): every version of a matching model costs
 //!   `factor` times as much for requests in a matching region (Vertex AI's regional endpoints
-//!   for Claude 4.5+, OpenAI's data-residency regions for GPT-5.4+);
+//!   for Claude 4.5+, OpenAI's data-residency regions for GPT-5.4+); or, with a
+//!   `service_tier`, a tier defined relative to the standard price (OpenAI Flex = 0.5x,
+//!   Priority = 2x): every standard version of a matching model gives that tier's version, so a
+//!   cut of the standard price moves the tier with it;
 //! - `windows.csv` (`name,provider,models,tier,days,start_utc,end_utc,effective_from,effective_to,source`):
 //!   time-of-day prices (DeepSeek's off-peak hours): a request inside a window is priced at the
 //!   window's service tier when the model has a row for it, exactly per request.
@@ -50,6 +53,9 @@ pub struct Rule {
     pub effective_from_us: i64,
     pub effective_from: String,
     pub source: Option<String>,
+    /// A tier rule: the rule derives this service tier's prices (`flex`, `priority`) from the
+    /// standard price of every matching model, instead of uplifting a region.
+    pub service_tier: Option<String>,
 }
 
 /// Matches `id` or `canonical` against any of `patterns`.
@@ -250,11 +256,19 @@ pub fn parse_retirements(
                 ));
                 continue;
             }
-            Some(u) if !crate::providers::is_provider_page(provider, u) => {
+            // The provider's own page, or the model publisher's where the publisher operates
+            // the offering (Anthropic's deprecation dates apply on Microsoft Foundry).
+            Some(u)
+                if !crate::providers::is_provider_page(provider, u)
+                    && !crate::providers::publisher_provider(crate::providers::publisher(
+                        None, model,
+                    ))
+                    .is_some_and(|p| crate::providers::is_provider_page(p, u)) =>
+            {
                 findings.push(err(
                     "source",
                     format!(
-                        "{u:?} is not a page of {provider} (its own deprecation page or notice is the source; put other sources in evidence)"
+                        "{u:?} is not a page of {provider} or of the model's publisher (their deprecation page or notice is the source; put other sources in evidence)"
                     ),
                 ));
                 continue;
@@ -287,10 +301,12 @@ pub fn parse_rules(name: &str, bytes: &[u8], out: &mut Vec<Rule>, findings: &mut
     ];
     for (line, row) in rows_of(name, bytes, &required, findings) {
         let err = |c: &str, m: String| finding(Severity::Error, name, line, Some(c), m);
+        let tier = get(&row, "service_tier").map(|t| t.to_ascii_lowercase());
+        // A tier rule covers every region (regions stay empty); a region rule names them.
         let missing: Vec<&str> = required
             .iter()
             .copied()
-            .filter(|c| get(&row, c).is_none())
+            .filter(|c| get(&row, c).is_none() && !(*c == "regions" && tier.is_some()))
             .collect();
         if !missing.is_empty() {
             findings.push(err(missing[0], "missing value (required)".into()));
@@ -328,6 +344,7 @@ pub fn parse_rules(name: &str, bytes: &[u8], out: &mut Vec<Rule>, findings: &mut
             effective_from_us: from,
             effective_from: v("effective_from").into(),
             source: get(&row, "source").map(str::to_string),
+            service_tier: tier,
         });
     }
 }

@@ -111,16 +111,17 @@ fn without_the_rules_file_the_same_usage_is_unpriced_not_billed_at_input() {
 
 #[test]
 fn the_built_in_book_prices_azure_claude_cache_reads_at_a_tenth_of_input() {
-    // Azure Foundry bills Claude at Anthropic's list prices, cache reads at 0.1x input: the
-    // same hand-computed $1.395 as above, whichever of row or rule states it.
+    // Azure Foundry bills Claude at Anthropic's list prices, cache reads at 0.1x input
+    // (under the 200k long-context threshold): 40,000*3 + 60,000*0.3 + 1,000*15 = 153,000
+    // -> $0.153, whichever of row or rule states it (the old fallback: $0.315).
     let v = Tl::report()
         .log_text(
             "azure.csv",
             "timestamp,provider,model,input_tokens,output_tokens,cache_read_tokens\n\
-             2026-02-10T10:00:00Z,azure,claude-sonnet-4-5,1000000,1000,600000\n",
+             2026-02-10T10:00:00Z,azure,claude-sonnet-4-5,100000,1000,60000\n",
         )
         .json();
-    assert_eq!(v["total"]["cost_usd"], "1.395");
+    assert_eq!(v["total"]["cost_usd"], "0.153");
 }
 
 #[test]
@@ -174,4 +175,53 @@ fn a_retirement_needs_the_providers_own_page_as_its_source() {
         .fails(1)
         .stdout_has("\"https://24-ai.news/en/x\" is not a page of anthropic")
         .stdout_has("a retirement needs its source");
+}
+
+#[test]
+fn a_base_cut_moves_the_tiers_a_rule_derives_and_explicit_tier_rows_win() {
+    // tests/data/pricing-tiers: gpt-x 5/30 from 2026-07-09, cut to 4/20 on 2026-08-21; tier
+    // rules flex 0.5x and priority 2x of the standard price in force. gpt-y lists its own
+    // priority price 12.5/75 (2.5x): that row wins. Each request 1,000,000 in + 100,000 out.
+    //   x priority before the cut: 10*1 + 60*0.1 = $16; after: 8*1 + 40*0.1 = $12
+    //   x flex after the cut: 2*1 + 10*0.1 = $3; y priority: 12.5 + 7.5 = $20
+    let v = Tl::report()
+        .book("pricing-tiers")
+        .log_text(
+            "tiers.csv",
+            "timestamp,provider,model,input_tokens,output_tokens,service_tier,case\n\
+             2026-08-01T00:00:00Z,openai,gpt-x,1000000,100000,priority,x priority before\n\
+             2026-08-25T00:00:00Z,openai,gpt-x,1000000,100000,priority,x priority after\n\
+             2026-08-25T00:00:00Z,openai,gpt-x,1000000,100000,flex,x flex after\n\
+             2026-08-25T00:00:00Z,openai,gpt-y,1000000,100000,priority,y priority\n",
+        )
+        .args(["--by", "case"])
+        .json();
+    let case = |c: &str| row(&v, "case", c).clone();
+    assert_eq!(case("x priority before")["cost_usd"], "16");
+    assert_eq!(case("x priority after")["cost_usd"], "12");
+    assert_eq!(
+        case("x priority after")["price_versions"],
+        json!(["openai/gpt-x{priority}@2026-08-21+priority"])
+    );
+    assert_eq!(case("x flex after")["cost_usd"], "3");
+    assert_eq!(case("y priority")["cost_usd"], "20");
+    assert_eq!(
+        case("y priority")["price_versions"],
+        json!(["openai/gpt-y{priority}@2026-04-23"])
+    );
+}
+
+#[test]
+fn validate_names_an_explicit_tier_row_left_behind_by_a_base_cut() {
+    let mut tl = Tl::prices("validate");
+    let p = tl.temp_file(
+        "p.csv",
+        "provider,model,effective_from,input_per_mtok,output_per_mtok,service_tier,canonical_model,source\n\
+         openai,gpt-z,2026-07-09,5,30,,gpt-z,https://example.org/a\n\
+         openai,gpt-z,2026-08-21,4,20,,gpt-z,https://example.org/b\n\
+         openai,gpt-z,2026-07-09,10,60,priority,gpt-z,https://example.org/c\n",
+    );
+    tl.arg(p)
+        .ok()
+        .stdout_has("openai/gpt-z{priority}@2026-07-09: the standard price changed on 2026-08-21");
 }
