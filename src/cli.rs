@@ -498,6 +498,9 @@ pub enum PricesCommand {
         /// The request's service tier (priority, flex, ...).
         #[arg(long)]
         tier: Option<String>,
+        /// The Azure deployment type (global, data-zone, regional; default Global Standard).
+        #[arg(long, value_name = "TYPE")]
+        deployment_type: Option<String>,
         #[command(flatten)]
         book: BookArgs,
     },

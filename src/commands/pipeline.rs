@@ -303,11 +303,25 @@ pub struct Job {
 /// Loads the price book, reads every log file and aggregates it.
 pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>, Aggregates)> {
     let book = Arc::new(load_book(&s.pricing, &s.pricing_overlay)?);
+    let mut dims = job.dims.clone();
+    if s.aggregates.is_empty() {
+        // The Azure deployment type decides the Azure price, so logs always carry it, after
+        // the job's and the filter's dimensions (whose positions do not move). Aggregates from
+        // a warehouse carry it when the query grouped by it (`--by deployment_type`).
+        for w in &s.filter {
+            if !crate::engine::groups::IN_KEY.contains(&w.dim.as_str()) && !dims.contains(&w.dim) {
+                dims.push(w.dim.clone());
+            }
+        }
+        if !dims.iter().any(|d| d == col::DEPLOYMENT_TYPE) {
+            dims.push(col::DEPLOYMENT_TYPE.into());
+        }
+    }
     let settings = EngineSettings {
         tz: s.tz,
         from_us: s.from_us,
         to_us: s.to_us,
-        dims: job.dims.clone(),
+        dims,
         boundaries: book.boundaries(),
         book: Some(book.clone()),
         per_minute: job.per_minute,
@@ -344,8 +358,10 @@ pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>
             .dims
             .iter()
             .chain(s.filter.iter().map(|w| &w.dim))
-            .filter(|d| !col::KNOWN.contains(&d.as_str()))
-            .cloned()
+            .map(String::as_str)
+            .chain([col::DEPLOYMENT_TYPE])
+            .filter(|d| !col::KNOWN.contains(d))
+            .map(str::to_string)
             .collect(),
         period: Some((s.from_us, s.to_us)).filter(|(f, t)| f.is_some() || t.is_some()),
         side: job.side,

@@ -113,6 +113,7 @@ pub fn run(cmd: PricesCommand) -> anyhow::Result<()> {
             at,
             region,
             tier,
+            deployment_type,
             book,
         } => super::why::why(super::why::Why {
             provider,
@@ -120,6 +121,7 @@ pub fn run(cmd: PricesCommand) -> anyhow::Result<()> {
             at,
             region,
             tier,
+            deployment_type,
             book,
         }),
         PricesCommand::Coverage { usage, format } => super::why::coverage(usage, format.into()),

@@ -8,7 +8,7 @@ use crate::engine;
 use crate::pricing::{self, Lookup, PriceBook, PriceRow, Query};
 use crate::render::{self, Format};
 use crate::report;
-use crate::usage::service_tier;
+use crate::usage::{deployment_type, service_tier};
 
 /// The question `prices why` answers.
 pub struct Why {
@@ -17,6 +17,7 @@ pub struct Why {
     pub at: Option<String>,
     pub region: Option<String>,
     pub tier: Option<String>,
+    pub deployment_type: Option<String>,
     pub book: BookArgs,
 }
 
@@ -28,11 +29,20 @@ pub fn why(q: Why) -> anyhow::Result<()> {
     let book = load_book(&q.book.pricing, &q.book.pricing_overlay)?;
     let resolved = book.resolve_model(&q.provider, &q.model).to_string();
     let tier = q.tier.as_deref().and_then(service_tier);
+    let deployment = match &q.deployment_type {
+        Some(d) => Some(deployment_type(d).ok_or_else(|| {
+            UsageError::Message(format!(
+                "--deployment-type {d:?}: expected global, data-zone or regional"
+            ))
+        })?),
+        None => None,
+    };
     let query = Query {
         provider: &q.provider,
         model: &q.model,
         region: q.region.as_deref(),
         tier: tier.as_deref(),
+        deployment,
         at_us: at,
     };
     let mut lines: Vec<(String, String)> = vec![(

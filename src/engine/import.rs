@@ -289,6 +289,7 @@ fn build(
     });
     Ok(Aggregates {
         groups: groups.keys(dims.len()),
+        dims: dims.clone(),
         cells,
         counters,
         minutes,

@@ -190,6 +190,8 @@ pub struct MinuteCount {
 #[derive(Debug, Clone, Default)]
 pub struct Aggregates {
     pub groups: Vec<GroupKey>,
+    /// The names of the groups' [`GroupKey::dims`], in order.
+    pub dims: Vec<String>,
     pub cells: Vec<Cell>,
     pub counters: Counters,
     /// Per-minute request counts (only with [`EngineSettings::per_minute`]), sorted.
@@ -387,6 +389,7 @@ impl Aggregator {
         };
         Ok(Aggregates {
             groups,
+            dims: self.settings.dims.clone(),
             cells,
             counters: self.counters,
             minutes,

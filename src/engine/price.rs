@@ -6,6 +6,10 @@ use rust_decimal::Decimal;
 
 use super::{Aggregates, Cell, GroupKey, Sums};
 use crate::pricing::{Lookup, PriceBook, PriceClass, PriceRow, Query, Retirement};
+use crate::usage::{col, deployment_type};
+
+/// The provider whose price depends on the deployment type.
+const AZURE: &str = "azure";
 
 /// Why usage could not be priced.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -90,6 +94,17 @@ pub struct PricedCell<'a> {
     /// Pre-aggregated usage whose summed prompt passes its version's threshold (priced at the
     /// normal rates; see `GroupKey::long_unchecked`).
     pub long_unchecked: bool,
+    /// The Azure deployment type of the usage (`global`, `data-zone`, `regional`), when the
+    /// logs name one.
+    pub deployment: Option<&'static str>,
+}
+
+impl PricedCell<'_> {
+    /// Azure usage without a recognised `deployment_type`: priced as Global Standard (the list
+    /// price), which reports say once.
+    pub fn assumed_global(&self) -> bool {
+        self.key.provider == AZURE && self.deployment.is_none()
+    }
 }
 
 /// The rank among the book's thresholds of a version's long-context threshold.
@@ -177,13 +192,19 @@ pub fn price<'a>(
     book: &'a PriceBook,
 ) -> Result<Vec<PricedCell<'a>>, PriceError> {
     let mut out = Vec::with_capacity(agg.cells.len());
+    let deployment_dim = agg.dims.iter().position(|d| d == col::DEPLOYMENT_TYPE);
     for cell in &agg.cells {
         let key = &agg.groups[cell.group as usize];
+        let deployment = deployment_dim
+            .and_then(|i| key.dims.get(i))
+            .and_then(|d| d.as_deref())
+            .and_then(deployment_type);
         let query = Query {
             provider: &key.provider,
             model: &key.model,
             region: key.region.as_deref(),
             tier: key.service_tier.as_deref(),
+            deployment,
             at_us: agg.epochs.start(cell.epoch),
         };
         let (mut long, mut long_unchecked) = (false, false);
@@ -234,6 +255,7 @@ pub fn price<'a>(
             pricing,
             long,
             long_unchecked,
+            deployment,
         });
     }
     Ok(out)

@@ -72,6 +72,9 @@ pub struct Query<'q> {
     pub region: Option<&'q str>,
     /// `None`: the standard tier.
     pub tier: Option<&'q str>,
+    /// The Azure deployment type (`global`, `data-zone`, `regional`); `None`: not in the logs,
+    /// priced as Global Standard.
+    pub deployment: Option<&'q str>,
     pub at_us: i64,
 }
 
@@ -83,6 +86,7 @@ impl<'q> Query<'q> {
             model,
             region: None,
             tier: None,
+            deployment: None,
             at_us,
         }
     }
@@ -481,19 +485,23 @@ impl PriceBook {
                 Some(b @ Lookup::BeforeFirst(_)) => before = Some(b),
                 _ => {}
             }
-            // Rule rows exist only for models with a base series in this map (overlay series
-            // are merged with the book's rows already).
-            if base.is_some() && !std::ptr::eq(map, &self.overlay) {
-                let rk = (
-                    q.provider.to_string(),
-                    q.model.to_string(),
-                    tier.map(str::to_string),
-                );
-                for (ri, idx) in self.ruled.get(&rk).into_iter().flatten() {
-                    if self.rules[*ri].covers_region(Some(r)) {
-                        if let Some(Lookup::Priced(p)) = self.find(Some(idx), q.at_us) {
-                            return Lookup::Priced(p);
-                        }
+        }
+        // Rule rows exist only for models with a base series in this map (overlay series are
+        // merged with the book's rows already). A deployment rule is decided by the request's
+        // deployment type alone, a region rule by its region alone.
+        if (q.region.is_some() || q.deployment.is_some())
+            && base.is_some()
+            && !std::ptr::eq(map, &self.overlay)
+        {
+            let rk = (
+                q.provider.to_string(),
+                q.model.to_string(),
+                tier.map(str::to_string),
+            );
+            for (ri, idx) in self.ruled.get(&rk).into_iter().flatten() {
+                if self.rules[*ri].covers(q.region, q.deployment) {
+                    if let Some(Lookup::Priced(p)) = self.find(Some(idx), q.at_us) {
+                        return Lookup::Priced(p);
                     }
                 }
             }

@@ -56,6 +56,9 @@ pub struct Rule {
     /// A tier rule: the rule derives this service tier's prices (`flex`, `priority`) from the
     /// standard price of every matching model, instead of uplifting a region.
     pub service_tier: Option<String>,
+    /// A deployment rule (Azure Data Zone, Regional): it applies to requests of these
+    /// deployment types, whatever their region.
+    pub deployment_types: Vec<String>,
 }
 
 /// Matches `id` or `canonical` against any of `patterns`.
@@ -66,6 +69,17 @@ pub fn models_match(patterns: &[String], id: &str, canonical: Option<&str>) -> b
 }
 
 impl Rule {
+    /// Whether the rule covers a request in `region` with `deployment` type: a deployment rule
+    /// by the deployment type alone (a resource's region never decides an Azure price), a
+    /// region rule by the region.
+    pub fn covers(&self, region: Option<&str>, deployment: Option<&str>) -> bool {
+        if self.deployment_types.is_empty() {
+            self.covers_region(region)
+        } else {
+            deployment.is_some_and(|d| self.deployment_types.iter().any(|t| t == d))
+        }
+    }
+
     /// Whether the rule covers a request in `region` (no region: never).
     pub fn covers_region(&self, region: Option<&str>) -> bool {
         let Some(r) = region else { return false };
@@ -302,11 +316,25 @@ pub fn parse_rules(name: &str, bytes: &[u8], out: &mut Vec<Rule>, findings: &mut
     for (line, row) in rows_of(name, bytes, &required, findings) {
         let err = |c: &str, m: String| finding(Severity::Error, name, line, Some(c), m);
         let tier = get(&row, "service_tier").map(|t| t.to_ascii_lowercase());
-        // A tier rule covers every region (regions stay empty); a region rule names them.
+        let mut deployments = Vec::new();
+        for d in list(get(&row, "deployment_types").unwrap_or("")) {
+            match crate::usage::deployment_type(&d) {
+                Some(t) => deployments.push(t.to_string()),
+                None => findings.push(err(
+                    "deployment_types",
+                    format!("{d:?}: expected global, data-zone or regional"),
+                )),
+            }
+        }
+        // A tier rule and a deployment rule cover every region (regions stay empty); a region
+        // rule names them.
         let missing: Vec<&str> = required
             .iter()
             .copied()
-            .filter(|c| get(&row, c).is_none() && !(*c == "regions" && tier.is_some()))
+            .filter(|c| {
+                get(&row, c).is_none()
+                    && !(*c == "regions" && (tier.is_some() || !deployments.is_empty()))
+            })
             .collect();
         if !missing.is_empty() {
             findings.push(err(missing[0], "missing value (required)".into()));
@@ -345,6 +373,7 @@ pub fn parse_rules(name: &str, bytes: &[u8], out: &mut Vec<Rule>, findings: &mut
             effective_from: v("effective_from").into(),
             source: get(&row, "source").map(str::to_string),
             service_tier: tier,
+            deployment_types: deployments,
         });
     }
 }

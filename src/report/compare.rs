@@ -380,6 +380,7 @@ pub fn compare(
                         model: &key.model,
                         region: key.region.as_deref(),
                         tier: key.service_tier.as_deref(),
+                        deployment: pc.deployment,
                         at_us: at,
                     };
                     match book.lookup(q) {

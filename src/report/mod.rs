@@ -271,8 +271,12 @@ pub fn build(
         std::collections::BTreeSet<String>,
     );
     let mut after_retirement: BTreeMap<(String, String), Retired> = BTreeMap::new();
+    let mut assumed_global = 0u64;
     for pc in priced {
         let (cell, key) = (pc.cell, pc.key);
+        if pc.assumed_global() && matches!(pc.pricing, Pricing::Priced { .. }) {
+            assumed_global += cell.sums.requests;
+        }
         if pc.long_unchecked {
             long_unchecked += cell.sums.rows;
         }
@@ -388,6 +392,12 @@ pub fn build(
                      whether single requests did is unknown, so they are priced at the normal rates \
                      (give the rows a long_context column to decide)",
                     long_unchecked
+                ));
+            }
+            if assumed_global > 0 {
+                w.push(format!(
+                    "{} on azure without a deployment_type: priced at Global Standard, the list price (a resource's region does not decide it); Data Zone and Regional deployments cost more: give the logs a deployment_type column (global, data-zone, regional)",
+                    crate::money::count_of(assumed_global, "request")
                 ));
             }
             for ((provider, model), (r, requests, versions)) in &after_retirement {

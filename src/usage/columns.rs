@@ -21,6 +21,11 @@ pub const CACHE_WRITE_1H_TOKENS: &str = "cache_write_1h_tokens";
 pub const LONG_CONTEXT: &str = "long_context";
 pub const SERVICE_TIER: &str = "service_tier";
 
+/// The Azure deployment type (`global`, `data-zone`, `regional`; see
+/// [`crate::usage::deployment_type`]). Read like an extra column (every reader keeps it), and
+/// always carried by the engine, because it decides the Azure price.
+pub const DEPLOYMENT_TYPE: &str = "deployment_type";
+
 /// The number of canonical columns.
 pub const COUNT: usize = 19;
 

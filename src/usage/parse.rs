@@ -251,9 +251,54 @@ pub fn service_tier(s: &str) -> Option<String> {
     }
 }
 
+/// An Azure deployment type as a log or a price file writes it (`GlobalStandard`, `Data Zone
+/// Standard`, `regional`, `GlobalBatch`, ...): `global`, `data-zone` or `regional`; `None` for
+/// anything else. The deployment type, not the resource's region, decides an Azure price:
+/// Global Standard is the list price, Data Zone and Regional deployments cost more.
+pub fn deployment_type(s: &str) -> Option<&'static str> {
+    let t: String = s
+        .trim()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if t.is_empty() {
+        return None;
+    }
+    let t = t
+        .strip_suffix("standard")
+        .or_else(|| t.strip_suffix("batch"))
+        .or_else(|| t.strip_suffix("provisioned"))
+        .unwrap_or(&t);
+    match t {
+        "global" => Some("global"),
+        "datazone" | "dz" => Some("data-zone"),
+        "regional" | "region" | "" => Some("regional"),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deployment_types_as_azure_writes_them() {
+        for (s, want) in [
+            ("GlobalStandard", Some("global")),
+            ("global", Some("global")),
+            ("Global Batch", Some("global")),
+            ("DataZoneStandard", Some("data-zone")),
+            ("data-zone", Some("data-zone")),
+            ("Data Zone Batch", Some("data-zone")),
+            ("Standard", Some("regional")),
+            ("regional", Some("regional")),
+            ("eastus2", None),
+            ("", None),
+        ] {
+            assert_eq!(deployment_type(s), want, "{s:?}");
+        }
+    }
 
     const OCT3: i64 = 20_364; // days from 1970-01-01 to 2025-10-03
 

@@ -225,3 +225,46 @@ fn validate_names_an_explicit_tier_row_left_behind_by_a_base_cut() {
         .ok()
         .stdout_has("openai/gpt-z{priority}@2026-07-09: the standard price changed on 2026-08-21");
 }
+
+#[test]
+fn azure_is_priced_by_deployment_type_never_by_region() {
+    // Built-in book, Azure gpt-4.1 Global Standard 2/8 (batch 1/4), Data Zone and Regional
+    // deployments 1.1x. Each request 1,000,000 in + 100,000 out:
+    //   no deployment_type, resource in eastus2: Global Standard 2 + 0.8 = $2.8 (and a note)
+    //   data-zone (or Azure's own "DataZoneStandard"), regional: 2.2 + 0.88 = $3.08
+    //   Global Batch: 1 + 0.4 = $1.4
+    let log = "timestamp,provider,model,input_tokens,output_tokens,region,deployment_type,batch,case\n\
+        2026-03-02T00:00:00Z,azure,gpt-4.1-2025-04-14,1000000,100000,eastus2,,false,none\n\
+        2026-03-02T00:00:00Z,azure,gpt-4.1-2025-04-14,1000000,100000,eastus2,data-zone,false,dz\n\
+        2026-03-02T00:00:00Z,azure,gpt-4.1-2025-04-14,1000000,100000,swedencentral,DataZoneStandard,false,dz azure name\n\
+        2026-03-02T00:00:00Z,azure,gpt-4.1-2025-04-14,1000000,100000,eastus2,regional,false,regional\n\
+        2026-03-02T00:00:00Z,azure,gpt-4.1-2025-04-14,1000000,100000,eastus2,GlobalBatch,true,global batch\n";
+    let out = Tl::report()
+        .log_text("azure.csv", log)
+        .args(["--by", "case", "--format", "json"])
+        .ok();
+    out.stderr_has("1 request on azure without a deployment_type: priced at Global Standard");
+    let v = out.json();
+    let cost = |c: &str| row(&v, "case", c)["cost_usd"].clone();
+    assert_eq!(cost("none"), "2.8");
+    assert_eq!(cost("dz"), "3.08");
+    assert_eq!(cost("dz azure name"), "3.08");
+    assert_eq!(cost("regional"), "3.08");
+    assert_eq!(cost("global batch"), "1.4");
+    assert_eq!(
+        row(&v, "case", "dz")["price_versions"],
+        json!(["azure/gpt-4.1-2025-04-14[*]@2025-04-14+azure-data-zone"])
+    );
+    // `prices why` takes the deployment type too.
+    Tl::prices("why")
+        .args([
+            "azure",
+            "gpt-4.1-2025-04-14",
+            "--at",
+            "2026-03-02",
+            "--deployment-type",
+            "data-zone",
+        ])
+        .ok()
+        .stdout_has("input $2.2, output $8.8");
+}
