@@ -110,6 +110,7 @@ pub fn run(u: Update) -> anyhow::Result<()> {
         .collect();
     let g = generate::generate(&snapshots, &errors, &overrides, &curated, &aliases);
     write_files(&out_dir, &g.rows)?;
+    write_delisted(&out_dir, &g.delisted)?;
     review(&before, &g, &errors);
     messages::info(format_args!(
         "wrote {} generated price rows to {}",
@@ -129,7 +130,11 @@ fn write_files(dir: &Path, rows: &[PriceRow]) -> anyhow::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let p = entry?.path();
         let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        if p.extension().is_some_and(|e| e == "csv") && !by_provider.contains_key(stem) {
+        let name = p.file_name().and_then(|s| s.to_str()).unwrap_or("");
+        if p.extension().is_some_and(|e| e == "csv")
+            && !by_provider.contains_key(stem)
+            && name != pricing::load::DELISTED_FILE
+        {
             std::fs::remove_file(&p).with_context(|| format!("cannot remove {}", p.display()))?;
         }
     }
@@ -154,6 +159,36 @@ fn write_files(dir: &Path, rows: &[PriceRow]) -> anyhow::Result<()> {
         drop(w);
         std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
     }
+    Ok(())
+}
+
+/// Writes `delisted.csv`: the models whose every LiteLLM key disappeared, and when.
+fn write_delisted(dir: &Path, delisted: &[generate::Delisted]) -> anyhow::Result<()> {
+    let path = dir.join(pricing::load::DELISTED_FILE);
+    let tmp = dir.join(format!(".{}.tmp", pricing::load::DELISTED_FILE));
+    let mut w =
+        csv::Writer::from_path(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+    w.write_record([
+        "provider",
+        "model",
+        "delisted_at",
+        "litellm_key",
+        "litellm_commit",
+    ])?;
+    let mut sorted: Vec<&generate::Delisted> = delisted.iter().collect();
+    sorted.sort_by(|a, b| (&a.provider, &a.model).cmp(&(&b.provider, &b.model)));
+    for d in sorted {
+        w.write_record([
+            d.provider.as_str(),
+            d.model.as_str(),
+            &crate::usage::format_timestamp_us(d.at_us),
+            d.key.as_str(),
+            d.commit.as_str(),
+        ])?;
+    }
+    w.flush()?;
+    drop(w);
+    std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 
@@ -201,6 +236,10 @@ fn review(before: &PriceBook, g: &generate::Generated, errors: &[generate::Known
     };
     let added: Vec<&Key> = new.keys().filter(|k| !old.contains_key(*k)).collect();
     let removed: Vec<&Key> = old.keys().filter(|k| !new.contains_key(*k)).collect();
+    messages::info(format_args!(
+        "delisted: {} models whose LiteLLM keys were all deleted (their price ends there)",
+        g.delisted.len()
+    ));
     messages::info(format_args!(
         "review: {} new series, {} gone, {} repriced, {} suspicious, {} keys left out",
         added.len(),

@@ -71,7 +71,7 @@ pub fn why(q: Why) -> anyhow::Result<()> {
         let after = book.after_retirement(query, r);
         if let Lookup::Priced(_) = after {
             lines.push((
-                "retired".into(),
+                if r.delisted { "delisted" } else { "retired" }.into(),
                 format!(
                     "from {} ({}); a request that still succeeded is priced at {}",
                     r.at,

@@ -14,11 +14,12 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
 use super::canonical::{canonical, Override};
+use super::known_errors::json_decimal;
+pub use super::known_errors::{fix_entry, parse_known_errors, Fix, KnownError};
 use super::litellm::model_and_region;
 use super::parse::parse_effective_from;
 use super::row::{BookTier, PriceRow};
 use crate::providers::litellm_id;
-use crate::text::glob_match;
 use crate::text::lines::{CsvRows, CsvStep};
 use crate::usage::format_timestamp_us;
 
@@ -33,7 +34,7 @@ pub enum InputError {
     NotAnObject,
 }
 
-fn at_line(line: u64, message: impl Into<String>) -> InputError {
+pub(super) fn at_line(line: u64, message: impl Into<String>) -> InputError {
     InputError::Line {
         line,
         message: message.into(),
@@ -95,106 +96,6 @@ pub fn snapshots_of_map(
             })
         })
         .collect())
-}
-
-/// How a known error is fixed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fix {
-    /// The right value (per token, as LiteLLM writes it).
-    Value(Decimal),
-    /// The field should not be there.
-    Remove,
-    /// The whole version is wrong: the previous version stays in force.
-    Drop,
-}
-
-/// One known LiteLLM error (`pricing/litellm/known-errors.csv`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KnownError {
-    /// The LiteLLM key (`*` patterns allowed).
-    pub key: String,
-    pub field: String,
-    /// The wrong value; `None` matches any value of the field.
-    pub wrong: Option<Decimal>,
-    pub fix: Fix,
-    pub evidence: String,
-    pub line: u64,
-}
-
-/// A per-token number as LiteLLM writes it (`3.3e-06`, `0.000003`), exactly.
-fn per_token(s: &str) -> Option<Decimal> {
-    let s = s.trim();
-    if s.contains(['e', 'E']) {
-        Decimal::from_scientific(s).ok()
-    } else {
-        s.parse().ok()
-    }
-    .map(|d| d.normalize())
-}
-
-/// A JSON number as the decimal text it was written as (serde keeps the shortest round-trip).
-fn json_decimal(v: &Value) -> Option<Decimal> {
-    let f = v.as_f64()?;
-    per_token(&format!("{f}"))
-}
-
-/// Reads the known-errors table: `litellm_key,field,wrong_value,right_value_or_drop,evidence_url`
-/// (more columns are notes). `right_value_or_drop`: a number, `drop` (the version), or `none`
-/// (the field).
-pub fn parse_known_errors(text: &str) -> Result<Vec<KnownError>, InputError> {
-    let mut rows = CsvRows::new(text.as_bytes());
-    let headers = rows.headers().map_err(|e| at_line(1, e.to_string()))?;
-    let pos = |c: &str| {
-        headers
-            .iter()
-            .position(|h| h == c)
-            .ok_or_else(|| at_line(1, format!("column {c} is missing")))
-    };
-    let (k, f, w, r, e) = (
-        pos("litellm_key")?,
-        pos("field")?,
-        pos("wrong_value")?,
-        pos("right_value_or_drop")?,
-        pos("evidence_url")?,
-    );
-    let mut out = Vec::new();
-    while let Some(step) = rows.next_step() {
-        let rec = match step {
-            CsvStep::Record(rec) => rec,
-            CsvStep::Error { line, error } => return Err(at_line(line, error.to_string())),
-        };
-        let line = rec.line();
-        let get = |i: usize| rec.record.get(i).unwrap_or("").trim().to_string();
-        let wrong = match get(w).as_str() {
-            "" | "*" => None,
-            t => Some(
-                per_token(t)
-                    .ok_or_else(|| at_line(line, format!("wrong_value {t:?} is not a number")))?,
-            ),
-        };
-        let fix = match get(r).to_ascii_lowercase().as_str() {
-            "drop" => Fix::Drop,
-            "none" | "remove" => Fix::Remove,
-            t => Fix::Value(per_token(t).ok_or_else(|| {
-                at_line(
-                    line,
-                    format!("right_value_or_drop {t:?} is not a number, drop or none"),
-                )
-            })?),
-        };
-        if get(e).is_empty() {
-            return Err(at_line(line, "every known error needs an evidence_url"));
-        }
-        out.push(KnownError {
-            key: get(k),
-            field: get(f),
-            wrong,
-            fix,
-            evidence: get(e),
-            line,
-        });
-    }
-    Ok(out)
 }
 
 /// Reads the canonical-name table: `provider,model,canonical` (`*` patterns; empty canonical:
@@ -304,37 +205,6 @@ fn prices(e: &Map<String, Value>, tier: &str) -> Option<Prices> {
     })
 }
 
-/// Applies the known errors of `key` to one entry; `None` when the version is dropped.
-fn fix_entry(
-    key: &str,
-    mut e: Map<String, Value>,
-    errors: &[KnownError],
-    fixed: &mut BTreeSet<u64>,
-) -> Option<Map<String, Value>> {
-    for k in errors.iter().filter(|k| glob_match(&k.key, key)) {
-        let Some(current) = e.get(&k.field) else {
-            continue;
-        };
-        if k.wrong.is_some() && json_decimal(current) != k.wrong {
-            continue;
-        }
-        fixed.insert(k.line);
-        match &k.fix {
-            Fix::Drop => return None,
-            Fix::Remove => {
-                e.remove(&k.field);
-            }
-            Fix::Value(v) => {
-                let f: f64 = v.to_string().parse().unwrap_or(0.0);
-                if let Some(n) = serde_json::Number::from_f64(f) {
-                    e.insert(k.field.clone(), Value::Number(n));
-                }
-            }
-        }
-    }
-    Some(e)
-}
-
 /// What `prices update` found, for the review list.
 #[derive(Debug, Clone, Default)]
 pub struct Review {
@@ -353,36 +223,62 @@ pub struct Review {
 #[derive(Debug, Clone, Default)]
 pub struct Generated {
     pub rows: Vec<PriceRow>,
+    /// Models whose every series came from keys LiteLLM deleted: their price ends when the
+    /// last key went (written to `generated/delisted.csv`; usage after it is priced at the
+    /// last price with a warning, like a retirement).
+    pub delisted: Vec<Delisted>,
     pub review: Review,
 }
 
-/// Which of several keys for the same series to keep: the lower rank wins (Azure's explicit
-/// `global` keys over the bare one, which LiteLLM sometimes prices at the regional rate).
-fn key_rank(key: &str) -> u8 {
-    if key.starts_with("azure/global-standard/") || key.starts_with("azure/global/") {
+/// Which of several keys for the same series to keep: the lower rank wins. A key still in the
+/// last snapshot beats one LiteLLM deleted (it kept `azure/claude-sonnet-4-5`, deleted on
+/// 2025-12-11, over the live `azure_ai/claude-sonnet-4-5`); then Azure's explicit `global`
+/// keys beat the bare one (which LiteLLM sometimes prices at the regional rate), and for
+/// models Azure AI Foundry sells that are not OpenAI's, `azure_ai/` beats bare `azure/`.
+fn key_rank(key: &str, live: bool, model: &str) -> (u8, u8) {
+    let openai = crate::providers::publisher(None, model) == "OpenAI";
+    let rank = if key.starts_with("azure/global-standard/")
+        || key.starts_with("azure/global/")
+        || (key.starts_with("azure_ai/") && !openai)
+    {
         0
     } else if key.starts_with("bedrock_converse/") || key.starts_with("bedrock/") {
         2
     } else {
         1
-    }
+    };
+    (u8::from(!live), rank)
 }
 
-/// Splits an Azure data-zone key: `azure/eu/gpt-4o` -> (`gpt-4o`, region `eu`); global keys
-/// have no region (Global Standard is the list price).
-fn azure_key(key: &str) -> Option<(String, Option<String>)> {
+/// Splits an Azure key: `azure/global/gpt-4o` -> `gpt-4o` (Global Standard, the list price).
+/// Data-zone keys (`azure/eu/...`, `azure/us/...`) are `None` twice over: the Data Zone price
+/// is the Global one times the `azure-data-zone` rule, exactly (LiteLLM writes it rounded:
+/// 1.38 for 1.375).
+fn azure_key(key: &str) -> Option<Option<String>> {
     let rest = key.strip_prefix("azure/")?;
-    for (prefix, region) in [
-        ("global-standard/", None),
-        ("global/", None),
-        ("eu/", Some("eu")),
-        ("us/", Some("us")),
+    for (prefix, data_zone) in [
+        ("global-standard/", false),
+        ("global/", false),
+        ("eu/", true),
+        ("us/", true),
     ] {
         if let Some(m) = rest.strip_prefix(prefix) {
-            return Some((m.to_string(), region.map(str::to_string)));
+            return Some((!data_zone).then(|| m.to_string()));
         }
     }
     None
+}
+
+/// A generated series whose LiteLLM key disappeared: its price ends there (see
+/// [`Generated::delisted`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delisted {
+    pub provider: String,
+    pub model: String,
+    /// The first snapshot without the key.
+    pub at_us: i64,
+    pub commit: String,
+    pub key: String,
 }
 
 /// Builds the generated rows from every key's snapshots.
@@ -398,8 +294,8 @@ pub fn generate(
     for s in snapshots {
         by_key.entry(&s.key).or_default().push(s);
     }
-    // (provider, model, region, tier) -> (key rank, key, rows)
-    type Series = BTreeMap<(String, String, Option<String>, String), (u8, String, Vec<PriceRow>)>;
+    // (provider, model, region, tier) -> every key's candidate series.
+    type Series = BTreeMap<(String, String, Option<String>, String), Vec<Candidate>>;
     let mut series: Series = BTreeMap::new();
     for (key, mut snaps) in by_key {
         snaps.sort_by_key(|s| s.seen_us);
@@ -417,7 +313,40 @@ pub fn generate(
         if !matches!(mode, "chat" | "completion" | "responses") {
             continue;
         }
-        let (model, region) = azure_key(key).unwrap_or_else(|| model_and_region(key, lp));
+        let (model, region) = match azure_key(key) {
+            Some(Some(m)) => (m, None),
+            Some(None) => {
+                out.review.skipped.push((
+                    key.to_string(),
+                    "Azure Data Zone price: derived from Global Standard by the azure-data-zone rule, exactly".into(),
+                ));
+                continue;
+            }
+            None => model_and_region(key, lp),
+        };
+        if !crate::providers::plausible_model_id(provider, &model) {
+            out.review.skipped.push((
+                key.to_string(),
+                format!("{model:?} is not a model id {provider} logs carry (a mode or region written into the key)"),
+            ));
+            continue;
+        }
+        // Deleted: the last snapshot has no entry; the series ends at the first such snapshot
+        // after the last one with an entry.
+        let live = snaps.last().is_some_and(|s| s.entry.is_some());
+        let gone = if live {
+            None
+        } else {
+            let last_entry = snaps.iter().rposition(|s| s.entry.is_some());
+            last_entry
+                .and_then(|i| snaps.get(i + 1))
+                .map(|s| (s.seen_us, s.commit.clone()))
+        };
+        let entries: Vec<&Map<String, Value>> =
+            snaps.iter().filter_map(|s| s.entry.as_ref()).collect();
+        for m in super::known_errors::siblings_left_wrong(key, &entries, errors) {
+            out.review.suspicious.push((key.to_string(), m));
+        }
         if curated.contains(&(provider.to_string(), model.clone())) {
             out.review.shadowed.insert(key.to_string());
         }
@@ -511,29 +440,77 @@ pub fn generate(
                 region.clone(),
                 tier.to_string(),
             );
-            let rank = key_rank(key);
-            match series.get(&skey) {
-                Some((r, other, _)) if *r <= rank => {
-                    if tier.is_empty() {
-                        out.review.skipped.push((
-                            key.to_string(),
-                            format!("same model as {other}, which is kept"),
-                        ));
-                    }
-                }
-                _ => {
-                    if let Some((_, other, _)) = series.get(&skey) {
-                        out.review
-                            .skipped
-                            .push((other.clone(), format!("same model as {key}, which is kept")));
-                    }
-                    series.insert(skey, (rank, key.to_string(), rows));
-                }
+            series.entry(skey).or_default().push(Candidate {
+                rank: key_rank(key, live, &model),
+                key: key.to_string(),
+                rows,
+                gone: gone.clone(),
+            });
+        }
+    }
+    // The best key of each series; the history of the others fills in before it starts (a
+    // renamed key keeps the months before the rename priced).
+    // (provider, model) -> per series: when, in which commit and under which key it ended.
+    type Ends = BTreeMap<(String, String), Vec<Option<(i64, String, String)>>>;
+    let mut ends: Ends = BTreeMap::new();
+    for ((provider, model, _, tier), mut cands) in series {
+        cands.sort_by(|a, b| (a.rank, &a.key).cmp(&(b.rank, &b.key)));
+        let best = cands.remove(0);
+        let start = best.rows.first().map_or(i64::MAX, |r| r.effective_from_us);
+        let mut rows: Vec<PriceRow> = Vec::new();
+        if let Some(earlier) = cands
+            .iter()
+            .filter(|c| c.rows.first().is_some_and(|r| r.effective_from_us < start))
+            .min_by_key(|c| c.rows.first().map(|r| r.effective_from_us))
+        {
+            rows.extend(
+                earlier
+                    .rows
+                    .iter()
+                    .filter(|r| r.effective_from_us < start)
+                    .cloned(),
+            );
+        }
+        for c in &cands {
+            if tier.is_empty() {
+                out.review.skipped.push((
+                    c.key.clone(),
+                    format!("same model as {}, which is kept", best.key),
+                ));
+            }
+        }
+        ends.entry((provider, model)).or_default().push(
+            best.gone
+                .clone()
+                .map(|(at, commit)| (at, commit, best.key.clone())),
+        );
+        rows.extend(best.rows);
+        out.rows.extend(rows);
+    }
+    // A model is delisted when every one of its series came from a deleted key.
+    for ((provider, model), gone) in ends {
+        if gone.iter().all(Option::is_some) {
+            if let Some((at_us, commit, key)) = gone.into_iter().flatten().max_by_key(|g| g.0) {
+                out.delisted.push(Delisted {
+                    provider,
+                    model,
+                    at_us,
+                    commit,
+                    key,
+                });
             }
         }
     }
-    out.rows = series.into_values().flat_map(|(_, _, rows)| rows).collect();
     out
+}
+
+/// One key's version of a series, before the best key is chosen.
+struct Candidate {
+    rank: (u8, u8),
+    key: String,
+    rows: Vec<PriceRow>,
+    /// When and in which mirror commit the key disappeared, if it did.
+    gone: Option<(i64, String)>,
 }
 
 /// Whether a row already has these prices.
@@ -766,9 +743,172 @@ mod tests {
             .iter()
             .map(|r| (r.region.clone(), r.input.to_string()))
             .collect();
+        // The Data Zone key is left to the azure-data-zone rule (exact x1.1 of Global).
+        assert_eq!(got, vec![(None, "2.5".into())]);
+        assert!(g
+            .review
+            .skipped
+            .iter()
+            .any(|(k, m)| k == "azure/eu/gpt-4o-2024-11-20" && m.contains("azure-data-zone")));
+    }
+
+    fn claude(cache: bool) -> String {
+        let c = if cache {
+            r#","cache_read_input_token_cost":3e-07"#
+        } else {
+            ""
+        };
+        format!(
+            r#"{{"litellm_provider":"azure_ai","mode":"chat","input_cost_per_token":3e-06,"output_cost_per_token":1.5e-05{c}}}"#
+        )
+    }
+
+    #[test]
+    fn a_live_key_beats_a_deleted_one_and_a_deleted_key_ends_its_series() {
+        // LiteLLM kept azure/claude-sonnet-4-5 (no cache price) until 2025-12-11 and has had
+        // azure_ai/claude-sonnet-4-5 since 2025-12-11: the live key wins, the deleted one
+        // fills in before it. A model whose only key was deleted is delisted then.
+        let none = r#"null"#;
+        let mut snaps = vec![
+            snap(
+                "azure/claude-sonnet-4-5",
+                "2025-11-25T19:07:21Z",
+                &claude(false),
+            ),
+            snap(
+                "azure_ai/claude-sonnet-4-5",
+                "2025-12-11T11:08:26Z",
+                &claude(true),
+            ),
+            snap("azure/claude-old", "2025-11-25T19:07:21Z", &claude(false)),
+        ];
+        for k in ["azure/claude-sonnet-4-5", "azure/claude-old"] {
+            let mut s = snap(k, "2025-12-11T11:08:26Z", none);
+            s.entry = None;
+            snaps.push(s);
+        }
+        let g = generate(&snaps, &[], &[], &BTreeSet::new(), &BTreeSet::new());
+        let sonnet: Vec<(String, Option<String>, Option<String>)> = g
+            .rows
+            .iter()
+            .filter(|r| r.model == "claude-sonnet-4-5")
+            .map(|r| {
+                (
+                    r.effective_from.clone(),
+                    r.cache_read.map(|c| c.to_string()),
+                    r.litellm_key.clone(),
+                )
+            })
+            .collect();
         assert_eq!(
-            got,
-            vec![(None, "2.5".into()), (Some("eu".into()), "2.75".into())]
+            sonnet,
+            vec![
+                (
+                    "2025-11-25T19:07:21Z".into(),
+                    None,
+                    Some("azure/claude-sonnet-4-5".into())
+                ),
+                (
+                    "2025-12-11T11:08:26Z".into(),
+                    Some("0.3".into()),
+                    Some("azure_ai/claude-sonnet-4-5".into())
+                ),
+            ]
+        );
+        let delisted: Vec<(&str, &str)> = g
+            .delisted
+            .iter()
+            .map(|d| (d.model.as_str(), d.key.as_str()))
+            .collect();
+        assert_eq!(delisted, vec![("claude-old", "azure/claude-old")]);
+        assert_eq!(
+            format_timestamp_us(g.delisted[0].at_us),
+            "2025-12-11T11:08:26Z"
+        );
+    }
+
+    #[test]
+    fn keys_that_are_no_model_id_of_the_provider_are_not_emitted() {
+        let e = |lp: &str| {
+            format!(
+                r#"{{"litellm_provider":"{lp}","mode":"chat","input_cost_per_token":3e-05,"output_cost_per_token":1.5e-04}}"#
+            )
+        };
+        let snaps = vec![
+            snap(
+                "fast/claude-opus-4-6",
+                "2026-02-09T00:00:00Z",
+                &e("anthropic"),
+            ),
+            snap(
+                "us/claude-opus-4-6",
+                "2026-02-09T00:00:00Z",
+                &e("anthropic"),
+            ),
+            snap(
+                "anthropic.claude-haiku-4-5@20251001",
+                "2026-02-09T00:00:00Z",
+                &e("bedrock"),
+            ),
+            snap("claude-opus-4-6", "2026-02-09T00:00:00Z", &e("anthropic")),
+        ];
+        let g = generate(&snaps, &[], &[], &BTreeSet::new(), &BTreeSet::new());
+        let models: Vec<&str> = g.rows.iter().map(|r| r.model.as_str()).collect();
+        assert_eq!(models, vec!["claude-opus-4-6"]);
+    }
+
+    #[test]
+    fn a_known_error_for_every_price_of_an_entry_scales_them_all_exactly() {
+        // A geo profile priced at the global rate: every price is 1/1.1 of the right one.
+        // applies_to=all moves them all by 3.3/3 = 1.1: 1.25 -> 1.375 (never LiteLLM's 1.38).
+        let e = r#"{"litellm_provider":"bedrock","mode":"chat","input_cost_per_token":3e-06,"output_cost_per_token":1.5e-05,"cache_read_input_token_cost":3e-07,"cache_creation_input_token_cost":1.25e-06}"#;
+        let snaps = vec![snap("us.anthropic.m-v1:0", "2025-09-29T21:07:05Z", e)];
+        let errors = parse_known_errors(
+            "litellm_key,field,seen_from,wrong_value,right_value_or_drop,evidence_url,note,applies_to\n\
+             us.anthropic.m-v1:0,input_cost_per_token,2025-09-29,3e-06,3.3e-06,https://example.org/x,geo,all\n",
+        )
+        .unwrap();
+        let g = generate(&snaps, &errors, &[], &BTreeSet::new(), &BTreeSet::new());
+        let r = &g.rows[0];
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(
+            (r.input, r.output, r.cache_read, r.cache_write),
+            (d("3.3"), d("16.5"), Some(d("0.33")), Some(d("1.375")))
+        );
+    }
+
+    #[test]
+    fn a_fix_that_leaves_a_sibling_with_the_same_error_is_named() {
+        // LiteLLM had the whole entry 10x and later fixed input and cache together; the known
+        // error states input only: the review names cache_read.
+        let e = |i: &str, c: &str| {
+            format!(
+                r#"{{"litellm_provider":"bedrock","mode":"chat","input_cost_per_token":{i},"output_cost_per_token":1.65e-05,"cache_read_input_token_cost":{c}}}"#
+            )
+        };
+        let snaps = vec![
+            snap(
+                "us.m-v1:0",
+                "2025-10-07T04:09:00Z",
+                &e("3.3e-05", "3.3e-06"),
+            ),
+            snap(
+                "us.m-v1:0",
+                "2025-10-12T00:34:00Z",
+                &e("3.3e-06", "3.3e-07"),
+            ),
+        ];
+        let errors = parse_known_errors(
+            "litellm_key,field,seen_from,wrong_value,right_value_or_drop,evidence_url\n\
+             us.m-v1:0,input_cost_per_token,2025-10-07,3.3e-05,3.3e-06,https://example.org/x\n",
+        )
+        .unwrap();
+        let g = generate(&snaps, &errors, &[], &BTreeSet::new(), &BTreeSet::new());
+        assert!(
+            g.review.suspicious.iter().any(|(_, m)| m
+                .contains("corrects input_cost_per_token x0.1 but cache_read_input_token_cost has the same error")),
+            "{:?}",
+            g.review.suspicious
         );
     }
 }

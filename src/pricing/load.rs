@@ -17,6 +17,8 @@ pub const RULES_FILE: &str = "rules.csv";
 pub const CLASS_RULES_FILE: &str = "class-rules.csv";
 /// Time-of-day windows (see `pricing::rules`).
 pub const WINDOWS_FILE: &str = "windows.csv";
+/// Models the generated tier's price map stopped listing (written by `prices update`).
+pub const DELISTED_FILE: &str = "delisted.csv";
 /// The folder of generated price files (`prices update`): their rows are [`BookTier::Generated`].
 pub const GENERATED_DIR: &str = "generated";
 /// The folder of the generator's inputs (known LiteLLM errors, canonical-name table): not price
@@ -32,6 +34,8 @@ pub enum SourceKind {
     Rules,
     ClassRules,
     Windows,
+    /// `generated/delisted.csv`.
+    Delisted,
     /// Read by `prices update`, skipped when loading the book.
     GeneratorInput,
 }
@@ -51,6 +55,7 @@ impl SourceKind {
             RULES_FILE => SourceKind::Rules,
             CLASS_RULES_FILE => SourceKind::ClassRules,
             WINDOWS_FILE => SourceKind::Windows,
+            DELISTED_FILE if in_dir(GENERATED_DIR) => SourceKind::Delisted,
             _ if overlay => SourceKind::Prices(BookTier::Overlay),
             _ if in_dir(GENERATOR_DIR) => SourceKind::GeneratorInput,
             _ if in_dir(GENERATED_DIR) => SourceKind::Prices(BookTier::Generated),

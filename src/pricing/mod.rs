@@ -14,6 +14,7 @@ pub mod classes;
 pub mod diff;
 pub mod findings;
 pub mod generate;
+pub mod known_errors;
 pub mod litellm;
 pub mod load;
 pub mod overlay;
@@ -139,6 +140,7 @@ impl PriceBook {
         let mut book = PriceBook::default();
         let mut alias_rows = Vec::new();
         let mut retirements = Vec::new();
+        let mut delisted = Vec::new();
         let mut overlays = Vec::new();
         for src in sources {
             let before = book.rows.len() + overlays.len();
@@ -162,6 +164,9 @@ impl PriceBook {
                 }
                 SourceKind::Windows => {
                     rules::parse_windows(&src.name, &src.bytes, &mut book.windows, findings)
+                }
+                SourceKind::Delisted => {
+                    rules::parse_delisted(&src.name, &src.bytes, &mut delisted, findings)
                 }
                 SourceKind::ClassRules => classes::parse_class_rules(
                     &src.name,
@@ -206,6 +211,14 @@ impl PriceBook {
             }
             let key = (r.provider.clone(), r.model.clone());
             book.retirements.insert(key, r);
+        }
+        // A delisted generated model ends like a retirement, unless the provider's own
+        // retirement says more or curated rows price the model.
+        for r in delisted {
+            let key = (r.provider.clone(), r.model.clone());
+            if !book.retirements.contains_key(&key) && !book.curated_models.contains(&key) {
+                book.retirements.insert(key, r);
+            }
         }
         book.derive_tier_rows(findings);
         book.derive_rule_rows(findings);

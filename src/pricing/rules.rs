@@ -39,6 +39,9 @@ pub struct Retirement {
     pub redirect_to: Option<String>,
     /// Other sources that agree (mirrors, notices quoted elsewhere).
     pub evidence: Option<String>,
+    /// Not a retirement the provider announced: the generated tier's price map stopped listing
+    /// the model (`generated/delisted.csv`), so its last price is all the book knows.
+    pub delisted: bool,
 }
 
 /// An uplift rule.
@@ -298,8 +301,53 @@ pub fn parse_retirements(
                 source,
                 redirect_to: get(&row, "redirect_to").map(str::to_string),
                 evidence: get(&row, "evidence").map(str::to_string),
+                delisted: false,
             }),
             Err(m) => findings.push(err("retired_at", m.to_string())),
+        }
+    }
+}
+
+/// Reads `generated/delisted.csv` (`provider,model,delisted_at,litellm_key,litellm_commit`):
+/// the models whose LiteLLM keys all disappeared, written by `prices update`.
+pub fn parse_delisted(
+    name: &str,
+    bytes: &[u8],
+    out: &mut Vec<Retirement>,
+    findings: &mut Vec<Finding>,
+) {
+    let required = [
+        "provider",
+        "model",
+        "delisted_at",
+        "litellm_key",
+        "litellm_commit",
+    ];
+    for (line, row) in rows_of(name, bytes, &required, findings) {
+        let err = |c: &str, m: String| finding(Severity::Error, name, line, Some(c), m);
+        if let Some(c) = required.iter().find(|c| get(&row, c).is_none()) {
+            findings.push(err(c, "missing value (required)".into()));
+            continue;
+        }
+        let v = |c: &str| get(&row, c).unwrap_or_default();
+        match parse_effective_from(v("delisted_at")) {
+            Ok(at_us) => out.push(Retirement {
+                provider: v("provider").into(),
+                model: v("model").into(),
+                at_us,
+                at: v("delisted_at").into(),
+                source: Some(format!(
+                    "https://github.com/RoCry/llm-api-price/commit/{}",
+                    v("litellm_commit")
+                )),
+                redirect_to: None,
+                evidence: Some(format!(
+                    "LiteLLM deleted the key {} in this mirror commit",
+                    v("litellm_key")
+                )),
+                delisted: true,
+            }),
+            Err(m) => findings.push(err("delisted_at", m.to_string())),
         }
     }
 }

@@ -29,6 +29,8 @@ use crate::usage::Rejection;
 
 /// The `priced_by` entry of usage priced after its model's retirement (`rule:after-retirement`).
 pub const AFTER_RETIREMENT: &str = "after-retirement";
+/// The `priced_by` entry of generated usage priced after its price map stopped listing it.
+pub const AFTER_DELISTING: &str = "after-delisting";
 
 /// Measures of one breakdown row (or the total). Serialises through [`measures::MEASURES`]
 /// (money as exact decimal strings), then `price_versions` and `priced_by`.
@@ -300,8 +302,13 @@ pub fn build(
                 retired,
             } => {
                 if let Some(r) = retired {
-                    m.price_rules.insert(AFTER_RETIREMENT.into());
-                    total.price_rules.insert(AFTER_RETIREMENT.into());
+                    let label = if r.delisted {
+                        AFTER_DELISTING
+                    } else {
+                        AFTER_RETIREMENT
+                    };
+                    m.price_rules.insert(label.into());
+                    total.price_rules.insert(label.into());
                     let e = after_retirement
                         .entry((key.provider.clone(), key.model.clone()))
                         .or_insert_with(|| (*r, 0, std::collections::BTreeSet::new()));
@@ -403,6 +410,12 @@ pub fn build(
             for ((provider, model), (r, requests, versions)) in &after_retirement {
                 let priced = versions.iter().cloned().collect::<Vec<_>>().join(", ");
                 w.push(match &r.redirect_to {
+                    _ if r.delisted => format!(
+                        "{provider}/{model}: {} after LiteLLM's price map stopped listing it on {} ({}): priced at its last price ({priced}), which may be out of date; check the provider's page, or give the price in an overlay",
+                        crate::money::count_of(*requests, "request"),
+                        r.at,
+                        r.source.as_deref().unwrap_or("no source")
+                    ),
                     Some(to) => format!(
                         "{provider}/{model}: {} after its retirement on {}, billed by the provider as {to} and priced so ({priced}; {})",
                         crate::money::count_of(*requests, "request"),

@@ -268,3 +268,30 @@ fn azure_is_priced_by_deployment_type_never_by_region() {
         .ok()
         .stdout_has("input $2.2, output $8.8");
 }
+
+#[test]
+fn a_price_the_price_map_stopped_listing_ends_and_later_usage_says_so() {
+    // tests/data/pricing-delisted: a generated row 3/15 whose LiteLLM key was deleted on
+    // 2025-12-11T11:08:26Z. Before: priced. After: the last price, 100,000*3 + 10,000*15 =
+    // $0.45, with a warning that the price may be out of date.
+    let out = Tl::report()
+        .book("pricing-delisted")
+        .log_text(
+            "d.csv",
+            "timestamp,provider,model,input_tokens,output_tokens,case\n\
+             2025-12-01T00:00:00Z,azure,claude-old,100000,10000,before\n\
+             2026-01-05T00:00:00Z,azure,claude-old,100000,10000,after\n",
+        )
+        .args(["--by", "case", "--format", "json"])
+        .ok();
+    out.stderr_has(
+        "azure/claude-old: 1 request after LiteLLM's price map stopped listing it on 2025-12-11T11:08:26Z",
+    );
+    let v = out.json();
+    assert_eq!(row(&v, "case", "before")["priced_by"], json!(["generated"]));
+    assert_eq!(row(&v, "case", "after")["cost_usd"], "0.45");
+    assert_eq!(
+        row(&v, "case", "after")["priced_by"],
+        json!(["generated", "rule:after-delisting"])
+    );
+}
