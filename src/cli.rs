@@ -393,6 +393,23 @@ pub struct ConvertArgs {
     pub output: PathBuf,
 }
 
+/// Independent price catalogues and the day each was taken (a file may be gzipped).
+#[derive(Debug, Clone, Args)]
+pub struct CatalogueArgs {
+    /// pydantic genai-prices prices/data.json.
+    #[arg(long, value_name = "FILE")]
+    pub genai_prices: Option<PathBuf>,
+    /// The day genai-prices was taken (default: the book's check date, or today).
+    #[arg(long, value_name = "DATE")]
+    pub genai_prices_date: Option<String>,
+    /// models.dev as one JSON (`{"providers": {provider: {model: {cost}}}}`).
+    #[arg(long, value_name = "FILE")]
+    pub models_dev: Option<PathBuf>,
+    /// The day models.dev was taken (default: the book's check date, or today).
+    #[arg(long, value_name = "DATE")]
+    pub models_dev_date: Option<String>,
+}
+
 /// Which price book a `prices` command reads.
 #[derive(Debug, Args)]
 pub struct BookArgs {
@@ -481,6 +498,30 @@ pub enum PricesCommand {
         /// Where to write the generated files (default: <pricing>/generated).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        catalogues: CatalogueArgs,
+    },
+    /// Compare the book with independent price catalogues (LiteLLM's map, pydantic's
+    /// genai-prices data.json, models.dev): every series the book prices, judged by each
+    /// catalogue at its date (agree, differ with both values, absent); the table shows the
+    /// disagreements and a summary per provider.
+    Audit {
+        #[command(flatten)]
+        catalogues: CatalogueArgs,
+        /// LiteLLM's model_prices_and_context_window.json (its date: --litellm-date).
+        #[arg(long, value_name = "FILE")]
+        litellm: Option<PathBuf>,
+        /// The day the LiteLLM map was taken (default: the book's check date, or today).
+        #[arg(long, value_name = "DATE")]
+        litellm_date: Option<String>,
+        /// Only these providers (comma-separated).
+        #[arg(long, value_delimiter = ',', value_name = "P,...")]
+        provider: Vec<String>,
+        /// Tables show every judged series, not only the disagreements.
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        book: BookArgs,
     },
     /// Which price row prices a request: its tier, source, LiteLLM key and commit, and how sure
     /// the date is.

@@ -5,6 +5,7 @@
 //! command line and the crate root's `exit_code` classifies every error in one place. Commands do no
 //! arithmetic on money and hold no state between runs.
 
+pub mod audit;
 pub mod chart;
 pub mod columns;
 pub mod compare;
@@ -105,6 +106,8 @@ pub fn version_text() -> String {
             let info = crate::report::PricingInfo {
                 files: book.files().to_vec(),
                 versions_used: Vec::new(),
+                checked_at: None,
+                newest_price: None,
             };
             text.push_str(&format!(
                 "price book: {} price rows in {} files, newest in force {newest}",
@@ -116,6 +119,12 @@ pub fn version_text() -> String {
                     " ({} scheduled, until {})",
                     crate::money::count(later.len() as u64),
                     date(last)
+                ));
+            }
+            if let Some(c) = book.checked_at() {
+                text.push_str(&format!(
+                    "\nchecked against its sources on {c}; newest price {}",
+                    book.newest_price().unwrap_or_else(|| "-".into())
                 ));
             }
             text.push_str(&format!(

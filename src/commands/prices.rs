@@ -99,6 +99,7 @@ pub fn run(cmd: PricesCommand) -> anyhow::Result<()> {
             commit,
             pricing,
             out,
+            catalogues,
         } => super::update::run(super::update::Update {
             litellm,
             history,
@@ -106,6 +107,22 @@ pub fn run(cmd: PricesCommand) -> anyhow::Result<()> {
             commit,
             pricing,
             out,
+            catalogues,
+        }),
+        PricesCommand::Audit {
+            catalogues,
+            litellm,
+            litellm_date,
+            provider,
+            all,
+            book,
+        } => super::audit::run(super::audit::Audit {
+            catalogues,
+            litellm,
+            litellm_date,
+            provider,
+            all,
+            book,
         }),
         PricesCommand::Why {
             provider,

@@ -17,7 +17,7 @@ use crate::pricing::{self, BookTier, PriceBook, PriceRow};
 const KNOWN_ERRORS: &str = "litellm/known-errors.csv";
 const CANONICAL: &str = "litellm/canonical.csv";
 
-fn read_text(path: &Path) -> anyhow::Result<String> {
+pub(super) fn read_text(path: &Path) -> anyhow::Result<String> {
     let file =
         std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut text = String::new();
@@ -40,6 +40,8 @@ pub struct Update {
     pub commit: Option<String>,
     pub pricing: PathBuf,
     pub out: Option<PathBuf>,
+    /// Other catalogues: a generated row they agree with earns its confidence from them.
+    pub catalogues: crate::cli::CatalogueArgs,
 }
 
 pub fn run(u: Update) -> anyhow::Result<()> {
@@ -108,7 +110,9 @@ pub fn run(u: Update) -> anyhow::Result<()> {
                 .then(|| (provider.to_string(), model))
         })
         .collect();
-    let g = generate::generate(&snapshots, &errors, &overrides, &curated, &aliases);
+    let mut g = generate::generate(&snapshots, &errors, &overrides, &curated, &aliases);
+    let catalogues = super::audit::catalogues(&u.catalogues, None, None, before.checked_at())?;
+    pricing::audit::grade_generated(&mut g.rows, &catalogues);
     write_files(&out_dir, &g.rows)?;
     write_delisted(&out_dir, &g.delisted)?;
     review(&before, &g, &errors);

@@ -269,6 +269,19 @@ fn azure_key(key: &str) -> Option<Option<String>> {
     None
 }
 
+/// The book's model id (and region, for `bedrock/<region>/...` keys) of a LiteLLM key of
+/// `litellm_provider`, or `None` for keys the generated tier leaves out: Azure Data Zone keys
+/// (a rule derives them) and ids no log of the provider carries.
+pub fn book_id(key: &str, litellm_provider: &str) -> Option<(String, Option<String>)> {
+    let (model, region) = match azure_key(key) {
+        Some(Some(m)) => (m, None),
+        Some(None) => return None,
+        None => model_and_region(key, litellm_provider),
+    };
+    let provider = litellm_id(litellm_provider)?;
+    crate::providers::plausible_model_id(provider, &model).then_some((model, region))
+}
+
 /// A generated series whose LiteLLM key disappeared: its price ends there (see
 /// [`Generated::delisted`]).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,6 +17,9 @@ pub const RULES_FILE: &str = "rules.csv";
 pub const CLASS_RULES_FILE: &str = "class-rules.csv";
 /// Time-of-day windows (see `pricing::rules`).
 pub const WINDOWS_FILE: &str = "windows.csv";
+/// Facts about the book itself (`book-info.csv`: `key,value`: `checked_at`, the day the book was last checked
+/// against its sources).
+pub const BOOK_FILE: &str = "book-info.csv";
 /// Models the generated tier's price map stopped listing (written by `prices update`).
 pub const DELISTED_FILE: &str = "delisted.csv";
 /// The folder of generated price files (`prices update`): their rows are [`BookTier::Generated`].
@@ -36,6 +39,8 @@ pub enum SourceKind {
     Windows,
     /// `generated/delisted.csv`.
     Delisted,
+    /// `book-info.csv`.
+    BookInfo,
     /// Read by `prices update`, skipped when loading the book.
     GeneratorInput,
 }
@@ -56,6 +61,7 @@ impl SourceKind {
             CLASS_RULES_FILE => SourceKind::ClassRules,
             WINDOWS_FILE => SourceKind::Windows,
             DELISTED_FILE if in_dir(GENERATED_DIR) => SourceKind::Delisted,
+            BOOK_FILE if !in_dir(GENERATED_DIR) && !in_dir(GENERATOR_DIR) => SourceKind::BookInfo,
             _ if overlay => SourceKind::Prices(BookTier::Overlay),
             _ if in_dir(GENERATOR_DIR) => SourceKind::GeneratorInput,
             _ if in_dir(GENERATED_DIR) => SourceKind::Prices(BookTier::Generated),

@@ -9,6 +9,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
+pub mod audit;
 pub mod canonical;
 pub mod classes;
 pub mod diff;
@@ -115,6 +116,9 @@ pub struct PriceBook {
     windows: Vec<Window>,
     /// Distinct long-context thresholds, ascending.
     thresholds: Vec<u64>,
+    /// The day the book was last checked against its sources (`book-info.csv`), as written and
+    /// in microseconds.
+    checked_at: Option<(i64, String)>,
     /// Non-fatal findings from loading (unknown columns, ...).
     warnings: Vec<Finding>,
 }
@@ -164,6 +168,11 @@ impl PriceBook {
                 }
                 SourceKind::Windows => {
                     rules::parse_windows(&src.name, &src.bytes, &mut book.windows, findings)
+                }
+                SourceKind::BookInfo => {
+                    if let Some(c) = rules::parse_book_info(&src.name, &src.bytes, findings) {
+                        book.checked_at = Some(c);
+                    }
                 }
                 SourceKind::Delisted => {
                     rules::parse_delisted(&src.name, &src.bytes, &mut delisted, findings)
@@ -403,6 +412,35 @@ impl PriceBook {
 
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// The day the book was last checked against its sources, if it says (`book-info.csv`).
+    pub fn checked_at(&self) -> Option<&str> {
+        self.checked_at.as_ref().map(|(_, s)| s.as_str())
+    }
+
+    /// The newest price date of the book (`YYYY-MM-DD`), prices scheduled after the day it was
+    /// checked left out (they are known, not news). Overlay rows are the user's, not the book's.
+    pub fn newest_price(&self) -> Option<String> {
+        let until = self.checked_at.as_ref().map_or(i64::MAX, |(t, _)| *t);
+        self.rows
+            .iter()
+            .filter(|r| !r.is_overlay() && r.effective_from_us <= until)
+            .max_by_key(|r| r.effective_from_us)
+            .map(|r| {
+                r.effective_from
+                    .get(..10)
+                    .unwrap_or(&r.effective_from)
+                    .to_string()
+            })
+    }
+
+    /// Whether usage at `ts` is past the day after the book was last checked: prices may have
+    /// changed since, and the book cannot know.
+    pub fn older_than(&self, ts: i64) -> bool {
+        self.checked_at
+            .as_ref()
+            .is_some_and(|(t, _)| ts >= t + 86_400_000_000)
     }
 
     pub fn class_rules(&self) -> &[ClassRule] {

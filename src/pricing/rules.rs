@@ -352,6 +352,33 @@ pub fn parse_delisted(
     }
 }
 
+/// Reads `book-info.csv` (`key,value`); returns `checked_at` (a date or instant).
+pub fn parse_book_info(
+    name: &str,
+    bytes: &[u8],
+    findings: &mut Vec<Finding>,
+) -> Option<(i64, String)> {
+    let mut checked = None;
+    for (line, row) in rows_of(name, bytes, &["key", "value"], findings) {
+        let (Some(k), Some(v)) = (get(&row, "key"), get(&row, "value")) else {
+            continue;
+        };
+        if k == "checked_at" {
+            match parse_effective_from(v) {
+                Ok(t) => checked = Some((t, v.to_string())),
+                Err(m) => findings.push(finding(
+                    Severity::Error,
+                    name,
+                    line,
+                    Some("value"),
+                    format!("checked_at: {m}"),
+                )),
+            }
+        }
+    }
+    checked
+}
+
 pub fn parse_rules(name: &str, bytes: &[u8], out: &mut Vec<Rule>, findings: &mut Vec<Finding>) {
     let required = [
         "name",

@@ -207,6 +207,11 @@ pub fn footer(r: &Report, style: Style) -> Vec<Block> {
             )));
         }
     }
+    if let (Some(c), Some(n)) = (&r.pricing.checked_at, &r.pricing.newest_price) {
+        v.push(Block::Text(format!(
+            "price book checked against its sources on {c}; newest price {n}"
+        )));
+    }
     v
 }
 

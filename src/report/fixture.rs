@@ -77,6 +77,8 @@ pub fn report(by: &[&str], rows: Vec<Row>) -> Report {
         warnings: vec![],
         forecast: None,
         pricing: PricingInfo {
+            checked_at: None,
+            newest_price: None,
             files: vec![],
             versions_used: vec![],
         },
@@ -162,6 +164,8 @@ pub fn full_report() -> Report {
         based_on_to: "2026-10-21T00:00:00Z".into(),
     });
     r.pricing = PricingInfo {
+        checked_at: Some("2026-12-07".into()),
+        newest_price: Some("2026-12-01".into()),
         files: vec![
             PriceFile {
                 path: "embedded:pricing/curated/anthropic.csv".into(),

@@ -199,6 +199,9 @@ pub struct PricingInfo {
     pub files: Vec<PriceFile>,
     /// Price versions that priced some usage in this report (`provider/model@effective_from`).
     pub versions_used: Vec<String>,
+    /// The day the book was last checked against its sources, and its newest price date.
+    pub checked_at: Option<String>,
+    pub newest_price: Option<String>,
 }
 
 impl Serialize for PricingInfo {
@@ -208,6 +211,8 @@ impl Serialize for PricingInfo {
         m.serialize_entry("files", &self.files)?;
         m.serialize_entry("versions_used", &self.versions_used)?;
         m.serialize_entry("book_fingerprint", &self.fingerprint(false))?;
+        m.serialize_entry("book_checked_at", &self.checked_at)?;
+        m.serialize_entry("book_newest_price", &self.newest_price)?;
         if self.files.iter().any(|f| f.overlay) {
             m.serialize_entry("overlay_fingerprint", &self.fingerprint(true))?;
         }
@@ -435,6 +440,8 @@ pub fn build(
         pricing: PricingInfo {
             files: price_files,
             versions_used: versions.into_iter().collect(),
+            checked_at: None,
+            newest_price: None,
         },
         coverage,
     }

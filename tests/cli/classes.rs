@@ -295,3 +295,46 @@ fn a_price_the_price_map_stopped_listing_ends_and_later_usage_says_so() {
         json!(["generated", "rule:after-delisting"])
     );
 }
+
+#[test]
+fn a_report_says_when_its_logs_are_newer_than_the_book_and_how_to_update_it() {
+    // The built-in book was checked on the date in pricing/book-info.csv; a log from 2027 is
+    // newer: every format says so once, with how to update, and json states the dates.
+    let checked = std::fs::read_to_string(root().join("pricing/book-info.csv")).unwrap();
+    let checked = checked
+        .lines()
+        .find_map(|l| l.strip_prefix("checked_at,"))
+        .unwrap()
+        .to_string();
+    let out = Tl::report()
+        .log_text(
+            "new.csv",
+            "timestamp,provider,model,input_tokens,output_tokens\n\
+             2027-03-01T00:00:00Z,openai,gpt-4.1-2025-04-14,1000,100\n",
+        )
+        .args(["--format", "json"])
+        .ok();
+    out.stderr_has(&format!(
+        "these logs run to 2027-03-01, after the price book was last checked (checked on {checked}"
+    ))
+    .stderr_has("tokenledger prices update --litellm");
+    let v = out.json();
+    assert_eq!(v["pricing"]["book_checked_at"], checked.as_str());
+    assert!(v["pricing"]["book_newest_price"].is_string());
+    assert_eq!(v["warnings"].as_array().unwrap().len(), 1, "{v:#}");
+    // A month inside the book's time says nothing of the kind.
+    Tl::report()
+        .log_text(
+            "old.csv",
+            "timestamp,provider,model,input_tokens,output_tokens\n\
+             2026-03-01T00:00:00Z,openai,gpt-4.1-2025-04-14,1000,100\n",
+        )
+        .ok()
+        .stderr_lacks("after the price book was last checked")
+        .stdout_has(&format!(
+            "price book checked against its sources on {checked}"
+        ));
+    Tl::cmd(["--version"]).ok().stdout_has(&format!(
+        "checked against its sources on {checked}; newest price"
+    ));
+}

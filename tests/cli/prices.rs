@@ -440,3 +440,60 @@ fn completions_for_bash_zsh_and_fish() {
         .stdout_has("session");
     Tl::cmd(["completions", "tcsh"]).fails(2);
 }
+
+#[test]
+fn prices_audit_judges_each_series_at_each_catalogues_date() {
+    // tests/data/audit: genai-prices (taken 2026-10-01) quotes claude-x at 2/10 from
+    // 2026-09-01, models.dev (taken 2026-07-01) at 3/15 and gpt-y at 1.25/12. So claude-x's
+    // 2026-09-01 version agrees with genai-prices, its 2026-01-01 version with models.dev; gpt-y
+    // agrees with genai-prices and differs from models.dev on output; gpt-z is in neither.
+    let v = Tl::prices("audit")
+        .book("audit/book.csv")
+        .args([
+            "--genai-prices",
+            &fixture("audit/genai.json"),
+            "--genai-prices-date",
+            "2026-10-01",
+            "--models-dev",
+            &fixture("audit/models-dev.json"),
+            "--models-dev-date",
+            "2026-07-01",
+            "--format",
+            "json",
+        ])
+        .json();
+    let rows = v.as_array().unwrap();
+    let line = |version: &str| {
+        rows.iter()
+            .find(|r| r["version"] == version)
+            .unwrap_or_else(|| panic!("{version} in {v:#}"))
+            .clone()
+    };
+    let new = line("anthropic/claude-x@2026-09-01");
+    assert_eq!(new["genai-prices (2026-10-01)"], "agrees");
+    assert!(
+        new["models.dev (2026-07-01)"].is_null(),
+        "judged the older version"
+    );
+    let old = line("anthropic/claude-x@2026-01-01");
+    assert_eq!(old["models.dev (2026-07-01)"], "agrees");
+    let y = line("openai/gpt-y@2026-01-01");
+    assert_eq!(y["genai-prices (2026-10-01)"], "agrees");
+    assert_eq!(y["models.dev (2026-07-01)"], "differs: output 10 vs 12");
+    assert_eq!(y["agreeing"], "1 of 2");
+    let z = line("openai/gpt-z@2026-01-01");
+    assert_eq!(z["genai-prices (2026-10-01)"], "absent");
+    // The table shows only the disagreements, and the summary counts each provider.
+    Tl::prices("audit")
+        .book("audit/book.csv")
+        .args([
+            "--models-dev",
+            &fixture("audit/models-dev.json"),
+            "--models-dev-date",
+            "2026-07-01",
+        ])
+        .ok()
+        .stdout_has("differs: output 10 vs 12")
+        .stdout_lacks("claude-x")
+        .stderr_has("audit openai: 2 versions judged, 0 agree, 1 disputed, 1 in no catalogue");
+}

@@ -23,6 +23,7 @@ const COMMANDS: &[&[&str]] = &[
     &["prices", "why"],
     &["prices", "coverage"],
     &["prices", "import-litellm"],
+    &["prices", "audit"],
     &["convert"],
     &["compare"],
     &["chart"],
