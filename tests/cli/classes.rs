@@ -338,3 +338,20 @@ fn a_report_says_when_its_logs_are_newer_than_the_book_and_how_to_update_it() {
         "checked against its sources on {checked}; newest price"
     ));
 }
+
+#[test]
+fn xai_bills_the_long_tier_from_a_prompt_of_exactly_200k() {
+    // xAI: "when the prompt reaches 200k tokens" the whole request costs the higher row
+    // (grok-4.3: 1.25 -> 2.5 input). 200,000*2.5 = $0.5; 199,999*1.25 = $0.24999875.
+    let v = Tl::report()
+        .log_text(
+            "x.csv",
+            "timestamp,provider,model,input_tokens,output_tokens,case\n\
+             2026-06-01T00:00:00Z,xai,grok-4.3,200000,0,at\n\
+             2026-06-01T00:00:00Z,xai,grok-4.3,199999,0,below\n",
+        )
+        .args(["--by", "case"])
+        .json();
+    assert_eq!(row(&v, "case", "at")["cost_usd"], "0.5");
+    assert_eq!(row(&v, "case", "below")["cost_usd"], "0.24999875");
+}

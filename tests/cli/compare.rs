@@ -236,3 +236,75 @@ fn where_restricts_the_usage_and_retired_models_are_not_offered() {
     assert_eq!(by("llama-3.3-70b-instruct")["target_cost_usd"], "0.59");
     assert_eq!(v["totals"]["groq"]["retired_requests"], 1);
 }
+
+/// The curated (provider, canonical model) pairs of the shipped book, read straight from its
+/// CSV files.
+fn curated_pairs() -> std::collections::BTreeSet<(String, String)> {
+    let mut out = std::collections::BTreeSet::new();
+    for e in std::fs::read_dir(root().join("pricing/curated")).unwrap() {
+        let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+        let mut lines = text.lines();
+        let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let col = |n: &str| head.iter().position(|h| *h == n).unwrap();
+        let (p, c) = (col("provider"), col("canonical_model"));
+        for l in lines {
+            // Evidence may hold quoted commas, after the columns read here.
+            let cells: Vec<&str> = l.split(',').collect();
+            out.insert((cells[p].to_string(), cells[c].to_string()));
+        }
+    }
+    out
+}
+
+/// On the bundled data, no target is priced with a generated row where the book has curated
+/// rows of that model on that provider (a curated row is checked against the provider's page;
+/// the generated copy is how compare used to invent savings: Claude 3.5 Haiku "25.9% cheaper
+/// on aws-bedrock" from a generated `eu.` row at $1.25 output, the real price being $4), and
+/// every target names its id and version.
+#[test]
+fn compare_on_the_bundled_data_uses_no_price_a_curated_row_contradicts() {
+    let curated = curated_pairs();
+    let v = Tl::compare()
+        .logs(root().join("data"))
+        .args(["--by", "month,canonical_model"])
+        .json();
+    let rows = v["rows"].as_array().unwrap();
+    let mut offered = 0;
+    for r in rows {
+        if r["target_cost_usd"].is_null() {
+            continue;
+        }
+        offered += 1;
+        let target = r["target_provider"].as_str().unwrap();
+        let canonical = r["canonical_model"].as_str().unwrap();
+        assert!(!r["target_versions"].as_str().unwrap().is_empty(), "{r}");
+        assert!(!r["target_models"].as_str().unwrap().is_empty(), "{r}");
+        if r["target_book_tier"]
+            .as_str()
+            .unwrap()
+            .contains("generated")
+            && target != r["actual_provider"]
+        {
+            assert!(
+                !curated.contains(&(target.to_string(), canonical.to_string())),
+                "{canonical} on {target} priced by a generated row: {r}"
+            );
+        }
+    }
+    assert!(offered > 50, "{offered}");
+    // The July Claude 3.5 Haiku case, by hand: Bedrock's curated in-region row has Anthropic's
+    // price (0.8/4), so moving saves nothing.
+    let haiku = rows
+        .iter()
+        .find(|r| {
+            r["month"] == "2025-07"
+                && r["canonical_model"] == "claude-3.5-haiku"
+                && r["target_provider"] == "aws-bedrock"
+        })
+        .unwrap();
+    assert_eq!(haiku["saving_usd"], "0");
+    assert_eq!(
+        haiku["target_versions"],
+        "aws-bedrock/anthropic.claude-3-5-haiku-20241022-v1:0@2024-12-03"
+    );
+}
