@@ -356,33 +356,9 @@ impl PriceBook {
                     if !rules::models_match(&rule.models, model, canonical) {
                         continue;
                     }
-                    let mut derived: Vec<PriceRow> = Vec::new();
-                    for &i in idx {
-                        let base = &self.rows[i];
-                        let Some(mut row) = base.scaled_by(rule.factor) else {
-                            findings.push(finding(
-                                Severity::Error,
-                                &base.file,
-                                base.line,
-                                None,
-                                format!("rule {}: the uplifted price overflows", rule.name),
-                            ));
-                            continue;
-                        };
-                        if rule.effective_from_us > base.effective_from_us {
-                            row.effective_from_us = rule.effective_from_us;
-                            row.effective_from = rule.effective_from.clone();
-                        }
-                        row.rule = Some(rule.name.clone());
+                    let mut derived = self.scaled_series(idx, rule, findings);
+                    for row in &mut derived {
                         row.region = Some("*".into());
-                        // A later base version that still starts before the rule replaces it.
-                        if derived
-                            .last()
-                            .is_some_and(|d| d.effective_from_us == row.effective_from_us)
-                        {
-                            derived.pop();
-                        }
-                        derived.push(row);
                     }
                     let first = self.rows.len() + new_rows.len();
                     let key = (provider.clone(), model.clone(), tier.clone());

@@ -12,6 +12,44 @@ use super::row::PriceRow;
 use super::{rules, PriceBook, Series, SeriesKey};
 
 impl PriceBook {
+    /// The versions of a series (`idx`, oldest first) times a rule's factor, exactly, each in
+    /// force from its base's date or the rule's, whichever is later (a base version that
+    /// still starts before the rule gives way to the next), named after the rule.
+    pub(super) fn scaled_series(
+        &self,
+        idx: &[usize],
+        rule: &rules::Rule,
+        findings: &mut Vec<Finding>,
+    ) -> Vec<PriceRow> {
+        let mut derived: Vec<PriceRow> = Vec::new();
+        for &i in idx {
+            let base = &self.rows[i];
+            let Some(mut row) = base.scaled_by(rule.factor) else {
+                findings.push(finding(
+                    Severity::Error,
+                    &base.file,
+                    base.line,
+                    None,
+                    format!("rule {}: the derived price overflows", rule.name),
+                ));
+                continue;
+            };
+            if rule.effective_from_us > base.effective_from_us {
+                row.effective_from_us = rule.effective_from_us;
+                row.effective_from = rule.effective_from.clone();
+            }
+            row.rule = Some(rule.name.clone());
+            if derived
+                .last()
+                .is_some_and(|d| d.effective_from_us == row.effective_from_us)
+            {
+                derived.pop();
+            }
+            derived.push(row);
+        }
+        derived
+    }
+
     /// Adds the tier series every tier rule derives (before region uplifts, so a tier row in
     /// an uplifted region is derived too).
     pub(super) fn derive_tier_rows(&mut self, findings: &mut Vec<Finding>) {
@@ -41,32 +79,9 @@ impl PriceBook {
                         if map.contains_key(&key) || new_series.iter().any(|(k, _)| *k == key) {
                             continue;
                         }
-                        let mut derived: Vec<PriceRow> = Vec::new();
-                        for &i in idx {
-                            let base = &self.rows[i];
-                            let Some(mut row) = base.scaled_by(rule.factor) else {
-                                findings.push(finding(
-                                    Severity::Error,
-                                    &base.file,
-                                    base.line,
-                                    None,
-                                    format!("rule {}: the tier price overflows", rule.name),
-                                ));
-                                continue;
-                            };
-                            if rule.effective_from_us > base.effective_from_us {
-                                row.effective_from_us = rule.effective_from_us;
-                                row.effective_from = rule.effective_from.clone();
-                            }
+                        let mut derived = self.scaled_series(idx, rule, findings);
+                        for row in &mut derived {
                             row.service_tier = tier.clone();
-                            row.rule = Some(rule.name.clone());
-                            if derived
-                                .last()
-                                .is_some_and(|d| d.effective_from_us == row.effective_from_us)
-                            {
-                                derived.pop();
-                            }
-                            derived.push(row);
                         }
                         let first = self.rows.len() + new_rows.len();
                         new_series.push((key, (first..first + derived.len()).collect()));
