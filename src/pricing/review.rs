@@ -88,17 +88,20 @@ impl PriceBook {
 
     /// The latest row of each series that leaves a class empty (after the provider rules)
     /// while the model's publisher sells that class for the same canonical model and the
-    /// provider sells it for some model: usage of the class there will be unpriced. One warning per curated or user row; generated rows are summed
+    /// provider sells it for another model of that publisher: usage of the class there will be
+    /// unpriced. One warning per curated or user row; generated rows are summed
     /// up per provider and class, with an example.
     fn missing_classes(&self) -> Vec<Finding> {
         // (publisher provider, canonical) -> classes its own rows price.
         let mut sold: BTreeMap<(&str, &str), BTreeSet<PriceClass>> = BTreeMap::new();
-        // (provider, class): the provider prices the class for some model (OpenRouter sells
-        // no batch at all: its rows are not told to have one).
-        let mut provider_sells: BTreeSet<(&str, PriceClass)> = BTreeSet::new();
+        // (provider, publisher, class): the provider prices the class for some model of that
+        // publisher (Bedrock caches Claude and Nova, not DeepSeek; OpenRouter and Foundry sell
+        // no Claude batch: their rows are not told to have one).
+        let mut provider_sells: BTreeSet<(&str, &str, PriceClass)> = BTreeSet::new();
         for r in &self.rows {
+            let p = publisher(r.canonical_model.as_deref(), &r.model);
             for k in PriceClass::ALL.into_iter().filter(|k| k.in_row(r)) {
-                provider_sells.insert((r.provider.as_str(), k));
+                provider_sells.insert((r.provider.as_str(), p, k));
             }
             if let Some(c) = r.canonical_model.as_deref() {
                 let e = sold.entry((r.provider.as_str(), c)).or_default();
@@ -126,9 +129,10 @@ impl PriceBook {
             let Some(classes) = sold.get(&(fp, canonical)) else {
                 continue;
             };
-            let missing = classes
-                .iter()
-                .filter(|c| !c.in_row(r) && provider_sells.contains(&(r.provider.as_str(), **c)));
+            let p = publisher(Some(canonical), &r.model);
+            let missing = classes.iter().filter(|c| {
+                !c.in_row(r) && provider_sells.contains(&(r.provider.as_str(), p, **c))
+            });
             for class in missing {
                 if r.tier == BookTier::Generated {
                     let e = generated

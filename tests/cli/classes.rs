@@ -355,3 +355,29 @@ fn xai_bills_the_long_tier_from_a_prompt_of_exactly_200k() {
     assert_eq!(row(&v, "case", "at")["cost_usd"], "0.5");
     assert_eq!(row(&v, "case", "below")["cost_usd"], "0.24999875");
 }
+
+#[test]
+fn an_overlay_row_without_cache_prices_takes_the_providers_rule_too() {
+    // An overlay prices a model the book does not know (2/10, no cache columns) on top of the
+    // built-in book: the Anthropic rule prices its cache reads at 0.1 x 2 = 0.2, named in
+    // priced_by. 50,000*2 + 50,000*0.2 + 1,000*10 = 120,000 -> $0.12.
+    let mut tl = Tl::report();
+    let overlay = tl.temp_file(
+        "overlay.csv",
+        "provider,model,effective_from,input_per_mtok,output_per_mtok,source\n\
+         anthropic,claude-private-1,2026-01-01,2,10,contract 42\n",
+    );
+    let v = tl
+        .overlay(overlay)
+        .log_text(
+            "o.csv",
+            "timestamp,provider,model,input_tokens,output_tokens,cache_read_tokens\n\
+             2026-03-01T00:00:00Z,anthropic,claude-private-1,100000,1000,50000\n",
+        )
+        .json();
+    assert_eq!(v["total"]["cost_usd"], "0.12");
+    assert_eq!(
+        v["total"]["priced_by"],
+        json!(["overlay", "rule:anthropic-cache-read"])
+    );
+}
