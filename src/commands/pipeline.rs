@@ -303,19 +303,27 @@ pub struct Job {
 /// Loads the price book, reads every log file and aggregates it.
 pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>, Aggregates)> {
     let book = Arc::new(load_book(&s.pricing, &s.pricing_overlay)?);
+    let aggregate_files = s
+        .aggregates
+        .iter()
+        .map(|p| readers::aggregates::read(p))
+        .collect::<Result<Vec<_>, _>>()
+        .context("--aggregates")?;
     let mut dims = job.dims.clone();
-    if s.aggregates.is_empty() {
-        // The Azure deployment type decides the Azure price, so logs always carry it, after
-        // the job's and the filter's dimensions (whose positions do not move). Aggregates from
-        // a warehouse carry it when the query grouped by it (`--by deployment_type`).
+    // The Azure deployment type decides the Azure price, so the engine carries it after the
+    // job's and the filter's dimensions (whose positions do not move): always from logs, and
+    // from aggregates whose every file has it (the query grouped by it).
+    let carries = aggregate_files.is_empty()
+        || aggregate_files
+            .iter()
+            .all(|f| f.manifest.dims.iter().any(|d| d == col::DEPLOYMENT_TYPE));
+    if carries && !dims.iter().any(|d| d == col::DEPLOYMENT_TYPE) {
         for w in &s.filter {
             if !crate::engine::groups::IN_KEY.contains(&w.dim.as_str()) && !dims.contains(&w.dim) {
                 dims.push(w.dim.clone());
             }
         }
-        if !dims.iter().any(|d| d == col::DEPLOYMENT_TYPE) {
-            dims.push(col::DEPLOYMENT_TYPE.into());
-        }
+        dims.push(col::DEPLOYMENT_TYPE.into());
     }
     let settings = EngineSettings {
         tz: s.tz,
@@ -328,15 +336,9 @@ pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>
         filter: s.filter.clone(),
         side: job.side,
     };
-    if !s.aggregates.is_empty() {
-        let files = s
-            .aggregates
-            .iter()
-            .map(|p| readers::aggregates::read(p))
-            .collect::<Result<Vec<_>, _>>()
-            .context("--aggregates")?;
-        let aggregates =
-            crate::engine::import::import(&files, &settings, &book).map_err(|e| match e {
+    if !aggregate_files.is_empty() {
+        let aggregates = crate::engine::import::import(&aggregate_files, &settings, &book)
+            .map_err(|e| match e {
                 crate::engine::import::ImportError::Overflow { .. } => anyhow::Error::new(e),
                 other => UsageError::Message(format!("--aggregates: {other}")).into(),
             })?;

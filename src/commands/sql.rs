@@ -79,7 +79,12 @@ fn spec(
     let zone = crate::time::parse_tz(&tz).map_err(UsageError::flag("--tz"))?;
     let (from_us, to_us) =
         crate::time::resolve(&zone, month.as_deref(), from.as_deref(), to.as_deref())?;
-    let dims = engine_dims(&validate_by(&by)?);
+    let mut dims = engine_dims(&validate_by(&by)?);
+    // A LiteLLM table names Azure deployment types in its model names: the query carries them,
+    // so the aggregates price Data Zone deployments as reading the logs does.
+    if log_format == LogFormat::Litellm && !dims.iter().any(|d| d == col::DEPLOYMENT_TYPE) {
+        dims.push(col::DEPLOYMENT_TYPE.to_string());
+    }
     log_format.check_dims(&dims).map_err(UsageError::Message)?;
     if log_format != LogFormat::Canonical && !columns.is_empty() {
         return Err(UsageError::Message(format!(

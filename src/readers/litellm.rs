@@ -1,7 +1,8 @@
 //! LiteLLM proxy spend logs: the `LiteLLM_SpendLogs` table exported as CSV (with a header) or
 //! JSON (an array, JSON Lines, or `{"data": [...]}`).
 //!
-//! Columns used: `request_id`, `startTime`, `model` (a `provider/` prefix is dropped),
+//! Columns used: `request_id`, `startTime`, `model` (a `provider/` prefix is dropped; Azure's
+//! `us/`, `eu/` and `global/` become the `deployment_type` Data Zone or Global),
 //! `custom_llm_provider` (mapped to tokenledger's ids, see `readers::providers`),
 //! `prompt_tokens`, `completion_tokens`, `user`, `team_id`, `end_user`, `api_key` (LiteLLM stores
 //! it hashed), `model_group`, `call_type`, `status`, and cache tokens from
@@ -55,7 +56,18 @@ fn record(row: &Value) -> Result<OwnedRecord, FieldError> {
         Some(p) => crate::providers::from_litellm(p),
         None => "unknown".to_string(),
     };
+    // LiteLLM names Azure deployment types in the model: `azure/us/gpt-4o` and `azure/eu/...`
+    // are Data Zone deployments, `azure/global/...` Global Standard.
+    let (bare, deployment) = match (provider.as_str(), bare.split_once('/')) {
+        ("azure", Some(("us" | "eu", m))) => (m, Some("data-zone")),
+        ("azure", Some(("global" | "global-standard", m))) => (m, Some("global")),
+        _ => (bare, None),
+    };
     let mut o = OwnedRecord::new(ts, &provider, bare);
+    if let Some(d) = deployment {
+        o.extra
+            .push((col::DEPLOYMENT_TYPE.to_string(), d.to_string()));
+    }
     let required = |k: &str| {
         count_at(row, &[k])?.ok_or_else(|| FieldError::new(k, "missing value (required)"))
     };

@@ -267,6 +267,12 @@ fn bedrock(d: Dialect, extras: &[&String]) -> Source {
     s
 }
 
+/// The LiteLLM provider name a row is billed under: `custom_llm_provider`, else the model's
+/// prefix.
+fn raw_provider_or_prefix(raw_provider: &str, prefix: &str) -> String {
+    format!("COALESCE({raw_provider}, {prefix})")
+}
+
 fn litellm(d: Dialect, extras: &[&String]) -> Source {
     let c = |name: &str| format!("NULLIF(trim({}), '')", d.text(&d.ident(name)));
     let model = d.text(&d.ident("model"));
@@ -293,6 +299,27 @@ fn litellm(d: Dialect, extras: &[&String]) -> Source {
         provider_map(d, &prefix, |p| p.litellm),
     );
     let bare = d.extract(&model, "^[^/]+/(.*)$");
+    // LiteLLM names Azure deployment types in the model (`azure/us/gpt-4o`: Data Zone;
+    // `azure/global/...`: Global Standard), as the reader does.
+    let azure_zone = format!(
+        "({used} AND {provider_is_azure} AND {})",
+        d.matches(&bare, "^(us|eu)/"),
+        provider_is_azure = format!(
+            "{} = 'azure'",
+            provider_map(d, &raw_provider_or_prefix(&raw_provider, &prefix), |p| p
+                .litellm)
+        ),
+    );
+    let azure_global = format!(
+        "({used} AND {} = 'azure' AND {})",
+        provider_map(d, &raw_provider_or_prefix(&raw_provider, &prefix), |p| p
+            .litellm),
+        d.matches(&bare, "^(global|global-standard)/"),
+    );
+    let bare = format!(
+        "CASE WHEN {azure_zone} OR {azure_global} THEN {} ELSE {bare} END",
+        d.extract(&bare, "^[^/]+/(.*)$")
+    );
     let meta = d.ident("metadata");
     let usage = |path: &[&str]| {
         let mut v = vec!["usage_object"];
@@ -339,6 +366,9 @@ fn litellm(d: Dialect, extras: &[&String]) -> Source {
         .iter()
         .map(|x| match x.as_str() {
             "end_user" | "model_group" | "call_type" => c(x),
+            col::DEPLOYMENT_TYPE => format!(
+                "CASE WHEN {azure_zone} THEN 'data-zone' WHEN {azure_global} THEN 'global' END"
+            ),
             _ => d.null("text"),
         })
         .collect();

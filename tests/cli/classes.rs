@@ -381,3 +381,23 @@ fn an_overlay_row_without_cache_prices_takes_the_providers_rule_too() {
         json!(["overlay", "rule:anthropic-cache-read"])
     );
 }
+
+#[test]
+fn litellm_spend_logs_carry_the_azure_deployment_type_in_the_model() {
+    // LiteLLM names Data Zone deployments `azure/us/<model>`: priced at 1.1x Global Standard
+    // (gpt-4.1: 2.2/8.8): 1,000,000*2.2 + 100,000*8.8 = $3.08; `azure/global/...` at 2/8: $2.8.
+    let csv = "request_id,call_type,api_key,spend,total_tokens,prompt_tokens,completion_tokens,startTime,endTime,model,model_group,custom_llm_provider,user,team_id,end_user,status,metadata\n\
+        a-1,acompletion,k,0,1100000,1000000,100000,2026-03-02 10:00:00,2026-03-02 10:00:02,azure/us/gpt-4.1-2025-04-14,g,azure,alice,t,c,success,{}\n\
+        a-2,acompletion,k,0,1100000,1000000,100000,2026-03-02 11:00:00,2026-03-02 11:00:02,azure/global/gpt-4.1-2025-04-14,g,azure,alice,t,c,success,{}\n";
+    let v = Tl::report()
+        .log_text("LiteLLM_SpendLogs.csv", csv)
+        .args(["--by", "deployment_type,model"])
+        .json();
+    assert_eq!(row(&v, "deployment_type", "data-zone")["cost_usd"], "3.08");
+    assert_eq!(
+        row(&v, "deployment_type", "data-zone")["model"],
+        "gpt-4.1-2025-04-14"
+    );
+    assert_eq!(row(&v, "deployment_type", "global")["cost_usd"], "2.8");
+    assert!(v["warnings"].as_array().unwrap().is_empty(), "{v:#}");
+}
