@@ -301,20 +301,19 @@ fn litellm(d: Dialect, extras: &[&String]) -> Source {
     let bare = d.extract(&model, "^[^/]+/(.*)$");
     // LiteLLM names Azure deployment types in the model (`azure/us/gpt-4o`: Data Zone;
     // `azure/global/...`: Global Standard), as the reader does.
+    let is_azure = format!(
+        "{} = 'azure'",
+        provider_map(d, &raw_provider_or_prefix(&raw_provider, &prefix), |p| {
+            p.litellm
+        })
+    );
     let azure_zone = format!(
-        "({used} AND {provider_is_azure} AND {})",
-        d.matches(&bare, "^(us|eu)/"),
-        provider_is_azure = format!(
-            "{} = 'azure'",
-            provider_map(d, &raw_provider_or_prefix(&raw_provider, &prefix), |p| p
-                .litellm)
-        ),
+        "({used} AND {is_azure} AND {})",
+        d.matches(&bare, "^(us|eu)/")
     );
     let azure_global = format!(
-        "({used} AND {} = 'azure' AND {})",
-        provider_map(d, &raw_provider_or_prefix(&raw_provider, &prefix), |p| p
-            .litellm),
-        d.matches(&bare, "^(global|global-standard)/"),
+        "({used} AND {is_azure} AND {})",
+        d.matches(&bare, "^(global|global-standard)/")
     );
     let bare = format!(
         "CASE WHEN {azure_zone} OR {azure_global} THEN {} ELSE {bare} END",
