@@ -3,7 +3,8 @@
 //! array, or Logs Insights rows whose `@message` holds the record as text).
 //!
 //! Bedrock counts input WITHOUT cache: canonical input = `inputTokenCount` +
-//! `cacheReadInputTokenCount` + `cacheWriteInputTokenCount`. A record without token counts
+//! `cacheReadInputTokenCount` + `cacheWriteInputTokenCount`; the 1-hour part of the writes
+//! comes from the response body's `cacheDetails` (see [`one_hour_writes`]). A record without token counts
 //! (a request a guardrail blocked) is a request with no tokens and the dimension
 //! `outcome=guardrail_blocked`, not a rejected row. `errorCode` makes the request failed.
 
@@ -57,6 +58,51 @@ fn unwrap_message(v: &Value) -> Result<Option<Value>, FieldError> {
     }
 }
 
+/// The 1-hour part of a record's cache writes, from the response body the log keeps
+/// (`output.outputBodyJson`): the Converse usage's `cacheDetails` (one entry per TTL,
+/// `{"inputTokens", "ttl": "1h"|"5m"}`), or an Anthropic InvokeModel body's
+/// `usage.cache_creation.ephemeral_1h_input_tokens`; a streamed body is a list of events, whose
+/// usage is in a `metadata` (Converse) or `message_start` (Anthropic) event. 0 when the body
+/// says nothing: the writes are 5-minute writes, Bedrock's default.
+fn one_hour_writes(v: &Value) -> Result<u64, FieldError> {
+    let Some(body) = at(v, &["output", "outputBodyJson"]) else {
+        return Ok(0);
+    };
+    let events: Vec<&Value> = match body {
+        Value::Array(a) => a.iter().collect(),
+        other => vec![other],
+    };
+    let mut best = 0u64;
+    for e in events {
+        for usage in [
+            at(e, &["usage"]),
+            at(e, &["metadata", "usage"]),
+            at(e, &["message", "usage"]),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let mut one_hour = 0u64;
+            if let Some(Value::Array(details)) = usage.get("cacheDetails") {
+                for d in details {
+                    if d.get("ttl").and_then(Value::as_str) == Some("1h") {
+                        let n = count_at(d, &["inputTokens"])?.unwrap_or(0);
+                        one_hour = one_hour.checked_add(n).ok_or_else(|| {
+                            FieldError::new("cacheDetails", "the 1-hour writes overflow")
+                        })?;
+                    }
+                }
+            } else if let Some(n) =
+                count_at(usage, &["cache_creation", "ephemeral_1h_input_tokens"])?
+            {
+                one_hour = n;
+            }
+            best = best.max(one_hour);
+        }
+    }
+    Ok(best)
+}
+
 fn record(v: &Value) -> Result<OwnedRecord, FieldError> {
     let f = |field: &str, m: String| FieldError::new(field, m);
     if let Some(t) = v.get("schemaType").and_then(Value::as_str) {
@@ -81,6 +127,16 @@ fn record(v: &Value) -> Result<OwnedRecord, FieldError> {
     r.cache_read_tokens = c(&["input", "cacheReadInputTokenCount"])?.unwrap_or(0);
     r.cache_write_tokens = c(&["input", "cacheWriteInputTokenCount"])?.unwrap_or(0);
     r.input_tokens = input.unwrap_or(0) + r.cache_read_tokens + r.cache_write_tokens;
+    r.cache_write_1h_tokens = one_hour_writes(v)?;
+    if r.cache_write_1h_tokens > r.cache_write_tokens {
+        return Err(f(
+            "cacheDetails",
+            format!(
+                "{} 1-hour cache writes exceed cacheWriteInputTokenCount {}",
+                r.cache_write_1h_tokens, r.cache_write_tokens
+            ),
+        ));
+    }
     r.output_tokens = output.unwrap_or(0);
     if input.is_none() && output.is_none() {
         let guardrail = at(

@@ -94,9 +94,26 @@ fn record(row: &Value) -> Result<OwnedRecord, FieldError> {
         0 => c(uo, &["prompt_tokens_details", "cached_tokens"])?,
         n => n,
     };
-    let cache_write = c(uo, &["cache_creation_input_tokens"])?;
+    let details = ["prompt_tokens_details", "cache_creation_token_details"];
+    let cache_write = match c(uo, &["cache_creation_input_tokens"])? {
+        0 => c(uo, &["prompt_tokens_details", "cache_creation_tokens"])?,
+        n => n,
+    };
+    // The 1-hour part of the writes: LiteLLM's `cache_creation_token_details`, or Anthropic's
+    // own `cache_creation` when the usage is passed through.
+    let one_hour = match c(uo, &[details[0], details[1], "ephemeral_1h_input_tokens"])? {
+        0 => c(uo, &["cache_creation", "ephemeral_1h_input_tokens"])?,
+        n => n,
+    };
+    if one_hour > cache_write {
+        return Err(FieldError::new(
+            "metadata",
+            format!("{one_hour} 1-hour cache writes exceed the {cache_write} cache writes"),
+        ));
+    }
     o.cache_read_tokens = cache_read;
     o.cache_write_tokens = cache_write;
+    o.cache_write_1h_tokens = one_hour;
     o.input_tokens = if cache_read + cache_write > prompt {
         prompt + cache_read + cache_write
     } else {

@@ -4,7 +4,9 @@
 //! Reads `gen_ai.provider.name` (or the older `gen_ai.system`, mapped as in
 //! `readers::providers`), `gen_ai.response.model` (else `gen_ai.request.model`),
 //! `gen_ai.usage.input_tokens` (cache included, per the semantic conventions),
-//! `gen_ai.usage.cache_read.input_tokens`, `gen_ai.usage.cache_creation.input_tokens`,
+//! `gen_ai.usage.cache_read.input_tokens`, `gen_ai.usage.cache_write.input_tokens` (or the
+//! older `gen_ai.usage.cache_creation.input_tokens`) with its 1-hour part where the span carries
+//! it (see [`one_hour_writes`]),
 //! `gen_ai.usage.output_tokens`, `gen_ai.usage.reasoning.output_tokens`, `gen_ai.response.id`.
 //! The span's start is the request time; an error status (code 2) makes it failed, with the
 //! status from `http.response.status_code` when present, else 500. Resource attributes
@@ -57,6 +59,60 @@ fn count(attrs: &BTreeMap<String, String>, key: &str) -> Result<u64, FieldError>
     }
 }
 
+/// The cache-write attribute: `gen_ai.usage.cache_write.input_tokens` since the GenAI
+/// conventions renamed it (opentelemetry-python-genai#613, September 2026), or the older
+/// `gen_ai.usage.cache_creation.input_tokens`. Both present and different: which is meant is
+/// unknown, so the span is rejected.
+fn cache_writes(attrs: &BTreeMap<String, String>) -> Result<u64, FieldError> {
+    const NEW: &str = "gen_ai.usage.cache_write.input_tokens";
+    const OLD: &str = "gen_ai.usage.cache_creation.input_tokens";
+    match (attrs.contains_key(NEW), attrs.contains_key(OLD)) {
+        (true, true) => {
+            let (n, o) = (count(attrs, NEW)?, count(attrs, OLD)?);
+            if n != o {
+                return Err(FieldError::new(
+                    NEW,
+                    format!("{n} cache-write tokens, but {OLD} says {o}"),
+                ));
+            }
+            Ok(n)
+        }
+        (true, false) => count(attrs, NEW),
+        _ => count(attrs, OLD),
+    }
+}
+
+/// The 1-hour part of the cache writes, where the span carries it: Anthropic's usage
+/// flattened (`gen_ai.usage.cache_write.ephemeral_1h_input_tokens`, or under the older
+/// `cache_creation`), or `gen_ai.usage.cache_write.ttl` = `1h` for a span whose writes all had
+/// the 1-hour TTL. The GenAI conventions define no TTL attribute yet; without one the writes
+/// are 5-minute writes.
+fn one_hour_writes(attrs: &BTreeMap<String, String>, writes: u64) -> Result<u64, FieldError> {
+    let key = [
+        "gen_ai.usage.cache_write.ephemeral_1h_input_tokens",
+        "gen_ai.usage.cache_creation.ephemeral_1h_input_tokens",
+    ]
+    .into_iter()
+    .find(|k| attrs.contains_key(*k));
+    let one_hour = match key {
+        Some(k) => count(attrs, k)?,
+        None => match attrs
+            .get("gen_ai.usage.cache_write.ttl")
+            .map(String::as_str)
+        {
+            Some("1h") => writes,
+            _ => 0,
+        },
+    };
+    if one_hour > writes {
+        return Err(FieldError::new(
+            key.unwrap_or("gen_ai.usage.cache_write.ttl"),
+            format!("{one_hour} 1-hour cache writes exceed the {writes} cache writes"),
+        ));
+    }
+    Ok(one_hour)
+}
+
 fn span_record(
     resource: &BTreeMap<String, String>,
     span: &Value,
@@ -96,7 +152,8 @@ fn span_record(
         let mut o = OwnedRecord::new(ts, &provider, model);
         let input = count(&attrs, "gen_ai.usage.input_tokens")?;
         o.cache_read_tokens = count(&attrs, "gen_ai.usage.cache_read.input_tokens")?;
-        o.cache_write_tokens = count(&attrs, "gen_ai.usage.cache_creation.input_tokens")?;
+        o.cache_write_tokens = cache_writes(&attrs)?;
+        o.cache_write_1h_tokens = one_hour_writes(&attrs, o.cache_write_tokens)?;
         // Some instrumentations report Anthropic's input without cache; then the parts exceed it.
         o.input_tokens = if o.cache_read_tokens + o.cache_write_tokens > input {
             input + o.cache_read_tokens + o.cache_write_tokens

@@ -330,6 +330,23 @@ fn litellm(d: Dialect, extras: &[&String]) -> Source {
         "CASE WHEN {cr1} IS NULL OR {cr1} = '0' THEN {} ELSE {cr1} END",
         usage(&["prompt_tokens_details", "cached_tokens"])
     );
+    // Cache writes as `readers::litellm` reads them: the Anthropic-style count, else LiteLLM's
+    // `prompt_tokens_details.cache_creation_tokens`; the 1-hour part from LiteLLM's details or
+    // Anthropic's own `cache_creation`.
+    let cw1 = usage(&["cache_creation_input_tokens"]);
+    let cache_write = format!(
+        "CASE WHEN {cw1} IS NULL OR {cw1} = '0' THEN {} ELSE {cw1} END",
+        usage(&["prompt_tokens_details", "cache_creation_tokens"])
+    );
+    let h1 = usage(&[
+        "prompt_tokens_details",
+        "cache_creation_token_details",
+        "ephemeral_1h_input_tokens",
+    ]);
+    let one_hour = format!(
+        "CASE WHEN {h1} IS NULL OR {h1} = '0' THEN {} ELSE {h1} END",
+        usage(&["cache_creation", "ephemeral_1h_input_tokens"])
+    );
     let ec = d.json_text(&meta, &["error_information", "error_code"]);
     // A failure's status is its numeric error code when that is 400-599, else 500.
     let status = format!(
@@ -347,10 +364,8 @@ fn litellm(d: Dialect, extras: &[&String]) -> Source {
         (col::INPUT_TOKENS, d.text(&d.ident("prompt_tokens"))),
         (col::OUTPUT_TOKENS, d.text(&d.ident("completion_tokens"))),
         (col::CACHE_READ_TOKENS, cache_read),
-        (
-            col::CACHE_WRITE_TOKENS,
-            usage(&["cache_creation_input_tokens"]),
-        ),
+        (col::CACHE_WRITE_TOKENS, cache_write),
+        (col::CACHE_WRITE_1H_TOKENS, one_hour),
         (
             col::REASONING_TOKENS,
             usage(&["completion_tokens_details", "reasoning_tokens"]),
@@ -378,6 +393,19 @@ fn litellm(d: Dialect, extras: &[&String]) -> Source {
 
 fn otel(d: Dialect, extras: &[&String]) -> Source {
     let span = |k: &str| d.map_get(&d.ident("SpanAttributes"), k);
+    // The cache-write attribute under its new name or the older one (as `readers::otel`), and
+    // its 1-hour part where the span carries it.
+    let write_new = span("gen_ai.usage.cache_write.input_tokens");
+    let write_old = span("gen_ai.usage.cache_creation.input_tokens");
+    let one_hour = format!(
+        "COALESCE({}, {}, CASE WHEN {} = '1h' THEN COALESCE({write_new}, {write_old}) END)",
+        span("gen_ai.usage.cache_write.ephemeral_1h_input_tokens"),
+        span("gen_ai.usage.cache_creation.ephemeral_1h_input_tokens"),
+        span("gen_ai.usage.cache_write.ttl"),
+    );
+    let conflict = format!(
+        "CASE WHEN {write_new} IS NOT NULL AND {write_old} IS NOT NULL AND trim({write_new}) <> trim({write_old}) THEN 'gen_ai.usage.cache_write.input_tokens' END"
+    );
     let res = |k: &str| d.map_get(&d.ident("ResourceAttributes"), k);
     let provider = format!(
         "COALESCE({}, {})",
@@ -416,8 +444,9 @@ fn otel(d: Dialect, extras: &[&String]) -> Source {
         ),
         (
             col::CACHE_WRITE_TOKENS,
-            span("gen_ai.usage.cache_creation.input_tokens"),
+            format!("COALESCE({write_new}, {write_old})"),
         ),
+        (col::CACHE_WRITE_1H_TOKENS, one_hour),
         (
             col::REASONING_TOKENS,
             span("gen_ai.usage.reasoning.output_tokens"),
@@ -450,6 +479,7 @@ fn otel(d: Dialect, extras: &[&String]) -> Source {
         span("gen_ai.usage.input_tokens"),
         span("gen_ai.usage.output_tokens")
     ));
+    s.reject = Some(conflict);
     s.counts_default_zero = true;
     s.clamp_reasoning = true;
     s

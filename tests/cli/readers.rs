@@ -779,3 +779,32 @@ fn files_that_are_not_logs_are_summed_up_in_one_note() {
     assert_eq!(out.stderr.matches("skipped").count(), 1, "{}", out.stderr);
     assert_eq!(out.json()["total"]["cost_usd"], "17.5");
 }
+
+/// 1-hour cache writes, read where each source carries them, priced at the 1-hour rate (native
+/// book: Bedrock us. Sonnet 4 and Anthropic Sonnet 4.5 at 3 in, 15 out, 0.3 read, 3.75 5-minute
+/// write, 6 1-hour write). By hand:
+///   Bedrock Converse (cacheDetails 5,000 1h + 3,000 5m): 2,000*3 + 3,000*3.75 + 5,000*6 +
+///     500*15 = 54,750; InvokeModel Anthropic body (cache_creation 2,000 1h, 4,000 read):
+///     1,000*3 + 4,000*0.3 + 2,000*6 + 200*15 = 19,200; ConverseStream (metadata event, 1,000
+///     1h): 500*3 + 1,000*6 + 100*15 = 9,000; total $0.08295 (every write at 3.75, as before:
+///     $0.06295); a record whose cacheDetails exceed its writes is rejected.
+///   OTel: the renamed gen_ai.usage.cache_write.input_tokens 6,000 with 4,000 1h, input 10,000:
+///     4,000*3 + 2,000*3.75 + 4,000*6 + 1,000*15 = 58,500; the older cache_creation 2,000 with
+///     ttl 1h, input 3,000: 1,000*3 + 2,000*6 + 100*15 = 16,500; total $0.075; both names with
+///     different values: rejected.
+///   LiteLLM: cache_creation_token_details 500 5m + 1,500 1h of 2,000 writes in 3,000 prompt:
+///     1,000*3 + 500*3.75 + 1,500*6 + 100*15 = 15,375 -> $0.015375.
+#[test]
+fn one_hour_cache_writes_are_read_and_priced_at_the_one_hour_rate() {
+    let b = native("cache-ttl/bedrock.jsonl").json();
+    assert_eq!(b["total"]["cost_usd"], "0.08295");
+    assert_eq!(b["accounting"]["rejected"], 1);
+    let o = native("cache-ttl/otel.json").json();
+    assert_eq!(o["total"]["cost_usd"], "0.075");
+    assert_eq!(o["accounting"]["rejected"], 1);
+    native("cache-ttl/otel.json")
+        .ok()
+        .stderr_has("gen_ai.usage.cache_write.input_tokens: 2000 cache-write tokens, but gen_ai.usage.cache_creation.input_tokens says 1500");
+    let l = native("cache-ttl/litellm.jsonl").json();
+    assert_eq!(l["total"]["cost_usd"], "0.015375");
+}
