@@ -51,6 +51,30 @@ pub struct Series {
     pub hatched: bool,
 }
 
+impl ChartData {
+    /// This chart with every text made safe the way every other output makes it: control
+    /// and bidirectional characters replaced (an SVG with a C0 control is not even valid XML),
+    /// credential-shaped words fingerprinted.
+    pub fn sanitized(&self) -> ChartData {
+        let t = |s: &str| crate::text::redact_secrets(&crate::text::printable(s)).into_owned();
+        let series = |v: &Series| Series {
+            name: t(&v.name),
+            ..v.clone()
+        };
+        ChartData {
+            title: t(&self.title),
+            x_label: t(&self.x_label),
+            y_label: t(&self.y_label),
+            categories: self.categories.iter().map(|c| t(c)).collect(),
+            series: self.series.iter().map(series).collect(),
+            line: self.line.as_ref().map(series),
+            marks: self.marks.iter().map(|(i, m)| (*i, t(m))).collect(),
+            notes: self.notes.iter().map(|n| t(n)).collect(),
+            ..self.clone()
+        }
+    }
+}
+
 /// Everything needed to draw a chart.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartData {

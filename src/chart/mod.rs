@@ -202,6 +202,8 @@ pub fn draw<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
+    let safe = chart.sanitized();
+    let chart = &safe;
     register_font();
     root.fill(&WHITE)?;
     // Absolute pixel coordinates, for labels placed next to the plot.

@@ -20,9 +20,10 @@ pub fn info(msg: impl Display) {
 }
 
 /// A message with every control character but the newline made visible (file names and
-/// values from the logs end up in messages: an ESC must never reach the terminal).
+/// values from the logs end up in messages: an ESC must never reach the terminal), and every
+/// credential-shaped word fingerprinted (a key in a file name or a shifted column).
 fn safe(msg: impl Display) -> String {
-    msg.to_string()
+    crate::text::redact_secrets(&msg.to_string())
         .chars()
         .map(|c| {
             if c != '\n' && crate::text::unsafe_char(c) {

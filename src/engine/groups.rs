@@ -28,7 +28,10 @@ impl Interner {
             return c;
         }
         let c = self.values.len() as u32;
-        self.values.push(s.to_string());
+        // Every value a report can print comes from here: a credential-shaped word (a key
+        // shifted into the model column, say) is fingerprinted once, for every output.
+        self.values
+            .push(crate::text::redact_secrets(s).into_owned());
         self.map.insert(s.to_string(), c);
         c
     }

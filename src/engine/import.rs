@@ -199,9 +199,12 @@ fn build(
                     counters.rejected += n;
                     if counters.rejections.len() < super::KEPT_REJECTIONS {
                         counters.rejections.push(Rejection {
-                            file: file.path.clone(),
+                            file: crate::text::redact_secrets(&file.path).into_owned(),
                             line: row.line,
-                            field: row.reason.clone().unwrap_or_default(),
+                            field: crate::text::redact_secrets(
+                                &crate::text::printable(row.reason.as_deref().unwrap_or_default()),
+                            )
+                            .into_owned(),
                             reason: format!(
                                 "{} rejected by the warehouse query (counted there; the rows are not quoted)",
                                 crate::money::count_of(n, "row")

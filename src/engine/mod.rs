@@ -492,8 +492,11 @@ impl UsageSink for Aggregator {
         self.counters.rows_read += 1;
         self.counters.rejected += 1;
         if self.counters.rejections.len() < KEPT_REJECTIONS {
-            // Kept and shown: never a key, never a whole shifted row.
+            // Kept and shown: never a key, never a whole shifted row (nor a key in a file name
+            // or a field name).
             rejection.reason = crate::text::safe_reason(&rejection.reason);
+            rejection.file = crate::text::redact_secrets(&rejection.file).into_owned();
+            rejection.field = crate::text::redact_secrets(&rejection.field).into_owned();
             self.counters.rejections.push(rejection);
         }
     }

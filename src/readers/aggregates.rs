@@ -79,11 +79,24 @@ pub fn parse_parquet(name: &str, bytes: Vec<u8>) -> Result<AggregateFile, ReadEr
             .collect();
         columns.push(text);
     }
+    // A damaged file can decode a column shorter than the frame: its error, not a panic.
+    if let Some((i, c)) = columns
+        .iter()
+        .enumerate()
+        .find(|(_, c)| c.len() != df.height())
+    {
+        return Err(fail(format!(
+            "damaged file: column {} has {} values for {} rows",
+            crate::text::printable(header.get(i).map_or("?", String::as_str)),
+            c.len(),
+            df.height()
+        )));
+    }
     let rows = (0..df.height()).map(|r| {
         Ok(csv::StringRecord::from(
             columns
                 .iter()
-                .map(|c| c[r].clone().unwrap_or_default())
+                .map(|c| c.get(r).cloned().flatten().unwrap_or_default())
                 .collect::<Vec<String>>(),
         ))
     });

@@ -64,6 +64,16 @@ pub fn key_fingerprint(key: &str) -> String {
     }
 }
 
+/// Whether `value` is a fingerprint [`key_fingerprint`] made of a long key: `…` + 4 characters
+/// + `#` + 4 hex digits.
+pub fn is_fingerprint(value: &str) -> bool {
+    let Some(rest) = value.strip_prefix('…') else {
+        return false;
+    };
+    let chars: Vec<char> = rest.chars().collect();
+    chars.len() == 9 && chars[4] == '#' && chars[5..].iter().all(char::is_ascii_hexdigit)
+}
+
 /// Whether a column or attribute name holds credentials: `api_key`, `API-KEY`, `apiKey`,
 /// `x-api-key`, `openai.api_key`, `authorization`, `secret`, `password`, `access_key`...
 /// (case and separators ignored).
@@ -121,10 +131,70 @@ pub fn looks_secret(value: &str) -> bool {
     v.starts_with("eyJ") && v.split('.').count() == 3
 }
 
+/// `text` with every credential-shaped word fingerprinted (see [`looks_secret`]), wherever it
+/// stands: a whole value (a key shifted into the `model` column), a word of a message, a part
+/// of a file path (`logs/sk-proj-.../x.jsonl`). A word is a run of letters, digits, `-` and
+/// `_` (a JSON web token: with its two dots).
+pub fn redact_secrets(text: &str) -> std::borrow::Cow<'_, str> {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    // Quick exit: nothing long enough to be a key.
+    if text.len() < 12 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::new();
+    let mut changed = false;
+    let mut last = 0;
+    let mut i = 0;
+    let bytes = text.as_bytes();
+    while i < bytes.len() {
+        let c = bytes[i] as char;
+        if !(c.is_ascii() && word(c)) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && (bytes[i] as char).is_ascii() && word(bytes[i] as char) {
+            i += 1;
+        }
+        let mut end = i;
+        // A JSON web token continues over its dots: eyJ....eyJ....sig
+        if text[start..end].starts_with("eyJ") {
+            let mut j = end;
+            let mut dots = 0;
+            while j < bytes.len()
+                && (bytes[j] == b'.' || ((bytes[j] as char).is_ascii() && word(bytes[j] as char)))
+            {
+                dots += usize::from(bytes[j] == b'.');
+                j += 1;
+            }
+            if dots == 2 {
+                end = j;
+                i = j;
+            }
+        }
+        // `Bearer <token>`: the token after the word.
+        let w = &text[start..end];
+        if looks_secret(w) {
+            out.push_str(&text[last..start]);
+            out.push_str(&key_fingerprint(w));
+            last = end;
+            changed = true;
+        }
+    }
+    if !changed {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    out.push_str(&text[last..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// A value from the logs as shown in a dimension named `name`: fingerprinted when the name or
 /// the value says it is a credential.
 pub fn shown_value(name: &str, value: &str) -> String {
-    if is_secret_name(name) || looks_secret(value) {
+    if is_fingerprint(value) {
+        // Already fingerprinted where it was read (see `redact_secrets`): once is enough.
+        value.to_string()
+    } else if is_secret_name(name) || looks_secret(value) {
         key_fingerprint(value)
     } else {
         value.to_string()
@@ -239,6 +309,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn secrets_are_fingerprinted_wherever_they_stand() {
+        let key = "sk-proj-AAAAbbbbCCCCddddEEEEffff0000111122223333";
+        for text in [
+            key.to_string(),
+            format!("UNPRICED openai/{key}: 1 request"),
+            format!("/logs/{key}/requests.jsonl"),
+            format!("model={key},"),
+        ] {
+            let r = redact_secrets(&text);
+            assert!(!r.contains(key), "{r}");
+            assert!(r.contains(&key_fingerprint(key)), "{r}");
+        }
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abcdefghijklmnop";
+        assert!(!redact_secrets(&format!("token {jwt} here")).contains(jwt));
+        // Ordinary ids are left alone.
+        for s in [
+            "gpt-4o-2024-08-06",
+            "us.anthropic.claude-sonnet-4-20250514-v1:0",
+            "accounts/fireworks/models/llama-v3p1-8b-instruct",
+            "/work/data/requests-2025-05.csv",
+        ] {
+            assert_eq!(redact_secrets(s), s);
+        }
+    }
+
+    #[test]
     fn credentials_are_told_by_name_and_by_shape() {
         for n in [
             "api_key",
@@ -277,6 +373,11 @@ mod tests {
         }
         assert_eq!(shown_value("apiKey", "abc"), key_fingerprint("abc"));
         assert_eq!(shown_value("user", "alice"), "alice");
+        // A value fingerprinted where it was read is shown as it is, not hashed again.
+        let once = key_fingerprint("sk-alice-000000000001");
+        assert!(is_fingerprint(&once));
+        assert_eq!(shown_value("api_key", &once), once);
+        assert!(!is_fingerprint("…0001#12g4"));
     }
 
     #[test]

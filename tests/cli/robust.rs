@@ -677,3 +677,85 @@ fn concatenated_pretty_documents_stream_with_their_lines() {
         .fails(1)
         .stderr_has("broken.json: line 10, column 1: invalid JSON: expected value\n");
 }
+
+/// A key shifted into the `model` or `provider` column (a row with a missing field) is never
+/// printed: not in the unpriced warning, the unpriced table, the HTML page, json, csv, FOCUS or
+/// a chart; its fingerprint stands in for it.
+#[test]
+fn a_key_in_the_model_or_provider_column_is_printed_nowhere() {
+    const KEYS: [&str; 2] = [
+        "sk-proj-Zq8vN3xW5tY7uB9kL2mP4rS6dF1gH0jK",
+        "sk-ant-api03-Hn4Xw8Tq2Lm6Pz9Rv3Kb7Yc1Jd5Fg0",
+    ];
+    let no_key = |what: &str, text: &str| {
+        for k in KEYS {
+            assert!(!text.contains(k), "{what} shows a key:\n{text}");
+            // Nor its first 16 characters.
+            assert!(
+                !text.contains(&k[..16]),
+                "{what} shows part of a key:\n{text}"
+            );
+        }
+    };
+    for format in ["table", "json", "csv", "markdown", "html", "focus"] {
+        let out = Tl::report()
+            .logs("leaks/shifted.csv")
+            .args(["--by", "provider,model", "--format", format])
+            .ok();
+        no_key(format, &out.stdout);
+        no_key(&format!("{format} stderr"), &out.stderr);
+        if format == "table" {
+            out.stdout_has("UNPRICED");
+            out.stderr_has("UNPRICED openai/…");
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("c.svg");
+    Tl::chart("spend-by-model")
+        .logs("leaks/shifted.csv")
+        .arg("--output")
+        .arg(&svg)
+        .ok();
+    no_key("svg chart", &std::fs::read_to_string(&svg).unwrap());
+    let compare = Tl::compare().logs("leaks/shifted.csv").ok();
+    no_key("compare", &compare.stdout);
+    no_key("compare stderr", &compare.stderr);
+    // A file named after a key (a folder a script made per key): its rejections name the file
+    // with the key fingerprinted.
+    let named = Tl::report()
+        .log_text(
+            &format!("{}.csv", KEYS[0]),
+            "timestamp,provider,model,input_tokens,output_tokens\n\
+             2026-03-01T00:00:00Z,openai,gpt-4.1-2025-04-14,1000,100\n\
+             2026-03-01T00:00:00Z,openai,gpt-4.1-2025-04-14,-1,100\n",
+        )
+        .ok();
+    named
+        .stderr_has("rejected")
+        .stderr_has(".csv:3: input_tokens");
+    no_key("file name in a rejection", &named.stderr);
+    no_key("file name in the report", &named.stdout);
+}
+
+/// Charts sanitise their text like every other output: a bidirectional override or a control
+/// character in a model name never reaches the SVG (where a C0 control is not even valid XML).
+#[test]
+fn svg_charts_sanitise_model_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("c.svg");
+    Tl::chart("tokens")
+        .log_text(
+            "bidi.csv",
+            "timestamp,provider,model,input_tokens,output_tokens\n\
+             2026-03-01T00:00:00Z,openai,gpt\u{202E}live\u{7}-1,1000,100\n",
+        )
+        .arg("--output")
+        .arg(&svg)
+        .ok();
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.contains("<svg"), "{text}");
+    assert!(
+        !text.contains('\u{202E}') && !text.contains('\u{7}'),
+        "unsafe characters in the SVG"
+    );
+}

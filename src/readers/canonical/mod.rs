@@ -262,6 +262,24 @@ pub fn read_parquet(
                             .map(|c| column(c.as_materialized_series()))
                             .collect::<PolarsResult<_>>()
                             .map_err(fmt_err)?;
+                        // A damaged file can decode a column shorter than the batch: that is the
+                        // file's error, never an index past a column's end.
+                        if let Some((c, n)) = df
+                            .columns()
+                            .iter()
+                            .zip(&cols)
+                            .map(|(c, v)| (c.name().to_string(), v.len()))
+                            .find(|(_, n)| *n != df.height())
+                        {
+                            return Err(ReadError::Format {
+                                path: path.clone(),
+                                message: format!(
+                                    "damaged file: column {} has {n} values for {} rows",
+                                    crate::text::printable(&c),
+                                    df.height()
+                                ),
+                            });
+                        }
                         let mut out = blocks::OwnedBatch::default();
                         for row in 0..df.height() {
                             let line = (offset + row) as u64 + 1;
@@ -275,7 +293,7 @@ pub fn read_parquet(
                                 *span = c.write(row, &mut scratch);
                             }
                             let get = |i: usize| match (&cols[i], spans[i]) {
-                                (ParquetColumn::Text(v), _) => v[row],
+                                (ParquetColumn::Text(v), _) => v.get(row).copied().flatten(),
                                 (_, Some((a, b))) => Some(&scratch[a..b]),
                                 _ => None,
                             };
@@ -329,19 +347,31 @@ impl ParquetColumn<'_> {
         let start = buf.len();
         match self {
             ParquetColumn::Text(_) => return None,
-            ParquetColumn::Unsigned(v) => buf.push_str(itoa::Buffer::new().format(v[row]?)),
-            ParquetColumn::Signed(v) => buf.push_str(itoa::Buffer::new().format(v[row]?)),
-            ParquetColumn::Bool(v) => buf.push_str(if v[row]? { "true" } else { "false" }),
-            ParquetColumn::Micros(v) => match v[row]? {
+            ParquetColumn::Unsigned(v) => buf.push_str(itoa::Buffer::new().format((*v.get(row)?)?)),
+            ParquetColumn::Signed(v) => buf.push_str(itoa::Buffer::new().format((*v.get(row)?)?)),
+            ParquetColumn::Bool(v) => buf.push_str(if (*v.get(row)?)? { "true" } else { "false" }),
+            ParquetColumn::Micros(v) => match (*v.get(row)?)? {
                 Ok(us) => buf.push_str(&crate::usage::format_timestamp_us(us)),
                 // Out of range: left as text the timestamp parser rejects.
                 Err(raw) => {
                     let _ = write!(buf, "{raw} (out of range)");
                 }
             },
-            ParquetColumn::Owned(v) => buf.push_str(v[row].as_deref()?),
+            ParquetColumn::Owned(v) => buf.push_str(v.get(row)?.as_deref()?),
         }
         Some((start, buf.len()))
+    }
+
+    /// How many values the column holds.
+    fn len(&self) -> usize {
+        match self {
+            ParquetColumn::Text(v) => v.len(),
+            ParquetColumn::Unsigned(v) => v.len(),
+            ParquetColumn::Signed(v) => v.len(),
+            ParquetColumn::Bool(v) => v.len(),
+            ParquetColumn::Micros(v) => v.len(),
+            ParquetColumn::Owned(v) => v.len(),
+        }
     }
 }
 
