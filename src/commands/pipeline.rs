@@ -339,7 +339,11 @@ pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>
     if !aggregate_files.is_empty() {
         let aggregates = crate::engine::import::import(&aggregate_files, &settings, &book)
             .map_err(|e| match e {
-                crate::engine::import::ImportError::Overflow { .. } => anyhow::Error::new(e),
+                // The data's fault (exit 1), not the command line's.
+                crate::engine::import::ImportError::Overflow { .. }
+                | crate::engine::import::ImportError::Invalid { .. } => {
+                    anyhow::anyhow!("--aggregates: {e}")
+                }
                 other => UsageError::Message(format!("--aggregates: {other}")).into(),
             })?;
         aggregates.check_totals()?;

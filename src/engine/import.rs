@@ -5,6 +5,7 @@
 //! does not need summed away. The manifest must match the settings and the book: a mismatch
 //! is an error, never a silent difference.
 
+use super::buckets::LocalDays;
 use super::groups::{Groups, NONE};
 use super::{Aggregates, Cell, Counters, EngineSettings, Epochs, FastMap, MinuteCount, Sums};
 use crate::pricing::PriceBook;
@@ -20,6 +21,13 @@ pub enum ImportError {
     /// The command needs something the query did not return.
     #[error("{path}: {what}")]
     Missing { path: String, what: String },
+    /// A row that no query over valid logs could have returned.
+    #[error("{path}: line {line}: {what}")]
+    Invalid {
+        path: String,
+        line: u64,
+        what: String,
+    },
     /// Adding up the sums passed what tokenledger holds.
     #[error("{path}: line {line}: the sums pass {max} (the largest sum tokenledger holds)", max = u64::MAX)]
     Overflow { path: String, line: u64 },
@@ -121,6 +129,111 @@ fn check(
     Ok(())
 }
 
+/// Checks every row against what the book and the period decide, as strictly as the query
+/// decides it for a row: a cell's epoch and local day are those of its first and last
+/// instants, inside the period (the side window for side rows); its prompt bucket within the
+/// book's thresholds and its summed input within the bucket's bounds; its window mask names
+/// the book's windows only; a minute row's minute inside the period. The reader has checked
+/// what needs no book (`readers::aggregates`).
+fn check_rows(
+    file: &AggregateFile,
+    settings: &EngineSettings,
+    book: &PriceBook,
+) -> Result<(), ImportError> {
+    let mut days = LocalDays::new(settings.tz);
+    let mut epochs = Epochs::new(settings.boundaries.clone());
+    let last_epoch = settings.boundaries.len() as u64;
+    let thresholds = book.thresholds();
+    let windows = book.windows().len();
+    let m = &file.manifest;
+    let show = |us: i64| crate::usage::format_timestamp_us(us);
+    for row in &file.rows {
+        let invalid = |what: String| ImportError::Invalid {
+            path: file.path.clone(),
+            line: row.line,
+            what,
+        };
+        let (from, to) = match row.kind {
+            Kind::Cell | Kind::Minute => (m.from_us, m.to_us),
+            Kind::Side => (m.side_from_us, m.side_to_us),
+            _ => continue,
+        };
+        if row.kind == Kind::Minute {
+            let minute = row.minute_us.unwrap_or_default();
+            let after_start = from.is_none_or(|f| minute >= f - f.rem_euclid(60_000_000));
+            if !after_start || to.is_some_and(|t| minute >= t) {
+                return Err(invalid(format!(
+                    "minute_us: {} is outside the query's period",
+                    show(minute)
+                )));
+            }
+            continue;
+        }
+        let (Some(day), Some(epoch), Some(first), Some(last)) =
+            (row.day, row.epoch, row.first_us, row.last_us)
+        else {
+            // The reader refuses such a cell; nothing to decide here.
+            continue;
+        };
+        if u64::from(epoch) > last_epoch {
+            return Err(invalid(format!(
+                "price_epoch: {epoch} is past the book's last epoch ({last_epoch}): made with another price book?"
+            )));
+        }
+        if from.is_some_and(|f| first < f) || to.is_some_and(|t| last >= t) {
+            return Err(invalid(format!(
+                "first_us..last_us ({} to {}) reach outside the query's period",
+                show(first),
+                show(last)
+            )));
+        }
+        for (what, us) in [("first_us", first), ("last_us", last)] {
+            if days.day(us) != day {
+                return Err(invalid(format!(
+                    "local_day: {} is not the local day of {what} ({} in {})",
+                    crate::usage::format_day(i64::from(day)),
+                    show(us),
+                    settings.tz.name()
+                )));
+            }
+            if epochs.of(us) != epoch {
+                return Err(invalid(format!(
+                    "price_epoch: {epoch} is not the epoch of {what} ({}, epoch {})",
+                    show(us),
+                    epochs.of(us)
+                )));
+            }
+        }
+        let b = usize::from(row.prompt_bucket);
+        if b > thresholds.len() {
+            return Err(invalid(format!(
+                "prompt_bucket: {b} is past the book's {} long-context thresholds",
+                thresholds.len()
+            )));
+        }
+        // Every source row of the cell had a prompt in (T[b-1], T[b]].
+        let rows = u128::from(row.measures.rows);
+        let input = u128::from(row.measures.input_tokens);
+        let low = b
+            .checked_sub(1)
+            .map(|i| rows * (u128::from(thresholds[i]) + 1));
+        let high = thresholds.get(b).map(|&t| rows * u128::from(t));
+        if low.is_some_and(|l| input < l) || high.is_some_and(|h| input > h) {
+            return Err(invalid(format!(
+                "prompt_bucket: {b} does not fit {} input tokens over {rows} rows",
+                row.measures.input_tokens
+            )));
+        }
+        if windows < 64 && row.window_mask >> windows != 0 {
+            return Err(invalid(format!(
+                "window_mask: {} names time windows the book does not have ({windows})",
+                row.window_mask
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Per engine dimension, its column in the file (every one is there: see [`check`]).
 fn columns_of(file: &AggregateFile, dims: &[String]) -> Vec<usize> {
     dims.iter()
@@ -137,6 +250,7 @@ pub fn import(
     let dims = settings.engine_dims();
     for file in files {
         check(file, settings, book, &dims)?;
+        check_rows(file, settings, book)?;
     }
     let mut agg = build(files, settings, book, Kind::Cell)?;
     if let Some((from, to)) = settings.side {
@@ -169,6 +283,7 @@ fn build(
     let mut sums: FastMap<(i32, u32, u32), Sums> = FastMap::default();
     let mut minutes: FastMap<(u32, u32, i64), (u64, u64)> = FastMap::default();
     let mut counters = Counters::default();
+    let mut grand = Sums::default();
     for file in files {
         let cols = columns_of(file, &dims);
         let overflow = |line| ImportError::Overflow {
@@ -177,6 +292,7 @@ fn build(
         };
         for row in &file.rows {
             let n = row.measures.rows;
+            let add = |a: u64, b: u64| a.checked_add(b).ok_or(overflow(row.line));
             if !main && row.kind != Kind::Side {
                 continue;
             }
@@ -196,7 +312,7 @@ fn build(
                 Kind::Manifest => {}
                 Kind::Side if main => {}
                 Kind::Rejected => {
-                    counters.rejected += n;
+                    counters.rejected = add(counters.rejected, n)?;
                     if counters.rejections.len() < super::KEPT_REJECTIONS {
                         counters.rejections.push(Rejection {
                             file: crate::text::redact_secrets(&file.path).into_owned(),
@@ -222,12 +338,12 @@ fn build(
                             .or_insert_with(|| keeps(settings, &dims, book, row, &cols))
                     };
                     if kept_group {
-                        counters.duplicates += n;
+                        counters.duplicates = add(counters.duplicates, n)?;
                     } else {
-                        counters.filtered_out += n;
+                        counters.filtered_out = add(counters.filtered_out, n)?;
                     }
                 }
-                Kind::Outside => counters.outside_period += n,
+                Kind::Outside => counters.outside_period = add(counters.outside_period, n)?,
                 Kind::Minute => {
                     let provider = row.provider.as_deref().unwrap_or_default();
                     let model = row.model.as_deref().unwrap_or_default();
@@ -235,8 +351,8 @@ fn build(
                     let mc = groups.model(pc, provider, model, Some(book));
                     let minute = row.minute_us.unwrap_or_default().div_euclid(60_000_000);
                     let e = minutes.entry((pc, mc, minute)).or_default();
-                    e.0 += row.measures.requests;
-                    e.1 += row.measures.input_tokens + row.measures.output_tokens;
+                    let tokens = add(row.measures.input_tokens, row.measures.output_tokens)?;
+                    *e = (add(e.0, row.measures.requests)?, add(e.1, tokens)?);
                 }
                 Kind::Cell | Kind::Side => {
                     let gid = group_of(&mut groups, row, &cols, book);
@@ -248,17 +364,22 @@ fn build(
                             .or_insert_with(|| keeps(settings, &dims, book, row, &cols))
                     };
                     if !keep {
-                        counters.filtered_out += n;
+                        counters.filtered_out = add(counters.filtered_out, n)?;
                         continue;
                     }
                     if row.multi {
-                        counters.not_per_minute += row.measures.requests;
+                        counters.not_per_minute =
+                            add(counters.not_per_minute, row.measures.requests)?;
                     }
                     let (Some(day), Some(epoch)) = (row.day, row.epoch) else {
                         continue;
                     };
                     let cell = sums.entry((day, epoch, gid)).or_default();
                     cell.checked_add(&row.measures).ok_or(overflow(row.line))?;
+                    // Reports add cells up in every grouping: the sum of all of them (input
+                    // and output together too) must hold, then every partial sum does.
+                    grand.checked_add(&row.measures).ok_or(overflow(row.line))?;
+                    add(grand.input_tokens, grand.output_tokens)?;
                 }
             }
         }

@@ -286,6 +286,7 @@ fn parse_records(
                 None => {}
             }
         }
+        check_row(&row).map_err(|m| fail(line, m))?;
         rows.push(row);
     }
     let manifest = manifest.ok_or_else(|| ReadError::Format {
@@ -302,11 +303,124 @@ fn parse_records(
             ),
         ));
     }
+    // Each dimension column under the name the query gave it: a renamed column (another
+    // dimension's values under this one's name) is refused, not summed as this dimension.
+    for (i, (&c, d)) in dim_cols.iter().zip(&manifest.dims).enumerate() {
+        let want = acol::dim(i, d);
+        if header[c] != want {
+            return Err(fail(
+                1,
+                format!(
+                    "column {:?} where the manifest's dimension {} ({:?}) should be {want:?}",
+                    crate::text::printable(&header[c]),
+                    i + 1,
+                    crate::text::printable(d)
+                ),
+            ));
+        }
+    }
     Ok(AggregateFile {
         path: name.to_string(),
         manifest,
         rows,
     })
+}
+
+/// The rules every source row keeps, checked on a row of sums (a cell's sums keep them
+/// exactly when each of its rows did): cached tokens within the input, the 1-hour writes
+/// within the writes, reasoning within the output, no sum over its rows times the per-row cap,
+/// a cell's instants in order, a minute row on a minute. The checks the book and the period
+/// decide (epoch, day, thresholds) are the engine's (`engine::import`).
+fn check_row(row: &AggregateRow) -> Result<(), String> {
+    use crate::usage::MAX_COUNT;
+    if row.kind == Kind::Manifest {
+        return Ok(());
+    }
+    let m = &row.measures;
+    if m.rows == 0 {
+        return Err(format!(
+            "{}: 0 (every row of the result counts at least one source row)",
+            acol::MEASURES[0]
+        ));
+    }
+    if !matches!(row.kind, Kind::Cell | Kind::Side | Kind::Minute) {
+        return Ok(());
+    }
+    let cap = u128::from(m.rows) * u128::from(MAX_COUNT);
+    let values = [
+        m.requests,
+        m.input_tokens,
+        m.cache_read_tokens,
+        m.cache_write_tokens,
+        m.cache_write_1h_tokens,
+        m.output_tokens,
+        m.reasoning_tokens,
+    ];
+    for (name, v) in acol::MEASURES[1..].iter().zip(values) {
+        if u128::from(v) > cap {
+            return Err(format!(
+                "{name}: {v} over {} rows is more than {MAX_COUNT} a row (the most one row may hold)",
+                m.rows
+            ));
+        }
+    }
+    let cached = u128::from(m.cache_read_tokens) + u128::from(m.cache_write_tokens);
+    if cached > u128::from(m.input_tokens) {
+        return Err(format!(
+            "cache_read_tokens + cache_write_tokens ({} + {}) exceed input_tokens ({}): no row's cached tokens can",
+            m.cache_read_tokens, m.cache_write_tokens, m.input_tokens
+        ));
+    }
+    if m.cache_write_1h_tokens > m.cache_write_tokens {
+        return Err(format!(
+            "cache_write_1h_tokens ({}) exceed cache_write_tokens ({}): they are a subset",
+            m.cache_write_1h_tokens, m.cache_write_tokens
+        ));
+    }
+    if m.reasoning_tokens > m.output_tokens {
+        return Err(format!(
+            "reasoning_tokens ({}) exceed output_tokens ({}): they are a subset",
+            m.reasoning_tokens, m.output_tokens
+        ));
+    }
+    match row.kind {
+        Kind::Minute => {
+            let minute = row
+                .minute_us
+                .ok_or_else(|| format!("{}: empty in a minute row", acol::MINUTE_US))?;
+            if minute.rem_euclid(60_000_000) != 0 {
+                return Err(format!(
+                    "{}: {minute} is not the start of a minute",
+                    acol::MINUTE_US
+                ));
+            }
+            // A minute row counts single requests.
+            if m.requests != m.rows {
+                return Err(format!(
+                    "requests ({}) differ from rows_ ({}) in a minute row of single requests",
+                    m.requests, m.rows
+                ));
+            }
+        }
+        _ => match (row.first_us, row.last_us) {
+            (Some(a), Some(b)) if a <= b => {}
+            (Some(a), Some(b)) => {
+                return Err(format!(
+                    "{} ({a}) after {} ({b})",
+                    acol::FIRST_US,
+                    acol::LAST_US
+                ))
+            }
+            _ => {
+                return Err(format!(
+                    "{} or {}: empty in a cell row",
+                    acol::FIRST_US,
+                    acol::LAST_US
+                ))
+            }
+        },
+    }
+    Ok(())
 }
 
 /// A sum as an engine writes it (`123`, or `123.0` from a decimal with a scale), checked

@@ -631,27 +631,8 @@ fn derived(name: &str, from: &str, columns: &[String]) -> String {
 /// The key columns of the result, after `kind` and `reason`.
 pub fn key_columns(dims: &[String]) -> Vec<String> {
     let mut v: Vec<String> = acol::KEYS.iter().map(|s| s.to_string()).collect();
-    v.extend(
-        dims.iter()
-            .enumerate()
-            .map(|(i, x)| format!("{}{}_{}", acol::DIM_PREFIX, i + 1, safe_name(x))),
-    );
+    v.extend(dims.iter().enumerate().map(|(i, x)| acol::dim(i, x)));
     v
-}
-
-/// A dimension's name as a column-name suffix: letters, digits and `_` kept, anything else
-/// as `_`. Dimension columns are numbered (`d_1_user`), so two names cannot collide; the
-/// manifest keeps the real names, in order.
-pub fn safe_name(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 /// The epoch of `us`: how many boundaries are at or before it, as a binary search of nested
@@ -740,11 +721,5 @@ mod tests {
             e,
             "CASE WHEN us < 20 THEN CASE WHEN us < 10 THEN 2 ELSE 3 END ELSE CASE WHEN us < 30 THEN 4 ELSE 5 END END"
         );
-    }
-
-    #[test]
-    fn names_become_column_suffixes() {
-        assert_eq!(safe_name("team"), "team");
-        assert_eq!(safe_name("Cost-Center.1"), "cost_center_1");
     }
 }

@@ -44,6 +44,23 @@ pub mod columns {
     ];
     /// Prefix of a dimension column (`d_1_user`).
     pub const DIM_PREFIX: &str = "d_";
+
+    /// The column of dimension `i` (0-based) named `name`: `d_<i+1>_<name>`, the name with
+    /// letters, digits and `_` kept (lowercased) and anything else as `_`. Dimension columns
+    /// are numbered, so two names cannot collide; the manifest keeps the real names, in order.
+    pub fn dim(i: usize, name: &str) -> String {
+        let suffix: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        format!("{DIM_PREFIX}{}_{suffix}", i + 1)
+    }
     pub const MINUTE_US: &str = "minute_us";
     pub const FIRST_US: &str = "first_us";
     pub const LAST_US: &str = "last_us";
@@ -239,4 +256,15 @@ pub struct AggregateFile {
     pub path: String,
     pub manifest: Manifest,
     pub rows: Vec<AggregateRow>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dimension_names_become_column_names() {
+        assert_eq!(columns::dim(0, "team"), "d_1_team");
+        assert_eq!(columns::dim(2, "Cost-Center.1"), "d_3_cost_center_1");
+    }
 }

@@ -302,6 +302,40 @@ fn parquet_token_counts_may_be_decimal() {
 }
 
 #[test]
+fn parquet_small_integer_columns_are_read() {
+    // pandas' downcast, Spark's ShortType and DuckDB's SMALLINT write 8- and 16-bit integers;
+    // before, polars refused the whole file ("cannot create series from Int16").
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("small.parquet");
+    let n = 2;
+    let cols = vec![
+        Column::new(
+            "timestamp".into(),
+            vec!["2025-06-20T00:00:00Z", "2025-06-21T00:00:00Z"],
+        ),
+        Column::new("provider".into(), vec!["openai"; n]),
+        Column::new("model".into(), vec!["o3"; n]),
+        Column::new("input_tokens".into(), vec![50_000u16, 60_000]),
+        Column::new("output_tokens".into(), vec![100i16, 250]),
+        Column::new("cache_read_tokens".into(), vec![20u8, 0]),
+        Column::new("reasoning_tokens".into(), vec![10i8, 0]),
+        Column::new("status".into(), vec![200i16, 500]),
+    ];
+    let mut df = DataFrame::new(n, cols).unwrap();
+    ParquetWriter::new(std::fs::File::create(&p).unwrap())
+        .finish(&mut df)
+        .unwrap();
+    // o3 from 2025-06-10: $2 in, $0.5 cache read, $8 out.
+    // Row 1: (50,000 - 20) x 2 + 20 x 0.5 + 100 x 8 = 99,960 + 10 + 800 = 100,770 -> 0.10077
+    // Row 2 (status 500, still billed by default): 60,000 x 2 + 250 x 8 = 122,000 -> 0.122
+    let j = report_of(&p).args(["--exact"]).ok().json();
+    assert_eq!(j["total"]["cost_usd"], "0.22277");
+    assert_eq!(j["accounting"]["rejected"], 0);
+    assert_eq!(j["accounting"]["failed"], 1);
+}
+
+#[test]
 fn outputs_appear_whole_or_not_at_all() {
     let dir = tempfile::tempdir().unwrap();
     let out_file = dir.path().join("r.csv");

@@ -48,13 +48,13 @@ const CELLS: [&str; 9] = [
     // under the threshold: 3 / 15 -> 0.3 + 0.15 = 0.45
     "cell,,2025-10-02,3,anthropic,claude-sonnet-4-5-20250929,,0,0,,0,2,0,0,,1759363200000000,1759363200000000,1,1,100000,0,0,0,10000,0",
     // gpt-4o-mini before the change: 0.8M x 0.15 + 0.2M x 0.075 + 1M x 0.6 = 0.735
-    "cell,,2025-10-10,3,openai,gpt-4o-mini,,0,0,,0,2,0,0,,1760054400000000,1760054400000000,1,1,1000000,200000,0,0,1000000,0",
+    "cell,,2025-10-10,3,openai,gpt-4o-mini,,0,0,,0,2,0,1,,1760054400000000,1760054400000000,1,1,1000000,200000,0,0,1000000,0",
     // after it: 0.10 + 0.40 = 0.50
-    "cell,,2025-10-20,4,openai,gpt-4o-mini,,0,0,,0,2,0,0,,1760918400000000,1760918400000000,1,1,1000000,0,0,0,1000000,0",
+    "cell,,2025-10-20,4,openai,gpt-4o-mini,,0,0,,0,2,0,1,,1760918400000000,1760918400000000,1,1,1000000,0,0,0,1000000,0",
     // deepseek-chat inside the off-peak window (mask bit 0): 0.28 + 0.84 = 1.12
-    "cell,,2025-10-05,3,deepseek,deepseek-chat,,0,0,,1,2,0,0,,1759683600000000,1759683600000000,1,1,1000000,0,0,0,1000000,0",
+    "cell,,2025-10-05,3,deepseek,deepseek-chat,,0,0,,1,2,0,1,,1759683600000000,1759683600000000,1,1,1000000,0,0,0,1000000,0",
     // outside it: 0.56 + 1.68 = 2.24
-    "cell,,2025-10-05,3,deepseek,deepseek-chat,,0,0,,0,2,0,0,,1759662000000000,1759662000000000,1,1,1000000,0,0,0,1000000,0",
+    "cell,,2025-10-05,3,deepseek,deepseek-chat,,0,0,,0,2,0,1,,1759662000000000,1759662000000000,1,1,1000000,0,0,0,1000000,0",
     "rejected,input_tokens,,,,,,,,,,,,,,,,2,,,,,,,",
     "duplicate,,,,openai,gpt-4o-mini,,0,0,,0,2,0,0,,1760918400000000,1760918400000000,3,,,,,,,",
     "outside,,,,,,,,,,,,,,,1759276700000000,1761955300000000,4,,,,,,,",
@@ -260,8 +260,8 @@ fn more_dimensions_serve_a_report_over_fewer() {
     let dir = tempfile::tempdir().unwrap();
     let with_user = HEADER.replace("prompt_bucket,", "prompt_bucket,d_1_user,");
     let rows = [
-        "cell,,2025-10-20,4,openai,gpt-4o-mini,,0,0,,0,2,0,0,alice,,1760918400000000,1760918400000000,1,1,1000000,0,0,0,0,0",
-        "cell,,2025-10-20,4,openai,gpt-4o-mini,,0,0,,0,2,0,0,bob,,1760918400000000,1760918400000000,1,1,2000000,0,0,0,0,0",
+        "cell,,2025-10-20,4,openai,gpt-4o-mini,,0,0,,0,2,0,1,alice,,1760918400000000,1760918400000000,1,1,1000000,0,0,0,0,0",
+        "cell,,2025-10-20,4,openai,gpt-4o-mini,,0,0,,0,2,0,1,bob,,1760918400000000,1760918400000000,1,1,2000000,0,0,0,0,0",
     ];
     let manifest = manifest_row(&["--month", "2025-10", "--by", "user"])
         .replace(",,,,,,,,,,,,,,,,0,", ",,,,,,,,,,,,,,,,,0,");
@@ -324,10 +324,10 @@ fn sums_that_do_not_fit_are_errors_naming_the_line_and_column() {
         .args(["--aggregates", &file, "--month", "2025-10"])
         .fails(1)
         .stderr_has("line 2: input_tokens: empty (the engine returned NULL");
-    // Two sums that fit, whose total does not.
+    // Two sums that fit (10 million rows each, at the cap of a trillion tokens a row), whose total does not.
     let half = CELLS[3].replace(
-        ",1000000,0,0,0,1000000,0",
-        ",10000000000000000000,0,0,0,1,0",
+        ",1,1,1000000,0,0,0,1000000,0",
+        ",10000000,1,10000000000000000000,0,0,0,1,0",
     );
     let file = aggregates(&dir, "two.csv", &[&half, &half], &["--month", "2025-10"]);
     Tl::report()
@@ -347,6 +347,126 @@ fn sums_that_do_not_fit_are_errors_naming_the_line_and_column() {
         ])
         .fails(1)
         .stderr_has("no manifest row");
+}
+
+/// A cell no query over valid logs could return is refused, naming the line and the field,
+/// exactly as the query would have refused the row (before: sums wrapped to costs in the tens
+/// of trillions with exit 0, or a panic on an epoch past the book, or silent pricing).
+#[test]
+fn aggregate_cells_are_checked_as_strictly_as_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    // CELLS[3]: gpt-4o-mini on 2025-10-20 (epoch 4), 1 row, 1M in, 1M out, at 2025-10-20T00:00Z.
+    let base = CELLS[3];
+    let measures = ",1,1,1000000,0,0,0,1000000,0";
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "cache over input",
+            base.replace(measures, ",1,1,1000000,900000,200000,0,1000000,0"),
+            "line 2: cache_read_tokens + cache_write_tokens (900000 + 200000) exceed input_tokens (1000000)",
+        ),
+        (
+            "reasoning over output",
+            base.replace(measures, ",1,1,1000000,0,0,0,1000,1001"),
+            "line 2: reasoning_tokens (1001) exceed output_tokens (1000)",
+        ),
+        (
+            "1h writes over writes",
+            base.replace(measures, ",1,1,1000000,0,10,11,1000000,0"),
+            "line 2: cache_write_1h_tokens (11) exceed cache_write_tokens (10)",
+        ),
+        (
+            "more than a row may hold",
+            base.replace(measures, ",1,1,1000000,0,0,0,1000000000001,0"),
+            "line 2: output_tokens: 1000000000001 over 1 rows is more than 1000000000000 a row",
+        ),
+        (
+            "an epoch past the book",
+            base.replace(",2025-10-20,4,", ",2025-10-20,99,"),
+            "line 2: price_epoch: 99 is past the book's last epoch (4)",
+        ),
+        (
+            "an epoch that is not the day's",
+            base.replace(",2025-10-20,4,", ",2025-10-20,3,"),
+            "line 2: price_epoch: 3 is not the epoch of first_us (2025-10-20T00:00:00Z, epoch 4)",
+        ),
+        (
+            "a day that is not the instants'",
+            base.replace(",2025-10-20,4,", ",2025-10-21,4,"),
+            "line 2: local_day: 2025-10-21 is not the local day of first_us (2025-10-20T00:00:00Z in UTC)",
+        ),
+        (
+            "a prompt bucket past the thresholds",
+            base.replace(",0,2,0,1,,", ",0,2,0,7,,"),
+            "line 2: prompt_bucket: 7 is past the book's 1 long-context thresholds",
+        ),
+        (
+            "a prompt bucket the input does not fit",
+            base.replace(",0,2,0,1,,", ",0,2,0,0,,"),
+            "line 2: prompt_bucket: 0 does not fit 1000000 input tokens over 1 rows",
+        ),
+        (
+            "a window the book does not have",
+            base.replace(",0,2,0,1,,", ",6,2,0,1,,"),
+            "line 2: window_mask: 6 names time windows the book does not have (1)",
+        ),
+        (
+            "a day outside the period",
+            base.replace("2025-10-20,4", "2025-11-03,4")
+                .replace("1760918400000000", "1762128000000000"),
+            "line 2: first_us..last_us (2025-11-03T00:00:00Z to 2025-11-03T00:00:00Z) reach outside the query's period",
+        ),
+        (
+            "instants out of order",
+            base.replace(
+                "1760918400000000,1760918400000000",
+                "1760918400000001,1760918400000000",
+            ),
+            "line 2: first_us (1760918400000001) after last_us (1760918400000000)",
+        ),
+    ];
+    for (what, row, message) in cases {
+        assert_ne!(row, base, "{what}: the case changes the row");
+        let file = aggregates(&dir, "agg.csv", &[&row], &["--month", "2025-10"]);
+        let svg = dir.path().join("c.svg");
+        for cmd in [
+            Tl::report(),
+            Tl::compare(),
+            Tl::chart("spend-by-model").arg("--output").arg(&svg),
+        ] {
+            cmd.book(BOOK)
+                .args(["--aggregates", &file, "--month", "2025-10"])
+                .fails(1)
+                .stderr_has(message)
+                .stderr_lacks("panicked");
+        }
+    }
+    // The unchanged cell is accepted: each case above fails for its own change.
+    let file = aggregates(&dir, "agg.csv", &[base], &["--month", "2025-10"]);
+    assert_eq!(
+        Tl::report()
+            .book(BOOK)
+            .args(["--aggregates", &file, "--month", "2025-10"])
+            .json()["total"]["cost_usd"],
+        "0.5"
+    );
+}
+
+/// Dimension columns are matched by name, not only counted: a result whose `d_1_team` column
+/// stands where the manifest names `user` (a renamed or reordered column) is refused.
+#[test]
+fn renamed_dimension_columns_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = HEADER.replace("prompt_bucket,", "prompt_bucket,d_1_team,");
+    let row = "cell,,2025-10-20,4,openai,gpt-4o-mini,,0,0,,0,2,0,1,alice,,1760918400000000,1760918400000000,1,1,1000000,0,0,0,0,0";
+    let manifest = manifest_row(&["--month", "2025-10", "--by", "user"])
+        .replace(",,,,,,,,,,,,,,,,0,", ",,,,,,,,,,,,,,,,,0,");
+    let path = dir.path().join("agg.csv");
+    std::fs::write(&path, format!("{header}\n{row}\n{manifest}\n")).unwrap();
+    Tl::report()
+        .book(BOOK)
+        .args(["--aggregates", &path.display().to_string(), "--month", "2025-10", "--by", "user"])
+        .fails(1)
+        .stderr_has("column \"d_1_team\" where the manifest's dimension 1 (\"user\") should be \"d_1_user\"");
 }
 
 #[test]
