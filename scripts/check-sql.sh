@@ -129,6 +129,13 @@ case_ edge-dst "--dialect DIALECT --from 2025-03-29 --to 2025-04-01 --tz Europe/
 case_ edge-where "--dialect DIALECT --by team,api_key" "report --where team=red --by model --format json" "${E[@]}"
 case_ edge-html "--dialect DIALECT --month 2025-10 --tz Europe/Berlin --per-minute --previous-month --by status,user" "report --month 2025-10 --tz Europe/Berlin --by user --format html --now 2025-11-02" "${E[@]}"
 case_ edge-compare "--dialect DIALECT" "compare --format csv" "${E[@]}"
+# Hostile rows: every value the reader refuses or accepts (signs, exponents, spaces, huge and
+# capped counts, cached over input, timestamps past 24:00, leap seconds, other digits, bad
+# statuses and flags, ids differing in case): the engines must accept exactly the same rows.
+H=(tests/data/sql-edge/hostile.csv)
+HC=timestamp,provider,model,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cache_write_1h_tokens,reasoning_tokens,requests,request_id,status,user,batch
+case_ hostile-all "--dialect DIALECT --columns $HC --by user,team,status" "report --by user,team,model --format json" "${H[@]}"
+case_ hostile-minutes "--dialect DIALECT --columns $HC --month 2025-10 --per-minute --by status" "errors --month 2025-10 --format json" "${H[@]}"
 # Source adapters: each table layout on the engines it lives in, against the native reader.
 A=tests/data/sql-adapters
 acase_ bedrock-all bedrock "duckdb spark" "--dialect DIALECT --by user,project,team,operation,error_code,billing_account,inference_region,status" "report --by user,project,team,operation,error_code,billing_account,inference_region,model --format json" $A/bedrock.jsonl
