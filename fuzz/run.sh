@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 SECS=${1:-300}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(readers timestamp price_table aggregates linecap)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(readers parquet_log timestamp price_table aggregates linecap)
 ROOT=..
 SHARED=""
 for d in ../../shared/samples /work/shared/samples; do [ -d "$d" ] && SHARED=$d && break; done
@@ -31,6 +31,17 @@ seed() {
         { printf "\\x0$pick"; cat "$f"; } > "$dir/seed-$i"
         i=$((i + 1))
       done < <(find "$ROOT/tests/data" ${SHARED:+"$SHARED"} -type f \( -name '*.csv' -o -name '*.jsonl' -o -name '*.json' -o -name '*.parquet' \) | sort)
+      ;;
+    parquet_log)
+      # Valid canonical Parquet logs in every column type and layout (pyarrow: the venv of
+      # scripts/check-sql.sh when there is one), and the damaged logs found before.
+      local py=python3
+      for v in "${SQL_ENGINES_VENV:-$HOME/.cache/tokenledger/sql-engines}" ; do
+        [ -x "$v/bin/python" ] && py="$v/bin/python"
+      done
+      "$py" seed_parquet.py "$dir" >/dev/null || echo "fuzz: no pyarrow for the parquet_log seeds (pip install pyarrow)"
+      cp "$ROOT"/tests/data/fuzz/log-*.parquet "$dir/" 2>/dev/null || true
+      find "$ROOT/tests/data" -name '*.parquet' -size -200k -exec cp {} "$dir/" \; 2>/dev/null || true
       ;;
     timestamp)
       for s in 2025-06-01T00:00:00Z 2025-06-01T23:59:60Z "2025-06-01 12:00:00.123456+05:30" 2025-06-01 1700000000 2025-06-01T00:00:00,5-08; do

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Checks the module layers of src/ (see the layer map in src/lib.rs): a module names only its
-# own layer or a lower one, `readers` and `pricing` (both layer 1) do not name each other, and
-# no debugging leftovers (dbg!, todo!, unimplemented!) are committed. Prints every violation
-# and exits 1 if there is any.
+# Checks the architecture of src/ (see the layer map in src/lib.rs) and prints every violation;
+# exits 1 if there is any:
+# - a module names only its own layer or a lower one; `readers`, `pricing` and `output` (layer 1)
+#   do not name each other;
+# - no circle between the files of a folder (scripts/module_circles.py);
+# - no `Result<_, String>` outside tests, a line budget per file (250 for commands/, 600
+#   elsewhere), no file writing in readers/ (scripts/house_rules.py);
+# - no debugging leftovers (dbg!, todo!, unimplemented!).
+# The Python checks need python3 (any 3.x, standard library only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 layer() {
   case "$1" in
     usage|time|money|providers|text) echo 0 ;;
-    readers|pricing) echo 1 ;;
+    readers|pricing|output) echo 1 ;;
     engine) echo 2 ;;
     report|sql) echo 3 ;;
     render|chart) echo 4 ;;
@@ -46,13 +51,17 @@ while IFS= read -r file; do
     elif [ "$theirs" -gt "$mine" ]; then
       say "$file:$line: $top (layer $mine) names crate::$target (layer $theirs): layers only point down"
     elif [ "$top" != "$target" ] && [ "$mine" = 1 ] && [ "$theirs" = 1 ]; then
-      say "$file:$line: $top names crate::$target: readers and pricing do not import each other"
+      say "$file:$line: $top names crate::$target: readers, pricing and output do not import each other"
     fi
   done < <(grep -noE 'crate::[a-z_]+' "$file" | sed -E 's/:crate::/:/')
   if grep -nE '\b(dbg|todo|unimplemented)!' "$file" >/dev/null; then
     say "$file: dbg!/todo!/unimplemented! left in"
   fi
 done < <(find src -name '*.rs' | sort)
+
+# Circles inside folders, and the house rules grep cannot check.
+python3 scripts/module_circles.py src || fail=1
+python3 scripts/house_rules.py src || fail=1
 
 if [ "$fail" = 0 ]; then
   echo "layers: ok ($(find src -name '*.rs' | wc -l) files)"

@@ -136,6 +136,10 @@ H=(tests/data/sql-edge/hostile.csv)
 HC=timestamp,provider,model,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cache_write_1h_tokens,reasoning_tokens,requests,request_id,status,user,batch
 case_ hostile-all "--dialect DIALECT --columns $HC --by user,team,status" "report --by user,team,model --format json" "${H[@]}"
 case_ hostile-minutes "--dialect DIALECT --columns $HC --month 2025-10 --per-minute --by status" "errors --month 2025-10 --format json" "${H[@]}"
+# Column names that end a quoted identifier in some dialect (a backslash, a backtick), with
+# values holding both quotes: each engine reads them by the name the logs give.
+OC=timestamp,provider,model,input_tokens,output_tokens,request_id
+case_ odd-names "--dialect DIALECT --columns $OC --by cost\\center,a\`b" "report --by cost\\center,a\`b,model --format json" tests/data/sql-edge/odd-names.csv
 # Source adapters: each table layout on the engines it lives in, against the native reader.
 A=tests/data/sql-adapters
 acase_ bedrock-all bedrock "duckdb spark" "--dialect DIALECT --by user,project,team,operation,error_code,billing_account,inference_region,status" "report --by user,project,team,operation,error_code,billing_account,inference_region,model --format json" $A/bedrock.jsonl
@@ -187,6 +191,24 @@ if [[ " $ENGINES " == *" spark "* ]]; then
   # Bedrock invocation logs as delivered to S3 (JSON lines), read with the adapter's schema.
   job job-bedrock tests/data/sql-adapters/bedrock.jsonl json "report --month 2025-08 --tz Asia/Tokyo --by team,operation,model --format json" --log-format bedrock --month 2025-08 --tz Asia/Tokyo --by team,operation
 fi
+# spark-job with sources built to break the script (a docstring end and a command, a Windows
+# path): the script compiles, and SOURCE is exactly the source given.
+for src in $'"""\nimport os; os.system(\'touch /tmp/tokenledger-pwned\')\n"""' 'C:\Users\new\logs\requests.parquet'; do
+  "$BIN" spark-job --source "$src" --format parquet -o "$OUT/hostile-job.py"
+  n=$((n + 1))
+  if "$VENV/bin/python" - "$OUT/hostile-job.py" "$src" <<'PY'
+import ast, sys
+tree = ast.parse(open(sys.argv[1]).read())
+source = [ast.literal_eval(a.value) for a in tree.body
+          if isinstance(a, ast.Assign) and getattr(a.targets[0], "id", "") == "SOURCE"]
+sys.exit(0 if source == [sys.argv[2]] else 1)
+PY
+  then
+    echo "sql-check: spark-job with a hostile --source compiles, SOURCE intact"
+  else
+    echo "sql-check: spark-job with --source $(printf %q "$src") does not compile or changes SOURCE"; fail=1
+  fi
+done
 # The dialects without an engine here (Trino, Athena, BigQuery, Snowflake): the query must at
 # least parse in sqlglot's reading of the dialect (a syntax check, not a run).
 for d in trino athena bigquery snowflake; do

@@ -8,7 +8,7 @@
 //! | layer | modules | job |
 //! |---|---|---|
 //! | 0 vocabulary | `usage`, `time`, `money`, `providers`, `text` | the canonical schema and its parsing, periods and zones, money formatting, provider names, safe text; no I/O |
-//! | 1 inputs | `readers`, `pricing` | the only file I/O on the way in: logs into [`usage::UsageRecord`]s, price files into a [`pricing::PriceBook`]; the two do not import each other |
+//! | 1 files | `readers`, `pricing`, `output` | the only file I/O: logs into [`usage::UsageRecord`]s, price files into a [`pricing::PriceBook`], and every file written whole or not at all (`output`: `--output`, `convert`, charts, `--out-dir`); the three do not import each other, and `readers` writes nothing |
 //! | 2 engine | `engine` | records + book -> integer sums per (local day, price epoch, group), priced exactly; no I/O, no clock |
 //! | 3 results | `report`, `sql` | typed results built from priced aggregates (report, comparison, failures, FOCUS rows, forecast); no formatting; the warehouse query that makes aggregates |
 //! | 4 outputs | `render`, `chart` | one file per output format, charts through plotters; no arithmetic on money |
@@ -22,11 +22,16 @@
 //! - **an output format**: a file in `render/` that reads the result struct; a variant of the
 //!   format enum of the commands that can write it.
 //! - **a `--by` dimension**: computed from a cell in `report::dims::dim_value` (and listed in
-//!   `KNOWN_DIMS`), or carried by the engine as an extra dimension (`commands::pipeline::engine_dims`).
+//!   `KNOWN_DIMS`), or carried by the engine as an extra dimension (`commands::dims::engine_dims`).
 //! - **a price column**: `pricing::row` (`col`, `PriceRow`, `rates`, `table_record`),
 //!   `pricing::parse`, and the cost formula in `engine::price::cost_of`.
-//! - **a subcommand**: an `Args` struct in `cli`, a file in `commands/` (settings from args by
-//!   destructuring, call the library, render), a line in `commands::dispatch`.
+//! - **a subcommand**: an `Args` struct in `cli/`, a file in `commands/` (settings from args by
+//!   destructuring, call the library, render; at most 250 lines), a line in `commands::dispatch`.
+//! - **a file tokenledger writes**: through `output::atomic` (one file) or `output::folder`.
+//!
+//! `scripts/check-layers.sh` also refuses a circle between the files of one folder (a folder's
+//! `mod.rs` is its front door and not part of it), `Result<_, String>` outside tests, and files
+//! over their line budget (250 lines of code in `commands/`, 600 elsewhere).
 
 // layer 0
 pub mod money;
@@ -35,6 +40,7 @@ pub mod text;
 pub mod time;
 pub mod usage;
 // layer 1
+pub mod output;
 pub mod pricing;
 pub mod readers;
 // layer 2

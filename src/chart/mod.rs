@@ -530,7 +530,7 @@ pub enum ImageFormat {
 }
 
 impl ImageFormat {
-    /// The format named by a file's extension (`.png`, `.svg`, any case).
+    /// The format named by a file's extension (`.png`, `.svg`, in any ASCII case).
     pub fn of(path: &std::path::Path) -> Option<ImageFormat> {
         match path
             .extension()
@@ -555,7 +555,7 @@ pub fn write(
         return Err("a chart file must end in .png or .svg".into());
     };
     // A device or FIFO is drawn into in place (it cannot be renamed over).
-    if crate::readers::beside::special(path) {
+    if crate::output::atomic::special(path) {
         return match format {
             ImageFormat::Png => draw(BitMapBackend::new(path, size).into_drawing_area(), chart),
             ImageFormat::Svg => draw(SVGBackend::new(path, size).into_drawing_area(), chart),
@@ -564,12 +564,12 @@ pub fn write(
     // Drawn under a temporary name in the same folder, then renamed: never half a picture
     // under the final name.
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("png");
-    let tmp = crate::readers::beside::temp_file(path, &format!(".{ext}"))?.into_temp_path();
+    let tmp = crate::output::atomic::temp_file(path, &format!(".{ext}"))?.into_temp_path();
     match format {
         ImageFormat::Png => draw(BitMapBackend::new(&tmp, size).into_drawing_area(), chart)?,
         ImageFormat::Svg => draw(SVGBackend::new(&tmp, size).into_drawing_area(), chart)?,
     }
-    tmp.persist(path)?;
+    crate::output::atomic::replace(tmp, path)?;
     Ok(())
 }
 

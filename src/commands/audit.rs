@@ -6,11 +6,11 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
+use super::book::load_book;
 use super::messages;
-use super::pipeline::{load_book, output};
-use super::update::read_text;
 use super::UsageError;
 use crate::cli::{BookArgs, CatalogueArgs};
+use crate::output::atomic::Output;
 use crate::pricing::audit::{self, AuditLine, Catalogue, Verdict};
 use crate::render::grid::Grid;
 
@@ -42,7 +42,10 @@ pub fn catalogues(
     let mut out = Vec::new();
     if let Some(p) = litellm {
         let at = date("--litellm-date", litellm_date, checked_at)?;
-        out.push(Catalogue::litellm(&read_text(p)?, at).with_context(|| p.display().to_string())?);
+        out.push(
+            Catalogue::litellm(&crate::pricing::load::read_input(p)?, at)
+                .with_context(|| p.display().to_string())?,
+        );
     }
     if let Some(p) = &c.genai_prices {
         let at = date(
@@ -51,7 +54,8 @@ pub fn catalogues(
             checked_at,
         )?;
         out.push(
-            Catalogue::genai_prices(&read_text(p)?, at).with_context(|| p.display().to_string())?,
+            Catalogue::genai_prices(&crate::pricing::load::read_input(p)?, at)
+                .with_context(|| p.display().to_string())?,
         );
     }
     if let Some(p) = &c.models_dev {
@@ -61,7 +65,8 @@ pub fn catalogues(
             checked_at,
         )?;
         out.push(
-            Catalogue::models_dev(&read_text(p)?, at).with_context(|| p.display().to_string())?,
+            Catalogue::models_dev(&crate::pricing::load::read_input(p)?, at)
+                .with_context(|| p.display().to_string())?,
         );
     }
     Ok(out)
@@ -149,7 +154,7 @@ pub fn run(a: Audit) -> anyhow::Result<()> {
         row.push(format!("{} of {}", l.agreeing(), l.verdicts.len()));
         grid.rows.push(row);
     }
-    let mut w = output(a.book.output.as_ref())?;
+    let mut w = Output::open(a.book.output.as_ref())?;
     grid.render(format, &[], &mut w)?;
     w.commit()?;
     // Per provider: series judged, agreed by every catalogue that has them, disputed, and

@@ -1,7 +1,8 @@
 //! `tokenledger chart`: spend and token charts as PNG or SVG.
 
+use super::aggregate::aggregate;
 use super::messages;
-use super::pipeline::{aggregate, Job, UsageSettings};
+use super::settings::{Job, UsageSettings};
 use super::{DataError, UsageError};
 use crate::chart::data::{chart_data, ChartOptions, Source};
 use crate::chart::{self, Kind};

@@ -1,8 +1,9 @@
 //! `tokenledger columns`: the dimensions and log columns some logs have, for `--by` and
 //! `--where`.
 
-use super::pipeline::{find_logs, output};
+use super::logs::find_logs;
 use crate::cli::ColumnsArgs;
+use crate::output::atomic::Output;
 use crate::readers::{self, ReadOptions};
 use crate::render::{self, Format};
 use crate::report::columns::ColumnStats;
@@ -17,13 +18,13 @@ pub fn run(args: ColumnsArgs) -> anyhow::Result<()> {
     let files = &logs.files;
     let opts = ReadOptions {
         wanted_extras: readers::columns::extra_columns(files)?,
-        max_line_bytes: super::pipeline::max_line_bytes(),
+        max_line_bytes: super::settings::max_line_bytes(),
         ..ReadOptions::default()
     };
     let mut stats = ColumnStats::default();
     readers::read_all(files, &opts, &mut stats)?;
     let listing = stats.finish();
-    let mut w = output(out_path.as_ref())?;
+    let mut w = Output::open(out_path.as_ref())?;
     let format =
         crate::cli::output_format(format, out_path.as_deref(), crate::cli::TableFormat::Table);
     render::columns::render(&listing, Format::from(format), &mut w)?;

@@ -2,11 +2,14 @@
 
 use std::collections::BTreeSet;
 
+use super::aggregate::aggregate;
+use super::dims::{engine_dims, validate_by};
 use super::messages;
-use super::pipeline::{aggregate, engine_dims, output, validate_by, Job, UsageSettings};
+use super::settings::{Job, UsageSettings};
 use super::{DataError, UsageError};
 use crate::cli::CompareArgs;
 use crate::engine;
+use crate::output::atomic::Output;
 use crate::render::{self, Format};
 use crate::report::compare::{self, CompareSettings};
 
@@ -99,10 +102,10 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
             "--substitute makes every figure an ESTIMATE (token counts assumed unchanged)",
         );
     }
-    let mut w = output(out_path.as_ref())?;
+    let mut w = Output::open(out_path.as_ref())?;
     let style = render::Style {
         exact,
-        ..super::pipeline::terminal_style(out_path.as_ref())
+        ..super::style::terminal_style(out_path.as_ref())
     };
     render::compare::render(&cmp, format, style, &mut w)?;
     w.commit()?;

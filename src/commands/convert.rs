@@ -2,10 +2,10 @@
 
 use anyhow::Context;
 
+use super::logs::find_logs;
 use super::messages;
-use super::pipeline::find_logs;
 use crate::cli::ConvertArgs;
-use crate::readers::canonical::write::Writer;
+use crate::output::canonical::Writer;
 use crate::readers::{self, ReadOptions};
 
 pub fn run(args: ConvertArgs) -> anyhow::Result<()> {
@@ -16,7 +16,7 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<()> {
     let names = readers::columns::extra_columns(files)?;
     let opts = ReadOptions {
         wanted_extras: names.clone(),
-        max_line_bytes: super::pipeline::max_line_bytes(),
+        max_line_bytes: super::settings::max_line_bytes(),
         ..ReadOptions::default()
     };
     let mut w = Writer::create(&output, to, names)

@@ -1,9 +1,11 @@
 //! `tokenledger errors`: failed requests by provider, model, day and status; peak request
 //! rates; minutes over a rate limit.
 
-use super::pipeline::{aggregate, output, Job, UsageSettings};
+use super::aggregate::aggregate;
+use super::settings::{Job, UsageSettings};
 use super::UsageError;
 use crate::cli::ErrorsArgs;
+use crate::output::atomic::Output;
 use crate::render::Format;
 use crate::report::failures;
 use crate::usage::col;
@@ -32,7 +34,7 @@ pub fn run(args: ErrorsArgs) -> anyhow::Result<()> {
     };
     let (_, agg) = aggregate(&settings, &job)?;
     let report = failures::build(&agg, 0, limit);
-    let mut w = output(out_path.as_ref())?;
+    let mut w = Output::open(out_path.as_ref())?;
     crate::render::failures::render(&report, format, &mut w)?;
     w.commit()?;
     Ok(())

@@ -1,22 +1,32 @@
 //! Layer 5, the command line: one file per subcommand that turns parsed arguments into
-//! validated settings, calls the library and renders; `pipeline` holds what the usage
-//! commands share, `messages` owns standard error, `report_page` builds the HTML page and the
-//! report folder. Commands propagate the library's typed errors; [`UsageError`] marks a bad
+//! validated settings, calls the library and renders (as uv's `commands/`). What the usage
+//! commands share has one file per concern (as ripgrep's `flags/`): `settings` (arguments to
+//! validated settings and the job), `book`, `logs` (which files), `aggregate` (the run),
+//! `dims` (`--by`/`--where` names), `progress`, `style`; `messages` owns standard error,
+//! `report_page` builds the HTML page and the report folder. Commands propagate the library's typed errors; [`UsageError`] marks a bad
 //! command line and the crate root's `exit_code` classifies every error in one place. Commands do no
 //! arithmetic on money and hold no state between runs.
 
+pub mod aggregate;
 pub mod audit;
+pub mod book;
 pub mod chart;
 pub mod columns;
 pub mod compare;
 pub mod convert;
+pub mod dims;
 pub mod errors;
+pub mod generated;
+pub mod import;
+pub mod logs;
 pub mod messages;
-pub mod pipeline;
 pub mod prices;
+pub mod progress;
 pub mod report;
 pub mod report_page;
+pub mod settings;
 pub mod sql;
+pub mod style;
 pub mod update;
 pub mod why;
 

@@ -1,15 +1,15 @@
 //! `tokenledger prices`: list the rows in force, show a model's history across providers,
-//! validate price files, and import LiteLLM's price map as new versions.
+//! validate price files (importing LiteLLM's map is `import`, regenerating the generated tier
+//! `update`, checking against catalogues `audit`).
 
 use std::path::PathBuf;
 
-use anyhow::Context;
-
+use super::book::load_book;
 use super::messages;
-use super::pipeline::{load_book, output};
 use super::{DataError, UsageError};
 use crate::cli::{BookArgs, PricesCommand};
-use crate::pricing::{self, litellm, PriceBook, PriceRow, Severity};
+use crate::output::atomic::Output;
+use crate::pricing::{self, PriceBook, PriceRow, Severity};
 use crate::render::{self, grid::Grid};
 use crate::usage::format_timestamp_us;
 
@@ -25,7 +25,7 @@ fn parse_at(at: Option<&str>) -> Result<i64, UsageError> {
 }
 
 fn write_grid(grid: &Grid, book: &BookArgs) -> anyhow::Result<()> {
-    let mut w = output(book.output.as_ref())?;
+    let mut w = Output::open(book.output.as_ref())?;
     let format = crate::cli::output_format(
         book.format,
         book.output.as_deref(),
@@ -149,7 +149,7 @@ pub fn run(cmd: PricesCommand) -> anyhow::Result<()> {
             output: out_path,
             pricing,
             providers,
-        } => import(&file, &effective_from, out_path, &pricing, &providers),
+        } => super::import::run(&file, &effective_from, out_path, &pricing, &providers),
     }
 }
 
@@ -165,7 +165,7 @@ fn diff(old: &PathBuf, new: &PathBuf, format: crate::render::Format) -> anyhow::
     let (a, b) = (book_at(old)?, book_at(new)?);
     let changes = pricing::diff::diff(&a, &b);
     let grid = render::prices::diff_grid(&changes);
-    let mut w = output(None)?;
+    let mut w = Output::open(None)?;
     grid.render(format, &[], &mut w)?;
     w.commit()?;
     let count = |k| changes.iter().filter(|c| c.kind == k).count();
@@ -194,7 +194,7 @@ fn validate(paths: &[PathBuf], format: crate::render::Format) -> anyhow::Result<
     let grid = render::prices::findings_grid(&all);
     let errors = all.iter().filter(|f| f.severity == Severity::Error).count();
     let warnings = all.len() - errors;
-    let mut w = output(None)?;
+    let mut w = Output::open(None)?;
     if !all.is_empty() || format != crate::render::Format::Table {
         grid.render(format, &[], &mut w)?;
     }
@@ -206,62 +206,6 @@ fn validate(paths: &[PathBuf], format: crate::render::Format) -> anyhow::Result<
     ));
     if errors > 0 {
         return Err(DataError(format!("the price table has {errors} error(s)")).into());
-    }
-    Ok(())
-}
-
-fn import(
-    file: &PathBuf,
-    effective_from: &str,
-    out_path: Option<PathBuf>,
-    pricing_paths: &[PathBuf],
-    providers: &[String],
-) -> anyhow::Result<()> {
-    let at = pricing::parse_effective_from(effective_from)
-        .map_err(UsageError::flag("--effective-from"))?;
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let mut imp = litellm::parse(&text).with_context(|| file.display().to_string())?;
-    if !providers.is_empty() {
-        imp.entries
-            .retain(|e| providers.iter().any(|p| p == e.provider));
-    }
-    let book = load_book(pricing_paths, &[])?;
-    let source = format!(
-        "LiteLLM model_prices_and_context_window.json ({})",
-        file.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    );
-    let (changes, unchanged) = litellm::diff(&book, &imp, effective_from, at, &source);
-    let mut w = output(out_path.as_ref())?;
-    let mut out = csv::Writer::from_writer(&mut w);
-    out.write_record(pricing::col::ALL)?;
-    for c in &changes {
-        out.write_record(pricing::table_record(&c.row))?;
-    }
-    out.flush()?;
-    drop(out);
-    w.commit()?;
-    let new_models = changes.iter().filter(|c| c.previous.is_none()).count();
-    messages::info(format_args!(
-        "LiteLLM import at {effective_from}: {} entries read, {} changed prices, {new_models} new models, {unchanged} unchanged, {} skipped, {} anomalies (not imported)",
-        imp.entries.len(),
-        changes.len() - new_models,
-        imp.skipped.len(),
-        imp.anomalies.len()
-    ));
-    for c in changes.iter().filter(|c| c.previous.is_some()) {
-        messages::detail(format_args!(
-            "changed {}/{}: {} (was {})",
-            c.entry.provider,
-            c.entry.model,
-            c.what,
-            c.previous.as_deref().unwrap_or("")
-        ));
-    }
-    for (k, m) in &imp.anomalies {
-        messages::detail(format_args!("anomaly {k}: {m}"));
     }
     Ok(())
 }

@@ -1,12 +1,15 @@
 //! `tokenledger report`: read the logs, price every request at the version in force at its
 //! timestamp, print the breakdown (or a FOCUS export, an HTML page, a report folder).
 
+use super::aggregate::aggregate;
+use super::dims::{engine_dims, validate_by};
 use super::messages;
-use super::pipeline::{aggregate, engine_dims, output, validate_by, Job, UsageSettings};
 use super::report_page;
+use super::settings::{Job, UsageSettings};
 use super::{DataError, UsageError};
 use crate::cli::ReportArgs;
 use crate::engine;
+use crate::output::atomic::Output;
 use crate::render::{self, Format};
 use crate::report;
 use crate::usage::col;
@@ -73,7 +76,7 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
             .map(report::measures::parse_columns)
             .transpose()
             .map_err(UsageError::flag("--columns"))?,
-        ..super::pipeline::terminal_style(out_path.as_ref())
+        ..super::style::terminal_style(out_path.as_ref())
     };
     let settings = UsageSettings::from_args(usage)?;
     let format = Format::from(crate::cli::output_format(
@@ -162,7 +165,7 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
         let folder = report_page::write_folder(&dir, &page)?;
         messages::info(format_args!("wrote {}", folder.display()));
     } else {
-        let mut w = output(out_path.as_ref())?;
+        let mut w = Output::open(out_path.as_ref())?;
         if focus {
             let options = report::focus::Options {
                 version: focus_version,
@@ -179,7 +182,7 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
             ));
         } else if format == Format::Html {
             let extras = report_page::html_extras(&page)?;
-            render::html::render(&report, &extras, style, &mut w)?;
+            render::html_report::render(&report, &extras, style, &mut w)?;
         } else {
             render::render(&report, format, style, &mut w)?;
         }

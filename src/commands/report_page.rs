@@ -1,14 +1,14 @@
 //! The HTML report page and the `--out-dir` report folder: charts, the previous month's total,
 //! failures, and the files of a folder.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use rust_decimal::Decimal;
 
-use super::pipeline::UsageSettings;
+use super::settings::UsageSettings;
+use crate::output::folder::Folder;
 
 use crate::chart::data::{chart_data, ChartOptions, Source};
 use crate::chart::Kind;
@@ -65,7 +65,7 @@ fn chart_set(settings: &UsageSettings) -> ChartOptions {
 }
 
 /// Charts, previous-month total and failures for the HTML page.
-pub fn html_extras(p: &Inputs<'_>) -> anyhow::Result<render::html::HtmlExtras> {
+pub fn html_extras(p: &Inputs<'_>) -> anyhow::Result<render::html_report::HtmlExtras> {
     let opts = chart_set(p.settings);
     let mut charts = Vec::new();
     for kind in CHARTS {
@@ -79,7 +79,7 @@ pub fn html_extras(p: &Inputs<'_>) -> anyhow::Result<render::html::HtmlExtras> {
     }
     let status = p.dims.iter().position(|d| d == col::STATUS).unwrap_or(0);
     let errors = crate::report::failures::build(p.agg, status, None);
-    Ok(render::html::HtmlExtras {
+    Ok(render::html_report::HtmlExtras {
         charts,
         previous: previous_total(p)?,
         errors: Some(errors),
@@ -176,34 +176,25 @@ fn folder_label(p: &Inputs<'_>) -> String {
 }
 
 /// `--out-dir`: `DIR/<label>/` with report.html, report.md, breakdown.csv, breakdown.json and
-/// PNG charts. Returns the folder. The folder is assembled under a temporary name in DIR and
-/// moved into place when complete (a previous run's folder of the same label is replaced
-/// then), so a crash never leaves a mix of old and new files under the final name.
+/// PNG charts. Returns the folder. The files are staged in the folder and moved into place
+/// together when all are complete; only files tokenledger wrote are replaced or removed (see
+/// `output::folder`).
 pub fn write_folder(dir: &Path, p: &Inputs<'_>) -> anyhow::Result<PathBuf> {
-    let folder = dir.join(folder_label(p));
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{}.", folder_label(p)))
-        .suffix(".tmp")
-        .tempdir_in(dir)
-        .with_context(|| format!("cannot create a folder in {}", dir.display()))?;
-    let building = tmp.path().to_path_buf();
-    let file = |name: &str| -> anyhow::Result<BufWriter<File>> {
-        let path = building.join(name);
-        Ok(BufWriter::new(File::create(&path).with_context(|| {
-            format!("cannot create {}", folder.join(name).display())
-        })?))
-    };
+    let path = dir.join(folder_label(p));
+    let cannot = |what: &str| format!("cannot {what} {}", path.display());
+    let mut folder = Folder::create(&path).with_context(|| cannot("create"))?;
     let extras = html_extras(p)?;
-    let mut w = file("report.html")?;
-    render::html::render(p.report, &extras, p.style, &mut w)?;
+    let mut w = folder
+        .writer("report.html")
+        .with_context(|| cannot("write in"))?;
+    render::html_report::render(p.report, &extras, p.style, &mut w)?;
     w.flush()?;
     for (name, format) in [
         ("report.md", Format::Markdown),
         ("breakdown.csv", Format::Csv),
         ("breakdown.json", Format::Json),
     ] {
-        let mut w = file(name)?;
+        let mut w = folder.writer(name).with_context(|| cannot("write in"))?;
         render::render(p.report, format, p.style, &mut w)?;
         w.flush()?;
     }
@@ -214,23 +205,12 @@ pub fn write_folder(dir: &Path, p: &Inputs<'_>) -> anyhow::Result<PathBuf> {
             continue;
         }
         let name = format!("{}.png", kind.file_stem());
-        crate::chart::write(&building.join(&name), &data, (1200, 675))
-            .map_err(|e| anyhow::anyhow!("{}: {e}", folder.join(&name).display()))?;
+        let staged = folder
+            .staged_path(&name)
+            .with_context(|| cannot("write in"))?;
+        crate::chart::write(&staged, &data, (1200, 675))
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.join(&name).display()))?;
     }
-    // Move the complete folder into place (the old one aside first, then removed).
-    let built = tmp.keep();
-    let old = if folder.exists() {
-        let aside = dir.join(format!(".{}.old-{}", folder_label(p), std::process::id()));
-        std::fs::rename(&folder, &aside)
-            .with_context(|| format!("cannot replace {}", folder.display()))?;
-        Some(aside)
-    } else {
-        None
-    };
-    std::fs::rename(&built, &folder)
-        .with_context(|| format!("cannot create {}", folder.display()))?;
-    if let Some(old) = old {
-        let _ = std::fs::remove_dir_all(old);
-    }
-    Ok(folder)
+    folder.commit().with_context(|| cannot("write"))?;
+    Ok(path)
 }

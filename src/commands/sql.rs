@@ -3,9 +3,11 @@
 
 use std::io::Write;
 
-use super::pipeline::{engine_dims, load_book, output, validate_by};
+use super::book::load_book;
+use super::dims::{engine_dims, validate_by};
 use super::UsageError;
 use crate::cli::{QueryArgs, SparkJobArgs, SqlArgs};
+use crate::output::atomic::Output;
 use crate::pricing::PriceBook;
 use crate::sql::{self, Dialect, LogFormat, QuerySpec};
 use crate::usage::col;
@@ -18,7 +20,7 @@ pub fn run(args: SqlArgs) -> anyhow::Result<()> {
         output: out_path,
     } = args;
     let (spec, book) = spec(dialect, table, query, None)?;
-    let mut out = output(out_path.as_ref())?;
+    let mut out = Output::open(out_path.as_ref())?;
     out.write_all(sql::query(&spec, &book).as_bytes())?;
     out.commit()?;
     Ok(())
@@ -48,7 +50,7 @@ pub fn run_spark_job(args: SparkJobArgs) -> anyhow::Result<()> {
         .then(|| vec!["_tl_file".to_string(), "_tl_row".to_string()]);
     let (spec, book) = spec(Dialect::Spark, Some("requests".into()), query, order)?;
     let text = sql::spark::job(&spec, &book, &source, &format);
-    let mut out = output(out_path.as_ref())?;
+    let mut out = Output::open(out_path.as_ref())?;
     out.write_all(text.as_bytes())?;
     out.commit()?;
     Ok(())
@@ -85,7 +87,9 @@ fn spec(
     if log_format == LogFormat::Litellm && !dims.iter().any(|d| d == col::DEPLOYMENT_TYPE) {
         dims.push(col::DEPLOYMENT_TYPE.to_string());
     }
-    log_format.check_dims(&dims).map_err(UsageError::Message)?;
+    log_format
+        .check_dims(&dims)
+        .map_err(|e| UsageError::Message(e.to_string()))?;
     if log_format != LogFormat::Canonical && !columns.is_empty() {
         return Err(UsageError::Message(format!(
             "--columns names canonical columns; a {} table has the documented layout (docs/scale-out.md)",

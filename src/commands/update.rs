@@ -3,8 +3,7 @@
 //! never touched.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
 
@@ -16,21 +15,6 @@ use crate::pricing::{self, BookTier, PriceBook, PriceRow};
 /// Where the generator's inputs live inside the book folder.
 const KNOWN_ERRORS: &str = "litellm/known-errors.csv";
 const CANONICAL: &str = "litellm/canonical.csv";
-
-pub(super) fn read_text(path: &Path) -> anyhow::Result<String> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut text = String::new();
-    let gz = path.extension().is_some_and(|e| e == "gz");
-    let mut r: Box<dyn Read> = if gz {
-        Box::new(flate2::read::MultiGzDecoder::new(file))
-    } else {
-        Box::new(file)
-    };
-    r.read_to_string(&mut text)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(text)
-}
 
 /// The options of `prices update`.
 pub struct Update {
@@ -45,11 +29,11 @@ pub struct Update {
 }
 
 pub fn run(u: Update) -> anyhow::Result<()> {
-    let map = read_text(&u.litellm)?;
+    let map = crate::pricing::load::read_input(&u.litellm)?;
     let snapshots: Vec<Snapshot> = match &u.history {
         Some(h) => {
-            let mut s =
-                generate::parse_history(&read_text(h)?).with_context(|| h.display().to_string())?;
+            let mut s = generate::parse_history(&crate::pricing::load::read_input(h)?)
+                .with_context(|| h.display().to_string())?;
             // Keys of the map the history does not know start at its last snapshot.
             let last = s.iter().max_by_key(|x| x.seen_us).cloned();
             let known: BTreeSet<String> = s.iter().map(|x| x.key.clone()).collect();
@@ -74,11 +58,11 @@ pub fn run(u: Update) -> anyhow::Result<()> {
         }
     };
     let errors_path = u.pricing.join(KNOWN_ERRORS);
-    let errors = generate::parse_known_errors(&read_text(&errors_path)?)
+    let errors = generate::parse_known_errors(&crate::pricing::load::read_input(&errors_path)?)
         .with_context(|| errors_path.display().to_string())?;
     let canonical_path = u.pricing.join(CANONICAL);
     let overrides = if canonical_path.exists() {
-        generate::parse_overrides(&read_text(&canonical_path)?)
+        generate::parse_overrides(&crate::pricing::load::read_input(&canonical_path)?)
             .with_context(|| canonical_path.display().to_string())?
     } else {
         Vec::new()
@@ -113,86 +97,14 @@ pub fn run(u: Update) -> anyhow::Result<()> {
     let mut g = generate::generate(&snapshots, &errors, &overrides, &curated, &aliases);
     let catalogues = super::audit::catalogues(&u.catalogues, None, None, before.checked_at())?;
     pricing::audit::grade_generated(&mut g.rows, &catalogues);
-    write_files(&out_dir, &g.rows)?;
-    write_delisted(&out_dir, &g.delisted)?;
+    super::generated::write_files(&out_dir, &g.rows)?;
+    super::generated::write_delisted(&out_dir, &g.delisted)?;
     review(&before, &g, &errors);
     messages::info(format_args!(
         "wrote {} generated price rows to {}",
         g.rows.len(),
         out_dir.display()
     ));
-    Ok(())
-}
-
-/// Writes one CSV per provider (and removes generated files of providers that have none now).
-fn write_files(dir: &Path, rows: &[PriceRow]) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut by_provider: BTreeMap<&str, Vec<&PriceRow>> = BTreeMap::new();
-    for r in rows {
-        by_provider.entry(&r.provider).or_default().push(r);
-    }
-    for entry in std::fs::read_dir(dir)? {
-        let p = entry?.path();
-        let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        let name = p.file_name().and_then(|s| s.to_str()).unwrap_or("");
-        if p.extension().is_some_and(|e| e == "csv")
-            && !by_provider.contains_key(stem)
-            && name != pricing::load::DELISTED_FILE
-        {
-            std::fs::remove_file(&p).with_context(|| format!("cannot remove {}", p.display()))?;
-        }
-    }
-    for (provider, mut rows) in by_provider {
-        rows.sort_by(|a, b| {
-            (&a.model, &a.region, &a.service_tier, a.effective_from_us).cmp(&(
-                &b.model,
-                &b.region,
-                &b.service_tier,
-                b.effective_from_us,
-            ))
-        });
-        let path = dir.join(format!("{provider}.csv"));
-        let tmp = dir.join(format!(".{provider}.csv.tmp"));
-        let mut w = csv::Writer::from_path(&tmp)
-            .with_context(|| format!("cannot create {}", tmp.display()))?;
-        w.write_record(pricing::col::ALL)?;
-        for r in rows {
-            w.write_record(pricing::table_record(r))?;
-        }
-        w.flush()?;
-        drop(w);
-        std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    Ok(())
-}
-
-/// Writes `delisted.csv`: the models whose every LiteLLM key disappeared, and when.
-fn write_delisted(dir: &Path, delisted: &[generate::Delisted]) -> anyhow::Result<()> {
-    let path = dir.join(pricing::load::DELISTED_FILE);
-    let tmp = dir.join(format!(".{}.tmp", pricing::load::DELISTED_FILE));
-    let mut w =
-        csv::Writer::from_path(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-    w.write_record([
-        "provider",
-        "model",
-        "delisted_at",
-        "litellm_key",
-        "litellm_commit",
-    ])?;
-    let mut sorted: Vec<&generate::Delisted> = delisted.iter().collect();
-    sorted.sort_by(|a, b| (&a.provider, &a.model).cmp(&(&b.provider, &b.model)));
-    for d in sorted {
-        w.write_record([
-            d.provider.as_str(),
-            d.model.as_str(),
-            &crate::usage::format_timestamp_us(d.at_us),
-            d.key.as_str(),
-            d.commit.as_str(),
-        ])?;
-    }
-    w.flush()?;
-    drop(w);
-    std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 

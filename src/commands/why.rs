@@ -1,10 +1,13 @@
 //! `tokenledger prices why` (which row prices a request, and where it comes from) and
 //! `tokenledger prices coverage` (how much of some logs each tier of the book prices).
 
-use super::pipeline::{aggregate, load_book, output, Job, UsageSettings};
+use super::aggregate::aggregate;
+use super::book::load_book;
+use super::settings::{Job, UsageSettings};
 use super::{DataError, UsageError};
 use crate::cli::{BookArgs, UsageArgs};
 use crate::engine;
+use crate::output::atomic::Output;
 use crate::pricing::{self, Lookup, PriceBook, PriceRow, Query};
 use crate::render::{self, Format};
 use crate::report;
@@ -120,7 +123,7 @@ pub fn why(q: Why) -> anyhow::Result<()> {
             lines.push(("retires".into(), r.at.clone()));
         }
     }
-    let mut w = output(q.book.output.as_ref())?;
+    let mut w = Output::open(q.book.output.as_ref())?;
     let format = crate::cli::output_format(
         q.book.format,
         q.book.output.as_deref(),
@@ -217,7 +220,7 @@ pub fn coverage(usage: UsageArgs, format: Format) -> anyhow::Result<()> {
         settings.period(),
         book.files().to_vec(),
     );
-    let mut w = output(None)?;
+    let mut w = Output::open(None)?;
     render::coverage::render(&r, format, &mut w)?;
     w.commit()?;
     Ok(())

@@ -11,8 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use super::generate::InputError;
-use super::known_errors::json_decimal;
+use super::input::{json_decimal, json_per_mtok, parse_json, InputError};
 use super::row::{BookTier, PriceRow};
 use super::PriceBook;
 
@@ -143,10 +142,9 @@ impl Catalogue {
     /// LiteLLM's `model_prices_and_context_window.json` (USD per token), keys mapped to the
     /// book's provider and model ids as `prices update` maps them.
     pub fn litellm(text: &str, at_us: i64) -> Result<Catalogue, InputError> {
-        let root: Value =
-            serde_json::from_str(text).map_err(|e| InputError::Json(e.to_string()))?;
+        let root: Value = parse_json(text)?;
         let obj = root.as_object().ok_or(InputError::NotAnObject)?;
-        let million = Decimal::from(1_000_000);
+        let _million = Decimal::from(1_000_000);
         let mut exact = HashMap::new();
         for (key, e) in obj {
             let Some(e) = e.as_object() else { continue };
@@ -160,12 +158,7 @@ impl Catalogue {
             let Some((model, None)) = super::generate::book_id(key, lp) else {
                 continue;
             };
-            let get = |f: &str| {
-                e.get(f)
-                    .and_then(json_decimal)
-                    .and_then(|d| d.checked_mul(million))
-                    .map(|d| d.normalize())
-            };
+            let get = |f: &str| e.get(f).and_then(json_per_mtok);
             let (Some(input), Some(output)) =
                 (get("input_cost_per_token"), get("output_cost_per_token"))
             else {
@@ -188,8 +181,7 @@ impl Catalogue {
 
     /// pydantic genai-prices `data.json` (USD per million; match rules; dated price lists).
     pub fn genai_prices(text: &str, at_us: i64) -> Result<Catalogue, InputError> {
-        let root: Value =
-            serde_json::from_str(text).map_err(|e| InputError::Json(e.to_string()))?;
+        let root: Value = parse_json(text)?;
         let providers = root.as_array().ok_or(InputError::NotAnObject)?;
         let mut rules: HashMap<String, Rules> = HashMap::new();
         for p in providers {
@@ -255,8 +247,7 @@ impl Catalogue {
     /// models.dev (`{"providers": {provider: {model: {cost: {input, output, cache_read,
     /// cache_write}}}}`, USD per million).
     pub fn models_dev(text: &str, at_us: i64) -> Result<Catalogue, InputError> {
-        let root: Value =
-            serde_json::from_str(text).map_err(|e| InputError::Json(e.to_string()))?;
+        let root: Value = parse_json(text)?;
         let providers = root
             .get("providers")
             .and_then(Value::as_object)

@@ -16,69 +16,8 @@
 use rust_decimal::Decimal;
 
 use super::findings::{finding, Finding, Severity};
-use super::row::PriceRow;
+use super::row::{PriceClass, PriceRow};
 use super::rules::{get, list, models_match, rows_of};
-
-/// A class of usage a row may leave without a price.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PriceClass {
-    CacheRead,
-    /// Cache writes with the 5-minute TTL (or a provider's only TTL).
-    CacheWrite,
-    CacheWrite1h,
-    /// Batch input and output (`batch=true` usage).
-    Batch,
-}
-
-impl PriceClass {
-    pub const ALL: [PriceClass; 4] = [
-        PriceClass::CacheRead,
-        PriceClass::CacheWrite,
-        PriceClass::CacheWrite1h,
-        PriceClass::Batch,
-    ];
-
-    /// The name in `class-rules.csv`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PriceClass::CacheRead => "cache_read",
-            PriceClass::CacheWrite => "cache_write",
-            PriceClass::CacheWrite1h => "cache_write_1h",
-            PriceClass::Batch => "batch",
-        }
-    }
-
-    /// How reports name it: "no cache-read price".
-    pub fn label(self) -> &'static str {
-        match self {
-            PriceClass::CacheRead => "cache-read",
-            PriceClass::CacheWrite => "cache-write",
-            PriceClass::CacheWrite1h => "1-hour cache-write",
-            PriceClass::Batch => "batch",
-        }
-    }
-
-    fn parse(s: &str) -> Option<PriceClass> {
-        PriceClass::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-
-    /// Whether `row` prices this class itself.
-    pub fn in_row(self, row: &PriceRow) -> bool {
-        match self {
-            PriceClass::CacheRead => row.cache_read.is_some(),
-            PriceClass::CacheWrite => row.cache_write.is_some(),
-            PriceClass::CacheWrite1h => row.cache_write_1h.is_some(),
-            PriceClass::Batch => row.batch_input.is_some() && row.batch_output.is_some(),
-        }
-    }
-}
-
-impl std::fmt::Display for PriceClass {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.label())
-    }
-}
 
 /// A provider's rule for one class: its rate is `factor` times the row's input rate (cache
 /// classes) or its on-demand input and output rates (batch).

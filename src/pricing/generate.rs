@@ -14,32 +14,15 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
 use super::canonical::{canonical, Override};
-use super::known_errors::json_decimal;
+pub use super::input::InputError;
+use super::input::{at_line, json_per_mtok, parse_json};
 pub use super::known_errors::{fix_entry, parse_known_errors, Fix, KnownError};
 use super::litellm::model_and_region;
-use super::parse::parse_effective_from;
 use super::row::{BookTier, PriceRow};
+use super::values::parse_effective_from;
 use crate::providers::litellm_id;
 use crate::text::lines::{CsvRows, CsvStep};
 use crate::usage::format_timestamp_us;
-
-/// A generator input that cannot be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum InputError {
-    #[error("line {line}: {message}")]
-    Line { line: u64, message: String },
-    #[error("not valid JSON: {0}")]
-    Json(String),
-    #[error("expected a JSON object of model entries")]
-    NotAnObject,
-}
-
-pub(super) fn at_line(line: u64, message: impl Into<String>) -> InputError {
-    InputError::Line {
-        line,
-        message: message.into(),
-    }
-}
 
 /// One snapshot of one key: the entry LiteLLM had from `seen_us` on (`None`: the key was gone).
 #[derive(Debug, Clone)]
@@ -58,8 +41,7 @@ pub fn parse_history(text: &str) -> Result<Vec<Snapshot>, InputError> {
             continue;
         }
         let n = i as u64 + 1;
-        let v: Value =
-            serde_json::from_str(line).map_err(|e| at_line(n, format!("invalid JSON: {e}")))?;
+        let v: Value = parse_json(line).map_err(|e| at_line(n, e.to_string()))?;
         let field = |k: &str| v.get(k).and_then(Value::as_str);
         let (Some(key), Some(seen), Some(commit)) =
             (field("key"), field("seen_from"), field("commit"))
@@ -83,7 +65,7 @@ pub fn snapshots_of_map(
     as_of_us: i64,
     commit: &str,
 ) -> Result<Vec<Snapshot>, InputError> {
-    let root: Value = serde_json::from_str(text).map_err(|e| InputError::Json(e.to_string()))?;
+    let root: Value = parse_json(text)?;
     let obj = root.as_object().ok_or(InputError::NotAnObject)?;
     Ok(obj
         .iter()
@@ -155,10 +137,6 @@ const THRESHOLDS: [(u64, &str); 5] = [
     (512_000, "512k"),
 ];
 
-fn million() -> Decimal {
-    Decimal::from(1_000_000)
-}
-
 /// The prices of `e` in `tier` (`""`, `priority`, `flex`), when it has input and output.
 fn prices(e: &Map<String, Value>, tier: &str) -> Option<Prices> {
     let sfx = if tier.is_empty() {
@@ -166,12 +144,7 @@ fn prices(e: &Map<String, Value>, tier: &str) -> Option<Prices> {
     } else {
         format!("_{tier}")
     };
-    let get = |f: &str| {
-        e.get(&format!("{f}{sfx}"))
-            .and_then(json_decimal)
-            .and_then(|d| d.checked_mul(million()))
-            .map(|d| d.normalize())
-    };
+    let get = |f: &str| e.get(&format!("{f}{sfx}")).and_then(json_per_mtok);
     let input = get("input_cost_per_token")?;
     let output = get("output_cost_per_token")?;
     let long = THRESHOLDS.iter().find_map(|(t, name)| {
@@ -604,7 +577,7 @@ mod tests {
             key: key.into(),
             seen_us: parse_timestamp_us(seen).unwrap(),
             commit: format!("c{}", &seen[..10]),
-            entry: serde_json::from_str::<Value>(entry)
+            entry: crate::pricing::input::parse_json(entry)
                 .unwrap()
                 .as_object()
                 .cloned(),

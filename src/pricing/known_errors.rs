@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
-use super::generate::{at_line, InputError};
+use super::input::{at_line, decimal_text, json_decimal, InputError};
 use crate::text::glob_match;
 use crate::text::lines::{CsvRows, CsvStep};
 
@@ -46,23 +46,6 @@ pub fn is_price_field(name: &str) -> bool {
     name.contains("cost")
 }
 
-/// A per-token number as LiteLLM writes it (`3.3e-06`, `0.000003`), exactly.
-pub(super) fn per_token(s: &str) -> Option<Decimal> {
-    let s = s.trim();
-    if s.contains(['e', 'E']) {
-        Decimal::from_scientific(s).ok()
-    } else {
-        s.parse().ok()
-    }
-    .map(|d| d.normalize())
-}
-
-/// A JSON number as the decimal text it was written as (serde keeps the shortest round-trip).
-pub(super) fn json_decimal(v: &Value) -> Option<Decimal> {
-    let f = v.as_f64()?;
-    per_token(&format!("{f}"))
-}
-
 /// Reads the known-errors table: `litellm_key,field,wrong_value,right_value_or_drop,evidence_url`
 /// and optionally `applies_to` (`all`: scale every price field of the entry by the field's
 /// correction); more columns are notes. `right_value_or_drop`: a number, `drop` (the version),
@@ -95,14 +78,14 @@ pub fn parse_known_errors(text: &str) -> Result<Vec<KnownError>, InputError> {
         let wrong = match get(w).as_str() {
             "" | "*" => None,
             t => Some(
-                per_token(t)
+                decimal_text(t, 0)
                     .ok_or_else(|| at_line(line, format!("wrong_value {t:?} is not a number")))?,
             ),
         };
         let fix = match get(r).to_ascii_lowercase().as_str() {
             "drop" => Fix::Drop,
             "none" | "remove" => Fix::Remove,
-            t => Fix::Value(per_token(t).ok_or_else(|| {
+            t => Fix::Value(decimal_text(t, 0).ok_or_else(|| {
                 at_line(
                     line,
                     format!("right_value_or_drop {t:?} is not a number, drop or none"),
@@ -182,12 +165,10 @@ pub fn fix_entry(
     Some(e)
 }
 
-/// Writes a per-token decimal into a LiteLLM entry (as the JSON number it reads back as).
+/// Writes a per-token decimal into a LiteLLM entry (as the exact text `json_decimal` reads).
 fn set(e: &mut Map<String, Value>, field: &str, v: Decimal) {
-    let f: f64 = v.normalize().to_string().parse().unwrap_or(0.0);
-    if let Some(n) = serde_json::Number::from_f64(f) {
-        e.insert(field.to_string(), Value::Number(n));
-    }
+    // As `input::parse_json` keeps a non-integer number: its exact text.
+    e.insert(field.to_string(), Value::String(v.normalize().to_string()));
 }
 
 /// A known error that corrects one field by a factor while a sibling price field of the same

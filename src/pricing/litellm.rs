@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
+use super::input::{json_per_mtok, parse_json, InputError};
 use super::{BookTier, Lookup, PriceBook, PriceRow, Query};
 use crate::providers::litellm_id;
 
@@ -39,14 +40,6 @@ pub struct Import {
     pub skipped: Vec<(String, String)>,
     /// (key, message) of entries that look wrong; they are imported only if `keep_anomalies`.
     pub anomalies: Vec<(String, String)>,
-}
-
-/// Per-token number -> per-million decimal, exactly as written (7.2e-07 -> 0.72).
-fn per_mtok(v: &Value) -> Option<Decimal> {
-    let f = v.as_f64()?;
-    // Rust prints the shortest text that round-trips, so 7.2e-07 becomes "0.00000072".
-    let d: Decimal = format!("{f}").parse().ok()?;
-    Some((d * Decimal::from(1_000_000)).normalize())
 }
 
 /// Splits a LiteLLM key into (model id, region): `bedrock/us-east-1/meta.llama3...` ->
@@ -93,9 +86,8 @@ pub fn model_and_region(key: &str, litellm_provider: &str) -> (String, Option<St
 }
 
 /// Parses the LiteLLM JSON into entries, skipping non-model keys and non-token pricing.
-pub fn parse(text: &str) -> Result<Import, super::generate::InputError> {
-    use super::generate::InputError;
-    let root: Value = serde_json::from_str(text).map_err(|e| InputError::Json(e.to_string()))?;
+pub fn parse(text: &str) -> Result<Import, InputError> {
+    let root: Value = parse_json(text)?;
     let obj = root.as_object().ok_or(InputError::NotAnObject)?;
     let mut out = Import::default();
     for (key, v) in obj {
@@ -123,7 +115,7 @@ pub fn parse(text: &str) -> Result<Import, super::generate::InputError> {
             ));
             continue;
         }
-        let get = |k: &str| e.get(k).and_then(per_mtok);
+        let get = |k: &str| e.get(k).and_then(json_per_mtok);
         let (Some(input), Some(output)) =
             (get("input_cost_per_token"), get("output_cost_per_token"))
         else {
@@ -329,19 +321,27 @@ mod tests {
     #[test]
     fn per_token_to_per_million_is_exact() {
         assert_eq!(
-            per_mtok(&serde_json::json!(7.2e-07)).unwrap().to_string(),
+            json_per_mtok(&Value::String("7.2e-07".into()))
+                .unwrap()
+                .to_string(),
             "0.72"
         );
         assert_eq!(
-            per_mtok(&serde_json::json!(3e-06)).unwrap().to_string(),
+            json_per_mtok(&Value::String("3e-06".into()))
+                .unwrap()
+                .to_string(),
             "3"
         );
         assert_eq!(
-            per_mtok(&serde_json::json!(7.5e-08)).unwrap().to_string(),
+            json_per_mtok(&Value::String("7.5e-08".into()))
+                .unwrap()
+                .to_string(),
             "0.075"
         );
         assert_eq!(
-            per_mtok(&serde_json::json!(1.25e-6)).unwrap().to_string(),
+            json_per_mtok(&Value::String("1.25e-6".into()))
+                .unwrap()
+                .to_string(),
             "1.25"
         );
     }

@@ -95,6 +95,46 @@ impl Source {
     }
 }
 
+/// The largest price file (`--pricing`, `--pricing-overlay`) read, in bytes.
+pub const MAX_PRICE_FILE_BYTES: u64 = 16 << 20;
+
+/// An input of `prices update`/`audit`/`import-litellm` that cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum InputFileError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: more than {} MiB (after gzip): not a price catalogue", super::input::MAX_INPUT_BYTES >> 20)]
+    TooLarge { path: String },
+}
+
+/// Reads an input of `prices update`, `audit` or `import-litellm` as text, gunzipped when its
+/// name ends in `.gz`, up to [`super::input::MAX_INPUT_BYTES`] (a gzip bomb stops there).
+pub fn read_input(path: &std::path::Path) -> Result<String, InputFileError> {
+    use std::io::Read;
+    let name = path.display().to_string();
+    let io = |source| InputFileError::Io {
+        path: name.clone(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let gz = path.extension().is_some_and(|e| e == "gz");
+    let r: Box<dyn Read> = if gz {
+        Box::new(flate2::read::MultiGzDecoder::new(file))
+    } else {
+        Box::new(file)
+    };
+    let mut text = String::new();
+    let max = super::input::MAX_INPUT_BYTES;
+    r.take(max + 1).read_to_string(&mut text).map_err(io)?;
+    if text.len() as u64 > max {
+        return Err(InputFileError::TooLarge { path: name });
+    }
+    Ok(text)
+}
+
 /// Reads every `*.csv` under each path (file or directory) into sources.
 pub fn read_sources(paths: &[PathBuf], overlay: bool, findings: &mut Vec<Finding>) -> Vec<Source> {
     let mut files = Vec::new();
@@ -115,6 +155,24 @@ pub fn read_sources(paths: &[PathBuf], overlay: bool, findings: &mut Vec<Finding
     }
     let mut sources = Vec::new();
     for f in &files {
+        // A price file is a few hundred kilobytes (the largest shipped one about 200 KB); a
+        // file far past that is not one, and reading it would take memory many times its size.
+        if let Ok(m) = std::fs::metadata(f) {
+            if m.len() > MAX_PRICE_FILE_BYTES {
+                findings.push(finding(
+                    Severity::Error,
+                    &f.display().to_string(),
+                    0,
+                    None,
+                    format!(
+                        "{} bytes: larger than any price file tokenledger reads ({} MiB); split it, or check it is a price file",
+                        m.len(),
+                        MAX_PRICE_FILE_BYTES >> 20
+                    ),
+                ));
+                continue;
+            }
+        }
         match std::fs::read(f) {
             Ok(bytes) => sources.push(Source::new(&f.display().to_string(), bytes, overlay)),
             Err(e) => findings.push(finding(

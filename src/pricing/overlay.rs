@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use super::classes::PriceClass;
 use super::findings::{finding, Finding, Severity};
+use super::row::PriceClass;
 use super::row::{BookTier, PriceRow};
 use super::{rules, PriceBook, SeriesKey};
 

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
 
-use super::classes::PriceClass;
 use super::findings::{finding, Finding, Severity};
+use super::row::PriceClass;
 use super::row::{col, BookTier, PriceRow};
 use super::PriceBook;
 use crate::providers::{publisher, publisher_provider as first_party};

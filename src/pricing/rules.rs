@@ -18,7 +18,7 @@
 //! (`*`: any region the request names).
 
 use super::findings::{finding, Finding, Severity};
-use super::parse::parse_effective_from;
+use super::values::parse_effective_from;
 use crate::text::glob_match;
 use crate::text::lines::{recoverable, CsvRows, CsvStep};
 

@@ -39,13 +39,13 @@ pub fn parse_parquet(name: &str, bytes: Vec<u8>) -> Result<AggregateFile, ReadEr
     // that file's error, not a crash.
     // Page headers first: a damaged value count would make polars' allocation abort the process.
     super::caught(|| super::parquet_pages::check_bytes(&bytes))
-        .unwrap_or_else(Err)
-        .map_err(|m| fail(format!("not a readable Parquet file: {m}")))?;
+        .map_err(|p| fail(format!("not a readable Parquet file: {p}")))?
+        .map_err(|d| fail(format!("not a readable Parquet file: {d}")))?;
     let df = super::caught(|| ParquetReader::new(std::io::Cursor::new(bytes)).finish())
         .map_err(|what| {
             fail(format!(
                 "not a readable Parquet file: damaged (the decoder stopped: {})",
-                crate::text::safe_reason(&what)
+                crate::text::safe_reason(&what.0)
             ))
         })?
         .map_err(|e| fail(format!("not a readable Parquet file: {e}")))?;
@@ -128,7 +128,7 @@ fn parse_with(name: &str, bytes: &[u8], backslash: bool) -> Result<AggregateFile
         .iter()
         .map(str::to_string)
         .collect();
-    let records = rdr.into_records().map(|r| r.map_err(|e| e.to_string()));
+    let records = rdr.into_records();
     parse_records(name, "line", header, records)
 }
 
@@ -138,7 +138,7 @@ fn parse_records(
     name: &str,
     unit: &str,
     header: Vec<String>,
-    records: impl Iterator<Item = Result<csv::StringRecord, String>>,
+    records: impl Iterator<Item = Result<csv::StringRecord, csv::Error>>,
 ) -> Result<AggregateFile, ReadError> {
     let fail = |line: u64, message: String| ReadError::Format {
         path: name.to_string(),
@@ -185,7 +185,7 @@ fn parse_records(
     let mut rows = Vec::new();
     for (i, rec) in records.enumerate() {
         let line = i as u64 + 2;
-        let rec = rec.map_err(|e| fail(line, e))?;
+        let rec = rec.map_err(|e| fail(line, e.to_string()))?;
         let get = |c: usize| rec.get(c).map(str::trim).filter(|s| !s.is_empty());
         let text = |c: usize| get(c).map(str::to_string);
         let column = |c: usize| header[c].as_str();
@@ -273,7 +273,7 @@ fn parse_records(
             .enumerate()
         {
             match get(c) {
-                Some(s) => *slot = sum(s).map_err(|m| fail(line, format!("{}: {m}", column(c))))?,
+                Some(s) => *slot = sum(s).map_err(|e| fail(line, format!("{}: {e}", column(c))))?,
                 None if summed || k == 0 => {
                     return Err(fail(
                         line,
@@ -286,7 +286,7 @@ fn parse_records(
                 None => {}
             }
         }
-        check_row(&row).map_err(|m| fail(line, m))?;
+        check_row(&row).map_err(|e| fail(line, e.to_string()))?;
         rows.push(row);
     }
     let manifest = manifest.ok_or_else(|| ReadError::Format {
@@ -331,17 +331,14 @@ fn parse_records(
 /// within the writes, reasoning within the output, no sum over its rows times the per-row cap,
 /// a cell's instants in order, a minute row on a minute. The checks the book and the period
 /// decide (epoch, day, thresholds) are the engine's (`engine::import`).
-fn check_row(row: &AggregateRow) -> Result<(), String> {
+fn check_row(row: &AggregateRow) -> Result<(), RowError> {
     use crate::usage::MAX_COUNT;
     if row.kind == Kind::Manifest {
         return Ok(());
     }
     let m = &row.measures;
     if m.rows == 0 {
-        return Err(format!(
-            "{}: 0 (every row of the result counts at least one source row)",
-            acol::MEASURES[0]
-        ));
+        return Err(RowError::NoRows);
     }
     if !matches!(row.kind, Kind::Cell | Kind::Side | Kind::Minute) {
         return Ok(());
@@ -358,91 +355,110 @@ fn check_row(row: &AggregateRow) -> Result<(), String> {
     ];
     for (name, v) in acol::MEASURES[1..].iter().zip(values) {
         if u128::from(v) > cap {
-            return Err(format!(
-                "{name}: {v} over {} rows is more than {MAX_COUNT} a row (the most one row may hold)",
-                m.rows
-            ));
+            return Err(RowError::OverCap {
+                name,
+                value: v,
+                rows: m.rows,
+            });
         }
     }
     let cached = u128::from(m.cache_read_tokens) + u128::from(m.cache_write_tokens);
     if cached > u128::from(m.input_tokens) {
-        return Err(format!(
-            "cache_read_tokens + cache_write_tokens ({} + {}) exceed input_tokens ({}): no row's cached tokens can",
-            m.cache_read_tokens, m.cache_write_tokens, m.input_tokens
+        return Err(RowError::CacheOverInput(
+            m.cache_read_tokens,
+            m.cache_write_tokens,
+            m.input_tokens,
         ));
     }
     if m.cache_write_1h_tokens > m.cache_write_tokens {
-        return Err(format!(
-            "cache_write_1h_tokens ({}) exceed cache_write_tokens ({}): they are a subset",
-            m.cache_write_1h_tokens, m.cache_write_tokens
+        return Err(RowError::OneHourOverWrites(
+            m.cache_write_1h_tokens,
+            m.cache_write_tokens,
         ));
     }
     if m.reasoning_tokens > m.output_tokens {
-        return Err(format!(
-            "reasoning_tokens ({}) exceed output_tokens ({}): they are a subset",
-            m.reasoning_tokens, m.output_tokens
+        return Err(RowError::ReasoningOverOutput(
+            m.reasoning_tokens,
+            m.output_tokens,
         ));
     }
     match row.kind {
         Kind::Minute => {
-            let minute = row
-                .minute_us
-                .ok_or_else(|| format!("{}: empty in a minute row", acol::MINUTE_US))?;
+            let minute = row.minute_us.ok_or(RowError::NoMinute)?;
             if minute.rem_euclid(60_000_000) != 0 {
-                return Err(format!(
-                    "{}: {minute} is not the start of a minute",
-                    acol::MINUTE_US
-                ));
+                return Err(RowError::NotAMinute(minute));
             }
             // A minute row counts single requests.
             if m.requests != m.rows {
-                return Err(format!(
-                    "requests ({}) differ from rows_ ({}) in a minute row of single requests",
-                    m.requests, m.rows
-                ));
+                return Err(RowError::MinuteRequests(m.requests, m.rows));
             }
         }
         _ => match (row.first_us, row.last_us) {
             (Some(a), Some(b)) if a <= b => {}
-            (Some(a), Some(b)) => {
-                return Err(format!(
-                    "{} ({a}) after {} ({b})",
-                    acol::FIRST_US,
-                    acol::LAST_US
-                ))
-            }
-            _ => {
-                return Err(format!(
-                    "{} or {}: empty in a cell row",
-                    acol::FIRST_US,
-                    acol::LAST_US
-                ))
-            }
+            (Some(a), Some(b)) => return Err(RowError::OutOfOrder(a, b)),
+            _ => return Err(RowError::NoInstants),
         },
     }
     Ok(())
 }
 
+/// A row of sums no query over valid logs returns (see [`check_row`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum RowError {
+    #[error("rows_: 0 (every row of the result counts at least one source row)")]
+    NoRows,
+    #[error("{name}: {value} over {rows} rows is more than {max} a row (the most one row may hold)", max = crate::usage::MAX_COUNT)]
+    OverCap {
+        name: &'static str,
+        value: u64,
+        rows: u64,
+    },
+    #[error("cache_read_tokens + cache_write_tokens ({0} + {1}) exceed input_tokens ({2}): no row's cached tokens can")]
+    CacheOverInput(u64, u64, u64),
+    #[error("cache_write_1h_tokens ({0}) exceed cache_write_tokens ({1}): they are a subset")]
+    OneHourOverWrites(u64, u64),
+    #[error("reasoning_tokens ({0}) exceed output_tokens ({1}): they are a subset")]
+    ReasoningOverOutput(u64, u64),
+    #[error("minute_us: empty in a minute row")]
+    NoMinute,
+    #[error("minute_us: {0} is not the start of a minute")]
+    NotAMinute(i64),
+    #[error("requests ({0}) differ from rows_ ({1}) in a minute row of single requests")]
+    MinuteRequests(u64, u64),
+    #[error("first_us ({0}) after last_us ({1})")]
+    OutOfOrder(i64, i64),
+    #[error("first_us or last_us: empty in a cell row")]
+    NoInstants,
+}
+
 /// A sum as an engine writes it (`123`, or `123.0` from a decimal with a scale), checked
 /// into `u64`.
-fn sum(s: &str) -> Result<u64, String> {
+fn sum(s: &str) -> Result<u64, SumError> {
     let int = match s.split_once('.') {
         Some((i, f)) if f.bytes().all(|b| b == b'0') => i,
-        Some(_) => return Err(format!("{s:?} is not a whole number")),
+        Some(_) => return Err(SumError::NotWhole(s.to_string())),
         None => s,
     };
     if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("{s:?} is not a non-negative whole number"));
+        return Err(SumError::NotANumber(s.to_string()));
     }
-    let v: u128 = int
-        .parse()
-        .map_err(|_| format!("{s:?} is larger than any sum tokenledger can hold"))?;
-    u64::try_from(v).map_err(|_| {
-        format!(
-            "{s:?} is larger than {} (the largest sum tokenledger holds)",
-            u64::MAX
-        )
-    })
+    int.trim_start_matches('0')
+        .parse::<u64>()
+        .or_else(|e| match e.kind() {
+            std::num::IntErrorKind::Empty => Ok(0),
+            _ => Err(SumError::TooLarge(s.to_string())),
+        })
+}
+
+/// A sum that cannot be held exactly.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum SumError {
+    #[error("{0:?} is not a whole number")]
+    NotWhole(String),
+    #[error("{0:?} is not a non-negative whole number")]
+    NotANumber(String),
+    #[error("{0:?} is larger than {max} (the largest sum tokenledger holds)", max = u64::MAX)]
+    TooLarge(String),
 }
 
 #[cfg(test)]

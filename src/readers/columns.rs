@@ -4,9 +4,28 @@
 
 use std::collections::BTreeSet;
 
-use super::canonical::write::ExtraColumns;
 use super::{json, open, read_all, FileKind, LogFile, LogFormat, ReadError, ReadOptions};
-use crate::usage::col;
+use crate::usage::{col, Rejection, UsageRecord, UsageSink};
+
+/// Collects the names of the extra columns in a first pass, and counts rejections.
+#[derive(Default)]
+pub struct ExtraColumns {
+    pub names: BTreeSet<String>,
+    pub rejected: u64,
+}
+
+impl UsageSink for ExtraColumns {
+    fn record(&mut self, r: &UsageRecord<'_>) {
+        for (k, _) in &r.extra {
+            if !self.names.contains(*k) {
+                self.names.insert(k.to_string());
+            }
+        }
+    }
+    fn reject(&mut self, _: Rejection) {
+        self.rejected += 1;
+    }
+}
 
 /// The extra column names of `files`, sorted (canonical column names are left out).
 pub fn extra_columns(files: &[LogFile]) -> Result<Vec<String>, ReadError> {

@@ -9,7 +9,6 @@
 pub mod aggregates;
 pub mod anthropic;
 pub mod bedrock;
-pub mod beside;
 pub mod canonical;
 pub mod claude_code;
 pub mod codex;
@@ -304,20 +303,27 @@ pub fn open(file: &LogFile, opts: &ReadOptions) -> Result<Box<dyn Read>, ReadErr
 /// Catch regions running now (see [`caught`]).
 static CATCHING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
+/// A panic caught at a file boundary, with its message.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct Panicked(pub String);
+
 /// Runs `f`, turning a panic into `Err(its message)`: the last resort at a file boundary for a
 /// decoder (polars') that trips an assertion on a damaged file. The caller names the file and
 /// quotes the message, so the panic's own report on stderr is held back, once
 /// [`quiet_caught_panics`] has installed the hook.
-pub fn caught<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+pub fn caught<T>(f: impl FnOnce() -> T) -> Result<T, Panicked> {
     use std::sync::atomic::Ordering::SeqCst;
     CATCHING.fetch_add(1, SeqCst);
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     CATCHING.fetch_sub(1, SeqCst);
     r.map_err(|p| {
-        p.downcast_ref::<String>()
-            .cloned()
-            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_else(|| "a decoder failed".into())
+        Panicked(
+            p.downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "a decoder failed".into()),
+        )
     })
 }
 
@@ -352,7 +358,7 @@ pub fn read_file(
             path: file.name(),
             message: format!(
                 "damaged or unsupported file (the reader stopped: {})",
-                crate::text::safe_reason(&what)
+                crate::text::safe_reason(&what.0)
             ),
         })
     });

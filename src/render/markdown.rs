@@ -3,7 +3,6 @@
 use std::io::{self, Write};
 
 use super::doc::{Markup, TableBlock};
-use crate::report::Report;
 
 /// Escapes text for a Markdown table cell or paragraph.
 pub fn escape(s: &str) -> String {
@@ -81,8 +80,4 @@ impl Markup for Markdown {
         }
         writeln!(w)
     }
-}
-
-pub fn render(report: &Report, style: super::Style, w: &mut dyn Write) -> io::Result<()> {
-    Markdown.write(&super::layout::document(report, style), w)
 }

@@ -11,6 +11,7 @@ pub mod failures;
 pub mod focus;
 pub mod grid;
 pub mod html;
+pub mod html_report;
 pub mod json;
 pub mod layout;
 pub mod markdown;
@@ -23,6 +24,7 @@ pub mod why;
 use std::io::{self, Write};
 
 use crate::report::Report;
+use doc::Markup;
 
 /// How tables show money: cents for people (the default), or every digit (`--exact`). CSV and
 /// JSON are always exact.
@@ -82,14 +84,14 @@ pub enum Format {
 /// Renders `report` in `format`.
 pub fn render(report: &Report, format: Format, style: Style, w: &mut dyn Write) -> io::Result<()> {
     match format {
-        Format::Table => table::render(report, style, w),
+        Format::Table => style.text().write(&layout::document(report, style), w),
         Format::Csv => csv::render(report, w),
         Format::Json => json::render(report, w),
-        Format::Markdown => markdown::render(report, style, w),
+        Format::Markdown => markdown::Markdown.write(&layout::document(report, style), w),
         Format::Focus => Err(io::Error::other(
             "FOCUS is written from priced usage, not from report rows",
         )),
-        Format::Html => html::render(report, &html::HtmlExtras::default(), style, w),
+        Format::Html => html_report::render(report, &html_report::HtmlExtras::default(), style, w),
     }
 }
 

@@ -10,7 +10,6 @@ use comfy_table::{
 };
 
 use super::doc::{Markup, TableBlock};
-use crate::report::Report;
 use crate::text::printable;
 
 /// Plain text for a terminal.
@@ -157,12 +156,6 @@ impl Markup for Text {
     fn list(&self, label: &str, items: &[String], w: &mut dyn Write) -> io::Result<()> {
         writeln!(w, "{label}: {}", printable(&items.join(", ")))
     }
-}
-
-pub fn render(report: &Report, style: super::Style, w: &mut dyn Write) -> io::Result<()> {
-    style
-        .text()
-        .write(&super::layout::document(report, style), w)
 }
 
 #[cfg(test)]

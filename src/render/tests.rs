@@ -82,7 +82,7 @@ fn report_json() {
 
 #[test]
 fn report_html() {
-    let extras = html::HtmlExtras {
+    let extras = html_report::HtmlExtras {
         charts: vec![(
             "Spend by model".into(),
             "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>".into(),
@@ -90,7 +90,7 @@ fn report_html() {
         previous: Some(("2026-09".into(), d("20.5"))),
         errors: Some(errors_report()),
     };
-    assert_snapshot!(versionless(text(|w| html::render(
+    assert_snapshot!(versionless(text(|w| html_report::render(
         &full_report(),
         &extras,
         Style::default(),

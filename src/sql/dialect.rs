@@ -40,23 +40,26 @@ impl Dialect {
         }
     }
 
-    /// A string literal.
+    /// A string literal, escaped by the dialect's own rules.
     pub fn lit(self, s: &str) -> String {
         match self.base() {
-            // Backslash is an escape character in these dialects' string literals.
+            // Backslash is an escape character in these dialects' string literals; a line
+            // break is written as its escape (BigQuery refuses one inside '...').
             Dialect::Spark | Dialect::Bigquery | Dialect::Clickhouse | Dialect::Snowflake => {
-                format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+                format!("'{}'", backslashed(s, '\''))
             }
             _ => format!("'{}'", s.replace('\'', "''")),
         }
     }
 
-    /// A quoted identifier (column names such as `timestamp` and `user` are reserved words).
+    /// A quoted identifier (column names such as `timestamp` and `user` are reserved words),
+    /// escaped by the dialect's own rules: Spark doubles a backtick; BigQuery and ClickHouse
+    /// read backslash escapes inside backticks (a doubled backtick would end the name there);
+    /// the others double a double quote.
     pub fn ident(self, s: &str) -> String {
         match self.base() {
-            Dialect::Spark | Dialect::Bigquery | Dialect::Clickhouse => {
-                format!("`{}`", s.replace('`', "``"))
-            }
+            Dialect::Spark => format!("`{}`", s.replace('`', "``")),
+            Dialect::Bigquery | Dialect::Clickhouse => format!("`{}`", backslashed(s, '`')),
             _ => format!("\"{}\"", s.replace('"', "\"\"")),
         }
     }
@@ -318,5 +321,82 @@ fn paren(e: &str) -> String {
         e.to_string()
     } else {
         format!("({e})")
+    }
+}
+
+/// `s` for a quoted literal or identifier closed by `quote` in a dialect where backslash
+/// escapes: backslash, the quote and line breaks escaped.
+fn backslashed(s: &str, quote: char) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A name and a value built to break out of a quoted identifier or literal in each dialect:
+    /// a backslash before the closing quote, both quote characters, a line break.
+    const NAME: &str = "we\\`ird\"na\\me\\";
+    const VALUE: &str = "it's a \\' trap\\\nnext";
+
+    #[test]
+    fn identifiers_are_escaped_by_each_dialects_rules() {
+        assert_eq!(Dialect::Spark.ident(NAME), "`we\\``ird\"na\\me\\`");
+        for d in [Dialect::Bigquery, Dialect::Clickhouse] {
+            assert_eq!(
+                d.ident(NAME),
+                "`we\\\\\\`ird\"na\\\\me\\\\`",
+                "{}",
+                d.name()
+            );
+        }
+        for d in [
+            Dialect::Duckdb,
+            Dialect::Postgres,
+            Dialect::Trino,
+            Dialect::Athena,
+            Dialect::Snowflake,
+        ] {
+            assert_eq!(d.ident(NAME), "\"we\\`ird\"\"na\\me\\\"", "{}", d.name());
+        }
+    }
+
+    #[test]
+    fn literals_are_escaped_by_each_dialects_rules() {
+        for d in [
+            Dialect::Spark,
+            Dialect::Bigquery,
+            Dialect::Clickhouse,
+            Dialect::Snowflake,
+        ] {
+            assert_eq!(
+                d.lit(VALUE),
+                "'it\\'s a \\\\\\' trap\\\\\\nnext'",
+                "{}",
+                d.name()
+            );
+        }
+        for d in [
+            Dialect::Duckdb,
+            Dialect::Postgres,
+            Dialect::Trino,
+            Dialect::Athena,
+        ] {
+            assert_eq!(d.lit(VALUE), "'it''s a \\'' trap\\\nnext'", "{}", d.name());
+        }
     }
 }

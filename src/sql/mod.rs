@@ -10,9 +10,11 @@
 //! written into it as literals, and their digest into its manifest. Layer 3: names `usage` and
 //! `pricing`.
 
+mod book;
 pub mod dialect;
 pub mod source;
 pub mod spark;
+mod timestamp;
 
 pub use dialect::Dialect;
 pub use source::LogFormat;
@@ -20,6 +22,7 @@ pub use source::LogFormat;
 use crate::pricing::PriceBook;
 use crate::usage::aggregate::{columns as acol, Manifest, FORMAT};
 use crate::usage::{col, MAX_COUNT};
+use book::{epoch_expr, window_mask};
 use source::{InputRule, Source};
 
 /// What the query is for.
@@ -62,7 +65,6 @@ const TIMESTAMP_RE: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0
 const COUNT_RE: &str = "^[0-9]+([.]0+)?$";
 const FALSE: &str = "('false', '0', 'no', 'n', 'f')";
 const TRUE: &str = "('true', '1', 'yes', 'y', 't')";
-const DAY_US: i64 = 86_400_000_000;
 
 /// The manifest of the query `spec` makes with `book`.
 pub fn manifest(spec: &QuerySpec, book: &PriceBook) -> Manifest {
@@ -198,68 +200,8 @@ pub fn query(spec: &QuerySpec, book: &PriceBook) -> String {
         ),
     ];
 
-    // t: the timestamp's parts.
-    let ts = f(col::TIMESTAMP);
-    let part = |from: usize, len: usize| {
-        format!(
-            "CASE WHEN ts_ok = 1 THEN {} END",
-            d.int(&format!("substr({ts}, {from}, {len})"))
-        )
-    };
-    let frac = d.int(&d.pad_zeros(
-        &format!("substr({}, 1, 6)", d.extract(&ts, "^.{19}[.,]([0-9]+)")),
-        6,
-    ));
-    let tl = [
-        format!("{} AS t_y", part(1, 4)),
-        format!("{} AS t_mo", part(6, 2)),
-        format!("{} AS t_d", part(9, 2)),
-        format!("{} AS t_h", part(12, 2)),
-        format!("{} AS t_mi", part(15, 2)),
-        format!("{} AS t_s", part(18, 2)),
-        format!(
-            "CASE WHEN ts_ok = 1 AND substr({ts}, 20, 1) IN ('.', ',') THEN {frac} ELSE 0 END AS t_frac"
-        ),
-        format!(
-            "CASE WHEN ts_ok = 1 THEN COALESCE({}, '') END AS t_off",
-            d.extract(&ts, "([+-][0-9:]+)$")
-        ),
-    ];
-    // u: offset, days in the month, the civil-days inputs (years shifted by 400 so every
-    // division is of non-negative numbers).
-    let ul = [
-        format!(
-            "CASE WHEN t_off = '' THEN 0 ELSE {} END AS t_oh",
-            d.int("substr(t_off, 2, 2)")
-        ),
-        format!(
-            "CASE WHEN length(t_off) = 5 THEN {} WHEN length(t_off) = 6 THEN {} ELSE 0 END AS t_om",
-            d.int("substr(t_off, 4, 2)"),
-            d.int("substr(t_off, 5, 2)")
-        ),
-        format!(
-            "CASE WHEN t_mo IN (1, 3, 5, 7, 8, 10, 12) THEN 31 WHEN t_mo IN (4, 6, 9, 11) THEN 30 WHEN ({} = 0 AND {} <> 0) OR {} = 0 THEN 29 ELSE 28 END AS t_dim",
-            d.rem("t_y", "4"),
-            d.rem("t_y", "100"),
-            d.rem("t_y", "400")
-        ),
-        "t_y - CASE WHEN t_mo <= 2 THEN 1 ELSE 0 END + 400 AS t_yy".to_string(),
-        format!("{} AS t_mp", d.rem("t_mo + 9", "12")),
-    ];
-    let era = d.div("t_yy", "400");
-    let yoe = format!("(t_yy - {era} * 400)");
-    let days = format!(
-        "{era} * 146097 + {yoe} * 365 + {} - {} + {} + t_d - 1 - 719468 - 146097",
-        d.div(&yoe, "4"),
-        d.div(&yoe, "100"),
-        d.div("153 * t_mp + 2", "5")
-    );
-    let us = format!(
-        "CASE WHEN ts_ok = 1 AND t_mo BETWEEN 1 AND 12 AND t_d BETWEEN 1 AND t_dim AND t_h <= 23 AND t_mi <= 59 AND t_s <= 60 AND t_oh <= 23 AND t_om <= 59 THEN \
-         (({days}) * 86400 + t_h * 3600 + t_mi * 60 + CASE WHEN t_s = 60 THEN 59 ELSE t_s END \
-         - CASE WHEN substr(t_off, 1, 1) = '-' THEN -1 ELSE 1 END * (t_oh * 3600 + t_om * 60)) * 1000000 \
-         + CASE WHEN t_s = 60 THEN 999999 ELSE t_frac END END AS us"
-    );
+    // t, u, w: the timestamp's parts, then its instant (see `timestamp`).
+    let (tl, ul, us) = timestamp::stages(d);
 
     // v: the first failing field, in the readers' order; whether the row is outside the period.
     let reason = {
@@ -633,79 +575,6 @@ pub fn key_columns(dims: &[String]) -> Vec<String> {
     let mut v: Vec<String> = acol::KEYS.iter().map(|s| s.to_string()).collect();
     v.extend(dims.iter().enumerate().map(|(i, x)| acol::dim(i, x)));
     v
-}
-
-/// The epoch of `us`: how many boundaries are at or before it, as a binary search of nested
-/// CASEs over the boundaries inside the period (`base` lie at or before its start).
-fn epoch_expr(bounds: &[i64], base: usize) -> String {
-    if bounds.is_empty() {
-        return base.to_string();
-    }
-    let mid = bounds.len() / 2;
-    format!(
-        "CASE WHEN us < {} THEN {} ELSE {} END",
-        bounds[mid],
-        epoch_expr(&bounds[..mid], base),
-        epoch_expr(&bounds[mid + 1..], base + mid + 1)
-    )
-}
-
-/// The window mask: bit `i` when the book's window `i` covers the row's instant and provider
-/// (the model is checked by tokenledger after resolving aliases). Windows whose effective range
-/// misses the period add nothing.
-fn window_mask(
-    d: Dialect,
-    book: &PriceBook,
-    from: Option<i64>,
-    to: Option<i64>,
-    prov: &str,
-) -> String {
-    let day = d.div("us", &DAY_US.to_string());
-    let minute = d.div(&d.rem("us", &DAY_US.to_string()), "60000000");
-    let weekday = |shift: &str| d.rem(&format!("{day}{shift} + 3"), "7");
-    let mut terms = Vec::new();
-    for (i, w) in book.windows().iter().enumerate().take(63) {
-        let misses = to.is_some_and(|t| w.effective_from_us >= t)
-            || matches!((w.effective_to_us, from), (Some(e), Some(f)) if e <= f);
-        if misses {
-            continue;
-        }
-        let days: Vec<String> = (0..7)
-            .filter(|b| w.days.0 & (1 << b) != 0)
-            .map(|b| b.to_string())
-            .collect();
-        let on = |shift: &str| format!("{} IN ({})", weekday(shift), days.join(", "));
-        let time = if w.start_min < w.end_min {
-            format!(
-                "{} AND {minute} >= {} AND {minute} < {}",
-                on(""),
-                w.start_min,
-                w.end_min
-            )
-        } else {
-            format!(
-                "({} AND {minute} >= {}) OR ({} AND {minute} < {})",
-                on(""),
-                w.start_min,
-                on(" - 1"),
-                w.end_min
-            )
-        };
-        let mut range = format!("us >= {}", w.effective_from_us);
-        if let Some(e) = w.effective_to_us {
-            range.push_str(&format!(" AND us < {e}"));
-        }
-        terms.push(format!(
-            "CASE WHEN {prov} = {} AND {range} AND ({time}) THEN {} ELSE 0 END",
-            d.lit(&w.provider),
-            1u64 << i
-        ));
-    }
-    if terms.is_empty() {
-        "0".to_string()
-    } else {
-        terms.join(" + ")
-    }
 }
 
 #[cfg(test)]

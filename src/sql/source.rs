@@ -33,6 +33,13 @@ pub enum LogFormat {
     Otel,
 }
 
+/// A `--by` dimension a source table cannot give.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DimError {
+    #[error("--by outcome: a Bedrock table's outcome needs the response bodies (guardrail traces); read the logs with --logs instead")]
+    BedrockOutcome,
+}
+
 impl LogFormat {
     pub fn name(self) -> &'static str {
         match self {
@@ -54,13 +61,9 @@ impl LogFormat {
     }
 
     /// Checks the `--by` dimensions the source can give.
-    pub fn check_dims(self, dims: &[String]) -> Result<(), String> {
+    pub fn check_dims(self, dims: &[String]) -> Result<(), DimError> {
         if self == LogFormat::Bedrock && dims.iter().any(|d| d == "outcome") {
-            return Err(
-                "--by outcome: a Bedrock table's outcome needs the response bodies \
-                        (guardrail traces); read the logs with --logs instead"
-                    .into(),
-            );
+            return Err(DimError::BedrockOutcome);
         }
         Ok(())
     }

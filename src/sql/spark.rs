@@ -7,7 +7,9 @@ use super::QuerySpec;
 use crate::pricing::PriceBook;
 use crate::usage::col;
 
-/// The script. `source` is what `spark.read` loads; `format` is parquet, csv or json.
+/// The script. `source` is what `spark.read` loads; `format` is parquet, csv or json. Both
+/// reach the script only as Python string literals (JSON's escapes are Python's), never inside
+/// the docstring or the query: a path with backslashes (Windows) or quotes stays a string.
 pub fn job(spec: &QuerySpec, book: &PriceBook, source: &str, format: &str) -> String {
     let query = super::query(spec, book);
     let query_literal = if query.contains("\"\"\"") || query.ends_with('\\') {
@@ -28,8 +30,9 @@ pub fn job(spec: &QuerySpec, book: &PriceBook, source: &str, format: &str) -> St
 
     spark-submit this.py OUT_DIR      (EMR, Dataproc: a PySpark step; Databricks: a Python task)
 
-Reads {source} ({format}), sums the rows per local day, price epoch and group with the query
-below, and writes the result as one CSV under OUT_DIR (a local folder gets OUT_DIR/aggregates.csv).
+Reads SOURCE (in FORMAT, both below), sums the rows per local day, price epoch and group with
+the query below, and writes the result as one CSV under OUT_DIR (a local folder gets
+OUT_DIR/aggregates.csv).
 Pass that file to tokenledger with the same --month/--from/--to, --tz and --by.
 """
 import glob
@@ -84,8 +87,6 @@ if __name__ == "__main__":
     main()
 "#,
         version = env!("CARGO_PKG_VERSION"),
-        source = source,
-        format = format,
         source_lit = py(source),
         format_lit = py(format),
         columns = columns.join(", "),

@@ -85,6 +85,15 @@ pub fn line_in(bytes: &[u8], offset: u64) -> u64 {
     bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
 }
 
+/// A header row that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum HeaderError {
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+    #[error("column {0:?} appears twice in the header")]
+    Twice(String),
+}
+
 /// A CSV reader that knows the line each record starts on: the one loop every CSV input of
 /// tokenledger (canonical logs, LiteLLM spend logs, price tables, aliases) goes through.
 pub struct CsvRows<R: Read> {
@@ -129,14 +138,22 @@ impl<R: Read> CsvRows<R> {
         }
     }
 
-    /// The header row, names trimmed and without a byte-order mark.
-    pub fn headers(&mut self) -> csv::Result<Vec<String>> {
-        Ok(self
+    /// The header row, names trimmed and without a byte-order mark. A name given twice is an
+    /// error: which column a reader would take is not for it to guess (logs and price files
+    /// alike).
+    pub fn headers(&mut self) -> Result<Vec<String>, HeaderError> {
+        let names: Vec<String> = self
             .rdr
             .headers()?
             .iter()
             .map(|s| s.trim_start_matches('\u{feff}').trim().to_string())
-            .collect())
+            .collect();
+        for (i, n) in names.iter().enumerate() {
+            if !n.is_empty() && names[..i].contains(n) {
+                return Err(HeaderError::Twice(super::printable(n).into_owned()));
+            }
+        }
+        Ok(names)
     }
 
     /// The next record, `None` at the end of the input.

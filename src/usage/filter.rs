@@ -63,11 +63,13 @@ impl Where {
     /// names for one value: the model as logged and as priced, an API key and its fingerprint).
     /// An absent value matches no pattern.
     pub fn keeps(&self, values: &[Option<&str>]) -> bool {
+        // Case is ignored in all of Unicode (`Ü` matches `ü`), by each character's lowercase
+        // mapping; a character whose case pair is two characters (`ß`/`SS`) matches only itself.
         let hit = values.iter().flatten().any(|v| {
-            let v = v.to_ascii_lowercase();
+            let v = v.to_lowercase();
             self.patterns
                 .iter()
-                .any(|p| crate::text::glob_match(&p.to_ascii_lowercase(), &v))
+                .any(|p| crate::text::glob_match(&p.to_lowercase(), &v))
         });
         hit != self.negate
     }
@@ -83,6 +85,11 @@ mod tests {
         assert!(!w.negate);
         assert!(w.keeps(&[Some("aws-bedrock")]));
         assert!(w.keeps(&[Some("GROQ")]));
+        // Beyond ASCII too.
+        let u = Where::parse("user=ÉLODIE,*ÜBER*").unwrap();
+        assert!(u.keeps(&[Some("élodie")]));
+        assert!(u.keeps(&[Some("team-über-alles")]));
+        assert!(!u.keeps(&[Some("elodie")]));
         assert!(!w.keeps(&[Some("together")]));
         assert!(!w.keeps(&[None]));
         let m = Where::parse(" model = *llama* ").unwrap();

@@ -206,7 +206,7 @@ pub(crate) fn check_plausible(field: &str, v: u64) -> Result<u64, FieldError> {
     }
 }
 
-/// Parses a boolean flag (`true/false`, `1/0`, `yes/no`, case-insensitive; empty is false).
+/// Parses a boolean flag (`true/false`, `1/0`, `yes/no`, in any ASCII case; empty is false).
 pub fn parse_bool(field: &str, s: &str) -> Result<bool, FieldError> {
     match s.trim().to_ascii_lowercase().as_str() {
         "" | "false" | "0" | "no" | "n" | "f" => Ok(false),

@@ -302,3 +302,63 @@ fn an_unpriced_page_says_the_cost_is_unknown() {
     out.stdout_has("white-space:nowrap")
         .stdout_has("<div class=\"tw\"><table>");
 }
+
+/// `--out-dir` replaces only what tokenledger wrote: a user's file in the month's folder stays,
+/// a replaced report keeps its permissions, and nothing temporary is left behind.
+#[test]
+fn out_dir_keeps_what_tokenledger_did_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = || {
+        Tl::report()
+            .args(["--month", "2025-06", "--out-dir"])
+            .arg(dir.path())
+            .ok()
+    };
+    run();
+    let folder = dir.path().join("2025-06");
+    std::fs::write(folder.join("invoice-notes.txt"), "PO 4711").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            folder.join("report.html"),
+            std::fs::Permissions::from_mode(0o600),
+        )
+        .unwrap();
+    }
+    run();
+    assert_eq!(
+        std::fs::read_to_string(folder.join("invoice-notes.txt")).unwrap(),
+        "PO 4711"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(folder.join("report.html"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(
+        names
+            .iter()
+            .all(|n| !n.ends_with(".tmp") && !n.contains(".old-")),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&".tokenledger-files".to_string()),
+        "{names:?}"
+    );
+    // Nothing beside the month's folder either.
+    let top: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(top, ["2025-06"]);
+}

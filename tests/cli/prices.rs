@@ -497,3 +497,101 @@ fn prices_audit_judges_each_series_at_each_catalogues_date() {
         .stdout_lacks("claude-x")
         .stderr_has("audit openai: 2 versions judged, 0 agree, 1 disputed, 1 in no catalogue");
 }
+
+/// LiteLLM's map is read as exact decimal text: a long price keeps every digit and a tiny one
+/// stays above zero (through f64 they became 1.2345678901234568e-7 and an explicit $0); a key
+/// named twice in an entry is refused, not the last one taken.
+#[test]
+fn import_reads_prices_as_decimal_text_and_refuses_keys_named_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let ll = dir.path().join("ll.json");
+    std::fs::write(
+        &ll,
+        r#"{"llama-3.3-70b-versatile": {"litellm_provider": "groq", "mode": "chat", "input_cost_per_token": 1.2345678901234567e-7, "output_cost_per_token": 7.9e-07}}"#,
+    )
+    .unwrap();
+    let out = Tl::prices("import-litellm")
+        .arg(&ll)
+        .args(["--effective-from", "2026-01-01"])
+        .book("pricing-rules")
+        .ok();
+    let row = out.stdout.lines().nth(1).unwrap_or_default().to_string();
+    assert!(
+        row.starts_with("groq,llama-3.3-70b-versatile,2026-01-01,0.12345678901234567,0.79,"),
+        "{}",
+        out.stdout
+    );
+    // A tiny price stays above zero, exactly (the review flags it, it is not imported).
+    std::fs::write(
+        &ll,
+        r#"{"llama-3.3-70b-versatile": {"litellm_provider": "groq", "mode": "chat", "input_cost_per_token": 1e-30, "output_cost_per_token": 7.9e-07}}"#,
+    )
+    .unwrap();
+    Tl::prices("import-litellm")
+        .arg(&ll)
+        .args(["--effective-from", "2026-01-01"])
+        .book("pricing-rules")
+        .ok()
+        .stderr_has("input $0.000000000000000000000001 per million looks like a unit error");
+    std::fs::write(
+        &ll,
+        r#"{"llama-3.3-70b-versatile": {"litellm_provider": "groq", "mode": "chat", "input_cost_per_token": 5.9e-07, "output_cost_per_token": 7.9e-07, "input_cost_per_token": 5.9e-08}}"#,
+    )
+    .unwrap();
+    Tl::prices("import-litellm")
+        .arg(&ll)
+        .args(["--effective-from", "2026-01-01"])
+        .book("pricing-rules")
+        .fails(1)
+        .stderr_has("llama-3.3-70b-versatile.input_cost_per_token is named twice");
+}
+
+/// A price file or an overlay whose header names a column twice is refused (which value is
+/// meant cannot be told; the first one used to win), as a log with such a header is.
+#[test]
+fn a_price_header_naming_a_column_twice_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("contract.csv");
+    std::fs::write(
+        &overlay,
+        "provider,model,effective_from,input_per_mtok,output_per_mtok,input_per_mtok,source\n\
+         openai,o3,2025-01-01,1,4,9,contract\n",
+    )
+    .unwrap();
+    Tl::report()
+        .book("pricing/test.csv")
+        .logs("logs/basic.csv")
+        .arg("--pricing-overlay")
+        .arg(&overlay)
+        .fails(1)
+        .stderr_has("contract.csv")
+        .stderr_has("column \"input_per_mtok\" appears twice in the header");
+    let book = dir.path().join("book");
+    std::fs::create_dir_all(&book).unwrap();
+    std::fs::copy(&overlay, book.join("prices.csv")).unwrap();
+    Tl::prices("validate")
+        .arg(&book)
+        .fails(1)
+        .stdout_has("appears twice in the header");
+}
+
+/// Price files are bounded before they are read (a 40 MB overlay took 3.2 GB).
+#[test]
+fn an_oversized_price_file_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("huge.csv");
+    let mut text =
+        String::from("provider,model,effective_from,input_per_mtok,output_per_mtok,source\n");
+    while text.len() <= 17 << 20 {
+        text.push_str("openai,o3,2025-01-01,1,4,contract\n");
+    }
+    std::fs::write(&overlay, text).unwrap();
+    Tl::report()
+        .book("pricing/test.csv")
+        .logs("logs/basic.csv")
+        .arg("--pricing-overlay")
+        .arg(&overlay)
+        .fails(1)
+        .stderr_has("huge.csv")
+        .stderr_has("larger than any price file tokenledger reads (16 MiB)");
+}

@@ -544,6 +544,42 @@ fn the_spark_job_script() {
         .stderr_has("--format: \"avro\" is not parquet, csv or json");
 }
 
+/// The source reaches the script only as a Python string literal: a crafted one cannot end
+/// the docstring and run code, and a Windows path (`C:\Users\...`, whose `\U` is an escape in
+/// a Python string) stays the path. `scripts/check-sql.sh` compiles both scripts with Python
+/// and evaluates `SOURCE`.
+#[test]
+fn the_spark_job_source_is_a_python_string_literal() {
+    for source in [
+        "\"\"\"\nimport os; os.system('touch /tmp/tokenledger-pwned')\n\"\"\"",
+        r"C:\Users\new\logs\requests.parquet",
+        "x\\'\"; print(1) #\u{2028}",
+    ] {
+        let out = Tl::cmd(["spark-job", "--source", source, "--format", "parquet"])
+            .book(BOOK)
+            .ok();
+        let q = "\"\"\"";
+        let start = out.stdout.find(q).unwrap() + 3;
+        let docstring = &out.stdout[start..start + out.stdout[start..].find(q).unwrap()];
+        assert!(
+            docstring.contains("spark-submit this.py OUT_DIR"),
+            "{docstring}"
+        );
+        assert!(
+            !docstring.contains("pwned") && !docstring.contains("Users"),
+            "{docstring}"
+        );
+        let line = format!("SOURCE = {}\n", serde_json::to_string(source).unwrap());
+        assert!(out.stdout.contains(&line), "{line}");
+        // Nowhere else in the script.
+        let rest = out.stdout.replacen(&line, "", 1);
+        assert!(
+            !rest.contains("pwned") && !rest.contains("Users") && !rest.contains("print(1)"),
+            "the source appears outside its literal"
+        );
+    }
+}
+
 #[test]
 fn the_query_per_source_adapter() {
     // (dialect, log format, --by, what the query must read)

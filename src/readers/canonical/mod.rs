@@ -7,7 +7,6 @@ use std::borrow::Cow;
 
 pub mod blocks;
 pub mod row;
-pub mod write;
 
 pub use row::{build_record, Layout, RawFields, Triage};
 
@@ -195,13 +194,13 @@ pub fn read_parquet(
         })
     };
     // The footer first: a damaged list length there would make polars' allocation abort.
-    let damaged = |message: String| ReadError::Format {
+    let damaged = |message: &dyn std::fmt::Display| ReadError::Format {
         path: path.clone(),
         message: format!("damaged file: {message}"),
     };
     crate::readers::caught(|| super::parquet_pages::check_footer_file(&file.path))
-        .unwrap_or_else(Err)
-        .map_err(damaged)?;
+        .map_err(|p| damaged(&p))?
+        .map_err(|d| damaged(&d))?;
     let mut reader = ParquetReader::new(open()?);
     let schema = reader.schema().map_err(fmt_err)?;
     let all: Vec<String> = schema.iter_names().map(|s| s.to_string()).collect();
@@ -220,8 +219,8 @@ pub fn read_parquet(
     crate::readers::caught(|| {
         super::parquet_pages::check_file(&file.path, |n| wanted.iter().any(|w| w == n))
     })
-    .unwrap_or_else(Err)
-    .map_err(damaged)?;
+    .map_err(|p| damaged(&p))?
+    .map_err(|d| damaged(&d))?;
     // Batches of whole row groups.
     let mut batches: Vec<(usize, usize)> = Vec::new();
     let (mut start, mut len) = (0usize, 0usize);
@@ -262,8 +261,19 @@ pub fn read_parquet(
                             .map(|c| column(c.as_materialized_series()))
                             .collect::<PolarsResult<_>>()
                             .map_err(fmt_err)?;
-                        // A damaged file can decode a column shorter than the batch: that is the
-                        // file's error, never an index past a column's end.
+                        // A damaged file can decode fewer columns than asked for, or a column
+                        // shorter than the batch: that is the file's error, never an index past
+                        // the end of the columns or of a column.
+                        if cols.len() != wanted.len() {
+                            return Err(ReadError::Format {
+                                path: path.clone(),
+                                message: format!(
+                                    "damaged file: {} columns decoded where {} were asked for",
+                                    cols.len(),
+                                    wanted.len()
+                                ),
+                            });
+                        }
                         if let Some((c, n)) = df
                             .columns()
                             .iter()
@@ -310,7 +320,7 @@ pub fn read_parquet(
                         path: path.clone(),
                         message: format!(
                             "damaged or unsupported file (the reader stopped: {})",
-                            crate::text::safe_reason(&what)
+                            crate::text::safe_reason(&what.0)
                         ),
                     })
                 });

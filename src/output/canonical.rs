@@ -4,7 +4,6 @@
 //! columns (sorted by name), with the same text for a value in every format, so that reading any
 //! of them back gives the same records.
 
-use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -20,26 +19,6 @@ pub enum ConvertFormat {
     Csv,
     Jsonl,
     Parquet,
-}
-
-/// Collects the names of the extra columns in a first pass, and counts rejections.
-#[derive(Default)]
-pub struct ExtraColumns {
-    pub names: BTreeSet<String>,
-    pub rejected: u64,
-}
-
-impl UsageSink for ExtraColumns {
-    fn record(&mut self, r: &UsageRecord<'_>) {
-        for (k, _) in &r.extra {
-            if !self.names.contains(*k) {
-                self.names.insert(k.to_string());
-            }
-        }
-    }
-    fn reject(&mut self, _: Rejection) {
-        self.rejected += 1;
-    }
 }
 
 /// The text of every column of a record, canonical columns first (empty: no value).
@@ -131,10 +110,10 @@ impl Writer {
         let mut columns: Vec<String> = col::KNOWN.iter().map(|s| s.to_string()).collect();
         columns.extend(extras.iter().cloned());
         // A device or FIFO (`-o /dev/stdout`) is written in place: it cannot be renamed over.
-        let (file, temp) = if crate::readers::beside::special(path) {
+        let (file, temp) = if super::atomic::special(path) {
             (std::fs::OpenOptions::new().write(true).open(path)?, None)
         } else {
-            let (f, t) = crate::readers::beside::temp_file(path, ".tmp")?.into_parts();
+            let (f, t) = super::atomic::temp_file(path, ".tmp")?.into_parts();
             (f, Some(t))
         };
         let mut w = Writer {
@@ -226,8 +205,8 @@ impl Writer {
         self.jsonl = None;
         self.parquet = None;
         if let Some((temp, path)) = self.temp.take() {
-            temp.persist(&path)
-                .map_err(|e| anyhow::anyhow!("cannot write {}: {}", path.display(), e.error))?;
+            super::atomic::replace(temp, &path)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
         }
         Ok(self.written)
     }

@@ -1,0 +1,128 @@
+//! Which log files a run reads: `--logs` (files, folders, `-`), or, without it, the bundled
+//! sample or this user's Claude Code and Codex folders; each file's format decided.
+
+use std::path::PathBuf;
+
+use super::messages;
+use super::UsageError;
+use crate::readers::{self, LogFile, LogFormat};
+
+/// The logs read when no `--logs` is given: `./data` when it exists (the bundled sample in a
+/// checkout), else this user's Claude Code folders (`CLAUDE_CONFIG_DIR`, a comma-separated
+/// list, replaces `${XDG_CONFIG_HOME:-~/.config}/claude` and `~/.claude`) and Codex homes
+/// (`CODEX_HOME`, a comma-separated list, else `~/.codex`), as ccusage finds them.
+fn default_logs() -> Result<Vec<PathBuf>, UsageError> {
+    let here = PathBuf::from("data");
+    if here.is_dir() {
+        return Ok(vec![here]);
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let expand = |s: &str| -> PathBuf {
+        match (s.strip_prefix("~/"), &home) {
+            (Some(rest), Some(h)) => h.join(rest),
+            _ => PathBuf::from(s),
+        }
+    };
+    let list = |var: &str| -> Option<Vec<PathBuf>> {
+        let v = std::env::var(var).ok()?;
+        Some(
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(expand)
+                .collect(),
+        )
+    };
+    let claude = list("CLAUDE_CONFIG_DIR").unwrap_or_else(|| {
+        let xdg = std::env::var_os("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .or_else(|| home.as_ref().map(|h| h.join(".config")));
+        xdg.map(|x| x.join("claude"))
+            .into_iter()
+            .chain(home.as_ref().map(|h| h.join(".claude")))
+            .collect()
+    });
+    let codex = list("CODEX_HOME").unwrap_or_else(|| {
+        home.as_ref()
+            .map(|h| h.join(".codex"))
+            .into_iter()
+            .collect()
+    });
+    let mut found: Vec<PathBuf> = claude
+        .into_iter()
+        .filter(|d| d.join("projects").is_dir())
+        .chain(codex.into_iter().filter(|d| readers::is_codex_home(d)))
+        .collect();
+    found.dedup();
+    if found.is_empty() {
+        return Err(UsageError::Message(
+            "no --logs given, and there is no data/ folder here and no Claude Code (~/.claude) or Codex (~/.codex) logs: pass --logs PATH (a log file, a folder of them, or - for standard input)".into(),
+        ));
+    }
+    messages::note(format_args!(
+        "no --logs given: reading {} (pass --logs to read other logs)",
+        found
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    Ok(found)
+}
+
+/// The log files of a run; the copies of standard input and other streams live as long as this.
+pub struct Logs {
+    pub files: Vec<LogFile>,
+    _streams: Vec<tempfile::TempPath>,
+}
+
+/// The log files under `--logs`, each with its format decided. Files in folders that are not
+/// logs, or whose format cannot be told, are skipped with a note; `--exclude` leaves some out.
+pub fn find_logs(logs: &[PathBuf], format: LogFormat, exclude: &[String]) -> anyhow::Result<Logs> {
+    let defaults;
+    let logs = if logs.is_empty() {
+        defaults = default_logs()?;
+        &defaults[..]
+    } else {
+        logs
+    };
+    let found = readers::discover(logs, exclude).map_err(|e| match e {
+        // "--logs: data/x.csv: no such file or directory".
+        readers::ReadError::NotFound { .. } => anyhow::Error::new(e).context("--logs"),
+        other => other.into(),
+    })?;
+    let mut files = found.files;
+    let unknown = readers::resolve_formats(&mut files, format)?;
+    // One line for the files left out (a folder of logs often holds other files).
+    if !found.skipped.is_empty() {
+        const NAMED: usize = 3;
+        let mut names: Vec<String> = found
+            .skipped
+            .iter()
+            .take(NAMED)
+            .map(|p| crate::text::printable(&p.display().to_string()).into_owned())
+            .collect();
+        if found.skipped.len() > NAMED {
+            names.push(format!("and {} more", found.skipped.len() - NAMED));
+        }
+        messages::note(format_args!(
+            "skipped {} (not a log file, or --exclude): {}",
+            crate::money::count_of(found.skipped.len() as u64, "file"),
+            names.join(", ")
+        ));
+    }
+    for w in &found.warnings {
+        messages::warning(format_args!("{}", crate::text::printable(w)));
+    }
+    for (_, e) in &unknown {
+        // The error names the file.
+        messages::warning(format_args!(
+            "skipped {}",
+            crate::text::printable(&e.to_string())
+        ));
+    }
+    Ok(Logs {
+        files,
+        _streams: found.streams,
+    })
+}

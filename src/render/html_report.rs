@@ -1,0 +1,203 @@
+//! The report's HTML page: headline cards, charts, the breakdown, unpriced usage, failures
+//! and the footer, written with the HTML markup of [`super::html`] (inline CSS, no external
+//! requests, every string from the logs escaped).
+
+use std::io::{self, Write};
+
+use rust_decimal::Decimal;
+
+use super::doc::{Block, Column, Markup};
+use super::html::{escape, Html, CSS};
+use crate::money::{common_scale, count, count_of};
+use crate::report::failures::ErrorsReport;
+use crate::report::Report;
+
+/// What the HTML page shows beyond the report itself.
+#[derive(Debug, Clone, Default)]
+pub struct HtmlExtras {
+    /// (title, SVG document) per chart.
+    pub charts: Vec<(String, String)>,
+    /// The previous month's label and total, for the headline change.
+    pub previous: Option<(String, Decimal)>,
+    pub errors: Option<ErrorsReport>,
+}
+
+/// Renders the page.
+pub fn render(
+    r: &Report,
+    x: &HtmlExtras,
+    style: super::Style,
+    w: &mut dyn Write,
+) -> io::Result<()> {
+    let scale = common_scale(
+        r.rows
+            .iter()
+            .map(|row| &row.measures.cost_usd)
+            .chain(std::iter::once(&r.total.cost_usd)),
+    );
+    writeln!(
+        w,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    )?;
+    writeln!(
+        w,
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+    )?;
+    writeln!(
+        w,
+        "<title>tokenledger cost report</title><style>{CSS}</style></head><body><main>"
+    )?;
+    writeln!(
+        w,
+        "<h1>LLM cost report</h1><p class=\"sub\">{}</p>",
+        escape(&super::period_line(r))
+    )?;
+    // Headline.
+    writeln!(w, "<div class=\"cards\">")?;
+    let t = &r.total;
+    if t.requests > 0 && t.unpriced_requests == t.requests {
+        // Nothing has a price: the cost is unknown, not $0.
+        writeln!(
+            w,
+            "<div class=\"card\"><div class=\"l\">Total cost</div><div class=\"v\">unknown</div><div class=\"l up\">{} and none has a price</div>",
+            escape(&count_of(t.requests, "request"))
+        )?;
+    } else {
+        writeln!(
+            w,
+            "<div class=\"card\"><div class=\"l\">Total cost (priced usage)</div><div class=\"v\">{}</div>",
+            escape(&style.money(t.cost_usd, scale))
+        )?;
+        if t.unpriced_requests > 0 {
+            writeln!(
+                w,
+                "<div class=\"l up\">without {} that have no price</div>",
+                escape(&count_of(t.unpriced_requests, "request"))
+            )?;
+        }
+    }
+    if let Some((label, prev)) = &x.previous {
+        let diff = r.total.cost_usd - prev;
+        let pct = if prev.is_zero() {
+            String::new()
+        } else {
+            format!(" ({:+}%)", (diff / prev * Decimal::from(100)).round_dp(1))
+        };
+        let class = if diff.is_sign_positive() {
+            "up"
+        } else {
+            "down"
+        };
+        writeln!(
+            w,
+            "<div class=\"l {class}\">{}{}{} vs {} ({})</div>",
+            if diff.is_sign_positive() { "+" } else { "" },
+            escape(&style.money(diff, common_scale([&diff, prev]))),
+            escape(&pct),
+            escape(label),
+            escape(&style.money(*prev, common_scale([prev])))
+        )?;
+    }
+    writeln!(w, "</div>")?;
+    writeln!(w, "<div class=\"card\"><div class=\"l\">Requests</div><div class=\"v\">{}</div><div class=\"l\">{} failed</div></div>", count(r.total.requests), count(r.total.failed_requests))?;
+    writeln!(
+        w,
+        "<div class=\"card\"><div class=\"l\">Tokens in / out</div><div class=\"v\">{} / {}</div><div class=\"l\">{} cache read, {} cache write</div></div>",
+        count(r.total.input_tokens),
+        count(r.total.output_tokens),
+        count(r.total.cache_read_tokens),
+        count(r.total.cache_write_tokens)
+    )?;
+    writeln!(w, "</div>")?;
+    if let Some(f) = &r.forecast {
+        writeln!(
+            w,
+            "<div class=\"proj\"><b>Projection, not a bill:</b> {} is in progress. {} spent in its first {} days; at that run-rate the month ends near <b>{}</b> ({} days).</div>",
+            escape(&f.month),
+            escape(&style.money(f.cost_so_far, common_scale([&f.cost_so_far]))),
+            escape(&f.days_elapsed),
+            escape(&crate::money::usd(f.projected, 2)),
+            f.days_in_month
+        )?;
+    }
+    if r.total.unpriced_requests > 0 {
+        writeln!(w, "<div class=\"warn\"><b>Unpriced usage:</b> {} without a price, not in the total (see below).</div>", count_of(r.total.unpriced_requests, "request"))?;
+    }
+    for note in &r.warnings {
+        writeln!(w, "<div class=\"warn\">{}</div>", escape(note))?;
+    }
+    // Charts.
+    if !x.charts.is_empty() {
+        writeln!(w, "<h2 id=\"charts\">Charts</h2>")?;
+        for (title, svg) in &x.charts {
+            // The SVG comes from plotters, which escapes its text; strip any XML prolog.
+            let body = svg.find("<svg").map_or(svg.as_str(), |i| &svg[i..]);
+            writeln!(
+                w,
+                "<div class=\"chart\" role=\"img\" aria-label=\"{}\">{}</div>",
+                escape(title),
+                body
+            )?;
+        }
+    }
+    // Breakdown, with the tier of the book that priced each row.
+    let mut t = super::layout::breakdown(r, style);
+    t.columns.push(Column::text("priced by"));
+    let tiers = |m: &crate::report::Measures| m.priced_by_labels().join(", ");
+    for (cells, row) in t.rows.iter_mut().zip(&r.rows) {
+        cells.push(tiers(&row.measures));
+    }
+    if let Some(total) = &mut t.total {
+        total.push(tiers(&r.total));
+    }
+    writeln!(w, "<h2 id=\"breakdown\">Breakdown</h2>")?;
+    Html.table(&t, w)?;
+    writeln!(w, "<h2 id=\"unpriced\">Unpriced usage</h2>")?;
+    match super::layout::unpriced(r) {
+        Some(u) => Html.table(&u, w)?,
+        None => writeln!(w, "<p>None: every request was priced.</p>")?,
+    }
+    if let Some(e) = &x.errors {
+        writeln!(w, "<h2 id=\"failures\">Failures and request rate</h2>")?;
+        writeln!(w, "<p>{}</p>", escape(&super::failures::headline(e)))?;
+        let (failures, rate) = super::failures::tables(e, 200, 50);
+        if !failures.rows.is_empty() {
+            Html.table(&failures, w)?;
+            if e.failures.len() > 200 {
+                writeln!(
+                    w,
+                    "<p>... and {} more rows (see <code>tokenledger errors</code>).</p>",
+                    e.failures.len() - 200
+                )?;
+            }
+        }
+        writeln!(w, "<h3>Peak requests per minute</h3>")?;
+        Html.table(&rate, w)?;
+        if let Some(n) = super::failures::not_per_minute_note(e) {
+            Html.text(&n, w)?;
+        }
+    }
+    writeln!(w, "<h2>Accounting</h2>")?;
+    let mut book_heading = false;
+    for b in super::layout::footer(r, style) {
+        match b {
+            Block::Text(t) => Html.text(&t, w)?,
+            Block::List { label, items } => {
+                if !book_heading {
+                    writeln!(w, "<h2>Price book</h2>")?;
+                    book_heading = true;
+                }
+                Html.list(&label, &items, w)?
+            }
+            _ => {}
+        }
+    }
+    writeln!(
+        w,
+        "<p>Price versions used: {}</p>",
+        escape(&r.pricing.versions_used.join(", "))
+    )?;
+    writeln!(w, "<footer>Generated by tokenledger {}. Money is exact decimal; every cost can be checked against the price versions above.</footer>", env!("CARGO_PKG_VERSION"))?;
+    writeln!(w, "</main></body></html>")?;
+    Ok(())
+}
