@@ -10,19 +10,15 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from rust_code import without_tests  # noqa: E402
+
 ROOT = sys.argv[1] if len(sys.argv) > 1 else "src"
 
 
 def code_of(path):
-    text = open(path, encoding="utf-8").read()
-    cut = text.find("#[cfg(test)]")
-    if cut >= 0:
-        text = text[:cut]
-    # Comments and string literals name nothing.
-    text = re.sub(r"//[^\n]*", "", text)
-    text = re.sub(r'r#+"(?:.|\n)*?"#+', '""', text)
-    text = re.sub(r'"(?:\\.|[^"\\])*"', '""', text)
-    return text
+    # Tests, comments and string literals name nothing.
+    return without_tests(open(path, encoding="utf-8").read())
 
 
 def names_after(text, prefix):

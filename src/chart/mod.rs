@@ -3,7 +3,10 @@
 //! needed); money is turned into f64 only to place pixels. Layer 4: charts are drawn from
 //! results, never from files.
 
+pub mod build;
 pub mod data;
+pub mod file;
+pub mod style;
 
 use std::error::Error;
 use std::sync::Once;
@@ -12,7 +15,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+pub use build::chart_data;
 pub use data::{ChartData, Kind, Series};
+pub use file::{svg_string, write, ImageFormat};
+use style::shorten;
+pub use style::{colour, colours, Ticks};
 
 /// The font every chart uses, registered once.
 const FONT: &str = "sans-serif";
@@ -25,173 +32,6 @@ fn register_font() {
         let _ = plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES);
         let _ = plotters::style::register_font(FONT, FontStyle::Bold, FONT_BYTES);
     });
-}
-
-/// A 20-colour palette (Tableau 20) for series; "other" is grey.
-const PALETTE: [(u8, u8, u8); 20] = [
-    (31, 119, 180),
-    (255, 127, 14),
-    (44, 160, 44),
-    (214, 39, 40),
-    (148, 103, 189),
-    (140, 86, 75),
-    (227, 119, 194),
-    (188, 189, 34),
-    (23, 190, 207),
-    (174, 199, 232),
-    (255, 187, 120),
-    (152, 223, 138),
-    (255, 152, 150),
-    (197, 176, 213),
-    (196, 156, 148),
-    (247, 182, 210),
-    (219, 219, 141),
-    (158, 218, 229),
-    (57, 59, 121),
-    (99, 121, 57),
-];
-
-/// The colour of a series: stable for a name across every chart and run (a hash of the name).
-pub fn colour(name: &str) -> RGBColor {
-    if name == data::OTHER {
-        return RGBColor(160, 160, 160);
-    }
-    let (r, g, b) = PALETTE[slot(name)];
-    RGBColor(r, g, b)
-}
-
-fn slot(name: &str) -> usize {
-    (xxhash_rust::xxh3::xxh3_64(name.as_bytes()) % PALETTE.len() as u64) as usize
-}
-
-/// Colours for the series of one chart: each name gets its hashed colour; when two names of
-/// the same chart hash alike, the later one (in name order) takes the next free colour. The same
-/// set of names always gets the same colours, so a model keeps its colour across a report's
-/// charts.
-pub fn colours(names: &[&str]) -> Vec<RGBColor> {
-    let mut sorted: Vec<&str> = names
-        .iter()
-        .copied()
-        .filter(|n| *n != data::OTHER)
-        .collect();
-    sorted.sort_unstable();
-    sorted.dedup();
-    let mut used = [false; PALETTE.len()];
-    let mut assigned = std::collections::HashMap::new();
-    for n in sorted {
-        let mut k = slot(n);
-        for _ in 0..PALETTE.len() {
-            if !used[k] {
-                break;
-            }
-            k = (k + 1) % PALETTE.len();
-        }
-        used[k] = true;
-        let (r, g, b) = PALETTE[k];
-        assigned.insert(n, RGBColor(r, g, b));
-    }
-    names
-        .iter()
-        .map(|n| assigned.get(n).copied().unwrap_or_else(|| colour(n)))
-        .collect()
-}
-
-/// The ticks of a value axis: `count` steps of `step` from 0 (the top is `count * step`, at or
-/// above the largest value), labelled alike: one unit (none, k, M, B) and one number of decimals
-/// for the whole axis, so labels never repeat or mix precision.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Ticks {
-    pub step: f64,
-    pub count: usize,
-    /// Divisor of the unit suffix (1, 1e3, 1e6, 1e9).
-    unit: f64,
-    decimals: usize,
-}
-
-impl Ticks {
-    /// About `target` steps of a "nice" size (1, 2, 2.5 or 5 times a power of ten) up to `max`.
-    pub fn new(max: f64, target: usize) -> Ticks {
-        let max = if max.is_finite() && max > 0.0 {
-            max
-        } else {
-            1.0
-        };
-        let raw = max / target.max(1) as f64;
-        let mag = 10f64.powf(raw.log10().floor());
-        let nice = [1.0, 2.0, 2.5, 5.0, 10.0]
-            .into_iter()
-            .find(|n| raw <= n * mag * (1.0 + 1e-9))
-            .unwrap_or(10.0);
-        let step = nice * mag;
-        let count = ((max / step) - 1e-9).ceil().max(1.0) as usize;
-        let top = step * count as f64;
-        // The largest unit the top is at least twice of, in which a step is at least 0.1.
-        let unit = [1e9, 1e6, 1e3]
-            .into_iter()
-            .find(|d| top / d >= 2.0 && step / d >= 0.1)
-            .unwrap_or(1.0);
-        let scaled = step / unit;
-        let mut decimals = if scaled >= 1.0 {
-            0
-        } else {
-            (-scaled.log10()).ceil() as usize
-        };
-        // 2.5 x 10^k needs one digit more than its power of ten.
-        if (scaled * 10f64.powi(decimals as i32)).fract().abs() > 1e-6 {
-            decimals += 1;
-        }
-        Ticks {
-            step,
-            count,
-            unit,
-            decimals,
-        }
-    }
-    pub fn top(&self) -> f64 {
-        self.step * self.count as f64
-    }
-    /// The label of tick `k` (0 at the origin).
-    pub fn label(&self, k: usize, money: bool) -> String {
-        let v = self.step * k as f64 / self.unit;
-        let suffix = match self.unit as u64 {
-            1_000 => "k",
-            1_000_000 => "M",
-            1_000_000_000 => "B",
-            _ => "",
-        };
-        let text = format!("{v:.*}", self.decimals);
-        // Thousands separators in the integer part.
-        let (int, frac) = text
-            .split_once('.')
-            .map_or((text.as_str(), ""), |(i, f)| (i, f));
-        let mut grouped = String::new();
-        for (i, c) in int.chars().enumerate() {
-            if i > 0 && (int.len() - i) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(c);
-        }
-        let number = if frac.is_empty() {
-            grouped
-        } else {
-            format!("{grouped}.{frac}")
-        };
-        format!("{}{number}{suffix}", if money { "$" } else { "" })
-    }
-}
-
-/// Shortens a label to `max` characters, keeping its start and its end (`aws-bedrock/meta.l…v1:0`),
-/// where the distinguishing parts of model ids are.
-fn shorten(s: &str, max: usize) -> String {
-    let n = s.chars().count();
-    if n <= max || max < 5 {
-        return s.to_string();
-    }
-    let tail = (max - 1) / 3;
-    let head = max - 1 - tail;
-    let start: String = s.chars().take(head).collect();
-    let end: String = s.chars().skip(n - tail).collect();
-    format!("{start}…{end}")
 }
 
 /// Draws `chart` on any backend.
@@ -520,67 +360,6 @@ where
     }
     canvas.present()?;
     Ok(())
-}
-
-/// The image formats a chart file can have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImageFormat {
-    Png,
-    Svg,
-}
-
-impl ImageFormat {
-    /// The format named by a file's extension (`.png`, `.svg`, in any ASCII case).
-    pub fn of(path: &std::path::Path) -> Option<ImageFormat> {
-        match path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            Some("png") => Some(ImageFormat::Png),
-            Some("svg") => Some(ImageFormat::Svg),
-            _ => None,
-        }
-    }
-}
-
-/// Writes a chart to `path` (`.png` or `.svg`).
-pub fn write(
-    path: &std::path::Path,
-    chart: &ChartData,
-    size: (u32, u32),
-) -> Result<(), Box<dyn Error>> {
-    let Some(format) = ImageFormat::of(path) else {
-        return Err("a chart file must end in .png or .svg".into());
-    };
-    // A device or FIFO is drawn into in place (it cannot be renamed over).
-    if crate::output::atomic::special(path) {
-        return match format {
-            ImageFormat::Png => draw(BitMapBackend::new(path, size).into_drawing_area(), chart),
-            ImageFormat::Svg => draw(SVGBackend::new(path, size).into_drawing_area(), chart),
-        };
-    }
-    // Drawn under a temporary name in the same folder, then renamed: never half a picture
-    // under the final name.
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("png");
-    let tmp = crate::output::atomic::temp_file(path, &format!(".{ext}"))?.into_temp_path();
-    match format {
-        ImageFormat::Png => draw(BitMapBackend::new(&tmp, size).into_drawing_area(), chart)?,
-        ImageFormat::Svg => draw(SVGBackend::new(&tmp, size).into_drawing_area(), chart)?,
-    }
-    crate::output::atomic::replace(tmp, path)?;
-    Ok(())
-}
-
-/// The chart as an SVG document in memory (for the HTML report).
-pub fn svg_string(chart: &ChartData, size: (u32, u32)) -> Result<String, Box<dyn Error>> {
-    let mut out = String::new();
-    draw(
-        SVGBackend::with_string(&mut out, size).into_drawing_area(),
-        chart,
-    )?;
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -10,7 +10,8 @@ use rust_decimal::Decimal;
 use super::settings::UsageSettings;
 use crate::output::folder::Folder;
 
-use crate::chart::data::{chart_data, ChartOptions, Source};
+use crate::chart::chart_data;
+use crate::chart::data::{ChartOptions, Source};
 use crate::chart::Kind;
 use crate::engine::{self, Aggregates, PricedCell};
 use crate::pricing::PriceBook;

@@ -248,6 +248,7 @@ mod tests {
 
     fn rec(input: u64) -> UsageRecord<'static> {
         UsageRecord {
+            unpriced_class: None,
             timestamp_us: 0,
             provider: "p",
             model: "m",

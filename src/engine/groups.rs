@@ -10,6 +10,9 @@ use crate::usage::service_tier;
 /// The code of an absent value.
 pub const NONE: u32 = u32::MAX;
 
+/// How many codes of a key are its pricing part (see [`Groups::begin_key`]).
+pub const KEY_HEAD: usize = 10;
+
 /// Dimensions every group key holds (besides the requested ones): a filter on them needs no
 /// extra dimension.
 pub const IN_KEY: [&str; 5] = ["provider", "model", "canonical_model", "region", "batch"];
@@ -109,8 +112,9 @@ impl Groups {
     }
 
     /// Starts a key with its pricing part: provider, model, region, batch, failed, service
-    /// tier, the source's long-context flag (2: none), multi, prompt bucket.
-    pub fn begin_key(&mut self, head: [u32; 9]) {
+    /// tier, the source's long-context flag (2: none), multi, prompt bucket, a class the book
+    /// does not price (its label's code, or [`NONE`]).
+    pub fn begin_key(&mut self, head: [u32; KEY_HEAD]) {
         self.key.clear();
         self.key.extend(head);
     }
@@ -151,7 +155,8 @@ impl Groups {
                 },
                 multi: k[7] == 1,
                 prompt_bucket: k[8] as u8,
-                dims: (0..ndims).map(|d| s(k[9 + d])).collect(),
+                unpriced_class: s(k[9]),
+                dims: (0..ndims).map(|d| s(k[KEY_HEAD + d])).collect(),
             })
             .collect()
     }
@@ -170,7 +175,7 @@ mod tests {
         let none = g.code(None);
         assert_eq!(none, NONE);
         let key = |g: &mut Groups, user: Option<&str>| {
-            g.begin_key([p, m, none, 0, 1, NONE, 2, 0, 0]);
+            g.begin_key([p, m, none, 0, 1, NONE, 2, 0, 0, NONE]);
             g.push_dim(user);
             g.finish_key()
         };

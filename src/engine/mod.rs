@@ -22,6 +22,7 @@ pub mod dedupe;
 pub mod groups;
 pub mod idset;
 pub mod import;
+mod import_check;
 pub mod minutes;
 pub mod price;
 
@@ -91,6 +92,9 @@ pub struct GroupKey {
     /// How many of the book's distinct long-context thresholds the prompt (input including
     /// cache reads and writes) exceeds (see `PriceBook::thresholds`).
     pub prompt_bucket: u8,
+    /// A class of the usage the book does not price (`usage::UnpricedClass::label`): the group
+    /// is unpriced, naming it.
+    pub unpriced_class: Option<String>,
     /// Values of [`EngineSettings::dims`], in that order.
     pub dims: Vec<Option<String>>,
 }
@@ -429,6 +433,7 @@ impl UsageSink for Aggregator {
             None => 2,
             Some(b) => b as u32,
         };
+        let unpriced = self.groups.code(r.unpriced_class.map(|c| c.label()));
         self.groups.begin_key([
             pc,
             mc,
@@ -439,6 +444,7 @@ impl UsageSink for Aggregator {
             long_context,
             (r.requests > 1) as u32,
             bucket,
+            unpriced,
         ]);
         for d in &self.settings.dims {
             if d == col::STATUS {

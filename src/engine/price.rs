@@ -25,6 +25,8 @@ pub enum UnpricedReason {
     /// The version in force has no price for a class of the usage (cache reads, 1-hour cache
     /// writes, batch...) and no provider rule states one: never billed at another class's rate.
     NoClassPrice { class: PriceClass },
+    /// The log shows a class the book has no rates for at all (audio tokens, web searches).
+    ClassNotInBook { class: String },
 }
 
 impl std::fmt::Display for UnpricedReason {
@@ -54,6 +56,12 @@ impl std::fmt::Display for UnpricedReason {
                 write!(
                     f,
                     "no {class} price: the version in force has none and no provider rule states one"
+                )
+            }
+            UnpricedReason::ClassNotInBook { class } => {
+                write!(
+                    f,
+                    "the log shows {class}, which the price book has no rates for (not priced as text tokens)"
                 )
             }
         }
@@ -216,6 +224,11 @@ pub fn price<'a>(
             other => (other, None),
         };
         let pricing = match found {
+            _ if key.unpriced_class.is_some() => {
+                Pricing::Unpriced(UnpricedReason::ClassNotInBook {
+                    class: key.unpriced_class.clone().unwrap_or_default(),
+                })
+            }
             Lookup::Priced(row) => {
                 let rank = rank_of(book, row);
                 long = key.long_under(rank);

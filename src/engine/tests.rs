@@ -11,6 +11,7 @@ fn rec<'a>(
     output: u64,
 ) -> UsageRecord<'a> {
     UsageRecord {
+        unpriced_class: None,
         timestamp_us: parse_timestamp_us(ts).unwrap(),
         provider,
         model,

@@ -15,6 +15,7 @@ pub mod classes;
 pub mod diff;
 pub mod findings;
 pub mod generate;
+pub mod history;
 pub mod input;
 pub mod known_errors;
 pub mod litellm;

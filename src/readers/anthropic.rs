@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::json::{at, count_at, count_field as c, for_each_value, str_at, timestamp_us};
 use super::{deliver_owned, LogFile, ReadError, ReadOptions, UsageSink};
-use crate::usage::{col, FieldError, OwnedRecord};
+use crate::usage::{col, FieldError, OwnedRecord, UnpricedClass};
 
 pub const PROVIDER: &str = "anthropic";
 
@@ -66,6 +66,10 @@ fn tokens(o: &mut OwnedRecord, u: &Value, input: &str) -> Result<(), FieldError>
     o.cache_write_1h_tokens = split_1h;
     o.input_tokens = uncached + cache_read + cache_write;
     o.output_tokens = c(u, &["output_tokens"])?;
+    // Web searches are billed per search on top of the tokens; the book has no rate for them.
+    if c(u, &["server_tool_use", "web_search_requests"])? > 0 {
+        o.unpriced_class = Some(UnpricedClass::WebSearches);
+    }
     Ok(())
 }
 

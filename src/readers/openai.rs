@@ -5,13 +5,15 @@
 //!
 //! OpenAI's input counts INCLUDE cached tokens (`input_cached_tokens`, `cached_tokens` are
 //! subsets) and output includes reasoning, which is the canonical convention. Audio tokens are
-//! part of input/output and priced at the text rates (the book has no audio rates yet).
+//! part of input/output at rates several times the text rates, which the book does not have: a
+//! row with any is left unpriced, naming them (`usage::UnpricedClass::AudioTokens`), never
+//! priced as text.
 
 use serde_json::Value;
 
 use super::json::{at, count_field as c, for_each_value, str_at, timestamp_us, unix_seconds_us};
 use super::{deliver_owned, LogFile, ReadError, ReadOptions, UsageSink};
-use crate::usage::{col, FieldError, OwnedRecord};
+use crate::usage::{col, FieldError, OwnedRecord, UnpricedClass};
 
 pub const PROVIDER: &str = "openai";
 
@@ -60,6 +62,7 @@ fn usage_result(start_us: i64, r: &Value) -> Result<OwnedRecord, FieldError> {
         let n = c(r, &[k])?;
         if n > 0 {
             o.extra.push((name.into(), n.to_string()));
+            o.unpriced_class = Some(UnpricedClass::AudioTokens);
         }
     }
     Ok(o)
@@ -85,11 +88,27 @@ fn api_body(line: &Value) -> Result<OwnedRecord, FieldError> {
         o.output_tokens = c(u, &["completion_tokens"])?;
         o.cache_read_tokens = c(u, &["prompt_tokens_details", "cached_tokens"])?;
         o.reasoning_tokens = c(u, &["completion_tokens_details", "reasoning_tokens"])?;
+        let audio = c(u, &["prompt_tokens_details", "audio_tokens"])?
+            .saturating_add(c(u, &["completion_tokens_details", "audio_tokens"])?);
+        if audio > 0 {
+            o.unpriced_class = Some(UnpricedClass::AudioTokens);
+        }
     } else {
         o.input_tokens = c(u, &["input_tokens"])?;
         o.output_tokens = c(u, &["output_tokens"])?;
         o.cache_read_tokens = c(u, &["input_tokens_details", "cached_tokens"])?;
         o.reasoning_tokens = c(u, &["output_tokens_details", "reasoning_tokens"])?;
+        // The Responses API's web search tool is billed per call on top of the tokens.
+        let searched = at(v, &["output"])
+            .and_then(Value::as_array)
+            .is_some_and(|items| {
+                items
+                    .iter()
+                    .any(|i| i.get("type").and_then(Value::as_str) == Some("web_search_call"))
+            });
+        if searched {
+            o.unpriced_class = Some(UnpricedClass::WebSearches);
+        }
     }
     o.request_id = str_at(v, &["id"]).map(str::to_string);
     // `default` and `auto` are the standard rates; `priority` and `flex` have their own rows

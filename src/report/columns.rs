@@ -149,6 +149,7 @@ mod tests {
             ("alice", Some("red")),
         ] {
             let mut r = UsageRecord {
+                unpriced_class: None,
                 timestamp_us: 0,
                 provider: "p",
                 model: "m",

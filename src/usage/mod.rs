@@ -56,6 +56,32 @@ pub struct UsageRecord<'a> {
     pub service_tier: Option<&'a str>,
     /// Columns outside the canonical set, kept as dimensions (only those a command asked for).
     pub extra: Vec<(&'a str, &'a str)>,
+    /// A class of usage the provider bills that the book has no price for, when the log shows
+    /// some (audio tokens, web searches): the request is left unpriced, naming it.
+    pub unpriced_class: Option<UnpricedClass>,
+}
+
+/// A class of usage a provider bills that tokenledger has no rate for. A request carrying one
+/// is left unpriced with it named, never priced as if it were text tokens (audio tokens are
+/// part of the input and output counts, at rates several times the text rates) or without it
+/// (a web search is billed per search, on top of the tokens).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UnpricedClass {
+    /// Audio input or output tokens (OpenAI's `input_audio_tokens`, `audio_tokens` details).
+    AudioTokens,
+    /// Server-side web searches (Anthropic's `server_tool_use.web_search_requests`, OpenAI's
+    /// `web_search_call` output items).
+    WebSearches,
+}
+
+impl UnpricedClass {
+    /// How reports name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            UnpricedClass::AudioTokens => "audio tokens",
+            UnpricedClass::WebSearches => "web searches",
+        }
+    }
 }
 
 impl<'a> UsageRecord<'a> {
@@ -108,6 +134,7 @@ pub struct OwnedRecord {
     pub long_context: Option<bool>,
     pub service_tier: Option<String>,
     pub extra: Vec<(String, String)>,
+    pub unpriced_class: Option<UnpricedClass>,
 }
 
 impl OwnedRecord {
@@ -192,6 +219,7 @@ impl OwnedRecord {
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.as_str()))
                 .collect(),
+            unpriced_class: self.unpriced_class,
         }
     }
 }

@@ -808,3 +808,35 @@ fn one_hour_cache_writes_are_read_and_priced_at_the_one_hour_rate() {
     let l = native("cache-ttl/litellm.jsonl").json();
     assert_eq!(l["total"]["cost_usd"], "0.015375");
 }
+
+/// A class of usage the provider bills and the book has no rate for leaves its request
+/// unpriced, named, instead of pricing it as text tokens (audio) or without it (web searches).
+/// By hand, native book: gpt-4o 2.5 in / 10 out: the text-only body 1,000*2.5 + 200*10 =
+/// $0.0045 priced; the body with 2,500 audio input tokens unpriced (at text rates it would have
+/// been $0.0125), and a Responses body with a web_search_call unpriced. Claude Sonnet 4.5 3 /
+/// 15: the line without searches 1,000*3 + 100*15 = $0.0045 priced; the line with 2 web
+/// searches unpriced.
+#[test]
+fn audio_tokens_and_web_searches_leave_their_requests_unpriced() {
+    for (file, classes) in [
+        ("openai-audio.jsonl", vec!["audio tokens", "web searches"]),
+        ("claude-web-search.jsonl", vec!["web searches"]),
+    ] {
+        let j = native(&format!("unpriced-classes/{file}")).json();
+        assert_eq!(j["total"]["cost_usd"], "0.0045", "{file}");
+        assert_eq!(j["accounting"]["unpriced"], classes.len(), "{file}");
+        let reasons: Vec<String> = j["unpriced"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["reason"].as_str().unwrap_or_default().to_string())
+            .collect();
+        for class in classes {
+            let want = format!("the log shows {class}, which the price book has no rates for");
+            assert!(
+                reasons.iter().any(|r| r.contains(&want)),
+                "{file}: {reasons:?}"
+            );
+        }
+    }
+}

@@ -30,7 +30,7 @@ fn at(text: &str, s: Span) -> &str {
 }
 
 /// A validated row, with its strings as spans of the block text.
-struct Row {
+pub(super) struct Row {
     ts: i64,
     provider: Span,
     model: Span,
@@ -48,7 +48,11 @@ struct Row {
 }
 
 /// A valid record as a [`Row`], its strings placed by `place` (a span of the block text).
-fn row_of(r: &UsageRecord<'_>, layout: &Layout, mut place: impl FnMut(&str) -> Span) -> Row {
+pub(super) fn row_of(
+    r: &UsageRecord<'_>,
+    layout: &Layout,
+    mut place: impl FnMut(&str) -> Span,
+) -> Row {
     Row {
         ts: r.timestamp_us,
         provider: place(r.provider),
@@ -84,7 +88,7 @@ fn row_of(r: &UsageRecord<'_>, layout: &Layout, mut place: impl FnMut(&str) -> S
     }
 }
 
-enum Item {
+pub(super) enum Item {
     Row(Row),
     Outside {
         provider: Span,
@@ -98,10 +102,10 @@ enum Item {
     },
 }
 
-struct Parsed {
-    text: String,
-    items: Vec<Item>,
-    lines: u64,
+pub(super) struct Parsed {
+    pub(super) text: String,
+    pub(super) items: Vec<Item>,
+    pub(super) lines: u64,
 }
 
 /// Turns a block's bytes into text; a line that is not valid UTF-8 becomes an empty line whose
@@ -403,12 +407,19 @@ pub fn read(
     Ok(())
 }
 
-fn deliver(p: &Parsed, path: &str, base_line: u64, names: &[String], sink: &mut dyn UsageSink) {
+pub(super) fn deliver(
+    p: &Parsed,
+    path: &str,
+    base_line: u64,
+    names: &[String],
+    sink: &mut dyn UsageSink,
+) {
     let t = p.text.as_str();
     for item in &p.items {
         match item {
             Item::Row(r) => {
                 let rec = UsageRecord {
+                    unpriced_class: None,
                     timestamp_us: r.ts,
                     provider: at(t, r.provider),
                     model: at(t, r.model),
@@ -456,51 +467,5 @@ fn deliver(p: &Parsed, path: &str, base_line: u64, names: &[String], sink: &mut 
                 reason: reason.clone(),
             }),
         }
-    }
-}
-
-/// Validated rows of another source's batch (Parquet), with their strings copied into one text,
-/// so that a worker thread can validate a batch while the calling thread feeds the previous one
-/// to the sink, in order, exactly as [`read`] does for CSV blocks.
-pub struct OwnedBatch {
-    parsed: Parsed,
-}
-
-impl Default for OwnedBatch {
-    fn default() -> Self {
-        OwnedBatch {
-            parsed: Parsed {
-                text: String::new(),
-                items: Vec::new(),
-                lines: 0,
-            },
-        }
-    }
-}
-
-impl OwnedBatch {
-    /// Adds a valid row (its extras in the order of `layout.extras`).
-    pub fn push(&mut self, r: &UsageRecord<'_>, layout: &Layout) {
-        let text = &mut self.parsed.text;
-        let row = row_of(r, layout, |s| {
-            let start = text.len() as u32;
-            text.push_str(s);
-            (start, s.len() as u32)
-        });
-        self.parsed.items.push(Item::Row(row));
-    }
-
-    /// Adds a rejected row (`line` is the file's line, 1-based).
-    pub fn reject(&mut self, line: u64, field: String, reason: String) {
-        self.parsed.items.push(Item::Reject {
-            line,
-            field,
-            reason,
-        });
-    }
-
-    /// Hands the rows to the sink in order.
-    pub fn deliver(&self, path: &str, names: &[String], sink: &mut dyn UsageSink) {
-        deliver(&self.parsed, path, 0, names, sink);
     }
 }

@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 
+pub mod batch;
 pub mod blocks;
 pub mod row;
 
@@ -239,7 +240,7 @@ pub fn read_parquet(
     // A worker thread decodes and validates batch k+1 while this thread aggregates batch k
     // (one batch ahead at most), in file order.
     std::thread::scope(|scope| -> Result<(), ReadError> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<blocks::OwnedBatch, ReadError>>(1);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<batch::OwnedBatch, ReadError>>(1);
         let (wanted, metadata, layout, path) = (&wanted, &metadata, &layout, &path);
         let (open, fmt_err) = (&open, &fmt_err);
         scope.spawn(move || {
@@ -290,7 +291,7 @@ pub fn read_parquet(
                                 ),
                             });
                         }
-                        let mut out = blocks::OwnedBatch::default();
+                        let mut out = batch::OwnedBatch::default();
                         for row in 0..df.height() {
                             let line = (offset + row) as u64 + 1;
                             if let Some(m) = layout.missing {

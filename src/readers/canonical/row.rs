@@ -98,6 +98,7 @@ pub fn build_record<'a>(
         Some(s) => Some(parse_bool(col::LONG_CONTEXT, s)?),
     };
     Ok(UsageRecord {
+        unpriced_class: None,
         timestamp_us,
         provider,
         model,

@@ -27,6 +27,7 @@ fn rec<'a>(
     batch: bool,
 ) -> UsageRecord<'a> {
     UsageRecord {
+        unpriced_class: None,
         timestamp_us: parse_timestamp_us("2025-01-01T00:00:00Z").unwrap() + secs * 1_000_000,
         provider: "a",
         model,

@@ -13,7 +13,8 @@
 //! `usage.speed: "fast"` (fast mode, billed at a premium) makes the model `<model>-fast`, as
 //! ccusage names it, so it is never priced at the normal rate.
 
-use std::borrow::Cow;
+mod fast;
+
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -21,7 +22,7 @@ use serde_json::Value;
 
 use super::json::{at, count_field as c, str_at, timestamp_us};
 use super::{open, LogFile, ReadError, ReadOptions, Rejection, UsageSink};
-use crate::usage::{col, FieldError, OwnedRecord};
+use crate::usage::{col, FieldError, OwnedRecord, UnpricedClass};
 
 pub const PROVIDER: &str = "anthropic";
 
@@ -106,78 +107,15 @@ fn usage_of(line: &Value) -> Option<Result<Usage, FieldError>> {
             c(u, &["cache_creation_input_tokens"])?.max(split_5m + o.cache_write_1h_tokens);
         o.input_tokens = uncached + o.cache_read_tokens + o.cache_write_tokens;
         o.output_tokens = c(u, &["output_tokens"])?;
+        if c(u, &["server_tool_use", "web_search_requests"])? > 0 {
+            o.unpriced_class = Some(UnpricedClass::WebSearches);
+        }
         Ok((
             str_at(msg, &["id"]).map(str::to_string),
             req.map(str::to_string),
             o,
         ))
     })())
-}
-
-/// The fields of a transcript line that matter, parsed without building a JSON tree (the
-/// content blocks are skipped). Lines this does not fit go through the general JSON path.
-#[derive(serde::Deserialize)]
-struct FastLine<'a> {
-    #[serde(rename = "type", default, borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    message: Option<FastMsg<'a>>,
-    #[serde(rename = "requestId", default, borrow)]
-    request_id: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    timestamp: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    data: Option<FastData<'a>>,
-}
-
-#[derive(serde::Deserialize)]
-struct FastMsg<'a> {
-    #[serde(default, borrow)]
-    id: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    model: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    usage: Option<FastUsage<'a>>,
-}
-
-#[derive(serde::Deserialize)]
-struct FastUsage<'a> {
-    #[serde(default)]
-    input_tokens: u64,
-    #[serde(default)]
-    cache_creation_input_tokens: u64,
-    #[serde(default)]
-    cache_read_input_tokens: u64,
-    #[serde(default)]
-    output_tokens: u64,
-    #[serde(default)]
-    cache_creation: Option<FastCache>,
-    #[serde(default, borrow)]
-    speed: Option<Cow<'a, str>>,
-}
-
-#[derive(serde::Deserialize)]
-struct FastCache {
-    #[serde(default)]
-    ephemeral_5m_input_tokens: u64,
-    #[serde(default)]
-    ephemeral_1h_input_tokens: u64,
-}
-
-#[derive(serde::Deserialize)]
-struct FastData<'a> {
-    #[serde(default, borrow)]
-    message: Option<FastInner<'a>>,
-}
-
-#[derive(serde::Deserialize)]
-struct FastInner<'a> {
-    #[serde(default, borrow)]
-    timestamp: Option<Cow<'a, str>>,
-    #[serde(rename = "requestId", default, borrow)]
-    request_id: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    message: Option<FastMsg<'a>>,
 }
 
 /// One usage-bearing line, kept compactly until the whole folder is read.
@@ -193,6 +131,8 @@ struct Cand {
     cache_write: u64,
     cache_write_1h: u64,
     output: u64,
+    /// The line shows server-side web searches (billed per search; the book has no rate).
+    web_searches: bool,
     /// Hash of (message.id, requestId) when both are present.
     key: Option<u128>,
 }
@@ -237,76 +177,6 @@ enum Parsed {
     Bad(FieldError),
 }
 
-fn fast(file: u32, line: u64, text: &str, models: &mut Models) -> Option<Parsed> {
-    let l: FastLine = serde_json::from_str(text).ok()?;
-    let (msg, req, ts) = match &l.message {
-        Some(m) if m.usage.is_some() => (m, l.request_id.as_deref(), l.timestamp.as_deref()),
-        _ if l.kind.as_deref() == Some("progress") => {
-            let inner = l.data.as_ref()?.message.as_ref()?;
-            let m = inner.message.as_ref().filter(|m| m.usage.is_some())?;
-            (
-                m,
-                inner.request_id.as_deref(),
-                inner.timestamp.as_deref().or(l.timestamp.as_deref()),
-            )
-        }
-        _ => return Some(Parsed::Nothing),
-    };
-    // Empty strings count as absent, as in the general path.
-    let Some(model) = msg.model.as_deref().filter(|m| !m.is_empty()) else {
-        return Some(Parsed::Bad(FieldError::new(
-            "message.model",
-            "usage without a model",
-        )));
-    };
-    if model == "<synthetic>" {
-        return Some(Parsed::Nothing);
-    }
-    let u = msg.usage.as_ref()?;
-    let (s5, s1) = u.cache_creation.as_ref().map_or((0, 0), |c| {
-        (c.ephemeral_5m_input_tokens, c.ephemeral_1h_input_tokens)
-    });
-    let max = crate::usage::MAX_COUNT;
-    if [
-        u.input_tokens,
-        u.cache_creation_input_tokens,
-        u.cache_read_input_tokens,
-        u.output_tokens,
-        s5,
-        s1,
-    ]
-    .iter()
-    .any(|&v| v > max)
-    {
-        return None; // the general path rejects it with the field named
-    }
-    let ts = match ts.map(crate::usage::parse_timestamp_us) {
-        Some(Ok(t)) => t,
-        _ => return None,
-    };
-    let cache_write = u.cache_creation_input_tokens.max(s5 + s1);
-    let code = if u.speed.as_deref() == Some("fast") {
-        models.code(&format!("{model}-fast"))
-    } else {
-        models.code(model)
-    };
-    Some(Parsed::Usage(Cand {
-        file,
-        line,
-        ts,
-        model: code,
-        input: u.input_tokens + u.cache_read_input_tokens + cache_write,
-        cache_read: u.cache_read_input_tokens,
-        cache_write,
-        cache_write_1h: s1,
-        output: u.output_tokens,
-        key: key_of(
-            msg.id.as_deref().filter(|s| !s.is_empty()),
-            req.filter(|s| !s.is_empty()),
-        ),
-    }))
-}
-
 /// The general path, for lines the fast one does not fit (odd types, bad values).
 fn slow(file: u32, line: u64, text: &str, models: &mut Models) -> Parsed {
     let v: Value = match super::json::parse(text) {
@@ -326,6 +196,7 @@ fn slow(file: u32, line: u64, text: &str, models: &mut Models) -> Parsed {
             cache_write: rec.cache_write_tokens,
             cache_write_1h: rec.cache_write_1h_tokens,
             output: rec.output_tokens,
+            web_searches: rec.unpriced_class == Some(UnpricedClass::WebSearches),
             key: key_of(id.as_deref(), req.as_deref()),
         }),
     }
@@ -349,7 +220,7 @@ fn work(files: &[(u32, &LogFile)], opts: &ReadOptions) -> Result<Worked, ReadErr
             let parsed = match text {
                 Err(()) => Parsed::Bad(FieldError::new("row", "not valid UTF-8")),
                 Ok("") => continue,
-                Ok(t) => match fast(fi, line, t, &mut models) {
+                Ok(t) => match fast::fast(fi, line, t, &mut models) {
                     Some(p) => p,
                     None => slow(fi, line, t, &mut models),
                 },
@@ -492,6 +363,7 @@ pub fn read_all(
                     long_context: None,
                     service_tier: None,
                     extra,
+                    unpriced_class: c.web_searches.then_some(UnpricedClass::WebSearches),
                 };
                 sink.record(&rec);
             }
