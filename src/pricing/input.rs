@@ -233,18 +233,16 @@ mod tests {
         );
         assert_eq!(v["n"], Value::from(42));
         assert_eq!(json_decimal(&v["z"]), Some(Decimal::ZERO));
-        assert_eq!(
-            json_per_mtok(&Value::String("7.2e-07".into()))
-                .unwrap()
-                .to_string(),
-            "0.72"
-        );
-        assert_eq!(
-            json_per_mtok(&Value::String("3e-06".into()))
-                .unwrap()
-                .to_string(),
-            "3"
-        );
+        // The per-token values LiteLLM writes, per million exactly.
+        for (text, want) in [
+            ("7.2e-07", "0.72"),
+            ("3e-06", "3"),
+            ("7.5e-08", "0.075"),
+            ("1.25e-6", "1.25"),
+        ] {
+            let got = json_per_mtok(&Value::String(text.into())).unwrap();
+            assert_eq!(got.to_string(), want, "{text}");
+        }
     }
 
     #[test]

@@ -319,34 +319,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn per_token_to_per_million_is_exact() {
-        assert_eq!(
-            json_per_mtok(&Value::String("7.2e-07".into()))
-                .unwrap()
-                .to_string(),
-            "0.72"
-        );
-        assert_eq!(
-            json_per_mtok(&Value::String("3e-06".into()))
-                .unwrap()
-                .to_string(),
-            "3"
-        );
-        assert_eq!(
-            json_per_mtok(&Value::String("7.5e-08".into()))
-                .unwrap()
-                .to_string(),
-            "0.075"
-        );
-        assert_eq!(
-            json_per_mtok(&Value::String("1.25e-6".into()))
-                .unwrap()
-                .to_string(),
-            "1.25"
-        );
-    }
-
-    #[test]
     fn keys_map_to_model_and_region() {
         assert_eq!(
             model_and_region(

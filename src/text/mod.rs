@@ -76,7 +76,7 @@ pub fn is_fingerprint(value: &str) -> bool {
 
 /// Whether a column or attribute name holds credentials: `api_key`, `API-KEY`, `apiKey`,
 /// `x-api-key`, `openai.api_key`, `authorization`, `secret`, `password`, `access_key`...
-/// (case and separators ignored).
+/// (ASCII case and separators ignored; credential names are ASCII).
 pub fn is_secret_name(name: &str) -> bool {
     let n: String = name
         .chars()

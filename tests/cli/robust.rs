@@ -271,30 +271,42 @@ fn damaged_parquet_is_that_files_error() {
     assert!(errors > 0, "some damage is detected");
 }
 
-#[test]
-fn parquet_token_counts_may_be_decimal() {
-    // How Spark and warehouses write integers: DECIMAL(p,0) (before: a panic, exit 101).
+/// A Parquet log of two o3 requests (2025-06-20 and -21) with the token columns `cols`.
+fn o3_parquet(dir: &Path, tokens: Vec<polars::prelude::Column>) -> std::path::PathBuf {
     use polars::prelude::*;
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("dec.parquet");
+    let p = dir.join("o3.parquet");
     let n = 2;
-    let cols = vec![
+    let mut all = vec![
         Column::new(
             "timestamp".into(),
             vec!["2025-06-20T00:00:00Z", "2025-06-21T00:00:00Z"],
         ),
         Column::new("provider".into(), vec!["openai"; n]),
         Column::new("model".into(), vec!["o3"; n]),
-        Column::new("input_tokens".into(), vec![1_000_000i64, 1_000_000])
-            .cast(&DataType::Decimal(38, 0))
-            .unwrap(),
-        Column::new("output_tokens".into(), vec![10_000i32, 10_000]),
-        Column::new("cache_read_tokens".into(), vec![0u32, 0]),
     ];
-    let mut df = DataFrame::new(n, cols).unwrap();
+    all.extend(tokens);
+    let mut df = DataFrame::new(n, all).unwrap();
     ParquetWriter::new(std::fs::File::create(&p).unwrap())
         .finish(&mut df)
         .unwrap();
+    p
+}
+
+#[test]
+fn parquet_token_counts_may_be_decimal() {
+    // How Spark and warehouses write integers: DECIMAL(p,0) (before: a panic, exit 101).
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let p = o3_parquet(
+        dir.path(),
+        vec![
+            Column::new("input_tokens".into(), vec![1_000_000i64, 1_000_000])
+                .cast(&DataType::Decimal(38, 0))
+                .unwrap(),
+            Column::new("output_tokens".into(), vec![10_000i32, 10_000]),
+            Column::new("cache_read_tokens".into(), vec![0u32, 0]),
+        ],
+    );
     // 2 x (1,000,000 x 2 + 10,000 x 8) / 1e6 = 2 x 2.08 = 4.16
     let j = report_of(&p).ok().json();
     assert_eq!(j["total"]["cost_usd"], "4.16");
@@ -307,25 +319,16 @@ fn parquet_small_integer_columns_are_read() {
     // before, polars refused the whole file ("cannot create series from Int16").
     use polars::prelude::*;
     let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("small.parquet");
-    let n = 2;
-    let cols = vec![
-        Column::new(
-            "timestamp".into(),
-            vec!["2025-06-20T00:00:00Z", "2025-06-21T00:00:00Z"],
-        ),
-        Column::new("provider".into(), vec!["openai"; n]),
-        Column::new("model".into(), vec!["o3"; n]),
-        Column::new("input_tokens".into(), vec![50_000u16, 60_000]),
-        Column::new("output_tokens".into(), vec![100i16, 250]),
-        Column::new("cache_read_tokens".into(), vec![20u8, 0]),
-        Column::new("reasoning_tokens".into(), vec![10i8, 0]),
-        Column::new("status".into(), vec![200i16, 500]),
-    ];
-    let mut df = DataFrame::new(n, cols).unwrap();
-    ParquetWriter::new(std::fs::File::create(&p).unwrap())
-        .finish(&mut df)
-        .unwrap();
+    let p = o3_parquet(
+        dir.path(),
+        vec![
+            Column::new("input_tokens".into(), vec![50_000u16, 60_000]),
+            Column::new("output_tokens".into(), vec![100i16, 250]),
+            Column::new("cache_read_tokens".into(), vec![20u8, 0]),
+            Column::new("reasoning_tokens".into(), vec![10i8, 0]),
+            Column::new("status".into(), vec![200i16, 500]),
+        ],
+    );
     // o3 from 2025-06-10: $2 in, $0.5 cache read, $8 out.
     // Row 1: (50,000 - 20) x 2 + 20 x 0.5 + 100 x 8 = 99,960 + 10 + 800 = 100,770 -> 0.10077
     // Row 2 (status 500, still billed by default): 60,000 x 2 + 250 x 8 = 122,000 -> 0.122
