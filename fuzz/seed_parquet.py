@@ -1,6 +1,6 @@
 """Seed files for the `parquet_log` fuzz target: small valid canonical Parquet logs in every
 column type and layout tokenledger's reader takes (strings plain and dictionary-encoded,
-8..64-bit integers signed and unsigned, timestamps in s/ms/us/ns and as text, booleans, nulls,
+16- to 64-bit integers signed and unsigned, timestamps in s/ms/us/ns and as text, booleans, nulls,
 several row groups and pages, snappy/zstd/none). Usage: python seed_parquet.py OUT_DIR
 (needs pyarrow)."""
 import datetime as dt

@@ -26,13 +26,18 @@ pub struct Quote {
 
 impl Quote {
     /// The differences from a book row: `input 3 vs 3.3`, ... (empty: they agree). A class
-    /// one side does not state is not a difference.
+    /// one side does not state is not a difference. The catalogues are written by programs that
+    /// hold prices as binary doubles and do arithmetic on them (models.dev writes
+    /// `0.049999999999999996` for $0.05): their numbers are read exactly as written, a value
+    /// within one part in 10^12 of the book's agrees with it, and a difference shows the
+    /// catalogue's value to 12 significant digits.
     pub fn differences(&self, r: &PriceRow) -> Vec<String> {
         let mut out = Vec::new();
         let mut cmp = |name: &str, book: Option<Decimal>, theirs: Option<Decimal>| {
             if let (Some(b), Some(t)) = (book, theirs) {
-                if b.normalize() != t.normalize() {
-                    out.push(format!("{name} {} vs {}", b.normalize(), t.normalize()));
+                if !same_price(b, t) {
+                    let shown = t.round_sf(12).unwrap_or(t).normalize();
+                    out.push(format!("{name} {} vs {shown}", b.normalize()));
                 }
             }
         };
@@ -42,6 +47,13 @@ impl Quote {
         cmp("cache write", r.cache_write, self.cache_write);
         out
     }
+}
+
+/// Whether a catalogue's price is the book's, up to the noise of binary doubles (one part in
+/// 10^12; see [`Quote::differences`]).
+fn same_price(book: Decimal, theirs: Decimal) -> bool {
+    let scale = book.abs().max(theirs.abs());
+    (book - theirs).abs() <= scale * Decimal::new(1, 12)
 }
 
 /// A genai-prices model match rule.
@@ -507,6 +519,16 @@ pub fn generated_confidence(line: &AuditLine<'_>) -> Option<(&'static str, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn float_noise_in_a_catalogue_is_no_difference() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert!(same_price(d("0.05"), d("0.049999999999999996")));
+        assert!(same_price(d("0.2"), d("0.19999999999999998")));
+        assert!(!same_price(d("0.05"), d("0.0500001")));
+        assert!(!same_price(d("0.09"), d("0.049999999999999996")));
+        assert!(same_price(Decimal::ZERO, Decimal::ZERO));
+    }
 
     #[test]
     fn generated_rows_earn_their_confidence_from_the_other_catalogues() {
