@@ -96,7 +96,7 @@ impl Source {
 }
 
 /// The largest price file (`--pricing`, `--pricing-overlay`) read, in bytes.
-pub const MAX_PRICE_FILE_BYTES: u64 = 16 << 20;
+pub const MAX_PRICE_FILE_BYTES: u64 = 4 << 20;
 
 /// An input of `prices update`/`audit`/`import-litellm` that cannot be read.
 #[derive(Debug, thiserror::Error)]

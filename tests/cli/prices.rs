@@ -582,7 +582,7 @@ fn an_oversized_price_file_is_refused_before_it_is_read() {
     let overlay = dir.path().join("huge.csv");
     let mut text =
         String::from("provider,model,effective_from,input_per_mtok,output_per_mtok,source\n");
-    while text.len() <= 17 << 20 {
+    while text.len() <= 5 << 20 {
         text.push_str("openai,o3,2025-01-01,1,4,contract\n");
     }
     std::fs::write(&overlay, text).unwrap();
@@ -593,5 +593,5 @@ fn an_oversized_price_file_is_refused_before_it_is_read() {
         .arg(&overlay)
         .fails(1)
         .stderr_has("huge.csv")
-        .stderr_has("larger than any price file tokenledger reads (16 MiB)");
+        .stderr_has("larger than any price file tokenledger reads (4 MiB)");
 }
