@@ -20,6 +20,7 @@ pub mod linecap;
 pub mod litellm;
 pub mod openai;
 pub mod otel;
+pub mod parquet_footer;
 pub mod parquet_pages;
 
 use std::fmt;

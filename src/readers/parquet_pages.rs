@@ -11,6 +11,8 @@ use polars_parquet::parquet::metadata::FileMetadata;
 use polars_parquet::parquet::page::CompressedPage;
 use polars_parquet::parquet::read::{get_page_iterator, read_metadata};
 
+pub use super::parquet_footer::Thrift;
+
 /// What makes a Parquet file unsafe to hand to polars.
 #[derive(Debug, thiserror::Error)]
 pub enum Damage {
@@ -32,23 +34,6 @@ pub enum Damage {
     Metadata(String),
     #[error(transparent)]
     Io(#[from] std::io::Error),
-}
-
-/// Where the footer's Thrift bytes stop making sense.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Thrift {
-    #[error("ends early")]
-    EndsEarly,
-    #[error("a varint longer than 10 bytes")]
-    LongVarint,
-    #[error("a length of {0} bytes where {1} remain")]
-    Length(u64, usize),
-    #[error("{0} elements declared where {1} bytes remain")]
-    Count(u64, usize),
-    #[error("unknown Thrift type {0}")]
-    UnknownType(u8),
-    #[error("nested too deep")]
-    TooDeep,
 }
 
 fn metadata(e: impl std::fmt::Display) -> Damage {
@@ -122,15 +107,11 @@ pub fn check_file(path: &std::path::Path, wanted: impl Fn(&str) -> bool) -> Resu
     check(&md, &data, wanted)
 }
 
-/// The deepest nesting of Thrift structs and lists the footer walk follows (Parquet's own
-/// metadata nests a few levels; a deeper footer is damaged).
-const MAX_DEPTH: u32 = 64;
-
-/// Checks a Parquet file's footer before polars parses it: every list, map and byte string it
-/// declares must fit in the bytes that remain. polars 0.55 reserves a list by its declared
-/// length before reading it (a damaged count in a row group's column list asked for 322 GB: an
-/// abort, found by fuzz/). The footer is Thrift's compact protocol; this walks it without
-/// building anything.
+/// Checks a Parquet file's footer before polars parses it: every list polars reserves memory
+/// for must fit in the bytes that remain (`parquet_footer`, which reads the footer as polars'
+/// decoder does). polars 0.55 reserves a list by its declared length before reading it (a
+/// damaged count in a row group's column list asked for 322 GB, a schema list behind a field
+/// header declaring an i32 for 194 GB: aborts, found by fuzz/).
 pub fn check_footer(bytes: &[u8]) -> Result<(), Damage> {
     let n = bytes.len();
     if n < 12 || &bytes[n - 4..] != b"PAR1" {
@@ -140,11 +121,7 @@ pub fn check_footer(bytes: &[u8]) -> Result<(), Damage> {
     if len > n - 12 {
         return Err(Damage::FooterLength(len as u64));
     }
-    let mut w = Walk {
-        b: &bytes[n - 8 - len..n - 8],
-        at: 0,
-    };
-    w.structure(0).map_err(Damage::Footer)
+    super::parquet_footer::check(&bytes[n - 8 - len..n - 8]).map_err(Damage::Footer)
 }
 
 /// [`check_footer`] on a file: reads only its footer.
@@ -171,117 +148,6 @@ pub fn check_footer_file(path: &std::path::Path) -> Result<(), Damage> {
     check_footer(&whole)
 }
 
-/// A walk over Thrift compact-protocol bytes.
-struct Walk<'a> {
-    b: &'a [u8],
-    at: usize,
-}
-
-impl Walk<'_> {
-    fn left(&self) -> usize {
-        self.b.len() - self.at
-    }
-
-    fn byte(&mut self) -> Result<u8, Thrift> {
-        let v = *self.b.get(self.at).ok_or(Thrift::EndsEarly)?;
-        self.at += 1;
-        Ok(v)
-    }
-
-    fn varint(&mut self) -> Result<u64, Thrift> {
-        let mut v = 0u64;
-        for shift in (0..70).step_by(7) {
-            let b = self.byte()?;
-            if shift < 64 {
-                v |= u64::from(b & 0x7f) << shift;
-            }
-            if b & 0x80 == 0 {
-                return Ok(v);
-            }
-        }
-        Err(Thrift::LongVarint)
-    }
-
-    fn skip(&mut self, n: u64) -> Result<(), Thrift> {
-        if n > self.left() as u64 {
-            return Err(Thrift::Length(n, self.left()));
-        }
-        self.at += n as usize;
-        Ok(())
-    }
-
-    /// A count of `n` elements, each at least `min` bytes, must fit in what remains.
-    fn count(&self, n: u64, min: u64) -> Result<(), Thrift> {
-        if n.saturating_mul(min) > self.left() as u64 {
-            return Err(Thrift::Count(n, self.left()));
-        }
-        Ok(())
-    }
-
-    fn value(&mut self, kind: u8, depth: u32) -> Result<(), Thrift> {
-        match kind {
-            1 | 2 => Ok(()), // a bool in a field header
-            3 => self.skip(1),
-            4..=6 => self.varint().map(|_| ()),
-            7 => self.skip(8),
-            8 => {
-                let n = self.varint()?;
-                self.skip(n)
-            }
-            9 | 10 => {
-                let h = self.byte()?;
-                let n = match h >> 4 {
-                    15 => self.varint()?,
-                    s => u64::from(s),
-                };
-                let elem = h & 0x0f;
-                self.count(n, 1)?;
-                for _ in 0..n {
-                    // In a list a bool is a byte of its own.
-                    if matches!(elem, 1 | 2) {
-                        self.skip(1)?;
-                    } else {
-                        self.value(elem, depth + 1)?;
-                    }
-                }
-                Ok(())
-            }
-            11 => {
-                let n = self.varint()?;
-                if n == 0 {
-                    return Ok(());
-                }
-                let kv = self.byte()?;
-                self.count(n, 2)?;
-                for _ in 0..n {
-                    self.value(kv >> 4, depth + 1)?;
-                    self.value(kv & 0x0f, depth + 1)?;
-                }
-                Ok(())
-            }
-            12 => self.structure(depth + 1),
-            k => Err(Thrift::UnknownType(k)),
-        }
-    }
-
-    fn structure(&mut self, depth: u32) -> Result<(), Thrift> {
-        if depth > MAX_DEPTH {
-            return Err(Thrift::TooDeep);
-        }
-        loop {
-            let h = self.byte()?;
-            if h == 0 {
-                return Ok(());
-            }
-            if h >> 4 == 0 {
-                // A long field header: the field id follows as a zigzag i16 varint.
-                self.varint()?;
-            }
-            self.value(h & 0x0f, depth)?;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,29 +162,40 @@ mod tests {
 
     #[test]
     fn footers_whose_lengths_fit_pass_and_others_are_named() {
-        // field 1: i32 1; field 2: a list of two i64; field 3: binary "ab"; field 4: bool; stop
-        assert!(check_footer(&file(&[
-            0x15, 0x02, 0x19, 0x26, 0x02, 0x04, 0x18, 0x02, b'a', b'b', 0x11, 0x00
+        // Version 1; a schema of one element named "ab"; 0 rows; no row groups.
+        let fine = [
+            0x15, 0x02, 0x19, 0x1C, 0x48, 0x02, b'a', b'b', 0x00, 0x16, 0x00, 0x19, 0x0C, 0x00,
+        ];
+        assert!(check_footer(&file(&fine)).is_ok());
+        // The row-group list declaring 2^31 - 1 structs in a few bytes.
+        let err = check_footer(&file(&[
+            0x15, 0x02, 0x39, 0xFC, 0xFF, 0xFF, 0xFF, 0xFF, 0x07, 0x00,
         ]))
-        .is_ok());
-        // A list declaring 2^32 - 1 i32 elements in a few bytes.
-        let err = check_footer(&file(&[0x19, 0xF5, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x00]))
-            .unwrap_err()
-            .to_string();
+        .unwrap_err()
+        .to_string();
         assert!(
-            err.contains("4294967295 elements declared where 1 bytes remain"),
+            err.contains("2147483647 elements declared where 1 bytes remain"),
             "{err}"
         );
-        // A byte string longer than what is left.
-        let err = check_footer(&file(&[0x18, 0x64, b'a', 0x00]))
+        // 2^32 - 1 is -1 as polars reads a count (an i32): an empty list, nothing reserved.
+        assert!(check_footer(&file(&[
+            0x15, 0x02, 0x39, 0xFC, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x00,
+        ]))
+        .is_ok());
+        // A byte string (created_by) longer than what is left.
+        let err = check_footer(&file(&[0x15, 0x02, 0x58, 0x64, b'a', 0x00]))
             .unwrap_err()
             .to_string();
         assert!(
             err.contains("a length of 100 bytes where 2 remain"),
             "{err}"
         );
-        // Structs in structs, deeper than any real footer.
-        let deep: Vec<u8> = std::iter::repeat_n(0x1C, 70).chain([0x00]).collect();
+        // An unknown field of structs in structs, deeper than polars skips.
+        let deep: Vec<u8> = [0x9C]
+            .into_iter()
+            .chain(std::iter::repeat_n(0x1C, 70))
+            .chain([0x00])
+            .collect();
         assert!(check_footer(&file(&deep))
             .unwrap_err()
             .to_string()

@@ -550,18 +550,29 @@ fn a_damaged_parquet_aggregate_file_is_its_error() {
         .fails(1)
         .stderr_has("column \"reason\", page 1: claims more values than its column chunk (34)");
     // The fourth (fork mode, after the page check): a row group's column list declaring
-    // 5,846,854,885 entries in a 5 KB footer; polars reserved 322 GB for it and the allocator
-    // aborted (exit 134), for --aggregates and for the same file as a log alike.
+    // 5,846,854,885 entries in a 5 KB footer (1,551,887,589 as polars reads a count, an i32);
+    // polars reserved 322 GB for it and the allocator aborted (exit 134), for --aggregates and
+    // for the same file as a log alike.
     let file = fixture("fuzz/aggregates-footer-list-length.parquet");
     Tl::report()
         .args(["--aggregates", &file])
         .fails(1)
-        .stderr_has("damaged footer: 5846854885 elements declared where 5508 bytes remain");
+        .stderr_has("damaged footer: 1551887589 elements declared where 5508 bytes remain");
     Tl::report()
         .book("pricing/test.csv")
         .args(["--logs", &file])
         .fails(1)
         .stderr_has("aggregates-footer-list-length.parquet: damaged file: damaged footer: ");
+    // The fifth (target parquet_log, 2026-12-07): the schema list behind a field header that
+    // declares another type. polars reads fields by id whatever their declared type, and the
+    // footer walk followed the declared types: 194 GB reserved, "memory allocation of
+    // 194041728920 bytes failed", exit 134. The walk now reads the footer as polars does.
+    let out = Tl::report()
+        .book("pricing/test.csv")
+        .args(["--logs", &fixture("fuzz/log-footer-schema-list.parquet")])
+        .fails(1);
+    out.stderr_has("log-footer-schema-list.parquet: damaged file: damaged footer: 1865785855 elements declared where 5901 bytes remain")
+        .stderr_lacks("memory allocation");
 }
 
 #[test]
