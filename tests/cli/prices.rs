@@ -504,17 +504,22 @@ fn prices_audit_judges_each_series_at_each_catalogues_date() {
 #[test]
 fn import_reads_prices_as_decimal_text_and_refuses_keys_named_twice() {
     let dir = tempfile::tempdir().unwrap();
-    let ll = dir.path().join("ll.json");
-    std::fs::write(
-        &ll,
-        r#"{"llama-3.3-70b-versatile": {"litellm_provider": "groq", "mode": "chat", "input_cost_per_token": 1.2345678901234567e-7, "output_cost_per_token": 7.9e-07}}"#,
+    // `import-litellm` of a map with one Groq entry whose price fields are `fields`.
+    let import = |fields: &str| {
+        let ll = dir.path().join("ll.json");
+        let entry = format!(
+            r#"{{"llama-3.3-70b-versatile": {{"litellm_provider": "groq", "mode": "chat", {fields}}}}}"#
+        );
+        std::fs::write(&ll, entry).unwrap();
+        Tl::prices("import-litellm")
+            .arg(&ll)
+            .args(["--effective-from", "2026-01-01"])
+            .book("pricing-rules")
+    };
+    let out = import(
+        r#""input_cost_per_token": 1.2345678901234567e-7, "output_cost_per_token": 7.9e-07"#,
     )
-    .unwrap();
-    let out = Tl::prices("import-litellm")
-        .arg(&ll)
-        .args(["--effective-from", "2026-01-01"])
-        .book("pricing-rules")
-        .ok();
+    .ok();
     let row = out.stdout.lines().nth(1).unwrap_or_default().to_string();
     assert!(
         row.starts_with("groq,llama-3.3-70b-versatile,2026-01-01,0.12345678901234567,0.79,"),
@@ -522,28 +527,14 @@ fn import_reads_prices_as_decimal_text_and_refuses_keys_named_twice() {
         out.stdout
     );
     // A tiny price stays above zero, exactly (the review flags it, it is not imported).
-    std::fs::write(
-        &ll,
-        r#"{"llama-3.3-70b-versatile": {"litellm_provider": "groq", "mode": "chat", "input_cost_per_token": 1e-30, "output_cost_per_token": 7.9e-07}}"#,
-    )
-    .unwrap();
-    Tl::prices("import-litellm")
-        .arg(&ll)
-        .args(["--effective-from", "2026-01-01"])
-        .book("pricing-rules")
+    import(r#""input_cost_per_token": 1e-30, "output_cost_per_token": 7.9e-07"#)
         .ok()
         .stderr_has("input $0.000000000000000000000001 per million looks like a unit error");
-    std::fs::write(
-        &ll,
-        r#"{"llama-3.3-70b-versatile": {"litellm_provider": "groq", "mode": "chat", "input_cost_per_token": 5.9e-07, "output_cost_per_token": 7.9e-07, "input_cost_per_token": 5.9e-08}}"#,
+    import(
+        r#""input_cost_per_token": 5.9e-07, "output_cost_per_token": 7.9e-07, "input_cost_per_token": 5.9e-08"#,
     )
-    .unwrap();
-    Tl::prices("import-litellm")
-        .arg(&ll)
-        .args(["--effective-from", "2026-01-01"])
-        .book("pricing-rules")
-        .fails(1)
-        .stderr_has("llama-3.3-70b-versatile.input_cost_per_token is named twice");
+    .fails(1)
+    .stderr_has("llama-3.3-70b-versatile.input_cost_per_token is named twice");
 }
 
 /// A price file or an overlay whose header names a column twice is refused (which value is
