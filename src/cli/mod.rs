@@ -1,6 +1,7 @@
 //! Command-line definitions (clap derive), one file per group of commands. Only parsing lives
 //! here; `commands` validates the values into settings before any work starts.
 
+pub mod bill;
 pub mod formats;
 pub mod prices;
 pub mod usage;
@@ -8,6 +9,7 @@ pub mod warehouse;
 
 use clap::{Parser, Subcommand};
 
+pub use bill::ReconcileArgs;
 pub use formats::{output_format, ErrorsFormat, ReportFormat, TableFormat};
 pub use prices::{BookArgs, CatalogueArgs, PricesCommand};
 pub use usage::{
@@ -41,6 +43,10 @@ pub enum Command {
     Convert(ConvertArgs),
     /// Re-price the same usage on every provider: what would it have cost elsewhere?
     Compare(CompareArgs),
+    /// Tie the logs to the bill: read what AWS, Azure, Google, OpenAI or Anthropic billed,
+    /// join it with the priced logs by day, model and token class, and explain every dollar
+    /// of difference by cause.
+    Reconcile(ReconcileArgs),
     /// Draw a chart (PNG or SVG): spend-by-model, spend-by-provider, daily, compare, tokens.
     Chart(ChartArgs),
     /// Failed requests by status, peak requests per minute, minutes over a rate limit.

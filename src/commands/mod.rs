@@ -21,6 +21,7 @@ pub mod import;
 pub mod logs;
 pub mod messages;
 pub mod prices;
+pub mod reconcile;
 pub mod progress;
 pub mod report;
 pub mod report_page;
@@ -74,6 +75,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Prices(cmd) => prices::run(cmd),
         Command::Convert(args) => convert::run(args),
         Command::Compare(args) => compare::run(args),
+        Command::Reconcile(args) => reconcile::run(args),
         Command::Chart(args) => chart::run(args),
         Command::Errors(args) => errors::run(args),
         Command::Columns(args) => columns::run(args),

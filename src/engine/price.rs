@@ -194,6 +194,52 @@ pub fn cost_of(sums: &Sums, row: &PriceRow, batch: bool, long: bool) -> Result<D
         .ok_or(CostError::Overflow)
 }
 
+/// Tokens and exact cost of one token class (cost in dollars).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ClassCost {
+    pub tokens: u64,
+    pub cost: Decimal,
+}
+
+/// The cost of `sums` at `row` split by the token classes bills name (input without cache,
+/// cache read, 5-minute and 1-hour cache writes, output with reasoning): the parts of
+/// [`cost_of`], adding up to it exactly.
+pub fn class_costs(
+    sums: &Sums,
+    row: &PriceRow,
+    batch: bool,
+    long: bool,
+) -> Result<[ClassCost; 5], CostError> {
+    let r = row.rates(batch, long).map_err(CostError::NoPrice)?;
+    let per_m = Decimal::new(1, 6);
+    let part = |n: u64, rate: Option<Decimal>, class: PriceClass| -> Result<ClassCost, CostError> {
+        let cost = match (n, rate) {
+            (0, _) => Decimal::ZERO,
+            (_, Some(x)) => Decimal::from(n)
+                .checked_mul(x)
+                .and_then(|c| c.checked_mul(per_m))
+                .ok_or(CostError::Overflow)?
+                .normalize(),
+            (_, None) => return Err(CostError::NoPrice(class)),
+        };
+        Ok(ClassCost { tokens: n, cost })
+    };
+    let write_5m = sums.cache_write_tokens - sums.cache_write_1h_tokens;
+    let plain_out = sums.output_tokens - sums.reasoning_tokens;
+    let out = part(plain_out, Some(r.output), PriceClass::Batch)?;
+    let reasoning = part(sums.reasoning_tokens, Some(r.reasoning), PriceClass::Batch)?;
+    Ok([
+        part(sums.uncached_input(), Some(r.input), PriceClass::Batch)?,
+        part(sums.cache_read_tokens, r.cache_read, PriceClass::CacheRead)?,
+        part(write_5m, r.cache_write, PriceClass::CacheWrite)?,
+        part(sums.cache_write_1h_tokens, r.cache_write_1h, PriceClass::CacheWrite1h)?,
+        ClassCost {
+            tokens: sums.output_tokens,
+            cost: out.cost + reasoning.cost,
+        },
+    ])
+}
+
 /// Prices every cell with the version in force during its epoch.
 pub fn price<'a>(
     agg: &'a Aggregates,

@@ -37,6 +37,9 @@ impl PriceBook {
                 SourceKind::Aliases => {
                     parse_aliases(&src.name, &src.bytes, &mut alias_rows, findings)
                 }
+                SourceKind::BillNames => {
+                    super::bill_names::parse(&src.name, &src.bytes, &mut book.bill_names, findings)
+                }
                 SourceKind::Retirements => {
                     rules::parse_retirements(&src.name, &src.bytes, &mut retirements, findings)
                 }
@@ -76,6 +79,7 @@ impl PriceBook {
         }
         book.index_series(findings);
         book.index_aliases(alias_rows, findings);
+        book.check_bill_names(findings);
         for r in retirements {
             if let Some(to) = &r.redirect_to {
                 if !book

@@ -33,6 +33,8 @@ pub const GENERATOR_DIR: &str = "litellm";
 pub enum SourceKind {
     Prices(BookTier),
     Aliases,
+    /// `bill-names.csv`: bills' names for the book's models.
+    BillNames,
     Retirements,
     Rules,
     ClassRules,
@@ -56,6 +58,7 @@ impl SourceKind {
         };
         match file {
             ALIASES_FILE => SourceKind::Aliases,
+            super::bill_names::BILL_NAMES_FILE => SourceKind::BillNames,
             RETIREMENTS_FILE => SourceKind::Retirements,
             RULES_FILE => SourceKind::Rules,
             CLASS_RULES_FILE => SourceKind::ClassRules,

@@ -10,6 +10,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use sha2::{Digest, Sha256};
 
 pub mod audit;
+pub mod bill_names;
 pub mod canonical;
 pub mod classes;
 pub mod diff;
@@ -112,6 +113,8 @@ pub struct PriceBook {
     files: Vec<PriceFile>,
     /// provider -> alias -> model id of the book.
     aliases: HashMap<String, HashMap<String, String>>,
+    /// `bill-names.csv`: bills' names for models.
+    bill_names: Vec<bill_names::BillName>,
     retirements: HashMap<(String, String), Retirement>,
     rules: Vec<Rule>,
     /// Provider rules for the token classes a row leaves empty (`class-rules.csv`).

@@ -9,6 +9,7 @@
 pub mod aggregates;
 pub mod anthropic;
 pub mod bedrock;
+pub mod bill;
 pub mod canonical;
 pub mod claude_code;
 pub mod codex;

@@ -16,6 +16,7 @@ pub mod json;
 pub mod layout;
 pub mod markdown;
 pub mod prices;
+pub mod reconcile;
 pub mod table;
 #[cfg(test)]
 mod tests;

@@ -19,6 +19,7 @@ pub mod fixture;
 pub mod focus;
 pub mod forecast;
 pub mod measures;
+pub mod reconcile;
 
 pub use dims::{dim_value, BATCH, CANONICAL_MODEL, DAY, KNOWN_DIMS, MONTH};
 pub use forecast::{forecast, Forecast};

@@ -1,6 +1,7 @@
 //! Text that comes from the logs, made safe wherever tokenledger shows it: terminal control
 //! characters, spreadsheet formulas, API keys. Layer 0: pure functions, no I/O.
 
+pub mod json;
 pub mod lines;
 
 /// Text from the logs made safe for a terminal: control characters (which could move the

@@ -1,0 +1,45 @@
+//! The arguments of `reconcile`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{TableFormat, UsageArgs};
+
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    #[command(flatten)]
+    pub usage: UsageArgs,
+
+    /// What the provider billed: an AWS CUR 2.0 or FOCUS export (CSV, CSV.gz; a folder with
+    /// its manifests), Azure cost details, Google Cloud Billing export rows (JSON lines),
+    /// OpenAI Costs API or Anthropic cost_report pages (JSON). Repeatable.
+    #[arg(long, required = true, value_name = "PATH")]
+    pub bill: Vec<PathBuf>,
+
+    /// The bill's format (default: detected per file).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub bill_format: crate::readers::bill::BillFormat,
+
+    /// Exit 1 when the unexplained difference is above this: a share of the billed total
+    /// (`1%`) or dollars (`5`, `$5`). For cron and CI.
+    #[arg(long, value_name = "PCT|USD")]
+    pub tolerance: Option<String>,
+
+    /// Output format (default: the --output file's extension; else table).
+    #[arg(long, value_enum)]
+    pub format: Option<TableFormat>,
+
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Write the unit prices the bill shows where they differ from the book as a
+    /// --pricing-overlay file (source: the bill), so the next report prices at what you pay.
+    #[arg(long, value_name = "FILE")]
+    pub write_overlay: Option<PathBuf>,
+
+    /// Tables show every digit of every amount (default: cents; csv and json are always exact).
+    #[arg(long)]
+    pub exact: bool,
+}

@@ -1,0 +1,124 @@
+//! `tokenledger reconcile`: read the bill, price the logs over the bill's period, and explain
+//! every dollar of difference by cause (`report::reconcile`).
+
+use rust_decimal::Decimal;
+
+use super::aggregate::aggregate;
+use super::messages;
+use super::settings::{Job, UsageSettings};
+use super::{DataError, UsageError};
+use crate::cli::ReconcileArgs;
+use crate::engine;
+use crate::output::atomic::Output;
+use crate::render::{self, Format};
+use crate::report::reconcile;
+
+/// A `--tolerance`: a share of the billed total, or dollars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tolerance {
+    Percent(Decimal),
+    Usd(Decimal),
+}
+
+impl Tolerance {
+    pub fn parse(s: &str) -> Result<Tolerance, String> {
+        let t = s.trim();
+        let bad = || format!("{s:?}: expected a percentage (1%) or dollars (5, $5)");
+        if let Some(p) = t.strip_suffix('%') {
+            let v: Decimal = p.trim().parse().map_err(|_| bad())?;
+            return (v >= Decimal::ZERO).then_some(Tolerance::Percent(v)).ok_or_else(bad);
+        }
+        let v: Decimal = t.trim_start_matches('$').trim().parse().map_err(|_| bad())?;
+        (v >= Decimal::ZERO).then_some(Tolerance::Usd(v)).ok_or_else(bad)
+    }
+
+    /// The dollars it allows on a bill of `billed`.
+    pub fn allowed(self, billed: Decimal) -> Decimal {
+        match self {
+            Tolerance::Percent(p) => billed.abs() * p / Decimal::ONE_HUNDRED,
+            Tolerance::Usd(u) => u,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct BadTolerance(String);
+
+pub fn run(args: ReconcileArgs) -> anyhow::Result<()> {
+    let ReconcileArgs {
+        usage,
+        bill: bill_paths,
+        bill_format,
+        tolerance,
+        format,
+        output: out_path,
+        write_overlay,
+        exact,
+    } = args;
+    let format = Format::from(crate::cli::output_format(
+        format,
+        out_path.as_deref(),
+        crate::cli::TableFormat::Table,
+    ));
+    let tolerance = tolerance
+        .as_deref()
+        .map(|t| Tolerance::parse(t).map_err(|e| UsageError::flag("--tolerance")(BadTolerance(e))))
+        .transpose()?;
+    let mut settings = UsageSettings::from_args(usage)?;
+    let bill = crate::readers::bill::read(&bill_paths, bill_format)?;
+    for n in &bill.notes {
+        messages::note(n);
+    }
+    if bill.lines.is_empty() {
+        messages::warning("the bill has no lines");
+    }
+    // Without a period, the bill's own span: logs outside it are not the bill's.
+    if settings.from_us.is_none() && settings.to_us.is_none() {
+        settings.from_us = bill.lines.iter().map(|l| l.start_us).min();
+        settings.to_us = bill.lines.iter().map(|l| l.end_us.max(l.start_us + 1)).max();
+    }
+    let (book, agg) = aggregate(&settings, &Job::default())?;
+    let priced = engine::price(&agg, &book)?;
+    let rec = reconcile::reconcile(
+        &bill,
+        &priced,
+        &book,
+        settings.tz,
+        (settings.from_us, settings.to_us),
+        settings.period(),
+    );
+    for n in rec.notes.iter().skip(bill.notes.len()) {
+        messages::note(n);
+    }
+    let mut w = Output::open(out_path.as_ref())?;
+    let style = render::Style {
+        exact,
+        ..super::style::terminal_style(out_path.as_ref())
+    };
+    render::reconcile::render(&rec, format, style, &mut w)?;
+    w.commit()?;
+    if let Some(path) = write_overlay {
+        let text = render::reconcile::overlay_csv(&rec, &bill_paths);
+        let mut f = crate::output::atomic::AtomicFile::create(&path)?;
+        std::io::Write::write_all(&mut f, text.as_bytes())?;
+        f.commit()?;
+        messages::note(format_args!(
+            "{} written to {} (use it with --pricing-overlay)",
+            crate::money::count_of(rec.implied_prices.len() as u64, "implied price"),
+            path.display()
+        ));
+    }
+    if let Some(t) = tolerance {
+        let allowed = t.allowed(rec.totals.billed_cost);
+        if rec.totals.unexplained.abs() > allowed {
+            return Err(DataError(format!(
+                "--tolerance: ${} unexplained, more than the ${} allowed",
+                rec.totals.unexplained.round_dp(2),
+                allowed.round_dp(2)
+            ))
+            .into());
+        }
+    }
+    Ok(())
+}
