@@ -119,7 +119,9 @@ fn hint(e: &anyhow::Error) -> Option<&'static str> {
         return Some("--aggregates takes the result of a `tokenledger sql` query as CSV (header, RFC 4180 quoting) or Parquet, the manifest row included; `tokenledger sql --help` says how to make it");
     }
     e.chain().find_map(|c| {
-        if c.is::<pricing::PriceBookError>() {
+        if c.is::<commands::reconcile::BillError>() {
+            Some("force the format with --bill-format (aws-cur, focus, azure-cost, gcp-billing, openai-costs, anthropic-cost); README: \"Reconcile with your bill\" says how to export each bill")
+        } else if c.is::<pricing::PriceBookError>() {
             Some("`tokenledger prices validate PATH` lists every finding with file, line and column")
         } else if let Some(r) = c.downcast_ref::<readers::ReadError>() {
             Some(match r {

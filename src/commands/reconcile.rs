@@ -20,16 +20,29 @@ pub enum Tolerance {
     Usd(Decimal),
 }
 
+/// A `--tolerance` value that is neither.
+#[derive(Debug, thiserror::Error)]
+#[error("{0:?}: expected a percentage (1%) or dollars (5, $5)")]
+pub struct BadTolerance(String);
+
 impl Tolerance {
-    pub fn parse(s: &str) -> Result<Tolerance, String> {
+    pub fn parse(s: &str) -> Result<Tolerance, BadTolerance> {
         let t = s.trim();
-        let bad = || format!("{s:?}: expected a percentage (1%) or dollars (5, $5)");
+        let bad = || BadTolerance(s.to_string());
         if let Some(p) = t.strip_suffix('%') {
             let v: Decimal = p.trim().parse().map_err(|_| bad())?;
-            return (v >= Decimal::ZERO).then_some(Tolerance::Percent(v)).ok_or_else(bad);
+            return (v >= Decimal::ZERO)
+                .then_some(Tolerance::Percent(v))
+                .ok_or_else(bad);
         }
-        let v: Decimal = t.trim_start_matches('$').trim().parse().map_err(|_| bad())?;
-        (v >= Decimal::ZERO).then_some(Tolerance::Usd(v)).ok_or_else(bad)
+        let v: Decimal = t
+            .trim_start_matches('$')
+            .trim()
+            .parse()
+            .map_err(|_| bad())?;
+        (v >= Decimal::ZERO)
+            .then_some(Tolerance::Usd(v))
+            .ok_or_else(bad)
     }
 
     /// The dollars it allows on a bill of `billed`.
@@ -41,9 +54,10 @@ impl Tolerance {
     }
 }
 
+/// A bill that cannot be read (its own error, so that the hint names --bill-format).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-struct BadTolerance(String);
+pub struct BillError(pub String);
 
 pub fn run(args: ReconcileArgs) -> anyhow::Result<()> {
     let ReconcileArgs {
@@ -63,10 +77,13 @@ pub fn run(args: ReconcileArgs) -> anyhow::Result<()> {
     ));
     let tolerance = tolerance
         .as_deref()
-        .map(|t| Tolerance::parse(t).map_err(|e| UsageError::flag("--tolerance")(BadTolerance(e))))
+        .map(|t| Tolerance::parse(t).map_err(UsageError::flag("--tolerance")))
         .transpose()?;
     let mut settings = UsageSettings::from_args(usage)?;
-    let bill = crate::readers::bill::read(&bill_paths, bill_format)?;
+    let bill = crate::readers::bill::read(&bill_paths, bill_format).map_err(|e| match e {
+        crate::readers::ReadError::NotFound { .. } => anyhow::Error::from(e),
+        other => BillError(format!("{:#}", anyhow::Error::from(other))).into(),
+    })?;
     for n in &bill.notes {
         messages::note(n);
     }
@@ -76,7 +93,11 @@ pub fn run(args: ReconcileArgs) -> anyhow::Result<()> {
     // Without a period, the bill's own span: logs outside it are not the bill's.
     if settings.from_us.is_none() && settings.to_us.is_none() {
         settings.from_us = bill.lines.iter().map(|l| l.start_us).min();
-        settings.to_us = bill.lines.iter().map(|l| l.end_us.max(l.start_us + 1)).max();
+        settings.to_us = bill
+            .lines
+            .iter()
+            .map(|l| l.end_us.max(l.start_us + 1))
+            .max();
     }
     let (book, agg) = aggregate(&settings, &Job::default())?;
     let priced = engine::price(&agg, &book)?;
@@ -113,9 +134,9 @@ pub fn run(args: ReconcileArgs) -> anyhow::Result<()> {
         let allowed = t.allowed(rec.totals.billed_cost);
         if rec.totals.unexplained.abs() > allowed {
             return Err(DataError(format!(
-                "--tolerance: ${} unexplained, more than the ${} allowed",
-                rec.totals.unexplained.round_dp(2),
-                allowed.round_dp(2)
+                "--tolerance: {} unexplained, more than the {} allowed",
+                crate::money::cents(rec.totals.unexplained),
+                crate::money::cents(allowed)
             ))
             .into());
         }

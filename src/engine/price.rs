@@ -232,7 +232,11 @@ pub fn class_costs(
         part(sums.uncached_input(), Some(r.input), PriceClass::Batch)?,
         part(sums.cache_read_tokens, r.cache_read, PriceClass::CacheRead)?,
         part(write_5m, r.cache_write, PriceClass::CacheWrite)?,
-        part(sums.cache_write_1h_tokens, r.cache_write_1h, PriceClass::CacheWrite1h)?,
+        part(
+            sums.cache_write_1h_tokens,
+            r.cache_write_1h,
+            PriceClass::CacheWrite1h,
+        )?,
         ClassCost {
             tokens: sums.output_tokens,
             cost: out.cost + reasoning.cost,

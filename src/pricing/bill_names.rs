@@ -139,7 +139,11 @@ impl PriceBook {
                 how: Mapped::Table(r.clone()),
             });
         }
-        let known = |m: &str| self.rows().iter().any(|r| r.provider == provider && r.model == m);
+        let known = |m: &str| {
+            self.rows()
+                .iter()
+                .any(|r| r.provider == provider && r.model == m)
+        };
         let resolved = self.resolve_model(provider, &folded).to_string();
         if known(&resolved) {
             return Some(BillModel {

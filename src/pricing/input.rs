@@ -9,8 +9,8 @@
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-pub use crate::text::json::{decimal_text, json_decimal};
 use crate::text::json::JsonError;
+pub use crate::text::json::{decimal_text, json_decimal};
 
 /// The largest input read (bytes, after gzip): LiteLLM's map is about 1.5 MB and its history
 /// about 2 MB; anything near this bound is not a price catalogue.

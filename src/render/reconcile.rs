@@ -84,12 +84,21 @@ fn rows_grid(rec: &Reconciliation, style: Style, table: bool) -> Grid {
 fn summary_grid(rec: &Reconciliation, style: Style) -> Grid {
     let mut g = Grid::new(&["cause", "difference_usd", "meaning"]);
     for (c, d) in &rec.causes {
-        g.rows.push(vec![c.as_str().into(), style.money(*d, 6), c.meaning().into()]);
+        g.rows.push(vec![
+            c.as_str().into(),
+            style.money(*d, 6),
+            c.meaning().into(),
+        ]);
     }
     g
 }
 
-pub fn render(rec: &Reconciliation, format: Format, style: Style, w: &mut dyn Write) -> io::Result<()> {
+pub fn render(
+    rec: &Reconciliation,
+    format: Format,
+    style: Style,
+    w: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *w, &to_json(rec))?;
@@ -112,7 +121,9 @@ pub fn render(rec: &Reconciliation, format: Format, style: Style, w: &mut dyn Wr
             rows_grid(rec, style, true).render(format, &TABLE_COLUMNS, w)?;
             if !rec.other_charges.is_empty() {
                 writeln!(w)?;
-                let mut g = Grid::new(&["day", "provider", "service", "sku", "cost_usd", "cause", "detail"]);
+                let mut g = Grid::new(&[
+                    "day", "provider", "service", "sku", "cost_usd", "cause", "detail",
+                ]);
                 for o in &rec.other_charges {
                     g.rows.push(vec![
                         o.day.clone(),
@@ -148,7 +159,12 @@ pub fn render(rec: &Reconciliation, format: Format, style: Style, w: &mut dyn Wr
                     "not compared: {} requests ({}) of {}, which the bill does not cover",
                     rec.out_of_scope.requests,
                     style.money(rec.out_of_scope.cost, 6),
-                    rec.out_of_scope.providers.iter().cloned().collect::<Vec<_>>().join(", ")
+                    rec.out_of_scope
+                        .providers
+                        .iter()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )?;
             }
             if rec.bill_outside.0 > 0 {
@@ -241,7 +257,11 @@ pub fn to_json(rec: &Reconciliation) -> Value {
 pub fn overlay_csv(rec: &Reconciliation, bills: &[PathBuf]) -> String {
     let source = format!(
         "bill: {}",
-        bills.iter().map(|b| b.display().to_string()).collect::<Vec<_>>().join(" ")
+        bills
+            .iter()
+            .map(|b| b.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
     );
     let cols = [
         "provider",
@@ -268,11 +288,22 @@ pub fn overlay_csv(rec: &Reconciliation, bills: &[PathBuf]) -> String {
             (TokenClass::Output, true) => "batch_output_per_mtok",
             (TokenClass::CacheRead, _) => "cache_read_per_mtok",
             (TokenClass::CacheWrite1h, _) => "cache_write_1h_per_mtok",
-            (TokenClass::CacheWrite5m | TokenClass::CacheWriteUnknownTtl, _) => "cache_write_per_mtok",
+            (TokenClass::CacheWrite5m | TokenClass::CacheWriteUnknownTtl, _) => {
+                "cache_write_per_mtok"
+            }
         };
-        let tier = if batch || p.tier == "standard" { String::new() } else { p.tier.clone() };
+        let tier = if batch || p.tier == "standard" {
+            String::new()
+        } else {
+            p.tier.clone()
+        };
         let row = rows
-            .entry((p.provider.clone(), p.model.clone(), tier.clone(), p.from.clone()))
+            .entry((
+                p.provider.clone(),
+                p.model.clone(),
+                tier.clone(),
+                p.from.clone(),
+            ))
             .or_insert_with(|| {
                 let mut v = vec![String::new(); cols.len()];
                 v[0] = p.provider.clone();

@@ -171,4 +171,3 @@ pub fn decimal_text(text: &str, shift: i64) -> Option<Decimal> {
     let d = Decimal::try_from_i128_with_scale(if negative { -m } else { m }, scale).ok()?;
     Some(d.normalize())
 }
-

@@ -17,6 +17,7 @@ mod prices;
 mod pricing;
 mod props;
 mod readers;
+mod reconcile;
 mod report;
 mod robust;
 mod run_twice;

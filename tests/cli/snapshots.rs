@@ -24,6 +24,7 @@ const COMMANDS: &[&[&str]] = &[
     &["prices", "coverage"],
     &["prices", "import-litellm"],
     &["prices", "audit"],
+    &["reconcile"],
     &["convert"],
     &["compare"],
     &["chart"],

@@ -39,7 +39,10 @@ fn pages(path: &Path, text: &str) -> Result<Vec<(u64, Value)>, ReadError> {
 /// The buckets of a page (`data`), refusing a page that is not one.
 fn buckets<'v>(path: &Path, line: u64, page: &'v Value) -> Result<&'v Vec<Value>, ReadError> {
     page.get("data").and_then(Value::as_array).ok_or_else(|| {
-        format_error(path, format!("line {line}: a page without a data list of buckets"))
+        format_error(
+            path,
+            format!("line {line}: a page without a data list of buckets"),
+        )
     })
 }
 
@@ -90,14 +93,26 @@ pub fn read_openai(path: &Path, text: &str, bill: &mut Bill) -> Result<Decimal, 
                 b.get(k)
                     .and_then(Value::as_i64)
                     .and_then(|s| s.checked_mul(1_000_000))
-                    .ok_or_else(|| format_error(path, format!("line {line}: bucket {k}: not Unix seconds")))
+                    .ok_or_else(|| {
+                        format_error(path, format!("line {line}: bucket {k}: not Unix seconds"))
+                    })
             };
             let (start_us, end_us) = (secs("start_time")?, secs("end_time")?);
-            for r in b.get("results").and_then(Value::as_array).into_iter().flatten() {
+            for r in b
+                .get("results")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 let amount = r
                     .pointer("/amount/value")
                     .and_then(json_decimal)
-                    .ok_or_else(|| format_error(path, format!("line {line}: amount.value: not a decimal amount")))?;
+                    .ok_or_else(|| {
+                        format_error(
+                            path,
+                            format!("line {line}: amount.value: not a decimal amount"),
+                        )
+                    })?;
                 total += amount;
                 let mut out = base(path, line, BillFormat::OpenaiCosts, "openai");
                 out.start_us = start_us;
@@ -155,12 +170,25 @@ pub fn read_anthropic(path: &Path, text: &str, bill: &mut Bill) -> Result<Decima
                 b.get(k)
                     .and_then(Value::as_str)
                     .and_then(super::table::instant)
-                    .ok_or_else(|| format_error(path, format!("line {line}: bucket {k}: not an RFC 3339 instant")))
+                    .ok_or_else(|| {
+                        format_error(
+                            path,
+                            format!("line {line}: bucket {k}: not an RFC 3339 instant"),
+                        )
+                    })
             };
             let (start_us, end_us) = (at("starting_at")?, at("ending_at")?);
-            for r in b.get("results").and_then(Value::as_array).into_iter().flatten() {
+            for r in b
+                .get("results")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 let cents = r.get("amount").and_then(json_decimal).ok_or_else(|| {
-                    format_error(path, format!("line {line}: amount: not a decimal amount of cents"))
+                    format_error(
+                        path,
+                        format!("line {line}: amount: not a decimal amount of cents"),
+                    )
                 })?;
                 let cost = cents / Decimal::ONE_HUNDRED;
                 total += cost;
@@ -170,7 +198,9 @@ pub fn read_anthropic(path: &Path, text: &str, bill: &mut Bill) -> Result<Decima
                 out.cost = cost;
                 out.service = "cost_report".into();
                 out.sub_account = text_of(r, "workspace_id");
-                out.currency = text_of(r, "currency").unwrap_or_else(|| "USD".into()).to_ascii_uppercase();
+                out.currency = text_of(r, "currency")
+                    .unwrap_or_else(|| "USD".into())
+                    .to_ascii_uppercase();
                 out.sku = text_of(r, "description").unwrap_or_default();
                 out.model = text_of(r, "model");
                 out.geo = text_of(r, "inference_geo").filter(|g| g != "not_available");

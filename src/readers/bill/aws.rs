@@ -48,7 +48,11 @@ pub fn read(path: &Path, text: &str, bill: &mut Bill) -> Result<Decimal, ReadErr
         let line = *line;
         let g = |c: &str| t.get(rec, c);
         // Net unblended cost (after discounts) when the account has discounts, else unblended.
-        let cost_col = if !g(NET_COST).is_empty() { NET_COST } else { COST };
+        let cost_col = if !g(NET_COST).is_empty() {
+            NET_COST
+        } else {
+            COST
+        };
         let cost = amount_or_zero(path, line, cost_col, g(cost_col))?;
         total += cost;
         let start_us = need_instant(path, line, START, g(START))?;
@@ -66,7 +70,9 @@ pub fn read(path: &Path, text: &str, bill: &mut Bill) -> Result<Decimal, ReadErr
             .or_else(|| prod("servicename"))
             .or_else(|| t.opt(rec, "product_product_name"));
         let marketplace = entity == "AWS Marketplace"
-            && (product_name.as_deref().is_some_and(|n| n.contains("Bedrock"))
+            && (product_name
+                .as_deref()
+                .is_some_and(|n| n.contains("Bedrock"))
                 || prod("provider").is_some());
         let bedrock = code.starts_with("AmazonBedrock") || marketplace;
         let kind = g("line_item_line_item_type");
@@ -88,9 +94,7 @@ pub fn read(path: &Path, text: &str, bill: &mut Bill) -> Result<Decimal, ReadErr
             charge: Charge::Unrecognised(String::new()),
             tier: "standard",
             geo: None,
-            region: t
-                .opt(rec, "product_region_code")
-                .or_else(|| prod("region")),
+            region: t.opt(rec, "product_region_code").or_else(|| prod("region")),
             long_context: false,
             quantity,
             unit: unit.clone(),
@@ -187,7 +191,11 @@ pub fn manifest_files(
                 .collect(),
             (_, Some(serde_json::Value::Array(a))) => a
                 .iter()
-                .filter_map(|x| x.get("blobName").and_then(|n| n.as_str()).map(str::to_string))
+                .filter_map(|x| {
+                    x.get("blobName")
+                        .and_then(|n| n.as_str())
+                        .map(str::to_string)
+                })
                 .collect(),
             _ => {
                 return Err(super::format_error(
@@ -218,7 +226,10 @@ pub fn manifest_files(
         for key in listed {
             let tail: Vec<&str> = key.rsplit('/').take(2).collect();
             let found = here.iter().find(|p| {
-                let mut comps = p.components().rev().map(|c| c.as_os_str().to_string_lossy());
+                let mut comps = p
+                    .components()
+                    .rev()
+                    .map(|c| c.as_os_str().to_string_lossy());
                 tail.iter().all(|t| comps.next().is_some_and(|c| c == *t))
             });
             match found {
@@ -256,5 +267,9 @@ fn period_of(m: &Path, v: &serde_json::Value) -> String {
     m.components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .find_map(|c| c.strip_prefix("BILLING_PERIOD=").map(str::to_string))
-        .unwrap_or_else(|| m.parent().map(|p| p.display().to_string()).unwrap_or_default())
+        .unwrap_or_else(|| {
+            m.parent()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        })
 }

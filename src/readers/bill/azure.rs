@@ -24,7 +24,11 @@ pub fn read(path: &Path, text: &str, bill: &mut Bill) -> Result<Decimal, ReadErr
                 "line 1: not Azure cost details: no column CostInBillingCurrency or Cost",
             )
         })?;
-    t.require(path, "Azure cost details", &["Date", "MeterName", "Quantity"])?;
+    t.require(
+        path,
+        "Azure cost details",
+        &["Date", "MeterName", "Quantity"],
+    )?;
     let file = path.display().to_string();
     let mut total = Decimal::ZERO;
     for (line, rec) in &t.rows {
@@ -117,9 +121,9 @@ pub fn read(path: &Path, text: &str, bill: &mut Bill) -> Result<Decimal, ReadErr
                 }
                 _ => {
                     out.check = Some(format!(
-                        "unit of measure {:?} is not one tokenledger knows the size of; tokens unknown",
-                        unit.as_deref().unwrap_or("")
-                    ))
+                    "unit of measure {:?} is not one tokenledger knows the size of; tokens unknown",
+                    unit.as_deref().unwrap_or("")
+                ))
                 }
             }
             let price = t

@@ -36,11 +36,16 @@ pub fn read(path: &Path, text: &str, bill: &mut Bill) -> Result<Decimal, ReadErr
         let end_us = super::table::instant(g("ChargePeriodEnd")).unwrap_or(start_us);
         let provider_name = g(provider_col);
         let service = g("ServiceName");
-        let sku = [g("x_UsageType"), g("SkuMeter"), g("x_SkuDescription"), g("ChargeDescription")]
-            .into_iter()
-            .find(|s| !s.is_empty())
-            .unwrap_or_default()
-            .to_string();
+        let sku = [
+            g("x_UsageType"),
+            g("SkuMeter"),
+            g("x_SkuDescription"),
+            g("ChargeDescription"),
+        ]
+        .into_iter()
+        .find(|s| !s.is_empty())
+        .unwrap_or_default()
+        .to_string();
         let mut out = BilledLine {
             format: BillFormat::Focus,
             file: file.clone(),
@@ -64,32 +69,32 @@ pub fn read(path: &Path, text: &str, bill: &mut Bill) -> Result<Decimal, ReadErr
             cost,
             credits: Decimal::ZERO,
             list_cost: amount(g("ListCost")),
-            currency: t.opt(rec, "BillingCurrency").unwrap_or_else(|| "USD".into()),
+            currency: t
+                .opt(rec, "BillingCurrency")
+                .unwrap_or_else(|| "USD".into()),
             correction: g("ChargeClass") == "Correction",
             tags: tags(g("Tags")),
             check: None,
         };
         let category = g("ChargeCategory");
+        let (provider, parsed) = classify(provider_name, service, g("x_ServiceCode"), &sku);
+        out.provider = provider;
         out.charge = match category {
             "Credit" => Charge::Credit,
             "Tax" => Charge::Tax,
             "Adjustment" => Charge::Adjustment,
             "Purchase" => Charge::NonToken("purchase (commitment)".into()),
-            "Usage" => {
-                let (provider, parsed) = classify(provider_name, service, g("x_ServiceCode"), &sku);
-                out.provider = provider;
-                match parsed {
-                    Some(p) if matches!(p.charge, Charge::Tokens(_)) => {
-                        out.model = p.model.clone().or_else(|| marketplace_model(service));
-                        out.tier = p.tier;
-                        out.geo = p.geo.map(str::to_string);
-                        out.long_context = p.long_context;
-                        p.charge
-                    }
-                    Some(p) => p.charge,
-                    None => Charge::Unrecognised(format!("SKU meter {sku:?}")),
+            "Usage" => match parsed {
+                Some(p) if matches!(p.charge, Charge::Tokens(_)) => {
+                    out.model = p.model.clone().or_else(|| marketplace_model(service));
+                    out.tier = p.tier;
+                    out.geo = p.geo.map(str::to_string);
+                    out.long_context = p.long_context;
+                    p.charge
                 }
-            }
+                Some(p) => p.charge,
+                None => Charge::Unrecognised(format!("SKU meter {sku:?}")),
+            },
             other => Charge::Unrecognised(format!("charge category {other:?}")),
         };
         if matches!(out.charge, Charge::Tokens(_)) {
@@ -147,7 +152,11 @@ fn classify(provider: &str, service: &str, code: &str, sku: &str) -> (String, Op
         return ("azure".into(), azure_meter(sku));
     }
     if p.contains("google") {
-        let id = if s.contains("gemini api") { "google" } else { "vertex-ai" };
+        let id = if s.contains("gemini api") {
+            "google"
+        } else {
+            "vertex-ai"
+        };
         if !(s.contains("vertex") || s.contains("gemini") || s.starts_with("claude")) {
             return ("google-cloud".into(), Some(non_model(service)));
         }
@@ -165,16 +174,24 @@ fn non_model(service: &str) -> Parsed {
 fn keywords(sku: &str) -> Option<Parsed> {
     let lower = sku.to_ascii_lowercase();
     let words: Vec<&str> = lower.split_whitespace().collect();
-    let at = words.iter().position(|w| {
-        ["input", "output", "cache", "cached", "prompt", "completion"].contains(w)
-    })?;
+    let at = words
+        .iter()
+        .position(|w| ["input", "output", "cache", "cached", "prompt", "completion"].contains(w))?;
     let mut p = gcp_sku(&format!(
         "{} {}",
-        sku.split_whitespace().take(at).collect::<Vec<_>>().join(" "),
+        sku.split_whitespace()
+            .take(at)
+            .collect::<Vec<_>>()
+            .join(" "),
         words[at..].join(" ")
     ))?;
-    p.model = Some(sku.split_whitespace().take(at).collect::<Vec<_>>().join(" "))
-        .filter(|m| !m.is_empty());
+    p.model = Some(
+        sku.split_whitespace()
+            .take(at)
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+    .filter(|m| !m.is_empty());
     p.geo = words.contains(&"global").then_some("global");
     Some(p)
 }

@@ -28,7 +28,9 @@ pub fn read(path: &Path, text: &str, bill: &mut Bill) -> Result<Decimal, ReadErr
         let money = |p: &str| -> Result<Decimal, ReadError> {
             match v.pointer(p) {
                 None | Some(Value::Null) => Ok(Decimal::ZERO),
-                Some(x) => json_decimal(x).ok_or_else(|| fail(format!("{p}: not a decimal amount"))),
+                Some(x) => {
+                    json_decimal(x).ok_or_else(|| fail(format!("{p}: not a decimal amount")))
+                }
             }
         };
         let cost = money("/cost")?;

@@ -163,10 +163,7 @@ pub fn azure_meter(meter: &str) -> Option<Parsed> {
     if lower.starts_with("provisioned") || lower.contains("ptu") {
         return Some(Parsed::other("provisioned throughput"));
     }
-    let words: Vec<&str> = name
-        .split([' ', '-'])
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = name.split([' ', '-']).filter(|w| !w.is_empty()).collect();
     let lw: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
     let is = |i: usize, set: &[&str]| set.contains(&lw[i].as_str());
     // The first word that is a class marker ends the model.
@@ -196,10 +193,7 @@ pub fn azure_meter(meter: &str) -> Option<Parsed> {
         .filter(|(_, l)| !["shortco", "std", "pp", "rt", "txt"].contains(&l.as_str()))
         .map(|(w, _)| *w)
         .collect();
-    let mut p = Parsed::tokens(
-        Some(model_words.join(" ")).filter(|m| !m.is_empty()),
-        class,
-    );
+    let mut p = Parsed::tokens(Some(model_words.join(" ")).filter(|m| !m.is_empty()), class);
     p.tier = if has(&["batch"]) || lw[..class_at].iter().any(|w| w == "batch") {
         "batch"
     } else if lw.iter().any(|w| w == "pp") {
@@ -350,7 +344,16 @@ mod tests {
 
     #[test]
     fn aws_usage_types_of_every_generation() {
-        let cases: [(&str, bool, &str, Option<&str>, &str, Option<&str>); 14] = [
+        // (usage type, Marketplace Claude, class, model, tier, geo)
+        type Case<'a> = (
+            &'a str,
+            bool,
+            &'a str,
+            Option<&'a str>,
+            &'a str,
+            Option<&'a str>,
+        );
+        let cases: [Case; 14] = [
             (
                 "USE1-Nova2.0Lite-input-tokens",
                 false,
@@ -487,7 +490,11 @@ mod tests {
             "APS7-MP:APS7_Reserved_1Month_InputTPM_Geo-Units",
             "USE1-MP:USE1_InputImageCount-Units",
         ] {
-            assert_eq!(class(&aws_usage_type(other, true).unwrap()), "non-token", "{other}");
+            assert_eq!(
+                class(&aws_usage_type(other, true).unwrap()),
+                "non-token",
+                "{other}"
+            );
         }
         assert_eq!(aws_usage_type("USE1-DataTransfer-Out-Bytes", false), None);
         assert_eq!(
@@ -499,14 +506,62 @@ mod tests {
     #[test]
     fn azure_meter_names() {
         let cases = [
-            ("gpt-4o-mini-0718-Inp-glbl Tokens", "input", "gpt 4o mini 0718", "standard", Some("global")),
-            ("gpt 4o 0806 cached Inp glbl Tokens", "cache_read", "gpt 4o 0806", "standard", Some("global")),
-            ("gpt-4o-0806-Batch-Inp-glbl Tokens", "input", "gpt 4o 0806", "batch", Some("global")),
-            ("gpt 4o 0806 Inp Data Zone Tokens", "input", "gpt 4o 0806", "standard", Some("data-zone")),
-            ("gpt-4o-0806-Inp-regnl Tokens", "input", "gpt 4o 0806", "standard", Some("regional")),
-            ("GPT 5 Inpt Glbl 1M Tokens", "input", "GPT 5", "standard", Some("global")),
-            ("R1 Outp glbl Tokens", "output", "R1", "standard", Some("global")),
-            ("5.6 luna ShortCo Cd Inp Std DZ 1M Tokens", "cache_read", "5.6 luna", "standard", Some("data-zone")),
+            (
+                "gpt-4o-mini-0718-Inp-glbl Tokens",
+                "input",
+                "gpt 4o mini 0718",
+                "standard",
+                Some("global"),
+            ),
+            (
+                "gpt 4o 0806 cached Inp glbl Tokens",
+                "cache_read",
+                "gpt 4o 0806",
+                "standard",
+                Some("global"),
+            ),
+            (
+                "gpt-4o-0806-Batch-Inp-glbl Tokens",
+                "input",
+                "gpt 4o 0806",
+                "batch",
+                Some("global"),
+            ),
+            (
+                "gpt 4o 0806 Inp Data Zone Tokens",
+                "input",
+                "gpt 4o 0806",
+                "standard",
+                Some("data-zone"),
+            ),
+            (
+                "gpt-4o-0806-Inp-regnl Tokens",
+                "input",
+                "gpt 4o 0806",
+                "standard",
+                Some("regional"),
+            ),
+            (
+                "GPT 5 Inpt Glbl 1M Tokens",
+                "input",
+                "GPT 5",
+                "standard",
+                Some("global"),
+            ),
+            (
+                "R1 Outp glbl Tokens",
+                "output",
+                "R1",
+                "standard",
+                Some("global"),
+            ),
+            (
+                "5.6 luna ShortCo Cd Inp Std DZ 1M Tokens",
+                "cache_read",
+                "5.6 luna",
+                "standard",
+                Some("data-zone"),
+            ),
         ];
         for (m, c, model, tier, geo) in cases {
             let p = azure_meter(m).unwrap_or_else(|| panic!("{m}"));
@@ -515,7 +570,10 @@ mod tests {
             assert_eq!(p.tier, tier, "{m}");
             assert_eq!(p.geo, geo, "{m}");
         }
-        assert_eq!(class(&azure_meter("Provisioned Managed Global").unwrap()), "non-token");
+        assert_eq!(
+            class(&azure_meter("Provisioned Managed Global").unwrap()),
+            "non-token"
+        );
         assert_eq!(azure_meter("Standard Text Records"), None);
     }
 
@@ -538,18 +596,36 @@ mod tests {
             assert_eq!(p.tier, tier, "{s}");
             assert_eq!(p.long_context, long, "{s}");
         }
-        assert_eq!(class(&gcp_sku("Gemini 3 Flash Text Input Caching Storage").unwrap()), "non-token");
+        assert_eq!(
+            class(&gcp_sku("Gemini 3 Flash Text Input Caching Storage").unwrap()),
+            "non-token"
+        );
     }
 
     #[test]
     fn openai_line_items() {
         let p = openai_line_item("gpt-4o-mini-2024-07-18, cached input");
-        assert_eq!((class(&p), p.model.as_deref()), ("cache_read", Some("gpt-4o-mini-2024-07-18")));
+        assert_eq!(
+            (class(&p), p.model.as_deref()),
+            ("cache_read", Some("gpt-4o-mini-2024-07-18"))
+        );
         let p = openai_line_item("priority | gpt-5.6-sol, output, long context");
-        assert_eq!((class(&p), p.tier, p.long_context), ("output", "priority", true));
-        assert_eq!(class(&openai_line_item("gpt-5.5-2026-04-23, cache writes")), "cache_write_unknown_ttl");
-        assert_eq!(class(&openai_line_item("web search tool calls")), "non-token");
+        assert_eq!(
+            (class(&p), p.tier, p.long_context),
+            ("output", "priority", true)
+        );
+        assert_eq!(
+            class(&openai_line_item("gpt-5.5-2026-04-23, cache writes")),
+            "cache_write_unknown_ttl"
+        );
+        assert_eq!(
+            class(&openai_line_item("web search tool calls")),
+            "non-token"
+        );
         assert_eq!(class(&openai_line_item("Vector storage")), "non-token");
-        assert_eq!(class(&openai_line_item("gpt-audio-mini-2025-12-15 audio, input")), "non-token");
+        assert_eq!(
+            class(&openai_line_item("gpt-audio-mini-2025-12-15 audio, input")),
+            "non-token"
+        );
     }
 }

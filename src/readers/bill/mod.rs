@@ -227,7 +227,11 @@ pub fn unit_scale(unit: &str) -> Option<u64> {
     let u = u.as_str();
     if u.starts_with("1k") || u.starts_with("1000 ") || u == "1000" || u.contains("thousand") {
         Some(1_000)
-    } else if u == "units" || u.starts_with("1m") || u.starts_with("1000000") || u.contains("million") {
+    } else if u == "units"
+        || u.starts_with("1m")
+        || u.starts_with("1000000")
+        || u.contains("million")
+    {
         Some(1_000_000)
     } else if u == "tokens" || u == "token" || u == "count" || u == "1 tokens" {
         Some(1)
@@ -241,9 +245,8 @@ pub fn unit_scale(unit: &str) -> Option<u64> {
 pub fn rate_check(quantity: Decimal, rate: Decimal, cost: Decimal) -> Option<String> {
     let want = quantity.checked_mul(rate)?;
     let tolerance = Decimal::new(1, 6).max(cost.abs() * Decimal::new(1, 6));
-    ((want - cost).abs() > tolerance).then(|| {
-        format!("rate {rate} x quantity {quantity} = {want}, but the cost is {cost}")
-    })
+    ((want - cost).abs() > tolerance)
+        .then(|| format!("rate {rate} x quantity {quantity} = {want}, but the cost is {cost}"))
 }
 
 /// The files to read under a `--bill` path: the file itself, or every bill-like file of a
@@ -267,11 +270,7 @@ pub fn find_files(path: &Path, notes: &mut Vec<String>) -> Result<Vec<PathBuf>, 
     all.sort();
     let manifests: Vec<&PathBuf> = all.iter().filter(|p| is_manifest(p)).collect();
     if manifests.is_empty() {
-        return Ok(all
-            .iter()
-            .filter(|p| is_bill_like(p))
-            .cloned()
-            .collect());
+        return Ok(all.iter().filter(|p| is_bill_like(p)).cloned().collect());
     }
     let listed = aws::manifest_files(&manifests, notes)?;
     let skipped = all
@@ -314,9 +313,17 @@ fn is_manifest(p: &Path) -> bool {
 fn is_bill_like(p: &Path) -> bool {
     let n = name_of(p);
     !n.starts_with('.')
-        && [".csv", ".csv.gz", ".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz"]
-            .iter()
-            .any(|e| n.ends_with(e))
+        && [
+            ".csv",
+            ".csv.gz",
+            ".json",
+            ".jsonl",
+            ".ndjson",
+            ".json.gz",
+            ".jsonl.gz",
+        ]
+        .iter()
+        .any(|e| n.ends_with(e))
 }
 
 /// Reads a file's text (gunzipped), bounded: bills are read whole.
@@ -340,7 +347,10 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
     if bytes.len() as u64 > MAX_BILL_BYTES {
         return Err(format_error(
             path,
-            format!("larger than {} MiB after gunzip; split the export by month", MAX_BILL_BYTES >> 20),
+            format!(
+                "larger than {} MiB after gunzip; split the export by month",
+                MAX_BILL_BYTES >> 20
+            ),
         ));
     }
     String::from_utf8(bytes).map_err(|e| {

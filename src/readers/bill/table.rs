@@ -20,34 +20,29 @@ impl Table {
     /// Parses `text` (a header, then records; RFC 4180 quoting). A header naming a column
     /// twice is refused: which one is meant cannot be told.
     pub fn parse(path: &Path, text: &str) -> Result<Table, ReadError> {
-        let mut r = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        use crate::text::lines::{CsvRows, CsvStep};
+        let mut r = CsvRows::new(text.as_bytes());
         let header = r
             .headers()
-            .map_err(|e| format_error(path, format!("line 1: {e}")))?
-            .clone();
-        let mut index = HashMap::new();
-        for (i, h) in header.iter().enumerate() {
-            if index.insert(h.trim().to_string(), i).is_some() {
-                return Err(format_error(
-                    path,
-                    format!("line 1: column {:?} is named twice", crate::text::printable(h)),
-                ));
-            }
-        }
+            .map_err(|e| format_error(path, format!("line 1: {e}")))?;
+        let index = header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.clone(), i))
+            .collect();
         let mut rows = Vec::new();
-        for rec in r.records() {
-            let rec = rec.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line());
-                format_error(path, format!("line {line}: {e}"))
-            })?;
-            let line = rec.position().map_or(0, |p| p.line());
-            if rec.iter().all(|c| c.trim().is_empty()) {
-                continue;
+        while let Some(step) = r.next_step() {
+            match step {
+                CsvStep::Record(rec) => {
+                    if rec.record.iter().all(|c| c.trim().is_empty()) {
+                        continue;
+                    }
+                    rows.push((rec.line(), rec.record.clone()));
+                }
+                CsvStep::Error { line, error } => {
+                    return Err(format_error(path, format!("line {line}: {error}")))
+                }
             }
-            rows.push((line, rec));
         }
         Ok(Table { index, rows })
     }
@@ -83,7 +78,9 @@ impl Table {
 
     /// The value of `col`, `None` when empty.
     pub fn opt(&self, rec: &csv::StringRecord, col: &str) -> Option<String> {
-        Some(self.get(rec, col)).filter(|v| !v.is_empty()).map(str::to_string)
+        Some(self.get(rec, col))
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
     }
 }
 
@@ -128,7 +125,9 @@ pub fn instant(v: &str) -> Option<i64> {
     }
     for f in ["%Y-%m-%d", "%m/%d/%Y"] {
         if let Ok(d) = chrono::NaiveDate::parse_from_str(v, f) {
-            return d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp_micros());
+            return d
+                .and_hms_opt(0, 0, 0)
+                .map(|t| t.and_utc().timestamp_micros());
         }
     }
     None

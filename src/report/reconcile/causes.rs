@@ -141,7 +141,12 @@ pub(super) fn row(
         sources: s.sources,
         book_model: s.book_model,
     };
-    let (cause, detail) = decide(&r, &s.notes, s.has_bill, logged_models.contains(&(provider, canonical)));
+    let (cause, detail) = decide(
+        &r,
+        &s.notes,
+        s.has_bill,
+        logged_models.contains(&(provider, canonical)),
+    );
     r.cause = cause;
     r.detail = detail;
     r
@@ -155,7 +160,10 @@ fn decide(
 ) -> (Option<Cause>, Option<String>) {
     let d = r.difference;
     if let Some(n) = notes.iter().find(|n| n.starts_with("billed in")) {
-        return (Some(Cause::Unexplained), Some(format!("{n}; the book is in USD")));
+        return (
+            Some(Cause::Unexplained),
+            Some(format!("{n}; the book is in USD")),
+        );
     }
     if r.canonical_model.starts_with("unmapped: ") {
         return (
@@ -173,23 +181,31 @@ fn decide(
         );
     }
     if !has_bill {
-        return (Some(Cause::NotBilled), Some("no bill line for this usage".into()));
+        return (
+            Some(Cause::NotBilled),
+            Some("no bill line for this usage".into()),
+        );
     }
     if r.logged_tokens == 0 {
         return if model_logged {
             (Some(Cause::MissingFromLogs), None)
         } else {
-            (Some(Cause::NotInLogs), Some("the logs never mention this model".into()))
+            (
+                Some(Cause::NotInLogs),
+                Some("the logs never mention this model".into()),
+            )
         };
     }
-    let correction = notes.iter().any(|n| n.starts_with("a correction"));
     let Some(bt) = r.billed_tokens else {
         if d.abs() < CENT {
             return (Some(Cause::Rounding).filter(|_| !d.is_zero()), None);
         }
         return (
             Some(Cause::Unexplained),
-            Some("the bill gives no token count here, so tokens and price cannot be told apart".into()),
+            Some(
+                "the bill gives no token count here, so tokens and price cannot be told apart"
+                    .into(),
+            ),
         );
     };
     let (Some(implied), Some(book)) = (r.implied_price, r.book_price) else {
@@ -206,10 +222,16 @@ fn decide(
         let price = format!("billed ${implied}/M, the book ${book}/M");
         let eleven = Decimal::new(11, 1);
         if near(x, eleven) || near(x * eleven, Decimal::ONE) {
-            return (Some(Cause::GeoPremium), Some(format!("{price} (x{})", x.round_dp(4))));
+            return (
+                Some(Cause::GeoPremium),
+                Some(format!("{price} (x{})", x.round_dp(4))),
+            );
         }
         if near(x, Decimal::new(5, 1)) || near(x, Decimal::TWO) {
-            return (Some(Cause::Tier), Some(format!("{price} (x{})", x.round_dp(4))));
+            return (
+                Some(Cause::Tier),
+                Some(format!("{price} (x{})", x.round_dp(4))),
+            );
         }
         return (Some(Cause::PriceDiffers), Some(price));
     }
@@ -238,14 +260,11 @@ fn decide(
         );
         return (Some(cause), Some(detail));
     }
-    let mut detail = format!(
+    let detail = format!(
         "tokens and price both differ: {} billed at ${implied}/M, {} logged at ${book}/M",
         crate::money::count(bt),
         crate::money::count(r.logged_tokens)
     );
-    if correction {
-        detail.push_str("; the bill corrects an earlier period here");
-    }
     (Some(Cause::Unexplained), Some(detail))
 }
 
@@ -257,7 +276,12 @@ pub(super) fn cache_ttl_pass(rows: &mut [Row]) {
     for (i, r) in rows.iter().enumerate() {
         if r.token_class.is_cache_write() {
             groups
-                .entry((r.day.clone(), r.provider.clone(), r.canonical_model.clone(), r.tier.clone()))
+                .entry((
+                    r.day.clone(),
+                    r.provider.clone(),
+                    r.canonical_model.clone(),
+                    r.tier.clone(),
+                ))
                 .or_default()
                 .push(i);
         }
@@ -306,7 +330,10 @@ pub(super) fn pair_pass(rows: &mut [Row]) {
                 continue;
             }
             let (cause, detail) = if a.tier != b.tier {
-                (Cause::Tier, format!("billed as {}, logged as {}", a.tier, b.tier))
+                (
+                    Cause::Tier,
+                    format!("billed as {}, logged as {}", a.tier, b.tier),
+                )
             } else {
                 let g = |x: &Option<String>| x.clone().unwrap_or_else(|| "unknown".into());
                 (
@@ -332,7 +359,12 @@ pub(super) fn implied_prices(rows: &[Row]) -> Vec<ImpliedPrice> {
         let wanted = r.cause == Some(Cause::PriceDiffers) || r.unpriced.is_some();
         if wanted && r.implied_price.is_some() && !r.sources.is_empty() {
             groups
-                .entry((r.provider.clone(), r.canonical_model.clone(), r.token_class, r.tier.clone()))
+                .entry((
+                    r.provider.clone(),
+                    r.canonical_model.clone(),
+                    r.token_class,
+                    r.tier.clone(),
+                ))
                 .or_default()
                 .push(r);
         }
@@ -346,7 +378,10 @@ pub(super) fn implied_prices(rows: &[Row]) -> Vec<ImpliedPrice> {
         let first = rs[0];
         out.push(ImpliedPrice {
             provider,
-            model: first.book_model.clone().unwrap_or_else(|| first.model.clone()),
+            model: first
+                .book_model
+                .clone()
+                .unwrap_or_else(|| first.model.clone()),
             canonical_model: canonical,
             token_class: class,
             tier,
@@ -354,7 +389,10 @@ pub(super) fn implied_prices(rows: &[Row]) -> Vec<ImpliedPrice> {
             book_price: first.book_price,
             from: rs.iter().map(|r| r.day.clone()).min().unwrap_or_default(),
             to: rs.iter().map(|r| r.day.clone()).max().unwrap_or_default(),
-            book_versions: rs.iter().flat_map(|r| r.book_versions.iter().cloned()).collect(),
+            book_versions: rs
+                .iter()
+                .flat_map(|r| r.book_versions.iter().cloned())
+                .collect(),
         });
     }
     out

@@ -203,6 +203,32 @@ pub fn reconcile(
         if let Some(check) = &l.check {
             notes.push(format!("{source}: {check}"));
         }
+        if l.correction {
+            other.push(OtherCharge {
+                day: crate::usage::format_day(day as i64),
+                provider: l.provider.clone(),
+                service: l.service.clone(),
+                sku: l.sku.clone(),
+                cost: l.net(),
+                cause: Cause::Unexplained,
+                detail: "a correction of an earlier period (the provider restated it)".into(),
+                source,
+            });
+            continue;
+        }
+        if !l.credits.is_zero() {
+            // Credits attached to a line are credits, never netted into its token class.
+            other.push(OtherCharge {
+                day: crate::usage::format_day(day as i64),
+                provider: l.provider.clone(),
+                service: l.service.clone(),
+                sku: l.sku.clone(),
+                cost: l.credits,
+                cause: Cause::Credit,
+                detail: "credits attached to the line".into(),
+                source: source.clone(),
+            });
+        }
         match token_key(l, book) {
             Ok((class, key, book_model)) => {
                 let s = sides
@@ -218,7 +244,7 @@ pub fn reconcile(
                 s.has_bill = true;
                 s.model = l.model.clone().unwrap_or_default();
                 s.geo = l.geo.clone().or(s.geo.take());
-                s.billed_cost += l.net();
+                s.billed_cost += l.cost;
                 match l.tokens {
                     Some(n) => s.billed_sum += n,
                     None => s.tokens_unknown = true,
@@ -227,9 +253,6 @@ pub fn reconcile(
                 if l.currency != "USD" {
                     s.notes.push(format!("billed in {}", l.currency));
                 }
-                if l.correction {
-                    s.notes.push("a correction of an earlier period".into());
-                }
                 s.sources.push(source);
             }
             Err((cause, detail)) => other.push(OtherCharge {
@@ -237,7 +260,7 @@ pub fn reconcile(
                 provider: l.provider.clone(),
                 service: l.service.clone(),
                 sku: l.sku.clone(),
-                cost: l.net(),
+                cost: l.cost,
                 cause,
                 detail,
                 source,
@@ -344,7 +367,10 @@ pub fn reconcile(
         billed_cost: billed_total,
         computed_cost: computed_total,
         difference: billed_total - computed_total,
-        unexplained: by_cause.get(&Cause::Unexplained).copied().unwrap_or_default(),
+        unexplained: by_cause
+            .get(&Cause::Unexplained)
+            .copied()
+            .unwrap_or_default(),
     };
     Reconciliation {
         period: period_info,
@@ -371,9 +397,14 @@ fn token_key(
         Charge::NonToken(kind) => return Err((Cause::NonToken, kind.clone())),
         Charge::Credit => return Err((Cause::Credit, "credit, refund or discount".into())),
         Charge::Tax => return Err((Cause::NonToken, "tax and fees".into())),
-        Charge::Adjustment => return Err((Cause::Rounding, "invoice rounding or adjustment".into())),
+        Charge::Adjustment => {
+            return Err((Cause::Rounding, "invoice rounding or adjustment".into()))
+        }
         Charge::Unrecognised(why) => {
-            return Err((Cause::Unexplained, format!("a line tokenledger cannot read: {why}")))
+            return Err((
+                Cause::Unexplained,
+                format!("a line tokenledger cannot read: {why}"),
+            ))
         }
     };
     let billed = l.model.as_deref().unwrap_or_default();
@@ -393,7 +424,14 @@ fn merge_unknown_ttl(sides: &mut BTreeMap<Key, Side>) {
         .collect();
     for k in unknown {
         for class in [TokenClass::CacheWrite5m, TokenClass::CacheWrite1h] {
-            let from = (k.0, k.1.clone(), k.2.clone(), class, k.4.clone(), k.5.clone());
+            let from = (
+                k.0,
+                k.1.clone(),
+                k.2.clone(),
+                class,
+                k.4.clone(),
+                k.5.clone(),
+            );
             let take = sides.get(&from).is_some_and(|s| !s.has_bill);
             if let Some(s) = take.then(|| sides.remove(&from)).flatten() {
                 let to = sides.entry(k.clone()).or_default();
