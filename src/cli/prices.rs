@@ -156,6 +156,11 @@ pub enum PricesCommand {
         /// The Azure deployment type (global, data-zone, regional; default Global Standard).
         #[arg(long, value_name = "TYPE")]
         deployment_type: Option<String>,
+        /// MODEL is a bill's name (an AWS usage type or Marketplace product name, an Azure meter,
+        /// a Google SKU description, an OpenAI line item): say how it is read and which book
+        /// model it maps to (bill-names.csv), then why that model is priced so.
+        #[arg(long)]
+        billed: bool,
         #[command(flatten)]
         book: BookArgs,
     },

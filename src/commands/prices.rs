@@ -131,6 +131,7 @@ pub fn run(cmd: PricesCommand) -> anyhow::Result<()> {
             region,
             tier,
             deployment_type,
+            billed,
             book,
         } => super::why::why(super::why::Why {
             provider,
@@ -139,6 +140,7 @@ pub fn run(cmd: PricesCommand) -> anyhow::Result<()> {
             region,
             tier,
             deployment_type,
+            billed,
             book,
         }),
         PricesCommand::Coverage { usage, format } => super::why::coverage(usage, format.into()),

@@ -21,15 +21,35 @@ pub struct Why {
     pub region: Option<String>,
     pub tier: Option<String>,
     pub deployment_type: Option<String>,
+    /// `model` is a bill's name for a model.
+    pub billed: bool,
     pub book: BookArgs,
 }
 
-pub fn why(q: Why) -> anyhow::Result<()> {
+pub fn why(mut q: Why) -> anyhow::Result<()> {
     let at = match &q.at {
         Some(s) => pricing::parse_effective_from(s).map_err(UsageError::flag("--at"))?,
         None => chrono::Utc::now().timestamp_micros(),
     };
     let book = load_book(&q.book.pricing, &q.book.pricing_overlay)?;
+    let mut billed_lines = Vec::new();
+    if q.billed {
+        let (lines, model) = report::reconcile::explain_billed(&book, &q.provider, &q.model);
+        billed_lines = lines;
+        match model {
+            Some(m) => q.model = m,
+            None => {
+                let mut w = Output::open(q.book.output.as_ref())?;
+                render::why::render(&billed_lines, Format::Table, &mut w)?;
+                w.commit()?;
+                return Err(DataError(format!(
+                    "{}: no book model for the billed name {:?}",
+                    q.provider, q.model
+                ))
+                .into());
+            }
+        }
+    }
     let resolved = book.resolve_model(&q.provider, &q.model).to_string();
     let tier = q.tier.as_deref().and_then(service_tier);
     let deployment = match &q.deployment_type {
@@ -48,7 +68,8 @@ pub fn why(q: Why) -> anyhow::Result<()> {
         deployment,
         at_us: at,
     };
-    let mut lines: Vec<(String, String)> = vec![(
+    let mut lines: Vec<(String, String)> = billed_lines;
+    lines.push((
         "request".into(),
         format!(
             "{}/{} at {}{}{}",
@@ -63,7 +84,7 @@ pub fn why(q: Why) -> anyhow::Result<()> {
                 .map(|t| format!(", {t} tier"))
                 .unwrap_or_default(),
         ),
-    )];
+    ));
     if resolved != q.model {
         lines.push(("model id in the book".into(), resolved.clone()));
     }

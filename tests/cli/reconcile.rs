@@ -485,3 +485,55 @@ fn files_that_are_no_bill_and_bad_amounts_are_named() {
     .fails(1)
     .stderr_has("amount.value: not a decimal amount");
 }
+
+#[test]
+fn prices_why_explains_a_billed_name_and_a_row_of_ones_own_maps_a_new_one() {
+    let out = Tl::prices("why")
+        .args([
+            "aws-bedrock",
+            "USE1-Nova2.0Lite-input-tokens-cross-region-global",
+            "--billed",
+        ])
+        .args(["--at", "2026-10-14"])
+        .ok();
+    out.stdout_has("model \"Nova2.0Lite\", input tokens, standard tier, global")
+        .stdout_has("maps to                 amazon.nova-2-lite-v1:0 (canonical model nova-2-lite)")
+        .stdout_has("bill-names.csv:2 maps \"Nova2.0Lite\" on aws-bedrock")
+        .stdout_has("input $0.3");
+    Tl::prices("why")
+        .args(["aws-bedrock", "USE1-Foo9-input-tokens", "--billed"])
+        .fails(1)
+        .stdout_has("no book model: add a row to bill-names.csv");
+    let mut t = Tl::prices("why");
+    let dir = t.temp_file(
+        "mine/bill-names.csv",
+        "provider,billed,model,source\naws-bedrock,Foo9,us.deepseek.r1-v1:0,our AWS account team\n",
+    );
+    t.args(["aws-bedrock", "USE1-Foo9-input-tokens", "--billed"])
+        .args(["--pricing-overlay", dir.parent().unwrap().to_str().unwrap()])
+        .ok()
+        .stdout_has("maps to                 us.deepseek.r1-v1:0 (canonical model deepseek-r1)")
+        .stdout_has("(source: our AWS account team)");
+}
+
+#[test]
+fn a_restated_month_is_read_from_its_newest_delivery_only() {
+    // September was delivered on 09-21 (1,000K Nova tokens, $0.33) and restated on 10-03
+    // (1,200K tokens, $0.396, and a $0.10 credit): the newest delivery is the bill, $0.296.
+    let out = Tl::cmd(["reconcile"])
+        .logs("bills/no-usage.csv")
+        .args(["--bill", &fixture("bills/cur-restated"), "--format", "json"])
+        .ok();
+    out.stderr_has("1 data file not listed by the newest manifest of its period left out");
+    let doc = out.json();
+    assert_eq!(doc["files"].as_array().unwrap().len(), 1);
+    assert!(doc["files"][0]["path"]
+        .as_str()
+        .unwrap()
+        .contains("20261003T0800Z-9f8e"));
+    assert_eq!(
+        dec(&doc["totals"]["billed_cost_usd"]),
+        "0.296".parse().unwrap()
+    );
+    assert_eq!(doc["rows"][0]["billed_tokens"], 1_200_000);
+}

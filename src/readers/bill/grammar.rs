@@ -330,6 +330,25 @@ pub fn openai_line_item(item: &str) -> Parsed {
     p
 }
 
+/// The model and charge a bill's string names, read with the grammar of `provider`'s bills
+/// (AWS usage types, Azure meters, Google SKUs, OpenAI line items); a Marketplace product name
+/// (`Claude Sonnet 4.6 (Amazon Bedrock Edition)`) or a plain model name is its own model.
+pub fn read_any(provider: &str, text: &str) -> Option<Parsed> {
+    let parsed = match provider {
+        "aws-bedrock" => aws_usage_type(text, false).filter(|p| p.model.is_some()),
+        "azure" => azure_meter(text),
+        "vertex-ai" | "google" => gcp_sku(text),
+        "openai" => Some(openai_line_item(text)).filter(|p| p.model.is_some()),
+        _ => None,
+    };
+    parsed.or_else(|| {
+        let m = marketplace_model(text)?;
+        let mut p = Parsed::other("");
+        p.model = Some(m);
+        Some(p)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
