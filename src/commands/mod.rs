@@ -14,6 +14,7 @@ pub mod chart;
 pub mod columns;
 pub mod compare;
 pub mod convert;
+pub mod coverage;
 pub mod dims;
 pub mod errors;
 pub mod generated;

@@ -1,12 +1,9 @@
-//! `tokenledger prices why` (which row prices a request, and where it comes from) and
-//! `tokenledger prices coverage` (how much of some logs each tier of the book prices).
+//! `tokenledger prices why`: which row prices a request, and where it comes from (with
+//! `--billed`, first which book model a bill's name for a model is).
 
-use super::aggregate::aggregate;
 use super::book::load_book;
-use super::settings::{Job, UsageSettings};
 use super::{DataError, UsageError};
-use crate::cli::{BookArgs, UsageArgs};
-use crate::engine;
+use crate::cli::BookArgs;
 use crate::output::atomic::Output;
 use crate::pricing::{self, Lookup, PriceBook, PriceRow, Query};
 use crate::render::{self, Format};
@@ -227,22 +224,4 @@ fn describe(book: &PriceBook, row: &PriceRow, lines: &mut Vec<(String, String)>)
     opt("litellm key", &row.litellm_key, lines);
     opt("litellm commit", &row.litellm_commit, lines);
     lines.push(("file".into(), format!("{}:{}", row.file, row.line)));
-}
-
-pub fn coverage(usage: UsageArgs, format: Format) -> anyhow::Result<()> {
-    let settings = UsageSettings::from_args(usage)?;
-    let (book, agg) = aggregate(&settings, &Job::default())?;
-    let priced = engine::price(&agg, &book)?;
-    let r = report::build(
-        &[],
-        &[],
-        &agg,
-        &priced,
-        settings.period(),
-        book.files().to_vec(),
-    );
-    let mut w = Output::open(None)?;
-    render::coverage::render(&r, format, &mut w)?;
-    w.commit()?;
-    Ok(())
 }
