@@ -8,9 +8,9 @@
 //! | layer | modules | job |
 //! |---|---|---|
 //! | 0 vocabulary | `usage`, `time`, `money`, `providers`, `text` | the canonical schema and its parsing, periods and zones, money formatting, provider names, safe text; no I/O |
-//! | 1 files | `readers`, `pricing`, `output` | the only file I/O: logs into [`usage::UsageRecord`]s, price files into a [`pricing::PriceBook`], and every file written whole or not at all (`output`: `--output`, `convert`, charts, `--out-dir`); the three do not import each other, and `readers` writes nothing |
+//! | 1 files | `readers`, `pricing`, `output` | the only file I/O: logs into [`usage::UsageRecord`]s and bills into [`readers::bill::BilledLine`]s, price files into a [`pricing::PriceBook`], and every file written whole or not at all (`output`: `--output`, `convert`, charts, `--out-dir`); the three do not import each other, and `readers` writes nothing |
 //! | 2 engine | `engine` | records + book -> integer sums per (local day, price epoch, group), priced exactly; no I/O, no clock |
-//! | 3 results | `report`, `sql` | typed results built from priced aggregates (report, comparison, failures, FOCUS rows, forecast); no formatting; the warehouse query that makes aggregates |
+//! | 3 results | `report`, `sql` | typed results built from priced aggregates (report, comparison, reconciliation with a bill, failures, FOCUS rows, forecast); no formatting; the warehouse query that makes aggregates |
 //! | 4 outputs | `render`, `chart` | one file per output format, charts through plotters; no arithmetic on money |
 //! | 5 command line | `cli`, `commands` | clap definitions; one file per subcommand; `commands::messages` owns stderr |
 //!
@@ -19,6 +19,10 @@
 //! - **a log format**: a file in `readers/` with `looks_like` and `read(file, opts, sink)`,
 //!   a `LogFormat` variant, a line in `readers::detect` and in `readers::read_file`; convert
 //!   the source's token semantics to the canonical ones (see `usage`).
+//! - **a bill format**: a file in `readers/bill/` that turns each line into a `BilledLine` (its
+//!   cost kept whatever it is) and returns the file's total, a `BillFormat` variant, a line in
+//!   `readers::bill::detect` and `read`; a provider's grammar for its usage strings in
+//!   `readers::bill::grammar`, its names for models in `pricing/bill-names.csv`.
 //! - **an output format**: a file in `render/` that reads the result struct; a variant of the
 //!   format enum of the commands that can write it.
 //! - **a `--by` dimension**: computed from a cell in `report::dims::dim_value` (and listed in

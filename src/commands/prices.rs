@@ -143,7 +143,9 @@ pub fn run(cmd: PricesCommand) -> anyhow::Result<()> {
             billed,
             book,
         }),
-        PricesCommand::Coverage { usage, format } => super::coverage::coverage(usage, format.into()),
+        PricesCommand::Coverage { usage, format } => {
+            super::coverage::coverage(usage, format.into())
+        }
         PricesCommand::Diff { old, new, format } => diff(&old, &new, format.into()),
         PricesCommand::ImportLitellm {
             file,

@@ -48,7 +48,10 @@ impl Tolerance {
     /// The dollars it allows on a bill of `billed`.
     pub fn allowed(self, billed: Decimal) -> Decimal {
         match self {
-            Tolerance::Percent(p) => billed.abs() * p / Decimal::ONE_HUNDRED,
+            Tolerance::Percent(p) => billed
+                .abs()
+                .checked_mul(p)
+                .map_or(Decimal::MAX, |x| x / Decimal::ONE_HUNDRED),
             Tolerance::Usd(u) => u,
         }
     }

@@ -10,9 +10,10 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::grammar::openai_line_item;
+use super::json_amount as json_decimal;
 use super::{format_error, tokens_of, Bill, BillFormat, BilledLine, Charge, TokenClass};
 use crate::readers::ReadError;
-use crate::text::json::{json_decimal, parse_json};
+use crate::text::json::parse_json;
 
 /// The pages of a file, each with the line it starts on.
 fn pages(path: &Path, text: &str) -> Result<Vec<(u64, Value)>, ReadError> {

@@ -9,9 +9,10 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::grammar::gcp_sku;
+use super::json_amount as json_decimal;
 use super::{format_error, tokens_of, Bill, BillFormat, BilledLine, Charge};
 use crate::readers::ReadError;
-use crate::text::json::{json_decimal, parse_json};
+use crate::text::json::parse_json;
 
 /// Reads export rows into `bill`; returns the sum of costs and credits.
 pub fn read(path: &Path, text: &str, bill: &mut Bill) -> Result<Decimal, ReadError> {

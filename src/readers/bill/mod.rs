@@ -205,6 +205,20 @@ impl Bill {
     }
 }
 
+/// The largest amount or quantity a bill line may hold (a quadrillion): larger is no bill, and
+/// the bound keeps every sum of a bill far inside exact decimal arithmetic.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
+
+/// `d`, when it is within [`MAX_AMOUNT`].
+pub fn plausible(d: Decimal) -> Option<Decimal> {
+    (d.abs() <= MAX_AMOUNT).then_some(d)
+}
+
+/// A JSON number or decimal string of a bill, exact and within [`MAX_AMOUNT`].
+pub fn json_amount(v: &serde_json::Value) -> Option<Decimal> {
+    crate::text::json::json_decimal(v).and_then(plausible)
+}
+
 /// A token count from a quantity in units of `scale` tokens: exact when whole, else rounded
 /// half-even with a note (a bill that bills fractions of a token).
 pub fn tokens_of(quantity: Decimal, scale: u64) -> (Option<u64>, Option<String>) {

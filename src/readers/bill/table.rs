@@ -84,9 +84,10 @@ impl Table {
     }
 }
 
-/// A bill amount as an exact decimal (`2.503875`, `-5.0`, `1.2E-5`, `"1,234.5"` is refused).
+/// A bill amount as an exact decimal (`2.503875`, `-5.0`, `1.2E-5`; `1,234.5` and amounts
+/// beyond [`super::MAX_AMOUNT`] are refused).
 pub fn amount(v: &str) -> Option<Decimal> {
-    crate::text::json::decimal_text(v, 0)
+    crate::text::json::decimal_text(v, 0).and_then(super::plausible)
 }
 
 /// A required amount, or an error naming the line and column.
@@ -95,7 +96,7 @@ pub fn need_amount(path: &Path, line: u64, col: &str, v: &str) -> Result<Decimal
         format_error(
             path,
             format!(
-                "line {line}: {col}: {:?} is not a decimal amount",
+                "line {line}: {col}: {:?} is not a decimal amount (at most a quadrillion)",
                 crate::text::printable(v.get(..40).unwrap_or(v))
             ),
         )

@@ -96,12 +96,23 @@ fn ratio(a: Decimal, b: Decimal) -> Option<Decimal> {
 
 /// True when `x` is within 0.2% of `target`.
 fn near(x: Decimal, target: Decimal) -> bool {
-    (x - target).abs() <= target * Decimal::new(2, 3)
+    x.checked_sub(target)
+        .zip(target.checked_mul(Decimal::new(2, 3)))
+        .is_some_and(|(d, t)| d.abs() <= t)
+}
+
+/// `a * b`, or zero where it does not fit (never a panic on a hostile bill).
+fn times(a: Decimal, b: Decimal) -> Decimal {
+    a.checked_mul(b).unwrap_or_default()
 }
 
 /// Per million tokens.
 fn per_m(cost: Decimal, tokens: u64) -> Option<Decimal> {
-    ratio(cost * Decimal::from(1_000_000), Decimal::from(tokens)).map(|p| p.round_dp(6).normalize())
+    ratio(
+        cost.checked_mul(Decimal::from(1_000_000))?,
+        Decimal::from(tokens),
+    )
+    .map(|p| p.round_dp(6).normalize())
 }
 
 /// Builds a row from its two sides and gives it a cause.
@@ -221,7 +232,7 @@ fn decide(
         }
         let price = format!("billed ${implied}/M, the book ${book}/M");
         let eleven = Decimal::new(11, 1);
-        if near(x, eleven) || near(x * eleven, Decimal::ONE) {
+        if near(x, eleven) || near(times(x, eleven), Decimal::ONE) {
             return (
                 Some(Cause::GeoPremium),
                 Some(format!("{price} (x{})", x.round_dp(4))),
@@ -237,7 +248,7 @@ fn decide(
     }
     for (scale, name) in [(1_000, "thousand"), (1_000_000, "million")] {
         let s = Decimal::from(scale);
-        if near(x, s) || near(x * s, Decimal::ONE) {
+        if near(x, s) || near(times(x, s), Decimal::ONE) {
             return (
                 Some(Cause::Unexplained),
                 Some(format!(
@@ -246,8 +257,9 @@ fn decide(
             );
         }
     }
-    let at_book = book * Decimal::from(bt) / Decimal::from(1_000_000);
-    if (at_book - r.billed_cost).abs() < CENT || near(x, Decimal::ONE) {
+    let at_book = times(book, Decimal::from(bt)) / Decimal::from(1_000_000);
+    let gap = at_book.checked_sub(r.billed_cost).unwrap_or(Decimal::MAX);
+    if gap.abs() < CENT || near(x, Decimal::ONE) {
         let cause = if bt > r.logged_tokens {
             Cause::MissingFromLogs
         } else {
