@@ -16,7 +16,7 @@ fn f(d: Decimal) -> f64 {
 }
 
 /// Every day from `first` to `last` (inclusive, `YYYY-MM-DD`), so gaps show as empty days.
-fn day_span(first: &str, last: &str) -> Vec<String> {
+pub(super) fn day_span(first: &str, last: &str) -> Vec<String> {
     let parse = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
     let (Some(mut d), Some(end)) = (parse(first), parse(last)) else {
         return vec![];
@@ -374,6 +374,8 @@ pub fn chart_data(
         Kind::SpendByProvider => spend_by(&report(), true, by_day, top, suffix),
         Kind::Daily => daily(&report(), suffix),
         Kind::Tokens => tokens(&report(), top, suffix),
+        // Drawn from a reconciliation (`super::reconcile::chart`); without a bill, nothing.
+        Kind::Reconcile => super::reconcile::chart(None, suffix),
         Kind::Compare => {
             let targets: Vec<String> = if o.targets.is_empty() {
                 src.book

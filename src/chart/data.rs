@@ -22,6 +22,8 @@ pub enum Kind {
     Compare,
     /// Token mix (uncached input, cache read, cache write, output) per model.
     Tokens,
+    /// Computed from the logs vs billed, per day (needs --bill).
+    Reconcile,
 }
 
 impl Kind {
@@ -32,6 +34,7 @@ impl Kind {
             Kind::Daily => "daily",
             Kind::Compare => "compare",
             Kind::Tokens => "tokens",
+            Kind::Reconcile => "reconcile",
         }
     }
 }
@@ -130,7 +133,7 @@ pub fn chart_by(kind: Kind, by_day: bool) -> Vec<String> {
     let v: &[&str] = match kind {
         Kind::SpendByModel => &[time, col::MODEL],
         Kind::SpendByProvider => &[time, col::PROVIDER],
-        Kind::Daily => &[dims::DAY],
+        Kind::Daily | Kind::Reconcile => &[dims::DAY],
         Kind::Tokens => &[col::PROVIDER, col::MODEL],
         Kind::Compare => &[CANONICAL_MODEL],
     };

@@ -6,6 +6,7 @@
 pub mod build;
 pub mod data;
 pub mod file;
+pub mod reconcile;
 pub mod style;
 
 use std::error::Error;

@@ -73,6 +73,14 @@ pub struct ChartArgs {
     /// Providers for the compare chart (default: every provider that sells some of the usage).
     #[arg(long, value_delimiter = ',', value_name = "P,...")]
     pub providers: Vec<String>,
+
+    /// The bill of the reconcile chart (as `reconcile --bill`). Repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub bill: Vec<PathBuf>,
+
+    /// The bill's format (default: detected per file).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub bill_format: crate::readers::bill::BillFormat,
 }
 
 #[derive(Debug, Args)]

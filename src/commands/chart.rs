@@ -20,6 +20,8 @@ pub fn run(args: ChartArgs) -> anyhow::Result<()> {
         height,
         by,
         providers,
+        bill,
+        bill_format,
     } = args;
     let by_day = match by.as_deref() {
         None | Some("month") => false,
@@ -45,6 +47,34 @@ pub fn run(args: ChartArgs) -> anyhow::Result<()> {
         .into());
     }
     let settings = UsageSettings::from_args(usage)?;
+    if kind == Kind::Reconcile || !bill.is_empty() {
+        if kind != Kind::Reconcile || bill.is_empty() {
+            return Err(UsageError::Message(
+                "--bill goes with the reconcile chart, and the reconcile chart needs --bill".into(),
+            )
+            .into());
+        }
+        let (rec, _) = super::reconcile::reconciled(settings, &bill, bill_format)?;
+        let p = &rec.period;
+        let day = |t: &Option<String>| {
+            t.as_deref()
+                .and_then(|x| x.get(..10))
+                .unwrap_or("")
+                .to_string()
+        };
+        let suffix = format!(" ({} to {}, {})", day(&p.from), day(&p.to), p.tz);
+        let data = chart::reconcile::chart(Some(&rec), &suffix);
+        if data.is_empty() {
+            return Err(DataError(
+                "no usage and no bill line in the period: nothing to chart".into(),
+            )
+            .into());
+        }
+        chart::write(&output, &data, (width, height))
+            .map_err(|e| DataError(format!("{}: {e}", output.display())))?;
+        messages::info(format_args!("wrote {}", output.display()));
+        return Ok(());
+    }
     let (book, agg) = aggregate(&settings, &Job::default())?;
     let priced = engine::price(&agg, &book)?;
     let unpriced: u64 = messages::unpriced_cells(&priced);

@@ -62,28 +62,14 @@ impl Tolerance {
 #[error("{0}")]
 pub struct BillError(pub String);
 
-pub fn run(args: ReconcileArgs) -> anyhow::Result<()> {
-    let ReconcileArgs {
-        usage,
-        bill: bill_paths,
-        bill_format,
-        tolerance,
-        format,
-        output: out_path,
-        write_overlay,
-        exact,
-    } = args;
-    let format = Format::from(crate::cli::output_format(
-        format,
-        out_path.as_deref(),
-        crate::cli::TableFormat::Table,
-    ));
-    let tolerance = tolerance
-        .as_deref()
-        .map(|t| Tolerance::parse(t).map_err(UsageError::flag("--tolerance")))
-        .transpose()?;
-    let mut settings = UsageSettings::from_args(usage)?;
-    let bill = crate::readers::bill::read(&bill_paths, bill_format).map_err(|e| match e {
+/// Reads the bills, prices the logs over the period (the bill's own span when none is given)
+/// and reconciles them; notes go to stderr.
+pub fn reconciled(
+    mut settings: UsageSettings,
+    bill_paths: &[std::path::PathBuf],
+    bill_format: crate::readers::bill::BillFormat,
+) -> anyhow::Result<(reconcile::Reconciliation, crate::readers::bill::Bill)> {
+    let bill = crate::readers::bill::read(bill_paths, bill_format).map_err(|e| match e {
         crate::readers::ReadError::NotFound { .. } => anyhow::Error::from(e),
         other => BillError(format!("{:#}", anyhow::Error::from(other))).into(),
     })?;
@@ -112,9 +98,41 @@ pub fn run(args: ReconcileArgs) -> anyhow::Result<()> {
         (settings.from_us, settings.to_us),
         settings.period(),
     );
-    for n in rec.notes.iter().skip(bill.notes.len()) {
+    let checks: Vec<&String> = rec.notes.iter().skip(bill.notes.len()).collect();
+    for n in checks.iter().take(5) {
         messages::note(n);
     }
+    if checks.len() > 5 {
+        messages::note(format_args!(
+            "and {} more lines whose rate times quantity is not their cost (all in --format json, notes)",
+            checks.len() - 5
+        ));
+    }
+    Ok((rec, bill))
+}
+
+pub fn run(args: ReconcileArgs) -> anyhow::Result<()> {
+    let ReconcileArgs {
+        usage,
+        bill: bill_paths,
+        bill_format,
+        tolerance,
+        format,
+        output: out_path,
+        write_overlay,
+        exact,
+    } = args;
+    let format = Format::from(crate::cli::output_format(
+        format,
+        out_path.as_deref(),
+        crate::cli::TableFormat::Table,
+    ));
+    let tolerance = tolerance
+        .as_deref()
+        .map(|t| Tolerance::parse(t).map_err(UsageError::flag("--tolerance")))
+        .transpose()?;
+    let settings = UsageSettings::from_args(usage)?;
+    let (rec, _) = reconciled(settings, &bill_paths, bill_format)?;
     let mut w = Output::open(out_path.as_ref())?;
     let style = render::Style {
         exact,

@@ -537,3 +537,36 @@ fn a_restated_month_is_read_from_its_newest_delivery_only() {
     );
     assert_eq!(doc["rows"][0]["billed_tokens"], 1_200_000);
 }
+
+#[test]
+fn the_reconcile_chart_draws_computed_beside_billed_per_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("rec.svg");
+    Tl::chart("reconcile")
+        .logs("bills/e2e/logs.csv")
+        .args([
+            "--bill",
+            &fixture("bills/e2e/cur-2026-10.csv"),
+            "--month",
+            "2026-10",
+        ])
+        .args(["-o", svg.to_str().unwrap()])
+        .ok();
+    let text = std::fs::read_to_string(&svg).unwrap();
+    for want in [
+        "Computed vs billed (2026-10-01 to 2026-11-01, UTC)",
+        "computed from the logs",
+        "billed (token usage)",
+        "2026-10-14",
+        "2026-10-15",
+        // 608.80 billed: 35.85 of token lines (25.95 + 9.90) and 572.95 of other charges.
+        "billed $608.80 (token usage $35.85, other charges and credits $572.95); computed from the logs $32.50; unexplained $0.70",
+    ] {
+        assert!(text.contains(want), "{want:?} not in the SVG");
+    }
+    Tl::chart("reconcile")
+        .logs("bills/e2e/logs.csv")
+        .args(["-o", svg.to_str().unwrap()])
+        .fails(2)
+        .stderr_has("the reconcile chart needs --bill");
+}
