@@ -7,27 +7,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-use super::data::{chart_by, ChartData, ChartOptions, Kind, Series, Source, OTHER};
+use super::data::{chart_by, day_span, ChartData, ChartOptions, Kind, Series, Source, OTHER};
 use crate::report::compare::{CompareSettings, Comparison};
 use crate::report::Report;
 
 fn f(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
-}
-
-/// Every day from `first` to `last` (inclusive, `YYYY-MM-DD`), so gaps show as empty days.
-pub(super) fn day_span(first: &str, last: &str) -> Vec<String> {
-    let parse = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
-    let (Some(mut d), Some(end)) = (parse(first), parse(last)) else {
-        return vec![];
-    };
-    let mut out = Vec::new();
-    while d <= end && out.len() < 40_000 {
-        out.push(d.format("%Y-%m-%d").to_string());
-        let Some(next) = d.succ_opt() else { break };
-        d = next;
-    }
-    out
 }
 
 /// Every month from `first` to `last` (inclusive, `YYYY-MM`).

@@ -176,3 +176,18 @@ impl Source<'_> {
         )
     }
 }
+
+/// Every day from `first` to `last` (inclusive, `YYYY-MM-DD`), so gaps show as empty days.
+pub fn day_span(first: &str, last: &str) -> Vec<String> {
+    let parse = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+    let (Some(mut d), Some(end)) = (parse(first), parse(last)) else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    while d <= end && out.len() < 40_000 {
+        out.push(d.format("%Y-%m-%d").to_string());
+        let Some(next) = d.succ_opt() else { break };
+        d = next;
+    }
+    out
+}

@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use super::build::day_span;
-use super::data::{ChartData, Series};
+use super::data::{day_span, ChartData, Series};
 use crate::report::reconcile::Reconciliation;
 
 fn f(d: Decimal) -> f64 {
