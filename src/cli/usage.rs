@@ -123,6 +123,16 @@ pub struct CompareArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// Compare what a bill charged instead of the logs: its token lines (AWS CUR, FOCUS, Azure,
+    /// Google, OpenAI costs) re-priced on every provider ("this AWS bill on Vertex and
+    /// Azure"). Repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub bill: Vec<PathBuf>,
+
+    /// The bill's format (default: detected per file).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub bill_format: crate::readers::bill::BillFormat,
+
     /// Tables show every digit of every amount (default: cents; csv and json are always exact).
     #[arg(long)]
     pub exact: bool,

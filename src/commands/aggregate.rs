@@ -17,6 +17,33 @@ use crate::pricing::PriceBook;
 use crate::readers::{self, Progress, ReadOptions};
 use crate::usage::col;
 
+/// Aggregates `records` (a bill's usage) in place of logs.
+pub fn aggregate_records(
+    s: &UsageSettings,
+    job: &Job,
+    book: Arc<PriceBook>,
+    records: &[crate::usage::OwnedRecord],
+) -> anyhow::Result<(Arc<PriceBook>, Aggregates)> {
+    use crate::usage::UsageSink;
+    let mut agg = Aggregator::new(EngineSettings {
+        tz: s.tz,
+        from_us: s.from_us,
+        to_us: s.to_us,
+        dims: job.dims.clone(),
+        boundaries: book.boundaries(),
+        book: Some(book.clone()),
+        per_minute: false,
+        filter: s.filter.clone(),
+        side: None,
+    });
+    for r in records {
+        agg.record(&r.as_record());
+    }
+    let aggregates = agg.finish().context("aggregating the bill's usage")?;
+    aggregates.check_totals()?;
+    Ok((book, aggregates))
+}
+
 /// Loads the price book, reads every log file and aggregates it.
 pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>, Aggregates)> {
     let book = Arc::new(load_book(&s.pricing, &s.pricing_overlay)?);

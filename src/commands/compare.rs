@@ -22,6 +22,8 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         substitute,
         format,
         output: out_path,
+        bill,
+        bill_format,
         exact,
     } = args;
     let format = Format::from(crate::cli::output_format(
@@ -50,7 +52,32 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         dims: by_engine.clone(),
         ..Job::default()
     };
-    let (book, agg) = aggregate(&settings, &job)?;
+    let (book, agg) = if bill.is_empty() {
+        aggregate(&settings, &job)?
+    } else {
+        let b = super::reconcile::read_bill(&bill, bill_format)?;
+        let book = std::sync::Arc::new(super::book::load_book(
+            &settings.pricing,
+            &settings.pricing_overlay,
+        )?);
+        let (records, left) = crate::report::reconcile::billed_usage(&b, &book);
+        if left.lines > 0 {
+            messages::note(format_args!(
+                "{} of the bill ({}) not compared: {}",
+                crate::money::count_of(left.lines, "line"),
+                crate::money::cents(left.cost),
+                left.reasons
+                    .iter()
+                    .map(|(r, n)| format!("{n} {r}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        messages::note(
+            "--bill: the bill's token lines priced with the book on every provider, the bill's own included (what the bill charged and why it differs: `tokenledger reconcile`); bills count no requests",
+        );
+        super::aggregate::aggregate_records(&settings, &job, book, &records)?
+    };
     let known: BTreeSet<String> = book.rows().iter().map(|r| r.provider.clone()).collect();
     let canonicals: BTreeSet<String> = book
         .rows()

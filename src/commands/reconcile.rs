@@ -62,13 +62,11 @@ impl Tolerance {
 #[error("{0}")]
 pub struct BillError(pub String);
 
-/// Reads the bills, prices the logs over the period (the bill's own span when none is given)
-/// and reconciles them; notes go to stderr.
-pub fn reconciled(
-    mut settings: UsageSettings,
+/// Reads the `--bill` paths, with the notes on stderr.
+pub fn read_bill(
     bill_paths: &[std::path::PathBuf],
     bill_format: crate::readers::bill::BillFormat,
-) -> anyhow::Result<(reconcile::Reconciliation, crate::readers::bill::Bill)> {
+) -> anyhow::Result<crate::readers::bill::Bill> {
     let bill = crate::readers::bill::read(bill_paths, bill_format).map_err(|e| match e {
         crate::readers::ReadError::NotFound { .. } => anyhow::Error::from(e),
         other => BillError(format!("{:#}", anyhow::Error::from(other))).into(),
@@ -79,6 +77,17 @@ pub fn reconciled(
     if bill.lines.is_empty() {
         messages::warning("the bill has no lines");
     }
+    Ok(bill)
+}
+
+/// Reads the bills, prices the logs over the period (the bill's own span when none is given)
+/// and reconciles them; notes go to stderr.
+pub fn reconciled(
+    mut settings: UsageSettings,
+    bill_paths: &[std::path::PathBuf],
+    bill_format: crate::readers::bill::BillFormat,
+) -> anyhow::Result<(reconcile::Reconciliation, crate::readers::bill::Bill)> {
+    let bill = read_bill(bill_paths, bill_format)?;
     // Without a period, the bill's own span: logs outside it are not the bill's.
     if settings.from_us.is_none() && settings.to_us.is_none() {
         settings.from_us = bill.lines.iter().map(|l| l.start_us).min();

@@ -570,3 +570,27 @@ fn the_reconcile_chart_draws_computed_beside_billed_per_day() {
         .fails(2)
         .stderr_has("the reconcile chart needs --bill");
 }
+
+#[test]
+fn compare_bill_reprices_the_billed_tokens_on_other_providers() {
+    // The bill's Claude Sonnet 4.6 tokens: input 2M, output 0.4M + 0.3M, cache read 10M,
+    // 5-minute writes 0.6M, 1-hour writes 0.4M; at 3 / 15 / 0.3 / 3.75 / 6 per million (global
+    // Bedrock and Anthropic alike): 6 + 10.5 + 3 + 2.25 + 2.4 = 24.15.
+    let out = Tl::compare()
+        .args(["--bill", &fixture("bills/e2e/cur-2026-10.csv")])
+        .args(["--providers", "aws-bedrock,anthropic", "--format", "json"])
+        .ok();
+    out.stderr_has("4 lines of the bill ($572.95) not compared: 4 not token usage")
+        .stderr_has("bills count no requests");
+    let doc = out.json();
+    let text = doc.to_string();
+    let rows = doc["rows"].as_array().unwrap_or_else(|| panic!("{text}"));
+    let cost_on = |p: &str| {
+        rows.iter()
+            .find(|r| r["canonical_model"] == "claude-sonnet-4.6" && r["target_provider"] == p)
+            .map(|r| dec(&r["target_cost_usd"]))
+            .unwrap_or_else(|| panic!("{p}: {text}"))
+    };
+    assert_eq!(cost_on("anthropic"), "24.15".parse().unwrap());
+    assert_eq!(cost_on("aws-bedrock"), "24.15".parse().unwrap());
+}

@@ -17,7 +17,10 @@ use crate::engine::{PricedCell, Pricing};
 use crate::pricing::PriceBook;
 use crate::readers::bill::{Bill, BillFile, BilledLine, Charge, TokenClass};
 
+mod billed;
 mod causes;
+
+pub use billed::{billed_usage, explain_billed, LeftOut};
 
 pub use causes::Cause;
 
@@ -461,58 +464,4 @@ pub fn count_by_cause(rows: &[Row]) -> HashMap<Option<Cause>, usize> {
         *m.entry(r.cause).or_insert(0) += 1;
     }
     m
-}
-
-/// What `prices why --billed` says about a bill's string on `provider`: how it is read, which
-/// book model it maps to and why; the model id, when one is found.
-pub fn explain_billed(
-    book: &PriceBook,
-    provider: &str,
-    text: &str,
-) -> (Vec<(String, String)>, Option<String>) {
-    let mut lines = vec![("billed as".to_string(), text.to_string())];
-    let parsed = crate::readers::bill::grammar::read_any(provider, text);
-    let model = parsed
-        .as_ref()
-        .and_then(|p| p.model.clone())
-        .unwrap_or_else(|| text.to_string());
-    if let Some(p) = &parsed {
-        let what = match &p.charge {
-            Charge::Tokens(c) => format!(
-                "model {model:?}, {} tokens, {} tier{}{}",
-                c.as_str(),
-                p.tier,
-                p.geo.map(|g| format!(", {g}")).unwrap_or_default(),
-                if p.long_context { ", long context" } else { "" }
-            ),
-            Charge::NonToken(k) if !k.is_empty() => format!("a charge that is not tokens: {k}"),
-            _ => format!("model {model:?}"),
-        };
-        lines.push(("read as".into(), what));
-    }
-    match book.bill_model(provider, &model) {
-        Some(m) => {
-            lines.push((
-                "maps to".into(),
-                format!(
-                    "{}{}",
-                    m.model.clone().unwrap_or_default(),
-                    if Some(&m.key) != m.model.as_ref() {
-                        format!(" (canonical model {})", m.key)
-                    } else {
-                        String::new()
-                    }
-                ),
-            ));
-            lines.push(("because".into(), m.how.explain()));
-            (lines, m.model)
-        }
-        None => {
-            lines.push((
-                "maps to".into(),
-                format!("no book model: add a row to bill-names.csv ({provider},{model},<model id>,<source>) with --pricing-overlay"),
-            ));
-            (lines, None)
-        }
-    }
 }
