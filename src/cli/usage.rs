@@ -307,6 +307,18 @@ pub struct ReportArgs {
     #[arg(long, value_name = "NAME", requires = "billing_account")]
     pub billing_account_name: Option<String>,
 
+    /// What a bill says (AWS CUR, FOCUS, Azure cost details, Google billing export, OpenAI or
+    /// Anthropic cost pages), by the --by dimensions (month, day, provider, model,
+    /// canonical_model, token_class, tier, geo, region, account, sub_account, service, charge,
+    /// or a tag key) instead of the logs; with --format html or --out-dir, the page gets a
+    /// reconciliation section (as `tokenledger reconcile`). Repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub bill: Vec<PathBuf>,
+
+    /// The bill's format (default: detected per file).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub bill_format: crate::readers::bill::BillFormat,
+
     /// The instant taken as "now" for the month-end projection (default: the clock).
     #[arg(long, value_name = "TIME", hide = true)]
     pub now: Option<String>,

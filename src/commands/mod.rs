@@ -25,6 +25,7 @@ pub mod prices;
 pub mod progress;
 pub mod reconcile;
 pub mod report;
+pub mod report_bill;
 pub mod report_page;
 pub mod settings;
 pub mod sql;

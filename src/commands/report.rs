@@ -66,6 +66,8 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
         focus_version,
         billing_account,
         billing_account_name,
+        bill,
+        bill_format,
         now,
     } = args;
     let style = render::Style {
@@ -102,6 +104,10 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
     }
     let focus = format == Format::Focus && out_dir.is_none();
     let full = format == Format::Html || out_dir.is_some();
+    if !bill.is_empty() && !full {
+        let b = (bill.as_slice(), bill_format);
+        return super::report_bill::view(&settings, &by, b, format, style, out_path.as_ref());
+    }
     // FOCUS rows carry project (SubAccountId) and user / api key (Tags), whatever --by says; the
     // HTML page also needs status (failures) and per-minute counts (rates).
     let mut dims = if focus {
@@ -160,6 +166,11 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
         priced: &priced,
         dims: &dims,
         style,
+        bill: if bill.is_empty() {
+            None
+        } else {
+            Some(super::reconcile::read_bill(&bill, bill_format)?)
+        },
     };
     if let Some(dir) = out_dir {
         let folder = report_page::write_folder(&dir, &page)?;

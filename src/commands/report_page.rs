@@ -29,6 +29,8 @@ pub struct Inputs<'a> {
     /// The engine's dimensions (they include `status`).
     pub dims: &'a [String],
     pub style: render::Style,
+    /// A bill to reconcile on the page.
+    pub bill: Option<crate::readers::bill::Bill>,
 }
 
 impl Inputs<'_> {
@@ -80,10 +82,31 @@ pub fn html_extras(p: &Inputs<'_>) -> anyhow::Result<render::html_report::HtmlEx
     }
     let status = p.dims.iter().position(|d| d == col::STATUS).unwrap_or(0);
     let errors = crate::report::failures::build(p.agg, status, None);
+    let reconciliation = match &p.bill {
+        None => None,
+        Some(b) => {
+            let s = p.settings;
+            let rec = crate::report::reconcile::reconcile(
+                b,
+                p.priced,
+                p.book,
+                s.tz,
+                (s.from_us, s.to_us),
+                s.period(),
+            );
+            let data = crate::chart::reconcile::chart(Some(&rec), &s.title_suffix());
+            let svg = (!data.is_empty())
+                .then(|| crate::chart::svg_string(&data, (1100, 560)))
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("chart: {e}"))?;
+            Some((rec, svg))
+        }
+    };
     Ok(render::html_report::HtmlExtras {
         charts,
         previous: previous_total(p)?,
         errors: Some(errors),
+        reconciliation,
     })
 }
 

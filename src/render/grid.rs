@@ -23,6 +23,51 @@ impl Grid {
         }
     }
 
+    /// The grid as a table block of `format` (see [`Grid::render`] for `table_columns`).
+    pub fn block(&self, format: Format, table_columns: &[&str]) -> TableBlock {
+        let idx: Vec<usize> = if table_columns.is_empty() || format != Format::Table {
+            (0..self.columns.len()).collect()
+        } else {
+            table_columns
+                .iter()
+                .filter_map(|c| self.columns.iter().position(|x| x == c))
+                .collect()
+        };
+        // A column whose every value is a number (counts, amounts, shares) is
+        // right-aligned.
+        let numeric = |i: usize| {
+            let mut cells = self
+                .rows
+                .iter()
+                .map(|r| r[i].as_str())
+                .filter(|c| !c.is_empty());
+            let mut any = false;
+            let all = cells.all(|c| {
+                any = true;
+                looks_numeric(c)
+            });
+            any && all
+        };
+        TableBlock {
+            columns: idx
+                .iter()
+                .map(|&i| {
+                    if numeric(i) {
+                        Column::number(&self.columns[i])
+                    } else {
+                        Column::text(&self.columns[i])
+                    }
+                })
+                .collect(),
+            rows: self
+                .rows
+                .iter()
+                .map(|r| idx.iter().map(|&i| r[i].clone()).collect())
+                .collect(),
+            total: None,
+        }
+    }
+
     /// Renders the grid; `table_columns` picks the columns a terminal table shows (all when
     /// empty), the other formats always carry every column.
     pub fn render(
@@ -33,47 +78,7 @@ impl Grid {
     ) -> io::Result<()> {
         match format {
             Format::Table | Format::Markdown | Format::Html => {
-                let idx: Vec<usize> = if table_columns.is_empty() || format != Format::Table {
-                    (0..self.columns.len()).collect()
-                } else {
-                    table_columns
-                        .iter()
-                        .filter_map(|c| self.columns.iter().position(|x| x == c))
-                        .collect()
-                };
-                // A column whose every value is a number (counts, amounts, shares) is
-                // right-aligned.
-                let numeric = |i: usize| {
-                    let mut cells = self
-                        .rows
-                        .iter()
-                        .map(|r| r[i].as_str())
-                        .filter(|c| !c.is_empty());
-                    let mut any = false;
-                    let all = cells.all(|c| {
-                        any = true;
-                        looks_numeric(c)
-                    });
-                    any && all
-                };
-                let t = TableBlock {
-                    columns: idx
-                        .iter()
-                        .map(|&i| {
-                            if numeric(i) {
-                                Column::number(&self.columns[i])
-                            } else {
-                                Column::text(&self.columns[i])
-                            }
-                        })
-                        .collect(),
-                    rows: self
-                        .rows
-                        .iter()
-                        .map(|r| idx.iter().map(|&i| r[i].clone()).collect())
-                        .collect(),
-                    total: None,
-                };
+                let t = self.block(format, table_columns);
                 let doc = Doc {
                     blocks: vec![Block::Table(t)],
                 };

@@ -20,6 +20,8 @@ pub struct HtmlExtras {
     /// The previous month's label and total, for the headline change.
     pub previous: Option<(String, Decimal)>,
     pub errors: Option<ErrorsReport>,
+    /// The reconciliation with a bill (`report --bill`), with its chart (SVG).
+    pub reconciliation: Option<(crate::report::reconcile::Reconciliation, Option<String>)>,
 }
 
 /// Renders the page.
@@ -152,6 +154,9 @@ pub fn render(
     }
     writeln!(w, "<h2 id=\"breakdown\">Breakdown</h2>")?;
     Html.table(&t, w)?;
+    if let Some((rec, svg)) = &x.reconciliation {
+        super::bill::html_section(rec, svg.as_deref(), style, w)?;
+    }
     writeln!(w, "<h2 id=\"unpriced\">Unpriced usage</h2>")?;
     match super::layout::unpriced(r) {
         Some(u) => Html.table(&u, w)?,

@@ -2,6 +2,7 @@
 //! them out; they do no arithmetic on money and choose no numbers (scales and rounding come from
 //! `money`).
 
+pub mod bill;
 pub mod columns;
 pub mod compare;
 pub mod coverage;

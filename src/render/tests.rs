@@ -89,6 +89,7 @@ fn report_html() {
         )],
         previous: Some(("2026-09".into(), d("20.5"))),
         errors: Some(errors_report()),
+        reconciliation: None,
     };
     assert_snapshot!(versionless(text(|w| html_report::render(
         &full_report(),

@@ -594,3 +594,64 @@ fn compare_bill_reprices_the_billed_tokens_on_other_providers() {
     assert_eq!(cost_on("anthropic"), "24.15".parse().unwrap());
     assert_eq!(cost_on("aws-bedrock"), "24.15".parse().unwrap());
 }
+
+#[test]
+fn report_bill_shows_the_bill_in_the_reports_shapes_and_the_page_reconciles() {
+    // The e2e bill by model: Sonnet 6 + 6 + 3 + 2.25 + 2.4 + 4.5 = 24.15 over 6 lines; the
+    // four lines that are not tokens 576 + 0.7 + 1.25 = 577.95 with the -5 credit.
+    let doc = Tl::report()
+        .args([
+            "--bill",
+            &fixture("bills/e2e/cur-2026-10.csv"),
+            "--by",
+            "model",
+        ])
+        .args(["--format", "json"])
+        .ok()
+        .json();
+    let rows = doc.as_array().unwrap();
+    let row = |m: &str| rows.iter().find(|r| r["model"] == m).unwrap().clone();
+    let sonnet = row("Claude Sonnet 4.6");
+    assert_eq!(sonnet["lines"], "6");
+    assert_eq!(sonnet["tokens"], "13700000");
+    assert_eq!(sonnet["billed_cost_usd"], "24.15");
+    let none = rows.iter().find(|r| r["model"].is_null()).unwrap();
+    assert_eq!(none["billed_cost_usd"], "577.95");
+    assert_eq!(none["credits_usd"], "-5");
+    assert_eq!(none["net_usd"], "572.95");
+    Tl::report()
+        .args([
+            "--bill",
+            &fixture("bills/focus-azure-1.2.csv"),
+            "--by",
+            "charge,team",
+        ])
+        .ok()
+        .stdout_has("tokenledger bill: 5 lines, billed $31.90, credits $0.00, net $31.90")
+        .stdout_has("provisioned throughput");
+    Tl::report()
+        .args([
+            "--bill",
+            &fixture("bills/focus-azure-1.2.csv"),
+            "--by",
+            "colour",
+        ])
+        .fails(2)
+        .stderr_has("--by colour: a bill has month, day, provider");
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("r.html");
+    Tl::report()
+        .logs("bills/e2e/logs.csv")
+        .args([
+            "--bill",
+            &fixture("bills/e2e/cur-2026-10.csv"),
+            "--month",
+            "2026-10",
+        ])
+        .args(["--format", "html", "-o", page.to_str().unwrap()])
+        .ok();
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<h2 id=\"reconciliation\">Reconciliation with the bill</h2>"));
+    assert!(html.contains("Billed <b>$608.80</b>, computed from the logs <b>$32.50</b>: difference <b>$576.30</b>, of which unexplained <b>$0.70</b>"));
+    assert!(html.contains("geo_premium"));
+}

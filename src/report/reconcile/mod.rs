@@ -19,8 +19,10 @@ use crate::readers::bill::{Bill, BillFile, BilledLine, Charge, TokenClass};
 
 mod billed;
 mod causes;
+pub mod view;
 
 pub use billed::{billed_usage, explain_billed, LeftOut};
+pub use view::{bill_view, BillView};
 
 pub use causes::Cause;
 
