@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 SECS=${1:-300}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(readers parquet_log timestamp price_table aggregates linecap)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(readers parquet_log timestamp price_table aggregates linecap bills)
 ROOT=..
 SHARED=""
 for d in ../../shared/samples /work/shared/samples; do [ -d "$d" ] && SHARED=$d && break; done
@@ -66,6 +66,14 @@ seed() {
       ;;
     linecap)
       printf '\x05\x03\x07a\nbbbbbbbbbb\nc' > "$dir/seed-0"
+      ;;
+    bills)
+      # First byte 0: format detected, file named x.csv (the target's pick byte).
+      local i=0
+      while IFS= read -r f; do
+        { printf '\x00'; head -c 100000 "$f"; } > "$dir/seed-$i"
+        i=$((i + 1))
+      done < <(find "$ROOT/tests/data/bills" -type f \( -name '*.csv' -o -name '*.json' -o -name '*.jsonl' \))
       ;;
   esac
 }

@@ -655,3 +655,93 @@ fn report_bill_shows_the_bill_in_the_reports_shapes_and_the_page_reconciles() {
     assert!(html.contains("Billed <b>$608.80</b>, computed from the logs <b>$32.50</b>: difference <b>$576.30</b>, of which unexplained <b>$0.70</b>"));
     assert!(html.contains("geo_premium"));
 }
+
+#[test]
+fn every_aws_usage_type_generation_is_read() {
+    // tests/data/bills/aws-cur-generations.csv, one day: first-party Claude 4.6 (in-region and
+    // cross-region global), mantle, the Claude 4 long-context spelling under
+    // AmazonBedrockService, Marketplace snake case (Opus 4.7), the older MillionBatchInputTokens
+    // spelling and CamelCase batch, AgentCore, guardrails, a discounted line (net unblended
+    // 0.2475 of 0.275), an EDP discount and an EC2 line. Total by hand:
+    // 1.65 + 0.66 + 0.5 + 0.2 + 0.225 + 1.0 + 1.1 + 1.0 + 1.5 + 0.895 + 0.1 + 0.2475 - 0.05
+    // + 0.99999996 = 10.02749996.
+    let doc = Tl::report()
+        .args(["--bill", &fixture("bills/aws-cur-generations.csv")])
+        .args([
+            "--by",
+            "model,token_class,tier,geo,charge",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json();
+    let rows = doc.as_array().unwrap();
+    let tokens = |model: &str, class: &str, tier: &str, geo: Option<&str>| {
+        rows.iter()
+            .find(|r| {
+                r["model"] == model
+                    && r["token_class"] == class
+                    && r["tier"] == tier
+                    && r["geo"].as_str() == geo
+            })
+            .map(|r| r["tokens"].as_str().unwrap().parse::<u64>().unwrap())
+            .unwrap_or_else(|| panic!("{model} {class} {tier} {geo:?}: {doc:#}"))
+    };
+    assert_eq!(
+        tokens("Claude4.6Sonnet", "input", "standard", None),
+        500_000
+    );
+    assert_eq!(
+        tokens("Claude4.6Sonnet", "cache_read", "standard", None),
+        2_000_000
+    );
+    assert_eq!(
+        tokens("Claude4.6Opus", "input", "standard", Some("global")),
+        100_000
+    );
+    assert_eq!(
+        tokens("mistral.ministral-3-8b-instruct", "input", "standard", None),
+        5_000_000
+    );
+    assert_eq!(
+        tokens("Claude4Sonnet", "output", "standard", Some("global")),
+        10_000
+    );
+    assert_eq!(
+        tokens("Claude Opus 4.7", "input", "standard", Some("global")),
+        200_000
+    );
+    assert_eq!(
+        tokens("Claude Opus 4.7", "output", "standard", Some("regional")),
+        40_000
+    );
+    assert_eq!(
+        tokens("Claude Haiku 4.5", "input", "batch", Some("regional")),
+        2_000_000
+    );
+    assert_eq!(
+        tokens("Claude Sonnet 4.6", "input", "batch", Some("global")),
+        1_000_000
+    );
+    let charge = |c: &str| {
+        rows.iter()
+            .find(|r| r["charge"] == c)
+            .map(|r| dec(&r["net_usd"]))
+            .unwrap_or_else(|| panic!("{c}: {doc:#}"))
+    };
+    assert_eq!(charge("agents (AgentCore)"), "0.895".parse().unwrap());
+    assert_eq!(charge("guardrails"), "0.1".parse().unwrap());
+    assert_eq!(
+        charge("AmazonEC2 (not a model service)"),
+        "0.99999996".parse().unwrap()
+    );
+    assert_eq!(charge("credit"), "-0.05".parse().unwrap());
+    let total: rust_decimal::Decimal = rows.iter().map(|r| dec(&r["net_usd"])).sum();
+    assert_eq!(total, "10.02749996".parse().unwrap());
+    // The discounted line is billed at its net unblended cost.
+    let nova = rows
+        .iter()
+        .find(|r| r["model"] == "Nova2.0Lite" && r["charge"] == "tokens")
+        .unwrap();
+    assert_eq!(nova["billed_cost_usd"], "0.2475");
+}

@@ -463,3 +463,47 @@ pub fn detect(path: &Path, text: &str) -> Result<BillFormat, ReadError> {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn units_scale_quantities_to_tokens() {
+        for (unit, scale) in [
+            ("1K tokens", 1_000),
+            ("1K", 1_000),
+            ("1000 Tokens", 1_000),
+            ("Units", 1_000_000),
+            ("1M", 1_000_000),
+            ("1M tokens", 1_000_000),
+            ("Million Input Tokens Global", 1_000_000),
+            ("tokens", 1),
+            ("count", 1),
+        ] {
+            assert_eq!(unit_scale(unit), Some(scale), "{unit}");
+        }
+        assert_eq!(unit_scale("1 Hour"), None);
+        assert_eq!(unit_scale("requests"), None);
+        assert_eq!(tokens_of(d("910.500"), 1_000), (Some(910_500), None));
+        assert_eq!(tokens_of(d("2.345678"), 1_000_000), (Some(2_345_678), None));
+        let (n, note) = tokens_of(d("0.0005"), 1_000);
+        assert_eq!(n, Some(0));
+        assert!(note.unwrap().contains("not a whole number"));
+        assert_eq!(tokens_of(d("-10"), 1_000), (None, None));
+    }
+
+    #[test]
+    fn rate_times_quantity_is_checked_to_a_millionth() {
+        assert_eq!(rate_check(d("8200.000"), d("0.00033"), d("2.706")), None);
+        assert_eq!(rate_check(d("1000.001"), d("0.0054"), d("5.40")), None);
+        let bad = rate_check(d("8200"), d("0.00033"), d("27.06")).unwrap();
+        assert!(bad.contains("= 2.706"), "{bad}");
+        assert!(plausible(d("1000000000000000")).is_some());
+        assert!(plausible(d("1000000000000001")).is_none());
+    }
+}
