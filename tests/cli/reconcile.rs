@@ -745,3 +745,69 @@ fn every_aws_usage_type_generation_is_read() {
         .unwrap();
     assert_eq!(nova["billed_cost_usd"], "0.2475");
 }
+
+/// The reconciliation JSON without the places it was read from.
+fn placeless(mut doc: Value) -> Value {
+    for r in doc["rows"].as_array_mut().unwrap() {
+        r.as_object_mut().unwrap().remove("sources");
+    }
+    for o in doc["other_charges"].as_array_mut().unwrap() {
+        o.as_object_mut().unwrap().remove("source");
+    }
+    doc.as_object_mut().unwrap().remove("files");
+    doc
+}
+
+#[test]
+fn parquet_bills_read_as_their_csv_and_json_forms() {
+    // cur-2026-10.snappy.parquet is the e2e bill written by pyarrow: doubles for amounts,
+    // zone-aware timestamps, MAP columns for product and resource_tags.
+    let run = |logs: &str, bill: &str| {
+        Tl::cmd(["reconcile"])
+            .logs(logs)
+            .args([
+                "--bill",
+                &fixture(bill),
+                "--month",
+                "2026-10",
+                "--format",
+                "json",
+            ])
+            .ok()
+            .json()
+    };
+    let csv = run("bills/e2e/logs.csv", "bills/e2e/cur-2026-10.csv");
+    let parquet = run("bills/e2e/logs.csv", "bills/cur-2026-10.snappy.parquet");
+    assert_eq!(parquet["files"][0]["format"], "aws-cur");
+    assert_eq!(placeless(parquet), placeless(csv));
+    // gcp-billing.parquet: the JSON lines' rows with nested records and repeated credits.
+    let gcp = |bill: &str| {
+        Tl::cmd(["reconcile"])
+            .logs("bills/no-usage.csv")
+            .args(["--bill", &fixture(bill), "--format", "json"])
+            .ok()
+            .json()
+    };
+    let jsonl = gcp("bills/gcp-billing.jsonl");
+    let parquet = gcp("bills/gcp-billing.parquet");
+    assert_eq!(parquet["files"][0]["total_usd"], "9.9051901");
+    assert_eq!(placeless(parquet), placeless(jsonl));
+}
+
+#[test]
+fn a_damaged_parquet_bill_is_that_files_error() {
+    let good = std::fs::read(fixture("bills/cur-2026-10.snappy.parquet")).unwrap();
+    for at in (0..good.len()).step_by(97) {
+        let mut bad = good.clone();
+        bad[at] ^= 0x5a;
+        let mut t = Tl::cmd(["reconcile"]).logs("bills/no-usage.csv");
+        let p = t.temp_file("bill.parquet", &bad);
+        let out = t.args(["--bill", p.to_str().unwrap()]).run();
+        assert!(
+            !out.stderr.contains("panicked"),
+            "byte {at}: {}",
+            out.stderr
+        );
+        assert!(matches!(out.code, 0 | 1), "byte {at}: {}", out.code);
+    }
+}

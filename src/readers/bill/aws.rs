@@ -36,7 +36,11 @@ const CREDIT_TYPES: [&str; 6] = [
 
 /// Reads a CUR 2.0 CSV into `bill`; returns the sum of the file's costs.
 pub fn read(path: &Path, text: &str, bill: &mut Bill) -> Result<Decimal, ReadError> {
-    let t = Table::parse(path, text)?;
+    read_table(path, &Table::parse(path, text)?, bill)
+}
+
+/// Reads the rows of a table (a CSV or a Parquet file's) into `bill`.
+pub fn read_table(path: &Path, t: &Table, bill: &mut Bill) -> Result<Decimal, ReadError> {
     t.require(
         path,
         "an AWS CUR 2.0 file",

@@ -15,7 +15,11 @@ use crate::readers::ReadError;
 
 /// Reads a cost-details CSV into `bill`; returns the sum of its costs.
 pub fn read(path: &Path, text: &str, bill: &mut Bill) -> Result<Decimal, ReadError> {
-    let t = Table::parse(path, text)?;
+    read_table(path, &Table::parse(path, text)?, bill)
+}
+
+/// Reads the rows of a table (a CSV or a Parquet file's) into `bill`.
+pub fn read_table(path: &Path, t: &Table, bill: &mut Bill) -> Result<Decimal, ReadError> {
     let cost_col = t
         .first_of(&["CostInBillingCurrency", "Cost", "CostInUsd"])
         .ok_or_else(|| {

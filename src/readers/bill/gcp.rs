@@ -14,17 +14,31 @@ use super::{format_error, tokens_of, Bill, BillFormat, BilledLine, Charge};
 use crate::readers::ReadError;
 use crate::text::json::parse_json;
 
-/// Reads export rows into `bill`; returns the sum of costs and credits.
+/// Reads export rows (JSON lines) into `bill`; returns the sum of costs and credits.
 pub fn read(path: &Path, text: &str, bill: &mut Bill) -> Result<Decimal, ReadError> {
-    let file = path.display().to_string();
-    let mut total = Decimal::ZERO;
+    let mut rows = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let line = i as u64 + 1;
         if raw.trim().is_empty() {
             continue;
         }
+        let v = parse_json(raw).map_err(|e| format_error(path, format!("line {line}: {e}")))?;
+        rows.push((line, v));
+    }
+    read_rows(path, &rows, bill)
+}
+
+/// Reads export rows, each with its line (or Parquet row), into `bill`.
+pub fn read_rows(
+    path: &Path,
+    rows: &[(u64, Value)],
+    bill: &mut Bill,
+) -> Result<Decimal, ReadError> {
+    let file = path.display().to_string();
+    let mut total = Decimal::ZERO;
+    for (line, v) in rows {
+        let line = *line;
         let fail = |m: String| format_error(path, format!("line {line}: {m}"));
-        let v = parse_json(raw).map_err(|e| fail(e.to_string()))?;
         let s = |p: &str| v.pointer(p).and_then(Value::as_str).unwrap_or("").trim();
         let money = |p: &str| -> Result<Decimal, ReadError> {
             match v.pointer(p) {

@@ -14,6 +14,7 @@ pub mod azure;
 pub mod focus;
 pub mod gcp;
 pub mod grammar;
+pub mod parquet;
 pub mod table;
 
 use std::path::{Path, PathBuf};
@@ -342,6 +343,17 @@ fn is_bill_like(p: &Path) -> bool {
 
 /// Reads a file's text (gunzipped), bounded: bills are read whole.
 pub fn read_text(path: &Path) -> Result<String, ReadError> {
+    let bytes = read_bytes(path)?;
+    String::from_utf8(bytes).map_err(|e| {
+        format_error(
+            path,
+            format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
+        )
+    })
+}
+
+/// Reads a file's bytes (gunzipped when its name ends in `.gz`), up to [`MAX_BILL_BYTES`].
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
     let io = |e: std::io::Error| ReadError::Io {
         path: path.display().to_string(),
@@ -367,12 +379,7 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
             ),
         ));
     }
-    String::from_utf8(bytes).map_err(|e| {
-        format_error(
-            path,
-            format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
-        )
-    })
+    Ok(bytes)
 }
 
 /// The largest bill file read (after gunzip): a month of hourly CUR for a large account is
@@ -391,12 +398,23 @@ pub fn read(paths: &[PathBuf], format: BillFormat) -> Result<Bill, ReadError> {
     let mut bill = Bill::default();
     for p in paths {
         for file in find_files(p, &mut bill.notes)? {
+            let before = bill.lines.len();
+            if name_of(&file).ends_with(".parquet") {
+                let (f, total) = parquet::read(&file, read_bytes(&file)?, format, &mut bill)?;
+                check_total(&file, &bill.lines[before..], total)?;
+                bill.files.push(BillFile {
+                    path: file.display().to_string(),
+                    format: f,
+                    lines: (bill.lines.len() - before) as u64,
+                    total,
+                });
+                continue;
+            }
             let text = read_text(&file)?;
             let f = match format {
                 BillFormat::Auto => detect(&file, &text)?,
                 f => f,
             };
-            let before = bill.lines.len();
             let total = match f {
                 BillFormat::AwsCur => aws::read(&file, &text, &mut bill)?,
                 BillFormat::Focus => focus::read(&file, &text, &mut bill)?,
@@ -406,13 +424,7 @@ pub fn read(paths: &[PathBuf], format: BillFormat) -> Result<Bill, ReadError> {
                 BillFormat::AnthropicCost => api::read_anthropic(&file, &text, &mut bill)?,
                 BillFormat::Auto => unreachable!("detect returns a concrete format"),
             };
-            let read: Decimal = bill.lines[before..].iter().map(BilledLine::net).sum();
-            if read != total {
-                return Err(format_error(
-                    &file,
-                    format!("the lines read sum to {read}, but the file's costs sum to {total}"),
-                ));
-            }
+            check_total(&file, &bill.lines[before..], total)?;
             bill.files.push(BillFile {
                 path: file.display().to_string(),
                 format: f,
@@ -422,6 +434,18 @@ pub fn read(paths: &[PathBuf], format: BillFormat) -> Result<Bill, ReadError> {
         }
     }
     Ok(bill)
+}
+
+/// The lines read from a file must sum to the costs read apart from them.
+fn check_total(file: &Path, lines: &[BilledLine], total: Decimal) -> Result<(), ReadError> {
+    let read: Decimal = lines.iter().map(BilledLine::net).sum();
+    if read != total {
+        return Err(format_error(
+            file,
+            format!("the lines read sum to {read}, but the file's costs sum to {total}"),
+        ));
+    }
+    Ok(())
 }
 
 /// Tells a bill's format from its header (CSV) or its shape (JSON).

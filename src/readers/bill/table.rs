@@ -47,6 +47,16 @@ impl Table {
         Ok(Table { index, rows })
     }
 
+    /// A table of `header` and `rows` read elsewhere (a Parquet file's).
+    pub fn from_rows(header: &[String], rows: Vec<(u64, csv::StringRecord)>) -> Table {
+        let index = header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.clone(), i))
+            .collect();
+        Table { index, rows }
+    }
+
     pub fn has(&self, col: &str) -> bool {
         self.index.contains_key(col)
     }
