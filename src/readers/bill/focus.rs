@@ -102,7 +102,7 @@ pub fn read_table(path: &Path, t: &Table, bill: &mut Bill) -> Result<Decimal, Re
             other => Charge::Unrecognised(format!("charge category {other:?}")),
         };
         if matches!(out.charge, Charge::Tokens(_)) {
-            out.tokens = tokens(&t, rec, &mut out.check);
+            out.tokens = tokens(t, rec, &mut out.check);
             if let (Some(q), Some(p), Some(l)) = (
                 amount(g("PricingQuantity")),
                 amount(g("ListUnitPrice")),

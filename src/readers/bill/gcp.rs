@@ -97,7 +97,7 @@ pub fn read_rows(
             list_cost: v.get("cost_at_list").and_then(json_decimal),
             currency: s("/currency").to_ascii_uppercase(),
             correction: s("/cost_type") == "adjustment",
-            tags: labels(&v),
+            tags: labels(v),
             check: None,
         };
         if out.currency.is_empty() {

@@ -137,8 +137,11 @@ fn maps_as_objects(v: Value) -> Value {
     }
 }
 
+/// A file's column names and its rows as JSON objects, each with its row number.
+pub type Rows = (Vec<String>, Vec<(u64, Value)>);
+
 /// Reads a Parquet file's rows as JSON objects, each with its row number.
-pub fn rows(path: &Path, bytes: Vec<u8>) -> Result<(Vec<String>, Vec<(u64, Value)>), ReadError> {
+pub fn rows(path: &Path, bytes: Vec<u8>) -> Result<Rows, ReadError> {
     let fail = |m: String| format_error(path, m);
     // A damaged file must be its error, not an abort (see `parquet_pages`).
     crate::readers::caught(|| crate::readers::parquet_pages::check_bytes(&bytes))
