@@ -45,6 +45,8 @@ fuzz_target!(|data: &[u8]| {
                 to: None,
                 tz: "UTC".into(),
             },
+            &[],
+            &[],
         );
         let causes: rust_decimal::Decimal = rec.causes.values().sum();
         assert_eq!(causes, rec.totals.difference);

@@ -39,6 +39,13 @@ pub struct ReconcileArgs {
     #[arg(long, value_name = "FILE")]
     pub write_overlay: Option<PathBuf>,
 
+    /// Join also on these dimensions: `project` (the bill's sub-account: AWS usage account,
+    /// Azure subscription, Google project, OpenAI project, Anthropic workspace; the logs'
+    /// `project`), `account` (the billing account), or a tag of the bill that is a column of the
+    /// logs (`team`: AWS `user:team`, Azure and Google tags and labels).
+    #[arg(long, value_name = "DIM,...", value_delimiter = ',')]
+    pub by: Vec<String>,
+
     /// Tables show every digit of every amount (default: cents; csv and json are always exact).
     #[arg(long)]
     pub exact: bool,

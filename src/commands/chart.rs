@@ -54,7 +54,7 @@ pub fn run(args: ChartArgs) -> anyhow::Result<()> {
             )
             .into());
         }
-        let (rec, _) = super::reconcile::reconciled(settings, &bill, bill_format)?;
+        let (rec, _) = super::reconcile::reconciled(settings, &bill, bill_format, &[])?;
         let p = &rec.period;
         let day = |t: &Option<String>| {
             t.as_deref()

@@ -86,6 +86,7 @@ pub fn reconciled(
     mut settings: UsageSettings,
     bill_paths: &[std::path::PathBuf],
     bill_format: crate::readers::bill::BillFormat,
+    by: &[String],
 ) -> anyhow::Result<(reconcile::Reconciliation, crate::readers::bill::Bill)> {
     let bill = read_bill(bill_paths, bill_format)?;
     // Without a period, the bill's own span: logs outside it are not the bill's.
@@ -97,7 +98,11 @@ pub fn reconciled(
             .map(|l| l.end_us.max(l.start_us + 1))
             .max();
     }
-    let (book, agg) = aggregate(&settings, &Job::default())?;
+    let job = Job {
+        dims: by.to_vec(),
+        ..Job::default()
+    };
+    let (book, agg) = aggregate(&settings, &job)?;
     let priced = engine::price(&agg, &book)?;
     let rec = reconcile::reconcile(
         &bill,
@@ -106,6 +111,8 @@ pub fn reconciled(
         settings.tz,
         (settings.from_us, settings.to_us),
         settings.period(),
+        by,
+        &agg.dims,
     );
     let checks: Vec<&String> = rec.notes.iter().skip(bill.notes.len()).collect();
     for n in checks.iter().take(5) {
@@ -129,6 +136,7 @@ pub fn run(args: ReconcileArgs) -> anyhow::Result<()> {
         format,
         output: out_path,
         write_overlay,
+        by,
         exact,
     } = args;
     let format = Format::from(crate::cli::output_format(
@@ -141,7 +149,7 @@ pub fn run(args: ReconcileArgs) -> anyhow::Result<()> {
         .map(|t| Tolerance::parse(t).map_err(UsageError::flag("--tolerance")))
         .transpose()?;
     let settings = UsageSettings::from_args(usage)?;
-    let (rec, _) = reconciled(settings, &bill_paths, bill_format)?;
+    let (rec, _) = reconciled(settings, &bill_paths, bill_format, &by)?;
     let mut w = Output::open(out_path.as_ref())?;
     let style = render::Style {
         exact,

@@ -93,6 +93,8 @@ pub fn html_extras(p: &Inputs<'_>) -> anyhow::Result<render::html_report::HtmlEx
                 s.tz,
                 (s.from_us, s.to_us),
                 s.period(),
+                &[],
+                &[],
             );
             let data = crate::chart::reconcile::chart(Some(&rec), &s.title_suffix());
             let svg = (!data.is_empty())

@@ -55,11 +55,14 @@ fn opt_d(d: Option<Decimal>) -> String {
 
 fn rows_grid(rec: &Reconciliation, style: Style, table: bool) -> Grid {
     let money = |d: Decimal| if table { style.money(d, 6) } else { exact(d) };
-    let mut g = Grid::new(&COLUMNS);
+    let mut cols: Vec<&str> = COLUMNS[..2].to_vec();
+    cols.extend(rec.by.iter().map(String::as_str));
+    cols.extend(&COLUMNS[2..]);
+    let mut g = Grid::new(&cols);
     for r in &rec.rows {
-        g.rows.push(vec![
-            r.day.clone(),
-            r.provider.clone(),
+        let mut cells = vec![r.day.clone(), r.provider.clone()];
+        cells.extend(r.dims.iter().cloned());
+        cells.extend([
             r.model.clone(),
             r.canonical_model.clone(),
             r.token_class.as_str().into(),
@@ -76,6 +79,7 @@ fn rows_grid(rec: &Reconciliation, style: Style, table: bool) -> Grid {
             opt_d(r.book_price),
             r.sources.join(" "),
         ]);
+        g.rows.push(cells);
     }
     g
 }
@@ -118,7 +122,10 @@ pub fn render(
             writeln!(w)?;
             summary_grid(rec, style).render(format, &[], w)?;
             writeln!(w)?;
-            rows_grid(rec, style, true).render(format, &TABLE_COLUMNS, w)?;
+            let mut shown: Vec<&str> = TABLE_COLUMNS[..2].to_vec();
+            shown.extend(rec.by.iter().map(String::as_str));
+            shown.extend(&TABLE_COLUMNS[2..]);
+            rows_grid(rec, style, true).render(format, &shown, w)?;
             if !rec.other_charges.is_empty() {
                 writeln!(w)?;
                 let mut g = Grid::new(&[
@@ -189,7 +196,7 @@ pub fn to_json(rec: &Reconciliation) -> Value {
         .rows
         .iter()
         .map(|r| {
-            json!({
+            let mut v = json!({
                 "day": r.day,
                 "provider": r.provider,
                 "model": r.model,
@@ -209,7 +216,11 @@ pub fn to_json(rec: &Reconciliation) -> Value {
                 "book_versions": r.book_versions,
                 "unpriced": r.unpriced,
                 "sources": r.sources,
-            })
+            });
+            for (d, x) in rec.by.iter().zip(&r.dims) {
+                v[d.as_str()] = Value::from(x.as_str());
+            }
+            v
         })
         .collect();
     let mut causes = Map::new();

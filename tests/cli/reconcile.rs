@@ -811,3 +811,43 @@ fn a_damaged_parquet_bill_is_that_files_error() {
         assert!(matches!(out.code, 0 | 1), "byte {at}: {}", out.code);
     }
 }
+
+#[test]
+fn by_a_tag_the_difference_lands_on_its_team() {
+    // Global Sonnet 4.6 input at $3/M on 10-20: search logged 1M and billed 1M ($3); agents
+    // logged 2M ($6) and billed 2.5M ($7.50). Joined on the day alone the $1.50 is one row;
+    // by team it is the agents' (the bill's tag `user:team`, the logs' column `team`).
+    let run = |by: &[&str]| {
+        Tl::cmd(["reconcile"])
+            .logs("bills/by-team/logs.csv")
+            .args([
+                "--bill",
+                &fixture("bills/by-team/cur.csv"),
+                "--format",
+                "json",
+            ])
+            .args(by)
+            .ok()
+            .json()
+    };
+    let all = run(&[]);
+    assert_eq!(all["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(all["rows"][0]["difference_usd"], "1.5");
+    let teams = run(&["--by", "team"]);
+    let rows = teams["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+    let team = |t: &str| rows.iter().find(|r| r["team"] == t).unwrap();
+    assert_eq!(team("search")["cause"], Value::Null);
+    assert_eq!(team("agents")["cause"], "missing_from_logs");
+    assert_eq!(team("agents")["difference_usd"], "1.5");
+    Tl::cmd(["reconcile"])
+        .logs("bills/by-team/logs.csv")
+        .args([
+            "--bill",
+            &fixture("bills/by-team/cur.csv"),
+            "--by",
+            "colour",
+        ])
+        .fails(2)
+        .stderr_has("colour");
+}

@@ -138,6 +138,7 @@ pub(super) fn row(
         token_class: class,
         tier,
         geo: s.geo,
+        dims: Vec::new(),
         logged_tokens: s.logged,
         billed_tokens,
         computed_cost: s.computed.or((!s.has_logs).then_some(Decimal::ZERO)),
@@ -284,7 +285,8 @@ fn decide(
 /// but the bill splits them into 5-minute and 1-hour writes otherwise, the differences of its
 /// write rows are the TTL's.
 pub(super) fn cache_ttl_pass(rows: &mut [Row]) {
-    let mut groups: BTreeMap<(String, String, String, String), Vec<usize>> = BTreeMap::new();
+    type Group = (String, String, String, String, Vec<String>);
+    let mut groups: BTreeMap<Group, Vec<usize>> = BTreeMap::new();
     for (i, r) in rows.iter().enumerate() {
         if r.token_class.is_cache_write() {
             groups
@@ -293,6 +295,7 @@ pub(super) fn cache_ttl_pass(rows: &mut [Row]) {
                     r.provider.clone(),
                     r.canonical_model.clone(),
                     r.tier.clone(),
+                    r.dims.clone(),
                 ))
                 .or_default()
                 .push(i);
@@ -333,6 +336,7 @@ pub(super) fn pair_pass(rows: &mut [Row]) {
                 && a.provider == b.provider
                 && a.canonical_model == b.canonical_model
                 && a.token_class == b.token_class
+                && a.dims == b.dims
                 && (a.tier != b.tier || a.geo != b.geo)
                 && a.logged_tokens == 0
                 && b.sources.is_empty()

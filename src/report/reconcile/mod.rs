@@ -39,6 +39,8 @@ pub struct Row {
     pub token_class: TokenClass,
     pub tier: String,
     pub geo: Option<String>,
+    /// The values of the `--by` dimensions.
+    pub dims: Vec<String>,
     pub logged_tokens: u64,
     /// `None` when the bill gives no token count (Anthropic's cost report).
     pub billed_tokens: Option<u64>,
@@ -113,6 +115,8 @@ pub struct OutOfScope {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reconciliation {
     pub period: super::Period,
+    /// The `--by` dimensions of the rows.
+    pub by: Vec<String>,
     pub rows: Vec<Row>,
     pub other_charges: Vec<OtherCharge>,
     pub causes: BTreeMap<Cause, Decimal>,
@@ -126,7 +130,16 @@ pub struct Reconciliation {
 }
 
 /// The join key of a row.
-type Key = (i32, String, String, TokenClass, String, Option<String>);
+/// (day, provider, join model, class, tier, Bedrock geo, the `--by` values).
+type Key = (
+    i32,
+    String,
+    String,
+    TokenClass,
+    String,
+    Option<String>,
+    Vec<String>,
+);
 
 #[derive(Default)]
 struct Side {
@@ -180,6 +193,10 @@ fn geo_key(provider: &str, geo: Option<&str>) -> Option<String> {
 
 /// Reconciles `bill` with the priced usage. `period` bounds the bill lines compared (UTC
 /// microseconds, end exclusive); `tz` is the zone of the days.
+/// `by` names extra dimensions to join on (`project` is the bill's sub-account, `account` its
+/// billing account, any other name a tag of the bill and a column of the logs); `engine_dims`
+/// are the aggregates' dimensions, which must include them.
+#[allow(clippy::too_many_arguments)]
 pub fn reconcile(
     bill: &Bill,
     priced: &[PricedCell<'_>],
@@ -187,7 +204,13 @@ pub fn reconcile(
     tz: chrono_tz::Tz,
     period: (Option<i64>, Option<i64>),
     period_info: super::Period,
+    by: &[String],
+    engine_dims: &[String],
 ) -> Reconciliation {
+    let positions: Vec<Option<usize>> = by
+        .iter()
+        .map(|d| engine_dims.iter().position(|e| e == d))
+        .collect();
     let mut days = LocalDays::new(tz);
     let inside = |us: i64| period.0.is_none_or(|f| us >= f) && period.1.is_none_or(|t| us < t);
     let providers: BTreeSet<&str> = bill.lines.iter().map(|l| l.provider.as_str()).collect();
@@ -244,6 +267,7 @@ pub fn reconcile(
                         class,
                         l.tier.to_string(),
                         geo_key(&l.provider, l.geo.as_deref()),
+                        by.iter().map(|d| view::join_value(l, d)).collect(),
                     ))
                     .or_default();
                 s.has_bill = true;
@@ -326,6 +350,13 @@ pub fn reconcile(
                     class,
                     tier.clone(),
                     geo_key(provider, log_geo(&key.model).as_deref()),
+                    positions
+                        .iter()
+                        .map(|p| {
+                            p.and_then(|i| key.dims.get(i).cloned().flatten())
+                                .unwrap_or_default()
+                        })
+                        .collect(),
                 ))
                 .or_default();
             side.has_logs = true;
@@ -349,12 +380,16 @@ pub fn reconcile(
     merge_unknown_ttl(&mut sides);
     let mut rows: Vec<Row> = sides
         .into_iter()
-        .map(|((day, provider, canonical, class, tier, geo), mut s)| {
-            if geo.is_some() {
-                s.geo = geo;
-            }
-            causes::row(day, provider, canonical, class, tier, s, &logged_models)
-        })
+        .map(
+            |((day, provider, canonical, class, tier, geo, dims), mut s)| {
+                if geo.is_some() {
+                    s.geo = geo;
+                }
+                let mut r = causes::row(day, provider, canonical, class, tier, s, &logged_models);
+                r.dims = dims;
+                r
+            },
+        )
         .collect();
     causes::cache_ttl_pass(&mut rows);
     causes::pair_pass(&mut rows);
@@ -379,6 +414,7 @@ pub fn reconcile(
     };
     Reconciliation {
         period: period_info,
+        by: by.to_vec(),
         rows,
         other_charges: other,
         causes: by_cause,
@@ -436,6 +472,7 @@ fn merge_unknown_ttl(sides: &mut BTreeMap<Key, Side>) {
                 class,
                 k.4.clone(),
                 k.5.clone(),
+                k.6.clone(),
             );
             let take = sides.get(&from).is_some_and(|s| !s.has_bill);
             if let Some(s) = take.then(|| sides.remove(&from)).flatten() {

@@ -113,6 +113,24 @@ fn value(l: &BilledLine, dim: &str, book: &PriceBook, day: &str) -> String {
     }
 }
 
+/// The value a bill line joins the logs on for a `reconcile --by` dimension: `project` is the
+/// sub-account (AWS usage account, subscription, Google project, OpenAI project, Anthropic
+/// workspace), `account` the billing account, any other name a tag.
+pub fn join_value(l: &BilledLine, dim: &str) -> String {
+    match dim {
+        "project" | "sub_account" => l.sub_account.clone().unwrap_or_default(),
+        "account" => l.account.clone().unwrap_or_default(),
+        tag => {
+            let key = tag.strip_prefix("tag:").unwrap_or(tag);
+            l.tags
+                .iter()
+                .find(|(k, _)| k == key || k.strip_prefix("user:") == Some(key))
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        }
+    }
+}
+
 /// Breaks `bill` down by `by`, lines starting in `period` (UTC microseconds, end exclusive),
 /// days in `tz`.
 pub fn bill_view(
