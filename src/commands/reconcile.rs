@@ -114,6 +114,15 @@ pub fn reconciled(
         by,
         &agg.dims,
     );
+    // Bills settle late (AWS 8-24 hours, Google up to 5 days, OpenAI and Anthropic 1-2 days).
+    let last = bill.lines.iter().map(|l| l.end_us).max();
+    let settled = chrono::Utc::now().timestamp_micros() - 5 * crate::usage::MICROS_PER_DAY;
+    if let Some(last) = last.filter(|&l| l > settled) {
+        messages::warning(format_args!(
+            "the bill runs to {}: the last days may not be final (providers settle usage in 1 to 5 days); differences there can be late data",
+            crate::usage::format_timestamp_us(last).get(..10).unwrap_or_default()
+        ));
+    }
     let checks: Vec<&String> = rec.notes.iter().skip(bill.notes.len()).collect();
     for n in checks.iter().take(5) {
         messages::note(n);

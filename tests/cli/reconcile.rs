@@ -851,3 +851,42 @@ fn by_a_tag_the_difference_lands_on_its_team() {
         .fails(2)
         .stderr_has("colour");
 }
+
+#[test]
+fn logs_that_count_cached_tokens_as_input_are_named() {
+    // OpenAI's costs for 2026-11-05: gpt-4.1 input 2.2M ($4.40), cached input 0.8M ($0.40).
+    // A gateway logged prompt_tokens (3M, cached included) and no cached tokens: 3M at $2/M is
+    // $6, so the input row is -$1.60 and the cache row +$0.40; both say why.
+    let mut t = Tl::cmd(["reconcile"]);
+    let logs = t.temp_file(
+        "gateway.csv",
+        "timestamp,provider,model,input_tokens,output_tokens\n2026-11-05T10:00:00Z,openai,gpt-4.1-2025-04-14,3000000,400000\n",
+    );
+    let doc = t
+        .args(["--logs", logs.to_str().unwrap()])
+        .args([
+            "--bill",
+            &fixture("bills/openai-costs.jsonl"),
+            "--format",
+            "json",
+        ])
+        .args(["--from", "2026-11-05", "--to", "2026-11-06"])
+        .ok()
+        .json();
+    let rows = doc["rows"].as_array().unwrap();
+    let row = |class: &str| {
+        rows.iter()
+            .find(|r| r["canonical_model"] == "gpt-4.1" && r["token_class"] == class)
+            .unwrap()
+    };
+    for (class, diff) in [("input", "-1.6"), ("cache_read", "0.4")] {
+        let r = row(class);
+        assert_eq!(dec(&r["difference_usd"]), diff.parse().unwrap(), "{r:#}");
+        assert_eq!(r["cause"], "unexplained");
+        assert!(r["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("the logs count cached tokens as input: 3,000,000 logged = 2,200,000 input + 800,000 cached billed"));
+    }
+    assert_eq!(row("output")["cause"], Value::Null);
+}

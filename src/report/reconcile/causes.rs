@@ -321,6 +321,51 @@ pub(super) fn cache_ttl_pass(rows: &mut [Row]) {
     }
 }
 
+/// Inclusive input: where the logs' input of a (day, provider, model, tier, geo) is exactly the
+/// bill's input plus its cache reads and writes, and the logs show no cache tokens there, the
+/// logs counted cached tokens as input (OpenAI's, Gemini's and Azure's `prompt_tokens` include
+/// them): said on those rows (the cause stays `unexplained`, as the vocabulary has no name for
+/// it), so the fix is in the logs, not the price.
+pub(super) fn inclusive_input_pass(rows: &mut [Row]) {
+    let same = |a: &Row, b: &Row| {
+        a.day == b.day
+            && a.provider == b.provider
+            && a.canonical_model == b.canonical_model
+            && a.tier == b.tier
+            && a.geo == b.geo
+            && a.dims == b.dims
+    };
+    for i in 0..rows.len() {
+        let r = &rows[i];
+        let Some(bt) = r.billed_tokens else { continue };
+        if r.token_class != TokenClass::InputUncached || r.logged_tokens <= bt {
+            continue;
+        }
+        let cache: Vec<usize> = (0..rows.len())
+            .filter(|&j| {
+                j != i
+                    && same(&rows[j], r)
+                    && rows[j].token_class != TokenClass::Output
+                    && rows[j].token_class != TokenClass::InputUncached
+            })
+            .collect();
+        let billed_cache: Option<u64> = cache.iter().map(|&j| rows[j].billed_tokens).sum();
+        let logged_cache: u64 = cache.iter().map(|&j| rows[j].logged_tokens).sum();
+        if logged_cache == 0 && billed_cache.is_some_and(|c| c > 0 && bt + c == r.logged_tokens) {
+            let detail = format!(
+                "the logs count cached tokens as input: {} logged = {} input + {} cached billed; log the cached tokens (cache_read_tokens) to price them at their rate",
+                crate::money::count(r.logged_tokens),
+                crate::money::count(bt),
+                crate::money::count(billed_cache.unwrap_or_default())
+            );
+            for k in std::iter::once(i).chain(cache) {
+                rows[k].cause = Some(Cause::Unexplained);
+                rows[k].detail = Some(detail.clone());
+            }
+        }
+    }
+}
+
 /// Tiers and geos: the same tokens of a (day, provider, model, class) billed under one tier
 /// (or geo) and logged under another; each row pairs once.
 pub(super) fn pair_pass(rows: &mut [Row]) {

@@ -393,6 +393,7 @@ pub fn reconcile(
         .collect();
     causes::cache_ttl_pass(&mut rows);
     causes::pair_pass(&mut rows);
+    causes::inclusive_input_pass(&mut rows);
     let implied_prices = causes::implied_prices(&rows);
     let mut by_cause: BTreeMap<Cause, Decimal> = BTreeMap::new();
     for r in &rows {
