@@ -22,6 +22,8 @@ printf 'timestamp,provider,model,input_tokens,output_tokens\n2025-07-10T00:00:00
 # A page reconciled with a bill (its section, chart and tables).
 "$BIN" report --logs tests/data/bills/e2e/logs.csv --bill tests/data/bills/e2e/cur-2026-10.csv \
   --month 2026-10 --format html --output "$OUT/reconcile.html" 2>/dev/null
+"$BIN" reconcile --logs tests/data/bills/e2e/logs.csv --bill tests/data/bills/e2e/cur-2026-10.csv \
+  --month 2026-10 --output "$OUT/reconcile-page.html" 2>/dev/null
 # A report whose log values try to inject markup: must render as text.
 cat > "$OUT/evil.csv" <<'CSV'
 timestamp,provider,model,input_tokens,output_tokens,user,project
@@ -30,7 +32,7 @@ CSV
 "$BIN" report --logs "$OUT/evil.csv" --format html --output "$OUT/evil.html" --by user,project 2>/dev/null
 FLAGS=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
        --disable-component-update --disable-sync --user-data-dir="$OUT/profile" --hide-scrollbars)
-for page in june unpriced one reconcile; do
+for page in june unpriced one reconcile reconcile-page; do
   for width in 1280 390; do
     chromium "${FLAGS[@]}" --window-size=$width,3000 --screenshot="$OUT/$page-$width.png" \
       "file://$OUT/$page.html" 2>>"$OUT/chromium.log"

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{TableFormat, UsageArgs};
+use super::{ReconcileFormat, UsageArgs};
 
 #[derive(Debug, Args)]
 pub struct ReconcileArgs {
@@ -28,7 +28,7 @@ pub struct ReconcileArgs {
 
     /// Output format (default: the --output file's extension; else table).
     #[arg(long, value_enum)]
-    pub format: Option<TableFormat>,
+    pub format: Option<ReconcileFormat>,
 
     /// Write to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]

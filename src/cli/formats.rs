@@ -70,6 +70,33 @@ pub enum ErrorsFormat {
     Html,
 }
 
+/// Formats of `reconcile`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReconcileFormat {
+    /// The totals, the difference by cause and the joined rows, for a terminal.
+    Table,
+    /// One row per joined (day, provider, model, class, tier); the columns are documented.
+    Csv,
+    /// Rows, causes, totals, other charges and implied prices; money as decimal strings.
+    Json,
+    /// GitHub-flavoured Markdown.
+    Markdown,
+    /// A self-contained HTML page with the chart.
+    Html,
+}
+
+impl From<ReconcileFormat> for Format {
+    fn from(f: ReconcileFormat) -> Format {
+        match f {
+            ReconcileFormat::Table => Format::Table,
+            ReconcileFormat::Csv => Format::Csv,
+            ReconcileFormat::Json => Format::Json,
+            ReconcileFormat::Markdown => Format::Markdown,
+            ReconcileFormat::Html => Format::Html,
+        }
+    }
+}
+
 impl From<ReportFormat> for Format {
     fn from(f: ReportFormat) -> Format {
         match f {

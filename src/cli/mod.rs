@@ -10,7 +10,7 @@ pub mod warehouse;
 use clap::{Parser, Subcommand};
 
 pub use bill::ReconcileArgs;
-pub use formats::{output_format, ErrorsFormat, ReportFormat, TableFormat};
+pub use formats::{output_format, ErrorsFormat, ReconcileFormat, ReportFormat, TableFormat};
 pub use prices::{BookArgs, CatalogueArgs, PricesCommand};
 pub use usage::{
     ChartArgs, ColumnsArgs, CompareArgs, ConvertArgs, ErrorsArgs, LogSource, ReportArgs, UsageArgs,

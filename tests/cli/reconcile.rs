@@ -654,6 +654,15 @@ fn report_bill_shows_the_bill_in_the_reports_shapes_and_the_page_reconciles() {
     assert!(html.contains("<h2 id=\"reconciliation\">Reconciliation with the bill</h2>"));
     assert!(html.contains("Billed <b>$608.80</b>, computed from the logs <b>$32.50</b>: difference <b>$576.30</b>, of which unexplained <b>$0.70</b>"));
     assert!(html.contains("geo_premium"));
+    // reconcile --format html: the same section on a page of its own, with the chart.
+    let own = dir.path().join("rec.html");
+    e2e().args(["-o", own.to_str().unwrap()]).ok();
+    let html = std::fs::read_to_string(&own).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<h1>LLM bill reconciliation</h1>"));
+    assert!(html.contains("Billed <b>$608.80</b>"));
+    assert!(html.contains("<svg"));
+    assert!(html.contains("billed $1.5/M input for aws-bedrock/us.deepseek.r1-v1:0 (standard)"));
 }
 
 #[test]
