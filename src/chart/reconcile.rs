@@ -14,6 +14,26 @@ fn f(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
 }
 
+/// " (2026-10-01 to 2026-11-01, UTC)": a chart title's period.
+pub fn title_suffix(p: &crate::report::Period) -> String {
+    let day = |t: &Option<String>| {
+        t.as_deref()
+            .and_then(|x| x.get(..10))
+            .unwrap_or("")
+            .to_string()
+    };
+    format!(" ({} to {}, {})", day(&p.from), day(&p.to), p.tz)
+}
+
+/// The chart of `rec` as an SVG document for a page (none when there is nothing to draw).
+pub fn svg(rec: &Reconciliation) -> Result<Option<String>, Box<dyn std::error::Error>> {
+    let data = chart(Some(rec), &title_suffix(&rec.period));
+    if data.is_empty() {
+        return Ok(None);
+    }
+    super::svg_string(&data, (1100, 560)).map(Some)
+}
+
 /// The chart of `rec` (empty without one).
 pub fn chart(rec: Option<&Reconciliation>, period: &str) -> ChartData {
     let mut computed: BTreeMap<&str, Decimal> = BTreeMap::new();

@@ -55,14 +55,7 @@ pub fn run(args: ChartArgs) -> anyhow::Result<()> {
             .into());
         }
         let (rec, _) = super::reconcile::reconciled(settings, &bill, bill_format, &[])?;
-        let p = &rec.period;
-        let day = |t: &Option<String>| {
-            t.as_deref()
-                .and_then(|x| x.get(..10))
-                .unwrap_or("")
-                .to_string()
-        };
-        let suffix = format!(" ({} to {}, {})", day(&p.from), day(&p.to), p.tz);
+        let suffix = chart::reconcile::title_suffix(&rec.period);
         let data = chart::reconcile::chart(Some(&rec), &suffix);
         if data.is_empty() {
             return Err(DataError(

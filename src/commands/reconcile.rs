@@ -165,19 +165,7 @@ pub fn run(args: ReconcileArgs) -> anyhow::Result<()> {
         ..super::style::terminal_style(out_path.as_ref())
     };
     if format == Format::Html {
-        let p = &rec.period;
-        let day = |t: &Option<String>| {
-            t.as_deref()
-                .and_then(|x| x.get(..10))
-                .unwrap_or("")
-                .to_string()
-        };
-        let suffix = format!(" ({} to {}, {})", day(&p.from), day(&p.to), p.tz);
-        let data = crate::chart::reconcile::chart(Some(&rec), &suffix);
-        let svg = (!data.is_empty())
-            .then(|| crate::chart::svg_string(&data, (1100, 560)))
-            .transpose()
-            .map_err(|e| anyhow::anyhow!("chart: {e}"))?;
+        let svg = crate::chart::reconcile::svg(&rec).map_err(|e| anyhow::anyhow!("chart: {e}"))?;
         render::bill::html_page(&rec, svg.as_deref(), style, &mut w)?;
     } else {
         render::reconcile::render(&rec, format, style, &mut w)?;

@@ -96,11 +96,8 @@ pub fn html_extras(p: &Inputs<'_>) -> anyhow::Result<render::html_report::HtmlEx
                 &[],
                 &[],
             );
-            let data = crate::chart::reconcile::chart(Some(&rec), &s.title_suffix());
-            let svg = (!data.is_empty())
-                .then(|| crate::chart::svg_string(&data, (1100, 560)))
-                .transpose()
-                .map_err(|e| anyhow::anyhow!("chart: {e}"))?;
+            let svg =
+                crate::chart::reconcile::svg(&rec).map_err(|e| anyhow::anyhow!("chart: {e}"))?;
             Some((rec, svg))
         }
     };

@@ -35,20 +35,9 @@ pub fn parse_parquet(name: &str, bytes: Vec<u8>) -> Result<AggregateFile, ReadEr
         path: name.to_string(),
         message,
     };
-    // A damaged file can trip a decoder assertion (found by fuzz/, target `aggregates`):
-    // that file's error, not a crash.
-    // Page headers first: a damaged value count would make polars' allocation abort the process.
-    super::caught(|| super::parquet_pages::check_bytes(&bytes))
-        .map_err(|p| fail(format!("not a readable Parquet file: {p}")))?
-        .map_err(|d| fail(format!("not a readable Parquet file: {d}")))?;
-    let df = super::caught(|| ParquetReader::new(std::io::Cursor::new(bytes)).finish())
-        .map_err(|what| {
-            fail(format!(
-                "not a readable Parquet file: damaged (the decoder stopped: {})",
-                crate::text::safe_reason(&what.0)
-            ))
-        })?
-        .map_err(|e| fail(format!("not a readable Parquet file: {e}")))?;
+    // A damaged file can trip a decoder assertion (found by fuzz/, target `aggregates`), or
+    // make polars' allocation abort the process: that file's error, not a crash.
+    let df = super::parquet_pages::frame(name, bytes)?;
     let header: Vec<String> = df
         .get_column_names()
         .iter()

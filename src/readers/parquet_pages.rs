@@ -148,6 +148,27 @@ pub fn check_footer_file(path: &std::path::Path) -> Result<(), Damage> {
     check_footer(&whole)
 }
 
+/// Decodes a whole Parquet file (`name` in messages) into a frame, its page headers checked
+/// first and a decoder panic caught: a damaged file is that file's error, never an abort.
+pub fn frame(name: &str, bytes: Vec<u8>) -> Result<polars::prelude::DataFrame, super::ReadError> {
+    use polars::prelude::*;
+    let fail = |message: String| super::ReadError::Format {
+        path: name.to_string(),
+        message,
+    };
+    super::caught(|| check_bytes(&bytes))
+        .map_err(|p| fail(format!("not a readable Parquet file: {p}")))?
+        .map_err(|d| fail(format!("not a readable Parquet file: {d}")))?;
+    super::caught(|| ParquetReader::new(std::io::Cursor::new(bytes)).finish())
+        .map_err(|what| {
+            fail(format!(
+                "not a readable Parquet file: damaged (the decoder stopped: {})",
+                crate::text::safe_reason(&what.0)
+            ))
+        })?
+        .map_err(|e| fail(format!("not a readable Parquet file: {e}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

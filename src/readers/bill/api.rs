@@ -49,32 +49,8 @@ fn buckets<'v>(path: &Path, line: u64, page: &'v Value) -> Result<&'v Vec<Value>
 
 fn base(path: &Path, line: u64, format: BillFormat, provider: &str) -> BilledLine {
     BilledLine {
-        format,
-        file: path.display().to_string(),
-        line,
-        start_us: 0,
-        end_us: 0,
         provider: provider.to_string(),
-        account: None,
-        sub_account: None,
-        service: String::new(),
-        sku: String::new(),
-        model: None,
-        charge: Charge::Unrecognised(String::new()),
-        tier: "standard",
-        geo: None,
-        region: None,
-        long_context: false,
-        quantity: None,
-        unit: None,
-        tokens: None,
-        cost: Decimal::ZERO,
-        credits: Decimal::ZERO,
-        list_cost: None,
-        currency: "USD".into(),
-        correction: false,
-        tags: Vec::new(),
-        check: None,
+        ..BilledLine::blank(format, path, line)
     }
 }
 
@@ -135,10 +111,7 @@ pub fn read_openai(path: &Path, text: &str, bill: &mut Bill) -> Result<Decimal, 
                     Some(item) => {
                         let p = openai_line_item(&item);
                         out.sku = item;
-                        out.model = p.model;
-                        out.tier = p.tier;
-                        out.long_context = p.long_context;
-                        out.charge = p.charge;
+                        out.charge = out.take(p);
                     }
                 }
                 out.quantity = r.get("quantity").and_then(json_decimal);

@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 
 use super::grammar::{aws_usage_type, marketplace_model};
 use super::table::{amount, amount_or_zero, need_instant, tags, Table};
-use super::{rate_check, tokens_of, unit_scale, Bill, BillFormat, BilledLine, Charge};
+use super::{rate_check, unit_scale, Bill, BillFormat, BilledLine, Charge};
 use crate::readers::ReadError;
 
 const START: &str = "line_item_usage_start_date";
@@ -46,7 +46,6 @@ pub fn read_table(path: &Path, t: &Table, bill: &mut Bill) -> Result<Decimal, Re
         "an AWS CUR 2.0 file",
         &[START, USAGE_TYPE, "line_item_line_item_type", COST],
     )?;
-    let file = path.display().to_string();
     let mut total = Decimal::ZERO;
     for (line, rec) in &t.rows {
         let line = *line;
@@ -84,9 +83,6 @@ pub fn read_table(path: &Path, t: &Table, bill: &mut Bill) -> Result<Decimal, Re
         let quantity = amount(g("line_item_usage_amount"));
         let unit = t.opt(rec, "pricing_unit");
         let mut out = BilledLine {
-            format: BillFormat::AwsCur,
-            file: file.clone(),
-            line,
             start_us,
             end_us,
             provider: if bedrock { "aws-bedrock" } else { "aws" }.to_string(),
@@ -94,24 +90,17 @@ pub fn read_table(path: &Path, t: &Table, bill: &mut Bill) -> Result<Decimal, Re
             sub_account: t.opt(rec, "line_item_usage_account_id"),
             service: product_name.clone().unwrap_or_else(|| code.to_string()),
             sku: usage_type.to_string(),
-            model: None,
-            charge: Charge::Unrecognised(String::new()),
-            tier: "standard",
-            geo: None,
             region: t.opt(rec, "product_region_code").or_else(|| prod("region")),
-            long_context: false,
             quantity,
             unit: unit.clone(),
-            tokens: None,
             cost,
-            credits: Decimal::ZERO,
             list_cost: amount(g("pricing_public_on_demand_cost")),
             currency: t
                 .opt(rec, "line_item_currency_code")
                 .unwrap_or_else(|| "USD".into()),
             correction: false,
             tags: tags(g("resource_tags")),
-            check: None,
+            ..BilledLine::blank(BillFormat::AwsCur, path, line)
         };
         out.charge = if CREDIT_TYPES.contains(&kind) {
             Charge::Credit
@@ -127,18 +116,14 @@ pub fn read_table(path: &Path, t: &Table, bill: &mut Bill) -> Result<Decimal, Re
             match aws_usage_type(usage_type, marketplace) {
                 None => Charge::Unrecognised(format!("usage type {usage_type:?}")),
                 Some(p) => {
-                    out.model = if marketplace {
-                        product_name
+                    let charge = out.take(p);
+                    if marketplace {
+                        out.model = product_name
                             .as_deref()
                             .and_then(marketplace_model)
-                            .or_else(|| prod("model"))
-                    } else {
-                        p.model.clone()
-                    };
-                    out.tier = p.tier;
-                    out.geo = p.geo.map(str::to_string);
-                    out.long_context = p.long_context;
-                    p.charge
+                            .or_else(|| prod("model"));
+                    }
+                    charge
                 }
             }
         };
@@ -150,19 +135,7 @@ pub fn read_table(path: &Path, t: &Table, bill: &mut Bill) -> Result<Decimal, Re
                     .contains("million")
                     .then_some(1_000_000)
             });
-            match (quantity, scale) {
-                (Some(q), Some(s)) => {
-                    let (n, note) = tokens_of(q, s);
-                    out.tokens = n;
-                    out.check = note;
-                }
-                _ => {
-                    out.check = Some(format!(
-                        "the unit {:?} is not one tokenledger knows the size of; tokens unknown",
-                        unit.as_deref().unwrap_or("")
-                    ))
-                }
-            }
+            out.count(quantity, scale, unit.as_deref());
             if let (Some(q), Some(r)) = (quantity, amount(g("line_item_unblended_rate"))) {
                 if cost_col == COST {
                     out.check = out.check.or_else(|| rate_check(q, r, cost));

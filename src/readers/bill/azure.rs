@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 
 use super::grammar::azure_meter;
 use super::table::{amount, need_amount, need_instant, tags, Table, DAY_US};
-use super::{rate_check, tokens_of, unit_scale, Bill, BillFormat, BilledLine, Charge};
+use super::{rate_check, unit_scale, Bill, BillFormat, BilledLine, Charge};
 use crate::readers::ReadError;
 
 /// Reads a cost-details CSV into `bill`; returns the sum of its costs.
@@ -33,7 +33,6 @@ pub fn read_table(path: &Path, t: &Table, bill: &mut Bill) -> Result<Decimal, Re
         "Azure cost details",
         &["Date", "MeterName", "Quantity"],
     )?;
-    let file = path.display().to_string();
     let mut total = Decimal::ZERO;
     for (line, rec) in &t.rows {
         let line = *line;
@@ -51,9 +50,6 @@ pub fn read_table(path: &Path, t: &Table, bill: &mut Bill) -> Result<Decimal, Re
         let quantity = amount(g("Quantity"));
         let unit = t.opt(rec, "UnitOfMeasure");
         let mut out = BilledLine {
-            format: BillFormat::AzureCost,
-            file: file.clone(),
-            line,
             start_us,
             end_us: start_us + DAY_US,
             provider: if ai { "azure" } else { "azure-other" }.to_string(),
@@ -66,19 +62,12 @@ pub fn read_table(path: &Path, t: &Table, bill: &mut Bill) -> Result<Decimal, Re
                 .collect::<Vec<_>>()
                 .join(" / "),
             sku: meter.to_string(),
-            model: None,
-            charge: Charge::Unrecognised(String::new()),
-            tier: "standard",
-            geo: None,
             region: t
                 .opt(rec, "ResourceLocation")
                 .or_else(|| t.opt(rec, "MeterRegion")),
-            long_context: false,
             quantity,
             unit: unit.clone(),
-            tokens: None,
             cost,
-            credits: Decimal::ZERO,
             list_cost: t
                 .first_of(&["PaygCostInBillingCurrency"])
                 .and_then(|c| amount(g(c))),
@@ -89,7 +78,7 @@ pub fn read_table(path: &Path, t: &Table, bill: &mut Bill) -> Result<Decimal, Re
                 .unwrap_or_else(|| "USD".into()),
             correction: g("ChargeType") == "Refund",
             tags: tags(g("Tags")),
-            check: None,
+            ..BilledLine::blank(BillFormat::AzureCost, path, line)
         };
         let charge_type = g("ChargeType");
         out.charge = match charge_type {
@@ -105,31 +94,17 @@ pub fn read_table(path: &Path, t: &Table, bill: &mut Bill) -> Result<Decimal, Re
                 "Marketplace model (one meter for every token class: compare totals only)".into(),
             ),
             "" | "Usage" => match azure_meter(meter) {
-                Some(p) => {
-                    out.model = p.model.clone();
-                    out.tier = p.tier;
-                    out.geo = p.geo.map(str::to_string);
-                    out.long_context = p.long_context;
-                    p.charge
-                }
+                Some(p) => out.take(p),
                 None => Charge::Unrecognised(format!("meter {meter:?}")),
             },
             other => Charge::Unrecognised(format!("charge type {other:?}")),
         };
         if matches!(out.charge, Charge::Tokens(_)) {
-            match (quantity, unit.as_deref().and_then(unit_scale)) {
-                (Some(q), Some(s)) => {
-                    let (n, note) = tokens_of(q, s);
-                    out.tokens = n;
-                    out.check = note;
-                }
-                _ => {
-                    out.check = Some(format!(
-                    "unit of measure {:?} is not one tokenledger knows the size of; tokens unknown",
-                    unit.as_deref().unwrap_or("")
-                ))
-                }
-            }
+            out.count(
+                quantity,
+                unit.as_deref().and_then(unit_scale),
+                unit.as_deref(),
+            );
             let price = t
                 .first_of(&["EffectivePrice", "UnitPrice"])
                 .and_then(|c| amount(g(c)));

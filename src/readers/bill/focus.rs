@@ -29,7 +29,6 @@ pub fn read_table(path: &Path, t: &Table, bill: &mut Bill) -> Result<Decimal, Re
     let provider_col = t
         .first_of(&["ServiceProviderName", "ProviderName", "InvoiceIssuerName"])
         .unwrap_or("ProviderName");
-    let file = path.display().to_string();
     let mut total = Decimal::ZERO;
     for (line, rec) in &t.rows {
         let line = *line;
@@ -51,9 +50,6 @@ pub fn read_table(path: &Path, t: &Table, bill: &mut Bill) -> Result<Decimal, Re
         .unwrap_or_default()
         .to_string();
         let mut out = BilledLine {
-            format: BillFormat::Focus,
-            file: file.clone(),
-            line,
             start_us,
             end_us,
             provider: provider_name.to_string(),
@@ -61,24 +57,17 @@ pub fn read_table(path: &Path, t: &Table, bill: &mut Bill) -> Result<Decimal, Re
             sub_account: t.opt(rec, "SubAccountId"),
             service: service.to_string(),
             sku: sku.clone(),
-            model: None,
-            charge: Charge::Unrecognised(String::new()),
-            tier: "standard",
-            geo: None,
             region: t.opt(rec, "RegionId"),
-            long_context: false,
             quantity: amount(g("PricingQuantity")),
             unit: t.opt(rec, "PricingUnit"),
-            tokens: None,
             cost,
-            credits: Decimal::ZERO,
             list_cost: amount(g("ListCost")),
             currency: t
                 .opt(rec, "BillingCurrency")
                 .unwrap_or_else(|| "USD".into()),
             correction: g("ChargeClass") == "Correction",
             tags: tags(g("Tags")),
-            check: None,
+            ..BilledLine::blank(BillFormat::Focus, path, line)
         };
         let category = g("ChargeCategory");
         let (provider, parsed) = classify(provider_name, service, g("x_ServiceCode"), &sku);
@@ -90,11 +79,9 @@ pub fn read_table(path: &Path, t: &Table, bill: &mut Bill) -> Result<Decimal, Re
             "Purchase" => Charge::NonToken("purchase (commitment)".into()),
             "Usage" => match parsed {
                 Some(p) if matches!(p.charge, Charge::Tokens(_)) => {
-                    out.model = p.model.clone().or_else(|| marketplace_model(service));
-                    out.tier = p.tier;
-                    out.geo = p.geo.map(str::to_string);
-                    out.long_context = p.long_context;
-                    p.charge
+                    let charge = out.take(p);
+                    out.model = out.model.take().or_else(|| marketplace_model(service));
+                    charge
                 }
                 Some(p) => p.charge,
                 None => Charge::Unrecognised(format!("SKU meter {sku:?}")),

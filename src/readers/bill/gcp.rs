@@ -34,7 +34,6 @@ pub fn read_rows(
     rows: &[(u64, Value)],
     bill: &mut Bill,
 ) -> Result<Decimal, ReadError> {
-    let file = path.display().to_string();
     let mut total = Decimal::ZERO;
     for (line, v) in rows {
         let line = *line;
@@ -73,9 +72,6 @@ pub fn read_rows(
             "google-cloud"
         };
         let mut out = BilledLine {
-            format: BillFormat::GcpBilling,
-            file: file.clone(),
-            line,
             start_us,
             end_us,
             provider: provider.to_string(),
@@ -83,22 +79,16 @@ pub fn read_rows(
             sub_account: Some(s("/project/id").to_string()).filter(|x| !x.is_empty()),
             service: service.to_string(),
             sku: sku.to_string(),
-            model: None,
-            charge: Charge::Unrecognised(String::new()),
-            tier: "standard",
-            geo: None,
             region: Some(s("/location/region").to_string()).filter(|x| !x.is_empty()),
-            long_context: false,
             quantity: v.pointer("/usage/amount").and_then(json_decimal),
             unit: Some(s("/usage/unit").to_string()).filter(|x| !x.is_empty()),
-            tokens: None,
             cost,
             credits,
             list_cost: v.get("cost_at_list").and_then(json_decimal),
             currency: s("/currency").to_ascii_uppercase(),
             correction: s("/cost_type") == "adjustment",
             tags: labels(v),
-            check: None,
+            ..BilledLine::blank(BillFormat::GcpBilling, path, line)
         };
         if out.currency.is_empty() {
             out.currency = "USD".into();
@@ -110,13 +100,7 @@ pub fn read_rows(
                 Charge::NonToken(format!("{service} (not a model service)"))
             }
             _ => match gcp_sku(sku) {
-                Some(p) => {
-                    out.model = p.model.clone();
-                    out.tier = p.tier;
-                    out.geo = p.geo.map(str::to_string);
-                    out.long_context = p.long_context;
-                    p.charge
-                }
+                Some(p) => out.take(p),
                 None => Charge::Unrecognised(format!("SKU {sku:?}")),
             },
         };

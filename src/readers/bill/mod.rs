@@ -166,6 +166,66 @@ pub struct BilledLine {
 }
 
 impl BilledLine {
+    /// A line of `path` at `line` with nothing read yet: no cost, no provider, an unrecognised
+    /// charge (each reader sets what its row says).
+    pub fn blank(format: BillFormat, path: &Path, line: u64) -> BilledLine {
+        BilledLine {
+            format,
+            file: path.display().to_string(),
+            line,
+            start_us: 0,
+            end_us: 0,
+            provider: String::new(),
+            account: None,
+            sub_account: None,
+            service: String::new(),
+            sku: String::new(),
+            model: None,
+            charge: Charge::Unrecognised(String::new()),
+            tier: "standard",
+            geo: None,
+            region: None,
+            long_context: false,
+            quantity: None,
+            unit: None,
+            tokens: None,
+            cost: Decimal::ZERO,
+            credits: Decimal::ZERO,
+            list_cost: None,
+            currency: "USD".into(),
+            correction: false,
+            tags: Vec::new(),
+            check: None,
+        }
+    }
+
+    /// Takes what a grammar read (model, tier, geo, long context) and returns its charge.
+    pub fn take(&mut self, p: grammar::Parsed) -> Charge {
+        self.model = p.model;
+        self.tier = p.tier;
+        self.geo = p.geo.map(str::to_string);
+        self.long_context = p.long_context;
+        p.charge
+    }
+
+    /// Sets the tokens of a token line from its quantity in units of `scale` tokens, noting a
+    /// unit whose size is unknown (`unit`) or a fraction of a token.
+    pub fn count(&mut self, quantity: Option<Decimal>, scale: Option<u64>, unit: Option<&str>) {
+        match (quantity, scale) {
+            (Some(q), Some(s)) => {
+                let (n, note) = tokens_of(q, s);
+                self.tokens = n;
+                self.check = note;
+            }
+            _ => {
+                self.check = Some(format!(
+                    "the unit {:?} is not one tokenledger knows the size of; tokens unknown",
+                    unit.unwrap_or("")
+                ))
+            }
+        }
+    }
+
     /// Cost after the credits attached to the line.
     pub fn net(&self) -> Decimal {
         self.cost + self.credits
@@ -448,6 +508,22 @@ fn check_total(file: &Path, lines: &[BilledLine], total: Decimal) -> Result<(), 
     Ok(())
 }
 
+/// The format whose columns a header has (`has` tells whether it has one): CUR 2.0, FOCUS,
+/// Azure cost details, Google's export (nested `sku` or flattened `sku.description`).
+pub fn by_columns(has: impl Fn(&str) -> bool) -> Option<BillFormat> {
+    if has("line_item_usage_type") {
+        Some(BillFormat::AwsCur)
+    } else if has("BilledCost") && has("ChargePeriodStart") {
+        Some(BillFormat::Focus)
+    } else if has("MeterName") {
+        Some(BillFormat::AzureCost)
+    } else if (has("sku") && has("usage_start_time")) || has("sku.description") {
+        Some(BillFormat::GcpBilling)
+    } else {
+        None
+    }
+}
+
 /// Tells a bill's format from its header (CSV) or its shape (JSON).
 pub fn detect(path: &Path, text: &str) -> Result<BillFormat, ReadError> {
     let head = text.trim_start_matches('\u{feff}').trim_start();
@@ -469,14 +545,13 @@ pub fn detect(path: &Path, text: &str) -> Result<BillFormat, ReadError> {
     }
     let header = head.lines().next().unwrap_or_default();
     let has = |c: &str| header.split(',').any(|h| h.trim().trim_matches('"') == c);
-    if has("line_item_usage_type") {
-        Ok(BillFormat::AwsCur)
-    } else if has("BilledCost") && has("ChargePeriodStart") {
-        Ok(BillFormat::Focus)
-    } else if has("MeterName") {
-        Ok(BillFormat::AzureCost)
-    } else if has("sku.description") || has("sku_description") {
-        Ok(BillFormat::GcpBilling)
+    if let Some(BillFormat::GcpBilling) = by_columns(has) {
+        Err(format_error(
+            path,
+            "Google's billing export as CSV: export it as JSON lines or Parquet (BigQuery cannot write its nested records as CSV, so this is a flattened copy tokenledger does not read)",
+        ))
+    } else if let Some(f) = by_columns(has) {
+        Ok(f)
     } else {
         Err(format_error(
             path,

@@ -144,17 +144,7 @@ pub type Rows = (Vec<String>, Vec<(u64, Value)>);
 pub fn rows(path: &Path, bytes: Vec<u8>) -> Result<Rows, ReadError> {
     let fail = |m: String| format_error(path, m);
     // A damaged file must be its error, not an abort (see `parquet_pages`).
-    crate::readers::caught(|| crate::readers::parquet_pages::check_bytes(&bytes))
-        .map_err(|p| fail(format!("not a readable Parquet file: {p}")))?
-        .map_err(|d| fail(format!("not a readable Parquet file: {d}")))?;
-    let df = crate::readers::caught(|| ParquetReader::new(std::io::Cursor::new(bytes)).finish())
-        .map_err(|p| {
-            fail(format!(
-                "not a readable Parquet file: damaged (the decoder stopped: {})",
-                crate::text::safe_reason(&p.0)
-            ))
-        })?
-        .map_err(|e| fail(format!("not a readable Parquet file: {e}")))?;
+    let df = crate::readers::parquet_pages::frame(&path.display().to_string(), bytes)?;
     let header: Vec<String> = df
         .get_column_names()
         .iter()
@@ -199,21 +189,12 @@ fn cell(v: &Value) -> String {
 
 /// The format of a Parquet bill, from its columns.
 pub fn detect(path: &Path, header: &[String]) -> Result<BillFormat, ReadError> {
-    let has = |c: &str| header.iter().any(|h| h == c);
-    if has("line_item_usage_type") {
-        Ok(BillFormat::AwsCur)
-    } else if has("BilledCost") && has("ChargePeriodStart") {
-        Ok(BillFormat::Focus)
-    } else if has("MeterName") {
-        Ok(BillFormat::AzureCost)
-    } else if has("sku") && has("usage_start_time") {
-        Ok(BillFormat::GcpBilling)
-    } else {
-        Err(format_error(
+    super::by_columns(|c: &str| header.iter().any(|h| h == c)).ok_or_else(|| {
+        format_error(
             path,
             "a Parquet file that is no bill tokenledger reads (no line_item_usage_type, BilledCost, MeterName or sku column)",
-        ))
-    }
+        )
+    })
 }
 
 /// Reads a Parquet bill into `bill` (format `f`, or detected); returns its format and total.
