@@ -74,6 +74,12 @@ seed() {
         { printf '\x00'; head -c 100000 "$f"; } > "$dir/seed-$i"
         i=$((i + 1))
       done < <(find "$ROOT/tests/data/bills" -type f \( -name '*.csv' -o -name '*.json' -o -name '*.jsonl' \))
+      # Parquet bills: the pick byte 21 is auto-detection and the name x.parquet.
+      for f in "$ROOT"/tests/data/bills/*.parquet; do
+        [ -f "$f" ] || continue
+        { printf '\x15'; cat "$f"; } > "$dir/seed-$i"
+        i=$((i + 1))
+      done
       ;;
   esac
 }

@@ -15,7 +15,7 @@ const FORMATS: [BillFormat; 7] = [
     BillFormat::OpenaiCosts,
     BillFormat::AnthropicCost,
 ];
-const NAMES: [&str; 3] = ["x.csv", "x.jsonl", "x.json"];
+const NAMES: [&str; 4] = ["x.csv", "x.jsonl", "x.json", "x.parquet"];
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, body)) = data.split_first() else {
