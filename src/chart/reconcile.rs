@@ -14,15 +14,9 @@ fn f(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
 }
 
-/// " (2026-10-01 to 2026-11-01, UTC)": a chart title's period.
+/// " (2026-10-01 to 2026-10-31, UTC)": a chart title's period, in local days.
 pub fn title_suffix(p: &crate::report::Period) -> String {
-    let day = |t: &Option<String>| {
-        t.as_deref()
-            .and_then(|x| x.get(..10))
-            .unwrap_or("")
-            .to_string()
-    };
-    format!(" ({} to {}, {})", day(&p.from), day(&p.to), p.tz)
+    format!(" ({})", p.days_label())
 }
 
 /// The chart of `rec` as an SVG document for a page (none when there is nothing to draw).

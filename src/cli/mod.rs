@@ -60,9 +60,9 @@ pub enum Command {
     /// The dimensions and log columns some logs have (rows with a value, distinct values,
     /// examples): what --by and --where can name.
     Columns(ColumnsArgs),
-    /// ccusage's daily view: `report --by day,model` (every report option works).
+    /// ccusage's daily view: `report --by day,provider,model` (every report option works).
     Daily(ReportArgs),
-    /// ccusage's monthly view: `report --by month,model`.
+    /// ccusage's monthly view: `report --by month,provider,model`.
     Monthly(ReportArgs),
     /// ccusage's session view: `report --by session,project` (Claude Code and Codex logs name
     /// their sessions).

@@ -178,6 +178,11 @@ pub struct LogSource {
     /// run of characters), e.g. --exclude '*.tmp' --exclude archive. Repeatable.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+
+    /// Read a canonical CSV or Parquet log whose columns have other names: FROM=TO pairs, e.g.
+    /// --map prompt_tokens=input_tokens,completion_tokens=output_tokens,created=timestamp.
+    #[arg(long, value_name = "FROM=TO,...", value_delimiter = ',')]
+    pub map: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -44,6 +44,56 @@ pub fn aggregate_records(
     Ok((book, aggregates))
 }
 
+/// When `--where` left no row: a provider value that names no provider is a usage error that
+/// says which one was meant (`bedrock` is LiteLLM's name for `aws-bedrock`); otherwise a
+/// warning that the filter removed every row.
+fn filtered_everything(s: &UsageSettings, book: &PriceBook, n: u64) -> anyhow::Result<()> {
+    let known: std::collections::BTreeSet<&str> =
+        book.rows().iter().map(|r| r.provider.as_str()).collect();
+    for w in s
+        .filter
+        .iter()
+        .filter(|w| w.dim == col::PROVIDER && !w.negate)
+    {
+        for p in w.patterns.iter().filter(|p| !p.contains('*')) {
+            let lower = p.to_lowercase();
+            if known.contains(lower.as_str()) {
+                continue;
+            }
+            let mapped = [
+                crate::providers::from_litellm(&lower),
+                crate::providers::from_otel(&lower),
+            ];
+            let meant = mapped
+                .iter()
+                .find(|m| known.contains(m.as_str()))
+                .cloned()
+                .or_else(|| {
+                    known
+                        .iter()
+                        .find(|k| k.contains(lower.as_str()) || lower.contains(*k))
+                        .map(|k| k.to_string())
+                });
+            return Err(UsageError::Message(format!(
+                "--where: filtered out {}; no provider is called {p}{}",
+                crate::money::count_of(n, "row"),
+                meant
+                    .map(|m| format!(" (did you mean {m}?)"))
+                    .unwrap_or_else(|| format!(
+                        " (providers: {})",
+                        known.iter().copied().collect::<Vec<_>>().join(", ")
+                    ))
+            ))
+            .into());
+        }
+    }
+    messages::warning(format_args!(
+        "--where filtered out every row ({}): nothing is left to report",
+        crate::money::count_of(n, "row")
+    ));
+    Ok(())
+}
+
 /// Loads the price book, reads every log file and aggregates it.
 pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>, Aggregates)> {
     let book = Arc::new(load_book(&s.pricing, &s.pricing_overlay)?);
@@ -118,6 +168,7 @@ pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>
         parallel_min_bytes: s.parallel_min_bytes,
         max_line_bytes: max_line_bytes(),
         overlong: Default::default(),
+        map: s.map.clone(),
         progress: bar.clone().map(|b| {
             Progress(Arc::new(move |n| {
                 b.inc(n);
@@ -140,6 +191,9 @@ pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>
     check_columns(s, job, &aggregates, files)?;
     aggregates.check_totals()?;
     let c = &aggregates.counters;
+    if aggregates.cells.is_empty() && c.filtered_out > 0 {
+        filtered_everything(s, &book, c.filtered_out)?;
+    }
     if aggregates.cells.is_empty() && c.outside_period > 0 {
         // A period with nothing in it: say what the logs do cover.
         if let (Some(first), Some(last)) = (c.first_us, c.last_us) {

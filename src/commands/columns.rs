@@ -19,6 +19,7 @@ pub fn run(args: ColumnsArgs) -> anyhow::Result<()> {
     let opts = ReadOptions {
         wanted_extras: readers::columns::extra_columns(files)?,
         max_line_bytes: super::settings::max_line_bytes(),
+        map: super::logs::parse_map(&source.map)?,
         ..ReadOptions::default()
     };
     let mut stats = ColumnStats::default();

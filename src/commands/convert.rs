@@ -17,6 +17,7 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<()> {
     let opts = ReadOptions {
         wanted_extras: names.clone(),
         max_line_bytes: super::settings::max_line_bytes(),
+        map: super::logs::parse_map(&source.map)?,
         ..ReadOptions::default()
     };
     let mut w = Writer::create(&output, to, names)

@@ -33,7 +33,7 @@ pub fn run(args: ErrorsArgs) -> anyhow::Result<()> {
         ..Job::default()
     };
     let (_, agg) = aggregate(&settings, &job)?;
-    let report = failures::build(&agg, 0, limit);
+    let report = failures::build(&agg, 0, limit, &settings.tz);
     let mut w = Output::open(out_path.as_ref())?;
     crate::render::failures::render(&report, format, &mut w)?;
     w.commit()?;

@@ -126,3 +126,29 @@ pub fn find_logs(logs: &[PathBuf], format: LogFormat, exclude: &[String]) -> any
         _streams: found.streams,
     })
 }
+
+/// `--map FROM=TO,...`: each TO a canonical column, each FROM named once.
+pub fn parse_map(v: &[String]) -> Result<Vec<(String, String)>, super::UsageError> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for pair in v {
+        let Some((from, to)) = pair.split_once('=') else {
+            return Err(super::UsageError::Message(format!(
+                "--map {pair:?}: expected FROM=TO, e.g. prompt_tokens=input_tokens"
+            )));
+        };
+        let (from, to) = (from.trim(), to.trim());
+        if !crate::usage::col::KNOWN.contains(&to) {
+            return Err(super::UsageError::Message(format!(
+                "--map {pair:?}: {to:?} is not a canonical column ({})",
+                crate::usage::col::KNOWN.join(", ")
+            )));
+        }
+        if from.is_empty() || out.iter().any(|(f, _)| f == from) {
+            return Err(super::UsageError::Message(format!(
+                "--map {pair:?}: {from:?} is empty or mapped twice"
+            )));
+        }
+        out.push((from.to_string(), to.to_string()));
+    }
+    Ok(out)
+}

@@ -71,8 +71,9 @@ pub struct DataError(pub String);
 pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Report(args) => report::run(args, &["month", "provider", "model"]),
-        Command::Daily(args) => report::run(args, &["day", "model"]),
-        Command::Monthly(args) => report::run(args, &["month", "model"]),
+        // The provider too: one model id sold by two providers is two rows.
+        Command::Daily(args) => report::run(args, &["day", "provider", "model"]),
+        Command::Monthly(args) => report::run(args, &["month", "provider", "model"]),
         Command::Session(args) => report::run(args, &["session", "project"]),
         Command::Prices(cmd) => prices::run(cmd),
         Command::Convert(args) => convert::run(args),

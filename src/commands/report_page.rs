@@ -81,7 +81,7 @@ pub fn html_extras(p: &Inputs<'_>) -> anyhow::Result<render::html_report::HtmlEx
         charts.push((data.title.clone(), svg));
     }
     let status = p.dims.iter().position(|d| d == col::STATUS).unwrap_or(0);
-    let errors = crate::report::failures::build(p.agg, status, None);
+    let errors = crate::report::failures::build(p.agg, status, None, &p.settings.tz);
     let reconciliation = match &p.bill {
         None => None,
         Some(b) => {

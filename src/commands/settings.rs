@@ -34,6 +34,8 @@ pub struct UsageSettings {
     pub aggregates: Vec<PathBuf>,
     pub log_format: LogFormat,
     pub exclude: Vec<String>,
+    /// `--map`: canonical names for a log's own column names.
+    pub map: Vec<(String, String)>,
     pub pricing: Vec<PathBuf>,
     pub pricing_overlay: Vec<PathBuf>,
     pub tz: Tz,
@@ -57,6 +59,7 @@ impl UsageSettings {
                     logs,
                     log_format,
                     exclude,
+                    map,
                 },
             aggregates,
             pricing,
@@ -96,6 +99,7 @@ impl UsageSettings {
         let (from_us, to_us) =
             crate::time::resolve(&zone, month.as_deref(), from.as_deref(), to.as_deref())?;
         Ok(UsageSettings {
+            map: super::logs::parse_map(&map)?,
             logs,
             aggregates,
             log_format,
@@ -123,18 +127,9 @@ impl UsageSettings {
         }
     }
 
-    /// " (2025-06-01 to 2025-07-01, UTC)" style suffix for chart titles.
+    /// " (2025-06-01 to 2025-06-30, UTC)": a chart title's period, in local days.
     pub fn title_suffix(&self) -> String {
-        let p = self.period();
-        let range = match (&p.from, &p.to) {
-            (None, None) => "all dates".to_string(),
-            (f, t) => format!(
-                "{} to {}",
-                f.as_deref().map_or("start", |x| &x[..10]),
-                t.as_deref().map_or("end", |x| &x[..10])
-            ),
-        };
-        format!(" ({range}, {})", p.tz)
+        format!(" ({})", self.period().days_label())
     }
 }
 

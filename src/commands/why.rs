@@ -219,9 +219,28 @@ fn describe(book: &PriceBook, row: &PriceRow, lines: &mut Vec<(String, String)>)
     };
     opt("canonical model", &row.canonical_model, lines);
     opt("source", &row.source, lines);
-    opt("evidence", &row.evidence, lines);
-    opt("confidence", &row.confidence, lines);
-    opt("litellm key", &row.litellm_key, lines);
-    opt("litellm commit", &row.litellm_commit, lines);
+    // An overlay row keeps the book row's evidence for the rates it leaves to the book: say
+    // whose it is, never as if it were the overlay's.
+    let of = if row.is_overlay() {
+        let book_row = row.list.and_then(|i| book.rows().get(i));
+        lines.push((
+            "overlay".into(),
+            format!(
+                "your prices ({}:{}); the rates it leaves empty are the book's{}",
+                row.file,
+                row.line,
+                book_row
+                    .map(|b| format!(" ({}, {}:{})", b.version_id(), b.file, b.line))
+                    .unwrap_or_default()
+            ),
+        ));
+        "book row's "
+    } else {
+        ""
+    };
+    opt(&format!("{of}evidence"), &row.evidence, lines);
+    opt(&format!("{of}confidence"), &row.confidence, lines);
+    opt(&format!("{of}litellm key"), &row.litellm_key, lines);
+    opt(&format!("{of}litellm commit"), &row.litellm_commit, lines);
     lines.push(("file".into(), format!("{}:{}", row.file, row.line)));
 }

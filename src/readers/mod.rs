@@ -85,6 +85,8 @@ pub struct ReadOptions {
     pub max_line_bytes: usize,
     /// Where the line cap notes the lines it dropped (turned into rejections by [`read_file`]).
     pub overlong: linecap::Overlong,
+    /// `--map`: (column as the file names it, canonical name), applied to canonical headers.
+    pub map: Vec<(String, String)>,
 }
 
 impl Default for ReadOptions {
@@ -97,11 +99,20 @@ impl Default for ReadOptions {
             progress: None,
             max_line_bytes: linecap::MAX_LINE_BYTES,
             overlong: linecap::Overlong::default(),
+            map: Vec::new(),
         }
     }
 }
 
 impl ReadOptions {
+    /// A header name as `--map` renames it.
+    pub fn mapped<'a>(&'a self, name: &'a str) -> &'a str {
+        self.map
+            .iter()
+            .find(|(from, _)| from == name.trim())
+            .map_or(name, |(_, to)| to.as_str())
+    }
+
     /// True when `ts` is outside the period.
     pub fn outside(&self, ts: i64) -> bool {
         self.period

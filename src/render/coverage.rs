@@ -9,12 +9,20 @@ use super::Format;
 use crate::money::count;
 use crate::report::{Report, Share};
 
-/// `part` of `whole` as a percentage with one decimal (`-` for an empty whole).
+/// `part` of `whole` as a percentage with one decimal (`-` for an empty whole). Some that
+/// rounds to nothing is `<0.1%`, and short of all that rounds to all `>99.9%`: one unpriced
+/// request of thousands is not "0.0%".
 pub fn percent(part: u64, whole: u64) -> String {
     if whole == 0 {
         return "-".into();
     }
     let tenths = (part as u128 * 1000 + whole as u128 / 2) / whole as u128;
+    if tenths == 0 && part > 0 {
+        return "<0.1%".into();
+    }
+    if tenths == 1000 && part < whole {
+        return ">99.9%".into();
+    }
     format!("{}.{}%", tenths / 10, tenths % 10)
 }
 
@@ -141,5 +149,7 @@ mod tests {
         assert_eq!(percent(5, 5), "100.0%");
         assert_eq!(percent(1, 0), "-");
         assert_eq!(percent(u64::MAX, u64::MAX), "100.0%");
+        assert_eq!(percent(1, 5_290), "<0.1%");
+        assert_eq!(percent(5_289, 5_290), ">99.9%");
     }
 }

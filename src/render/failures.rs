@@ -67,9 +67,9 @@ pub fn tables(r: &ErrorsReport, max_failures: usize, max_rates: usize) -> (Table
         Column::text("model"),
         Column::number("requests"),
         Column::number("peak per minute"),
-        Column::text("at (UTC)"),
+        Column::text("at"),
         Column::number("peak tokens per minute"),
-        Column::text("tokens at (UTC)"),
+        Column::text("tokens at"),
     ];
     if limit {
         columns.push(Column::number("minutes over limit"));

@@ -52,7 +52,7 @@ pub fn render(
     writeln!(
         w,
         "<h1>LLM cost report</h1><p class=\"sub\">{}</p>",
-        escape(&super::period_line(r))
+        escape(&r.period.days_label())
     )?;
     // Headline.
     writeln!(w, "<div class=\"cards\">")?;

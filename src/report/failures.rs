@@ -43,7 +43,7 @@ pub struct RateRow {
     pub model: String,
     pub requests: u64,
     pub peak_requests_per_minute: u64,
-    /// The first minute at the peak (RFC 3339, UTC).
+    /// The first minute at the peak (RFC 3339, in the report's zone).
     pub peak_minute: String,
     /// Minutes over `--rate-limit` (0 without one).
     pub minutes_over_limit: u64,
@@ -101,8 +101,28 @@ pub fn parse_rate_limit(s: &str) -> Result<u64, RateLimitError> {
     }
 }
 
-/// Builds the report; `status_dim` is the index of `status` among the engine's dimensions.
-pub fn build(agg: &Aggregates, status_dim: usize, limit: Option<u64>) -> ErrorsReport {
+/// An instant as RFC 3339 in `tz` (`...Z` in UTC, else with the zone's offset), so peak minutes
+/// read in the zone whose days the report uses.
+fn instant_in(us: i64, tz: &chrono_tz::Tz) -> String {
+    if *tz == chrono_tz::UTC {
+        return format_timestamp_us(us);
+    }
+    chrono::DateTime::from_timestamp_micros(us)
+        .map(|t| {
+            t.with_timezone(tz)
+                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
+        })
+        .unwrap_or_else(|| format_timestamp_us(us))
+}
+
+/// Builds the report; `status_dim` is the index of `status` among the engine's dimensions;
+/// minutes are written in `tz`.
+pub fn build(
+    agg: &Aggregates,
+    status_dim: usize,
+    limit: Option<u64>,
+    tz: &chrono_tz::Tz,
+) -> ErrorsReport {
     let mut failures: BTreeMap<(String, String, i32, u16), u64> = BTreeMap::new();
     let mut requests = 0;
     let mut failed = 0;
@@ -156,16 +176,16 @@ pub fn build(agg: &Aggregates, status_dim: usize, limit: Option<u64>) -> ErrorsR
         r.requests += m.requests;
         if m.requests > r.peak_requests_per_minute {
             r.peak_requests_per_minute = m.requests;
-            r.peak_minute = format_timestamp_us(m.minute_us);
+            r.peak_minute = instant_in(m.minute_us, tz);
         }
         if m.tokens > r.peak_tokens_per_minute {
             r.peak_tokens_per_minute = m.tokens;
-            r.peak_tokens_minute = format_timestamp_us(m.minute_us);
+            r.peak_tokens_minute = instant_in(m.minute_us, tz);
         }
         if limit.is_some_and(|l| m.requests > l) {
             r.minutes_over_limit += 1;
             if r.first_minutes_over.len() < 10 {
-                r.first_minutes_over.push(format_timestamp_us(m.minute_us));
+                r.first_minutes_over.push(instant_in(m.minute_us, tz));
             }
         }
     }

@@ -194,6 +194,36 @@ pub struct Period {
     pub tz: String,
 }
 
+impl Period {
+    /// The period as calendar days of its own zone, first and last inclusive: "2026-02-01 to
+    /// 2026-02-28, Asia/Tokyo" (the bounds are instants; their UTC dates would be a day early
+    /// east of UTC), or "all dates, UTC".
+    pub fn days_label(&self) -> String {
+        let zone = crate::time::parse_tz(&self.tz).ok();
+        let day = |s: &Option<String>, last: bool| -> Option<String> {
+            let t = chrono::DateTime::parse_from_rfc3339(s.as_deref()?).ok()?;
+            let t = if last {
+                t - chrono::Duration::microseconds(1)
+            } else {
+                t
+            };
+            Some(match zone {
+                Some(z) => t.with_timezone(&z).format("%Y-%m-%d").to_string(),
+                None => t.format("%Y-%m-%d").to_string(),
+            })
+        };
+        match (day(&self.from, false), day(&self.to, true)) {
+            (None, None) => format!("all dates, {}", self.tz),
+            (f, t) => format!(
+                "{} to {}, {}",
+                f.as_deref().unwrap_or("the start"),
+                t.as_deref().unwrap_or("the end"),
+                self.tz
+            ),
+        }
+    }
+}
+
 /// The price book a report used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PricingInfo {
@@ -293,9 +323,20 @@ pub fn build(
             Pricing::Priced { row, .. } => row.canonical_model.as_deref(),
             Pricing::Unpriced(_) => None,
         };
+        // The model as the book priced it: an alias and the id it stands for are one row (a
+        // retired model priced as its redirect target keeps the id the logs name).
+        let priced_model = match &pc.pricing {
+            Pricing::Priced {
+                row, retired: None, ..
+            } if row.provider == key.provider => Some(row.model.as_str()),
+            _ => None,
+        };
         let dims: Vec<Option<String>> = by
             .iter()
-            .map(|d| dim_value(d, cell, key, canonical, engine_dims))
+            .map(|d| match (d.as_str(), priced_model) {
+                (crate::usage::col::MODEL, Some(m)) => Some(m.to_string()),
+                _ => dim_value(d, cell, key, canonical, engine_dims),
+            })
             .collect();
         let m = rows.entry(dims).or_default();
         m.add_sums(&cell.sums, key.failed);
@@ -524,5 +565,33 @@ impl Serialize for Report {
         m.serialize_entry("pricing", &self.pricing)?;
         m.serialize_entry("coverage", &self.coverage)?;
         m.end()
+    }
+}
+
+#[cfg(test)]
+mod period_tests {
+    use super::Period;
+
+    #[test]
+    fn periods_read_in_local_days_of_their_zone() {
+        // February in Tokyo: its bounds are instants on January 31 and February 28 in UTC.
+        let p = Period {
+            from: Some("2026-01-31T15:00:00Z".into()),
+            to: Some("2026-02-28T15:00:00Z".into()),
+            tz: "Asia/Tokyo".into(),
+        };
+        assert_eq!(p.days_label(), "2026-02-01 to 2026-02-28, Asia/Tokyo");
+        let open = Period {
+            from: Some("2026-10-01T00:00:00Z".into()),
+            to: None,
+            tz: "UTC".into(),
+        };
+        assert_eq!(open.days_label(), "2026-10-01 to the end, UTC");
+        let all = Period {
+            from: None,
+            to: None,
+            tz: "UTC".into(),
+        };
+        assert_eq!(all.days_label(), "all dates, UTC");
     }
 }

@@ -736,14 +736,14 @@ fn ccusage_style_views_and_dates() {
         .args(["--json", "--since", "20250609", "--until", "2025-06-10"])
         .ok()
         .json();
-    assert_eq!(daily["by"], json!(["day", "model"]));
+    assert_eq!(daily["by"], json!(["day", "provider", "model"]));
     // r1 (June 9, $14) and r2 (June 10, $2.5): --until is inclusive.
     assert_eq!(daily["total"]["cost_usd"], "16.5");
     let monthly = Tl::cmd(["monthly"])
         .logs("logs/basic.csv")
         .book("pricing/test.csv")
         .json();
-    assert_eq!(monthly["by"], json!(["month", "model"]));
+    assert_eq!(monthly["by"], json!(["month", "provider", "model"]));
     assert_eq!(monthly["total"]["cost_usd"], "17.5");
     let sessions = Tl::cmd(["session"]).logs("native/codex-home").json();
     assert_eq!(sessions["by"], json!(["session", "project"]));

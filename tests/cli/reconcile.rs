@@ -554,7 +554,7 @@ fn the_reconcile_chart_draws_computed_beside_billed_per_day() {
         .ok();
     let text = std::fs::read_to_string(&svg).unwrap();
     for want in [
-        "Computed vs billed (2026-10-01 to 2026-11-01, UTC)",
+        "Computed vs billed (2026-10-01 to 2026-10-31, UTC)",
         "computed from the logs",
         "billed (token usage)",
         "2026-10-14",
@@ -805,6 +805,13 @@ fn parquet_bills_read_as_their_csv_and_json_forms() {
 
 #[test]
 fn a_damaged_parquet_bill_is_that_files_error() {
+    // Found by fuzz target `bills`: a footer whose statistics flag is not a boolean made
+    // polars-parquet 0.55.2 panic ("thrift bool field"); caught at the file boundary.
+    Tl::cmd(["reconcile"])
+        .logs("bills/no-usage.csv")
+        .args(["--bill", &fixture("fuzz/bill-thrift-bool.parquet")])
+        .fails(1)
+        .stderr_has("bill-thrift-bool.parquet: not a readable Parquet file: thrift bool field");
     let good = std::fs::read(fixture("bills/cur-2026-10.snappy.parquet")).unwrap();
     for at in (0..good.len()).step_by(97) {
         let mut bad = good.clone();

@@ -526,3 +526,140 @@ fn tables_fit_the_terminal_and_show_what_is_asked() {
     };
     assert_eq!(rows.iter().map(|l| requests(l)).sum::<u64>(), 1_700);
 }
+
+// Issue 25, "fix what misleads": each test failed before its fix.
+
+#[test]
+fn a_where_value_no_provider_has_says_which_was_meant() {
+    let log = "timestamp,provider,model,input_tokens,output_tokens\n2026-10-01T00:00:00Z,aws-bedrock,us.deepseek.r1-v1:0,1000,10\n";
+    Tl::report()
+        .log_text("b.csv", log)
+        .args(["--where", "provider=bedrock"])
+        .fails(2)
+        .stderr_has("--where: filtered out 1 row; no provider is called bedrock (did you mean aws-bedrock?)");
+    // A provider that exists but has no usage left: a warning, not an error.
+    Tl::report()
+        .log_text("b.csv", log)
+        .args(["--where", "provider=openai"])
+        .ok()
+        .stderr_has("--where filtered out every row (1 row)");
+}
+
+#[test]
+fn a_csv_that_is_not_canonical_is_one_file_error_and_map_reads_it() {
+    let text = "created,vendor,model_name,prompt_tokens,completion_tokens\n2025-06-10T00:00:00Z,openai,o3,1000000,100000\n";
+    basic_text("gateway.csv", text)
+        .fails(1)
+        .stderr_has("gateway.csv: line 1: not a canonical log: no column timestamp, provider, model, input_tokens, output_tokens (the header has created, vendor, model_name, prompt_tokens, completion_tokens)");
+    // o3 on 2025-06-10 at 2 / 8 per million: 2 + 0.8.
+    let doc = basic_text("gateway.csv", text)
+        .args([
+            "--map",
+            "created=timestamp,vendor=provider,model_name=model",
+        ])
+        .args([
+            "--map",
+            "prompt_tokens=input_tokens,completion_tokens=output_tokens",
+        ])
+        .args(["--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(doc["total"]["cost_usd"], "2.8");
+    basic_text("gateway.csv", text)
+        .args(["--map", "prompt_tokens=prompt"])
+        .fails(2)
+        .stderr_has("\"prompt\" is not a canonical column");
+}
+
+#[test]
+fn chart_titles_and_the_page_say_local_days() {
+    // June in Tokyo: its bounds are May 31 15:00 and June 30 15:00 in UTC.
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("d.svg");
+    Tl::chart("daily")
+        .logs("logs/basic.csv")
+        .book("pricing/test.csv")
+        .args([
+            "--month",
+            "2025-06",
+            "--tz",
+            "Asia/Tokyo",
+            "-o",
+            svg.to_str().unwrap(),
+        ])
+        .ok();
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        text.contains("(2025-06-01 to 2025-06-30, Asia/Tokyo)"),
+        "no local title"
+    );
+    let page = basic()
+        .args([
+            "--month",
+            "2025-06",
+            "--tz",
+            "Asia/Tokyo",
+            "--format",
+            "html",
+        ])
+        .ok();
+    page.stdout_has("<p class=\"sub\">2025-06-01 to 2025-06-30, Asia/Tokyo</p>");
+}
+
+#[test]
+fn errors_print_peak_minutes_in_the_zone_of_their_days() {
+    let doc = Tl::errors()
+        .logs("logs/basic.csv")
+        .book("pricing/test.csv")
+        .args(["--tz", "Asia/Tokyo", "--format", "json"])
+        .ok()
+        .json();
+    let rate = doc["rate"].as_array().unwrap();
+    assert!(!rate.is_empty());
+    for r in rate {
+        let at = r["peak_minute"].as_str().unwrap();
+        assert!(at.ends_with("+09:00"), "{at}");
+    }
+}
+
+#[test]
+fn one_model_is_one_row_and_two_providers_are_two() {
+    // claude-haiku-4-5 is the book's alias of claude-haiku-4-5-20251001 ($1 / $5): one row of
+    // 2M input ($2); gemini-2.5-pro on Google and on Vertex AI: two rows in the monthly view.
+    let log = "timestamp,provider,model,input_tokens,output_tokens\n\
+2026-10-01T00:00:00Z,anthropic,claude-haiku-4-5,1000000,0\n\
+2026-10-01T01:00:00Z,anthropic,claude-haiku-4-5-20251001,1000000,0\n\
+2026-10-01T02:00:00Z,google,gemini-2.5-pro,1000,0\n\
+2026-10-01T03:00:00Z,vertex-ai,gemini-2.5-pro,1000,0\n";
+    let doc = Tl::cmd(["monthly"]).log_text("m.csv", log).json();
+    let rows = doc["rows"].as_array().unwrap();
+    let haiku: Vec<_> = rows
+        .iter()
+        .filter(|r| r["model"].as_str().unwrap().starts_with("claude-haiku-4-5"))
+        .collect();
+    assert_eq!(haiku.len(), 1, "{rows:#?}");
+    assert_eq!(haiku[0]["model"], "claude-haiku-4-5-20251001");
+    assert_eq!(haiku[0]["cost_usd"], "2");
+    let gemini = rows
+        .iter()
+        .filter(|r| r["model"] == "gemini-2.5-pro")
+        .count();
+    assert_eq!(gemini, 2, "{rows:#?}");
+}
+
+#[test]
+fn prices_why_on_an_overlay_row_says_whose_evidence_it_is() {
+    let mut t = Tl::prices("why");
+    let overlay = t.temp_file(
+        "contract.csv",
+        "provider,model,effective_from,input_per_mtok,source\nanthropic,claude-sonnet-4-6,2026-01-01,2.5,our contract\n",
+    );
+    let out = t
+        .args(["anthropic", "claude-sonnet-4-6", "--at", "2026-10-01"])
+        .args(["--pricing-overlay", overlay.to_str().unwrap()])
+        .ok();
+    out.stdout_has("overlay")
+        .stdout_has("your prices (")
+        .stdout_has("book row's evidence")
+        .stdout_has("source                  our contract");
+}

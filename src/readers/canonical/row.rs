@@ -152,6 +152,7 @@ impl Layout {
     pub fn new(names: &[String], opts: &ReadOptions, path: &str) -> Result<Self, ReadError> {
         let mut known = [None; col::COUNT];
         let mut extras = Vec::new();
+        let names: Vec<String> = names.iter().map(|n| opts.mapped(n).to_string()).collect();
         for (i, raw) in names.iter().enumerate() {
             let name = raw.trim();
             if names[..i].iter().any(|n| n.trim() == name) {
@@ -168,10 +169,29 @@ impl Layout {
                 None => {}
             }
         }
-        let missing = [k::TIMESTAMP, k::PROVIDER, k::MODEL, k::INPUT, k::OUTPUT]
+        let missing_all: Vec<&str> = [k::TIMESTAMP, k::PROVIDER, k::MODEL, k::INPUT, k::OUTPUT]
             .into_iter()
-            .find(|&i| known[i].is_none())
-            .map(|i| col::KNOWN[i]);
+            .filter(|&i| known[i].is_none())
+            .map(|i| col::KNOWN[i])
+            .collect();
+        if !missing_all.is_empty() {
+            // Not a canonical log: one error for the file, never a rejection per row.
+            let shown: Vec<String> = names
+                .iter()
+                .take(20)
+                .map(|n| crate::text::printable(n).into_owned())
+                .collect();
+            return Err(ReadError::Format {
+                path: path.to_string(),
+                message: format!(
+                    "line 1: not a canonical log: no column {} (the header has {}{}); name the columns with --map FROM=TO,... (e.g. --map prompt_tokens=input_tokens), or force the format with --log-format",
+                    missing_all.join(", "),
+                    if shown.is_empty() { "no columns".to_string() } else { shown.join(", ") },
+                    if names.len() > 20 { ", ..." } else { "" }
+                ),
+            });
+        }
+        let missing = None;
         Ok(Layout {
             known,
             extras,
