@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+pub mod accounting;
 pub mod columns;
 pub mod compare;
 pub mod dims;
@@ -19,12 +20,16 @@ pub mod fixture;
 pub mod focus;
 pub mod forecast;
 pub mod measures;
+pub mod period;
 pub mod reconcile;
 
+use accounting::account;
+pub use accounting::{Accounting, Coverage, Share};
 pub use dims::{dim_value, BATCH, CANONICAL_MODEL, DAY, KNOWN_DIMS, MONTH};
 pub use forecast::{forecast, Forecast};
+pub use period::Period;
 
-use crate::engine::{Aggregates, Counters, PricedCell, Pricing, Sums, UnpricedReason};
+use crate::engine::{Aggregates, PricedCell, Pricing, Sums, UnpricedReason};
 use crate::pricing::{BookTier, PriceFile};
 use crate::usage::Rejection;
 
@@ -114,114 +119,6 @@ pub struct Unpriced {
     pub cache_read_tokens: u64,
     pub cache_write_tokens: u64,
     pub output_tokens: u64,
-}
-
-/// Where every input row went. `rows_read` is the sum of all the others.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Accounting {
-    pub rows_read: u64,
-    pub priced: u64,
-    pub unpriced: u64,
-    pub failed: u64,
-    pub duplicates: u64,
-    pub rejected: u64,
-    pub outside_period: u64,
-    /// Rows a `--where` filter left out.
-    pub filtered_out: u64,
-}
-
-impl Accounting {
-    /// True when the categories add up to the rows read.
-    pub fn balances(&self) -> bool {
-        self.priced
-            + self.unpriced
-            + self.failed
-            + self.duplicates
-            + self.rejected
-            + self.outside_period
-            + self.filtered_out
-            == self.rows_read
-    }
-}
-
-/// How much of the usage each tier of the book priced, in requests and tokens (input +
-/// output), and how much stayed unpriced. Failed requests count like any others.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Coverage {
-    pub overlay: Share,
-    pub curated: Share,
-    pub generated: Share,
-    pub unpriced: Share,
-}
-
-/// Requests and tokens.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Share {
-    pub requests: u64,
-    pub tokens: u64,
-}
-
-impl Coverage {
-    fn add(&mut self, pc: &PricedCell<'_>) {
-        let share = match &pc.pricing {
-            Pricing::Priced { row, .. } => match row.tier {
-                BookTier::Overlay => &mut self.overlay,
-                BookTier::Curated => &mut self.curated,
-                BookTier::Generated => &mut self.generated,
-            },
-            Pricing::Unpriced(_) => &mut self.unpriced,
-        };
-        share.requests += pc.cell.sums.requests;
-        share.tokens += pc.cell.sums.total_tokens();
-    }
-
-    /// Requests of all kinds.
-    pub fn requests(&self) -> u64 {
-        self.overlay.requests
-            + self.curated.requests
-            + self.generated.requests
-            + self.unpriced.requests
-    }
-}
-
-/// The reporting period and zone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Period {
-    /// Inclusive start (RFC 3339), if any.
-    pub from: Option<String>,
-    /// Exclusive end (RFC 3339), if any.
-    pub to: Option<String>,
-    pub tz: String,
-}
-
-impl Period {
-    /// The period as calendar days of its own zone, first and last inclusive: "2026-02-01 to
-    /// 2026-02-28, Asia/Tokyo" (the bounds are instants; their UTC dates would be a day early
-    /// east of UTC), or "all dates, UTC".
-    pub fn days_label(&self) -> String {
-        let zone = crate::time::parse_tz(&self.tz).ok();
-        let day = |s: &Option<String>, last: bool| -> Option<String> {
-            let t = chrono::DateTime::parse_from_rfc3339(s.as_deref()?).ok()?;
-            let t = if last {
-                t - chrono::Duration::microseconds(1)
-            } else {
-                t
-            };
-            Some(match zone {
-                Some(z) => t.with_timezone(&z).format("%Y-%m-%d").to_string(),
-                None => t.format("%Y-%m-%d").to_string(),
-            })
-        };
-        match (day(&self.from, false), day(&self.to, true)) {
-            (None, None) => format!("all dates, {}", self.tz),
-            (f, t) => format!(
-                "{} to {}, {}",
-                f.as_deref().unwrap_or("the start"),
-                t.as_deref().unwrap_or("the end"),
-                self.tz
-            ),
-        }
-    }
 }
 
 /// The price book a report used.
@@ -489,17 +386,6 @@ pub fn build(
     }
 }
 
-fn account(c: &Counters) -> Accounting {
-    Accounting {
-        rows_read: c.rows_read,
-        duplicates: c.duplicates,
-        rejected: c.rejected,
-        outside_period: c.outside_period,
-        filtered_out: c.filtered_out,
-        ..Default::default()
-    }
-}
-
 /// The measures as JSON keys, in [`measures::MEASURES`] order.
 fn measure_entries(m: &Measures, map: &mut serde_json::Map<String, serde_json::Value>) {
     use measures::MeasureValue;
@@ -565,33 +451,5 @@ impl Serialize for Report {
         m.serialize_entry("pricing", &self.pricing)?;
         m.serialize_entry("coverage", &self.coverage)?;
         m.end()
-    }
-}
-
-#[cfg(test)]
-mod period_tests {
-    use super::Period;
-
-    #[test]
-    fn periods_read_in_local_days_of_their_zone() {
-        // February in Tokyo: its bounds are instants on January 31 and February 28 in UTC.
-        let p = Period {
-            from: Some("2026-01-31T15:00:00Z".into()),
-            to: Some("2026-02-28T15:00:00Z".into()),
-            tz: "Asia/Tokyo".into(),
-        };
-        assert_eq!(p.days_label(), "2026-02-01 to 2026-02-28, Asia/Tokyo");
-        let open = Period {
-            from: Some("2026-10-01T00:00:00Z".into()),
-            to: None,
-            tz: "UTC".into(),
-        };
-        assert_eq!(open.days_label(), "2026-10-01 to the end, UTC");
-        let all = Period {
-            from: None,
-            to: None,
-            tz: "UTC".into(),
-        };
-        assert_eq!(all.days_label(), "all dates, UTC");
     }
 }

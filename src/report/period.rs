@@ -1,0 +1,72 @@
+//! The reporting period of a result: its bounds as instants and its zone, and how to say it
+//! in that zone's calendar days.
+
+use serde::Serialize;
+
+/// The reporting period and zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Period {
+    /// Inclusive start (RFC 3339), if any.
+    pub from: Option<String>,
+    /// Exclusive end (RFC 3339), if any.
+    pub to: Option<String>,
+    pub tz: String,
+}
+
+impl Period {
+    /// The period as calendar days of its own zone, first and last inclusive: "2026-02-01 to
+    /// 2026-02-28, Asia/Tokyo" (the bounds are instants; their UTC dates would be a day early
+    /// east of UTC), or "all dates, UTC".
+    pub fn days_label(&self) -> String {
+        let zone = crate::time::parse_tz(&self.tz).ok();
+        let day = |s: &Option<String>, last: bool| -> Option<String> {
+            let t = chrono::DateTime::parse_from_rfc3339(s.as_deref()?).ok()?;
+            let t = if last {
+                t - chrono::Duration::microseconds(1)
+            } else {
+                t
+            };
+            Some(match zone {
+                Some(z) => t.with_timezone(&z).format("%Y-%m-%d").to_string(),
+                None => t.format("%Y-%m-%d").to_string(),
+            })
+        };
+        match (day(&self.from, false), day(&self.to, true)) {
+            (None, None) => format!("all dates, {}", self.tz),
+            (f, t) => format!(
+                "{} to {}, {}",
+                f.as_deref().unwrap_or("the start"),
+                t.as_deref().unwrap_or("the end"),
+                self.tz
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Period;
+
+    #[test]
+    fn periods_read_in_local_days_of_their_zone() {
+        // February in Tokyo: its bounds are instants on January 31 and February 28 in UTC.
+        let p = Period {
+            from: Some("2026-01-31T15:00:00Z".into()),
+            to: Some("2026-02-28T15:00:00Z".into()),
+            tz: "Asia/Tokyo".into(),
+        };
+        assert_eq!(p.days_label(), "2026-02-01 to 2026-02-28, Asia/Tokyo");
+        let open = Period {
+            from: Some("2026-10-01T00:00:00Z".into()),
+            to: None,
+            tz: "UTC".into(),
+        };
+        assert_eq!(open.days_label(), "2026-10-01 to the end, UTC");
+        let all = Period {
+            from: None,
+            to: None,
+            tz: "UTC".into(),
+        };
+        assert_eq!(all.days_label(), "all dates, UTC");
+    }
+}
