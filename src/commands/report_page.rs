@@ -104,6 +104,7 @@ pub fn html_extras(p: &Inputs<'_>) -> anyhow::Result<render::html_report::HtmlEx
     Ok(render::html_report::HtmlExtras {
         charts,
         previous: previous_total(p)?,
+        previous_partial: previous_partial(p)?,
         errors: Some(errors),
         reconciliation,
     })
@@ -154,6 +155,30 @@ fn previous_total(p: &Inputs<'_>) -> anyhow::Result<Option<(String, Decimal)>> {
     // The same report code as the page's own total.
     let report = crate::report::build(&[], &[], side, &priced, p.report.period.clone(), vec![]);
     Ok(Some((label, report.total.cost_usd)))
+}
+
+/// When the logs start after the previous month's first day, how much of it they cover: a
+/// change against a month the logs barely cover would be no change at all ("+292755.9%").
+fn previous_partial(p: &Inputs<'_>) -> anyhow::Result<Option<String>> {
+    let (Some((label, (start, end))), Some(first)) =
+        (previous_month(p.settings)?, p.agg.counters.first_us)
+    else {
+        return Ok(None);
+    };
+    let day = crate::usage::MICROS_PER_DAY;
+    // Logs that start during the month's first day cover it (a first request at 00:20).
+    if first < start + day {
+        return Ok(None);
+    }
+    let days = (end - start + day / 2) / day;
+    let covered = ((end - first).max(0) + day - 1) / day;
+    Ok(Some(format!(
+        "the logs cover {} of the {days} of {label} (from {}): no change shown",
+        crate::money::count_of(covered.min(days) as u64, "day"),
+        crate::usage::format_timestamp_us(first)
+            .get(..10)
+            .unwrap_or_default()
+    )))
 }
 
 /// The folder name of a report: the month or the period (dates, with the time of day when an

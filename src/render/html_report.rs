@@ -19,6 +19,8 @@ pub struct HtmlExtras {
     pub charts: Vec<(String, String)>,
     /// The previous month's label and total, for the headline change.
     pub previous: Option<(String, Decimal)>,
+    /// Set when the logs cover the previous month only in part: said instead of a change.
+    pub previous_partial: Option<String>,
     pub errors: Option<ErrorsReport>,
     /// The reconciliation with a bill (`report --bill`), with its chart (SVG).
     pub reconciliation: Option<(crate::report::reconcile::Reconciliation, Option<String>)>,
@@ -78,7 +80,15 @@ pub fn render(
             )?;
         }
     }
-    if let Some((label, prev)) = &x.previous {
+    if let (Some((label, prev)), Some(partial)) = (&x.previous, &x.previous_partial) {
+        writeln!(
+            w,
+            "<div class=\"l\">{} {}: {}</div>",
+            escape(label),
+            escape(&style.money(*prev, common_scale([prev]))),
+            escape(partial)
+        )?;
+    } else if let Some((label, prev)) = &x.previous {
         let diff = r.total.cost_usd - prev;
         let pct = if prev.is_zero() {
             String::new()
@@ -104,8 +114,8 @@ pub fn render(
     writeln!(w, "<div class=\"card\"><div class=\"l\">Requests</div><div class=\"v\">{}</div><div class=\"l\">{} failed</div></div>", count(r.total.requests), count(r.total.failed_requests))?;
     writeln!(
         w,
-        "<div class=\"card\"><div class=\"l\">Tokens in / out</div><div class=\"v\">{} / {}</div><div class=\"l\">{} cache read, {} cache write</div></div>",
-        count(r.total.input_tokens),
+        "<div class=\"card\"><div class=\"l\">Tokens in (uncached) / out</div><div class=\"v\">{} / {}</div><div class=\"l\">and {} cache read, {} cache write</div></div>",
+        count(r.total.input_tokens - r.total.cache_read_tokens - r.total.cache_write_tokens),
         count(r.total.output_tokens),
         count(r.total.cache_read_tokens),
         count(r.total.cache_write_tokens)

@@ -134,7 +134,9 @@ pub fn unpriced(r: &Report) -> Option<TableBlock> {
             Column::text("provider"),
             Column::text("model"),
             Column::number("requests"),
-            Column::number("input tok"),
+            Column::number("input (uncached)"),
+            Column::number("cache read"),
+            Column::number("cache write"),
             Column::number("output tok"),
             Column::text("reason"),
         ],
@@ -146,7 +148,13 @@ pub fn unpriced(r: &Report) -> Option<TableBlock> {
                     u.provider.clone(),
                     u.model.clone(),
                     count(u.requests),
-                    count(u.input_tokens),
+                    count(
+                        u.input_tokens
+                            .saturating_sub(u.cache_read_tokens)
+                            .saturating_sub(u.cache_write_tokens),
+                    ),
+                    count(u.cache_read_tokens),
+                    count(u.cache_write_tokens),
                     count(u.output_tokens),
                     u.reason.clone(),
                 ]

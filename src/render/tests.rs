@@ -88,6 +88,7 @@ fn report_html() {
             "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>".into(),
         )],
         previous: Some(("2026-09".into(), d("20.5"))),
+        previous_partial: None,
         errors: Some(errors_report()),
         reconciliation: None,
     };

@@ -39,15 +39,25 @@ const fn c(
 }
 
 /// Every measure, in output order.
-pub const MEASURES: [MeasureColumn; 9] = [
+///
+/// Tables show input without cache tokens beside cache reads and writes: the three add up to
+/// `input_tokens` (which includes them, as OpenTelemetry counts), kept in CSV and JSON.
+pub const MEASURES: [MeasureColumn; 10] = [
     c("requests", "requests", true, |m| {
         MeasureValue::Count(m.requests)
     }),
     c("failed_requests", "failed", true, |m| {
         MeasureValue::Count(m.failed_requests)
     }),
-    c("input_tokens", "input tok", true, |m| {
+    c("input_tokens", "input tok (all)", false, |m| {
         MeasureValue::Count(m.input_tokens)
+    }),
+    c("uncached_input_tokens", "input (uncached)", true, |m| {
+        MeasureValue::Count(
+            m.input_tokens
+                .saturating_sub(m.cache_read_tokens)
+                .saturating_sub(m.cache_write_tokens),
+        )
     }),
     c("cache_read_tokens", "cache read", true, |m| {
         MeasureValue::Count(m.cache_read_tokens)
@@ -89,7 +99,7 @@ pub fn parse_columns(s: &str) -> Result<u16, ColumnsError> {
 
 /// A `--columns` name that is not a measure.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not a measure (use requests, failed_requests, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_usd, unpriced_requests, or all)")]
+#[error("{0:?} is not a measure (use requests, failed_requests, input_tokens, uncached_input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_usd, unpriced_requests, or all)")]
 pub struct ColumnsError(pub String);
 
 #[cfg(test)]
@@ -105,7 +115,7 @@ mod tests {
         let m = Measures {
             requests: 1,
             failed_requests: 2,
-            input_tokens: 3,
+            input_tokens: 30,
             cache_read_tokens: 4,
             cache_write_tokens: 5,
             output_tokens: 6,
@@ -122,7 +132,7 @@ mod tests {
                 MeasureValue::Money(_) => None,
             })
             .collect();
-        assert_eq!(counts, vec![1, 2, 3, 4, 5, 6, 7, 9]);
+        assert_eq!(counts, vec![1, 2, 30, 21, 4, 5, 6, 7, 9]);
         assert!(values.contains(&MeasureValue::Money(Decimal::new(8, 0))));
     }
 }

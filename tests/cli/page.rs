@@ -208,7 +208,8 @@ fn html_previous_month_comes_from_the_same_read_with_the_same_accounting() {
     month("2025-06")
         .args(["--format", "html", "--exact"])
         .ok()
-        .stdout_has("vs 2025-05 ($0.034)")
+        // May is covered from its 10th only: its total, and no change against it.
+        .stdout_has("2025-05 $0.034: the logs cover 22 days of the 31 of 2025-05 (from 2025-05-10): no change shown")
         .stdout_has("duplicates 1 + rejected 0 + outside period 3");
 }
 

@@ -181,7 +181,7 @@ fn csv_neutralises_formulas_from_the_logs() {
     let header = out.stdout.lines().next().unwrap();
     assert_eq!(
         header,
-        "project,requests,failed_requests,input_tokens,cache_read_tokens,cache_write_tokens,output_tokens,reasoning_tokens,cost_usd,unpriced_requests,price_versions,priced_by"
+        "project,requests,failed_requests,input_tokens,uncached_input_tokens,cache_read_tokens,cache_write_tokens,output_tokens,reasoning_tokens,cost_usd,unpriced_requests,price_versions,priced_by"
     );
 }
 
@@ -662,4 +662,20 @@ fn prices_why_on_an_overlay_row_says_whose_evidence_it_is() {
         .stdout_has("your prices (")
         .stdout_has("book row's evidence")
         .stdout_has("source                  our contract");
+}
+
+#[test]
+fn a_previous_month_the_logs_barely_cover_gets_no_change() {
+    // o3 at 2 / 8 on 2025-06-29 and in July: June is covered from its 29th only.
+    let log = "timestamp,provider,model,input_tokens,output_tokens\n2025-06-29T12:00:00Z,openai,o3,1000,0\n2025-07-05T12:00:00Z,openai,o3,1000000,0\n";
+    let page = basic_text("p.csv", log)
+        .args(["--month", "2025-07", "--format", "html"])
+        .ok();
+    page.stdout_has("2025-06 $0.002: the logs cover 2 days of the 30 of 2025-06 (from 2025-06-29): no change shown")
+        .stdout_lacks("vs 2025-06");
+    // Logs that cover the whole previous month keep the change.
+    basic()
+        .args(["--month", "2025-07", "--format", "html"])
+        .ok()
+        .stdout_has("vs 2025-06");
 }
