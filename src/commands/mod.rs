@@ -21,6 +21,7 @@ pub mod generated;
 pub mod import;
 pub mod logs;
 pub mod messages;
+pub mod previous;
 pub mod prices;
 pub mod progress;
 pub mod reconcile;

@@ -129,7 +129,7 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
         per_minute: full,
         // The page compares the month with the one before: both come from one read.
         side: if full {
-            report_page::previous_month_range(&settings)?
+            super::previous::previous_month_range(&settings)?
         } else {
             None
         },

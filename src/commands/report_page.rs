@@ -5,7 +5,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use rust_decimal::Decimal;
 
 use super::settings::UsageSettings;
 use crate::output::folder::Folder;
@@ -13,7 +12,7 @@ use crate::output::folder::Folder;
 use crate::chart::chart_data;
 use crate::chart::data::{ChartOptions, Source};
 use crate::chart::Kind;
-use crate::engine::{self, Aggregates, PricedCell};
+use crate::engine::{Aggregates, PricedCell};
 use crate::pricing::PriceBook;
 use crate::render::{self, Format};
 use crate::report::Report;
@@ -103,82 +102,16 @@ pub fn html_extras(p: &Inputs<'_>) -> anyhow::Result<render::html_report::HtmlEx
     };
     Ok(render::html_report::HtmlExtras {
         charts,
-        previous: previous_total(p)?,
-        previous_partial: previous_partial(p)?,
+        previous: super::previous::previous_total(
+            p.settings,
+            p.agg,
+            p.book,
+            p.report.period.clone(),
+        )?,
+        previous_partial: super::previous::previous_partial(p.settings, p.agg)?,
         errors: Some(errors),
         reconciliation,
     })
-}
-
-/// A month's label (`YYYY-MM`) and its UTC range.
-type Month = (String, (i64, i64));
-
-/// The month before a one-month report (`--month`).
-fn previous_month(settings: &UsageSettings) -> Result<Option<Month>, crate::time::PeriodError> {
-    month_before(settings.month.as_deref(), &settings.tz)
-}
-
-/// The month before `month` (`YYYY-MM`) in `tz`: its label and UTC range.
-pub fn month_before(
-    month: Option<&str>,
-    tz: &chrono_tz::Tz,
-) -> Result<Option<Month>, crate::time::PeriodError> {
-    let Some(m) = month else {
-        return Ok(None);
-    };
-    let first = chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
-        .map_err(|_| crate::time::PeriodError::NotAMonth(m.to_string()))?;
-    let Some(prev) = first.checked_sub_months(chrono::Months::new(1)) else {
-        return Ok(None);
-    };
-    let label = prev.format("%Y-%m").to_string();
-    let range = crate::time::month_range(tz, &label)?;
-    Ok(Some((label, range)))
-}
-
-/// The window the engine aggregates on the side for the page's month-over-month change.
-pub fn previous_month_range(
-    settings: &UsageSettings,
-) -> Result<Option<(i64, i64)>, crate::time::PeriodError> {
-    Ok(previous_month(settings)?.map(|(_, r)| r))
-}
-
-/// The previous month's total, from the side aggregates of the same read.
-fn previous_total(p: &Inputs<'_>) -> anyhow::Result<Option<(String, Decimal)>> {
-    let (Some((label, _)), Some(side)) = (previous_month(p.settings)?, &p.agg.side) else {
-        return Ok(None);
-    };
-    let priced = engine::price(side, p.book)?;
-    if priced.is_empty() {
-        return Ok(None);
-    }
-    // The same report code as the page's own total.
-    let report = crate::report::build(&[], &[], side, &priced, p.report.period.clone(), vec![]);
-    Ok(Some((label, report.total.cost_usd)))
-}
-
-/// When the logs start after the previous month's first day, how much of it they cover: a
-/// change against a month the logs barely cover would be no change at all ("+292755.9%").
-fn previous_partial(p: &Inputs<'_>) -> anyhow::Result<Option<String>> {
-    let (Some((label, (start, end))), Some(first)) =
-        (previous_month(p.settings)?, p.agg.counters.first_us)
-    else {
-        return Ok(None);
-    };
-    let day = crate::usage::MICROS_PER_DAY;
-    // Logs that start during the month's first day cover it (a first request at 00:20).
-    if first < start + day {
-        return Ok(None);
-    }
-    let days = (end - start + day / 2) / day;
-    let covered = ((end - first).max(0) + day - 1) / day;
-    Ok(Some(format!(
-        "the logs cover {} of the {days} of {label} (from {}): no change shown",
-        crate::money::count_of(covered.min(days) as u64, "day"),
-        crate::usage::format_timestamp_us(first)
-            .get(..10)
-            .unwrap_or_default()
-    )))
 }
 
 /// The folder name of a report: the month or the period (dates, with the time of day when an

@@ -99,7 +99,7 @@ fn spec(
     }
     let table = table.unwrap_or_else(|| log_format.default_table(dialect));
     let side = if previous_month {
-        super::report_page::month_before(month.as_deref(), &zone)?.map(|(_, r)| r)
+        super::previous::month_before(month.as_deref(), &zone)?.map(|(_, r)| r)
     } else {
         None
     };
