@@ -114,12 +114,18 @@ pub fn forecast_line(report: &Report, style: Style) -> Option<String> {
 pub fn accounting_line(report: &Report) -> String {
     let a = &report.accounting;
     use crate::money::count;
+    // Failed rows without a price are in the breakdown's unpriced requests too: say how many,
+    // so the two counts can be told apart.
+    let failed = if a.failed_unpriced > 0 {
+        format!("{} ({} of them unpriced)", count(a.failed), count(a.failed_unpriced))
+    } else {
+        count(a.failed)
+    };
     let mut line = format!(
-        "rows read {} = priced {} + unpriced {} + failed {} + duplicates {} + rejected {} + outside period {}",
+        "rows read {} = priced {} + unpriced {} + failed {failed} + duplicates {} + rejected {} + outside period {}",
         count(a.rows_read),
         count(a.priced),
         count(a.unpriced),
-        count(a.failed),
         count(a.duplicates),
         count(a.rejected),
         count(a.outside_period)

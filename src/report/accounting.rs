@@ -13,6 +13,9 @@ pub struct Accounting {
     pub priced: u64,
     pub unpriced: u64,
     pub failed: u64,
+    /// Of the failed rows, those the book could not price (the breakdown's unpriced requests
+    /// count them too: unpriced = unpriced + these).
+    pub failed_unpriced: u64,
     pub duplicates: u64,
     pub rejected: u64,
     pub outside_period: u64,

@@ -139,6 +139,7 @@ pub fn full_report() -> Report {
         priced: 2_007,
         unpriced: 7,
         failed: 3,
+        failed_unpriced: 0,
         duplicates: 1,
         rejected: 1,
         outside_period: 1,

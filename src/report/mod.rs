@@ -281,6 +281,7 @@ pub fn build(
                 total.unpriced_requests += cell.sums.requests;
                 if key.failed {
                     accounting.failed += cell.sums.rows;
+                    accounting.failed_unpriced += cell.sums.rows;
                 } else {
                     accounting.unpriced += cell.sums.rows;
                 }

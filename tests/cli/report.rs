@@ -679,3 +679,22 @@ fn a_previous_month_the_logs_barely_cover_gets_no_change() {
         .ok()
         .stdout_has("vs 2025-06");
 }
+
+#[test]
+fn the_accounting_and_the_breakdown_count_unpriced_usage_alike() {
+    // Two requests of a model the book lacks, one of them failed (a 500 with tokens, billed):
+    // the breakdown's unpriced requests are 2; the accounting's rows are unpriced 1 + failed 1,
+    // and it says the failed one is unpriced too.
+    let log = "timestamp,provider,model,input_tokens,output_tokens,status\n\
+2025-06-10T00:00:00Z,acme,mystery-1,1000,10,200\n\
+2025-06-10T00:01:00Z,acme,mystery-1,1000,10,500\n\
+2025-06-10T00:02:00Z,openai,o3,1000,10,200\n";
+    let doc = basic_text("u.csv", log).args(["--format", "json"]).ok().json();
+    assert_eq!(doc["total"]["unpriced_requests"], 2);
+    assert_eq!(doc["accounting"]["unpriced"], 1);
+    assert_eq!(doc["accounting"]["failed"], 1);
+    assert_eq!(doc["accounting"]["failed_unpriced"], 1);
+    basic_text("u.csv", log)
+        .ok()
+        .stdout_has("priced 1 + unpriced 1 + failed 1 (1 of them unpriced)");
+}
