@@ -23,8 +23,18 @@ CSV
   --billing-account-name "ACME production" -o "$OUT/contract-1.2.csv" 2>/dev/null
 "$BIN" report --format focus --logs tests/data/native/bedrock -o "$OUT/bedrock-1.3.csv" \
   --focus-version 1.3 2>/dev/null
+# Allocation: every log column in Tags, one account per provider, and usage without a price
+# (rows of cost 0 tagged tokenledger_unpriced).
+printf 'timestamp,provider,model,input_tokens,output_tokens,team\n2025-06-10T00:00:00Z,acme,mystery-1,1000,10,search\n' \
+  > "$OUT/unpriced.csv"
+for v in 1.2 1.3; do
+  "$BIN" report --format focus --focus-version $v --logs data --logs "$OUT/unpriced.csv" --tags all \
+    --billing-account openai=org-acme,aws-bedrock=111111111111,together=acme-together \
+    -o "$OUT/allocation-$v.csv" 2>/dev/null
+done
+grep -q '"tokenledger_unpriced"' "$OUT/allocation-1.2.csv" || { echo "no unpriced FOCUS row"; exit 1; }
 fail=0
-for f in sample-1.2 contract-1.2 sample-1.3 bedrock-1.3; do
+for f in sample-1.2 contract-1.2 sample-1.3 bedrock-1.3 allocation-1.2 allocation-1.3; do
   scripts/focus/focus-validate.sh "$OUT/$f.csv" "${f##*-}" || fail=1
 done
 exit $fail

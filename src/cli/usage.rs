@@ -304,9 +304,16 @@ pub struct ReportArgs {
     pub focus_version: crate::report::focus::Version,
 
     /// FOCUS BillingAccountId of rows whose logs name no account (Bedrock logs do, as
-    /// `aws-bedrock:<account id>`). Default: one account per provider, named by its id.
-    #[arg(long, value_name = "ID")]
+    /// `aws-bedrock:<account id>`): one ID for every provider, or one per provider
+    /// (`anthropic=org-123,aws-bedrock=1111...`). Default: one account per provider, named by
+    /// its id.
+    #[arg(long, value_name = "ID|P=ID,...")]
     pub billing_account: Option<String>,
+
+    /// FOCUS: the log columns each row's Tags carry (`team,cost_center`), or `all` (every
+    /// extra column of the logs). User and API key (fingerprinted) are always there.
+    #[arg(long, value_name = "COLUMN,...|all", value_delimiter = ',')]
+    pub tags: Vec<String>,
 
     /// FOCUS BillingAccountName for --billing-account.
     #[arg(long, value_name = "NAME", requires = "billing_account")]

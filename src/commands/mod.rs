@@ -17,6 +17,7 @@ pub mod convert;
 pub mod coverage;
 pub mod dims;
 pub mod errors;
+pub mod focus;
 pub mod generated;
 pub mod import;
 pub mod logs;

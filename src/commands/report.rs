@@ -66,6 +66,7 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
         focus_version,
         billing_account,
         billing_account_name,
+        tags,
         bill,
         bill_format,
         now,
@@ -110,8 +111,19 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
     }
     // FOCUS rows carry project (SubAccountId) and user / api key (Tags), whatever --by says; the
     // HTML page also needs status (failures) and per-minute counts (rates).
-    let mut dims = if focus {
-        report::focus::DIMS.iter().map(|s| s.to_string()).collect()
+    let (focus_options, tag_dims) = super::focus::options(
+        focus_version,
+        billing_account,
+        billing_account_name,
+        if focus { &tags } else { &[] },
+        &settings,
+    )?;
+    let mut dims: Vec<String> = if focus {
+        report::focus::DIMS
+            .iter()
+            .map(|s| s.to_string())
+            .chain(tag_dims)
+            .collect()
     } else {
         engine_dims(&by)
     };
@@ -178,12 +190,7 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
     } else {
         let mut w = Output::open(out_path.as_ref())?;
         if focus {
-            let options = report::focus::Options {
-                version: focus_version,
-                account: billing_account,
-                account_name: billing_account_name,
-            };
-            let rows = report::focus::rows(&priced, &dims, &settings.tz, &book, &options);
+            let rows = report::focus::rows(&priced, &dims, &settings.tz, &book, &focus_options);
             render::focus::write(&rows, focus_version, &mut w)?;
             messages::info(format_args!(
                 "FOCUS: {} rows, BilledCost total {} ({})",

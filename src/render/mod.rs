@@ -117,7 +117,11 @@ pub fn accounting_line(report: &Report) -> String {
     // Failed rows without a price are in the breakdown's unpriced requests too: say how many,
     // so the two counts can be told apart.
     let failed = if a.failed_unpriced > 0 {
-        format!("{} ({} of them unpriced)", count(a.failed), count(a.failed_unpriced))
+        format!(
+            "{} ({} of them unpriced)",
+            count(a.failed),
+            count(a.failed_unpriced)
+        )
     } else {
         count(a.failed)
     };

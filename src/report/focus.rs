@@ -50,9 +50,14 @@ pub enum Version {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     pub version: Version,
-    /// `--billing-account`: the account of every row without one in the logs.
+    /// `--billing-account ID`: the account of every row without one in the logs.
     pub account: Option<String>,
     pub account_name: Option<String>,
+    /// `--billing-account PROVIDER=ID,...`: the account of each provider's rows without one in
+    /// the logs (before `account`).
+    pub accounts: Vec<(String, String)>,
+    /// `--tags`: the dimensions (log columns) each row's Tags carry, by name.
+    pub tags: Vec<String>,
 }
 
 /// The columns of a version, in order: FOCUS columns alphabetically, then `x_` columns.
@@ -153,6 +158,8 @@ struct Key {
     account: Option<String>,
     project: Option<String>,
     tags: String,
+    /// Why the usage has no price (its cost is 0 and its Tags say so), for unpriced usage.
+    unpriced: Option<String>,
 }
 
 /// One FOCUS row: its cells in [`columns`] order.
@@ -191,10 +198,71 @@ pub fn rows(
     );
     let mut sums: BTreeMap<Key, u64> = BTreeMap::new();
     for pc in priced {
-        let Pricing::Priced { row, .. } = &pc.pricing else {
-            continue;
-        };
         let (cell, key) = (pc.cell, pc.key);
+        let get = |i: Option<usize>| i.and_then(|i| key.dims[i].clone());
+        let account = get(ai)
+            .map(|a| format!("{}:{a}", key.provider))
+            .or_else(|| {
+                o.accounts
+                    .iter()
+                    .find(|(p, _)| *p == key.provider)
+                    .map(|(_, a)| a.clone())
+            })
+            .or_else(|| o.account.clone());
+        let mut tags = serde_json::Map::new();
+        if let Some(u) = get(ui) {
+            tags.insert("user".into(), crate::text::shown_value("user", &u).into());
+        }
+        if let Some(k) = get(ki) {
+            tags.insert("api_key".into(), key_fingerprint(&k).into());
+        }
+        for t in &o.tags {
+            if let Some(v) = get(idx(t)) {
+                tags.insert(t.clone(), crate::text::shown_value(t, &v).into());
+            }
+        }
+        if key.failed {
+            tags.insert("failed".into(), "true".into());
+        }
+        let row = match &pc.pricing {
+            Pricing::Priced { row, .. } => row,
+            Pricing::Unpriced(reason) => {
+                // Usage without a price is spend a FinOps tool must see: rows with a cost of 0
+                // (FOCUS has no null cost) whose Tags and description say it is unpriced.
+                tags.insert("tokenledger_unpriced".into(), reason.to_string().into());
+                let tags = serde_json::Value::Object(tags).to_string();
+                let s = &cell.sums;
+                for (class, tokens) in [
+                    ("input", s.uncached_input()),
+                    ("cache read", s.cache_read_tokens),
+                    ("cache write", s.cache_write_tokens),
+                    ("output", s.output_tokens),
+                ] {
+                    if tokens == 0 {
+                        continue;
+                    }
+                    let k = Key {
+                        day: cell.day,
+                        provider: key.provider.clone(),
+                        region: key.region.clone(),
+                        model: key.model.clone(),
+                        class,
+                        version: "unpriced".into(),
+                        batch: key.batch,
+                        long: false,
+                        rate: Decimal::ZERO,
+                        list_rate: Decimal::ZERO,
+                        canonical: None,
+                        account: account.clone(),
+                        project: get(pi),
+                        tags: tags.clone(),
+                        unpriced: Some(reason.to_string()),
+                    };
+                    *sums.entry(k).or_default() += tokens;
+                }
+                continue;
+            }
+        };
         // A priced cell has a rate for every class it uses (engine::cost_of checked it).
         let Ok(r) = row.rates(key.batch, pc.long) else {
             continue;
@@ -229,19 +297,8 @@ pub fn rows(
             ),
             ("reasoning", s.reasoning_tokens, r.reasoning, l.reasoning),
         ];
-        let get = |i: Option<usize>| i.and_then(|i| key.dims[i].clone());
-        let mut tags = serde_json::Map::new();
-        if let Some(u) = get(ui) {
-            tags.insert("user".into(), crate::text::shown_value("user", &u).into());
-        }
-        if let Some(k) = get(ki) {
-            tags.insert("api_key".into(), key_fingerprint(&k).into());
-        }
         if let Some(c) = &row.canonical_model {
             tags.insert("canonical_model".into(), c.clone().into());
-        }
-        if key.failed {
-            tags.insert("failed".into(), "true".into());
         }
         let tags = serde_json::Value::Object(tags).to_string();
         for (class, tokens, rate, list_rate) in classes {
@@ -263,11 +320,10 @@ pub fn rows(
                 // An account from the logs is qualified by its provider (`aws-bedrock:1111...`):
                 // unique across providers, and never all digits (a CSV reader that infers types
                 // would take it for a number).
-                account: get(ai)
-                    .map(|a| format!("{}:{a}", key.provider))
-                    .or_else(|| o.account.clone()),
+                account: account.clone(),
                 project: get(pi),
                 tags: tags.clone(),
+                unpriced: None,
             };
             *sums.entry(k).or_default() += tokens;
         }
@@ -326,7 +382,12 @@ pub fn rows(
                 "BillingPeriodEnd" => ts(next_month),
                 "BillingPeriodStart" => ts(month),
                 "ChargeCategory" => "Usage".into(),
-                "ChargeDescription" => format!("{} {meter}", k.model),
+                "ChargeDescription" => match &k.unpriced {
+                    Some(why) => {
+                        format!("{} {meter}: UNPRICED ({why}); not in BilledCost", k.model)
+                    }
+                    None => format!("{} {meter}", k.model),
+                },
                 "ChargeFrequency" => "Usage-Based".into(),
                 "ChargePeriodEnd" => ts(next),
                 "ChargePeriodStart" => ts(date),

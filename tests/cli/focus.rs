@@ -153,3 +153,59 @@ fn focus_versions_accounts_and_regions() {
         );
     }
 }
+
+#[test]
+fn focus_tags_carry_the_columns_asked_for_accounts_go_per_provider_and_unpriced_usage_shows() {
+    // basic.csv: o3 (openai), claude-sonnet-4 (anthropic), llama (together), mistral-large
+    // (not in the test book) and claude-sonnet-4 before its first price (unpriced).
+    let out = Tl::report()
+        .logs("logs/basic.csv")
+        .book("pricing/test.csv")
+        .args(["--format", "focus", "--tags", "team"])
+        .args(["--billing-account", "openai=org-1,anthropic=org-2"])
+        .ok();
+    let mut rdr = csv::Reader::from_reader(out.stdout.as_bytes());
+    let h = rdr.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    let tags = |r: &csv::StringRecord| -> Value { serde_json::from_str(&r[col("Tags")]).unwrap() };
+    for r in &rows {
+        let provider = &r[col("ChargeDescription")];
+        let account = &r[col("BillingAccountId")];
+        let t = tags(r);
+        assert!(t["team"].is_string(), "no team tag: {t}");
+        if provider.starts_with("o3 ") {
+            assert_eq!(account, "org-1");
+        }
+        if provider.starts_with("claude-sonnet-4 ") {
+            assert_eq!(account, "org-2");
+        }
+        if provider.starts_with("llama-3.3-70b ") {
+            // No account given for Together: the provider's own.
+            assert_eq!(account, "together");
+        }
+    }
+    // The unpriced usage is there, at cost 0, and says why.
+    let unpriced: Vec<_> = rows
+        .iter()
+        .filter(|r| tags(r)["tokenledger_unpriced"].is_string())
+        .collect();
+    assert!(unpriced.len() >= 2, "{}", out.stdout);
+    for r in unpriced {
+        assert_eq!(r[col("BilledCost")].parse::<f64>().unwrap(), 0.0);
+        assert!(r[col("ChargeDescription")].contains("UNPRICED"));
+    }
+    Tl::report()
+        .logs("logs/basic.csv")
+        .book("pricing/test.csv")
+        .args(["--format", "focus", "--billing-account", "openai"])
+        .args(["--billing-account-name", "x"])
+        .ok();
+    Tl::report()
+        .logs("logs/basic.csv")
+        .book("pricing/test.csv")
+        .args(["--format", "focus", "--billing-account", "openai=org-1"])
+        .args(["--billing-account-name", "x"])
+        .fails(2)
+        .stderr_has("--billing-account-name names one account");
+}

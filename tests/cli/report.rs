@@ -689,7 +689,10 @@ fn the_accounting_and_the_breakdown_count_unpriced_usage_alike() {
 2025-06-10T00:00:00Z,acme,mystery-1,1000,10,200\n\
 2025-06-10T00:01:00Z,acme,mystery-1,1000,10,500\n\
 2025-06-10T00:02:00Z,openai,o3,1000,10,200\n";
-    let doc = basic_text("u.csv", log).args(["--format", "json"]).ok().json();
+    let doc = basic_text("u.csv", log)
+        .args(["--format", "json"])
+        .ok()
+        .json();
     assert_eq!(doc["total"]["unpriced_requests"], 2);
     assert_eq!(doc["accounting"]["unpriced"], 1);
     assert_eq!(doc["accounting"]["failed"], 1);
