@@ -6,11 +6,62 @@ use std::io::{self, Write};
 
 use rust_decimal::Decimal;
 
-use super::doc::{Block, Column, Markup};
+use super::doc::{Block, Column, Markup, TableBlock};
 use super::html::{escape, Html, CSS};
 use crate::money::{common_scale, count, count_of};
 use crate::report::failures::ErrorsReport;
 use crate::report::Report;
+
+/// Cost, requests and share of cost per value of one `--by` dimension, largest first.
+fn summary_by(r: &Report, dim: &str, style: super::Style) -> Option<TableBlock> {
+    let i = r.by.iter().position(|d| d == dim)?;
+    let mut groups: std::collections::BTreeMap<String, (Decimal, u64, u64)> = Default::default();
+    for row in &r.rows {
+        let key = row
+            .dims
+            .get(i)
+            .cloned()
+            .flatten()
+            .unwrap_or_else(|| "(none)".into());
+        let g = groups.entry(key).or_default();
+        g.0 += row.measures.cost_usd;
+        g.1 += row.measures.requests;
+        g.2 += row.measures.unpriced_requests;
+    }
+    let mut rows: Vec<(String, (Decimal, u64, u64))> = groups.into_iter().collect();
+    rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then_with(|| a.0.cmp(&b.0)));
+    let total = r.total.cost_usd;
+    let scale = common_scale(rows.iter().map(|(_, g)| &g.0).chain([&total]));
+    let share = |c: Decimal| {
+        if total.is_zero() {
+            "-".to_string()
+        } else {
+            format!("{}%", (c / total * Decimal::from(100)).round_dp(1))
+        }
+    };
+    Some(TableBlock {
+        columns: vec![
+            Column::text(dim),
+            Column::number("cost"),
+            Column::number("share"),
+            Column::number("requests"),
+            Column::number("unpriced req"),
+        ],
+        rows: rows
+            .iter()
+            .map(|(k, (c, n, u))| {
+                // A group with no priced usage has no cost, not $0.
+                let cost = if *u == *n && *n > 0 && c.is_zero() {
+                    "unpriced".to_string()
+                } else {
+                    style.money(*c, scale)
+                };
+                vec![k.clone(), cost, share(*c), count(*n), count(*u)]
+            })
+            .collect(),
+        total: None,
+    })
+}
 
 /// What the HTML page shows beyond the report itself.
 #[derive(Debug, Clone, Default)]
@@ -138,6 +189,18 @@ pub fn render(
     for note in &r.warnings {
         writeln!(w, "<div class=\"warn\">{}</div>", escape(note))?;
     }
+    // The summary first: spend by provider and by the allocation dimensions of --by.
+    let summaries: Vec<TableBlock> =
+        r.by.iter()
+            .filter(|d| !matches!(d.as_str(), "month" | "day" | "model"))
+            .filter_map(|d| summary_by(r, d, style))
+            .collect();
+    if !summaries.is_empty() {
+        writeln!(w, "<h2 id=\"summary\">Summary</h2>")?;
+        for t in &summaries {
+            Html.table(t, w)?;
+        }
+    }
     // Charts.
     if !x.charts.is_empty() {
         writeln!(w, "<h2 id=\"charts\">Charts</h2>")?;
@@ -177,7 +240,15 @@ pub fn render(
         writeln!(w, "<p>{}</p>", escape(&super::failures::headline(e)))?;
         let (failures, rate) = super::failures::tables(e, 200, 50);
         if !failures.rows.is_empty() {
+            // The per-day list can be long (170 rows made the page 9,100 px tall): behind its
+            // summary line, opened on demand.
+            writeln!(
+                w,
+                "<details><summary>Failed requests by day, status and model: {} (show)</summary>",
+                escape(&count_of(e.failures.len() as u64, "row"))
+            )?;
             Html.table(&failures, w)?;
+            writeln!(w, "</details>")?;
             if e.failures.len() > 200 {
                 writeln!(
                     w,

@@ -363,3 +363,39 @@ fn out_dir_keeps_what_tokenledger_did_not_write() {
         .collect();
     assert_eq!(top, ["2025-06"]);
 }
+
+#[test]
+fn the_page_leads_with_a_summary_and_folds_the_failures_by_day() {
+    // basic.csv, June by provider: o3 14 + 2.5 (openai), Sonnet 0.0507 + 0.0165 (anthropic),
+    // Together 0.0528; the summary lists providers by cost, largest first, before the charts.
+    let page = basic()
+        .args([
+            "--month",
+            "2025-06",
+            "--tz",
+            "UTC",
+            "--format",
+            "html",
+            "--by",
+            "provider,user",
+        ])
+        .ok();
+    let html = &page.stdout;
+    let summary = html
+        .find("<h2 id=\"summary\">Summary</h2>")
+        .expect("a summary");
+    let charts = html.find("<h2 id=\"charts\">").expect("charts");
+    let breakdown = html.find("<h2 id=\"breakdown\">").expect("a breakdown");
+    assert!(summary < charts && charts < breakdown);
+    let openai = html[summary..].find(">openai<").unwrap();
+    let anthropic = html[summary..].find(">anthropic<").unwrap();
+    assert!(
+        openai < anthropic,
+        "openai ($16.50) before anthropic ($0.07)"
+    );
+    assert!(
+        html[summary..charts].contains(">user<"),
+        "a summary by user too"
+    );
+    page.stdout_has("<details><summary>Failed requests by day, status and model: ");
+}
