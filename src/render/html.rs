@@ -43,7 +43,7 @@ tr.total td{font-weight:600;background:#f3f4f6}
 .chart{background:#fff;border:1px solid #d9dde3;border-radius:8px;margin:12px 0;padding:8px;overflow-x:auto}
 .chart svg{max-width:100%;height:auto}
 code{font-size:12px}footer{color:#5b6472;font-size:12px;margin-top:32px}
-@media (max-width:600px){main{padding:12px}.card{min-width:0;flex:1 1 140px}.card .v{font-size:20px}.chart svg{max-width:none;width:760px}}
+@media (max-width:600px){main{padding:12px}.card{min-width:0;flex:1 1 140px}.card .v{font-size:20px}.chart{padding:4px}.chart svg{width:100%}}
 ";
 
 fn td(s: &str) -> String {

@@ -398,4 +398,8 @@ fn the_page_leads_with_a_summary_and_folds_the_failures_by_day() {
         "a summary by user too"
     );
     page.stdout_has("<details><summary>Failed requests by day, status and model: ");
+    // On a phone the charts shrink to the screen (they were 760 px wide and cut off, their
+    // legends out of sight); scripts/check-html.sh screenshots the page at 390 px.
+    page.stdout_has(".chart svg{width:100%}")
+        .stdout_lacks("width:760px");
 }
