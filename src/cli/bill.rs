@@ -50,3 +50,26 @@ pub struct ReconcileArgs {
     #[arg(long)]
     pub exact: bool,
 }
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub usage: UsageArgs,
+
+    /// A monthly budget in USD: `5000` (all usage) or `DIM=VALUE:AMOUNT` (one value of a
+    /// dimension or log column: `team=search:1200`, `provider=openai:800`). Repeatable.
+    #[arg(long, required = true, value_name = "[DIM=VALUE:]AMOUNT")]
+    pub budget: Vec<String>,
+
+    /// Output format (default: table; json for a cron job or CI to post).
+    #[arg(long, value_enum)]
+    pub format: Option<super::TableFormat>,
+
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// The instant of the check (default: now), for tests and replays.
+    #[arg(long, value_name = "TIME", hide = true)]
+    pub now: Option<String>,
+}

@@ -9,7 +9,7 @@ pub mod warehouse;
 
 use clap::{Parser, Subcommand};
 
-pub use bill::ReconcileArgs;
+pub use bill::{CheckArgs, ReconcileArgs};
 pub use formats::{output_format, ErrorsFormat, ReconcileFormat, ReportFormat, TableFormat};
 pub use prices::{BookArgs, CatalogueArgs, PricesCommand};
 pub use usage::{
@@ -47,6 +47,9 @@ pub enum Command {
     /// join it with the priced logs by day, model and token class, and explain every dollar
     /// of difference by cause.
     Reconcile(ReconcileArgs),
+    /// Month-to-date spend against budgets and the month-end projection; exit 1 when a
+    /// projection crosses its budget (for cron and CI).
+    Check(CheckArgs),
     /// Draw a chart (PNG or SVG): spend-by-model, spend-by-provider, daily, compare, tokens.
     Chart(ChartArgs),
     /// Failed requests by status, peak requests per minute, minutes over a rate limit.

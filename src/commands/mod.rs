@@ -11,6 +11,7 @@ pub mod aggregate;
 pub mod audit;
 pub mod book;
 pub mod chart;
+pub mod check;
 pub mod columns;
 pub mod compare;
 pub mod convert;
@@ -81,6 +82,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Convert(args) => convert::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Reconcile(args) => reconcile::run(args),
+        Command::Check(args) => check::run(args),
         Command::Chart(args) => chart::run(args),
         Command::Errors(args) => errors::run(args),
         Command::Columns(args) => columns::run(args),

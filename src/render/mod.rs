@@ -3,6 +3,7 @@
 //! `money`).
 
 pub mod bill;
+pub mod budget;
 pub mod columns;
 pub mod compare;
 pub mod coverage;

@@ -701,3 +701,37 @@ fn the_accounting_and_the_breakdown_count_unpriced_usage_alike() {
         .ok()
         .stdout_has("priced 1 + unpriced 1 + failed 1 (1 of them unpriced)");
 }
+
+#[test]
+fn budgets_say_the_spend_so_far_and_the_projection_and_fail_when_crossed() {
+    // o3 at $2/M from 2025-06-10: search 1M on 06-10 ($2), agents 0.5M on 06-11 ($1). On
+    // 06-16 00:00 UTC, 15 of June's 30 days are gone: all usage $3, projected $6; search $2,
+    // projected $4; agents $1, projected $2.
+    let log = "timestamp,provider,model,input_tokens,output_tokens,team\n\
+2025-06-10T08:00:00Z,openai,o3,1000000,0,search\n\
+2025-06-11T08:00:00Z,openai,o3,500000,0,agents\n";
+    let run = |budgets: &[&str]| {
+        let mut t = Tl::cmd(["check"])
+            .book("pricing/test.csv")
+            .log_text("b.csv", log)
+            .args(["--now", "2025-06-16T00:00:00Z", "--format", "json"]);
+        for b in budgets {
+            t = t.args(["--budget", b]);
+        }
+        t
+    };
+    let ok = run(&["10", "team=agents:2.5"]).ok().json();
+    let b = &ok["budgets"];
+    assert_eq!(b[0]["spent_usd"], "3");
+    assert_eq!(b[0]["projected_usd"], "6");
+    assert_eq!(b[0]["state"], "ok");
+    assert_eq!(b[1]["spent_usd"], "1");
+    assert_eq!(b[1]["projected_usd"], "2");
+    assert_eq!(ok["over"], false);
+    let out = run(&["team=search:3", "team=agents:0.5"]).fails(1);
+    out.stderr_has("over budget or projected to be: team=search:3, team=agents:0.5");
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["budgets"][0]["state"], "over_projected");
+    assert_eq!(doc["budgets"][0]["projected_usd"], "4");
+    assert_eq!(doc["budgets"][1]["state"], "over");
+}

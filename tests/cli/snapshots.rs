@@ -25,6 +25,7 @@ const COMMANDS: &[&[&str]] = &[
     &["prices", "import-litellm"],
     &["prices", "audit"],
     &["reconcile"],
+    &["check"],
     &["convert"],
     &["compare"],
     &["chart"],
