@@ -224,84 +224,80 @@ pub fn rows(
         if key.failed {
             tags.insert("failed".into(), "true".into());
         }
-        let row = match &pc.pricing {
-            Pricing::Priced { row, .. } => row,
-            Pricing::Unpriced(reason) => {
-                // Usage without a price is spend a FinOps tool must see: rows with a cost of 0
-                // (FOCUS has no null cost) whose Tags and description say it is unpriced.
-                tags.insert("tokenledger_unpriced".into(), reason.to_string().into());
-                let tags = serde_json::Value::Object(tags).to_string();
-                let s = &cell.sums;
-                for (class, tokens) in [
-                    ("input", s.uncached_input()),
-                    ("cache read", s.cache_read_tokens),
-                    ("cache write", s.cache_write_tokens),
-                    ("output", s.output_tokens),
-                ] {
-                    if tokens == 0 {
-                        continue;
-                    }
-                    let k = Key {
-                        day: cell.day,
-                        provider: key.provider.clone(),
-                        region: key.region.clone(),
-                        model: key.model.clone(),
-                        class,
-                        version: "unpriced".into(),
-                        batch: key.batch,
-                        long: false,
-                        rate: Decimal::ZERO,
-                        list_rate: Decimal::ZERO,
-                        canonical: None,
-                        account: account.clone(),
-                        project: get(pi),
-                        tags: tags.clone(),
-                        unpriced: Some(reason.to_string()),
-                    };
-                    *sums.entry(k).or_default() += tokens;
+        // (class, tokens, rate, list rate), the price version, long context, canonical model
+        // and why there is no price, per kind of usage.
+        type Entry = (&'static str, u64, Decimal, Decimal);
+        let (entries, version, long, canonical, unpriced): (Vec<Entry>, _, _, _, _) =
+            match &pc.pricing {
+                Pricing::Unpriced(reason) => {
+                    // Usage without a price is spend a FinOps tool must see: rows with a cost
+                    // of 0 (FOCUS has no null cost) whose Tags and description say so.
+                    tags.insert("tokenledger_unpriced".into(), reason.to_string().into());
+                    let s = &cell.sums;
+                    let z = Decimal::ZERO;
+                    (
+                        vec![
+                            ("input", s.uncached_input(), z, z),
+                            ("cache read", s.cache_read_tokens, z, z),
+                            ("cache write", s.cache_write_tokens, z, z),
+                            ("output", s.output_tokens, z, z),
+                        ],
+                        "unpriced".to_string(),
+                        false,
+                        None,
+                        Some(reason.to_string()),
+                    )
                 }
-                continue;
-            }
-        };
-        // A priced cell has a rate for every class it uses (engine::cost_of checked it).
-        let Ok(r) = row.rates(key.batch, pc.long) else {
-            continue;
-        };
-        let list_row = row.list.and_then(|i| book.rows().get(i)).unwrap_or(row);
-        // A class only the contract prices has no list rate: its list rate is the contract's.
-        let l = list_row.rates(key.batch, pc.long).unwrap_or(r);
-        let s = &cell.sums;
-        let z = rust_decimal::Decimal::ZERO;
-        let both = |a: Option<Decimal>, b: Option<Decimal>| {
-            let a = a.unwrap_or(z);
-            (a, b.unwrap_or(a))
-        };
-        let (cr, lcr) = both(r.cache_read, l.cache_read);
-        let (cw, lcw) = both(r.cache_write, l.cache_write);
-        let (cw1, lcw1) = both(r.cache_write_1h, l.cache_write_1h);
-        let classes = [
-            ("input", s.uncached_input(), r.input, l.input),
-            ("cache read", s.cache_read_tokens, cr, lcr),
-            (
-                "cache write",
-                s.cache_write_tokens - s.cache_write_1h_tokens,
-                cw,
-                lcw,
-            ),
-            ("cache write 1h", s.cache_write_1h_tokens, cw1, lcw1),
-            (
-                "output",
-                s.output_tokens - s.reasoning_tokens,
-                r.output,
-                l.output,
-            ),
-            ("reasoning", s.reasoning_tokens, r.reasoning, l.reasoning),
-        ];
-        if let Some(c) = &row.canonical_model {
-            tags.insert("canonical_model".into(), c.clone().into());
-        }
+                Pricing::Priced { row, .. } => {
+                    // A priced cell has a rate for every class it uses (engine::cost_of
+                    // checked it).
+                    let Ok(r) = row.rates(key.batch, pc.long) else {
+                        continue;
+                    };
+                    let list_row = row.list.and_then(|i| book.rows().get(i)).unwrap_or(row);
+                    // A class only the contract prices has no list rate: its list rate is the
+                    // contract's.
+                    let l = list_row.rates(key.batch, pc.long).unwrap_or(r);
+                    let s = &cell.sums;
+                    let z = Decimal::ZERO;
+                    let both = |a: Option<Decimal>, b: Option<Decimal>| {
+                        let a = a.unwrap_or(z);
+                        (a, b.unwrap_or(a))
+                    };
+                    let (cr, lcr) = both(r.cache_read, l.cache_read);
+                    let (cw, lcw) = both(r.cache_write, l.cache_write);
+                    let (cw1, lcw1) = both(r.cache_write_1h, l.cache_write_1h);
+                    if let Some(c) = &row.canonical_model {
+                        tags.insert("canonical_model".into(), c.clone().into());
+                    }
+                    (
+                        vec![
+                            ("input", s.uncached_input(), r.input, l.input),
+                            ("cache read", s.cache_read_tokens, cr, lcr),
+                            (
+                                "cache write",
+                                s.cache_write_tokens - s.cache_write_1h_tokens,
+                                cw,
+                                lcw,
+                            ),
+                            ("cache write 1h", s.cache_write_1h_tokens, cw1, lcw1),
+                            (
+                                "output",
+                                s.output_tokens - s.reasoning_tokens,
+                                r.output,
+                                l.output,
+                            ),
+                            ("reasoning", s.reasoning_tokens, r.reasoning, l.reasoning),
+                        ],
+                        row.version_id(),
+                        pc.long,
+                        row.canonical_model.clone(),
+                        None,
+                    )
+                }
+            };
         let tags = serde_json::Value::Object(tags).to_string();
-        for (class, tokens, rate, list_rate) in classes {
+        for (class, tokens, rate, list_rate) in entries {
             if tokens == 0 {
                 continue;
             }
@@ -311,19 +307,19 @@ pub fn rows(
                 region: key.region.clone(),
                 model: key.model.clone(),
                 class,
-                version: row.version_id(),
+                version: version.clone(),
                 batch: key.batch,
-                long: pc.long,
+                long,
                 rate,
                 list_rate,
-                canonical: row.canonical_model.clone(),
+                canonical: canonical.clone(),
                 // An account from the logs is qualified by its provider (`aws-bedrock:1111...`):
                 // unique across providers, and never all digits (a CSV reader that infers types
                 // would take it for a number).
                 account: account.clone(),
                 project: get(pi),
                 tags: tags.clone(),
-                unpriced: None,
+                unpriced: unpriced.clone(),
             };
             *sums.entry(k).or_default() += tokens;
         }
