@@ -27,21 +27,49 @@ pub fn breakdown(r: &Report, style: Style) -> TableBlock {
         })
         .map(|(_, m)| m)
         .collect();
-    // To fit a narrow terminal, the least telling columns go first (never with --columns).
-    let rank = |name: &str| match (style.columns, name) {
+    // To fit a narrow terminal, the least telling columns go first (never with --columns): a
+    // measure that is zero in every row and a dimension with one value in every row (one
+    // month) before any token column.
+    let all_zero = |c: &crate::report::measures::MeasureColumn| {
+        r.rows
+            .iter()
+            .map(|row| &row.measures)
+            .chain([&r.total])
+            .all(|m| matches!((c.get)(m), MeasureValue::Count(0)))
+    };
+    let rank = |c: &crate::report::measures::MeasureColumn| match (style.columns, c.name) {
         (Some(_), _) => 0,
+        (None, "cost_usd") => 0,
+        (None, _) if all_zero(c) => 10,
         (None, "cache_write_tokens") => 5,
         (None, "failed_requests") => 4,
         (None, "cache_read_tokens") => 3,
-        (None, "input_tokens") => 2,
+        (None, "uncached_input_tokens") => 2,
         (None, "output_tokens") => 1,
         _ => 0,
     };
-    let mut columns: Vec<Column> = r.by.iter().map(|d| Column::text(d)).collect();
+    let constant = |i: usize| {
+        r.rows.len() > 1
+            && r.rows
+                .iter()
+                .all(|row| row.dims.get(i) == r.rows[0].dims.get(i))
+    };
+    let mut columns: Vec<Column> =
+        r.by.iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let c = Column::text(d);
+                if style.columns.is_none() && constant(i) {
+                    c.droppable(9)
+                } else {
+                    c
+                }
+            })
+            .collect();
     columns.extend(
         shown
             .iter()
-            .map(|m| Column::number(m.title).droppable(rank(m.name))),
+            .map(|m| Column::number(m.title).droppable(rank(m))),
     );
     let measures = |m: &Measures| -> Vec<String> {
         shown

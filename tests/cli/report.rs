@@ -735,3 +735,26 @@ fn budgets_say_the_spend_so_far_and_the_projection_and_fail_when_crossed() {
     assert_eq!(doc["budgets"][0]["projected_usd"], "4");
     assert_eq!(doc["budgets"][1]["state"], "over");
 }
+
+#[test]
+fn a_narrow_terminal_loses_constant_and_zero_columns_before_token_columns() {
+    // June of basic.csv by month and provider: the month is the same in every row. At 100
+    // columns it is the first column to go, before any token column.
+    let out = basic()
+        .args(["--month", "2025-06", "--by", "month,provider"])
+        .env("COLUMNS", "100")
+        .ok();
+    out.stdout_has("hidden to fit 100 columns: month");
+    // The token columns stay.
+    out.stdout_has("input (uncached)").stdout_has("output tok");
+    // A measure that is zero in every row goes before the token columns too.
+    let log = "timestamp,provider,model,input_tokens,output_tokens\n\
+2025-06-10T00:00:00Z,openai,o3,1000,10\n2025-06-11T00:00:00Z,anthropic,claude-sonnet-4,1000,10\n";
+    let out = basic_text("z.csv", log)
+        .args(["--by", "provider"])
+        .env("COLUMNS", "90")
+        .ok();
+    // unpriced req was never dropped before: here it is zero in every row, so it goes first.
+    out.stdout_has("input (uncached)")
+        .stdout_has("hidden to fit 90 columns: unpriced req");
+}
