@@ -156,6 +156,35 @@ fn folder_label(p: &Inputs<'_>) -> String {
         .collect()
 }
 
+/// The page's month-over-month line in words: the change, or why there is none.
+fn change_line(
+    x: &render::html_report::HtmlExtras,
+    total: rust_decimal::Decimal,
+) -> Option<String> {
+    let (label, prev) = x.previous.as_ref()?;
+    let cents = crate::money::cents;
+    Some(match &x.previous_partial {
+        Some(partial) => format!("Previous month {label}: {} ({partial}).", cents(*prev)),
+        None => {
+            let diff = total - prev;
+            let pct = if prev.is_zero() {
+                String::new()
+            } else {
+                format!(
+                    " ({:+}%)",
+                    (diff / prev * rust_decimal::Decimal::ONE_HUNDRED).round_dp(1)
+                )
+            };
+            format!(
+                "Change vs {label}: {}{}{pct}, from {}.",
+                if diff.is_sign_positive() { "+" } else { "" },
+                cents(diff),
+                cents(*prev)
+            )
+        }
+    })
+}
+
 /// `--out-dir`: `DIR/<label>/` with report.html, report.md, breakdown.csv, breakdown.json and
 /// PNG charts. Returns the folder. The files are staged in the folder and moved into place
 /// together when all are complete; only files tokenledger wrote are replaced or removed (see
@@ -170,16 +199,8 @@ pub fn write_folder(dir: &Path, p: &Inputs<'_>) -> anyhow::Result<PathBuf> {
         .with_context(|| cannot("write in"))?;
     render::html_report::render(p.report, &extras, p.style, &mut w)?;
     w.flush()?;
-    for (name, format) in [
-        ("report.md", Format::Markdown),
-        ("breakdown.csv", Format::Csv),
-        ("breakdown.json", Format::Json),
-    ] {
-        let mut w = folder.writer(name).with_context(|| cannot("write in"))?;
-        render::render(p.report, format, p.style, &mut w)?;
-        w.flush()?;
-    }
     let opts = chart_set(p.settings);
+    let mut charts = Vec::new();
     for kind in CHARTS {
         let data = chart_data(kind, &p.chart_source(), &opts)?;
         if data.is_empty() {
@@ -191,6 +212,28 @@ pub fn write_folder(dir: &Path, p: &Inputs<'_>) -> anyhow::Result<PathBuf> {
             .with_context(|| cannot("write in"))?;
         crate::chart::write(&staged, &data, (1200, 675))
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.join(&name).display()))?;
+        charts.push((data.title.clone(), name));
+    }
+    for (name, format) in [
+        ("report.md", Format::Markdown),
+        ("breakdown.csv", Format::Csv),
+        ("breakdown.json", Format::Json),
+    ] {
+        let mut w = folder.writer(name).with_context(|| cannot("write in"))?;
+        render::render(p.report, format, p.style, &mut w)?;
+        if format == Format::Markdown {
+            // What the page has beyond the tables: the change against last month, the charts.
+            if let Some(line) = change_line(&extras, p.report.total.cost_usd) {
+                writeln!(w, "\n{line}")?;
+            }
+            if !charts.is_empty() {
+                writeln!(w, "\n## Charts\n")?;
+                for (title, file) in &charts {
+                    writeln!(w, "![{}]({file})\n", render::markdown::escape(title))?;
+                }
+            }
+        }
+        w.flush()?;
     }
     folder.commit().with_context(|| cannot("write"))?;
     Ok(path)

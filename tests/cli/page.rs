@@ -403,3 +403,25 @@ fn the_page_leads_with_a_summary_and_folds_the_failures_by_day() {
     page.stdout_has(".chart svg{width:100%}")
         .stdout_lacks("width:760px");
 }
+
+#[test]
+fn the_folders_markdown_has_the_change_and_the_charts() {
+    // June 9.643881615 vs May 9.785703895 (tests/independent/price_sample.py): -$0.14, -1.4%.
+    let dir = tempfile::tempdir().unwrap();
+    Tl::report()
+        .args([
+            "--month",
+            "2025-06",
+            "--out-dir",
+            dir.path().to_str().unwrap(),
+        ])
+        .ok();
+    let md = std::fs::read_to_string(dir.path().join("2025-06/report.md")).unwrap();
+    assert!(
+        md.contains("Change vs 2025-05: -$0.14 (-1.4%), from $9.79."),
+        "{md}"
+    );
+    assert!(md.contains("## Charts"));
+    assert!(md.contains("](daily.png)"));
+    assert!(dir.path().join("2025-06/daily.png").exists());
+}
