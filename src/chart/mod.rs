@@ -19,7 +19,6 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 pub use build::chart_data;
 pub use data::{ChartData, Kind, Series};
 pub use file::{svg_string, write, ImageFormat};
-use style::shorten;
 pub use style::{colour, colours, Ticks};
 
 /// The font every chart uses, registered once.
@@ -130,12 +129,12 @@ where
         .draw()?;
     let spec = cc.as_coord_spec().clone();
     let at = |x: f64, y: f64| spec.translate(&(x, y));
-    for (i, c) in chart.categories.iter().enumerate() {
+    let labels = style::shorten_all(&chart.categories, max_chars);
+    for (i, text) in labels.into_iter().enumerate() {
         if i % every != 0 {
             continue;
         }
         let (px, py) = at(i as f64 + 0.5, 0.0);
-        let text = shorten(c, max_chars);
         if vertical {
             let style = TextStyle::from(label_font.clone().transform(FontTransform::Rotate90))
                 .pos(Pos::new(HPos::Left, VPos::Center));
@@ -322,7 +321,11 @@ where
         }
         let max_rows = ((h as i32 - 60) / row).max(1) as usize;
         let chars = ((legend_w as f64 - 34.0) / char_w).max(6.0) as usize;
-        for (k, (name, c, is_line, pale)) in entries.iter().take(max_rows).enumerate() {
+        let names: Vec<String> = entries.iter().map(|e| e.0.clone()).collect();
+        let names = style::shorten_all(&names, chars);
+        for (k, ((_, c, is_line, pale), name)) in
+            entries.iter().zip(&names).take(max_rows).enumerate()
+        {
             let y = 40 + k as i32 * row;
             if *is_line {
                 legend.draw(&PathElement::new(
@@ -337,11 +340,7 @@ where
                 };
                 legend.draw(&Rectangle::new([(6, y), (20, y + row / 2 + 2)], fill))?;
             }
-            legend.draw(&Text::new(
-                shorten(name, chars),
-                (28, y - 2),
-                label_font.clone(),
-            ))?;
+            legend.draw(&Text::new(name.clone(), (28, y - 2), label_font.clone()))?;
         }
         if entries.len() > max_rows {
             let y = 40 + max_rows as i32 * row;
@@ -405,10 +404,31 @@ mod tests {
     }
 
     #[test]
-    fn long_labels_keep_both_ends() {
-        assert_eq!(shorten("gpt-4o", 14), "gpt-4o");
+    fn labels_that_the_cut_makes_alike_are_cut_elsewhere() {
+        let labels: Vec<String> = [
+            "aws-bedrock/meta.llama3-3-70b-instruct-v1:0",
+            "aws-bedrock/meta.llama3-1-70b-instruct-v1:0",
+            "gpt-4o",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // The usual cut made both Llamas "aws-bedrock/m…t-v1:0".
         assert_eq!(
-            shorten("aws-bedrock/meta.llama3-3-70b-instruct-v1:0", 20),
+            style::shorten(&labels[0], 20),
+            style::shorten(&labels[1], 20)
+        );
+        let short = style::shorten_all(&labels, 20);
+        assert_ne!(short[0], short[1], "{short:?}");
+        assert!(short.iter().all(|s| s.chars().count() <= 20), "{short:?}");
+        assert_eq!(short[2], "gpt-4o");
+    }
+
+    #[test]
+    fn long_labels_keep_both_ends() {
+        assert_eq!(style::shorten("gpt-4o", 14), "gpt-4o");
+        assert_eq!(
+            style::shorten("aws-bedrock/meta.llama3-3-70b-instruct-v1:0", 20),
             "aws-bedrock/m…t-v1:0"
         );
     }

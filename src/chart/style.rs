@@ -156,6 +156,52 @@ impl Ticks {
     }
 }
 
+/// Shortens every label to `max` characters so that no two come out the same: where the
+/// usual cut (`shorten`) makes labels alike (`aws-bedrock/meta.l…v1:0` twice), those move the
+/// cut, keeping more of the end and less of the start, until they differ; as a last resort a
+/// number tells them apart.
+pub(super) fn shorten_all(labels: &[String], max: usize) -> Vec<String> {
+    let mut out: Vec<String> = labels.iter().map(|l| shorten(l, max)).collect();
+    let clash = |out: &[String], i: usize| {
+        out.iter()
+            .enumerate()
+            .any(|(j, o)| j != i && *o == out[i] && labels[j] != labels[i])
+    };
+    let clashing: Vec<usize> = (0..out.len()).filter(|&i| clash(&out, i)).collect();
+    if clashing.is_empty() || max < 5 {
+        return out;
+    }
+    for head in (1..max.saturating_sub(2)).rev() {
+        let tail = max - 1 - head;
+        let cut = |s: &str| {
+            let n = s.chars().count();
+            if n <= max {
+                return s.to_string();
+            }
+            let start: String = s.chars().take(head).collect();
+            let end: String = s.chars().skip(n - tail).collect();
+            format!("{start}…{end}")
+        };
+        let tried: Vec<String> = clashing.iter().map(|&i| cut(&labels[i])).collect();
+        let unique = tried.iter().enumerate().all(|(a, x)| {
+            tried
+                .iter()
+                .enumerate()
+                .all(|(b, y)| a == b || x != y || labels[clashing[a]] == labels[clashing[b]])
+        });
+        if unique {
+            for (k, &i) in clashing.iter().enumerate() {
+                out[i] = tried[k].clone();
+            }
+            return out;
+        }
+    }
+    for (k, &i) in clashing.iter().enumerate() {
+        out[i] = format!("{} #{}", shorten(&labels[i], max.saturating_sub(3)), k + 1);
+    }
+    out
+}
+
 /// Shortens a label to `max` characters, keeping its start and its end (`aws-bedrock/meta.l…v1:0`),
 /// where the distinguishing parts of model ids are.
 pub(super) fn shorten(s: &str, max: usize) -> String {
