@@ -66,7 +66,8 @@ pub struct ChartArgs {
     #[arg(long, default_value_t = 675)]
     pub height: u32,
 
-    /// Bars per month (default) or per day (spend-by-model, spend-by-provider).
+    /// Bars per month or per day (spend-by-model, spend-by-provider); default: per day for a
+    /// period of a month or less, else per month.
     #[arg(long, value_name = "month|day")]
     pub by: Option<String>,
 

@@ -24,7 +24,10 @@ pub fn run(args: ChartArgs) -> anyhow::Result<()> {
         bill_format,
     } = args;
     let by_day = match by.as_deref() {
-        None | Some("month") => false,
+        // One month or less is drawn by day (one bar per month would be one bar), as the page
+        // and --out-dir draw it.
+        None => false,
+        Some("month") => false,
         Some("day") => true,
         Some(other) => {
             return Err(UsageError::Message(format!(
@@ -47,6 +50,12 @@ pub fn run(args: ChartArgs) -> anyhow::Result<()> {
         .into());
     }
     let settings = UsageSettings::from_args(usage)?;
+    let by_day = by_day
+        || (by.is_none()
+            && settings
+                .from_us
+                .zip(settings.to_us)
+                .is_some_and(|(f, t)| t - f <= 31 * crate::usage::MICROS_PER_DAY));
     if kind == Kind::Reconcile || !bill.is_empty() {
         if kind != Kind::Reconcile || bill.is_empty() {
             return Err(UsageError::Message(

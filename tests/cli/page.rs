@@ -425,3 +425,32 @@ fn the_folders_markdown_has_the_change_and_the_charts() {
     assert!(md.contains("](daily.png)"));
     assert!(dir.path().join("2025-06/daily.png").exists());
 }
+
+#[test]
+fn a_chart_of_one_month_draws_its_days() {
+    // spend-by-model for June: one bar per day (as the page draws it), not one bar for June.
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("m.svg");
+    Tl::chart("spend-by-model")
+        .args(["--month", "2025-06", "-o", svg.to_str().unwrap()])
+        .ok();
+    let text = std::fs::read_to_string(&svg).unwrap();
+    // The title names the first and last day; the axis names many more.
+    assert!(text.matches("2025-06-").count() > 4, "no days on the axis");
+    // --by month still draws the month.
+    Tl::chart("spend-by-model")
+        .args([
+            "--month",
+            "2025-06",
+            "--by",
+            "month",
+            "-o",
+            svg.to_str().unwrap(),
+        ])
+        .ok();
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        text.matches("2025-06-").count() <= 2,
+        "days with --by month"
+    );
+}
