@@ -213,10 +213,17 @@ pub fn document(c: &Comparison, style: super::Style) -> Doc {
     let mut columns: Vec<Column> = c.by.iter().map(|d| Column::text(d)).collect();
     columns.push(Column::text("actual provider"));
     columns.push(Column::number("actual cost"));
-    columns.extend(c.targets.iter().map(|t| Column::number(t)));
+    // To fit a terminal the target providers go first, the last listed first (the note under
+    // the table names them; csv and json have them all).
+    columns.extend(
+        c.targets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Column::number(t).droppable(2 + i.min(250) as u8)),
+    );
     columns.push(Column::text("cheapest"));
     columns.push(Column::number("saving"));
-    columns.push(Column::number("saving %"));
+    columns.push(Column::number("saving %").droppable(1));
     // A cell that leaves usage out says how much of the actual cost it covers.
     // A cost that rests on a low-confidence or single-source price is marked `?`.
     let cell = |tc: &compare::TargetCost| {

@@ -91,21 +91,50 @@ fn strip_ansi(s: &str) -> String {
     out
 }
 
+/// `text` wrapped at spaces to `width` characters (a word longer than the width stays whole).
+pub fn wrap_words(text: &str, width: Option<usize>) -> String {
+    let Some(width) = width.filter(|w| *w >= 20) else {
+        return text.to_string();
+    };
+    let mut out = String::with_capacity(text.len());
+    for (k, line) in text.split('\n').enumerate() {
+        if k > 0 {
+            out.push('\n');
+        }
+        let mut len = 0;
+        for word in line.split(' ') {
+            let n = word.chars().count();
+            if len > 0 && len + 1 + n > width {
+                out.push('\n');
+                len = 0;
+            } else if len > 0 {
+                out.push(' ');
+                len += 1;
+            }
+            out.push_str(word);
+            len += n;
+        }
+    }
+    out
+}
+
 impl Markup for Text {
     fn title(&self, title: &str, subtitle: &str, w: &mut dyn Write) -> io::Result<()> {
-        writeln!(w, "{title}: {}", printable(subtitle))
+        let line = format!("{title}: {}", printable(subtitle));
+        writeln!(w, "{}", wrap_words(&line, self.width))
     }
     fn heading(&self, text: &str, w: &mut dyn Write) -> io::Result<()> {
-        writeln!(w, "\n{}:", printable(text))
+        writeln!(w, "\n{}:", wrap_words(&printable(text), self.width))
     }
     fn text(&self, text: &str, w: &mut dyn Write) -> io::Result<()> {
-        writeln!(w, "{}", printable(text))
+        writeln!(w, "{}", wrap_words(&printable(text), self.width))
     }
     fn warning(&self, text: &str, w: &mut dyn Write) -> io::Result<()> {
-        writeln!(w, "WARNING: {}", printable(text))
+        let line = format!("WARNING: {}", printable(text));
+        writeln!(w, "{}", wrap_words(&line, self.width))
     }
     fn strong(&self, text: &str, w: &mut dyn Write) -> io::Result<()> {
-        writeln!(w, "{}", printable(text))
+        writeln!(w, "{}", wrap_words(&printable(text), self.width))
     }
     fn table(&self, t: &TableBlock, w: &mut dyn Write) -> io::Result<()> {
         let mut keep = vec![true; t.columns.len()];
@@ -143,13 +172,13 @@ impl Markup for Text {
         }
         writeln!(w, "{table}")?;
         if !hidden.is_empty() {
-            writeln!(
-                w,
+            let note = format!(
                 "({} hidden to fit {} columns: {}; --columns all shows them, csv and json have them)",
                 if hidden.len() == 1 { "1 column" } else { "columns" },
                 self.width.unwrap_or(0),
                 hidden.join(", ")
-            )?;
+            );
+            writeln!(w, "{}", wrap_words(&note, self.width))?;
         }
         Ok(())
     }

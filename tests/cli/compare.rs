@@ -308,3 +308,24 @@ fn compare_on_the_bundled_data_uses_no_price_a_curated_row_contradicts() {
         "aws-bedrock/anthropic.claude-3-5-haiku-20241022-v1:0@2024-12-03"
     );
 }
+
+#[test]
+fn compare_fits_80_and_120_columns_and_says_what_it_hid() {
+    // Nine target providers were 342 characters wide whatever the terminal.
+    for width in [80usize, 120] {
+        let out = Tl::compare()
+            .args(["--month", "2025-06"])
+            .env("COLUMNS", &width.to_string())
+            .ok();
+        for line in out.stdout.lines() {
+            assert!(
+                line.chars().count() <= width,
+                "{width}: {} characters: {line}",
+                line.chars().count()
+            );
+        }
+        out.stdout_has(&format!("hidden to fit {width} columns: "));
+        // The model column keeps room for its name (saving % goes before it wraps).
+        out.stdout_has("canonical_model");
+    }
+}
