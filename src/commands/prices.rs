@@ -31,6 +31,9 @@ fn write_grid(grid: &Grid, book: &BookArgs) -> anyhow::Result<()> {
         book.output.as_deref(),
         crate::cli::TableFormat::Table,
     );
+    // Fitted to the terminal (the columns after provider and model go from the right).
+    let mut grid = grid.clone();
+    grid.width = super::style::terminal_style(book.output.as_ref()).width;
     grid.render(format.into(), &render::prices::TABLE_COLUMNS, &mut w)?;
     w.commit()?;
     Ok(())

@@ -13,6 +13,11 @@ use super::Format;
 pub struct Grid {
     pub columns: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    /// The terminal's width for `Format::Table`: the columns after the first two are hidden
+    /// from the right to fit it, and the note under the table names them.
+    pub width: Option<usize>,
+    /// Columns to hide first to fit, in order (the least telling of a listing).
+    pub drop_first: Vec<&'static str>,
 }
 
 impl Grid {
@@ -20,6 +25,8 @@ impl Grid {
         Grid {
             columns: columns.iter().map(|c| c.to_string()).collect(),
             rows: Vec::new(),
+            width: None,
+            drop_first: Vec::new(),
         }
     }
 
@@ -51,11 +58,22 @@ impl Grid {
         TableBlock {
             columns: idx
                 .iter()
-                .map(|&i| {
-                    if numeric(i) {
+                .enumerate()
+                .map(|(k, &i)| {
+                    let c = if numeric(i) {
                         Column::number(&self.columns[i])
                     } else {
                         Column::text(&self.columns[i])
+                    };
+                    // The first two columns (what a row is) stay; the rest go from the right,
+                    // a column empty in every row first.
+                    let empty = self.rows.iter().all(|r| r[i].is_empty());
+                    let first = self.drop_first.iter().position(|n| *n == self.columns[i]);
+                    match (k >= 2 && self.width.is_some(), empty, first) {
+                        (false, _, _) => c,
+                        (true, true, _) => c.droppable(250),
+                        (true, false, Some(p)) => c.droppable(249 - p.min(40) as u8),
+                        (true, false, None) => c.droppable(k.min(200) as u8),
                     }
                 })
                 .collect(),
@@ -83,7 +101,11 @@ impl Grid {
                     blocks: vec![Block::Table(t)],
                 };
                 match format {
-                    Format::Table => super::table::Text::default().write(&doc, w),
+                    Format::Table => super::table::Text {
+                        width: self.width,
+                        color: false,
+                    }
+                    .write(&doc, w),
                     Format::Markdown => super::markdown::Markdown.write(&doc, w),
                     _ => super::html::page("tokenledger", &doc, w),
                 }

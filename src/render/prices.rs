@@ -83,6 +83,20 @@ fn cells(r: &PriceRow) -> Vec<String> {
 pub fn listing(rows: &[&PriceRow]) -> Grid {
     let mut grid = Grid::new(&COLUMNS);
     grid.rows.extend(rows.iter().map(|r| cells(r)));
+    // To fit a terminal: the book's tier, the canonical name, thresholds and batch and cache
+    // rates go before input and output prices.
+    grid.drop_first = vec![
+        "tier",
+        "canonical_model",
+        "long_context_threshold",
+        "batch_output_per_mtok",
+        "batch_input_per_mtok",
+        "region",
+        "service_tier",
+        "cache_write_per_mtok",
+        "effective_from",
+        "cache_read_per_mtok",
+    ];
     grid
 }
 

@@ -125,7 +125,9 @@ pub fn render(
             let mut shown: Vec<&str> = TABLE_COLUMNS[..2].to_vec();
             shown.extend(rec.by.iter().map(String::as_str));
             shown.extend(&TABLE_COLUMNS[2..]);
-            rows_grid(rec, style, true).render(format, &shown, w)?;
+            let mut g = rows_grid(rec, style, true);
+            g.width = style.width;
+            g.render(format, &shown, w)?;
             if !rec.other_charges.is_empty() {
                 writeln!(w)?;
                 let mut g = Grid::new(&[

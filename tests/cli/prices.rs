@@ -586,3 +586,20 @@ fn an_oversized_price_file_is_refused_before_it_is_read() {
         .stderr_has("huge.csv")
         .stderr_has("larger than any price file tokenledger reads (4 MiB)");
 }
+
+#[test]
+fn prices_list_fits_the_terminal_keeping_the_prices() {
+    // Fourteen columns did not fit 80 or 120 characters; now the listing keeps provider,
+    // model and the input price first, hides the least telling columns and names them.
+    for width in [80usize, 120] {
+        let out = Tl::prices("list")
+            .args(["--provider", "openai"])
+            .env("COLUMNS", &width.to_string())
+            .ok();
+        for line in out.stdout.lines() {
+            assert!(line.chars().count() <= width, "{width}: {line}");
+        }
+        out.stdout_has("input_per_mtok")
+            .stdout_has(&format!("hidden to fit {width} columns: "));
+    }
+}
