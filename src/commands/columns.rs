@@ -28,7 +28,8 @@ pub fn run(args: ColumnsArgs) -> anyhow::Result<()> {
     let mut w = Output::open(out_path.as_ref())?;
     let format =
         crate::cli::output_format(format, out_path.as_deref(), crate::cli::TableFormat::Table);
-    render::columns::render(&listing, Format::from(format), &mut w)?;
+    let width = super::style::terminal_style(out_path.as_ref()).width;
+    render::columns::render(&listing, Format::from(format), width, &mut w)?;
     w.commit()?;
     super::messages::info(format_args!(
         "{} read{}",

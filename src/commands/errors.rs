@@ -35,7 +35,8 @@ pub fn run(args: ErrorsArgs) -> anyhow::Result<()> {
     let (_, agg) = aggregate(&settings, &job)?;
     let report = failures::build(&agg, 0, limit, &settings.tz);
     let mut w = Output::open(out_path.as_ref())?;
-    crate::render::failures::render(&report, format, &mut w)?;
+    let width = super::style::terminal_style(out_path.as_ref()).width;
+    crate::render::failures::render(&report, format, width, &mut w)?;
     w.commit()?;
     Ok(())
 }

@@ -8,13 +8,20 @@ use crate::money::count;
 use crate::report::columns::Columns;
 
 /// Writes the listing in `format`.
-pub fn render(c: &Columns, format: Format, w: &mut dyn Write) -> anyhow::Result<()> {
+/// Writes the listing; `width` is the terminal's (the table is fitted to it).
+pub fn render(
+    c: &Columns,
+    format: Format,
+    width: Option<usize>,
+    w: &mut dyn Write,
+) -> anyhow::Result<()> {
     if format == Format::Json {
         serde_json::to_writer_pretty(&mut *w, c)?;
         writeln!(w)?;
         return Ok(());
     }
     let mut g = Grid::new(&["column", "kind", "rows", "distinct", "examples"]);
+    g.width = width;
     let numbers = format == Format::Csv;
     for col in &c.columns {
         g.rows.push(vec![

@@ -62,18 +62,19 @@ pub fn tables(r: &ErrorsReport, max_failures: usize, max_rates: usize) -> (Table
         total: None,
     };
     let limit = r.rate_limit_per_minute.is_some();
+    // To fit a terminal the instants go first, then the token peak (the note names them).
     let mut columns = vec![
         Column::text("provider"),
         Column::text("model"),
         Column::number("requests"),
         Column::number("peak per minute"),
-        Column::text("at"),
-        Column::number("peak tokens per minute"),
-        Column::text("tokens at"),
+        Column::text("at").droppable(4),
+        Column::number("peak tokens per minute").droppable(2),
+        Column::text("tokens at").droppable(5),
     ];
     if limit {
-        columns.push(Column::number("minutes over limit"));
-        columns.push(Column::text("first minutes over"));
+        columns.push(Column::number("minutes over limit").droppable(1));
+        columns.push(Column::text("first minutes over").droppable(6));
     }
     let rate = TableBlock {
         columns,
@@ -198,7 +199,13 @@ pub fn rate_grid(r: &ErrorsReport) -> Grid {
     g
 }
 
-pub fn render(r: &ErrorsReport, format: Format, w: &mut dyn Write) -> anyhow::Result<()> {
+/// Writes the report; `width` is the terminal's (tables are fitted to it).
+pub fn render(
+    r: &ErrorsReport,
+    format: Format,
+    width: Option<usize>,
+    w: &mut dyn Write,
+) -> anyhow::Result<()> {
     match format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *w, r)?;
@@ -251,7 +258,11 @@ pub fn render(r: &ErrorsReport, format: Format, w: &mut dyn Write) -> anyhow::Re
         Format::Table | Format::Markdown | Format::Html => {
             let doc = document(r);
             match format {
-                Format::Table => super::table::Text::default().write(&doc, w)?,
+                Format::Table => super::table::Text {
+                    width,
+                    color: false,
+                }
+                .write(&doc, w)?,
                 Format::Markdown => super::markdown::Markdown.write(&doc, w)?,
                 _ => super::html::page("tokenledger failures", &doc, w)?,
             }

@@ -290,7 +290,7 @@ fn failures_in_every_format() {
         ("failures_json", Format::Json),
         ("failures_html", Format::Html),
     ] {
-        assert_snapshot!(name, text(|w| failures::render(&r, f, w)));
+        assert_snapshot!(name, text(|w| failures::render(&r, f, None, w)));
     }
 }
 
@@ -306,7 +306,7 @@ fn no_failures() {
         overall_peak_requests_per_minute: 1,
         not_per_minute_requests: 0,
     };
-    assert_snapshot!(text(|w| failures::render(&r, Format::Table, w)));
+    assert_snapshot!(text(|w| failures::render(&r, Format::Table, None, w)));
 }
 
 // ---- FOCUS ----

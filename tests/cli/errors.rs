@@ -67,3 +67,16 @@ fn per_minute_rates_leave_out_buckets_and_count_tokens() {
         .ok()
         .stdout_has("53 requests from pre-aggregated rows (usage exports' buckets) are not in the per-minute rates");
 }
+
+#[test]
+fn errors_and_columns_fit_the_terminal() {
+    // Their tables were drawn at full width whatever the terminal.
+    for width in [80usize, 120] {
+        for cmd in [vec!["errors", "--month", "2025-06"], vec!["columns"]] {
+            let out = Tl::cmd(&cmd).env("COLUMNS", &width.to_string()).ok();
+            for line in out.stdout.lines() {
+                assert!(line.chars().count() <= width, "{cmd:?} at {width}: {line}");
+            }
+        }
+    }
+}
