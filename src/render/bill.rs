@@ -94,14 +94,11 @@ pub fn html_page(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>tokenledger reconciliation</title><style>{}</style></head><body><main>",
         super::html::CSS
     )?;
-    let p = &rec.period;
     Html.title(
         "LLM bill reconciliation",
         &format!(
-            "{} to {} ({}); bills: {}",
-            p.from.as_deref().unwrap_or("start"),
-            p.to.as_deref().unwrap_or("end"),
-            p.tz,
+            "{}; bills: {}",
+            rec.period.days_label(),
             rec.files
                 .iter()
                 .map(|f| format!("{} ({}, {} lines)", f.path, f.format.as_str(), f.lines))

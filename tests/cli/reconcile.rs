@@ -660,6 +660,11 @@ fn report_bill_shows_the_bill_in_the_reports_shapes_and_the_page_reconciles() {
     let html = std::fs::read_to_string(&own).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("<h1>LLM bill reconciliation</h1>"));
+    // The subtitle says the period in days, not instants.
+    assert!(
+        html.contains("<p class=\"sub\">2026-10-01 to 2026-10-31, UTC; bills: "),
+        "{html}"
+    );
     assert!(html.contains("Billed <b>$608.80</b>"));
     assert!(html.contains("<svg"));
     assert!(html.contains("billed $1.5/M input for aws-bedrock/us.deepseek.r1-v1:0 (standard)"));
