@@ -34,9 +34,9 @@
 //! - **a file tokenledger writes**: through `output::atomic` (one file) or `output::folder`.
 //!
 //! `scripts/check-layers.sh` also refuses a circle between the files of one folder (a folder's
-//! `mod.rs` is its front door and not part of it), `Result<_, String>` outside tests, and files
-//! over their budget of lines of code (220 in `commands/`, 450 elsewhere; tests, comments and
-//! blank lines not counted).
+//! `mod.rs` is its front door and not part of it), a result whose error is a bare string
+//! outside tests, and files over their budget of lines of code (220 in `commands/`, 450
+//! elsewhere; tests, comments and blank lines not counted).
 
 // layer 0
 pub mod money;

@@ -37,15 +37,6 @@ pub enum TokenClass {
 }
 
 impl TokenClass {
-    pub const ALL: [TokenClass; 6] = [
-        TokenClass::InputUncached,
-        TokenClass::CacheRead,
-        TokenClass::CacheWrite5m,
-        TokenClass::CacheWrite1h,
-        TokenClass::CacheWriteUnknownTtl,
-        TokenClass::Output,
-    ];
-
     /// The name reports and JSON use.
     pub fn as_str(self) -> &'static str {
         match self {

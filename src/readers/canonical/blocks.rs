@@ -164,13 +164,6 @@ fn parse_block(bytes: Vec<u8>, layout: &Layout, opts: &ReadOptions) -> Parsed {
             field: field.to_string(),
             reason,
         };
-        if let Some(m) = layout.missing {
-            items.push(reject(
-                m,
-                "required column is missing from the header".into(),
-            ));
-            continue;
-        }
         if n != layout.columns {
             items.push(reject(
                 "row",

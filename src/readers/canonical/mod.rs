@@ -58,15 +58,6 @@ pub fn read_csv(
         }
         // The line is only worked out when a row is rejected (it costs a scan of the row).
         let line = || r.line();
-        if let Some(m) = layout.missing {
-            sink.reject(Rejection {
-                file: path.clone(),
-                line: line(),
-                field: m.into(),
-                reason: "required column is missing from the header".into(),
-            });
-            continue;
-        }
         if rec.len() != layout.columns {
             sink.reject(Rejection {
                 file: path.clone(),
@@ -294,10 +285,6 @@ pub fn read_parquet(
                         let mut out = batch::OwnedBatch::default();
                         for row in 0..df.height() {
                             let line = (offset + row) as u64 + 1;
-                            if let Some(m) = layout.missing {
-                                out.reject(line, m.into(), "required column is missing".into());
-                                continue;
-                            }
                             // Typed values of this row as text, in one buffer.
                             scratch.clear();
                             for (c, span) in cols.iter().zip(spans.iter_mut()) {

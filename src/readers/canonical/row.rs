@@ -143,12 +143,11 @@ pub struct Layout {
     pub extras: Vec<(String, usize)>,
     /// How many columns the header has.
     pub columns: usize,
-    /// The first required column the header lacks (every row is then rejected for it).
-    pub missing: Option<&'static str>,
 }
 
 impl Layout {
-    /// The layout of a header; a column named twice is an error.
+    /// The layout of a header; a column named twice, or a required column missing (the file
+    /// is then no canonical log), is an error.
     pub fn new(names: &[String], opts: &ReadOptions, path: &str) -> Result<Self, ReadError> {
         let mut known = [None; col::COUNT];
         let mut extras = Vec::new();
@@ -191,12 +190,10 @@ impl Layout {
                 ),
             });
         }
-        let missing = None;
         Ok(Layout {
             known,
             extras,
             columns: names.len(),
-            missing,
         })
     }
 

@@ -38,20 +38,6 @@ pub enum Cause {
 }
 
 impl Cause {
-    pub const ALL: [Cause; 11] = [
-        Cause::MissingFromLogs,
-        Cause::NotBilled,
-        Cause::PriceDiffers,
-        Cause::CacheTtl,
-        Cause::GeoPremium,
-        Cause::Tier,
-        Cause::Credit,
-        Cause::Rounding,
-        Cause::NotInLogs,
-        Cause::NonToken,
-        Cause::Unexplained,
-    ];
-
     /// The name in JSON and tables.
     pub fn as_str(self) -> &'static str {
         match self {

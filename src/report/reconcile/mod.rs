@@ -7,7 +7,7 @@
 //! book. Only the providers a bill covers are compared: usage of other providers is counted
 //! apart as outside the bill. Layer 3: exact sums, no formatting.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
 
@@ -495,13 +495,4 @@ fn merge_unknown_ttl(sides: &mut BTreeMap<Key, Side>) {
 /// The day text of a row key.
 pub fn day_text(day: i32) -> String {
     crate::usage::format_day(day as i64)
-}
-
-/// Rows by their cause name, for tests and summaries.
-pub fn count_by_cause(rows: &[Row]) -> HashMap<Option<Cause>, usize> {
-    let mut m = HashMap::new();
-    for r in rows {
-        *m.entry(r.cause).or_insert(0) += 1;
-    }
-    m
 }
