@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-use super::data::{chart_by, day_span, ChartData, ChartOptions, Kind, Series, Source, OTHER};
+use super::data::{chart_by, day_span, ChartData, ChartOptions, Kind, Mark, Series, Source, OTHER};
 use crate::report::compare::{CompareSettings, Comparison};
 use crate::report::Report;
 
@@ -304,15 +304,22 @@ pub fn compare(c: &Comparison, top: usize, period: &str) -> ChartData {
     let marks = shown
         .iter()
         .enumerate()
-        .map(|(i, g)| {
-            let text = match g.cheapest() {
-                Some((p, cost)) if p != g.actual_provider && !g.actual_cost.is_zero() => {
-                    let pct = (g.actual_cost - cost) / g.actual_cost * Decimal::from(100);
-                    format!("{p} -{}%", pct.round_dp(0))
+        .map(|(i, g)| match g.cheapest() {
+            Some((p, cost)) if p != g.actual_provider && !g.actual_cost.is_zero() => {
+                let pct = (g.actual_cost - cost) / g.actual_cost * Decimal::from(100);
+                Mark {
+                    at: i,
+                    text: format!("{p} -{}%", pct.round_dp(0)),
+                    series: series.iter().position(|s| s.name == p),
+                    first: true,
                 }
-                _ => "lowest here".to_string(),
-            };
-            (i, text)
+            }
+            _ => Mark {
+                at: i,
+                text: "lowest here".to_string(),
+                series: series.iter().position(|s| s.name == g.actual_provider),
+                first: false,
+            },
         })
         .collect();
     let mut notes = vec![
@@ -353,7 +360,7 @@ pub fn chart_data(
     o: &ChartOptions,
 ) -> Result<ChartData, crate::engine::PriceError> {
     let (by_day, top, suffix) = (o.by_day, o.top, o.suffix.as_str());
-    let report = || src.report(kind, by_day);
+    let report = || src.report(kind, by_day, o.canonical);
     Ok(match kind {
         Kind::SpendByModel => spend_by(&report(), false, by_day, top, suffix),
         Kind::SpendByProvider => spend_by(&report(), true, by_day, top, suffix),
@@ -382,7 +389,7 @@ pub fn chart_data(
                     targets,
                     at_us: None,
                     substitutes: vec![],
-                    by: chart_by(kind, by_day),
+                    by: chart_by(kind, by_day, false),
                     engine_dims: src.engine_dims.to_vec(),
                 },
             )?;

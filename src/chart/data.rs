@@ -65,11 +65,31 @@ impl ChartData {
             categories: self.categories.iter().map(|c| t(c)).collect(),
             series: self.series.iter().map(series).collect(),
             line: self.line.as_ref().map(series),
-            marks: self.marks.iter().map(|(i, m)| (*i, t(m))).collect(),
+            marks: self
+                .marks
+                .iter()
+                .map(|m| Mark {
+                    text: t(&m.text),
+                    ..m.clone()
+                })
+                .collect(),
             notes: self.notes.iter().map(|n| t(n)).collect(),
             ..self.clone()
         }
     }
+}
+
+/// A text above a category's bars.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mark {
+    /// The category's index.
+    pub at: usize,
+    pub text: String,
+    /// In a grouped chart, the series whose bar the text names (drawn above that bar; else
+    /// centred on the category).
+    pub series: Option<usize>,
+    /// Placed before the other marks when room is short (the others may be left out).
+    pub first: bool,
 }
 
 /// Everything needed to draw a chart.
@@ -85,8 +105,8 @@ pub struct ChartData {
     pub line: Option<Series>,
     /// Values are USD (else token counts).
     pub money: bool,
-    /// Text above some bars: (category index, text).
-    pub marks: Vec<(usize, String)>,
+    /// Text above some bars.
+    pub marks: Vec<Mark>,
     /// Footnotes.
     pub notes: Vec<String>,
     /// Series side by side within a category (each bar on its own) instead of stacked; a
@@ -128,12 +148,16 @@ impl ChartData {
 }
 
 /// The dimensions of the report a chart is drawn from.
-pub fn chart_by(kind: Kind, by_day: bool) -> Vec<String> {
+/// With `canonical`, a chart "per model" (spend by model, token mix) names models by their
+/// canonical name, so one model sold by several providers is one series.
+pub fn chart_by(kind: Kind, by_day: bool, canonical: bool) -> Vec<String> {
     let time = if by_day { dims::DAY } else { dims::MONTH };
     let v: &[&str] = match kind {
+        Kind::SpendByModel if canonical => &[time, CANONICAL_MODEL],
         Kind::SpendByModel => &[time, col::MODEL],
         Kind::SpendByProvider => &[time, col::PROVIDER],
         Kind::Daily | Kind::Reconcile => &[dims::DAY],
+        Kind::Tokens if canonical => &[CANONICAL_MODEL],
         Kind::Tokens => &[col::PROVIDER, col::MODEL],
         Kind::Compare => &[CANONICAL_MODEL],
     };
@@ -145,6 +169,8 @@ pub fn chart_by(kind: Kind, by_day: bool) -> Vec<String> {
 pub struct ChartOptions {
     /// Bars per day instead of per month.
     pub by_day: bool,
+    /// Models named by their canonical name (see [`chart_by`]).
+    pub canonical: bool,
     /// Series with their own colour.
     pub top: usize,
     /// Providers of the compare chart (empty: every provider in the book).
@@ -165,9 +191,9 @@ pub struct Source<'a> {
 
 impl Source<'_> {
     /// The report a chart of `kind` is drawn from: the same [`report::build`] as the table.
-    pub fn report(&self, kind: Kind, by_day: bool) -> Report {
+    pub fn report(&self, kind: Kind, by_day: bool, canonical: bool) -> Report {
         report::build(
-            &chart_by(kind, by_day),
+            &chart_by(kind, by_day, canonical),
             self.engine_dims,
             self.agg,
             self.priced,

@@ -49,16 +49,45 @@ where
     // Absolute pixel coordinates, for labels placed next to the plot.
     let canvas = root.use_screen_coord();
     let (w, h) = root.dim_in_pixel();
-    let title_size = (h as f64 * 0.045).clamp(14.0, 28.0);
-    let root = root.titled(
-        &chart.title,
+    // The title clears the top edge and fits the width with a margin on each side: its font
+    // shrinks to fit (down to 10 px), then the text is shortened.
+    let mut title_size = (h as f64 * 0.045).clamp(14.0, 28.0);
+    let room = w.saturating_sub(32) as f64;
+    let title_w = |size: f64| {
+        root.estimate_text_size(&chart.title, &TextStyle::from((FONT, size).into_font()))
+            .map_or(0.0, |(tw, _)| tw as f64)
+    };
+    while title_size > 10.0 && title_w(title_size) > room {
+        title_size -= 1.0;
+    }
+    let title = if title_w(title_size) > room {
+        style::shorten(&chart.title, (room / (title_size * 0.6)) as usize)
+    } else {
+        chart.title.clone()
+    };
+    let root = root.margin(8, 0, 0, 0).titled(
+        &title,
         (FONT, title_size).into_font().style(FontStyle::Bold),
     )?;
     let label_size = (h as f64 * 0.028).clamp(10.0, 16.0);
     let label_font = (FONT, label_size).into_font();
     // Footnotes get their own strip at the bottom and the legend its own column, so neither
     // covers data. Every chart with a named series has a legend, also with one series.
-    let notes_h = (chart.notes.len() as f64 * label_size * 1.3) as u32;
+    // Notes wrap at the chart's width; a chart with marks keeps a line for the marks that
+    // find no room.
+    let note_chars = ((w as f64 - 24.0) / (label_size * 0.9 * 0.62)) as usize;
+    let mut notes: Vec<String> = chart
+        .notes
+        .iter()
+        .flat_map(|n| {
+            crate::render::table::wrap_words(n, Some(note_chars))
+                .lines()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let note_rows = notes.len() + usize::from(!chart.marks.is_empty());
+    let notes_h = (note_rows as f64 * label_size * 1.3) as u32;
     let (body, notes_area) = root.split_vertically(root.dim_in_pixel().1.saturating_sub(notes_h));
     let legend_w = if chart.series.is_empty() && chart.line.is_none() {
         0
@@ -70,10 +99,12 @@ where
     // A line far above the bars (a month-to-date total over daily bars) gets its own axis on the
     // right, so the bars stay readable.
     let own_axis = chart.line.is_some() && chart.line_max() > 3.0 * chart.stack_max();
+    // Marks above the bars get room: up to three rows of text over the highest bar.
+    let headroom = if chart.marks.is_empty() { 1.0 } else { 1.15 };
     let ticks = if own_axis {
-        Ticks::new(chart.stack_max(), 6)
+        Ticks::new(chart.stack_max() * headroom, 6)
     } else {
-        Ticks::new(chart.stack_max().max(chart.line_max()), 6)
+        Ticks::new(chart.stack_max().max(chart.line_max()) * headroom, 6)
     };
     let line_ticks = Ticks::new(chart.line_max(), 6);
     // Category labels: horizontal when they fit their slot (every k-th one on a long time
@@ -175,6 +206,8 @@ where
     } else {
         0.0
     };
+    // The centre of each drawn bar of a grouped chart, by (category, series).
+    let mut centres: std::collections::HashMap<(usize, usize), f64> = Default::default();
     if chart.grouped {
         // Side by side: each category shows its non-zero bars, evenly spaced.
         for (i, bottom) in bottoms.iter_mut().enumerate() {
@@ -189,6 +222,9 @@ where
             }
             let width = (1.0 - 2.0 * gap) / bars.len() as f64;
             let start = i as f64 + gap;
+            for (j, (k, _)) in bars.iter().enumerate() {
+                centres.insert((i, *k), start + (j as f64 + 0.5) * width);
+            }
             cc.draw_series(bars.iter().enumerate().map(|(j, (k, v))| {
                 let x0 = start + j as f64 * width;
                 Rectangle::new(
@@ -233,12 +269,47 @@ where
             }
         }
     }
-    for (i, note) in &chart.marks {
-        let y = bottoms.get(*i).copied().unwrap_or(0.0);
-        let (px, py) = at(*i as f64 + 0.5, y);
+    // Marks above their bar (or their category), lifted where they would print over each
+    // other; the ones that matter most are placed first, and a mark with no room is left out
+    // (and counted in a note).
+    let mut placed: Vec<(bool, i32, i32, &str)> = chart
+        .marks
+        .iter()
+        .map(|m| {
+            let x = m
+                .series
+                .and_then(|k| centres.get(&(m.at, k)).copied())
+                .unwrap_or(m.at as f64 + 0.5);
+            let y = bottoms.get(m.at).copied().unwrap_or(0.0);
+            let (px, py) = at(x, y);
+            (!m.first, px, py - 4, m.text.as_str())
+        })
+        .collect();
+    placed.sort_by_key(|p| (p.0, p.1));
+    let boxes: Vec<(f64, f64, f64)> = placed
+        .iter()
+        .map(|(_, px, py, text)| {
+            let half = text.chars().count() as f64 * char_w * 1.05 / 2.0;
+            (*px as f64 - half, *px as f64 + half, *py as f64)
+        })
+        .collect();
+    let lifts = style::place_marks(&boxes, label_size * 1.2, 4, label_size * 0.3);
+    let mut left_out = 0;
+    for ((_, px, py, text), lift) in placed.into_iter().zip(lifts) {
+        let Some(lift) = lift else {
+            left_out += 1;
+            continue;
+        };
+        if lift > 0.0 {
+            // A lifted mark keeps a thin line down to its bar.
+            canvas.draw(&PathElement::new(
+                vec![(px, py + 2), (px, py - lift as i32)],
+                ShapeStyle::from(&RGBColor(120, 120, 120)).stroke_width(1),
+            ))?;
+        }
         canvas.draw(&Text::new(
-            note.clone(),
-            (px, py - 4),
+            text.to_string(),
+            (px, py - lift as i32),
             label_font
                 .clone()
                 .color(&BLACK)
@@ -351,7 +422,12 @@ where
             ))?;
         }
     }
-    for (k, note) in chart.notes.iter().enumerate() {
+    if left_out > 0 {
+        notes.push(format!(
+            "{left_out} of the marks above the bars found no room (a wider chart shows them)"
+        ));
+    }
+    for (k, note) in notes.iter().enumerate() {
         notes_area.draw(&Text::new(
             note.clone(),
             (12, (k as f64 * label_size * 1.3) as i32),
@@ -433,6 +509,65 @@ mod tests {
         );
     }
 
+    /// Two marks over neighbouring bars of one height would print over each other: the second
+    /// is lifted one row; with no row to spare it is left out; marks apart stay on their bars.
+    #[test]
+    fn marks_never_print_over_each_other() {
+        let lowest = (0.0, 100.0, 300.0);
+        let next = (60.0, 160.0, 300.0);
+        assert_eq!(
+            style::place_marks(&[lowest, next], 20.0, 4, 2.0),
+            vec![Some(0.0), Some(20.0)]
+        );
+        assert_eq!(
+            style::place_marks(&[lowest, next], 20.0, 1, 2.0),
+            vec![Some(0.0), None]
+        );
+        assert_eq!(
+            style::place_marks(&[lowest, (110.0, 200.0, 300.0)], 20.0, 4, 2.0),
+            vec![Some(0.0), Some(0.0)]
+        );
+        // A mark over a lower bar whose text would reach the first one's is lifted past it.
+        let low_bar = (60.0, 160.0, 310.0);
+        let lifts = style::place_marks(&[lowest, low_bar], 20.0, 4, 2.0);
+        assert_eq!(lifts, vec![Some(0.0), Some(40.0)]);
+        // Three in a row: each clears both others.
+        let third = (120.0, 220.0, 300.0);
+        assert_eq!(
+            style::place_marks(&[lowest, next, third], 20.0, 4, 2.0),
+            vec![Some(0.0), Some(20.0), Some(0.0)]
+        );
+    }
+
+    /// Up to ten series get ten different hues (no dark and pale blue in one chart); twenty get
+    /// twenty colours and no two neighbours share a hue.
+    #[test]
+    fn neighbours_get_distinct_hues() {
+        let hue = |c: &RGBColor| {
+            style::PALETTE_FAMILIES
+                .iter()
+                .position(|f| f.contains(&(c.0, c.1, c.2)))
+                .expect("a palette colour")
+        };
+        for n in 2..=10 {
+            let names: Vec<String> = (0..n).map(|i| format!("llama-{i}")).collect();
+            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            let hues: std::collections::HashSet<usize> = colours(&refs).iter().map(hue).collect();
+            assert_eq!(hues.len(), n, "{n} series");
+        }
+        for seed in 0..20 {
+            let names: Vec<String> = (0..20).map(|i| format!("m{seed}-{i}")).collect();
+            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            let c = colours(&refs);
+            let distinct: std::collections::HashSet<(u8, u8, u8)> =
+                c.iter().map(|x| (x.0, x.1, x.2)).collect();
+            assert_eq!(distinct.len(), 20);
+            for pair in c.windows(2) {
+                assert_ne!(hue(&pair[0]), hue(&pair[1]), "neighbours {seed}: {pair:?}");
+            }
+        }
+    }
+
     #[test]
     fn colours_are_stable_per_name() {
         assert_eq!(colour("gpt-4o"), colour("gpt-4o"));
@@ -469,7 +604,12 @@ mod tests {
             ],
             line: None,
             money: true,
-            marks: vec![(1, "actual".into())],
+            marks: vec![data::Mark {
+                at: 1,
+                text: "actual".into(),
+                series: None,
+                first: false,
+            }],
             notes: vec!["top 1 models by cost; the rest is \"other\"".into()],
             grouped: false,
             reference: None,

@@ -3,7 +3,8 @@
 
 use plotters::prelude::*;
 
-/// A 20-colour palette (Tableau 20) for series; "other" is grey.
+/// A 20-colour palette (Tableau 20) for series; "other" is grey. The first ten are ten
+/// different hues; each of the next ten is a paler shade of one of them (see [`family`]).
 const PALETTE: [(u8, u8, u8); 20] = [
     (31, 119, 180),
     (255, 127, 14),
@@ -14,6 +15,7 @@ const PALETTE: [(u8, u8, u8); 20] = [
     (227, 119, 194),
     (188, 189, 34),
     (23, 190, 207),
+    (57, 59, 121),
     (174, 199, 232),
     (255, 187, 120),
     (152, 223, 138),
@@ -23,27 +25,46 @@ const PALETTE: [(u8, u8, u8); 20] = [
     (247, 182, 210),
     (219, 219, 141),
     (158, 218, 229),
-    (57, 59, 121),
     (99, 121, 57),
 ];
+
+/// The palette as its ten hues, each with its shades (for tests).
+#[cfg(test)]
+pub(super) const PALETTE_FAMILIES: [[(u8, u8, u8); 2]; 10] = {
+    let mut out = [[(0, 0, 0); 2]; 10];
+    let mut k = 0;
+    while k < 10 {
+        out[k] = [PALETTE[k], PALETTE[k + 10]];
+        k += 1;
+    }
+    out
+};
+
+/// The hue a palette entry belongs to: entry k and entry k + 10 are shades of one hue (the
+/// last pair, indigo and olive, are told apart by lightness and hue alike, but count as one).
+fn family(k: usize) -> usize {
+    k % 10
+}
 
 /// The colour of a series: stable for a name across every chart and run (a hash of the name).
 pub fn colour(name: &str) -> RGBColor {
     if name == super::data::OTHER {
         return RGBColor(160, 160, 160);
     }
-    let (r, g, b) = PALETTE[slot(name)];
+    let (r, g, b) = PALETTE[slot(name, PALETTE.len())];
     RGBColor(r, g, b)
 }
 
-fn slot(name: &str) -> usize {
-    (xxhash_rust::xxh3::xxh3_64(name.as_bytes()) % PALETTE.len() as u64) as usize
+fn slot(name: &str, of: usize) -> usize {
+    (xxhash_rust::xxh3::xxh3_64(name.as_bytes()) % of as u64) as usize
 }
 
-/// Colours for the series of one chart: each name gets its hashed colour; when two names of
-/// the same chart hash alike, the later one (in name order) takes the next free colour. The same
-/// set of names always gets the same colours, so a model keeps its colour across a report's
-/// charts.
+/// Colours for the series of one chart, drawn next to each other in `names`' order. Up to ten
+/// series get ten different hues; beyond ten, two neighbours never share a hue (a stacked
+/// bar's dark and pale blue read as one). Each name starts from its hashed colour; when two
+/// names of the chart take one colour, the later one (in name order) takes the next free one.
+/// Up to ten names, the colours depend on the set of names only, so a model keeps its colour
+/// across a report's charts; beyond ten, on their order too.
 pub fn colours(names: &[&str]) -> Vec<RGBColor> {
     let mut sorted: Vec<&str> = names
         .iter()
@@ -52,23 +73,92 @@ pub fn colours(names: &[&str]) -> Vec<RGBColor> {
         .collect();
     sorted.sort_unstable();
     sorted.dedup();
+    let size = if sorted.len() <= 10 {
+        10
+    } else {
+        PALETTE.len()
+    };
     let mut used = [false; PALETTE.len()];
-    let mut assigned = std::collections::HashMap::new();
-    for n in sorted {
-        let mut k = slot(n);
-        for _ in 0..PALETTE.len() {
+    let mut assigned: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for n in &sorted {
+        let mut k = slot(n, size);
+        for _ in 0..size {
             if !used[k] {
                 break;
             }
-            k = (k + 1) % PALETTE.len();
+            k = (k + 1) % size;
         }
         used[k] = true;
-        let (r, g, b) = PALETTE[k];
-        assigned.insert(n, RGBColor(r, g, b));
+        assigned.insert(n, k);
+    }
+    // Neighbours of one hue: the later one swaps its colour with the first series whose
+    // colour clashes with neither side (and whose own neighbours accept the swapped one).
+    let mut slots: Vec<Option<usize>> = names.iter().map(|n| assigned.get(n).copied()).collect();
+    let clash = |a: Option<usize>, b: Option<usize>| match (a, b) {
+        (Some(a), Some(b)) => a != b && family(a) == family(b),
+        _ => false,
+    };
+    for i in 1..slots.len() {
+        if !clash(slots[i - 1], slots[i]) {
+            continue;
+        }
+        let fits = |slots: &[Option<usize>], at: usize, c: Option<usize>| {
+            (at == 0 || !clash(slots[at - 1], c)) && slots.get(at + 1).is_none_or(|&n| !clash(c, n))
+        };
+        if let Some(j) = (0..slots.len()).filter(|&j| j != i).find(|&j| {
+            let mut trial = slots.clone();
+            trial.swap(i, j);
+            fits(&trial, i, trial[i]) && fits(&trial, j, trial[j])
+        }) {
+            // Swap the names' colours everywhere they appear.
+            let (a, b) = (slots[i], slots[j]);
+            for s in slots.iter_mut() {
+                if *s == a {
+                    *s = b;
+                } else if *s == b {
+                    *s = a;
+                }
+            }
+        }
     }
     names
         .iter()
-        .map(|n| assigned.get(n).copied().unwrap_or_else(|| colour(n)))
+        .zip(&slots)
+        .map(|(n, k)| match k {
+            Some(k) => {
+                let (r, g, b) = PALETTE[*k];
+                RGBColor(r, g, b)
+            }
+            None => colour(n),
+        })
+        .collect()
+}
+
+/// Where marks go: each mark is a box `(left, right, base)` in pixels (y grows downwards; `base`
+/// is the top of its bar) of `height` pixels. A mark sits on its bar, or is lifted by whole
+/// text rows (at most `levels` - 1 rows) until it clears every mark placed before it (by `gap`
+/// pixels sideways; a row's height includes its spacing), so two marks never print over each other ("lowest herelowest here"). Marks are
+/// placed in the order given (the caller puts the ones that matter most first); a mark that
+/// finds no free place gets `None` and is not drawn. Returns each mark's lift in pixels.
+pub fn place_marks(
+    boxes: &[(f64, f64, f64)],
+    height: f64,
+    levels: usize,
+    gap: f64,
+) -> Vec<Option<f64>> {
+    let mut taken: Vec<(f64, f64, f64, f64)> = Vec::new();
+    boxes
+        .iter()
+        .map(|&(left, right, base)| {
+            let lift = (0..levels.max(1)).map(|k| k as f64 * height).find(|lift| {
+                let (bottom, top) = (base - lift, base - lift - height);
+                taken.iter().all(|&(l, r, t, b)| {
+                    right + gap <= l || r + gap <= left || bottom <= t || b <= top
+                })
+            })?;
+            taken.push((left, right, base - lift - height, base - lift));
+            Some(lift)
+        })
         .collect()
 }
 

@@ -58,8 +58,28 @@ pub struct CheckArgs {
 
     /// A monthly budget in USD: `5000` (all usage) or `DIM=VALUE:AMOUNT` (one value of a
     /// dimension or log column: `team=search:1200`, `provider=openai:800`). Repeatable.
-    #[arg(long, required = true, value_name = "[DIM=VALUE:]AMOUNT")]
+    #[arg(
+        long,
+        value_name = "[DIM=VALUE:]AMOUNT",
+        required_unless_present = "anomaly"
+    )]
     pub budget: Vec<String>,
+
+    /// Also look for days whose spend per provider and model departs from its rolling
+    /// baseline: the median of the --baseline-days days before (days without requests count
+    /// as $0), flagged past 3 x 1.4826 x the median absolute deviation, by a factor of 2 and
+    /// by at least --anomaly-min USD. Judges the period's completed days; exit 1 on any.
+    #[arg(long)]
+    pub anomaly: bool,
+
+    /// Days of the anomaly baseline (read before the period; a day needs 7 of them in the
+    /// logs to be judged).
+    #[arg(long, value_name = "DAYS", default_value_t = 14, value_parser = clap::value_parser!(u32).range(7..=365))]
+    pub baseline_days: u32,
+
+    /// The smallest departure from the baseline, in USD, worth an anomaly line.
+    #[arg(long, value_name = "USD", default_value = "1")]
+    pub anomaly_min: String,
 
     /// Output format (default: table; json for a cron job or CI to post).
     #[arg(long, value_enum)]

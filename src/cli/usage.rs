@@ -66,10 +66,17 @@ pub struct ChartArgs {
     #[arg(long, default_value_t = 675)]
     pub height: u32,
 
-    /// Bars per month or per day (spend-by-model, spend-by-provider); default: per day for a
-    /// period of a month or less, else per month.
-    #[arg(long, value_name = "month|day")]
-    pub by: Option<String>,
+    /// Bars per month or per day (spend-by-model, spend-by-provider; default: per day for a
+    /// period of a month or less, else per month), and how models are named (spend-by-model,
+    /// tokens): `canonical_model` (one series per model, whoever sold it; the default of
+    /// spend-by-model) or `model` (the id each provider priced; tokens adds the provider).
+    /// E.g. `--by day,canonical_model`.
+    #[arg(
+        long,
+        value_name = "month|day,model|canonical_model",
+        value_delimiter = ','
+    )]
+    pub by: Vec<String>,
 
     /// Providers for the compare chart (default: every provider that sells some of the usage).
     #[arg(long, value_delimiter = ',', value_name = "P,...")]
@@ -331,6 +338,12 @@ pub struct ReportArgs {
     /// The bill's format (default: detected per file).
     #[arg(long, value_enum, default_value = "auto")]
     pub bill_format: crate::readers::bill::BillFormat,
+
+    /// A monthly budget for the page (--format html, --out-dir), as `tokenledger check
+    /// --budget`: `5000` or `DIM=VALUE:AMOUNT`. The page shows spend, projection and state
+    /// per budget. Repeatable.
+    #[arg(long, value_name = "[DIM=VALUE:]AMOUNT")]
+    pub budget: Vec<String>,
 
     /// The instant taken as "now" for the month-end projection (default: the clock).
     #[arg(long, value_name = "TIME", hide = true)]

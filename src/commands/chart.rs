@@ -23,18 +23,30 @@ pub fn run(args: ChartArgs) -> anyhow::Result<()> {
         bill,
         bill_format,
     } = args;
-    let by_day = match by.as_deref() {
-        // One month or less is drawn by day (one bar per month would be one bar), as the page
-        // and --out-dir draw it.
-        None => false,
-        Some("month") => false,
-        Some("day") => true,
-        Some(other) => {
+    let (mut time, mut naming) = (None, None);
+    for b in &by {
+        let slot = match b.as_str() {
+            "month" | "day" => &mut time,
+            "model" | "canonical_model" => &mut naming,
+            other => {
+                return Err(UsageError::Message(format!(
+                    "--by {other:?}: charts group by month or day, and name models by model or \
+                     canonical_model"
+                ))
+                .into())
+            }
+        };
+        if slot.replace(b.as_str()).is_some() {
             return Err(UsageError::Message(format!(
-                "--by {other:?}: charts group by month or day"
+                "--by {}: name one time bucket and one model naming at most",
+                by.join(",")
             ))
-            .into())
+            .into());
         }
+    }
+    let canonical = match naming {
+        Some(n) => n == "canonical_model",
+        None => kind == Kind::SpendByModel,
     };
     if !(200..=8000).contains(&width) || !(150..=8000).contains(&height) {
         return Err(UsageError::Message(
@@ -50,8 +62,10 @@ pub fn run(args: ChartArgs) -> anyhow::Result<()> {
         .into());
     }
     let settings = UsageSettings::from_args(usage)?;
-    let by_day = by_day
-        || (by.is_none()
+    // One month or less is drawn by day (one bar per month would be one bar), as the page
+    // and --out-dir draw it.
+    let by_day = time == Some("day")
+        || (time.is_none()
             && settings
                 .from_us
                 .zip(settings.to_us)
@@ -82,6 +96,7 @@ pub fn run(args: ChartArgs) -> anyhow::Result<()> {
     let unpriced: u64 = messages::unpriced_cells(&priced);
     let opts = ChartOptions {
         by_day,
+        canonical,
         top,
         targets: providers,
         suffix: settings.title_suffix(),

@@ -1,4 +1,5 @@
-//! `tokenledger check --budget ...`: the month's spend against budgets, and the projection.
+//! `tokenledger check --budget ... --anomaly`: the month's spend against budgets and the
+//! projection, and days whose spend departs from its rolling baseline.
 
 use super::aggregate::aggregate;
 use super::settings::{Job, UsageSettings};
@@ -7,26 +8,50 @@ use crate::cli::CheckArgs;
 use crate::engine;
 use crate::output::atomic::Output;
 use crate::render::{self, Format};
+use crate::report::anomaly;
 use crate::report::budget::{self, Budget};
+
+/// The `--budget` flags, read.
+pub fn budgets(texts: &[String]) -> Result<Vec<Budget>, UsageError> {
+    texts
+        .iter()
+        .map(|t| Budget::parse(t))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(UsageError::flag("--budget"))
+}
 
 pub fn run(args: CheckArgs) -> anyhow::Result<()> {
     let CheckArgs {
         usage,
         budget: texts,
+        anomaly,
+        baseline_days,
+        anomaly_min,
         format,
         output,
         now,
     } = args;
+    let rule = anomaly::Rule {
+        baseline_days,
+        min_usd: anomaly_min
+            .trim()
+            .trim_start_matches('$')
+            .parse()
+            .ok()
+            .filter(|d: &rust_decimal::Decimal| !d.is_sign_negative())
+            .ok_or_else(|| {
+                UsageError::Message(format!(
+                    "--anomaly-min {anomaly_min:?}: expected an amount in USD, e.g. 1 or 0.50"
+                ))
+            })?,
+        ..anomaly::Rule::default()
+    };
     let format = Format::from(crate::cli::output_format(
         format,
         output.as_deref(),
         crate::cli::TableFormat::Table,
     ));
-    let budgets = texts
-        .iter()
-        .map(|t| Budget::parse(t))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(UsageError::flag("--budget"))?;
+    let budgets = budgets(&texts)?;
     let now_us = match now {
         Some(n) => crate::pricing::parse_effective_from(&n).map_err(UsageError::flag("--now"))?,
         None => chrono::Utc::now().timestamp_micros(),
@@ -50,30 +75,70 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
         dims: super::dims::engine_dims(&dims),
         ..Job::default()
     };
-    let (book, agg) = aggregate(&settings, &job)?;
-    let priced = engine::price(&agg, &book)?;
-    let statuses = budget::check(
-        &budgets,
-        &priced,
-        &agg.dims,
-        &settings.tz,
-        now_us,
-        (settings.from_us, settings.to_us),
-    );
+    let period = settings.period();
+    let bounds = (settings.from_us, settings.to_us);
+    let day_of = |us: i64| {
+        chrono::DateTime::from_timestamp_micros(us).map(|t| {
+            use chrono::Datelike;
+            t.with_timezone(&settings.tz)
+                .date_naive()
+                .num_days_from_ce() as i64
+                - 719_163
+        })
+    };
+    let first_day = bounds.0.and_then(day_of);
+    // The anomaly baseline is read from the days before the period (one more for a change of
+    // the clocks); budgets count the period only.
+    let mut read = settings.clone();
+    if anomaly {
+        read.from_us = bounds
+            .0
+            .map(|f| f - (baseline_days as i64 + 1) * crate::usage::MICROS_PER_DAY);
+    }
+    let (book, agg) = aggregate(&read, &job)?;
+    let all = engine::price(&agg, &book)?;
+    let priced: Vec<_> = all
+        .iter()
+        .filter(|pc| first_day.is_none_or(|f| pc.cell.day as i64 >= f))
+        .cloned()
+        .collect();
+    // Completed days only: today is still running.
+    let anomalies = match (anomaly, first_day, day_of(now_us)) {
+        (true, Some(first), Some(today)) => {
+            let last = bounds
+                .1
+                .and_then(|t| day_of(t - 1))
+                .map_or(today - 1, |l| l.min(today - 1));
+            anomaly::anomalies(&all, first, last, &rule)
+        }
+        _ => vec![],
+    };
+    let statuses = budget::check(&budgets, &priced, &agg.dims, &settings.tz, now_us, bounds);
     let mut w = Output::open(output.as_ref())?;
-    render::budget::render(&statuses, &settings.period(), format, &mut w)?;
+    let found = anomaly.then_some((anomalies.as_slice(), &rule));
+    render::budget::render(&statuses, found, &period, format, &mut w)?;
     w.commit()?;
     let crossed: Vec<&str> = statuses
         .iter()
         .filter(|s| s.state != "ok")
         .map(|s| s.budget.text.as_str())
         .collect();
+    let mut why = Vec::new();
     if !crossed.is_empty() {
-        return Err(DataError(format!(
+        why.push(format!(
             "over budget or projected to be: {}",
             crossed.join(", ")
-        ))
-        .into());
+        ));
+    }
+    if !anomalies.is_empty() {
+        let n = anomalies.len();
+        why.push(format!(
+            "{n} {} in spend (see above)",
+            if n == 1 { "anomaly" } else { "anomalies" }
+        ));
+    }
+    if !why.is_empty() {
+        return Err(DataError(why.join("; ")).into());
     }
     Ok(())
 }

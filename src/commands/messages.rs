@@ -133,3 +133,40 @@ pub fn unpriced_cells(priced: &[PricedCell<'_>]) -> u64 {
     }
     total
 }
+
+/// One line on how to update the book, when the logs run past the day it was last checked or
+/// some models have no price: a stale book misprices quietly, so it says so.
+pub fn freshness_hint(
+    book: &crate::pricing::PriceBook,
+    agg: &crate::engine::Aggregates,
+    report: &crate::report::Report,
+) -> Option<String> {
+    let last = agg.counters.last_us.filter(|&t| book.older_than(t));
+    let unpriced: std::collections::BTreeSet<(&str, &str)> = report
+        .unpriced
+        .iter()
+        .map(|u| (u.provider.as_str(), u.model.as_str()))
+        .collect();
+    if last.is_none() && unpriced.is_empty() {
+        return None;
+    }
+    let checked = match (book.checked_at(), book.newest_price()) {
+        (Some(c), Some(n)) => format!("checked on {c}, newest price {n}"),
+        (Some(c), None) => format!("checked on {c}"),
+        (None, Some(n)) => format!("newest price {n}"),
+        (None, None) => "no date".to_string(),
+    };
+    let why = match last {
+        Some(t) => format!(
+            "these logs run to {}, after the price book was last checked ({checked}): prices that changed since are not in it",
+            crate::usage::format_timestamp_us(t).get(..10).unwrap_or_default()
+        ),
+        None => format!(
+            "{} the price book ({checked}) has no price for",
+            crate::money::count_of(unpriced.len() as u64, "model")
+        ),
+    };
+    Some(format!(
+        "{why}; to update it, run `tokenledger prices update --litellm <today's model_prices_and_context_window.json> --pricing <a copy of pricing/>` and pass that folder to --pricing, or give the new prices with --pricing-overlay FILE (README: \"Updating the book\")"
+    ))
+}

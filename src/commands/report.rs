@@ -14,43 +14,6 @@ use crate::render::{self, Format};
 use crate::report;
 use crate::usage::col;
 
-/// One line on how to update the book, when the logs run past the day it was last checked or
-/// some models have no price: a stale book misprices quietly, so it says so.
-fn freshness_hint(
-    book: &crate::pricing::PriceBook,
-    agg: &engine::Aggregates,
-    report: &report::Report,
-) -> Option<String> {
-    let last = agg.counters.last_us.filter(|&t| book.older_than(t));
-    let unpriced: std::collections::BTreeSet<(&str, &str)> = report
-        .unpriced
-        .iter()
-        .map(|u| (u.provider.as_str(), u.model.as_str()))
-        .collect();
-    if last.is_none() && unpriced.is_empty() {
-        return None;
-    }
-    let checked = match (book.checked_at(), book.newest_price()) {
-        (Some(c), Some(n)) => format!("checked on {c}, newest price {n}"),
-        (Some(c), None) => format!("checked on {c}"),
-        (None, Some(n)) => format!("newest price {n}"),
-        (None, None) => "no date".to_string(),
-    };
-    let why = match last {
-        Some(t) => format!(
-            "these logs run to {}, after the price book was last checked ({checked}): prices that changed since are not in it",
-            crate::usage::format_timestamp_us(t).get(..10).unwrap_or_default()
-        ),
-        None => format!(
-            "{} the price book ({checked}) has no price for",
-            crate::money::count_of(unpriced.len() as u64, "model")
-        ),
-    };
-    Some(format!(
-        "{why}; to update it, run `tokenledger prices update --litellm <today's model_prices_and_context_window.json> --pricing <a copy of pricing/>` and pass that folder to --pricing, or give the new prices with --pricing-overlay FILE (README: \"Updating the book\")"
-    ))
-}
-
 /// `report` (and its ccusage-style views, which differ only in `default_by`).
 pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
     let ReportArgs {
@@ -69,6 +32,7 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
         tags,
         bill,
         bill_format,
+        budget,
         now,
     } = args;
     let style = render::Style {
@@ -105,6 +69,13 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
     }
     let focus = format == Format::Focus && out_dir.is_none();
     let full = format == Format::Html || out_dir.is_some();
+    let budgets = super::check::budgets(&budget)?;
+    if !budgets.is_empty() && !full {
+        return Err(UsageError::Message(
+            "--budget goes on the page (--format html or --out-dir); for a terminal or a cron job, `tokenledger check --budget`".into(),
+        )
+        .into());
+    }
     if !bill.is_empty() && !full {
         let b = (bill.as_slice(), bill_format);
         return super::report_bill::view(&settings, &by, b, format, style, out_path.as_ref());
@@ -127,8 +98,14 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
     } else {
         engine_dims(&by)
     };
-    if full && !dims.iter().any(|d| d == col::STATUS) {
-        dims.push(col::STATUS.to_string());
+    for d in [col::STATUS].into_iter().filter(|_| full).chain(
+        budgets
+            .iter()
+            .filter_map(|b| Some(b.scope.as_ref()?.0.as_str())),
+    ) {
+        if !dims.iter().any(|x| x == d) {
+            dims.extend(engine_dims(&[d.to_string()]));
+        }
     }
     // A view's own dimensions (`session`) may be absent from the logs: rows without one.
     let mut optional = vec![report::focus::BILLING_ACCOUNT.to_string()];
@@ -165,7 +142,7 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
     );
     report.pricing.checked_at = book.checked_at().map(str::to_string);
     report.pricing.newest_price = book.newest_price();
-    if let Some(h) = freshness_hint(&book, &agg, &report) {
+    if let Some(h) = messages::freshness_hint(&book, &agg, &report) {
         report.warnings.push(h);
     }
     debug_assert!(report.accounting.balances());
@@ -178,6 +155,14 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
         priced: &priced,
         dims: &dims,
         style,
+        budgets: crate::report::budget::check(
+            &budgets,
+            &priced,
+            &dims,
+            &settings.tz,
+            now_us,
+            (settings.from_us, settings.to_us),
+        ),
         bill: if bill.is_empty() {
             None
         } else {

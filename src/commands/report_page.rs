@@ -28,6 +28,8 @@ pub struct Inputs<'a> {
     /// The engine's dimensions (they include `status`).
     pub dims: &'a [String],
     pub style: render::Style,
+    /// Where each `--budget` stands.
+    pub budgets: Vec<crate::report::budget::Status>,
     /// A bill to reconcile on the page.
     pub bill: Option<crate::readers::bill::Bill>,
 }
@@ -53,13 +55,16 @@ const CHARTS: [Kind; 5] = [
 ];
 
 /// The charts to show for a period: by day within one month, by month over longer periods.
-fn chart_set(settings: &UsageSettings) -> ChartOptions {
+fn chart_set(settings: &UsageSettings, kind: Kind) -> ChartOptions {
     let one_month = settings
         .from_us
         .zip(settings.to_us)
         .is_some_and(|(f, t)| t - f <= 31 * MICROS_PER_DAY);
     ChartOptions {
         by_day: one_month,
+        // Spend by model names models as people do (one series per model, whoever sold it);
+        // the token mix stays per provider and id.
+        canonical: kind == Kind::SpendByModel,
         top: 10,
         targets: vec![],
         suffix: settings.title_suffix(),
@@ -68,10 +73,9 @@ fn chart_set(settings: &UsageSettings) -> ChartOptions {
 
 /// Charts, previous-month total and failures for the HTML page.
 pub fn html_extras(p: &Inputs<'_>) -> anyhow::Result<render::html_report::HtmlExtras> {
-    let opts = chart_set(p.settings);
     let mut charts = Vec::new();
     for kind in CHARTS {
-        let data = chart_data(kind, &p.chart_source(), &opts)?;
+        let data = chart_data(kind, &p.chart_source(), &chart_set(p.settings, kind))?;
         if data.is_empty() {
             continue;
         }
@@ -111,6 +115,7 @@ pub fn html_extras(p: &Inputs<'_>) -> anyhow::Result<render::html_report::HtmlEx
         previous_partial: super::previous::previous_partial(p.settings, p.agg)?,
         errors: Some(errors),
         reconciliation,
+        budgets: p.budgets.clone(),
     })
 }
 
@@ -199,10 +204,9 @@ pub fn write_folder(dir: &Path, p: &Inputs<'_>) -> anyhow::Result<PathBuf> {
         .with_context(|| cannot("write in"))?;
     render::html_report::render(p.report, &extras, p.style, &mut w)?;
     w.flush()?;
-    let opts = chart_set(p.settings);
     let mut charts = Vec::new();
     for kind in CHARTS {
-        let data = chart_data(kind, &p.chart_source(), &opts)?;
+        let data = chart_data(kind, &p.chart_source(), &chart_set(p.settings, kind))?;
         if data.is_empty() {
             continue;
         }

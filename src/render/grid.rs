@@ -60,10 +60,15 @@ impl Grid {
                 .iter()
                 .enumerate()
                 .map(|(k, &i)| {
-                    let c = if numeric(i) {
-                        Column::number(&self.columns[i])
+                    let title = if format == Format::Table {
+                        terminal_title(&self.columns[i])
                     } else {
-                        Column::text(&self.columns[i])
+                        self.columns[i].clone()
+                    };
+                    let c = if numeric(i) {
+                        Column::number(&title)
+                    } else {
+                        Column::text(&title)
                     };
                     // The first two columns (what a row is) stay; the rest go from the right,
                     // a column empty in every row first.
@@ -144,6 +149,30 @@ impl Grid {
     }
 }
 
+/// A column's header in a terminal table, where width is short: a price column
+/// (`cache_write_1h_per_mtok`) is named by its token class and unit (`cache wr 1h $/M`: USD per
+/// million tokens); other names stay as they are. CSV, JSON, Markdown and HTML keep the full
+/// names.
+fn terminal_title(name: &str) -> String {
+    if name == "long_context_threshold" {
+        return "long ctx from".into();
+    }
+    let Some(class) = name.strip_suffix("_per_mtok") else {
+        return name.to_string();
+    };
+    let words: Vec<&str> = class
+        .split('_')
+        .map(|w| match w {
+            "input" => "in",
+            "output" => "out",
+            "read" => "rd",
+            "write" => "wr",
+            other => other,
+        })
+        .collect();
+    format!("{} $/M", words.join(" "))
+}
+
 /// `1,234`, `-0.5`, `$12.50`, `15.5%`, `1000+`: a number as tables print it.
 fn looks_numeric(s: &str) -> bool {
     let t = s.trim_start_matches(['-', '+']).trim_start_matches('$');
@@ -157,6 +186,15 @@ fn looks_numeric(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn price_headers_are_short_in_a_terminal() {
+        assert_eq!(terminal_title("input_per_mtok"), "in $/M");
+        assert_eq!(terminal_title("cache_write_1h_per_mtok"), "cache wr 1h $/M");
+        assert_eq!(terminal_title("batch_output_per_mtok"), "batch out $/M");
+        assert_eq!(terminal_title("long_context_threshold"), "long ctx from");
+        assert_eq!(terminal_title("effective_from"), "effective_from");
+    }
 
     #[test]
     fn numbers_are_recognised() {

@@ -75,6 +75,8 @@ pub struct HtmlExtras {
     pub errors: Option<ErrorsReport>,
     /// The reconciliation with a bill (`report --bill`), with its chart (SVG).
     pub reconciliation: Option<(crate::report::reconcile::Reconciliation, Option<String>)>,
+    /// Where each `--budget` stands (`report --budget`).
+    pub budgets: Vec<crate::report::budget::Status>,
 }
 
 /// Renders the page.
@@ -181,6 +183,22 @@ pub fn render(
             escape(&f.days_elapsed),
             escape(&crate::money::usd(f.projected, 2)),
             f.days_in_month
+        )?;
+    }
+    if !x.budgets.is_empty() {
+        // The same lines as `tokenledger check --budget`.
+        writeln!(w, "<h2 id=\"budgets\">Budgets</h2>")?;
+        let over = x.budgets.iter().filter(|b| b.state != "ok").count();
+        if over > 0 {
+            writeln!(
+                w,
+                "<div class=\"warn\"><b>{over} of {} budgets</b> spent or projected past their amount.</div>",
+                x.budgets.len()
+            )?;
+        }
+        Html.table(
+            &super::budget::grid(&x.budgets, false).block(super::Format::Html, &[]),
+            w,
         )?;
     }
     if r.total.unpriced_requests > 0 {

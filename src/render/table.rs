@@ -173,7 +173,7 @@ impl Markup for Text {
         writeln!(w, "{table}")?;
         if !hidden.is_empty() {
             let note = format!(
-                "({} hidden to fit {} columns: {}; csv and json have them, and `report --columns all` shows every measure)",
+                "({} hidden to fit {} columns: {}; a wider terminal shows them, csv and json have them all)",
                 if hidden.len() == 1 { "1 column" } else { "columns" },
                 self.width.unwrap_or(0),
                 hidden.join(", ")

@@ -91,6 +91,7 @@ fn report_html() {
         previous_partial: None,
         errors: Some(errors_report()),
         reconciliation: None,
+        budgets: vec![],
     };
     assert_snapshot!(versionless(text(|w| html_report::render(
         &full_report(),

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 pub mod accounting;
+pub mod anomaly;
 pub mod budget;
 pub mod columns;
 pub mod compare;

@@ -67,12 +67,47 @@ fn charts_cope_with_one_model_and_with_fifty() {
         .arg(&svg)
         .ok();
     let text = std::fs::read_to_string(&svg).unwrap();
-    // Top 10 by cost plus "other" in the legend.
+    // Top 10 by cost plus "other" in the legend, named by canonical model by default.
     assert!(text.contains(">\nother\n</text>"), "no other series");
+    assert!(
+        text.contains(">\nm49\n</text>") && !text.contains(">\nm0\n</text>"),
+        "top canonical models by cost expected"
+    );
+    assert!(
+        !text.contains("model-49"),
+        "ids where canonical names were asked"
+    );
+    // --by day,model names the ids the providers priced.
+    Tl::chart("spend-by-model")
+        .logs(dir.path().join("many.csv"))
+        .book(&book)
+        .args(["--by", "day,model", "--output"])
+        .arg(&svg)
+        .ok();
+    let text = std::fs::read_to_string(&svg).unwrap();
     assert!(
         text.contains(">\nmodel-49\n</text>") && !text.contains(">\nmodel-00\n</text>"),
         "top models by cost expected"
     );
+    // One model name per chart, and only names charts know.
+    for (by, err) in [
+        (
+            "model,canonical_model",
+            "name one time bucket and one model naming at most",
+        ),
+        (
+            "week",
+            "charts group by month or day, and name models by model or canonical_model",
+        ),
+    ] {
+        Tl::chart("spend-by-model")
+            .logs(dir.path().join("many.csv"))
+            .book(&book)
+            .args(["--by", by, "--output"])
+            .arg(&svg)
+            .fails(2)
+            .stderr_has(err);
+    }
     let one = dir.path().join("one.png");
     Tl::chart("spend-by-model")
         .logs("compare/usage.csv")
@@ -115,7 +150,10 @@ fn html_report_is_self_contained_and_escapes_log_strings() {
     assert!(text.starts_with("<!DOCTYPE html>"));
     assert!(!text.contains("<script"), "raw script tag in the page");
     assert!(!text.contains("<img"), "raw img tag in the page");
-    assert!(text.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
+    // (A long value may carry break opportunities after its separators.)
+    assert!(text
+        .replace("<wbr>", "")
+        .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
     assert!(text.contains("<svg"), "inline charts");
     for url in text
         .match_indices("http")
@@ -453,4 +491,114 @@ fn a_chart_of_one_month_draws_its_days() {
         text.matches("2025-06-").count() <= 2,
         "days with --by month"
     );
+}
+
+/// The page's tables fit a desktop and a phone: a long model id wraps between its parts only
+/// (`<wbr>` after separators, never inside a part), headers wrap at their spaces, and on a
+/// phone the columns a narrow terminal drops first are hidden (cost and requests stay) with a
+/// line naming them. Bundled sample, June, by provider and model.
+#[test]
+fn page_tables_fit_a_phone_and_say_what_they_hide() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("june.html");
+    Tl::report()
+        .args([
+            "--month",
+            "2025-06",
+            "--by",
+            "provider,model",
+            "--format",
+            "html",
+        ])
+        .arg("--output")
+        .arg(&html)
+        .ok();
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        text.contains("<td class=\"id\">meta-<wbr>llama/<wbr>Llama-<wbr>3.<wbr>3-<wbr>70B-<wbr>Instruct-<wbr>Turbo</td>"),
+        "a long id wraps between its parts"
+    );
+    let breakdown = &text[text
+        .find("<h2 id=\"breakdown\">Breakdown</h2>")
+        .expect("breakdown")..];
+    let head = &breakdown[..breakdown.find("</thead>").unwrap()];
+    for kept in ["provider", "model", "requests", "cost (USD)"] {
+        assert!(
+            head.contains(&format!("<th>{kept}</th>")),
+            "{kept} hidden on a phone"
+        );
+    }
+    for hidden in ["failed", "input (uncached)", "cache read", "cache write"] {
+        assert!(
+            head.contains(&format!("<th class=\"d\">{hidden}</th>")),
+            "{hidden} kept on a phone"
+        );
+    }
+    let note = &breakdown[breakdown.find("<p class=\"phone\">").expect("phone note")..];
+    assert!(note.starts_with(
+        "<p class=\"phone\">Hidden on this narrow screen: failed, input (uncached), cache read, cache write"
+    ));
+    assert!(text.contains("@media (max-width:600px)") && text.contains(".d{display:none}"));
+}
+
+/// `report --budget` puts the lines of `check --budget` on the page: the amounts are the ones
+/// `check` gives on the same logs (its sums are checked by hand in
+/// `budgets_say_the_spend_so_far_and_the_projection_and_fail_when_crossed`); team blue is o3
+/// only, so its spend is not all of June's. A budget goes on the page only: with a terminal
+/// table it is an error pointing at `check`.
+#[test]
+fn the_page_shows_the_budgets() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("b.html");
+    let run = |budgets: &[&str], out: &std::path::Path| {
+        let mut t = Tl::report()
+            .logs("logs/basic.csv")
+            .book("pricing/test.csv")
+            .args(["--month", "2025-06", "--now", "2025-07-02T00:00:00Z"]);
+        for b in budgets {
+            t = t.args(["--budget", b]);
+        }
+        t.arg("--output").arg(out)
+    };
+    // The same budgets through check, for the expected lines.
+    let check = Tl::cmd(["check"])
+        .logs("logs/basic.csv")
+        .book("pricing/test.csv")
+        .args(["--month", "2025-06", "--now", "2025-07-02T00:00:00Z"])
+        .args([
+            "--budget",
+            "1",
+            "--budget",
+            "team=blue:1000",
+            "--format",
+            "json",
+        ])
+        .fails(1);
+    let doc: Value = serde_json::from_str(&check.stdout).unwrap();
+    let spent_all = doc["budgets"][0]["spent_usd"].as_str().unwrap().to_string();
+    let spent_blue = doc["budgets"][1]["spent_usd"].as_str().unwrap().to_string();
+    assert_eq!(doc["budgets"][0]["state"], "over");
+    run(&["1", "team=blue:1000"], &html)
+        .arg("--format")
+        .arg("html")
+        .ok();
+    let text = std::fs::read_to_string(&html).unwrap();
+    let section = &text[text
+        .find("<h2 id=\"budgets\">Budgets</h2>")
+        .expect("budgets")..];
+    assert!(section.contains("<b>1 of 2 budgets</b> spent or projected past their amount"));
+    let cents = |s: &str| format!("${:.2}", s.parse::<f64>().unwrap());
+    assert!(section.contains(&format!(
+        "<td>1</td><td class=\"n\">$1.00</td><td class=\"n\">{}</td>",
+        cents(&spent_all)
+    )));
+    assert!(section.contains(&format!(
+        "<td>team=blue:1000</td><td class=\"n\">$1,000.00</td><td class=\"n\">{}</td>",
+        cents(&spent_blue)
+    )));
+    // o3 is team blue's only model, and not all of June's spend.
+    assert_ne!(spent_all, spent_blue);
+    run(&["1"], &dir.path().join("t.txt"))
+        .fails(2)
+        .stderr_has("--budget goes on the page (--format html or --out-dir)");
 }

@@ -758,3 +758,101 @@ fn a_narrow_terminal_loses_constant_and_zero_columns_before_token_columns() {
     out.stdout_has("input (uncached)")
         .stdout_has("hidden to fit 90 columns: unpriced req");
 }
+
+/// `check --anomaly` on June 2025 of a hand-made log (book: `pricing/anomaly.csv`, input at
+/// $1/M for together/model-x and $5/M for groq/model-y): model-x spends $1 every day and
+/// $10 on June 20; model-y $5 a day until June 24 and nothing from June 25 while the log goes
+/// on. Worked by hand: June 20's baseline is the 14 days June 6-19, all $1: median $1,
+/// deviation 0, and $10 is more than twice it and $9 ≥ $1 above: a spike. June 21's window
+/// holds June 20's $10 among thirteen $1 days: the median stays $1, and $1 is no anomaly.
+/// model-y from June 25: the 14 days before hold at most six $0 days, so the median stays
+/// $5 and each of June 25-30 is a drop. June 1-7 have fewer than 7 baseline days in the log
+/// and are not judged; so no day of model-y's first week is a drop or spike.
+#[test]
+fn anomalies_are_days_that_depart_from_their_own_baseline() {
+    let mut log = String::from("timestamp,provider,model,input_tokens,output_tokens\n");
+    for day in 1..=30 {
+        let x = if day == 20 { 10_000_000 } else { 1_000_000 };
+        log.push_str(&format!(
+            "2025-06-{day:02}T12:00:00Z,together,model-x,{x},0\n"
+        ));
+        if day <= 24 {
+            log.push_str(&format!(
+                "2025-06-{day:02}T13:00:00Z,groq,model-y,1000000,0\n"
+            ));
+        }
+    }
+    let book = "provider,model,effective_from,input_per_mtok,output_per_mtok,source\n\
+together,model-x,2025-01-01,1,1,https://example.com/x\n\
+groq,model-y,2025-01-01,5,5,https://example.com/y\n";
+    let run = || {
+        let mut t = Tl::cmd(["check"]).log_text("a.csv", &log);
+        let b = t.temp_file("anomaly.csv", book);
+        t.book(b).args([
+            "--anomaly",
+            "--month",
+            "2025-06",
+            "--now",
+            "2025-07-03T00:00:00Z",
+        ])
+    };
+    let out = run().args(["--format", "json"]).fails(1);
+    out.stderr_has("7 anomalies in spend");
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let found = doc["anomalies"].as_array().unwrap();
+    let line = |a: &Value| {
+        format!(
+            "{} {} {} {} {} {}",
+            a["day"].as_str().unwrap(),
+            a["model"].as_str().unwrap(),
+            a["kind"].as_str().unwrap(),
+            a["spend_usd"].as_str().unwrap(),
+            a["baseline_usd"].as_str().unwrap(),
+            a["baseline_days"]
+        )
+    };
+    let mut expected = vec!["2025-06-20 model-x spike 10 1 14".to_string()];
+    for day in 25..=30 {
+        expected.push(format!("2025-06-{day} model-y drop 0 5 14"));
+    }
+    assert_eq!(found.iter().map(line).collect::<Vec<_>>(), expected);
+    assert!(doc["anomaly_rule"]
+        .as_str()
+        .unwrap()
+        .contains("median of the 14 days before it"));
+    // A higher floor leaves the $4-$5 departures out but not the $9 spike; the table says
+    // the rule.
+    let out = run().args(["--anomaly-min", "6"]).fails(1);
+    out.stderr_has("1 anomaly in spend")
+        .stdout_has("2025-06-20")
+        .stdout_has("spike")
+        .stdout_has("(rule: a day's priced spend per provider and model");
+    assert!(!out.stdout.contains("drop"));
+    // The same log judged on June 22 (the day before is the last complete one): only the spike.
+    let mut t = Tl::cmd(["check"]).log_text("a.csv", &log);
+    let b = t.temp_file("anomaly.csv", book);
+    let out = t
+        .book(b)
+        .args([
+            "--anomaly",
+            "--now",
+            "2025-06-22T09:00:00Z",
+            "--format",
+            "json",
+        ])
+        .fails(1);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["anomalies"].as_array().unwrap().len(), 1);
+    // A budget with --anomaly: the budget counts June only, not the baseline days read before.
+    let mut t = Tl::cmd(["check"]).log_text("a.csv", &log);
+    let b = t.temp_file("anomaly.csv", book);
+    let out = t
+        .book(b)
+        .args(["--anomaly", "--budget", "500", "--month", "2025-06"])
+        .args(["--now", "2025-07-03T00:00:00Z", "--format", "json"])
+        .fails(1);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    // model-x: 29 x $1 + $10; model-y: 24 x $5.
+    assert_eq!(doc["budgets"][0]["spent_usd"], "159");
+    assert_eq!(doc["budgets"][0]["state"], "ok");
+}
