@@ -33,6 +33,8 @@ impl Period {
         };
         match (day(&self.from, false), day(&self.to, true)) {
             (None, None) => format!("all dates, {}", self.tz),
+            // One day is named once.
+            (Some(f), Some(t)) if f == t => format!("{f}, {}", self.tz),
             (f, t) => format!(
                 "{} to {}, {}",
                 f.as_deref().unwrap_or("the start"),
@@ -68,5 +70,11 @@ mod tests {
             tz: "UTC".into(),
         };
         assert_eq!(all.days_label(), "all dates, UTC");
+        let one = Period {
+            from: Some("2025-06-10T00:00:00Z".into()),
+            to: Some("2025-06-11T00:00:00Z".into()),
+            tz: "UTC".into(),
+        };
+        assert_eq!(one.days_label(), "2025-06-10, UTC");
     }
 }
