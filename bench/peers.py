@@ -23,7 +23,9 @@ TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/tokenle
 os.environ["CARGO_TARGET_DIR"] = TARGET
 TL = os.path.join(TARGET, "release", "tokenledger")
 GEN = os.path.join(TARGET, "release", "examples", "generate")
-PRICING = [p for p in sorted(glob.glob(os.path.join(ROOT, "pricing", "*.csv"))) if not p.endswith("aliases.csv")]
+# The curated price versions (every model the bench files use has one); tier rows are left out
+# below, so each (provider, model, date) has one price.
+PRICING = sorted(glob.glob(os.path.join(ROOT, "pricing", "curated", "*.csv")))
 
 DUCKDB = r"""
 import duckdb, json, sys
@@ -34,7 +36,8 @@ con.execute(f"CREATE VIEW prices AS SELECT provider, model, CAST(effective_from 
             f"CAST(input_per_mtok AS DOUBLE) AS inp, CAST(output_per_mtok AS DOUBLE) AS outp, "
             f"TRY_CAST(cache_read_per_mtok AS DOUBLE) AS crp, TRY_CAST(cache_write_per_mtok AS DOUBLE) AS cwp, "
             f"TRY_CAST(batch_input_per_mtok AS DOUBLE) AS bip, TRY_CAST(batch_output_per_mtok AS DOUBLE) AS bop "
-            f"FROM read_csv({pricing!r}, union_by_name=true, all_varchar=true) WHERE region IS NULL")
+            f"FROM read_csv({pricing!r}, union_by_name=true, all_varchar=true) "
+            f"WHERE region IS NULL AND coalesce(service_tier, '') = ''")
 q = f'''
 WITH r AS (SELECT *, row_number() OVER () AS rn FROM read_csv('{f}', header=true, all_varchar=true)),
 d AS (SELECT * FROM r QUALIFY row_number() OVER (PARTITION BY provider, request_id ORDER BY rn) = 1),
@@ -56,7 +59,7 @@ POLARS = r"""
 import polars as pl, json, sys
 f, pricing, out = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
 prices = pl.concat([pl.read_csv(p, infer_schema_length=0) for p in pricing], how="diagonal_relaxed")
-prices = prices.filter(pl.col("region").is_null()).select(
+prices = prices.filter(pl.col("region").is_null() & pl.col("service_tier").is_null()).select(
     "provider", "model", pl.col("effective_from").str.to_datetime("%Y-%m-%d").alias("eff"),
     pl.col("input_per_mtok").cast(pl.Float64).alias("inp"), pl.col("output_per_mtok").cast(pl.Float64).alias("outp"),
     pl.col("cache_read_per_mtok").cast(pl.Float64).alias("crp"), pl.col("cache_write_per_mtok").cast(pl.Float64).alias("cwp"),

@@ -600,7 +600,11 @@ fn sample(dir: &Path) {
     }
 }
 
-fn bench(rows: u64, output: &Path, with_ids: bool) {
+/// `users`: when set, the user column is one of that many users (`u0000000`...), drawn from
+/// a second generator, so every other column is the same as without it (a file with many
+/// groups for `--by user`).
+fn bench(rows: u64, output: &Path, with_ids: bool, users: Option<u64>) {
+    let mut user_rng = Rng(11);
     if let Some(p) = output.parent() {
         std::fs::create_dir_all(p).unwrap();
     }
@@ -630,6 +634,10 @@ fn bench(rows: u64, output: &Path, with_ids: bool) {
         let mut line = csv_line(&r);
         if !with_ids {
             line = line.replacen(&format!(",{},", r.request_id), ",", 1);
+        }
+        if let Some(u) = users {
+            let user = format!(",u{:07},", user_rng.below(u.max(1)));
+            line = line.replacen(&format!(",{},", r.user), &user, 1);
         }
         writeln!(w, "{line}").unwrap();
     }
@@ -692,7 +700,7 @@ fn claude(lines: u64, files: u64, dir: &Path) {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let usage =
-        "usage: generate sample DIR | generate bench --rows N --output FILE [--no-request-id]";
+        "usage: generate sample DIR | generate bench --rows N --output FILE [--no-request-id] [--users N] | generate claude [--lines N] [--files F] [--output DIR]";
     match args.first().map(String::as_str) {
         Some("sample") => sample(Path::new(args.get(1).map(String::as_str).unwrap_or("data"))),
         Some("claude") => {
@@ -726,6 +734,7 @@ fn main() {
                 rows,
                 Path::new(&out),
                 !args.iter().any(|a| a == "--no-request-id"),
+                get("--users").and_then(|s| s.parse().ok()),
             );
         }
         _ => {

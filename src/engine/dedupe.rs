@@ -11,15 +11,7 @@ pub const OUTSIDE: u32 = u32::MAX;
 pub const FILTERED: u32 = u32::MAX - 1;
 
 /// The dedupe key of a request: 128-bit xxh3 of provider and request id.
-pub fn id_hash(provider: &str, id: &str) -> u128 {
-    // The provider's length first: a NUL (or any byte) inside a provider or an id can never
-    // make (provider, id) pairs of different providers hash the same input.
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    h.update(&(provider.len() as u64).to_le_bytes());
-    h.update(provider.as_bytes());
-    h.update(id.as_bytes());
-    h.digest128()
-}
+pub use crate::usage::sink::id_digest as id_hash;
 
 /// What settling the pending ids found.
 #[derive(Debug, Default, PartialEq, Eq)]

@@ -144,9 +144,11 @@ impl Counters {
     }
 }
 
-/// xxh3 for the engine's hash maps: several times faster than std's SipHash on short keys, and
-/// the keys (log values) cannot be chosen to attack a local batch run's tables.
-type Fast = xxhash_rust::xxh3::Xxh3DefaultBuilder;
+/// foldhash with a fixed seed for the engine's hash maps: its keys are short (interned strings,
+/// group keys of a few integers), where it is several times faster than std's SipHash and
+/// than xxh3's streaming hasher; the keys (log values) cannot be chosen to attack a local batch
+/// run's tables, and a fixed seed keeps every run's work the same.
+type Fast = foldhash::fast::FixedState;
 pub(crate) type FastMap<K, V> = HashMap<K, V, Fast>;
 
 /// Accumulates usage records into per-(day, epoch, group) sums.
@@ -405,8 +407,13 @@ impl Aggregator {
 
 impl UsageSink for Aggregator {
     fn record(&mut self, r: &UsageRecord<'_>) {
-        self.counters.rows_read += 1;
         let digest = r.request_id.map(|id| id_hash(r.provider, id));
+        self.record_digested(r, digest);
+    }
+
+    fn record_digested(&mut self, r: &UsageRecord<'_>, digest: Option<u128>) {
+        debug_assert_eq!(digest, r.request_id.map(|id| id_hash(r.provider, id)));
+        self.counters.rows_read += 1;
         let ts = r.timestamp_us;
         self.counters.seen(ts);
         if self.outside_period(ts) {

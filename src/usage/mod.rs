@@ -17,7 +17,7 @@ pub mod sink;
 pub use self::columns as col;
 pub use filter::{Where, WhereError};
 pub use parse::*;
-pub use sink::{Rejection, UsageSink};
+pub use sink::{id_digest, Rejection, UsageSink};
 
 /// One canonical usage row, borrowing its strings from the reader's current line.
 ///

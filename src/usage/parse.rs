@@ -158,6 +158,12 @@ pub fn format_day(days: i64) -> String {
 /// Parses a non-negative integer token count. Accepts surrounding spaces, `12.0` and negative
 /// zero (`-0`, `-0.0`); rejects other signs, fractions, exponents and empty text.
 pub fn parse_count(field: &str, s: &str) -> Result<u64, FieldError> {
+    // The common case first: 1 to 13 ASCII digits and nothing else (at most 10^13 - 1, so no
+    // overflow), parsed from the bytes; anything else takes the general path below.
+    if (1..=13).contains(&s.len()) && s.bytes().all(|c| c.is_ascii_digit()) {
+        let v = s.bytes().fold(0u64, |v, c| v * 10 + u64::from(c - b'0'));
+        return check_plausible(field, v);
+    }
     let t = s.trim();
     if t.is_empty() {
         return Err(FieldError::new(field, "missing value"));
@@ -208,6 +214,12 @@ pub(crate) fn check_plausible(field: &str, v: u64) -> Result<u64, FieldError> {
 
 /// Parses a boolean flag (`true/false`, `1/0`, `yes/no`, in any ASCII case; empty is false).
 pub fn parse_bool(field: &str, s: &str) -> Result<bool, FieldError> {
+    // As written by most tools: no allocation.
+    match s {
+        "" | "false" | "0" => return Ok(false),
+        "true" | "1" => return Ok(true),
+        _ => {}
+    }
     match s.trim().to_ascii_lowercase().as_str() {
         "" | "false" | "0" | "no" | "n" | "f" => Ok(false),
         "true" | "1" | "yes" | "y" | "t" => Ok(true),
@@ -220,6 +232,10 @@ pub fn parse_bool(field: &str, s: &str) -> Result<bool, FieldError> {
 
 /// Parses an HTTP status (100..=599; empty means 200).
 pub fn parse_status(s: &str) -> Result<u16, FieldError> {
+    // Three ASCII digits, the usual case, read from the bytes.
+    if let &[a @ b'1'..=b'5', b @ b'0'..=b'9', c @ b'0'..=b'9'] = s.as_bytes() {
+        return Ok(u16::from(a - b'0') * 100 + u16::from(b - b'0') * 10 + u16::from(c - b'0'));
+    }
     let t = s.trim();
     if t.is_empty() {
         return Ok(200);
@@ -281,6 +297,41 @@ pub fn deployment_type(s: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The digit fast paths give what the general parsers give.
+    #[test]
+    fn fast_paths_agree_with_the_general_parsers() {
+        for t in [
+            "0",
+            "7",
+            "007",
+            "1234567890123",
+            "1000000000000",
+            "1000000000001",
+            "99",
+        ] {
+            let general: Result<u64, _> = t.parse::<u64>();
+            match parse_count("f", t) {
+                Ok(v) => assert_eq!(Ok(v), general, "{t}"),
+                Err(e) => assert!(e.reason.contains("implausibly large"), "{t}: {e:?}"),
+            }
+        }
+        assert_eq!(parse_count("f", " 12 ").unwrap(), 12);
+        for (t, v) in [
+            ("200", 200),
+            ("429", 429),
+            ("599", 599),
+            ("100", 100),
+            ("", 200),
+        ] {
+            assert_eq!(parse_status(t).unwrap(), v);
+        }
+        for bad in ["099", "600", "999", "20x"] {
+            assert!(parse_status(bad).is_err(), "{bad}");
+        }
+        assert!(parse_bool("b", "TRUE").unwrap() && !parse_bool("b", "No").unwrap());
+        assert!(parse_bool("b", "maybe").is_err());
+    }
 
     #[test]
     fn deployment_types_as_azure_writes_them() {

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 pub mod batch;
 pub mod blocks;
 pub mod row;
+mod split;
 
 pub use row::{build_record, Layout, RawFields, Triage};
 
