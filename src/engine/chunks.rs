@@ -1,162 +1,47 @@
-//! Column chunks summed by polars: rows are buffered column-wise (day, epoch, group id and the
-//! integer measures), and each full chunk is summed per (day, epoch, group) in a lazy group-by
-//! (a chunk's sums cannot pass u64: 2^18 rows of at most 4 x 10^12 tokens); the partial sums are
-//! merged here with checked additions, so a sum past u64 is an error, never a wrapped number.
-//! Memory is bounded by the number of groups, not the number of rows.
-
-use polars::prelude::*;
+//! Row chunks summed per (day, epoch, group): rows are buffered (day, epoch, group id and the
+//! integer measures) until their request ids are settled (a duplicate found late leaves the
+//! chunk before it counts), then each row is added into its cell's sums with checked
+//! additions, so a sum past u64 is an error, never a wrapped number. Memory is bounded by the
+//! number of cells, not the number of rows. (Summing in place replaced a polars group-by per
+//! chunk: the same sums at a fraction of the time and memory; see BENCHMARKS.md, issue 26.)
 
 use super::{Cell, Sums};
 use crate::usage::UsageRecord;
 
-/// How many records are buffered before polars aggregates them.
-pub const CHUNK_ROWS: usize = 1 << 18;
+/// How many records are buffered before they are summed.
+pub const CHUNK_ROWS: usize = 1 << 16;
 
-const SUM_COLS: [&str; 8] = [
-    "rows",
-    "requests",
-    "input",
-    "cache_read",
-    "cache_write",
-    "cache_write_1h",
-    "output",
-    "reasoning",
-];
-
-#[derive(Default)]
-struct Chunk {
-    day: Vec<i32>,
-    epoch: Vec<u32>,
-    gid: Vec<u32>,
-    rows: Vec<u64>,
-    requests: Vec<u64>,
-    input: Vec<u64>,
-    cache_read: Vec<u64>,
-    cache_write: Vec<u64>,
-    cache_write_1h: Vec<u64>,
-    output: Vec<u64>,
-    reasoning: Vec<u64>,
+/// One buffered row: its cell and its measures.
+#[derive(Clone, Copy)]
+struct Row {
+    day: i32,
+    epoch: u32,
+    gid: u32,
+    sums: Sums,
 }
 
-impl Chunk {
-    fn len(&self) -> usize {
-        self.day.len()
-    }
-
-    /// Removes the rows at the given (ascending) indices.
-    fn remove_rows(&mut self, rows: &[u32]) {
-        let mut keep = vec![true; self.len()];
-        for &r in rows {
-            keep[r as usize] = false;
-        }
-        fn retain<T>(v: &mut Vec<T>, keep: &[bool]) {
-            let mut i = 0;
-            v.retain(|_| {
-                i += 1;
-                keep[i - 1]
-            });
-        }
-        retain(&mut self.day, &keep);
-        retain(&mut self.epoch, &keep);
-        retain(&mut self.gid, &keep);
-        retain(&mut self.rows, &keep);
-        retain(&mut self.requests, &keep);
-        retain(&mut self.input, &keep);
-        retain(&mut self.cache_read, &keep);
-        retain(&mut self.cache_write, &keep);
-        retain(&mut self.cache_write_1h, &keep);
-        retain(&mut self.output, &keep);
-        retain(&mut self.reasoning, &keep);
-    }
-
-    fn take_frame(&mut self) -> PolarsResult<DataFrame> {
-        let c = std::mem::take(self);
-        DataFrame::new_infer_height(vec![
-            Column::new("day".into(), c.day),
-            Column::new("epoch".into(), c.epoch),
-            Column::new("gid".into(), c.gid),
-            Column::new("rows".into(), c.rows),
-            Column::new("requests".into(), c.requests),
-            Column::new("input".into(), c.input),
-            Column::new("cache_read".into(), c.cache_read),
-            Column::new("cache_write".into(), c.cache_write),
-            Column::new("cache_write_1h".into(), c.cache_write_1h),
-            Column::new("output".into(), c.output),
-            Column::new("reasoning".into(), c.reasoning),
-        ])
-    }
-}
-
-/// Sums every measure per (day, epoch, gid) with polars.
-fn group_sum(frames: Vec<DataFrame>) -> PolarsResult<DataFrame> {
-    let lfs: Vec<LazyFrame> = frames.into_iter().map(|f| f.lazy()).collect();
-    let lf = concat(lfs, UnionArgs::default())?;
-    lf.group_by([col("day"), col("epoch"), col("gid")])
-        .agg(SUM_COLS.iter().map(|c| col(*c).sum()).collect::<Vec<_>>())
-        .collect()
-}
-
-/// Adds a chunk's sums (a polars frame of day, epoch, gid and the measures) into `sums`,
-/// checked: a sum past `u64::MAX` is an error.
-fn merge(
-    sums: &mut crate::engine::FastMap<(i32, u32, u32), Sums>,
-    df: &DataFrame,
-) -> PolarsResult<()> {
-    let day = df.column("day")?.i32()?;
-    let epoch = df.column("epoch")?.u32()?;
-    let gid = df.column("gid")?.u32()?;
-    let cols: Vec<&UInt64Chunked> = SUM_COLS
-        .iter()
-        .map(|c| df.column(c).and_then(|s| s.u64()))
-        .collect::<PolarsResult<_>>()?;
-    for i in 0..df.height() {
-        let v = |k: usize| cols[k].get(i).unwrap_or(0);
-        let add = Sums {
-            rows: v(0),
-            requests: v(1),
-            input_tokens: v(2),
-            cache_read_tokens: v(3),
-            cache_write_tokens: v(4),
-            cache_write_1h_tokens: v(5),
-            output_tokens: v(6),
-            reasoning_tokens: v(7),
-        };
-        let key = (
-            day.get(i).unwrap_or(0),
-            epoch.get(i).unwrap_or(0),
-            gid.get(i).unwrap_or(0),
-        );
-        sums.entry(key)
-            .or_default()
-            .checked_add(&add)
-            .ok_or_else(|| {
-                PolarsError::ComputeError(
-                    format!(
-                        "a token or request sum passed {} (u64, the most tokenledger holds in one \
-                     day, price epoch and group): report a shorter period or fewer logs",
-                        u64::MAX
-                    )
-                    .into(),
-                )
-            })?;
-    }
-    Ok(())
-}
+/// A sum passed u64 (the most tokenledger holds in one day, price epoch and group).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "a token or request sum passed {max} (u64, the most tokenledger holds in one day, price epoch and group): report a shorter period or fewer logs",
+    max = u64::MAX
+)]
+pub struct SumOverflow;
 
 /// The current chunk and the sums of the chunks before it.
 pub struct Chunks {
-    chunk: Chunk,
+    chunk: Vec<Row>,
     chunk_rows: usize,
     sums: crate::engine::FastMap<(i32, u32, u32), Sums>,
     /// The first error (reported by [`Chunks::finish`]).
-    error: Option<PolarsError>,
+    error: Option<SumOverflow>,
 }
 
 impl Chunks {
     /// Chunks of `chunk_rows` rows (tests use tiny chunks to exercise the merge path).
     pub fn new(chunk_rows: usize) -> Self {
         Chunks {
-            chunk: Chunk::default(),
+            chunk: Vec::new(),
             chunk_rows: chunk_rows.max(1),
             sums: Default::default(),
             error: None,
@@ -184,44 +69,55 @@ impl Chunks {
 
     /// Buffers one record's measures.
     pub fn push(&mut self, day: i32, epoch: u32, gid: u32, r: &UsageRecord<'_>) {
-        let c = &mut self.chunk;
-        c.day.push(day);
-        c.epoch.push(epoch);
-        c.gid.push(gid);
-        c.rows.push(1);
-        c.requests.push(r.requests);
-        c.input.push(r.input_tokens);
-        c.cache_read.push(r.cache_read_tokens);
-        c.cache_write.push(r.cache_write_tokens);
-        c.cache_write_1h.push(r.cache_write_1h_tokens);
-        c.output.push(r.output_tokens);
-        c.reasoning.push(r.reasoning_tokens);
+        self.chunk.push(Row {
+            day,
+            epoch,
+            gid,
+            sums: Sums {
+                rows: 1,
+                requests: r.requests,
+                input_tokens: r.input_tokens,
+                cache_read_tokens: r.cache_read_tokens,
+                cache_write_tokens: r.cache_write_tokens,
+                cache_write_1h_tokens: r.cache_write_1h_tokens,
+                output_tokens: r.output_tokens,
+                reasoning_tokens: r.reasoning_tokens,
+            },
+        });
     }
 
     /// Drops rows of the current chunk (duplicates found late), by ascending index.
     pub fn remove_rows(&mut self, rows: &[u32]) {
-        if !rows.is_empty() {
-            self.chunk.remove_rows(rows);
-        }
-    }
-
-    /// Sums the current chunk into the partials (merging them when they grow).
-    pub fn flush(&mut self) {
-        if self.chunk.len() == 0 || self.error.is_some() {
+        if rows.is_empty() {
             return;
         }
-        let result = self
-            .chunk
-            .take_frame()
-            .and_then(|f| group_sum(vec![f]))
-            .and_then(|partial| merge(&mut self.sums, &partial));
-        if let Err(e) = result {
-            self.error = Some(e);
+        let mut drop = rows.iter().copied().peekable();
+        let mut i = 0u32;
+        self.chunk.retain(|_| {
+            let gone = drop.next_if_eq(&i).is_some();
+            i += 1;
+            !gone
+        });
+    }
+
+    /// Sums the current chunk into its cells.
+    pub fn flush(&mut self) {
+        if self.error.is_some() {
+            self.chunk.clear();
+            return;
         }
+        for row in self.chunk.drain(..) {
+            let cell = self.sums.entry((row.day, row.epoch, row.gid)).or_default();
+            if cell.checked_add(&row.sums).is_none() {
+                self.error = Some(SumOverflow);
+                break;
+            }
+        }
+        self.chunk.clear();
     }
 
     /// The summed cells, sorted by (day, epoch, group).
-    pub fn finish(mut self) -> PolarsResult<Vec<Cell>> {
+    pub fn finish(mut self) -> Result<Vec<Cell>, SumOverflow> {
         self.flush();
         if let Some(e) = self.error.take() {
             return Err(e);
@@ -236,8 +132,8 @@ impl Chunks {
                 sums,
             })
             .collect();
-        // Deterministic order, whatever order polars produced the groups in.
-        cells.sort_by_key(|c| (c.day, c.epoch, c.group));
+        // Deterministic order, whatever order the map holds them in.
+        cells.sort_unstable_by_key(|c| (c.day, c.epoch, c.group));
         Ok(cells)
     }
 }
@@ -275,7 +171,7 @@ mod tests {
     #[test]
     fn a_sum_past_u64_is_an_error_not_a_wrapped_number() {
         // Chunks of one row, each 10^12 input tokens, on top of a cell already near u64::MAX:
-        // the merge must refuse rather than wrap (polars' u64 sum would wrap silently).
+        // the sum must refuse rather than wrap.
         let mut sums = crate::engine::FastMap::default();
         let near = Sums {
             input_tokens: u64::MAX - 1_500_000_000_000,

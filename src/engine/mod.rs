@@ -380,7 +380,7 @@ impl Aggregator {
     }
 
     /// Finishes aggregation.
-    pub fn finish(mut self) -> polars::prelude::PolarsResult<Aggregates> {
+    pub fn finish(mut self) -> Result<Aggregates, chunks::SumOverflow> {
         self.settle_ids();
         let cells = self.chunks.finish()?;
         let groups = self.groups.keys(self.settings.dims.len());

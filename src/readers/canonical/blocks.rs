@@ -15,7 +15,7 @@ use super::row::{Layout, Triage};
 use crate::readers::{LogFile, ReadError, ReadOptions, Tick};
 use crate::usage::{Rejection, UsageRecord, UsageSink};
 
-const BLOCK: usize = 8 << 20;
+const BLOCK: usize = 2 << 20;
 
 /// A byte range of a block's text.
 type Span = (u32, u32);
