@@ -13,8 +13,9 @@ Cases (files are generated once into bench/out/ by examples/generate.rs, determi
            DuckDB on read_parquet. Target: <= 0.5x DuckDB's time, <= 400 MiB.
   claude   a Claude Code folder of 1 M lines in 2,000 files against ccusage 20.0.24
            (`ccusage claude monthly --offline --json`). Target: <= 0.125x ccusage's time.
-  groups   `report --by user` on the 10 M rows with 1 M distinct users (`generate bench
-           --users`), with their request ids. Target: peak <= 400 MiB.
+  groups   `report --by user` on 1 M rows of 1 M distinct users (`generate bench --rows
+           1000000 --users 1000000`: every row its own group), with their request ids.
+           Target: peak <= 400 MiB.
 
 Each case runs the tools in alternating order RUNS times under GNU time; it prints every run,
 the median wall time and peak RSS, and the median of the per-round ratios
@@ -135,10 +136,10 @@ def main():
             "ccusage": ["ccusage", "claude", "monthly", "--offline", "--json", "-z", "UTC"],
         }, a.runs, env=dict(os.environ, CLAUDE_CONFIG_DIR=d))
     if "groups" in only:
-        f = os.path.join(OUT, f"requests-{a.rows}-users-{a.users}.csv")
-        generate(gen, f, "bench", "--rows", str(a.rows), "--users", str(a.users), "--output", f)
+        f = os.path.join(OUT, f"requests-{a.users}-users-{a.users}.csv")
+        generate(gen, f, "bench", "--rows", str(a.users), "--users", str(a.users), "--output", f)
         same_output(a.old, a.new, lambda b, o: report(b, f, o, by="user"), "groups")
-        run_case(f"groups: --by user, {a.users:,} users over {a.rows:,} rows", {
+        run_case(f"groups: --by user, {a.users:,} users over {a.users:,} rows", {
             "tokenledger": report(a.new, f, os.path.join(tmp, "g.csv"), by="user"),
         }, a.runs)
 

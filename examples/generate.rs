@@ -600,11 +600,10 @@ fn sample(dir: &Path) {
     }
 }
 
-/// `users`: when set, the user column is one of that many users (`u0000000`...), drawn from
-/// a second generator, so every other column is the same as without it (a file with many
-/// groups for `--by user`).
+/// `users`: when set, row n's user is `u{n mod users}` (`u0000000`...), and every other column
+/// is the same as without it: with as many rows as users, every row is its own group (a file
+/// for `--by user` over that many groups).
 fn bench(rows: u64, output: &Path, with_ids: bool, users: Option<u64>) {
-    let mut user_rng = Rng(11);
     if let Some(p) = output.parent() {
         std::fs::create_dir_all(p).unwrap();
     }
@@ -636,7 +635,7 @@ fn bench(rows: u64, output: &Path, with_ids: bool, users: Option<u64>) {
             line = line.replacen(&format!(",{},", r.request_id), ",", 1);
         }
         if let Some(u) = users {
-            let user = format!(",u{:07},", user_rng.below(u.max(1)));
+            let user = format!(",u{:07},", n % u.max(1));
             line = line.replacen(&format!(",{},", r.user), &user, 1);
         }
         writeln!(w, "{line}").unwrap();
