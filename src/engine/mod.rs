@@ -1,14 +1,14 @@
 //! The engine: canonical usage records in, priced aggregates out.
 //!
-//! Records are interned and buffered into column chunks; polars sums their tokens as integers per
-//! (local day, price epoch, group) in a lazy group-by, one chunk at a time, so memory is bounded
-//! by the number of groups, not the number of rows. Pricing then happens on those aggregates
+//! Records are interned and buffered in chunks until their request ids are settled; each row's
+//! tokens are then added as integers into its (local day, price epoch, group) cell with checked
+//! additions, so memory is bounded by the number of groups, not the number of rows. Pricing then happens on those aggregates
 //! with exact decimals: within one price epoch (an interval in which no price in the book
 //! changes) cost is linear in tokens, so pricing sums is exactly pricing rows.
 //!
 //! [`Aggregator`] coordinates owned parts, each with one job: [`buckets`] (local day, price
 //! epoch), [`dedupe`] (first request id wins), [`groups`] (interned group keys, model
-//! resolution, service tiers and time windows), [`chunks`] (polars sums), [`minutes`] (per-minute
+//! resolution, service tiers and time windows), [`chunks`] (checked sums per cell), [`minutes`] (per-minute
 //! counts); [`price`] prices the result. Layer 2: no file I/O and no clock here (the caller
 //! passes the period and the time zone); it names only `usage`, `pricing` and itself.
 
