@@ -44,6 +44,14 @@ impl Dedupe {
         }
     }
 
+    /// Expects `rows` more ids than sized for so far (a reader that knows its row count),
+    /// while the set is still unallocated.
+    pub fn expect_more(&mut self, rows: usize) {
+        if self.seen.capacity() == 0 {
+            self.expected_rows = self.expected_rows.saturating_add(rows);
+        }
+    }
+
     fn reserve(&mut self) {
         if self.seen.capacity() == 0 && self.expected_rows > 0 {
             // The expected rows come from file sizes (about 150 bytes a row): an eighth more,

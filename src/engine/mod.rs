@@ -411,6 +411,11 @@ impl UsageSink for Aggregator {
         self.record_digested(r, digest);
     }
 
+    fn expect_rows(&mut self, rows: u64) {
+        self.dedupe
+            .expect_more(rows.min(usize::MAX as u64) as usize);
+    }
+
     fn record_digested(&mut self, r: &UsageRecord<'_>, digest: Option<u128>) {
         debug_assert_eq!(digest, r.request_id.map(|id| id_hash(r.provider, id)));
         self.counters.rows_read += 1;

@@ -31,6 +31,11 @@ pub trait UsageSink {
     fn record(&mut self, record: &UsageRecord<'_>);
     /// A record whose request id's digest ([`id_digest`] of its provider and id) a reader
     /// worked out already, on a worker thread. Sinks that do not dedupe take it as a record.
+    /// A reader knows how many rows are coming (a Parquet footer says so): a sink may size
+    /// itself once for them.
+    fn expect_rows(&mut self, rows: u64) {
+        let _ = rows;
+    }
     fn record_digested(&mut self, record: &UsageRecord<'_>, digest: Option<u128>) {
         let _ = digest;
         self.record(record);

@@ -90,11 +90,16 @@ fn parquet_reads_like_csv() {
 #[test]
 fn parquet_streams_in_batches_of_row_groups_with_exact_line_numbers() {
     use polars::prelude::*;
-    // 300,000 rows in 1,000-row groups: several batches. Row 250,001 has a negative count, row
-    // 200,000 repeats the request id of row 10 (a duplicate across batches).
+    // 300,000 rows in 1,000-row groups: several batches, read by several workers and delivered
+    // in file order. Row 250,001 has a negative count, row 200,000 repeats the request id of
+    // row 10 (a duplicate across batches) with other counts: the first occurrence must win.
     const N: usize = 300_000;
     let input: Vec<i64> = (0..N)
-        .map(|i| if i == 250_000 { -5 } else { 1000 })
+        .map(|i| match i {
+            250_000 => -5,
+            199_999 => 9_000_000,
+            _ => 1000,
+        })
         .collect();
     let ids: Vec<String> = (0..N)
         .map(|i| {

@@ -229,102 +229,169 @@ pub fn read_parquet(
         batches.push((start, len));
     }
     let names: Vec<String> = layout.extras.iter().map(|(n, _)| n.clone()).collect();
-    // A worker thread decodes and validates batch k+1 while this thread aggregates batch k
-    // (one batch ahead at most), in file order.
+    // The footer says how many rows come: the dedupe set is sized once for them.
+    sink.expect_rows(metadata.num_rows as u64);
+    // Worker threads (one per core, at most four) decode and validate batches, worker w the
+    // batches w, w + n, ...; this thread aggregates them in file order as they come.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    let gate = Gate::default();
     std::thread::scope(|scope| -> Result<(), ReadError> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<batch::OwnedBatch, ReadError>>(1);
+        type Done = (usize, Result<batch::OwnedBatch, ReadError>);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Done>(workers);
         let (wanted, metadata, layout, path) = (&wanted, &metadata, &layout, &path);
-        let (open, fmt_err) = (&open, &fmt_err);
-        scope.spawn(move || {
-            let mut scratch = String::new();
-            let mut spans: Vec<Option<(usize, usize)>> = vec![None; wanted.len()];
-            for (offset, rows) in batches {
-                // A decoder panic on a damaged file (polars') becomes this file's error here,
-                // in the worker, with its message (not "a scoped thread panicked").
-                let batch = crate::readers::caught(|| {
-                    open().and_then(|f| {
-                        let mut r = ParquetReader::new(f)
-                            .with_columns(Some(wanted.clone()))
-                            .with_slice(Some((offset, rows)));
-                        r.set_metadata(metadata.clone());
-                        let df = r.finish().map_err(fmt_err)?;
-                        let cols: Vec<ParquetColumn> = df
-                            .columns()
-                            .iter()
-                            .map(|c| column(c.as_materialized_series()))
-                            .collect::<PolarsResult<_>>()
-                            .map_err(fmt_err)?;
-                        // A damaged file can decode fewer columns than asked for, or a column
-                        // shorter than the batch: that is the file's error, never an index past
-                        // the end of the columns or of a column.
-                        if cols.len() != wanted.len() {
-                            return Err(ReadError::Format {
-                                path: path.clone(),
-                                message: format!(
-                                    "damaged file: {} columns decoded where {} were asked for",
-                                    cols.len(),
-                                    wanted.len()
-                                ),
-                            });
-                        }
-                        if let Some((c, n)) = df
-                            .columns()
-                            .iter()
-                            .zip(&cols)
-                            .map(|(c, v)| (c.name().to_string(), v.len()))
-                            .find(|(_, n)| *n != df.height())
-                        {
-                            return Err(ReadError::Format {
-                                path: path.clone(),
-                                message: format!(
-                                    "damaged file: column {} has {n} values for {} rows",
-                                    crate::text::printable(&c),
-                                    df.height()
-                                ),
-                            });
-                        }
-                        let mut out = batch::OwnedBatch::default();
-                        for row in 0..df.height() {
-                            let line = (offset + row) as u64 + 1;
-                            // Typed values of this row as text, in one buffer.
-                            scratch.clear();
-                            for (c, span) in cols.iter().zip(spans.iter_mut()) {
-                                *span = c.write(row, &mut scratch);
+        let (open, fmt_err, batches) = (&open, &fmt_err, &batches);
+        // How many batches this thread has delivered: a worker waits before decoding a batch
+        // more than two rounds ahead of it, so memory stays bounded whatever the workers' pace.
+        let gate = &gate;
+        let _open_on_exit = GateGuard(gate);
+        for w in 0..workers {
+            let tx = tx.clone();
+            scope.spawn(move || {
+                let mut scratch = String::new();
+                let mut spans: Vec<Option<(usize, usize)>> = vec![None; wanted.len()];
+                for (k, &(offset, rows)) in batches.iter().enumerate().skip(w).step_by(workers) {
+                    if !gate.wait_until(k.saturating_sub(2 * workers)) {
+                        return;
+                    }
+                    // A decoder panic on a damaged file (polars') becomes this file's error here,
+                    // in the worker, with its message (not "a scoped thread panicked").
+                    let batch = crate::readers::caught(|| {
+                        open().and_then(|f| {
+                            let mut r = ParquetReader::new(f)
+                                .with_columns(Some(wanted.clone()))
+                                .with_slice(Some((offset, rows)));
+                            r.set_metadata(metadata.clone());
+                            let df = r.finish().map_err(fmt_err)?;
+                            let cols: Vec<ParquetColumn> = df
+                                .columns()
+                                .iter()
+                                .map(|c| column(c.as_materialized_series()))
+                                .collect::<PolarsResult<_>>()
+                                .map_err(fmt_err)?;
+                            // A damaged file can decode fewer columns than asked for, or a column
+                            // shorter than the batch: that is the file's error, never an index past
+                            // the end of the columns or of a column.
+                            if cols.len() != wanted.len() {
+                                return Err(ReadError::Format {
+                                    path: path.clone(),
+                                    message: format!(
+                                        "damaged file: {} columns decoded where {} were asked for",
+                                        cols.len(),
+                                        wanted.len()
+                                    ),
+                                });
                             }
-                            let get = |i: usize| match (&cols[i], spans[i]) {
-                                (ParquetColumn::Text(v), _) => v.get(row).copied().flatten(),
-                                (_, Some((a, b))) => Some(&scratch[a..b]),
-                                _ => None,
-                            };
-                            match layout.record(get) {
-                                Ok(r) => out.push(&r, layout),
-                                Err(e) => out.reject(line, e.field, e.reason),
+                            if let Some((c, n)) = df
+                                .columns()
+                                .iter()
+                                .zip(&cols)
+                                .map(|(c, v)| (c.name().to_string(), v.len()))
+                                .find(|(_, n)| *n != df.height())
+                            {
+                                return Err(ReadError::Format {
+                                    path: path.clone(),
+                                    message: format!(
+                                        "damaged file: column {} has {n} values for {} rows",
+                                        crate::text::printable(&c),
+                                        df.height()
+                                    ),
+                                });
                             }
-                        }
-                        Ok(out)
+                            let mut out = batch::OwnedBatch::default();
+                            for row in 0..df.height() {
+                                let line = (offset + row) as u64 + 1;
+                                // Typed values of this row as text, in one buffer.
+                                scratch.clear();
+                                for (c, span) in cols.iter().zip(spans.iter_mut()) {
+                                    *span = c.write(row, &mut scratch);
+                                }
+                                let get = |i: usize| match (&cols[i], spans[i]) {
+                                    (ParquetColumn::Text(v), _) => v.get(row).copied().flatten(),
+                                    (_, Some((a, b))) => Some(&scratch[a..b]),
+                                    _ => None,
+                                };
+                                match layout.record(get) {
+                                    Ok(r) => out.push(&r, layout),
+                                    Err(e) => out.reject(line, e.field, e.reason),
+                                }
+                            }
+                            Ok(out)
+                        })
                     })
-                })
-                .unwrap_or_else(|what| {
-                    Err(ReadError::Format {
-                        path: path.clone(),
-                        message: format!(
-                            "damaged or unsupported file (the reader stopped: {})",
-                            crate::text::safe_reason(&what.0)
-                        ),
-                    })
-                });
-                let failed = batch.is_err();
-                if tx.send(batch).is_err() || failed {
-                    return;
+                    .unwrap_or_else(|what| {
+                        Err(ReadError::Format {
+                            path: path.clone(),
+                            message: format!(
+                                "damaged or unsupported file (the reader stopped: {})",
+                                crate::text::safe_reason(&what.0)
+                            ),
+                        })
+                    });
+                    let failed = batch.is_err();
+                    if tx.send((k, batch)).is_err() || failed {
+                        return;
+                    }
                 }
+            });
+        }
+        drop(tx);
+        // In file order: a batch that arrives early waits; the first error (in file order)
+        // ends the read.
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut next = 0;
+        for (k, batch) in rx {
+            waiting.insert(k, batch);
+            while let Some(batch) = waiting.remove(&next) {
+                batch?.deliver(path, &names, sink);
+                next += 1;
+                gate.set(next);
             }
-        });
-        for batch in rx {
-            batch?.deliver(path, &names, sink);
         }
         Ok(())
     })?;
     Ok(())
+}
+
+/// Batches delivered so far, for workers to wait on ([`usize::MAX`]: stop).
+#[derive(Default)]
+struct Gate {
+    delivered: std::sync::Mutex<usize>,
+    moved: std::sync::Condvar,
+}
+
+impl Gate {
+    fn set(&self, n: usize) {
+        if let Ok(mut d) = self.delivered.lock() {
+            *d = n;
+        }
+        self.moved.notify_all();
+    }
+
+    /// Waits until `n` batches are delivered; false when the reading stopped.
+    fn wait_until(&self, n: usize) -> bool {
+        let Ok(mut d) = self.delivered.lock() else {
+            return false;
+        };
+        while *d < n {
+            match self.moved.wait(d) {
+                Ok(g) => d = g,
+                Err(_) => return false,
+            }
+        }
+        *d != usize::MAX
+    }
+}
+
+/// Opens the gate for good when the consuming thread leaves (done, or on an error), so no
+/// worker waits forever.
+struct GateGuard<'a>(&'a Gate);
+
+impl Drop for GateGuard<'_> {
+    fn drop(&mut self) {
+        self.0.set(usize::MAX);
+    }
 }
 
 /// One Parquet column of a batch, as the validator reads it.
