@@ -1,7 +1,7 @@
 //! Hand-built results for renderer and chart tests: every number here is typed by hand, so a
 //! test that renders them checks layout, never arithmetic.
 
-use std::collections::BTreeSet;
+use super::set::SmallSet;
 
 use rust_decimal::Decimal;
 
@@ -23,9 +23,9 @@ pub fn measures(requests: u64, input: u64, cache_read: u64, output: u64, cost: &
         reasoning_tokens: 0,
         cost_usd: cost.parse::<Decimal>().expect("fixture cost"),
         unpriced_requests: 0,
-        price_versions: BTreeSet::new(),
-        priced_by: BTreeSet::from([BookTier::Curated]),
-        price_rules: BTreeSet::new(),
+        price_versions: SmallSet::default(),
+        priced_by: SmallSet::from([BookTier::Curated]),
+        price_rules: SmallSet::default(),
     }
 }
 
@@ -96,17 +96,17 @@ pub fn full_report() -> Report {
     let mut sonnet = measures(1_200, 3_400_000, 1_000_000, 250_000, "12.5");
     sonnet.failed_requests = 3;
     sonnet.cache_write_tokens = 200_000;
-    sonnet.price_versions = BTreeSet::from([
+    sonnet.price_versions = SmallSet::from([
         "anthropic/claude-sonnet-4-5@2025-09-29".to_string(),
         "anthropic/claude-sonnet-4-5@2026-10-15".to_string(),
     ]);
     let mut gpt = measures(800, 1_000_000, 0, 100_000, "3.25");
     gpt.reasoning_tokens = 40_000;
-    gpt.price_versions = BTreeSet::from(["openai/gpt-5-mini@2025-08-07".to_string()]);
-    gpt.priced_by = BTreeSet::from([BookTier::Generated]);
+    gpt.price_versions = SmallSet::from(["openai/gpt-5-mini@2025-08-07".to_string()]);
+    gpt.priced_by = SmallSet::from([BookTier::Generated]);
     let mut llama = measures(10, 20_000, 0, 5_000, "0.004");
-    llama.price_versions = BTreeSet::from(["together/llama-4-maverick@2025-04-05".to_string()]);
-    llama.priced_by = BTreeSet::from([BookTier::Overlay]);
+    llama.price_versions = SmallSet::from(["together/llama-4-maverick@2025-04-05".to_string()]);
+    llama.priced_by = SmallSet::from([BookTier::Overlay]);
     let mut r = report(
         &["provider", "model"],
         vec![

@@ -24,6 +24,7 @@ pub mod forecast;
 pub mod measures;
 pub mod period;
 pub mod reconcile;
+pub mod set;
 
 use accounting::account;
 pub use accounting::{Accounting, Coverage, Share};
@@ -55,12 +56,12 @@ pub struct Measures {
     pub cost_usd: Decimal,
     pub unpriced_requests: u64,
     /// The price versions that priced this row (`provider/model@effective_from`), sorted.
-    pub price_versions: std::collections::BTreeSet<String>,
+    pub price_versions: set::SmallSet<String>,
     /// The tiers of the book those versions come from (overlay, curated, generated).
-    pub priced_by: std::collections::BTreeSet<BookTier>,
+    pub priced_by: set::SmallSet<BookTier>,
     /// The provider rules that priced a token class the versions leave empty
     /// (`class-rules.csv`: Anthropic's 0.1x cache read, Azure's 50% Global Batch, ...).
-    pub price_rules: std::collections::BTreeSet<String>,
+    pub price_rules: set::SmallSet<String>,
 }
 
 impl Measures {
@@ -318,12 +319,16 @@ pub fn build(
         .filter(|(_, d)| *d == MONTH || *d == DAY)
         .map(|(i, _)| i)
         .collect();
-    rows.sort_by(|a, b| {
-        let ta: Vec<_> = time_idx.iter().map(|&i| &a.dims[i]).collect();
-        let tb: Vec<_> = time_idx.iter().map(|&i| &b.dims[i]).collect();
-        ta.cmp(&tb)
-            .then(b.measures.cost_usd.cmp(&a.measures.cost_usd))
-            .then(a.dims.cmp(&b.dims))
+    // (Rows have distinct dimensions, so the order is total: an unstable sort gives the same
+    // result without a buffer of half the rows, and the comparison allocates nothing.)
+    rows.sort_unstable_by(|a, b| {
+        time_idx
+            .iter()
+            .map(|&i| a.dims[i].cmp(&b.dims[i]))
+            .find(|o| o.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| b.measures.cost_usd.cmp(&a.measures.cost_usd))
+            .then_with(|| a.dims.cmp(&b.dims))
     });
     total.cost_usd = total.cost_usd.normalize();
     for r in &mut rows {
