@@ -845,3 +845,40 @@ fn audio_tokens_and_web_searches_leave_their_requests_unpriced() {
         }
     }
 }
+
+/// Unsigned count columns of a Parquet log reach the validator as numbers (no text round
+/// trip), and are checked as parsed text is: too large, missing where required, or fine.
+#[test]
+fn parquet_unsigned_counts_are_checked_as_numbers() {
+    use polars::prelude::*;
+    let mut df = df!(
+        "timestamp" => ["2025-06-20T08:00:00Z"; 4],
+        "provider" => ["together"; 4],
+        "model" => ["llama-3.3-70b"; 4],
+        "input_tokens" => [Some(1_000_000u64), Some(2_000_000_000_000), None, Some(0)],
+        "output_tokens" => [0u64, 0, 0, 5],
+        "status" => [200u64, 200, 200, 429],
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("u.parquet");
+    ParquetWriter::new(std::fs::File::create(&path).unwrap())
+        .finish(&mut df)
+        .unwrap();
+    let out = Tl::report()
+        .logs(&path)
+        .book("pricing/test.csv")
+        .args(["--format", "json"])
+        .ok();
+    let p = path.display();
+    out.stderr_has(&format!(
+        "{p}:2: input_tokens: 2000000000000 is implausibly large"
+    ))
+    .stderr_has(&format!("{p}:3: input_tokens: missing value (required)"));
+    let v = out.json();
+    // Row 1: 1M input at $0.88/M; row 4 is a failed request (its status from an unsigned
+    // column) whose 5 logged output tokens are priced too ($0.88/M): 0.88 + 0.0000044.
+    assert_eq!(v["total"]["cost_usd"], "0.8800044");
+    assert_eq!(v["accounting"]["rejected"], 2);
+    assert_eq!(v["accounting"]["failed"], 1);
+}

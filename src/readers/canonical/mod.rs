@@ -243,7 +243,7 @@ pub fn read_parquet(
         let (wanted, metadata, layout, path) = (&wanted, &metadata, &layout, &path);
         let (open, fmt_err, batches) = (&open, &fmt_err, &batches);
         // How many batches this thread has delivered: a worker waits before decoding a batch
-        // more than two rounds ahead of it, so memory stays bounded whatever the workers' pace.
+        // more than one round ahead of it, so memory stays bounded whatever the workers' pace.
         let gate = &gate;
         let _open_on_exit = GateGuard(gate);
         for w in 0..workers {
@@ -251,8 +251,9 @@ pub fn read_parquet(
             scope.spawn(move || {
                 let mut scratch = String::new();
                 let mut spans: Vec<Option<(usize, usize)>> = vec![None; wanted.len()];
+                let counts = layout.count_columns();
                 for (k, &(offset, rows)) in batches.iter().enumerate().skip(w).step_by(workers) {
-                    if !gate.wait_until(k.saturating_sub(2 * workers)) {
+                    if !gate.wait_until(k.saturating_sub(workers)) {
                         return;
                     }
                     // A decoder panic on a damaged file (polars') becomes this file's error here,
@@ -303,16 +304,27 @@ pub fn read_parquet(
                             for row in 0..df.height() {
                                 let line = (offset + row) as u64 + 1;
                                 // Typed values of this row as text, in one buffer.
+                                // (Unsigned count columns go to the validator as numbers.)
                                 scratch.clear();
-                                for (c, span) in cols.iter().zip(spans.iter_mut()) {
-                                    *span = c.write(row, &mut scratch);
+                                for (i, (c, span)) in cols.iter().zip(spans.iter_mut()).enumerate()
+                                {
+                                    *span = match c {
+                                        ParquetColumn::Unsigned(_) if counts[i] => None,
+                                        _ => c.write(row, &mut scratch),
+                                    };
                                 }
                                 let get = |i: usize| match (&cols[i], spans[i]) {
                                     (ParquetColumn::Text(v), _) => v.get(row).copied().flatten(),
                                     (_, Some((a, b))) => Some(&scratch[a..b]),
                                     _ => None,
                                 };
-                                match layout.record(get) {
+                                let count = |i: usize| match &cols[i] {
+                                    ParquetColumn::Unsigned(v) if counts[i] => {
+                                        v.get(row).copied().flatten()
+                                    }
+                                    _ => None,
+                                };
+                                match layout.record_typed(get, count) {
                                     Ok(r) => out.push(&r, layout),
                                     Err(e) => out.reject(line, e.field, e.reason),
                                 }

@@ -4,7 +4,8 @@
 
 use super::{ReadError, ReadOptions};
 use crate::usage::{
-    col, parse_bool, parse_count, parse_status, parse_timestamp_us, FieldError, UsageRecord,
+    check_plausible, col, parse_bool, parse_count, parse_status, parse_timestamp_us, FieldError,
+    UsageRecord,
 };
 
 /// Index of each canonical column in [`col::KNOWN`].
@@ -33,6 +34,17 @@ pub mod k {
 /// The raw text of the canonical fields of one row (`None` for absent or empty).
 pub type RawFields<'a> = [Option<&'a str>; col::COUNT];
 
+/// The fields that hold token or request counts.
+const COUNT_FIELDS: [usize; 7] = [
+    k::INPUT,
+    k::OUTPUT,
+    k::CACHE_READ,
+    k::CACHE_WRITE,
+    k::REASONING,
+    k::REQUESTS,
+    k::CACHE_WRITE_1H,
+];
+
 pub fn known_index(name: &str) -> Option<usize> {
     col::KNOWN.iter().position(|c| *c == name)
 }
@@ -48,19 +60,42 @@ pub fn build_record<'a>(
     f: &RawFields<'a>,
     extra: Vec<(&'a str, &'a str)>,
 ) -> Result<UsageRecord<'a>, FieldError> {
+    build_typed(f, &NO_COUNTS, extra)
+}
+
+/// Counts that a typed source (a Parquet column of unsigned integers) gives as numbers, by
+/// field index: `Some` replaces parsing the field's text (the number is checked exactly as a
+/// parsed one: [`check_plausible`]).
+pub type TypedCounts = [Option<u64>; col::COUNT];
+
+const NO_COUNTS: TypedCounts = [None; col::COUNT];
+
+/// [`build_record`] with some counts given as numbers.
+pub fn build_typed<'a>(
+    f: &RawFields<'a>,
+    typed: &TypedCounts,
+    extra: Vec<(&'a str, &'a str)>,
+) -> Result<UsageRecord<'a>, FieldError> {
     let required = |i: usize| {
         non_empty(f[i]).ok_or_else(|| FieldError::new(col::KNOWN[i], "missing value (required)"))
     };
-    let count = |i: usize, default: u64| match non_empty(f[i]) {
-        None => Ok(default),
-        Some(s) => parse_count(col::KNOWN[i], s),
+    let count = |i: usize, default: u64| match (typed[i], non_empty(f[i])) {
+        (Some(n), _) => check_plausible(col::KNOWN[i], n),
+        (None, None) => Ok(default),
+        (None, Some(s)) => parse_count(col::KNOWN[i], s),
     };
     let timestamp_us = parse_timestamp_us(required(k::TIMESTAMP)?)
         .map_err(|e| FieldError::new(col::TIMESTAMP, e))?;
     let provider = required(k::PROVIDER)?;
     let model = required(k::MODEL)?;
-    let input_tokens = parse_count(col::INPUT_TOKENS, required(k::INPUT)?)?;
-    let output_tokens = parse_count(col::OUTPUT_TOKENS, required(k::OUTPUT)?)?;
+    let input_tokens = match typed[k::INPUT] {
+        Some(n) => check_plausible(col::INPUT_TOKENS, n)?,
+        None => parse_count(col::INPUT_TOKENS, required(k::INPUT)?)?,
+    };
+    let output_tokens = match typed[k::OUTPUT] {
+        Some(n) => check_plausible(col::OUTPUT_TOKENS, n)?,
+        None => parse_count(col::OUTPUT_TOKENS, required(k::OUTPUT)?)?,
+    };
     let cache_read_tokens = count(k::CACHE_READ, 0)?;
     let cache_write_tokens = count(k::CACHE_WRITE, 0)?;
     let cache_write_1h_tokens = count(k::CACHE_WRITE_1H, 0)?;
@@ -198,6 +233,44 @@ impl Layout {
     }
 
     /// Validates one row, given the text of its column `i`.
+    /// Which columns of the file hold counts (by column index), for [`Layout::record_typed`].
+    pub fn count_columns(&self) -> Vec<bool> {
+        let mut out = vec![false; self.columns];
+        for k in COUNT_FIELDS {
+            if let Some(slot) = self.known[k].and_then(|i| out.get_mut(i)) {
+                *slot = true;
+            }
+        }
+        out
+    }
+
+    /// The record of a typed row: `get` gives a column's text, `count` a count column's number
+    /// where the column holds unsigned integers (then `get` is not asked for it).
+    pub fn record_typed<'a>(
+        &'a self,
+        get: impl Fn(usize) -> Option<&'a str>,
+        count: impl Fn(usize) -> Option<u64>,
+    ) -> Result<UsageRecord<'a>, FieldError> {
+        let mut raw: RawFields = [None; col::COUNT];
+        let mut typed: TypedCounts = [None; col::COUNT];
+        for (k, idx) in self.known.iter().enumerate() {
+            let Some(i) = *idx else { continue };
+            if COUNT_FIELDS.contains(&k) {
+                if let Some(n) = count(i) {
+                    typed[k] = Some(n);
+                    continue;
+                }
+            }
+            raw[k] = get(i);
+        }
+        let extra = self
+            .extras
+            .iter()
+            .filter_map(|(n, i)| get(*i).map(|v| (n.as_str(), v)))
+            .collect();
+        build_typed(&raw, &typed, extra)
+    }
+
     pub fn record<'a>(
         &'a self,
         get: impl Fn(usize) -> Option<&'a str>,
