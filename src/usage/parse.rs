@@ -298,6 +298,20 @@ pub fn deployment_type(s: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// Any string of up to 20 digits (with or without spaces around) parses as the
+        /// general path parses it: the same number, or the same refusal.
+        #[test]
+        fn counts_parse_as_the_general_path(d in "[0-9]{1,20}", pad in proptest::bool::ANY) {
+            let t = if pad { format!(" {d} ") } else { d.clone() };
+            let general = d.parse::<u64>().ok().filter(|v| *v <= MAX_COUNT);
+            match parse_count("f", &t) {
+                Ok(v) => proptest::prop_assert_eq!(Some(v), general),
+                Err(_) => proptest::prop_assert_eq!(None, general),
+            }
+        }
+    }
+
     /// The digit fast paths give what the general parsers give.
     #[test]
     fn fast_paths_agree_with_the_general_parsers() {

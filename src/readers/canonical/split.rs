@@ -84,6 +84,20 @@ mod tests {
         assert!(out.iter().all(|f| *f == "x"));
     }
 
+    proptest::proptest! {
+        /// Any text over commas, ASCII, multi-byte characters and bytes near a comma's value
+        /// splits as `str::split(',')` does.
+        #[test]
+        fn any_line_splits_as_str_split(line in "[,a-z0-9 \\-\\.+<\u{2c}\u{ac}\u{12c}é日]{0,90}") {
+            let want: Vec<&str> = line.split(',').collect();
+            let mut out = [""; 64];
+            let n = split_fields(&line, &mut out);
+            proptest::prop_assert_eq!(n, want.len());
+            let shown = n.min(64);
+            proptest::prop_assert_eq!(&out[..shown], &want[..shown]);
+        }
+    }
+
     #[test]
     fn every_byte_value_is_a_comma_only_when_it_is_one() {
         for b in 0u8..=255 {
