@@ -60,6 +60,14 @@ pub fn local_midnight_us(tz: &Tz, date: NaiveDate) -> i64 {
     midnight.and_utc().timestamp_micros()
 }
 
+/// The local date of an instant (UTC microseconds) in `tz`, as days since 1970-01-01: the
+/// engine's `day` of a cell.
+pub fn local_day(tz: &Tz, us: i64) -> Option<i64> {
+    use chrono::Datelike;
+    let t = chrono::DateTime::from_timestamp_micros(us)?;
+    Some(i64::from(t.with_timezone(tz).date_naive().num_days_from_ce()) - 719_163)
+}
+
 fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .ok()
@@ -135,6 +143,16 @@ pub fn resolve(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_days_are_days_since_the_epoch_in_the_zone() {
+        let tokyo: Tz = "Asia/Tokyo".parse().unwrap();
+        // 2025-06-30T20:00Z is July 1 in Tokyo: day 20,270 (2025-07-01), June 30 in UTC.
+        let us = crate::usage::parse_timestamp_us("2025-06-30T20:00:00Z").unwrap();
+        assert_eq!(local_day(&tokyo, us), Some(20_270));
+        assert_eq!(local_day(&Tz::UTC, us), Some(20_269));
+        assert_eq!(local_day(&Tz::UTC, 0), Some(0));
+    }
 
     fn us(s: &str) -> i64 {
         parse_timestamp_us(s).unwrap()

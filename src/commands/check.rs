@@ -33,12 +33,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
     } = args;
     let rule = anomaly::Rule {
         baseline_days,
-        min_usd: anomaly_min
-            .trim()
-            .trim_start_matches('$')
-            .parse()
-            .ok()
-            .filter(|d: &rust_decimal::Decimal| !d.is_sign_negative())
+        min_usd: budget::parse_usd(&anomaly_min)
+            .filter(|d| !d.is_sign_negative())
             .ok_or_else(|| {
                 UsageError::Message(format!(
                     "--anomaly-min {anomaly_min:?}: expected an amount in USD, e.g. 1 or 0.50"
@@ -77,15 +73,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
     };
     let period = settings.period();
     let bounds = (settings.from_us, settings.to_us);
-    let day_of = |us: i64| {
-        chrono::DateTime::from_timestamp_micros(us).map(|t| {
-            use chrono::Datelike;
-            t.with_timezone(&settings.tz)
-                .date_naive()
-                .num_days_from_ce() as i64
-                - 719_163
-        })
-    };
+    let day_of = |us: i64| crate::time::local_day(&settings.tz, us);
     let first_day = bounds.0.and_then(day_of);
     // The anomaly baseline is read from the days before the period (one more for a change of
     // the clocks); budgets count the period only.

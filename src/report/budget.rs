@@ -39,12 +39,7 @@ impl Budget {
             }
             None => (None, t),
         };
-        let amount: Decimal = amount
-            .trim()
-            .trim_start_matches('$')
-            .replace('_', "")
-            .parse()
-            .map_err(|_| bad())?;
+        let amount = parse_usd(amount).ok_or_else(bad)?;
         if amount <= Decimal::ZERO {
             return Err(bad());
         }
@@ -54,6 +49,15 @@ impl Budget {
             text: t.to_string(),
         })
     }
+}
+
+/// An amount in USD as written on a command line: `1200.50`, `$1200.50`, `1_000`.
+pub fn parse_usd(s: &str) -> Option<Decimal> {
+    s.trim()
+        .trim_start_matches('$')
+        .replace('_', "")
+        .parse()
+        .ok()
 }
 
 /// Where a budget stands.

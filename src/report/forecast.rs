@@ -76,13 +76,12 @@ pub fn forecast(
     {
         return None;
     }
+    let today = crate::time::local_day(tz, now_us)?;
     let mut cost = Decimal::ZERO;
     for pc in priced {
         if let Pricing::Priced { cost: c, .. } = &pc.pricing {
             // Only days up to "now": a log may hold more than has happened by then.
-            if format_day(pc.cell.day as i64).starts_with(&month)
-                && pc.cell.day as i64 <= local.num_days_from_ce() as i64 - 719_163
-            {
+            if format_day(pc.cell.day as i64).starts_with(&month) && pc.cell.day as i64 <= today {
                 cost += *c;
             }
         }

@@ -232,7 +232,6 @@ impl Layout {
         })
     }
 
-    /// Validates one row, given the text of its column `i`.
     /// Which columns of the file hold counts (by column index), for [`Layout::record_typed`].
     pub fn count_columns(&self) -> Vec<bool> {
         let mut out = vec![false; self.columns];
@@ -271,20 +270,12 @@ impl Layout {
         build_typed(&raw, &typed, extra)
     }
 
+    /// Validates one row, given the text of its column `i`.
     pub fn record<'a>(
         &'a self,
         get: impl Fn(usize) -> Option<&'a str>,
     ) -> Result<UsageRecord<'a>, FieldError> {
-        let mut raw: RawFields = [None; col::COUNT];
-        for (slot, idx) in raw.iter_mut().zip(self.known.iter()) {
-            *slot = idx.and_then(&get);
-        }
-        let extra = self
-            .extras
-            .iter()
-            .filter_map(|(n, i)| get(*i).map(|v| (n.as_str(), v)))
-            .collect();
-        build_record(&raw, extra)
+        self.record_typed(get, |_| None)
     }
 
     /// How to treat a row before validating it. A one-month report over a year of logs pays
