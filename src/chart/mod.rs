@@ -120,7 +120,19 @@ where
         .max()
         .unwrap_or(1) as f64;
     let time_axis = matches!(chart.x_label.as_str(), "day" | "month");
-    let vertical = !time_axis && longest * char_w > slot;
+    // A label too wide for its slot goes on two lines when every label fits that way (a
+    // break at " @ ", "/" or a space: `model @ provider`), else it is turned 90 degrees.
+    let fit = ((slot - 8.0) / char_w).max(0.0) as usize;
+    let two_lines: Option<Vec<(String, String)>> = (!time_axis && longest * char_w > slot)
+        .then(|| {
+            chart
+                .categories
+                .iter()
+                .map(|c| style::two_lines(c, fit))
+                .collect()
+        })
+        .flatten();
+    let vertical = !time_axis && longest * char_w > slot && two_lines.is_none();
     let max_chars = if vertical {
         ((plot.dim_in_pixel().1 as f64 * 0.4) / char_w).max(8.0) as usize
     } else {
@@ -128,11 +140,15 @@ where
     };
     let label_extent = if vertical {
         (max_chars.min(longest as usize) as f64 * char_w) + 8.0
+    } else if two_lines.is_some() {
+        label_size * 2.9
     } else {
         label_size * 1.6
     };
     let label_px = if vertical {
         label_size * 1.3
+    } else if two_lines.is_some() {
+        slot
     } else {
         longest * char_w + 10.0
     };
@@ -166,6 +182,13 @@ where
             continue;
         }
         let (px, py) = at(i as f64 + 0.5, 0.0);
+        if let Some((first, second)) = two_lines.as_ref().and_then(|l| l.get(i)) {
+            let style = TextStyle::from(label_font.clone()).pos(Pos::new(HPos::Center, VPos::Top));
+            canvas.draw(&Text::new(first.clone(), (px, py + 6), style.clone()))?;
+            let below = py + 6 + (label_size * 1.25) as i32;
+            canvas.draw(&Text::new(second.clone(), (px, below), style))?;
+            continue;
+        }
         if vertical {
             let style = TextStyle::from(label_font.clone().transform(FontTransform::Rotate90))
                 .pos(Pos::new(HPos::Left, VPos::Center));
@@ -507,6 +530,24 @@ mod tests {
             style::shorten("aws-bedrock/meta.llama3-3-70b-instruct-v1:0", 20),
             "aws-bedrock/m…t-v1:0"
         );
+    }
+
+    #[test]
+    fn wide_labels_break_at_their_joints() {
+        assert_eq!(
+            style::two_lines("claude-opus-4.6 @ anthropic", 18),
+            Some(("claude-opus-4.6".to_string(), "@ anthropic".to_string()))
+        );
+        assert_eq!(
+            style::two_lines("anthropic/claude-haiku-4-5-20251001", 26),
+            Some((
+                "anthropic/".to_string(),
+                "claude-haiku-4-5-20251001".to_string()
+            ))
+        );
+        // No break that fits both halves: none (the label is turned instead).
+        assert_eq!(style::two_lines("claude-haiku-4-5-20251001", 12), None);
+        assert_eq!(style::two_lines("a @ b", 0), None);
     }
 
     /// Two marks over neighbouring bars of one height would print over each other: the second

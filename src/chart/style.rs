@@ -246,6 +246,28 @@ impl Ticks {
     }
 }
 
+/// `label` on two lines of at most `max` characters each, broken before " @ ", after the last
+/// "/" or at the last space that makes both lines fit; `None` when no break does.
+pub fn two_lines(label: &str, max: usize) -> Option<(String, String)> {
+    let fits = |a: &str, b: &str| {
+        !a.is_empty() && !b.is_empty() && a.chars().count() <= max && b.chars().count() <= max
+    };
+    let mut breaks: Vec<(usize, usize)> = Vec::new();
+    if let Some(i) = label.rfind(" @ ") {
+        breaks.push((i, i + 1));
+    }
+    if let Some(i) = label.rfind('/') {
+        breaks.push((i + 1, i + 1));
+    }
+    if let Some(i) = label.rfind(' ') {
+        breaks.push((i, i + 1));
+    }
+    breaks.into_iter().find_map(|(end, start)| {
+        let (a, b) = (label.get(..end)?.trim_end(), label.get(start..)?);
+        fits(a, b).then(|| (a.to_string(), b.to_string()))
+    })
+}
+
 /// Shortens every label to `max` characters so that no two come out the same: where the
 /// usual cut (`shorten`) makes labels alike (`aws-bedrock/meta.l…v1:0` twice), those move the
 /// cut, keeping more of the end and less of the start, until they differ; as a last resort a
