@@ -25,7 +25,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             MeasureValue::Count(n) => n.to_string(),
             MeasureValue::Money(d) => crate::money::exact(d),
         }));
-        let versions: Vec<&str> = m.price_versions.iter().map(String::as_str).collect();
+        let versions: Vec<&str> = m.price_versions.iter().map(|v| &**v).collect();
         rec.push(neutralise(&versions.join(" ")).into_owned());
         rec.push(m.priced_by_labels().join(" "));
         out.write_record(&rec)?;

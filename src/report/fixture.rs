@@ -97,15 +97,15 @@ pub fn full_report() -> Report {
     sonnet.failed_requests = 3;
     sonnet.cache_write_tokens = 200_000;
     sonnet.price_versions = SmallSet::from([
-        "anthropic/claude-sonnet-4-5@2025-09-29".to_string(),
-        "anthropic/claude-sonnet-4-5@2026-10-15".to_string(),
+        "anthropic/claude-sonnet-4-5@2025-09-29".into(),
+        "anthropic/claude-sonnet-4-5@2026-10-15".into(),
     ]);
     let mut gpt = measures(800, 1_000_000, 0, 100_000, "3.25");
     gpt.reasoning_tokens = 40_000;
-    gpt.price_versions = SmallSet::from(["openai/gpt-5-mini@2025-08-07".to_string()]);
+    gpt.price_versions = SmallSet::from(["openai/gpt-5-mini@2025-08-07".into()]);
     gpt.priced_by = SmallSet::from([BookTier::Generated]);
     let mut llama = measures(10, 20_000, 0, 5_000, "0.004");
-    llama.price_versions = SmallSet::from(["together/llama-4-maverick@2025-04-05".to_string()]);
+    llama.price_versions = SmallSet::from(["together/llama-4-maverick@2025-04-05".into()]);
     llama.priced_by = SmallSet::from([BookTier::Overlay]);
     let mut r = report(
         &["provider", "model"],
@@ -181,7 +181,12 @@ pub fn full_report() -> Report {
                 overlay: true,
             },
         ],
-        versions_used: r.total.price_versions.iter().cloned().collect(),
+        versions_used: r
+            .total
+            .price_versions
+            .iter()
+            .map(|v| v.to_string())
+            .collect(),
     };
     r.coverage = Coverage {
         overlay: Share {

@@ -56,12 +56,12 @@ pub struct Measures {
     pub cost_usd: Decimal,
     pub unpriced_requests: u64,
     /// The price versions that priced this row (`provider/model@effective_from`), sorted.
-    pub price_versions: set::SmallSet<String>,
+    pub price_versions: set::SmallSet<set::Label>,
     /// The tiers of the book those versions come from (overlay, curated, generated).
     pub priced_by: set::SmallSet<BookTier>,
     /// The provider rules that priced a token class the versions leave empty
     /// (`class-rules.csv`: Anthropic's 0.1x cache read, Azure's 50% Global Batch, ...).
-    pub price_rules: set::SmallSet<String>,
+    pub price_rules: set::SmallSet<set::Label>,
 }
 
 impl Measures {
@@ -196,7 +196,15 @@ pub fn build(
     period: Period,
     price_files: Vec<PriceFile>,
 ) -> Report {
-    let mut rows: BTreeMap<Vec<Option<String>>, Measures> = BTreeMap::new();
+    // The rows in order of appearance, found by their dimensions through a table of indices
+    // (the dimensions are kept once, in the row).
+    let mut rows: Vec<Row> = Vec::new();
+    let mut index: hashbrown::HashTable<usize> = hashbrown::HashTable::new();
+    let hasher = foldhash::fast::FixedState::with_seed(0);
+    // One shared label per price version and per rule, however many rows they price.
+    let mut version_labels: crate::engine::FastMap<*const crate::pricing::PriceRow, set::Label> =
+        Default::default();
+    let mut rule_labels: crate::engine::FastMap<&str, set::Label> = Default::default();
     let mut total = Measures::default();
     let mut unpriced: BTreeMap<(String, String, UnpricedReason), Unpriced> = BTreeMap::new();
     let mut accounting = account(&agg.counters);
@@ -238,7 +246,21 @@ pub fn build(
                 _ => dim_value(d, cell, key, canonical, engine_dims),
             })
             .collect();
-        let m = rows.entry(dims).or_default();
+        use std::hash::BuildHasher;
+        let h = hasher.hash_one(&dims);
+        let i = match index.find(h, |&i| rows[i].dims == dims) {
+            Some(&i) => i,
+            None => {
+                rows.push(Row {
+                    dims,
+                    measures: Measures::default(),
+                });
+                let i = rows.len() - 1;
+                index.insert_unique(h, i, |&j| hasher.hash_one(&rows[j].dims));
+                i
+            }
+        };
+        let m = &mut rows[i].measures;
         m.add_sums(&cell.sums, key.failed);
         total.add_sums(&cell.sums, key.failed);
         match &pc.pricing {
@@ -254,8 +276,9 @@ pub fn build(
                     } else {
                         AFTER_RETIREMENT
                     };
-                    m.price_rules.insert(label.into());
-                    total.price_rules.insert(label.into());
+                    let label = set::Label::from(label);
+                    m.price_rules.insert(label.clone());
+                    total.price_rules.insert(label);
                     let e = after_retirement
                         .entry((key.provider.clone(), key.model.clone()))
                         .or_insert_with(|| (*r, 0, std::collections::BTreeSet::new()));
@@ -263,13 +286,18 @@ pub fn build(
                     e.2.insert(row.version_id());
                 }
                 for r in rules {
-                    m.price_rules.insert(r.to_string());
-                    total.price_rules.insert(r.to_string());
+                    let label = rule_labels.entry(r).or_insert_with(|| (*r).into()).clone();
+                    m.price_rules.insert(label.clone());
+                    total.price_rules.insert(label);
                 }
                 m.cost_usd += *cost;
                 total.cost_usd += *cost;
-                m.price_versions.insert(row.version_id());
-                total.price_versions.insert(row.version_id());
+                let version = version_labels
+                    .entry(std::ptr::from_ref(*row))
+                    .or_insert_with(|| row.version_id().into())
+                    .clone();
+                m.price_versions.insert(version.clone());
+                total.price_versions.insert(version);
                 m.priced_by.insert(row.tier);
                 total.priced_by.insert(row.tier);
                 versions.insert(row.version_id());
@@ -308,10 +336,7 @@ pub fn build(
             }
         }
     }
-    let mut rows: Vec<Row> = rows
-        .into_iter()
-        .map(|(dims, measures)| Row { dims, measures })
-        .collect();
+    drop(index);
     // Time dimensions ascending, then the most expensive first, then by name: stable and useful.
     let time_idx: Vec<usize> = by
         .iter()
@@ -406,7 +431,12 @@ fn measure_entries(m: &Measures, map: &mut serde_json::Map<String, serde_json::V
     }
     map.insert(
         "price_versions".into(),
-        serde_json::Value::from(m.price_versions.iter().cloned().collect::<Vec<_>>()),
+        serde_json::Value::from(
+            m.price_versions
+                .iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>(),
+        ),
     );
     map.insert(
         "priced_by".into(),

@@ -1,17 +1,58 @@
 //! A small sorted set for the per-row lists of a report (price versions, book tiers, rules):
 //! most rows hold one or two entries, for which a `BTreeSet` allocates a whole node (hundreds
 //! of bytes a row: a report of a million groups spent a third of its memory there). A sorted,
-//! deduplicated `Vec` with the same iteration order.
+//! deduplicated vector with the same iteration order, whose first entry lives inline (no
+//! allocation for the usual row priced by one version); its text entries are shared
+//! [`Label`]s, one allocation per distinct value however many rows name it.
+
+use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
+use smallvec::SmallVec;
 
 /// Sorted and without repeats; iterates in ascending order, like a `BTreeSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SmallSet<T>(Vec<T>);
+pub struct SmallSet<T>(SmallVec<[T; 1]>);
 
 impl<T> Default for SmallSet<T> {
     fn default() -> Self {
-        SmallSet(Vec::new())
+        SmallSet(SmallVec::new())
+    }
+}
+
+/// A shared text value of a report row (a price version, a rule name): cloning it copies a
+/// pointer. Compares, orders and serialises as its text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Label(Arc<str>);
+
+impl std::ops::Deref for Label {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Label {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for Label {
+    fn from(s: &str) -> Self {
+        Label(Arc::from(s))
+    }
+}
+
+impl From<String> for Label {
+    fn from(s: String) -> Self {
+        Label(Arc::from(s))
+    }
+}
+
+impl Serialize for Label {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
     }
 }
 
@@ -84,7 +125,7 @@ impl<'a, T> IntoIterator for &'a SmallSet<T> {
 
 impl<T: Serialize> Serialize for SmallSet<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(s)
+        s.collect_seq(self.0.iter())
     }
 }
 
@@ -103,5 +144,21 @@ mod tests {
         assert!(!s.insert("a") && s.insert("0") && s.contains(&"0"));
         assert_eq!(s.first(), Some(&"0"));
         assert_eq!(serde_json::to_string(&small).unwrap(), r#"["a","b","c"]"#);
+        let one: SmallSet<&str> = ["x"].into();
+        assert!(!one.0.spilled(), "one entry needs no allocation");
+    }
+
+    #[test]
+    fn labels_are_their_text() {
+        let a = Label::from("openai/gpt-4o@2024-08-06");
+        let b = Label::from("openai/gpt-4o@2024-08-06".to_string());
+        assert_eq!(a, b);
+        assert!(Label::from("a") < Label::from("b"));
+        assert_eq!(&*a, "openai/gpt-4o@2024-08-06");
+        assert_eq!(a.to_string(), "openai/gpt-4o@2024-08-06");
+        assert_eq!(
+            serde_json::to_string(&SmallSet::from([b, Label::from("a")])).unwrap(),
+            r#"["a","openai/gpt-4o@2024-08-06"]"#
+        );
     }
 }
