@@ -166,14 +166,16 @@ pub struct ConvertArgs {
 pub struct LogSource {
     /// Request logs: files (.csv, .jsonl, .ndjson, .json, .parquet; .gz for the text formats;
     /// other names are read by content), directories (every log file under them), or `-` for
-    /// standard input. Repeatable. Default: ./data if it exists, else the Claude Code
-    /// (CLAUDE_CONFIG_DIR, ~/.config/claude, ~/.claude) and Codex (CODEX_HOME, ~/.codex) logs of
-    /// this user.
+    /// standard input. Repeatable. Default: ./data if it exists, else this user's coding-agent
+    /// logs: Claude Code (CLAUDE_CONFIG_DIR, ~/.config/claude, ~/.claude), Codex (CODEX_HOME,
+    /// ~/.codex), Gemini CLI (GEMINI_CLI_HOME, ~/.gemini), Qwen Code (QWEN_RUNTIME_DIR,
+    /// QWEN_HOME, ~/.qwen), Kimi CLI (KIMI_SHARE_DIR, ~/.kimi), Cline (CLINE_DATA_DIR,
+    /// ~/.cline/data) and the Cline, Roo Code and Kilo Code VS Code extensions.
     #[arg(long = "logs", value_name = "PATH")]
     pub logs: Vec<PathBuf>,
 
     /// Log format of the --logs files: auto (detect per file), canonical, bedrock, openai-usage,
-    /// anthropic, claude-code, codex, litellm, otel.
+    /// anthropic, claude-code, codex, gemini-cli, qwen, kimi, cline, cursor, litellm, otel.
     #[arg(
         long = "log-format",
         value_enum,

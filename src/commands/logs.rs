@@ -1,5 +1,5 @@
 //! Which log files a run reads: `--logs` (files, folders, `-`), or, without it, the bundled
-//! sample or this user's Claude Code and Codex folders; each file's format decided.
+//! sample or this user's coding-agent folders; each file's format decided.
 
 use std::path::PathBuf;
 
@@ -10,7 +10,8 @@ use crate::readers::{self, LogFile, LogFormat};
 /// The logs read when no `--logs` is given: `./data` when it exists (the bundled sample in a
 /// checkout), else this user's Claude Code folders (`CLAUDE_CONFIG_DIR`, a comma-separated
 /// list, replaces `${XDG_CONFIG_HOME:-~/.config}/claude` and `~/.claude`) and Codex homes
-/// (`CODEX_HOME`, a comma-separated list, else `~/.codex`), as ccusage finds them.
+/// (`CODEX_HOME`, a comma-separated list, else `~/.codex`), as ccusage finds them, and the
+/// other agents' folders (`readers::agents::default_homes`).
 fn default_logs() -> Result<Vec<PathBuf>, UsageError> {
     let here = PathBuf::from("data");
     if here.is_dir() {
@@ -48,15 +49,21 @@ fn default_logs() -> Result<Vec<PathBuf>, UsageError> {
             .into_iter()
             .collect()
     });
-    let mut found: Vec<PathBuf> = claude
+    let var = |v: &str| {
+        std::env::var_os(v)
+            .filter(|s| !s.is_empty())
+            .map(PathBuf::from)
+    };
+    let agents = readers::agents::default_homes(home.as_deref(), var);
+    let mut found: Vec<PathBuf> = agents
         .into_iter()
-        .filter(|d| d.join("projects").is_dir())
+        .chain(claude.into_iter().filter(|d| d.join("projects").is_dir()))
         .chain(codex.into_iter().filter(|d| readers::is_codex_home(d)))
         .collect();
     found.dedup();
     if found.is_empty() {
         return Err(UsageError::Message(
-            "no --logs given, and there is no data/ folder here and no Claude Code (~/.claude) or Codex (~/.codex) logs: pass --logs PATH (a log file, a folder of them, or - for standard input)".into(),
+            "no --logs given, and there is no data/ folder here and no coding-agent logs (Claude Code, Codex, Gemini CLI, Qwen Code, Kimi CLI, Cline, Roo Code, Kilo Code) in their default places: pass --logs PATH (a log file, a folder of them, or - for standard input)".into(),
         ));
     }
     messages::note(format_args!(

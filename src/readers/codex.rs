@@ -252,6 +252,7 @@ pub fn read(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Res
                 "codex:{:016x}",
                 xxhash_rust::xxh3::xxh3_64(key.as_bytes())
             ));
+            o.extra.push((super::agents::AGENT.into(), "codex".into()));
             if let Some(s) = c.session {
                 o.extra.push(("session".into(), s));
             }

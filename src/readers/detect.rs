@@ -2,8 +2,8 @@
 //! with `--log-format`.
 
 use super::{
-    anthropic, bedrock, claude_code, codex, json, litellm, open, openai, otel, FileKind, LogFile,
-    LogFormat, ReadError, ReadOptions,
+    anthropic, bedrock, claude_code, cline, codex, cursor, gemini_cli, json, kimi, litellm, open,
+    openai, otel, qwen, FileKind, LogFile, LogFormat, ReadError, ReadOptions,
 };
 
 /// Decides the format of every file still `Auto`: `forced` when given, else by content. A file
@@ -33,6 +33,7 @@ pub fn resolve_formats(
             LogFormat::Litellm => {
                 matches!(f.kind, FileKind::Csv | FileKind::Json | FileKind::Jsonl)
             }
+            LogFormat::Cursor => f.kind == FileKind::Csv,
             _ => matches!(f.kind, FileKind::Json | FileKind::Jsonl),
         };
         if !ok {
@@ -62,6 +63,8 @@ pub fn sniff(file: &LogFile) -> Result<LogFormat, ReadError> {
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
             return Ok(if litellm::header_looks_like(&names) {
                 LogFormat::Litellm
+            } else if cursor::header_looks_like(&names) {
+                LogFormat::Cursor
             } else {
                 LogFormat::Canonical
             });
@@ -91,7 +94,7 @@ pub fn sniff(file: &LogFile) -> Result<LogFormat, ReadError> {
     Err(ReadError::Format {
         path,
         message: format!(
-            "not a recognised log format ({}); expected canonical JSONL, a Bedrock invocation log, an OpenAI usage export, Anthropic usage, a Claude Code transcript, a Codex CLI session, LiteLLM spend logs or OTLP JSON spans (or force one with --log-format)",
+            "not a recognised log format ({}); expected canonical JSONL, a Bedrock invocation log, an OpenAI usage export, Anthropic usage, a Claude Code transcript, a Codex CLI session, a Gemini CLI, Qwen Code, Kimi CLI or Cline/Roo/Kilo Code log, LiteLLM spend logs or OTLP JSON spans (or force one with --log-format)",
             first_error.map_or_else(|| "no record matched".to_string(), |e| e.to_string())
         ),
     })
@@ -110,6 +113,14 @@ pub fn detect(v: &serde_json::Value) -> Option<LogFormat> {
     };
     if codex::looks_like(v) {
         Some(LogFormat::Codex)
+    } else if gemini_cli::looks_like(v) {
+        Some(LogFormat::GeminiCli)
+    } else if qwen::looks_like(v) {
+        Some(LogFormat::Qwen)
+    } else if kimi::looks_like(v) {
+        Some(LogFormat::Kimi)
+    } else if cline::looks_like(v) {
+        Some(LogFormat::Cline)
     } else if bedrock::looks_like(v) {
         Some(LogFormat::Bedrock)
     } else if otel::looks_like(v) {

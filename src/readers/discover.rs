@@ -218,7 +218,23 @@ pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Discovered, Rea
             }
             let before = out.files.len();
             walk(p, exclude, &mut out, &mut seen)?;
-            if is_codex_home(p) {
+            if let Some(home) = super::agents::home_of(p) {
+                // A coding agent's folder: only its usage logs, in its format (settings,
+                // histories and other state beside them are left out quietly).
+                let found: Vec<LogFile> = out.files.drain(before..).collect();
+                out.skipped.retain(|s| !s.starts_with(p));
+                for mut f in found {
+                    let rel = f
+                        .path
+                        .strip_prefix(p)
+                        .map(Path::to_path_buf)
+                        .unwrap_or_default();
+                    if (home.keep)(&rel) {
+                        f.format = home.format;
+                        out.files.push(f);
+                    }
+                }
+            } else if is_codex_home(p) {
                 // A Codex home holds config, history and logs beside the sessions: only
                 // sessions/**/rollout-*.jsonl (and archived ones not also under sessions/).
                 let found: Vec<LogFile> = out.files.drain(before..).collect();

@@ -350,6 +350,66 @@ pub fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
     }
 }
 
+/// The rows of a CSV log as JSON objects keyed by the header's names (empty cells left out),
+/// for readers that read the same fields from CSV and JSON exports. A row whose field count
+/// differs from the header's, or that is not UTF-8, is rejected with its line; `f` gets the
+/// sink back, the line and the row.
+pub fn for_each_csv_object(
+    file: &LogFile,
+    opts: &ReadOptions,
+    sink: &mut dyn super::UsageSink,
+    mut f: impl FnMut(&mut dyn super::UsageSink, u64, &Value),
+) -> Result<(), ReadError> {
+    use crate::text::lines::{recoverable, CsvRows, CsvStep};
+    let path = file.name();
+    let mut rows = CsvRows::new(open(file, opts)?);
+    let headers = rows.headers().map_err(|e| ReadError::Format {
+        path: path.clone(),
+        message: format!("line 1: cannot read the CSV header: {e}"),
+    })?;
+    let reject = |sink: &mut dyn super::UsageSink, line: u64, reason: String| {
+        sink.reject(crate::usage::Rejection {
+            file: path.clone(),
+            line,
+            field: "row".into(),
+            reason,
+        })
+    };
+    while let Some(step) = rows.next_step() {
+        match step {
+            CsvStep::Record(r) => {
+                let rec = r.record;
+                if rec.len() != headers.len() {
+                    let reason = format!(
+                        "expected {} fields as in the header, found {}",
+                        headers.len(),
+                        rec.len()
+                    );
+                    reject(sink, r.line(), reason);
+                    continue;
+                }
+                let mut obj = serde_json::Map::new();
+                for (h, v) in headers.iter().zip(rec.iter()) {
+                    if !v.is_empty() {
+                        obj.insert(h.clone(), Value::String(v.to_string()));
+                    }
+                }
+                f(sink, r.line(), &Value::Object(obj));
+            }
+            CsvStep::Error { line, error } => {
+                if !recoverable(&error) {
+                    return Err(ReadError::Format {
+                        path,
+                        message: error.to_string(),
+                    });
+                }
+                reject(sink, line, "not valid UTF-8".into());
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A string at a path (numbers are not strings).
 pub fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
     at(v, path)

@@ -12,12 +12,11 @@
 //! the cache counts are added. A `failure` row is a failed request (status from
 //! `metadata.error_information.error_code` when numeric, else 500).
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::json::{at, count_at, count_field as c, for_each_value, str_at, timestamp_us};
-use crate::text::lines::{recoverable, CsvRows, CsvStep};
 
-use super::{deliver_owned, open, FileKind, LogFile, ReadError, ReadOptions, Rejection, UsageSink};
+use super::{deliver_owned, FileKind, LogFile, ReadError, ReadOptions, UsageSink};
 use crate::usage::{col, FieldError, OwnedRecord};
 
 /// True when a JSON object (or CSV header turned into one) is a spend-log row.
@@ -144,53 +143,9 @@ fn record(row: &Value) -> Result<OwnedRecord, FieldError> {
 pub fn read(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
     let path = file.name();
     if file.kind == FileKind::Csv {
-        let mut rows = CsvRows::new(open(file, opts)?);
-        let headers = rows.headers().map_err(|e| ReadError::Format {
-            path: path.clone(),
-            message: format!("line 1: cannot read the CSV header: {e}"),
-        })?;
-        while let Some(step) = rows.next_step() {
-            match step {
-                CsvStep::Record(r) => {
-                    let rec = r.record;
-                    if rec.len() != headers.len() {
-                        sink.reject(Rejection {
-                            file: path.clone(),
-                            line: r.line(),
-                            field: "row".into(),
-                            reason: format!(
-                                "expected {} fields as in the header, found {}",
-                                headers.len(),
-                                rec.len()
-                            ),
-                        });
-                        continue;
-                    }
-                    let mut obj = Map::new();
-                    for (h, v) in headers.iter().zip(rec.iter()) {
-                        if !v.is_empty() {
-                            obj.insert(h.clone(), Value::String(v.to_string()));
-                        }
-                    }
-                    deliver_owned(sink, &path, r.line(), record(&Value::Object(obj)));
-                }
-                CsvStep::Error { line, error } => {
-                    if !recoverable(&error) {
-                        return Err(ReadError::Format {
-                            path,
-                            message: error.to_string(),
-                        });
-                    }
-                    sink.reject(Rejection {
-                        file: path.clone(),
-                        line,
-                        field: "row".into(),
-                        reason: "not valid UTF-8".into(),
-                    })
-                }
-            }
-        }
-        return Ok(());
+        return super::json::for_each_csv_object(file, opts, sink, |sink, line, row| {
+            deliver_owned(sink, &path, line, record(row))
+        });
     }
     for_each_value(file, opts, |line, v| match v {
         Err(m) => deliver_owned(sink, &path, line, Err(FieldError::new("row", m))),

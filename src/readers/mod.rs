@@ -6,23 +6,29 @@
 //! name only `usage`, `providers`, `text` and themselves), and they own no global state: a
 //! progress bar is a callback the command passes in [`ReadOptions`].
 
+pub mod agents;
 pub mod aggregates;
 pub mod anthropic;
 pub mod bedrock;
 pub mod bill;
 pub mod canonical;
 pub mod claude_code;
+pub mod cline;
 pub mod codex;
 pub mod columns;
+pub mod cursor;
 pub mod detect;
 pub mod discover;
+pub mod gemini_cli;
 pub mod json;
+pub mod kimi;
 pub mod linecap;
 pub mod litellm;
 pub mod openai;
 pub mod otel;
 pub mod parquet_footer;
 pub mod parquet_pages;
+pub mod qwen;
 
 use std::fmt;
 use std::fs::File;
@@ -153,6 +159,16 @@ pub enum LogFormat {
     ClaudeCode,
     /// Codex CLI session logs (~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl).
     Codex,
+    /// Gemini CLI chat recordings (~/.gemini/tmp/<project>/chats/session-*.json[l]).
+    GeminiCli,
+    /// Qwen Code chat recordings (~/.qwen/projects/<project>/chats/<session>.jsonl).
+    Qwen,
+    /// Kimi CLI wire logs (~/.kimi/sessions/<project>/<session>/wire.jsonl).
+    Kimi,
+    /// Cline, Roo Code and Kilo Code task logs (<storage>/tasks/<task>/ui_messages.json).
+    Cline,
+    /// Cursor's usage export (the dashboard's CSV).
+    Cursor,
     /// LiteLLM proxy spend logs (CSV or JSON).
     Litellm,
     /// OpenTelemetry GenAI spans (OTLP JSON).
@@ -169,6 +185,11 @@ impl LogFormat {
             LogFormat::Anthropic => "anthropic",
             LogFormat::ClaudeCode => "claude-code",
             LogFormat::Codex => "codex",
+            LogFormat::GeminiCli => "gemini-cli",
+            LogFormat::Qwen => "qwen",
+            LogFormat::Kimi => "kimi",
+            LogFormat::Cline => "cline",
+            LogFormat::Cursor => "cursor",
             LogFormat::Litellm => "litellm",
             LogFormat::Otel => "otel",
         }
@@ -401,6 +422,11 @@ fn read_format(
             read
         }
         LogFormat::Codex => codex::read(file, opts, sink),
+        LogFormat::GeminiCli => gemini_cli::read(file, opts, sink),
+        LogFormat::Qwen => qwen::read(file, opts, sink),
+        LogFormat::Kimi => kimi::read(file, opts, sink),
+        LogFormat::Cline => cline::read(file, opts, sink),
+        LogFormat::Cursor => cursor::read(file, opts, sink),
         LogFormat::Litellm => litellm::read(file, opts, sink),
         LogFormat::Otel => otel::read(file, opts, sink),
     }

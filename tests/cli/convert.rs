@@ -62,7 +62,7 @@ fn convert_native_logs_to_canonical() {
         text.lines()
             .next()
             .unwrap()
-            .ends_with(",long_context,service_tier,session"),
+            .ends_with(",long_context,service_tier,agent,session"),
         "{text}"
     );
     // The canonical file prices exactly like the transcripts.

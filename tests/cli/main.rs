@@ -7,6 +7,7 @@
 
 mod harness;
 
+mod agents;
 mod classes;
 mod compare;
 mod convert;

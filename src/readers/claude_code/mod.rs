@@ -24,6 +24,9 @@ use super::json::{at, count_field as c, str_at, timestamp_us};
 use super::{open, LogFile, ReadError, ReadOptions, Rejection, UsageSink};
 use crate::usage::{col, FieldError, OwnedRecord, UnpricedClass};
 
+/// The `agent` of every row.
+pub const AGENT: &str = "claude-code";
+
 pub const PROVIDER: &str = "anthropic";
 
 /// True when a JSON line looks like a Claude Code transcript line with usage.
@@ -338,7 +341,7 @@ pub fn read_all(
             Err(rej) => sink.reject(rej),
             Ok(c) => {
                 let (project, session) = &places[c.file as usize];
-                let mut extra = Vec::new();
+                let mut extra = vec![(super::agents::AGENT, AGENT)];
                 if let Some(s) = session {
                     extra.push(("session", s.as_str()));
                 }

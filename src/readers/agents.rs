@@ -1,0 +1,300 @@
+//! What the coding-agent readers share: the folders each agent keeps its logs in (so a
+//! `--logs` folder or a default location is narrowed to the agent's usage files and read in
+//! its format), and one way to turn an agent's counts into a canonical record with the
+//! `agent`, `session` and `project` dimensions and a request id that survives copies.
+//!
+//! Every agent reader prices its usage at API list prices: whether a call was billed per
+//! token (an API key) or covered by a plan (a subscription login) is not in the agents' logs,
+//! so reports call such cost "API-equivalent" (README: "Coding agents").
+
+use std::path::{Path, PathBuf};
+
+use super::LogFormat;
+use crate::usage::{FieldError, OwnedRecord};
+
+/// The log column naming the tool that produced a row (`claude-code`, `gemini-cli`, ...).
+pub const AGENT: &str = "agent";
+
+/// An agent's log folder: how to recognise it and which files under it are usage logs.
+pub struct Home {
+    pub format: LogFormat,
+    /// Whether `dir` is such a folder (its layout, not its name).
+    pub is_home: fn(&Path) -> bool,
+    /// Whether a file at `rel` (relative to the folder) is a usage log.
+    pub keep: fn(&Path) -> bool,
+}
+
+fn parts(rel: &Path) -> Vec<&str> {
+    rel.components()
+        .filter_map(|c| c.as_os_str().to_str())
+        .collect()
+}
+
+fn has_child_with(dir: &Path, sub: &str, inner: &[&str]) -> bool {
+    let Ok(rd) = std::fs::read_dir(dir.join(sub)) else {
+        return false;
+    };
+    rd.flatten().take(10_000).any(|e| {
+        let mut p = e.path();
+        for i in inner {
+            p = p.join(i);
+        }
+        p.exists()
+    })
+}
+
+/// The agents whose folders discovery recognises, checked in this order (Claude Code and Codex
+/// are recognised by `discover` itself, after these: a Qwen folder also has `projects/` and a
+/// Kimi folder `sessions/`).
+pub const HOMES: [Home; 4] = [
+    // Gemini CLI: ~/.gemini/tmp/<project>/chats/session-*.json[l] (sub-agents one folder deeper).
+    Home {
+        format: LogFormat::GeminiCli,
+        is_home: |d| has_child_with(d, "tmp", &["chats"]),
+        keep: |rel| {
+            let p = parts(rel);
+            p.first() == Some(&"tmp")
+                && p.get(2) == Some(&"chats")
+                && p.last().is_some_and(|n| {
+                    (n.ends_with(".json") || n.ends_with(".jsonl")) && !n.contains(".unreadable-")
+                })
+        },
+    },
+    // Qwen Code: ~/.qwen/projects/<sanitised cwd>/chats/<session>.jsonl.
+    Home {
+        format: LogFormat::Qwen,
+        is_home: |d| has_child_with(d, "projects", &["chats"]),
+        keep: |rel| {
+            let p = parts(rel);
+            p.len() == 4 && p[0] == "projects" && p[2] == "chats" && p[3].ends_with(".jsonl")
+        },
+    },
+    // Kimi CLI: ~/.kimi/sessions/<md5 of the work dir>/<session>/wire.jsonl (and sub-agents').
+    Home {
+        format: LogFormat::Kimi,
+        is_home: |d| {
+            std::fs::read_dir(d.join("sessions")).is_ok_and(|rd| {
+                rd.flatten()
+                    .take(10_000)
+                    .any(|e| has_child_with(&e.path(), "", &["wire.jsonl"]))
+            })
+        },
+        keep: |rel| {
+            let p = parts(rel);
+            p.first() == Some(&"sessions") && p.last() == Some(&"wire.jsonl")
+        },
+    },
+    // Cline, Roo Code, Kilo Code: <storage>/tasks/<task id>/ui_messages.json.
+    Home {
+        format: LogFormat::Cline,
+        is_home: |d| has_child_with(d, "tasks", &["ui_messages.json"]),
+        keep: |rel| {
+            let p = parts(rel);
+            p.len() == 3 && p[0] == "tasks" && p[2] == "ui_messages.json"
+        },
+    },
+];
+
+/// The VS Code extensions whose task folders are Cline-shaped.
+const EXTENSIONS: [&str; 3] = [
+    "saoudrizwan.claude-dev",
+    "rooveterinaryinc.roo-cline",
+    "kilocode.kilo-code",
+];
+
+/// Where the agents keep their logs by default, given the home folder and the environment
+/// (`var`): `GEMINI_CLI_HOME/.gemini` else `~/.gemini`; `QWEN_RUNTIME_DIR`, else `QWEN_HOME`,
+/// else `~/.qwen`; `KIMI_SHARE_DIR` else `~/.kimi`; `CLINE_DATA_DIR`, else `CLINE_DIR/data`,
+/// else `~/.cline/data`; and the global storage of the Cline, Roo Code and Kilo Code
+/// extensions in VS Code, VS Code Insiders, VSCodium and Cursor (Linux and macOS places) and a
+/// VS Code server. Only folders that exist with the agent's layout are returned.
+pub fn default_homes(home: Option<&Path>, var: impl Fn(&str) -> Option<PathBuf>) -> Vec<PathBuf> {
+    let h = |rel: &str| home.map(|h| h.join(rel));
+    let mut dirs: Vec<PathBuf> = [
+        var("GEMINI_CLI_HOME")
+            .map(|g| g.join(".gemini"))
+            .or_else(|| h(".gemini")),
+        var("QWEN_RUNTIME_DIR")
+            .or_else(|| var("QWEN_HOME"))
+            .or_else(|| h(".qwen")),
+        var("KIMI_SHARE_DIR").or_else(|| h(".kimi")),
+        var("CLINE_DATA_DIR")
+            .or_else(|| var("CLINE_DIR").map(|d| d.join("data")))
+            .or_else(|| h(".cline/data")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let editors = [
+        ".config/Code",
+        ".config/Code - Insiders",
+        ".config/VSCodium",
+        ".config/Cursor",
+        "Library/Application Support/Code",
+        "Library/Application Support/Code - Insiders",
+        "Library/Application Support/VSCodium",
+        "Library/Application Support/Cursor",
+        ".vscode-server/data",
+    ];
+    for e in editors {
+        for x in EXTENSIONS {
+            dirs.extend(h(&format!("{e}/User/globalStorage/{x}")));
+        }
+    }
+    dirs.retain(|d| home_of(d).is_some());
+    dirs
+}
+
+/// The agent folder `dir` is, if any.
+pub fn home_of(dir: &Path) -> Option<&'static Home> {
+    HOMES.iter().find(|h| (h.is_home)(dir))
+}
+
+/// One model call of an agent, in the agent's terms already converted to the canonical ones:
+/// `input` includes cache reads and writes, `output` includes reasoning.
+#[derive(Debug, Default, Clone)]
+pub struct Call {
+    pub provider: String,
+    pub model: String,
+    pub input: u64,
+    pub cache_read: u64,
+    pub cache_write: u64,
+    pub output: u64,
+    pub reasoning: u64,
+    pub session: Option<String>,
+    pub project: Option<String>,
+    /// The agent's own id of the call, unique across its files (a copy in another file is the
+    /// same call); `None` when the agent writes none (then the call's content is its id).
+    pub id: Option<String>,
+}
+
+/// The record of `call` at `ts` from `agent`. Its request id is `agent:` and the agent's id,
+/// else a hash of the instant, model and counts, so the same call read from two files (a
+/// resumed or forked session, an old and a new layout, a ledger) counts once.
+pub fn record(
+    agent: &str,
+    ts: Result<i64, FieldError>,
+    stamp: &str,
+    c: Call,
+) -> Result<OwnedRecord, FieldError> {
+    let ts = ts?;
+    let mut o = OwnedRecord::new(ts, &c.provider, &c.model);
+    o.input_tokens = c.input;
+    o.cache_read_tokens = c.cache_read.min(c.input);
+    o.cache_write_tokens = c.cache_write.min(c.input - o.cache_read_tokens);
+    o.output_tokens = c.output;
+    o.reasoning_tokens = c.reasoning.min(c.output);
+    o.project = c.project;
+    o.request_id = Some(match c.id {
+        Some(id) => format!("{agent}:{id}"),
+        None => {
+            let key = format!(
+                "{stamp}|{}|{}|{}|{}|{}|{}",
+                c.model, c.input, c.cache_read, c.cache_write, c.output, c.reasoning
+            );
+            format!(
+                "{agent}:{:016x}",
+                xxhash_rust::xxh3::xxh3_64(key.as_bytes())
+            )
+        }
+    });
+    o.extra.push((AGENT.into(), agent.into()));
+    if let Some(s) = c.session {
+        o.extra.push(("session".into(), s));
+    }
+    Ok(o)
+}
+
+/// The provider whose list prices a model id of an agent that can call several is priced at,
+/// by the id's publisher (`gpt-` -> openai, `claude-` -> anthropic, ...); `fallback` else.
+pub fn provider_of_model(model: &str, fallback: &str) -> String {
+    let m = model.to_ascii_lowercase();
+    let m = m.rsplit('/').next().unwrap_or(&m);
+    let p = if m.starts_with("gpt-")
+        || m.starts_with("o1")
+        || m.starts_with("o3")
+        || m.starts_with("o4")
+        || m.starts_with("codex")
+    {
+        "openai"
+    } else if m.starts_with("claude") {
+        "anthropic"
+    } else if m.starts_with("gemini") {
+        "google"
+    } else if m.starts_with("grok") {
+        "xai"
+    } else if m.starts_with("deepseek") {
+        "deepseek"
+    } else if m.starts_with("mistral") || m.starts_with("codestral") || m.starts_with("devstral") {
+        "mistral"
+    } else if m.starts_with("kimi") {
+        "moonshot"
+    } else if m.starts_with("qwen") {
+        "alibaba"
+    } else {
+        fallback
+    };
+    p.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn homes_keep_only_usage_files() {
+        let g = &HOMES[0];
+        assert!((g.keep)(Path::new(
+            "tmp/myrepo/chats/session-2026-05-17T11-07-5c3e.jsonl"
+        )));
+        assert!((g.keep)(Path::new("tmp/myrepo/chats/5c3e/sub.jsonl")));
+        assert!(!(g.keep)(Path::new("tmp/myrepo/logs.json")));
+        assert!(!(g.keep)(Path::new(
+            "tmp/myrepo/chats/session-x.json.unreadable-1"
+        )));
+        assert!(!(g.keep)(Path::new("settings.json")));
+        let q = &HOMES[1];
+        assert!((q.keep)(Path::new(
+            "projects/-home-u-p/chats/d96bf338.jsonl"
+        )));
+        assert!(!(q.keep)(Path::new("projects/-home-u-p/other.jsonl")));
+        let k = &HOMES[2];
+        assert!((k.keep)(Path::new("sessions/ab12/s1/wire.jsonl")));
+        assert!((k.keep)(Path::new(
+            "sessions/ab12/s1/subagents/a/wire.jsonl"
+        )));
+        assert!(!(k.keep)(Path::new("sessions/ab12/s1/context.jsonl")));
+        let c = &HOMES[3];
+        assert!((c.keep)(Path::new("tasks/1771416000000/ui_messages.json")));
+        assert!(!(c.keep)(Path::new(
+            "tasks/1771416000000/api_conversation_history.json"
+        )));
+    }
+
+    #[test]
+    fn records_carry_the_agent_and_a_stable_id() {
+        let call = Call {
+            provider: "google".into(),
+            model: "gemini-2.5-pro".into(),
+            input: 100,
+            cache_read: 500,
+            output: 10,
+            reasoning: 20,
+            ..Call::default()
+        };
+        let a = record("gemini-cli", Ok(0), "t", call.clone()).unwrap();
+        assert_eq!(a.cache_read_tokens, 100, "cache reads are part of input");
+        assert_eq!(a.reasoning_tokens, 10, "reasoning is part of output");
+        assert_eq!(a.extra[0], ("agent".to_string(), "gemini-cli".to_string()));
+        let b = record("gemini-cli", Ok(0), "t", call.clone()).unwrap();
+        assert_eq!(a.request_id, b.request_id);
+        let c = record("gemini-cli", Ok(0), "u", call).unwrap();
+        assert_ne!(a.request_id, c.request_id);
+        assert_eq!(provider_of_model("gpt-5-codex", "x"), "openai");
+        assert_eq!(
+            provider_of_model("anthropic/claude-sonnet-4", "x"),
+            "anthropic"
+        );
+        assert_eq!(provider_of_model("glm-4.6", "x"), "x");
+    }
+}

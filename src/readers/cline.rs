@@ -1,0 +1,153 @@
+//! Cline, Roo Code and Kilo Code task logs: `<storage>/tasks/<task id>/ui_messages.json`, a
+//! JSON array of UI messages rewritten whole on every save. `<storage>` is the extension's VS
+//! Code global storage (`saoudrizwan.claude-dev`, `rooveterinaryinc.roo-cline`,
+//! `kilocode.kilo-code`) or Cline's `~/.cline/data`; the agent is told by that path.
+//!
+//! Each model request is a `{"ts": <Unix ms>, "type": "say", "say": "api_req_started", "text":
+//! "<JSON>"}` message whose text holds `tokensIn`, `tokensOut`, `cacheWrites`, `cacheReads`,
+//! `cost` and `apiProtocol` once the request ended (a text without counts is the placeholder
+//! written when it started, and is skipped; a cancelled request has counts and was billed).
+//! `tokensOut` includes reasoning. What `tokensIn` holds changed: Roo Code since 3.30
+//! (2025-10-31) writes the whole input including cache reads and writes; Cline, Kilo Code and
+//! earlier Roo Code write the provider's input count, which excludes the cache for the
+//! Anthropic protocol and includes cache reads for the OpenAI one. A `tokensIn` smaller than the
+//! cache counts can only be exclusive.
+//!
+//! The model is not in the messages: it is the last `<model>` named in the task's
+//! `api_conversation_history.json` environment details (Roo and Kilo write it), else the task's
+//! requests are unpriced (model `unknown`). Provider: by the model's publisher, else the
+//! request's protocol. The request id is `<agent>:<task>:<ts>`: a task read twice (a copy left
+//! by a migration) counts once.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::agents::{self, Call};
+use super::json::{count_field, for_each_value, str_at};
+use super::{deliver_owned, LogFile, ReadError, ReadOptions, UsageSink};
+use crate::usage::FieldError;
+
+/// Roo Code's first release (3.30) whose `tokensIn` includes the cache (Unix ms of 2025-10-31).
+const ROO_INCLUSIVE_FROM_MS: i64 = 1_761_868_800_000;
+
+/// True for a message of a task's `ui_messages.json`.
+pub fn looks_like(v: &Value) -> bool {
+    v.get("ts").is_some_and(Value::is_number)
+        && matches!(v.get("type").and_then(Value::as_str), Some("say" | "ask"))
+}
+
+/// The agent that wrote a task folder, from its storage path.
+pub fn agent_of(path: &Path) -> &'static str {
+    let s = path.to_string_lossy().to_ascii_lowercase();
+    if s.contains("roo-cline") {
+        "roo-code"
+    } else if s.contains("kilo-code") || s.contains("kilocode") {
+        "kilo-code"
+    } else {
+        "cline"
+    }
+}
+
+/// The last `<model>...</model>` in a conversation history's text.
+fn last_model(history: &str) -> Option<String> {
+    let start = history.rfind("<model>")? + "<model>".len();
+    let end = history[start..].find("</model>")? + start;
+    let m = history[start..end].trim();
+    (!m.is_empty() && m.len() < 200).then(|| m.to_string())
+}
+
+pub fn read(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
+    let path = file.name();
+    let agent = agent_of(&file.path);
+    let task = file
+        .path
+        .parent()
+        .and_then(Path::file_name)
+        .and_then(|n| n.to_str())
+        .map(str::to_string);
+    let model = file
+        .path
+        .parent()
+        .and_then(|d| std::fs::read_to_string(d.join("api_conversation_history.json")).ok())
+        .and_then(|h| last_model(&h));
+    for_each_value(file, opts, |line, v| {
+        let Ok(v) = v else { return };
+        if v.get("say").and_then(Value::as_str) != Some("api_req_started") {
+            return;
+        }
+        let Some(info) = str_at(&v, &["text"]).and_then(|t| serde_json::from_str::<Value>(t).ok())
+        else {
+            return;
+        };
+        if info.get("tokensIn").is_none() && info.get("tokensOut").is_none() {
+            return;
+        }
+        let ts = v.get("ts").and_then(Value::as_i64).unwrap_or(0);
+        let rec = (|| {
+            let t = |k: &str| count_field(&info, &[k]);
+            let (tin, tout, writes, reads) = (
+                t("tokensIn")?,
+                t("tokensOut")?,
+                t("cacheWrites")?,
+                t("cacheReads")?,
+            );
+            let protocol = str_at(&info, &["apiProtocol"]).unwrap_or("anthropic");
+            let inclusive =
+                (agent == "roo-code" && ts >= ROO_INCLUSIVE_FROM_MS) || protocol.contains("openai");
+            let input = if inclusive && tin >= reads + writes {
+                tin
+            } else if protocol.contains("openai") {
+                // The OpenAI protocol's input holds the cache reads; writes are not a class there.
+                tin.max(reads) + writes
+            } else {
+                tin + reads + writes
+            };
+            let model = model.clone().unwrap_or_else(|| "unknown".into());
+            let fallback = if protocol.contains("openai") {
+                "openai"
+            } else {
+                "anthropic"
+            };
+            let c = Call {
+                provider: agents::provider_of_model(&model, fallback),
+                model,
+                input,
+                cache_read: reads,
+                cache_write: writes,
+                output: tout,
+                reasoning: 0,
+                session: task.clone(),
+                project: None,
+                id: Some(format!("{}:{ts}", task.as_deref().unwrap_or(""))),
+            };
+            let us = ts.checked_mul(1000).ok_or_else(|| {
+                FieldError::new("ts", format!("ts = {ts} is not Unix milliseconds"))
+            });
+            agents::record(agent, us, &ts.to_string(), c)
+        })();
+        deliver_owned(sink, &path, line, rec);
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_model_is_the_last_one_named() {
+        let h = r#"[{"content":"<environment_details><model>claude-sonnet-4-5</model>"},{"content":"<model>claude-opus-4-1</model></environment_details>"}]"#;
+        assert_eq!(last_model(h).as_deref(), Some("claude-opus-4-1"));
+        assert_eq!(last_model("no model"), None);
+        assert_eq!(
+            agent_of(Path::new(
+                "/c/globalStorage/rooveterinaryinc.roo-cline/tasks/1/ui_messages.json"
+            )),
+            "roo-code"
+        );
+        assert_eq!(
+            agent_of(Path::new("/h/.cline/data/tasks/1/ui_messages.json")),
+            "cline"
+        );
+    }
+}

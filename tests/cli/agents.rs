@@ -1,0 +1,187 @@
+//! Coding agents' own logs (`tests/data/agents/home`, a home folder in each agent's layout;
+//! `tests/data/agents/cursor`, two overlapping Cursor exports), read with each agent's token
+//! semantics. Expected counts by hand from the fixture files (see each test); prices per
+//! million tokens from the book: Gemini 2.5 Pro $1.25 in / $0.125 cache read / $10 out,
+//! Gemini 2.5 Flash $0.30 / $2.50, Claude Sonnet 4.5 $3 / $0.30 read / $3.75 write / $15,
+//! GPT-5 $1.25 / $0.125 / $10, GPT-4.1 $2 / $8.
+
+use crate::{fixture, row, Tl, Value};
+
+fn home(rel: &str) -> String {
+    format!("agents/home/{rel}")
+}
+
+fn tokens(r: &Value) -> [u64; 5] {
+    [
+        "requests",
+        "input_tokens",
+        "cache_read_tokens",
+        "cache_write_tokens",
+        "output_tokens",
+    ]
+    .map(|k| r[k].as_u64().unwrap_or_else(|| panic!("{k} in {r}")))
+}
+
+/// Gemini CLI: session 5c3e... has g1 twice (the last copy counts: 15,000 input of which 10,000
+/// cached, tool 7, output 200 + 900 thoughts), g2 after a `$rewindTo` (paid, kept: 20,000 /
+/// 15,000 cached / 500) and g3 on Flash (3,000 / 100 + 50 thoughts). Session 7a7a... is a
+/// legacy `.json` and the `.jsonl` its resume made: h1 (1,000 / 50) in both counts once, h2
+/// (2,000 / 1,000 cached / 100 + 10). Pro: input 15,007 + 20,000 + 1,000 + 2,000 = 38,007,
+/// cached 26,000, output 1,100 + 500 + 50 + 110 = 1,760: (38,007 - 26,000) x 1.25 + 26,000 x
+/// 0.125 + 1,760 x 10 = 15,008.75 + 3,250 + 17,600 = $0.03585875. Flash: 3,000 x 0.30 + 150 x
+/// 2.50 = $0.001275. Project: the `tmp/<project>` folder; settings and `logs.json` are not read.
+#[test]
+fn gemini_cli_sessions() {
+    let v = Tl::report()
+        .logs(home(".gemini"))
+        .args(["--by", "agent,model"])
+        .json();
+    let pro = row(&v, "model", "gemini-2.5-pro");
+    assert_eq!(pro["agent"], "gemini-cli");
+    assert_eq!(tokens(pro), [4, 38_007, 26_000, 0, 1_760]);
+    assert_eq!(pro["reasoning_tokens"], 910);
+    assert_eq!(pro["cost_usd"], "0.03585875");
+    assert_eq!(row(&v, "model", "gemini-2.5-flash")["cost_usd"], "0.001275");
+    assert_eq!(v["accounting"]["rejected"], 0);
+    let p = Tl::report()
+        .logs(home(".gemini"))
+        .args(["--by", "project,session"])
+        .json();
+    assert_eq!(row(&p, "project", "other")["requests"], 2);
+    assert_eq!(row(&p, "project", "myrepo")["requests"], 3);
+}
+
+/// Qwen Code: q-a1 (prompt 12,414 including 4,000 cached: the total 12,529 = 12,414 + 76 + 39
+/// adds up that way; output 76 + 39 thoughts) is copied by a `/branch` into e0e0-0002 and counts
+/// once; q-a2's 4,864 cached exceed its prompt 1,508, so they are apart: input 6,372; the
+/// ui_telemetry system record repeats q-a1 and is skipped. Qwen models are `alibaba` (no price
+/// in the book: reported unpriced), the branch's gpt-4.1 is OpenAI's: 1,000 x 2 + 100 x 8 =
+/// $0.0028.
+#[test]
+fn qwen_code_sessions() {
+    let v = Tl::report()
+        .logs(home(".qwen"))
+        .args(["--by", "agent,provider,model"])
+        .json();
+    let q = row(&v, "provider", "alibaba");
+    assert_eq!(q["agent"], "qwen-code");
+    assert_eq!(tokens(q), [2, 18_786, 8_864, 0, 315]);
+    assert_eq!(q["unpriced_requests"], 2);
+    assert_eq!(row(&v, "provider", "openai")["cost_usd"], "0.0028");
+    assert_eq!(v["total"]["requests"], 3);
+}
+
+/// Kimi CLI: s-1 has two steps with usage (1,200 other + 8,000 read, 300 out; 500 + 9,000 read
+/// and 200 written, 100 out) and a plan-mode status without; s-2, a fork, repeats s-1's first
+/// step (counted once) and adds 100 / 10. The model is config.toml's default
+/// (`kimi-for-coding`), unpriced in the book. Input 9,200 + 9,700 + 100 = 19,000.
+#[test]
+fn kimi_cli_wire_logs() {
+    let v = Tl::report()
+        .logs(home(".kimi"))
+        .args(["--by", "agent,model,session"])
+        .json();
+    assert_eq!(v["total"]["requests"], 3);
+    assert_eq!(tokens(&v["total"]), [3, 19_000, 17_000, 200, 410]);
+    let s1 = row(&v, "session", "s-1");
+    assert_eq!(
+        (s1["agent"].as_str(), s1["model"].as_str()),
+        (Some("kimi-cli"), Some("kimi-for-coding"))
+    );
+    assert_eq!(v["total"]["unpriced_requests"], 3);
+}
+
+/// Roo Code (after 3.30: `tokensIn` includes the cache) and Cline (`tokensIn` without it).
+/// Roo: 12,000 in of which 9,000 read and 2,000 written, 400 out; the placeholder is skipped;
+/// a cancelled request (500 / 20) was billed. The model from the history's environment details:
+/// Sonnet 4.5: 1,500 x 3 + 9,000 x 0.30 + 2,000 x 3.75 + 420 x 15 = $0.021. Cline: 300 + 5,000
+/// read + 1,000 written = 6,300 in, 80 out, no model named: unpriced, never $0.
+#[test]
+fn cline_and_roo_code_tasks() {
+    let roo = Tl::report()
+        .logs(home(
+            ".config/Code/User/globalStorage/rooveterinaryinc.roo-cline",
+        ))
+        .args(["--by", "agent,model"])
+        .json();
+    let r = row(&roo, "agent", "roo-code");
+    assert_eq!(tokens(r), [2, 12_500, 9_000, 2_000, 420]);
+    assert_eq!(r["cost_usd"], "0.021");
+    let cline = Tl::report()
+        .logs(home(".cline/data"))
+        .args(["--by", "agent,model"])
+        .json();
+    let c = row(&cline, "agent", "cline");
+    assert_eq!(tokens(c), [1, 6_300, 5_000, 1_000, 80]);
+    assert_eq!(c["unpriced_requests"], 1);
+}
+
+/// Cursor exports: the June 3 request on GPT-5 is in both files and counts once. Sonnet
+/// ("claude-4.5-sonnet" in Cursor's words): 800 plain + 20,000 written + 100,000 read, 20,000
+/// out = 2,400 + 75,000 + 30,000 + 300,000 = $0.4074. GPT-5: 8,000 + 60,000 read, 1,500 out, and
+/// 2,000 plain + 1,000 "cache write" (input at OpenAI), 300 out: 11,000 x 1.25 + 60,000 x 0.125
+/// + 1,800 x 10 = $0.03925. The errored `auto` request is a failed one, unpriced.
+#[test]
+fn cursor_usage_exports() {
+    let v = Tl::report()
+        .logs("agents/cursor")
+        .args(["--by", "agent,model,cursor_kind"])
+        .json();
+    let sonnet = row(&v, "cursor_kind", "Included");
+    assert_eq!(sonnet["model"], "claude-sonnet-4-5-20250929");
+    assert_eq!(tokens(sonnet), [1, 120_800, 100_000, 20_000, 20_000]);
+    assert_eq!(sonnet["cost_usd"], "0.4074");
+    let gpt = row(&v, "cursor_kind", "On-Demand");
+    assert_eq!(tokens(gpt), [2, 71_000, 60_000, 0, 1_800]);
+    assert_eq!(gpt["cost_usd"], "0.03925");
+    let failed = row(&v, "model", "auto");
+    assert_eq!(failed["failed_requests"], 1);
+    assert_eq!(v["total"]["cost_usd"], "0.44665");
+}
+
+/// Without --logs, every agent's folder in a (fake) home is found from its default place and
+/// read: the five agents above, with nothing else (settings, histories) reported as skipped.
+#[test]
+fn without_logs_every_agent_folder_is_found() {
+    let work = tempfile::tempdir().unwrap();
+    let mut t = Tl::report()
+        .current_dir(work.path())
+        .env("HOME", &fixture("agents/home"))
+        .args(["--by", "agent", "--format", "json"]);
+    for v in [
+        "CLAUDE_CONFIG_DIR",
+        "CODEX_HOME",
+        "GEMINI_CLI_HOME",
+        "QWEN_RUNTIME_DIR",
+        "QWEN_HOME",
+        "KIMI_SHARE_DIR",
+        "CLINE_DATA_DIR",
+        "CLINE_DIR",
+        "XDG_CONFIG_HOME",
+    ] {
+        t = t.env(v, "");
+    }
+    let out = t.ok();
+    out.stderr_has("no --logs given: reading")
+        .stderr_lacks("skipped");
+    let v = out.json();
+    let requests = |a: &str| row(&v, "agent", a)["requests"].as_u64();
+    assert_eq!(
+        ["gemini-cli", "qwen-code", "kimi-cli", "roo-code", "cline"].map(requests),
+        [Some(5), Some(3), Some(3), Some(2), Some(1)]
+    );
+    // An agent's variable moves its folder: an empty one there finds nothing of that agent.
+    let empty = tempfile::tempdir().unwrap();
+    let v = Tl::report()
+        .current_dir(work.path())
+        .env("HOME", &fixture("agents/home"))
+        .env("KIMI_SHARE_DIR", empty.path().to_str().unwrap())
+        .args(["--by", "agent", "--format", "json"])
+        .ok()
+        .json();
+    assert!(v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["agent"] != "kimi-cli"));
+}
