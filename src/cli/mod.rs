@@ -3,6 +3,7 @@
 
 pub mod bill;
 pub mod formats;
+pub mod ledger;
 pub mod prices;
 pub mod usage;
 pub mod warehouse;
@@ -11,6 +12,7 @@ use clap::{Parser, Subcommand};
 
 pub use bill::{CheckArgs, ReconcileArgs};
 pub use formats::{output_format, ErrorsFormat, ReconcileFormat, ReportFormat, TableFormat};
+pub use ledger::LedgerCommand;
 pub use prices::{BookArgs, CatalogueArgs, PricesCommand};
 pub use usage::{
     ChartArgs, ColumnsArgs, CompareArgs, ConvertArgs, ErrorsArgs, LogSource, ReportArgs, UsageArgs,
@@ -60,6 +62,10 @@ pub enum Command {
     /// Write a PySpark script (spark-submit, EMR, Dataproc, Databricks) that runs the `sql`
     /// query over Parquet, CSV or JSON files and saves the aggregates as one CSV.
     SparkJob(SparkJobArgs),
+    /// A ledger of usage rows that outlives the logs (coding agents delete theirs) and adds up
+    /// machines: sync, import, status.
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
     /// The dimensions and log columns some logs have (rows with a value, distinct values,
     /// examples): what --by and --where can name.
     Columns(ColumnsArgs),

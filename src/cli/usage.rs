@@ -193,6 +193,19 @@ pub struct LogSource {
     /// --map prompt_tokens=input_tokens,completion_tokens=output_tokens,created=timestamp.
     #[arg(long, value_name = "FROM=TO,...", value_delimiter = ',')]
     pub map: Vec<String>,
+
+    /// Read the usage ledger (`tokenledger ledger sync`): its folder, or without one the default
+    /// ($XDG_DATA_HOME/tokenledger, else ~/.local/share/tokenledger). Alone it is the only
+    /// source; with --logs both are read and each request counts once.
+    #[arg(long, value_name = "DIR", num_args = 0..=1)]
+    pub ledger: Option<Option<PathBuf>>,
+}
+
+impl LogSource {
+    /// `--ledger`: its folder, an empty path for the default one.
+    pub fn ledger_path(ledger: &Option<Option<PathBuf>>) -> Option<PathBuf> {
+        ledger.as_ref().map(|d| d.clone().unwrap_or_default())
+    }
 }
 
 #[derive(Debug, Args)]

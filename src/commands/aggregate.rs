@@ -143,7 +143,7 @@ pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>
         aggregates.check_totals()?;
         return Ok((book, aggregates));
     }
-    let logs = find_logs(&s.logs, s.log_format, &s.exclude)?;
+    let logs = find_logs(&s.logs, s.log_format, &s.exclude, s.ledger.as_deref())?;
     let files = &logs.files;
     if files.is_empty() {
         messages::warning("no log files found under the --logs paths");
@@ -169,6 +169,7 @@ pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>
         max_line_bytes: max_line_bytes(),
         overlong: Default::default(),
         map: s.map.clone(),
+        content_ids: logs.content_ids.clone(),
         progress: bar.clone().map(|b| {
             Progress(Arc::new(move |n| {
                 b.inc(n);

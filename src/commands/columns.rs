@@ -14,7 +14,12 @@ pub fn run(args: ColumnsArgs) -> anyhow::Result<()> {
         format,
         output: out_path,
     } = args;
-    let logs = find_logs(&source.logs, source.log_format, &source.exclude)?;
+    let logs = find_logs(
+        &source.logs,
+        source.log_format,
+        &source.exclude,
+        crate::cli::LogSource::ledger_path(&source.ledger).as_deref(),
+    )?;
     let files = &logs.files;
     let opts = ReadOptions {
         wanted_extras: readers::columns::extra_columns(files)?,

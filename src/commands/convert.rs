@@ -10,7 +10,12 @@ use crate::readers::{self, ReadOptions};
 
 pub fn run(args: ConvertArgs) -> anyhow::Result<()> {
     let ConvertArgs { source, to, output } = args;
-    let logs = find_logs(&source.logs, source.log_format, &source.exclude)?;
+    let logs = find_logs(
+        &source.logs,
+        source.log_format,
+        &source.exclude,
+        crate::cli::LogSource::ledger_path(&source.ledger).as_deref(),
+    )?;
     let files = &logs.files;
     // First pass: which extra columns exist (a CSV header must list them up front).
     let names = readers::columns::extra_columns(files)?;

@@ -42,7 +42,12 @@ pub fn options(
         other => o.account = other,
     }
     let tag_dims: Vec<String> = if tags.iter().any(|t| t == "all") {
-        let logs = super::logs::find_logs(&settings.logs, settings.log_format, &settings.exclude)?;
+        let logs = super::logs::find_logs(
+            &settings.logs,
+            settings.log_format,
+            &settings.exclude,
+            settings.ledger.as_deref(),
+        )?;
         crate::readers::columns::extra_columns(&logs.files)?
     } else {
         tags.to_vec()

@@ -1,7 +1,7 @@
 //! Which log files a run reads: `--logs` (files, folders, `-`), or, without it, the bundled
 //! sample or this user's coding-agent folders; each file's format decided.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::messages;
 use super::UsageError;
@@ -80,14 +80,44 @@ fn default_logs() -> Result<Vec<PathBuf>, UsageError> {
 /// The log files of a run; the copies of standard input and other streams live as long as this.
 pub struct Logs {
     pub files: Vec<LogFile>,
+    /// Read live logs beside a ledger: rows without ids get content ids for this machine, as
+    /// `ledger sync` gave them, so each request counts once.
+    pub content_ids: Option<String>,
     _streams: Vec<tempfile::TempPath>,
+}
+
+/// `--ledger [DIR]`: the folder (empty: the default one).
+pub fn ledger_dir(given: &Path) -> anyhow::Result<PathBuf> {
+    if !given.as_os_str().is_empty() {
+        return Ok(given.to_path_buf());
+    }
+    let var = |v: &str| {
+        std::env::var_os(v)
+            .filter(|s| !s.is_empty())
+            .map(PathBuf::from)
+    };
+    crate::output::ledger::default_dir(var).ok_or_else(|| {
+        UsageError::Message(
+            "--ledger: no HOME or XDG_DATA_HOME to find the ledger in: give its folder".into(),
+        )
+        .into()
+    })
 }
 
 /// The log files under `--logs`, each with its format decided. Files in folders that are not
 /// logs, or whose format cannot be told, are skipped with a note; `--exclude` leaves some out.
-pub fn find_logs(logs: &[PathBuf], format: LogFormat, exclude: &[String]) -> anyhow::Result<Logs> {
+pub fn find_logs(
+    logs: &[PathBuf],
+    format: LogFormat,
+    exclude: &[String],
+    ledger: Option<&Path>,
+) -> anyhow::Result<Logs> {
     let defaults;
-    let logs = if logs.is_empty() {
+    let live = !logs.is_empty();
+    let logs = if !live && ledger.is_some() {
+        // The ledger alone.
+        &[]
+    } else if !live {
         defaults = default_logs()?;
         &defaults[..]
     } else {
@@ -128,8 +158,34 @@ pub fn find_logs(logs: &[PathBuf], format: LogFormat, exclude: &[String]) -> any
             crate::text::printable(&e.to_string())
         ));
     }
+    let mut content_ids = None;
+    if let Some(given) = ledger {
+        use crate::output::ledger;
+        let dir = ledger_dir(given)?;
+        let state = ledger::State::load(&dir)?;
+        let months = ledger::month_files(&dir);
+        if state.is_none() && months.is_empty() {
+            return Err(UsageError::Message(format!(
+                "--ledger: {} holds no ledger (make one with `tokenledger ledger sync`)",
+                dir.display()
+            ))
+            .into());
+        }
+        files.extend(months.into_iter().map(|path| LogFile {
+            path,
+            kind: readers::FileKind::Csv,
+            gzip: false,
+            format: LogFormat::Canonical,
+            label: None,
+            from_folder: false,
+        }));
+        if live {
+            content_ids = Some(state.map_or_else(ledger::host_name, |s| s.machine));
+        }
+    }
     Ok(Logs {
         files,
+        content_ids,
         _streams: found.streams,
     })
 }

@@ -21,6 +21,8 @@ pub mod errors;
 pub mod focus;
 pub mod generated;
 pub mod import;
+pub mod ledger;
+pub mod ledger_status;
 pub mod logs;
 pub mod messages;
 pub mod previous;
@@ -86,6 +88,11 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Chart(args) => chart::run(args),
         Command::Errors(args) => errors::run(args),
         Command::Columns(args) => columns::run(args),
+        Command::Ledger(cmd) => match cmd {
+            crate::cli::LedgerCommand::Sync(a) => ledger::sync(a),
+            crate::cli::LedgerCommand::Import(a) => ledger::import(a),
+            crate::cli::LedgerCommand::Status(a) => ledger_status::run(a),
+        },
         Command::Sql(args) => sql::run(args),
         Command::SparkJob(args) => sql::run_spark_job(args),
         Command::Completions { shell } => {

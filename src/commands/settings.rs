@@ -34,6 +34,8 @@ pub struct UsageSettings {
     pub aggregates: Vec<PathBuf>,
     pub log_format: LogFormat,
     pub exclude: Vec<String>,
+    /// `--ledger` (an empty path: the default folder).
+    pub ledger: Option<PathBuf>,
     /// `--map`: canonical names for a log's own column names.
     pub map: Vec<(String, String)>,
     pub pricing: Vec<PathBuf>,
@@ -60,6 +62,7 @@ impl UsageSettings {
                     log_format,
                     exclude,
                     map,
+                    ledger,
                 },
             aggregates,
             pricing,
@@ -104,6 +107,7 @@ impl UsageSettings {
             aggregates,
             log_format,
             exclude,
+            ledger: crate::cli::LogSource::ledger_path(&ledger),
             pricing,
             pricing_overlay,
             tz: zone,

@@ -22,7 +22,7 @@ pub enum ConvertFormat {
 }
 
 /// The text of every column of a record, canonical columns first (empty: no value).
-fn cells(r: &UsageRecord<'_>, extras: &[String]) -> Vec<String> {
+pub(super) fn cells(r: &UsageRecord<'_>, extras: &[String]) -> Vec<String> {
     let o = |v: Option<&str>| v.unwrap_or("").to_string();
     let mut v = vec![
         format_timestamp_us(r.timestamp_us),

@@ -16,6 +16,7 @@ pub mod claude_code;
 pub mod cline;
 pub mod codex;
 pub mod columns;
+pub mod content_id;
 pub mod cursor;
 pub mod detect;
 pub mod discover;
@@ -93,6 +94,9 @@ pub struct ReadOptions {
     pub overlong: linecap::Overlong,
     /// `--map`: (column as the file names it, canonical name), applied to canonical headers.
     pub map: Vec<(String, String)>,
+    /// Give rows without a request id a content id for this machine (see [`content_id`]):
+    /// set when logs are synced into a ledger or read beside one.
+    pub content_ids: Option<String>,
 }
 
 impl Default for ReadOptions {
@@ -106,6 +110,7 @@ impl Default for ReadOptions {
             max_line_bytes: linecap::MAX_LINE_BYTES,
             overlong: linecap::Overlong::default(),
             map: Vec::new(),
+            content_ids: None,
         }
     }
 }
@@ -260,10 +265,19 @@ pub fn read_all(
         .filter(|f| f.format == LogFormat::ClaudeCode)
         .cloned()
         .collect();
+    let machine = opts.content_ids.as_deref();
     for f in files.iter().filter(|f| f.format != LogFormat::ClaudeCode) {
-        read_file(f, opts, sink)?;
+        match machine {
+            Some(m) => read_file(
+                f,
+                opts,
+                &mut content_id::ContentIds::new(sink, m, &f.name()),
+            )?,
+            None => read_file(f, opts, sink)?,
+        }
     }
     if !claude.is_empty() {
+        // (Claude Code rows carry their message's id.)
         claude_code::read_all(&claude, opts, sink)?;
         for f in &claude {
             reject_overlong(f, opts, sink);

@@ -13,6 +13,7 @@ mod compare;
 mod convert;
 mod errors;
 mod focus;
+mod ledger;
 mod page;
 mod prices;
 mod pricing;

@@ -341,6 +341,9 @@ pub fn read_all(
             Err(rej) => sink.reject(rej),
             Ok(c) => {
                 let (project, session) = &places[c.file as usize];
+                // The message and request ids the copies were deduplicated by, as the row's id:
+                // a ledger, or the same transcript read from another place, counts it once.
+                let id = c.key.map(|k| format!("{AGENT}:{k:032x}"));
                 let mut extra = vec![(super::agents::AGENT, AGENT)];
                 if let Some(s) = session {
                     extra.push(("session", s.as_str()));
@@ -356,7 +359,7 @@ pub fn read_all(
                     cache_write_1h_tokens: c.cache_write_1h,
                     reasoning_tokens: 0,
                     requests: 1,
-                    request_id: None,
+                    request_id: id.as_deref(),
                     status: 200,
                     user: None,
                     project: project.as_deref(),

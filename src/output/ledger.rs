@@ -1,0 +1,331 @@
+//! The ledger: a folder that keeps every usage row tokenledger has seen, so usage outlives the
+//! logs it came from (coding agents delete their transcripts) and machines add up.
+//!
+//! Layout: `usage/YYYY-MM.csv`, one canonical CSV per UTC month (every row with a request id:
+//! the source's own, or a content id, see `readers::content_id`; a `machine` column), and
+//! `ledger.json` (the machine name, the last sync, what each sync and import added). Every file
+//! is written whole under a temporary name and renamed over the old one, so a sync that is
+//! killed leaves each month as it was before or as it is after, never half written; a later
+//! sync completes it. Rows are kept as tokens, never dollars: a corrected price re-prices
+//! history.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+use super::atomic::AtomicFile;
+use super::canonical::cells;
+use crate::usage::{col, format_timestamp_us, id_digest, Rejection, UsageRecord, UsageSink};
+
+/// The log column naming the machine a row was synced on.
+pub const MACHINE: &str = "machine";
+/// The ledger's state file.
+pub const STATE: &str = "ledger.json";
+/// The folder of month files.
+pub const USAGE: &str = "usage";
+
+/// The default ledger: `$XDG_DATA_HOME/tokenledger`, else `~/.local/share/tokenledger`.
+pub fn default_dir(var: impl Fn(&str) -> Option<PathBuf>) -> Option<PathBuf> {
+    var("XDG_DATA_HOME")
+        .or_else(|| var("HOME").map(|h| h.join(".local/share")))
+        .map(|d| d.join("tokenledger"))
+}
+
+/// This machine's name: the kernel's host name, else `HOSTNAME`, else `local`.
+pub fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "local".into())
+}
+
+/// What one sync or import added.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Event {
+    pub at: String,
+    /// `sync` or `import`.
+    pub kind: String,
+    /// The folders and files read (an import: the other ledger).
+    pub sources: Vec<String>,
+    pub read: u64,
+    pub added: u64,
+    pub rejected: u64,
+}
+
+/// `ledger.json`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct State {
+    pub machine: String,
+    pub last_sync: Option<String>,
+    /// The last events, newest last (at most [`KEPT_EVENTS`]).
+    pub events: Vec<Event>,
+}
+
+/// How many events `ledger.json` keeps.
+pub const KEPT_EVENTS: usize = 100;
+
+impl State {
+    pub fn load(dir: &Path) -> anyhow::Result<Option<State>> {
+        let p = dir.join(STATE);
+        match std::fs::read(&p) {
+            Ok(b) => serde_json::from_slice(&b)
+                .map(Some)
+                .with_context(|| format!("{}: not a tokenledger ledger state", p.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", p.display())),
+        }
+    }
+
+    pub fn save(&self, dir: &Path) -> anyhow::Result<()> {
+        let mut f = AtomicFile::create(&dir.join(STATE))?;
+        serde_json::to_writer_pretty(&mut f, self)?;
+        f.write_all(b"\n")?;
+        f.commit()
+    }
+
+    pub fn push(&mut self, e: Event) {
+        self.events.push(e);
+        let extra = self.events.len().saturating_sub(KEPT_EVENTS);
+        self.events.drain(..extra);
+    }
+}
+
+/// The ledger's lock, held by one sync or import at a time; released when dropped.
+pub struct Lock(PathBuf);
+
+impl Lock {
+    /// Takes `dir`'s lock (`ledger.lock`, holding the process id). A lock whose process is
+    /// gone (a killed sync) is taken over; then the temporary files such a sync left are
+    /// removed.
+    pub fn take(dir: &Path) -> anyhow::Result<Lock> {
+        let path = dir.join("ledger.lock");
+        for _ in 0..2 {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut f) => {
+                    writeln!(f, "{}", std::process::id())?;
+                    remove_temporaries(dir);
+                    return Ok(Lock(path));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let pid = std::fs::read_to_string(&path).unwrap_or_default();
+                    let pid = pid.trim();
+                    let alive = !pid.is_empty()
+                        && Path::new("/proc").is_dir()
+                        && Path::new("/proc").join(pid).exists();
+                    if alive {
+                        anyhow::bail!(
+                            "another tokenledger (process {pid}) is syncing {}; try again when it is done",
+                            dir.display()
+                        );
+                    }
+                    std::fs::remove_file(&path).ok();
+                }
+                Err(e) => return Err(e).with_context(|| format!("cannot lock {}", path.display())),
+            }
+        }
+        anyhow::bail!("cannot lock {}", path.display())
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        std::fs::remove_file(&self.0).ok();
+    }
+}
+
+/// Temporary files a killed sync left (`.<name>.<random>.tmp`).
+fn remove_temporaries(dir: &Path) {
+    for d in [dir.to_path_buf(), dir.join(USAGE)] {
+        for e in std::fs::read_dir(d).into_iter().flatten().flatten() {
+            let n = e.file_name();
+            let n = n.to_string_lossy();
+            if n.starts_with('.') && n.ends_with(".tmp") {
+                std::fs::remove_file(e.path()).ok();
+            }
+        }
+    }
+}
+
+/// The month files of a ledger, oldest first.
+pub fn month_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir.join(USAGE))
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.len() == 11 && n.ends_with(".csv"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// One row: its month, its identity (provider and id digest) and its cells by column.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub month: String,
+    pub key: u128,
+    pub canonical: Vec<String>,
+    pub extra: Vec<(String, String)>,
+}
+
+/// Collects rows read from logs or a ledger.
+#[derive(Default)]
+pub struct Rows {
+    pub rows: Vec<Row>,
+    pub rejections: Vec<Rejection>,
+    /// Rows without a request id (only from a sink not wrapped in content ids: a bug).
+    pub without_id: u64,
+    /// Set on every row that has no `machine` value.
+    pub machine: Option<String>,
+}
+
+impl UsageSink for Rows {
+    fn record(&mut self, r: &UsageRecord<'_>) {
+        let Some(id) = r.request_id else {
+            self.without_id += 1;
+            return;
+        };
+        let mut extra: Vec<(String, String)> = r
+            .extra
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        if let Some(m) = &self.machine {
+            if !extra.iter().any(|(k, _)| k == MACHINE) {
+                extra.push((MACHINE.into(), m.clone()));
+            }
+        }
+        self.rows.push(Row {
+            month: format_timestamp_us(r.timestamp_us)
+                .get(..7)
+                .unwrap_or("0000-00")
+                .to_string(),
+            key: id_digest(r.provider, id),
+            canonical: cells(r, &[]),
+            extra,
+        });
+    }
+    fn reject(&mut self, rejection: Rejection) {
+        self.rejections.push(rejection);
+    }
+}
+
+/// Adds to `have` (the ledger's rows) the rows of `new` it lacks (by provider and request id;
+/// the first of repeated new rows), and writes every month that gained rows. Returns how many
+/// rows were added.
+pub fn merge_and_write(dir: &Path, have: Vec<Row>, new: Vec<Row>) -> anyhow::Result<u64> {
+    let mut seen: HashSet<u128> = have.iter().map(|r| r.key).collect();
+    let mut by_month: BTreeMap<String, Vec<Row>> = BTreeMap::new();
+    for r in have {
+        by_month.entry(r.month.clone()).or_default().push(r);
+    }
+    let mut touched: BTreeSet<String> = BTreeSet::new();
+    let mut added = 0;
+    for r in new {
+        if seen.insert(r.key) {
+            touched.insert(r.month.clone());
+            by_month.entry(r.month.clone()).or_default().push(r);
+            added += 1;
+        }
+    }
+    let usage = dir.join(USAGE);
+    std::fs::create_dir_all(&usage)
+        .with_context(|| format!("cannot create {}", usage.display()))?;
+    for month in touched {
+        write_month(&usage.join(format!("{month}.csv")), &by_month[&month])?;
+    }
+    Ok(added)
+}
+
+/// One month file: the canonical columns, then every extra column its rows have, sorted.
+fn write_month(path: &Path, rows: &[Row]) -> anyhow::Result<()> {
+    let extras: BTreeSet<&str> = rows
+        .iter()
+        .flat_map(|r| r.extra.iter().map(|(k, _)| k.as_str()))
+        .collect();
+    let mut f = AtomicFile::create(path)?;
+    {
+        let mut w = csv::Writer::from_writer(&mut f);
+        w.write_record(col::KNOWN.iter().copied().chain(extras.iter().copied()))?;
+        // A test hook: pause halfway through each month file, with what is written so far
+        // flushed, so that a test can kill a sync there (tests/cli/ledger.rs).
+        let pause = std::env::var("TOKENLEDGER_TEST_PAUSE_MS")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok());
+        for (i, r) in rows.iter().enumerate() {
+            if i == rows.len() / 2 {
+                if let Some(ms) = pause {
+                    w.flush()?;
+                    std::thread::sleep(std::time::Duration::from_millis(ms));
+                }
+            }
+            let extra = extras.iter().map(|e| {
+                r.extra
+                    .iter()
+                    .find(|(k, _)| k == e)
+                    .map_or("", |(_, v)| v.as_str())
+            });
+            w.write_record(r.canonical.iter().map(String::as_str).chain(extra))?;
+        }
+        w.flush()?;
+    }
+    f.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_ledger_follows_xdg() {
+        let env = |pairs: &'static [(&str, &str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| PathBuf::from(v))
+            }
+        };
+        assert_eq!(
+            default_dir(env(&[("XDG_DATA_HOME", "/x"), ("HOME", "/h")])),
+            Some(PathBuf::from("/x/tokenledger"))
+        );
+        assert_eq!(
+            default_dir(env(&[("HOME", "/h")])),
+            Some(PathBuf::from("/h/.local/share/tokenledger"))
+        );
+        assert_eq!(default_dir(env(&[])), None);
+    }
+
+    #[test]
+    fn events_are_bounded() {
+        let mut s = State::default();
+        for i in 0..KEPT_EVENTS + 5 {
+            s.push(Event {
+                at: i.to_string(),
+                kind: "sync".into(),
+                sources: vec![],
+                read: 0,
+                added: 0,
+                rejected: 0,
+            });
+        }
+        assert_eq!(s.events.len(), KEPT_EVENTS);
+        assert_eq!(s.events[0].at, "5");
+    }
+}
