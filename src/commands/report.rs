@@ -107,8 +107,16 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
             dims.extend(engine_dims(&[d.to_string()]));
         }
     }
+    // The agent of each row, for the API-equivalent figure (no row need have one; warehouse
+    // aggregates carry only the dimensions they were made with).
+    if !focus && settings.aggregates.is_empty() && !dims.iter().any(|x| x == report::AGENT) {
+        dims.push(report::AGENT.to_string());
+    }
     // A view's own dimensions (`session`) may be absent from the logs: rows without one.
-    let mut optional = vec![report::focus::BILLING_ACCOUNT.to_string()];
+    let mut optional = vec![
+        report::focus::BILLING_ACCOUNT.to_string(),
+        report::AGENT.to_string(),
+    ];
     if defaulted {
         optional.extend(by.iter().cloned());
     }

@@ -59,6 +59,7 @@ pub fn report(by: &[&str], rows: Vec<Row>) -> Report {
     let requests = total.requests;
     let tokens = total.input_tokens + total.output_tokens;
     Report {
+        api_equivalent: None,
         by: by.iter().map(|s| s.to_string()).collect(),
         period: Period {
             from: Some("2026-10-01T00:00:00Z".into()),

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 pub mod accounting;
+pub mod agents;
 pub mod anomaly;
 pub mod budget;
 pub mod columns;
@@ -28,6 +29,7 @@ pub mod set;
 
 use accounting::account;
 pub use accounting::{Accounting, Coverage, Share};
+pub use agents::{ApiEquivalent, AGENT};
 pub use dims::{dim_value, BATCH, CANONICAL_MODEL, DAY, KNOWN_DIMS, MONTH};
 pub use forecast::{forecast, Forecast};
 pub use period::Period;
@@ -185,6 +187,9 @@ pub struct Report {
     pub pricing: PricingInfo,
     /// Which tier of the book priced how much of the usage.
     pub coverage: Coverage,
+    /// The cost of coding-agent usage (rows with an `agent`), when there is any: priced at API
+    /// list prices, though an agent used through a subscription or plan is not billed per token.
+    pub api_equivalent: Option<ApiEquivalent>,
 }
 
 /// Builds the report. `engine_dims` must be the dims the engine grouped by.
@@ -218,7 +223,9 @@ pub fn build(
     );
     let mut after_retirement: BTreeMap<(String, String), Retired> = BTreeMap::new();
     let mut assumed_global = 0u64;
+    let mut agent_cost = agents::AgentCost::new(engine_dims);
     for pc in priced {
+        agent_cost.add(pc);
         let (cell, key) = (pc.cell, pc.key);
         if pc.assumed_global() && matches!(pc.pricing, Pricing::Priced { .. }) {
             assumed_global += cell.sums.requests;
@@ -359,7 +366,9 @@ pub fn build(
     for r in &mut rows {
         r.measures.cost_usd = r.measures.cost_usd.normalize();
     }
+    let (api_equivalent, agent_note) = agent_cost.finish();
     Report {
+        api_equivalent,
         by: by.to_vec(),
         period,
         rows,
@@ -369,7 +378,7 @@ pub fn build(
         rejections: agg.counters.rejections.clone(),
         forecast: None,
         warnings: {
-            let mut w = Vec::new();
+            let mut w: Vec<String> = agent_note.into_iter().collect();
             if long_unchecked > 0 {
                 w.push(format!(
                     "{} pre-aggregated rows of models with a long-context tier exceed the threshold in sum; \
@@ -476,7 +485,7 @@ impl Serialize for Report {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let rows = RowsJson(self);
-        let mut m = s.serialize_map(Some(11))?;
+        let mut m = s.serialize_map(None)?;
         m.serialize_entry("by", &self.by)?;
         m.serialize_entry("period", &self.period)?;
         m.serialize_entry("rows", &rows)?;
@@ -488,6 +497,9 @@ impl Serialize for Report {
         m.serialize_entry("forecast", &self.forecast)?;
         m.serialize_entry("pricing", &self.pricing)?;
         m.serialize_entry("coverage", &self.coverage)?;
+        if let Some(a) = &self.api_equivalent {
+            m.serialize_entry("api_equivalent", a)?;
+        }
         m.end()
     }
 }

@@ -5,7 +5,7 @@
 //! Gemini 2.5 Flash $0.30 / $2.50, Claude Sonnet 4.5 $3 / $0.30 read / $3.75 write / $15,
 //! GPT-5 $1.25 / $0.125 / $10, GPT-4.1 $2 / $8.
 
-use crate::{fixture, row, Tl, Value};
+use crate::{fixture, json, row, Tl, Value};
 
 fn home(rel: &str) -> String {
     format!("agents/home/{rel}")
@@ -43,6 +43,23 @@ fn gemini_cli_sessions() {
     assert_eq!(pro["cost_usd"], "0.03585875");
     assert_eq!(row(&v, "model", "gemini-2.5-flash")["cost_usd"], "0.001275");
     assert_eq!(v["accounting"]["rejected"], 0);
+    // Agent usage is API-equivalent: 0.03585875 + 0.001275 over 5 requests, said in a warning.
+    assert_eq!(
+        v["api_equivalent"],
+        json!({"agents": ["gemini-cli"], "requests": 5, "cost_usd": "0.03713375"})
+    );
+    assert!(v["warnings"][0]
+        .as_str()
+        .unwrap()
+        .contains("$0.03713375 of the cost is API-equivalent"));
+    let api = Tl::report()
+        .logs("logs/basic.csv")
+        .book("pricing/test.csv")
+        .json();
+    assert!(
+        api.get("api_equivalent").is_none(),
+        "API logs are billed per token"
+    );
     let p = Tl::report()
         .logs(home(".gemini"))
         .args(["--by", "project,session"])
