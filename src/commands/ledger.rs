@@ -19,9 +19,9 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// Every row of the ledger in `dir` (`machine`: the value for rows without one).
-pub(super) fn read_ledger(dir: &Path, machine: Option<String>) -> anyhow::Result<Rows> {
-    let files: Vec<LogFile> = ledger::month_files(dir)
+/// The ledger's month files.
+fn ledger_files(dir: &Path) -> Vec<LogFile> {
+    ledger::month_files(dir)
         .into_iter()
         .map(|path| LogFile {
             path,
@@ -31,57 +31,65 @@ pub(super) fn read_ledger(dir: &Path, machine: Option<String>) -> anyhow::Result
             label: None,
             from_folder: false,
         })
-        .collect();
-    read_rows(&files, None, machine)
+        .collect()
 }
 
-/// The rows of `files`, every extra column kept; `content_ids`: this machine, for rows
+/// Reads the ledger in `dir` into `rows` (its keys, and whatever else `rows` keeps).
+pub(super) fn read_ledger(dir: &Path, rows: &mut Rows) -> anyhow::Result<()> {
+    read_rows(&ledger_files(dir), None, rows)
+}
+
+/// Reads `files` into `rows`, every extra column kept; `content_ids`: this machine, for rows
 /// without a request id.
 fn read_rows(
     files: &[LogFile],
     content_ids: Option<String>,
-    machine: Option<String>,
-) -> anyhow::Result<Rows> {
+    rows: &mut Rows,
+) -> anyhow::Result<()> {
     let opts = ReadOptions {
         wanted_extras: readers::columns::extra_columns(files)?,
         max_line_bytes: super::settings::max_line_bytes(),
         content_ids,
         ..ReadOptions::default()
     };
-    let mut rows = Rows {
-        machine,
-        ..Rows::default()
-    };
-    readers::read_all(files, &opts, &mut rows)?;
-    Ok(rows)
+    readers::read_all(files, &opts, rows)?;
+    Ok(())
 }
 
-/// Merges `new` into the ledger at `dir` and records the event; prints what it did.
-fn add(
-    dir: &Path,
-    mut state: State,
-    have: Rows,
-    new: Rows,
-    kind: &str,
-    sources: Vec<String>,
-) -> anyhow::Result<()> {
-    if !have.rejections.is_empty() {
+/// The ledger's rows, for their keys only; an unreadable row stops the command (the ledger
+/// would be rewritten without it).
+fn known(dir: &Path) -> anyhow::Result<Rows> {
+    let mut have = Rows::default();
+    read_ledger(dir, &mut have)?;
+    if let Some(r) = have.rejections.first() {
         anyhow::bail!(
             "the ledger in {} has {} unreadable rows (first: {}); it was not changed",
             dir.display(),
             have.rejections.len(),
-            crate::text::printable(&have.rejections[0].to_string())
+            crate::text::printable(&r.to_string())
         );
     }
+    Ok(have)
+}
+
+/// Writes the new rows of `new` into the ledger at `dir` and records the event; prints what
+/// it did. `held`: the rows the ledger held before.
+fn add(
+    dir: &Path,
+    mut state: State,
+    held: u64,
+    new: Rows,
+    kind: &str,
+    sources: Vec<String>,
+) -> anyhow::Result<()> {
     for r in new.rejections.iter().take(10) {
         messages::info(format_args!(
             "rejected {}",
             crate::text::printable(&r.to_string())
         ));
     }
-    let (read, rejected) = (new.rows.len() as u64, new.rejections.len() as u64);
-    let total_before = have.rows.len() as u64;
-    let added = ledger::merge_and_write(dir, have.rows, new.rows)?;
+    let (read, rejected) = (new.read, new.rejections.len() as u64);
+    let added = ledger::write_months(dir, new.rows)?;
     state.last_sync = Some(now());
     state.push(Event {
         at: now(),
@@ -100,7 +108,7 @@ fn add(
         } else {
             String::new()
         },
-        total_before + added
+        held + added
     ));
     Ok(())
 }
@@ -115,11 +123,11 @@ pub fn sync(a: LedgerSyncArgs) -> anyhow::Result<()> {
     } = a;
     let dir = dir_of(&dir)?;
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let _lock = ledger::Lock::take(&dir)?;
     let mut state = State::load(&dir)?.unwrap_or_else(|| State {
         machine: ledger::host_name(),
         ..State::default()
     });
-    let _lock = ledger::Lock::take(&dir)?;
     if let Some(m) = machine {
         state.machine = m;
     }
@@ -129,26 +137,34 @@ pub fn sync(a: LedgerSyncArgs) -> anyhow::Result<()> {
         logs.iter().map(|p| p.display().to_string()).collect()
     };
     let found = find_logs(&logs, log_format, &exclude, None)?;
-    let have = read_ledger(&dir, None)?;
-    let new = read_rows(
-        &found.files,
-        Some(state.machine.clone()),
-        Some(state.machine.clone()),
-    )?;
-    add(&dir, state, have, new, "sync", sources)
+    let have = known(&dir)?;
+    let held = have.new;
+    let mut new = Rows {
+        known: have.known,
+        keep: true,
+        machine: Some(state.machine.clone()),
+        ..Rows::default()
+    };
+    read_rows(&found.files, Some(state.machine.clone()), &mut new)?;
+    add(&dir, state, held, new, "sync", sources)
 }
 
 pub fn import(a: LedgerImportArgs) -> anyhow::Result<()> {
     let LedgerImportArgs { dir, others } = a;
     let dir = dir_of(&dir)?;
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let _lock = ledger::Lock::take(&dir)?;
     let state = State::load(&dir)?.unwrap_or_else(|| State {
         machine: ledger::host_name(),
         ..State::default()
     });
-    let _lock = ledger::Lock::take(&dir)?;
-    let have = read_ledger(&dir, None)?;
-    let mut new = Rows::default();
+    let have = known(&dir)?;
+    let held = have.new;
+    let mut new = Rows {
+        known: have.known,
+        keep: true,
+        ..Rows::default()
+    };
     for other in &others {
         let theirs = State::load(other)?;
         if theirs.is_none() && ledger::month_files(other).is_empty() {
@@ -158,11 +174,9 @@ pub fn import(a: LedgerImportArgs) -> anyhow::Result<()> {
                 ledger::STATE
             );
         }
-        let machine = theirs.map_or_else(|| "imported".to_string(), |s| s.machine);
-        let rows = read_ledger(other, Some(machine))?;
-        new.rows.extend(rows.rows);
-        new.rejections.extend(rows.rejections);
+        new.machine = Some(theirs.map_or_else(|| "imported".to_string(), |s| s.machine));
+        read_ledger(other, &mut new)?;
     }
     let sources = others.iter().map(|p| p.display().to_string()).collect();
-    add(&dir, state, have, new, "import", sources)
+    add(&dir, state, held, new, "import", sources)
 }

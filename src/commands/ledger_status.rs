@@ -5,29 +5,7 @@ use std::collections::BTreeMap;
 
 use super::ledger::{dir_of, read_ledger};
 use crate::cli::ledger::{LedgerStatusArgs, StatusFormat};
-use crate::output::ledger::{Row, State, MACHINE};
-use crate::readers;
-
-/// Per month: rows, and rows per machine and per agent.
-type Months = BTreeMap<String, (u64, BTreeMap<String, u64>, BTreeMap<String, u64>)>;
-
-fn tally(rows: &[Row]) -> Months {
-    let mut m: Months = BTreeMap::new();
-    for r in rows {
-        let e = m.entry(r.month.clone()).or_default();
-        e.0 += 1;
-        let v = |k: &str| {
-            r.extra
-                .iter()
-                .find(|(n, _)| n == k)
-                .map_or("-", |(_, v)| v.as_str())
-                .to_string()
-        };
-        *e.1.entry(v(MACHINE)).or_default() += 1;
-        *e.2.entry(v(readers::agents::AGENT)).or_default() += 1;
-    }
-    m
-}
+use crate::output::ledger::{Rows, State};
 
 pub fn run(a: LedgerStatusArgs) -> anyhow::Result<()> {
     let LedgerStatusArgs { dir, format } = a;
@@ -38,9 +16,13 @@ pub fn run(a: LedgerStatusArgs) -> anyhow::Result<()> {
             dir.display()
         );
     };
-    let rows = read_ledger(&dir, None)?;
-    let months = tally(&rows.rows);
-    let total = rows.rows.len();
+    let mut rows = Rows {
+        tally: Some(Default::default()),
+        ..Rows::default()
+    };
+    read_ledger(&dir, &mut rows)?;
+    let months = rows.tally.take().unwrap_or_default();
+    let total = rows.new;
     let out = match format {
         StatusFormat::Json => {
             let months: Vec<serde_json::Value> = months

@@ -173,32 +173,55 @@ pub fn month_files(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
-/// One row: its month, its identity (provider and id digest) and its cells by column.
+/// A row to add: its UTC month, its canonical cells as one CSV-encoded line, and its extra
+/// columns.
 #[derive(Debug, Clone)]
 pub struct Row {
     pub month: String,
-    pub key: u128,
-    pub canonical: Vec<String>,
+    pub canonical: String,
     pub extra: Vec<(String, String)>,
 }
 
-/// Collects rows read from logs or a ledger.
+/// Per month: rows, and rows per machine and per agent.
+pub type Tally = BTreeMap<String, (u64, BTreeMap<String, u64>, BTreeMap<String, u64>)>;
+
+/// Reads rows, each request once: a row whose provider and request id are in `known` (the
+/// ledger's rows, or one read before) is a repeat and is left out.
 #[derive(Default)]
 pub struct Rows {
+    /// Digests of the provider and request id of every row seen.
+    pub known: HashSet<u128>,
+    /// Keep the new rows (to write them), else only count them.
+    pub keep: bool,
     pub rows: Vec<Row>,
+    /// Rows read, repeats included.
+    pub read: u64,
+    /// New rows (kept or not).
+    pub new: u64,
     pub rejections: Vec<Rejection>,
     /// Rows without a request id (only from a sink not wrapped in content ids: a bug).
     pub without_id: u64,
     /// Set on every row that has no `machine` value.
     pub machine: Option<String>,
+    /// Counts per month, machine and agent, when set.
+    pub tally: Option<Tally>,
 }
 
 impl UsageSink for Rows {
     fn record(&mut self, r: &UsageRecord<'_>) {
+        self.read += 1;
         let Some(id) = r.request_id else {
             self.without_id += 1;
             return;
         };
+        if !self.known.insert(id_digest(r.provider, id)) {
+            return;
+        }
+        self.new += 1;
+        let month = format_timestamp_us(r.timestamp_us)
+            .get(..7)
+            .unwrap_or("0000-00")
+            .to_string();
         let mut extra: Vec<(String, String)> = r
             .extra
             .iter()
@@ -210,81 +233,146 @@ impl UsageSink for Rows {
                 extra.push((MACHINE.into(), m.clone()));
             }
         }
-        self.rows.push(Row {
-            month: format_timestamp_us(r.timestamp_us)
-                .get(..7)
-                .unwrap_or("0000-00")
-                .to_string(),
-            key: id_digest(r.provider, id),
-            canonical: cells(r, &[]),
-            extra,
-        });
+        if let Some(t) = &mut self.tally {
+            let v = |k: &str| {
+                extra
+                    .iter()
+                    .find(|(n, _)| n == k)
+                    .map_or("-", |(_, v)| v.as_str())
+                    .to_string()
+            };
+            let e = t.entry(month.clone()).or_default();
+            e.0 += 1;
+            *e.1.entry(v(MACHINE)).or_default() += 1;
+            *e.2.entry(v("agent")).or_default() += 1;
+        }
+        if self.keep {
+            let canonical = cells(r, &[])
+                .iter()
+                .map(|c| field(c))
+                .collect::<Vec<_>>()
+                .join(",");
+            self.rows.push(Row {
+                month,
+                canonical,
+                extra,
+            });
+        }
     }
     fn reject(&mut self, rejection: Rejection) {
         self.rejections.push(rejection);
     }
 }
 
-/// Adds to `have` (the ledger's rows) the rows of `new` it lacks (by provider and request id;
-/// the first of repeated new rows), and writes every month that gained rows. Returns how many
-/// rows were added.
-pub fn merge_and_write(dir: &Path, have: Vec<Row>, new: Vec<Row>) -> anyhow::Result<u64> {
-    let mut seen: HashSet<u128> = have.iter().map(|r| r.key).collect();
-    let mut by_month: BTreeMap<String, Vec<Row>> = BTreeMap::new();
-    for r in have {
-        by_month.entry(r.month.clone()).or_default().push(r);
+/// A CSV field: quoted when it holds a comma, a quote or a line break.
+fn field(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\"")).into()
+    } else {
+        s.into()
     }
-    let mut touched: BTreeSet<String> = BTreeSet::new();
-    let mut added = 0;
-    for r in new {
-        if seen.insert(r.key) {
-            touched.insert(r.month.clone());
-            by_month.entry(r.month.clone()).or_default().push(r);
-            added += 1;
-        }
+}
+
+/// Appends `rows` to their months' files (each rewritten whole, atomically, its old rows
+/// streamed through). Returns how many rows were written.
+pub fn write_months(dir: &Path, rows: Vec<Row>) -> anyhow::Result<u64> {
+    let mut by_month: BTreeMap<String, Vec<Row>> = BTreeMap::new();
+    let n = rows.len() as u64;
+    for r in rows {
+        by_month.entry(r.month.clone()).or_default().push(r);
     }
     let usage = dir.join(USAGE);
     std::fs::create_dir_all(&usage)
         .with_context(|| format!("cannot create {}", usage.display()))?;
-    for month in touched {
-        write_month(&usage.join(format!("{month}.csv")), &by_month[&month])?;
+    for (month, rows) in by_month {
+        write_month(&usage.join(format!("{month}.csv")), &rows)?;
     }
-    Ok(added)
+    Ok(n)
 }
 
-/// One month file: the canonical columns, then every extra column its rows have, sorted.
+/// One month file: the canonical columns, then every extra column its rows have, sorted; the
+/// old rows first, as they were.
 fn write_month(path: &Path, rows: &[Row]) -> anyhow::Result<()> {
-    let extras: BTreeSet<&str> = rows
+    let mut old = match std::fs::File::open(path) {
+        Ok(f) => Some(csv::Reader::from_reader(std::io::BufReader::new(f))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let old_header: Vec<String> = match &mut old {
+        Some(r) => r
+            .headers()
+            .with_context(|| format!("{}: line 1", path.display()))?
+            .iter()
+            .map(str::to_string)
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut extras: BTreeSet<&str> = rows
         .iter()
         .flat_map(|r| r.extra.iter().map(|(k, _)| k.as_str()))
         .collect();
-    let mut f = AtomicFile::create(path)?;
-    {
-        let mut w = csv::Writer::from_writer(&mut f);
-        w.write_record(col::KNOWN.iter().copied().chain(extras.iter().copied()))?;
-        // A test hook: pause halfway through each month file, with what is written so far
-        // flushed, so that a test can kill a sync there (tests/cli/ledger.rs).
-        let pause = std::env::var("TOKENLEDGER_TEST_PAUSE_MS")
-            .ok()
-            .and_then(|v| v.parse::<u64>().ok());
-        for (i, r) in rows.iter().enumerate() {
-            if i == rows.len() / 2 {
-                if let Some(ms) = pause {
-                    w.flush()?;
-                    std::thread::sleep(std::time::Duration::from_millis(ms));
-                }
-            }
-            let extra = extras.iter().map(|e| {
-                r.extra
-                    .iter()
-                    .find(|(k, _)| k == e)
-                    .map_or("", |(_, v)| v.as_str())
-            });
-            w.write_record(r.canonical.iter().map(String::as_str).chain(extra))?;
+    extras.extend(
+        old_header
+            .iter()
+            .map(String::as_str)
+            .filter(|h| !col::KNOWN.contains(h)),
+    );
+    let header: Vec<&str> = col::KNOWN
+        .iter()
+        .copied()
+        .chain(extras.iter().copied())
+        .collect();
+    let mut f = std::io::BufWriter::new(AtomicFile::create(path)?);
+    writeln!(
+        f,
+        "{}",
+        header
+            .iter()
+            .map(|h| field(h))
+            .collect::<Vec<_>>()
+            .join(",")
+    )?;
+    // A test hook: pause halfway, what is written so far flushed, so that a test can kill a
+    // sync there (tests/cli/ledger.rs).
+    let pause = std::env::var("TOKENLEDGER_TEST_PAUSE_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok());
+    if let Some(r) = &mut old {
+        let index: Vec<Option<usize>> = header
+            .iter()
+            .map(|h| old_header.iter().position(|o| o == h))
+            .collect();
+        for (n, rec) in r.records().enumerate() {
+            let rec = rec.with_context(|| format!("{}: row {}", path.display(), n + 2))?;
+            let cells: Vec<_> = index
+                .iter()
+                .map(|i| field(i.and_then(|i| rec.get(i)).unwrap_or("")))
+                .collect();
+            writeln!(f, "{}", cells.join(","))?;
         }
-        w.flush()?;
     }
-    f.commit()
+    for (i, r) in rows.iter().enumerate() {
+        if i == rows.len() / 2 {
+            if let Some(ms) = pause {
+                f.flush()?;
+                std::thread::sleep(std::time::Duration::from_millis(ms));
+            }
+        }
+        f.write_all(r.canonical.as_bytes())?;
+        for e in &extras {
+            let v = r
+                .extra
+                .iter()
+                .find(|(k, _)| k == e)
+                .map_or("", |(_, v)| v.as_str());
+            write!(f, ",{}", field(v))?;
+        }
+        f.write_all(b"\n")?;
+    }
+    f.into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(|| format!("cannot write {}", path.display()))?
+        .commit()
 }
 
 #[cfg(test)]

@@ -165,6 +165,34 @@ fn a_grown_file_adds_only_its_new_rows() {
     assert_eq!(v["total"]["cost_usd"], "6");
 }
 
+/// Values with commas and quotes (Cursor's "Errored, No Charge") come back from the ledger as
+/// they went in.
+#[test]
+fn values_round_trip_through_the_ledger() {
+    let h = Home::new();
+    let dir = h.work.join("l");
+    let cursor = fixture("agents/cursor");
+    h.tl([
+        "ledger",
+        "sync",
+        "--ledger",
+        dir.to_str().unwrap(),
+        "--logs",
+        &cursor,
+    ])
+    .ok()
+    .stderr_has("read 5 rows, added 4");
+    let by = ["--by", "cursor_kind,model,agent", "--format", "csv"];
+    let live = h.tl(["report", "--logs", &cursor]).args(by).ok().stdout;
+    let kept = h
+        .tl(["report", "--ledger", dir.to_str().unwrap()])
+        .args(by)
+        .ok()
+        .stdout;
+    assert_eq!(kept, live);
+    assert!(kept.contains("\"Errored, No Charge\""), "{kept}");
+}
+
 /// Two machines' ledgers imported into a third give their union, each request once (the
 /// Gemini sessions are on both machines), with a `machine` dimension.
 #[test]
