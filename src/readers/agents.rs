@@ -46,7 +46,7 @@ fn has_child_with(dir: &Path, sub: &str, inner: &[&str]) -> bool {
 /// The agents whose folders discovery recognises, checked in this order (Claude Code and Codex
 /// are recognised by `discover` itself, after these: a Qwen folder also has `projects/` and a
 /// Kimi folder `sessions/`).
-pub const HOMES: [Home; 4] = [
+pub const HOMES: [Home; 7] = [
     // Gemini CLI: ~/.gemini/tmp/<project>/chats/session-*.json[l] (sub-agents one folder deeper).
     Home {
         format: LogFormat::GeminiCli,
@@ -84,6 +84,49 @@ pub const HOMES: [Home; 4] = [
             p.first() == Some(&"sessions") && p.last() == Some(&"wire.jsonl")
         },
     },
+    // Amp: ~/.local/share/amp/threads/T-<id>.json.
+    Home {
+        format: LogFormat::Amp,
+        is_home: |d| {
+            std::fs::read_dir(d.join("threads")).is_ok_and(|rd| {
+                rd.flatten()
+                    .take(10_000)
+                    .any(|e| e.file_name().to_string_lossy().starts_with("T-"))
+            })
+        },
+        keep: |rel| {
+            let p = parts(rel);
+            p.len() == 2 && p[0] == "threads" && p[1].starts_with("T-") && p[1].ends_with(".json")
+        },
+    },
+    // OpenCode: ~/.local/share/opencode/opencode*.db, and storage/message/<session>/msg_*.json
+    // of the versions before the database.
+    Home {
+        format: LogFormat::Opencode,
+        is_home: |d| {
+            d.join("storage/message").is_dir()
+                || std::fs::read_dir(d).is_ok_and(|rd| {
+                    rd.flatten().take(1_000).any(|e| {
+                        let n = e.file_name().to_string_lossy().into_owned();
+                        n.starts_with("opencode") && n.ends_with(".db")
+                    })
+                })
+        },
+        keep: |rel| {
+            let p = parts(rel);
+            match p.as_slice() {
+                [db] => db.starts_with("opencode") && db.ends_with(".db"),
+                ["storage", "message", _, m] => m.starts_with("msg_") && m.ends_with(".json"),
+                _ => false,
+            }
+        },
+    },
+    // GitHub Copilot CLI: ~/.copilot/session-store.db.
+    Home {
+        format: LogFormat::Copilot,
+        is_home: |d| d.join("session-store.db").is_file(),
+        keep: |rel| rel == Path::new("session-store.db"),
+    },
     // Cline, Roo Code, Kilo Code: <storage>/tasks/<task id>/ui_messages.json.
     Home {
         format: LogFormat::Cline,
@@ -105,7 +148,8 @@ const EXTENSIONS: [&str; 3] = [
 /// Where the agents keep their logs by default, given the home folder and the environment
 /// (`var`): `GEMINI_CLI_HOME/.gemini` else `~/.gemini`; `QWEN_RUNTIME_DIR`, else `QWEN_HOME`,
 /// else `~/.qwen`; `KIMI_SHARE_DIR` else `~/.kimi`; `CLINE_DATA_DIR`, else `CLINE_DIR/data`,
-/// else `~/.cline/data`; and the global storage of the Cline, Roo Code and Kilo Code
+/// else `~/.cline/data`; `XDG_DATA_HOME/amp` else `~/.local/share/amp`; `XDG_DATA_HOME/opencode`
+/// else `~/.local/share/opencode`; `COPILOT_HOME` else `~/.copilot`; and the global storage of the Cline, Roo Code and Kilo Code
 /// extensions in VS Code, VS Code Insiders, VSCodium and Cursor (Linux and macOS places) and a
 /// VS Code server. Only folders that exist with the agent's layout are returned.
 pub fn default_homes(home: Option<&Path>, var: impl Fn(&str) -> Option<PathBuf>) -> Vec<PathBuf> {
@@ -121,6 +165,13 @@ pub fn default_homes(home: Option<&Path>, var: impl Fn(&str) -> Option<PathBuf>)
         var("CLINE_DATA_DIR")
             .or_else(|| var("CLINE_DIR").map(|d| d.join("data")))
             .or_else(|| h(".cline/data")),
+        var("XDG_DATA_HOME")
+            .map(|d| d.join("amp"))
+            .or_else(|| h(".local/share/amp")),
+        var("XDG_DATA_HOME")
+            .map(|d| d.join("opencode"))
+            .or_else(|| h(".local/share/opencode")),
+        var("COPILOT_HOME").or_else(|| h(".copilot")),
     ]
     .into_iter()
     .flatten()
@@ -264,7 +315,17 @@ mod tests {
             "sessions/ab12/s1/subagents/a/wire.jsonl"
         )));
         assert!(!(k.keep)(Path::new("sessions/ab12/s1/context.jsonl")));
-        let c = &HOMES[3];
+        let a = &HOMES[3];
+        assert!((a.keep)(Path::new("threads/T-7f3a2c10-0001.json")));
+        assert!(!(a.keep)(Path::new("settings.json")));
+        let o = &HOMES[4];
+        assert!((o.keep)(Path::new("opencode.db")));
+        assert!((o.keep)(Path::new("opencode-beta.db")));
+        assert!((o.keep)(Path::new("storage/message/ses_1/msg_1.json")));
+        assert!(!(o.keep)(Path::new("storage/part/msg_1/prt_1.json")));
+        assert!(!(o.keep)(Path::new("opencode.db-wal")));
+        assert!((HOMES[5].keep)(Path::new("session-store.db")));
+        let c = &HOMES[6];
         assert!((c.keep)(Path::new("tasks/1771416000000/ui_messages.json")));
         assert!(!(c.keep)(Path::new(
             "tasks/1771416000000/api_conversation_history.json"

@@ -51,6 +51,7 @@ pub fn extra_columns(files: &[LogFile]) -> Result<Vec<String>, ReadError> {
                     }
                 })?;
             }
+            FileKind::Sqlite => {}
             FileKind::Parquet => {
                 use polars::prelude::*;
                 let file = std::fs::File::open(&f.path).map_err(|e| ReadError::Io {

@@ -2,8 +2,9 @@
 //! with `--log-format`.
 
 use super::{
-    anthropic, bedrock, claude_code, cline, codex, cursor, gemini_cli, json, kimi, litellm, open,
-    openai, otel, qwen, FileKind, LogFile, LogFormat, ReadError, ReadOptions,
+    amp, anthropic, bedrock, claude_code, cline, codex, copilot, cursor, gemini_cli, json, kimi,
+    litellm, open, openai, opencode, otel, qwen, sqlite, FileKind, LogFile, LogFormat, ReadError,
+    ReadOptions,
 };
 
 /// Decides the format of every file still `Auto`: `forced` when given, else by content. A file
@@ -34,6 +35,10 @@ pub fn resolve_formats(
                 matches!(f.kind, FileKind::Csv | FileKind::Json | FileKind::Jsonl)
             }
             LogFormat::Cursor => f.kind == FileKind::Csv,
+            LogFormat::Copilot => f.kind == FileKind::Sqlite,
+            LogFormat::Opencode => {
+                matches!(f.kind, FileKind::Sqlite | FileKind::Json | FileKind::Jsonl)
+            }
             _ => matches!(f.kind, FileKind::Json | FileKind::Jsonl),
         };
         if !ok {
@@ -53,6 +58,21 @@ pub fn sniff(file: &LogFile) -> Result<LogFormat, ReadError> {
     let path = file.name();
     match file.kind {
         FileKind::Parquet => return Ok(LogFormat::Canonical),
+        FileKind::Sqlite => {
+            let db = sqlite::open(&file.path, &path)?;
+            let tables = sqlite::tables(&db, &path)?;
+            return if opencode::looks_like_db(&tables) {
+                Ok(LogFormat::Opencode)
+            } else if copilot::looks_like_db(&tables) {
+                Ok(LogFormat::Copilot)
+            } else {
+                Err(ReadError::Format {
+                    path,
+                    message: "a SQLite database that is neither OpenCode's nor Copilot CLI's"
+                        .into(),
+                })
+            };
+        }
         FileKind::Csv => {
             let mut rdr =
                 csv::ReaderBuilder::new().from_reader(open(file, &ReadOptions::default())?);
@@ -94,7 +114,7 @@ pub fn sniff(file: &LogFile) -> Result<LogFormat, ReadError> {
     Err(ReadError::Format {
         path,
         message: format!(
-            "not a recognised log format ({}); expected canonical JSONL, a Bedrock invocation log, an OpenAI usage export, Anthropic usage, a Claude Code transcript, a Codex CLI session, a Gemini CLI, Qwen Code, Kimi CLI or Cline/Roo/Kilo Code log, LiteLLM spend logs or OTLP JSON spans (or force one with --log-format)",
+            "not a recognised log format ({}); expected canonical JSONL, a Bedrock invocation log, an OpenAI usage export, Anthropic usage, a Claude Code transcript, a Codex CLI session, a Gemini CLI, Qwen Code, Kimi CLI, Amp, OpenCode, Copilot CLI or Cline/Roo/Kilo Code log, LiteLLM spend logs or OTLP JSON spans (or force one with --log-format)",
             first_error.map_or_else(|| "no record matched".to_string(), |e| e.to_string())
         ),
     })
@@ -113,6 +133,10 @@ pub fn detect(v: &serde_json::Value) -> Option<LogFormat> {
     };
     if codex::looks_like(v) {
         Some(LogFormat::Codex)
+    } else if amp::looks_like(v) {
+        Some(LogFormat::Amp)
+    } else if opencode::looks_like(v) {
+        Some(LogFormat::Opencode)
     } else if gemini_cli::looks_like(v) {
         Some(LogFormat::GeminiCli)
     } else if qwen::looks_like(v) {

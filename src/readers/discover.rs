@@ -139,6 +139,9 @@ pub fn sniff_kind(path: &Path) -> Result<(FileKind, bool), ReadError> {
     if head.starts_with(b"PAR1") && !gzip {
         return Ok((FileKind::Parquet, false));
     }
+    if head.starts_with(b"SQLite format 3\0") && !gzip {
+        return Ok((FileKind::Sqlite, false));
+    }
     let first = head
         .iter()
         .copied()
@@ -165,6 +168,8 @@ pub fn classify(path: &Path) -> Option<LogFile> {
         FileKind::Json
     } else if stem.ends_with(".parquet") && !gzip {
         FileKind::Parquet
+    } else if (stem.ends_with(".db") || stem.ends_with(".sqlite")) && !gzip {
+        FileKind::Sqlite
     } else {
         return None;
     };

@@ -8,6 +8,7 @@
 
 pub mod agents;
 pub mod aggregates;
+pub mod amp;
 pub mod anthropic;
 pub mod bedrock;
 pub mod bill;
@@ -17,6 +18,7 @@ pub mod cline;
 pub mod codex;
 pub mod columns;
 pub mod content_id;
+pub mod copilot;
 pub mod cursor;
 pub mod detect;
 pub mod discover;
@@ -26,10 +28,12 @@ pub mod kimi;
 pub mod linecap;
 pub mod litellm;
 pub mod openai;
+pub mod opencode;
 pub mod otel;
 pub mod parquet_footer;
 pub mod parquet_pages;
 pub mod qwen;
+pub mod sqlite;
 
 use std::fmt;
 use std::fs::File;
@@ -145,6 +149,8 @@ pub enum FileKind {
     /// `.json`: JSON Lines, an array, or pretty-printed documents.
     Json,
     Parquet,
+    /// A SQLite database (`.db`, or by its first bytes): an agent's store (OpenCode, Copilot CLI).
+    Sqlite,
 }
 
 /// The log formats tokenledger reads.
@@ -174,6 +180,12 @@ pub enum LogFormat {
     Cline,
     /// Cursor's usage export (the dashboard's CSV).
     Cursor,
+    /// Amp threads (~/.local/share/amp/threads/T-*.json).
+    Amp,
+    /// OpenCode's database (~/.local/share/opencode/opencode.db) or older message files.
+    Opencode,
+    /// GitHub Copilot CLI's session store (~/.copilot/session-store.db).
+    Copilot,
     /// LiteLLM proxy spend logs (CSV or JSON).
     Litellm,
     /// OpenTelemetry GenAI spans (OTLP JSON).
@@ -195,6 +207,9 @@ impl LogFormat {
             LogFormat::Kimi => "kimi",
             LogFormat::Cline => "cline",
             LogFormat::Cursor => "cursor",
+            LogFormat::Amp => "amp",
+            LogFormat::Opencode => "opencode",
+            LogFormat::Copilot => "copilot",
             LogFormat::Litellm => "litellm",
             LogFormat::Otel => "otel",
         }
@@ -426,6 +441,10 @@ fn read_format(
             FileKind::Csv => canonical::read_csv(file, opts, sink),
             FileKind::Jsonl | FileKind::Json => canonical::read_jsonl(file, opts, sink),
             FileKind::Parquet => canonical::read_parquet(file, opts, sink),
+            FileKind::Sqlite => Err(ReadError::Format {
+                path: file.name(),
+                message: "a SQLite database that is no agent's store tokenledger reads".into(),
+            }),
         },
         LogFormat::Bedrock => bedrock::read(file, opts, sink),
         LogFormat::OpenaiUsage => openai::read(file, opts, sink),
@@ -441,6 +460,9 @@ fn read_format(
         LogFormat::Kimi => kimi::read(file, opts, sink),
         LogFormat::Cline => cline::read(file, opts, sink),
         LogFormat::Cursor => cursor::read(file, opts, sink),
+        LogFormat::Amp => amp::read(file, opts, sink),
+        LogFormat::Opencode => opencode::read(file, opts, sink),
+        LogFormat::Copilot => copilot::read(file, opts, sink),
         LogFormat::Litellm => litellm::read(file, opts, sink),
         LogFormat::Otel => otel::read(file, opts, sink),
     }

@@ -133,6 +133,74 @@ fn cline_and_roo_code_tasks() {
     assert_eq!(c["unpriced_requests"], 1);
 }
 
+/// Amp: message 1's usage (10 in + 11,372 read + 986 written, 178 out) is also the ledger's
+/// event ev-1 (counted once, from the message, which splits the cache); ev-2 names message 3,
+/// which has no usage: read from the event (Haiku 4.5, 500 / 40); message 5 has usage but no
+/// event and no time: the thread's `created` (200 + 1,000 read, 30 out). Sonnet 4.5: 10 x 3 +
+/// 11,372 x 0.30 + 986 x 3.75 + 178 x 15 = 9,809.1; 200 x 3 + 1,000 x 0.30 + 30 x 15 = 1,350;
+/// Haiku 4.5 at $1 / $5: 500 + 200 = 700; total $0.0118591.
+#[test]
+fn amp_threads() {
+    let v = Tl::report()
+        .logs(home(".local/share/amp"))
+        .args(["--by", "agent,model,session"])
+        .json();
+    assert_eq!(tokens(&v["total"]), [3, 14_068, 12_372, 986, 248]);
+    assert_eq!(v["total"]["cost_usd"], "0.0118591");
+    assert_eq!(row(&v, "agent", "amp")["session"], "T-7f3a2c10-0001");
+}
+
+/// OpenCode: msg_a1 made two calls (step-finish parts: 100 in + 2,000 read + 300 written, 50
+/// out; 40 + 2,300 read, 200 out) while its own `tokens` keep only the last: the parts count.
+/// msg_a2 (GPT-5, total 1,500 = 1,000 + 300 + 200: reasoning apart, output 500) is also in a
+/// JSON file the migration left: once. msg_a3 came through GitHub Copilot (`claude-sonnet-4.5`):
+/// priced as Anthropic's. msg_b1 (GPT-4.1) is only in an older JSON file. Sonnet 4.5: 140 x 3 +
+/// 4,300 x 0.30 + 300 x 3.75 + 250 x 15 = 6,585 and 500 x 3 + 100 x 15 = 3,000; GPT-5 1,000 x
+/// 1.25 + 500 x 10 = 6,250; GPT-4.1 1,000 x 2 + 100 x 8 = 2,800: $0.018635.
+#[test]
+fn opencode_database_and_message_files() {
+    let v = Tl::report()
+        .logs(home(".local/share/opencode"))
+        .args(["--by", "agent,model,session"])
+        .json();
+    assert_eq!(
+        tokens(&v["total"]),
+        [
+            4,
+            4_740 + 1_000 + 500 + 1_000,
+            4_300,
+            300,
+            250 + 500 + 100 + 100
+        ]
+    );
+    assert_eq!(v["total"]["cost_usd"], "0.018635");
+    assert_eq!(row(&v, "session", "ses_B")["agent"], "opencode");
+    assert_eq!(v["accounting"]["duplicates"], 1);
+}
+
+/// GitHub Copilot CLI's session store: a GPT-5 mini call of 21,343 input (20,974 of them
+/// "written to cache", plain input at OpenAI) and 100 out: 21,343 x 0.25 + 100 x 2 = 5,535.75;
+/// a Sonnet 4.5 call of 10,000 input (8,000 read, 1,000 written), 500 out + 100 reasoning:
+/// 1,000 x 3 + 8,000 x 0.30 + 1,000 x 3.75 + 600 x 15 = 18,150. $0.02368575; GitHub's own
+/// figures (nano-AIU / 10^11) are kept beside.
+#[test]
+fn copilot_cli_session_store() {
+    let v = Tl::report()
+        .logs(home(".copilot"))
+        .args(["--by", "agent,model,copilot_cost_usd,project"])
+        .json();
+    assert_eq!(tokens(&v["total"]), [2, 31_343, 8_000, 1_000, 700]);
+    assert_eq!(v["total"]["cost_usd"], "0.02368575");
+    assert_eq!(
+        row(&v, "copilot_cost_usd", "0.0055657")["project"],
+        "/home/dev/cli"
+    );
+    assert_eq!(
+        row(&v, "copilot_cost_usd", "0.033")["model"],
+        "claude-sonnet-4-5-20250929"
+    );
+}
+
 /// Cursor exports: the June 3 request on GPT-5 is in both files and counts once. Sonnet
 /// ("claude-4.5-sonnet" in Cursor's words): 800 plain + 20,000 written + 100,000 read, 20,000
 /// out = 2,400 + 75,000 + 30,000 + 300,000 = $0.4074. GPT-5: 8,000 + 60,000 read, 1,500 out, and
@@ -157,7 +225,7 @@ fn cursor_usage_exports() {
 }
 
 /// Without --logs, every agent's folder in a (fake) home is found from its default place and
-/// read: the five agents above, with nothing else (settings, histories) reported as skipped.
+/// read: the eight agents above, with nothing else (settings, histories) reported as skipped.
 #[test]
 fn without_logs_every_agent_folder_is_found() {
     let work = tempfile::tempdir().unwrap();
@@ -175,6 +243,8 @@ fn without_logs_every_agent_folder_is_found() {
         "CLINE_DATA_DIR",
         "CLINE_DIR",
         "XDG_CONFIG_HOME",
+        "XDG_DATA_HOME",
+        "COPILOT_HOME",
     ] {
         t = t.env(v, "");
     }
@@ -184,8 +254,27 @@ fn without_logs_every_agent_folder_is_found() {
     let v = out.json();
     let requests = |a: &str| row(&v, "agent", a)["requests"].as_u64();
     assert_eq!(
-        ["gemini-cli", "qwen-code", "kimi-cli", "roo-code", "cline"].map(requests),
-        [Some(5), Some(3), Some(3), Some(2), Some(1)]
+        [
+            "gemini-cli",
+            "qwen-code",
+            "kimi-cli",
+            "roo-code",
+            "cline",
+            "amp",
+            "opencode",
+            "copilot-cli"
+        ]
+        .map(requests),
+        [
+            Some(5),
+            Some(3),
+            Some(3),
+            Some(2),
+            Some(1),
+            Some(3),
+            Some(4),
+            Some(2)
+        ]
     );
     // An agent's variable moves its folder: an empty one there finds nothing of that agent.
     let empty = tempfile::tempdir().unwrap();

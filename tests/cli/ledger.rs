@@ -59,6 +59,7 @@ impl Home {
             "CLINE_DATA_DIR",
             "CLINE_DIR",
             "XDG_CONFIG_HOME",
+            "COPILOT_HOME",
         ] {
             t = t.env(v, "");
         }
@@ -99,18 +100,21 @@ fn the_ledger_outlives_the_logs_and_adds_nothing_twice() {
         .ok()
         .json();
     let out = h.tl(["ledger", "sync"]).ok();
-    // 17 rows read (three copies: Gemini's resumed session, Qwen's branch, Kimi's fork), 14 kept.
-    out.stderr_has("read 17 rows, added 14; it holds 14 rows");
+    // 19 rows read (three copies: Gemini's resumed session, Qwen's branch, Kimi's fork), 16
+    // kept (Amp and OpenCode live under XDG_DATA_HOME, here the ledger's data folder).
+    out.stderr_has("read 19 rows, added 16; it holds 16 rows");
     h.tl(["ledger", "sync"])
         .ok()
-        .stderr_has("added 0; it holds 14 rows");
+        .stderr_has("added 0; it holds 16 rows");
     let both = h
         .tl(["report", "--ledger", "--by", "agent", "--format", "json"])
         .args(["--logs", h.home.join(".gemini").to_str().unwrap()])
         .ok()
         .json();
     assert_eq!(by_agent(&both), by_agent(&live));
-    for d in [".gemini", ".qwen", ".kimi", ".cline", ".config"] {
+    for d in [
+        ".gemini", ".qwen", ".kimi", ".cline", ".config", ".copilot", ".local",
+    ] {
         std::fs::remove_dir_all(h.home.join(d)).unwrap();
     }
     let kept = h
@@ -120,12 +124,12 @@ fn the_ledger_outlives_the_logs_and_adds_nothing_twice() {
     assert_eq!(by_agent(&kept), by_agent(&live));
     assert_eq!(kept["total"]["cost_usd"], live["total"]["cost_usd"]);
     let s = h.status();
-    assert_eq!(s["rows"], 14);
+    assert_eq!(s["rows"], 16);
     assert_eq!(s["months"][0]["agents"]["gemini-cli"], 5);
     let events = s["events"].as_array().unwrap();
     assert_eq!(
         (events[0]["added"].as_u64(), events[1]["added"].as_u64()),
-        (Some(14), Some(0))
+        (Some(16), Some(0))
     );
 }
 

@@ -1,0 +1,45 @@
+//! SQLite databases some agents keep their usage in (OpenCode, GitHub Copilot CLI), opened
+//! read-only; their rows become records like any log's.
+
+use std::path::Path;
+
+use super::ReadError;
+
+/// Opens `path` read-only (`label` names it in errors).
+pub fn open(path: &Path, label: &str) -> Result<rusqlite::Connection, ReadError> {
+    rusqlite::Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| error(label, e))
+}
+
+fn error(label: &str, e: rusqlite::Error) -> ReadError {
+    ReadError::Format {
+        path: label.to_string(),
+        message: format!("cannot read the SQLite database: {e}"),
+    }
+}
+
+/// The names of the database's tables.
+pub fn tables(db: &rusqlite::Connection, label: &str) -> Result<Vec<String>, ReadError> {
+    rows(
+        db,
+        label,
+        "SELECT name FROM sqlite_master WHERE type = 'table'",
+        |r| r.get::<_, String>(0),
+    )
+}
+
+/// Every row of `sql`, mapped by `f`.
+pub fn rows<T>(
+    db: &rusqlite::Connection,
+    label: &str,
+    sql: &str,
+    f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>, ReadError> {
+    let mut st = db.prepare(sql).map_err(|e| error(label, e))?;
+    let it = st.query_map([], f).map_err(|e| error(label, e))?;
+    it.collect::<Result<Vec<T>, _>>()
+        .map_err(|e| error(label, e))
+}
