@@ -170,13 +170,14 @@ pub struct LogSource {
     /// logs: Claude Code (CLAUDE_CONFIG_DIR, ~/.config/claude, ~/.claude), Codex (CODEX_HOME,
     /// ~/.codex), Gemini CLI (GEMINI_CLI_HOME, ~/.gemini), Qwen Code (QWEN_RUNTIME_DIR,
     /// QWEN_HOME, ~/.qwen), Kimi CLI (KIMI_SHARE_DIR, ~/.kimi), Amp and OpenCode
-    /// (XDG_DATA_HOME, ~/.local/share), GitHub Copilot CLI (COPILOT_HOME, ~/.copilot), Cline
-    /// (CLINE_DATA_DIR, ~/.cline/data) and the Cline, Roo Code and Kilo Code VS Code extensions.
+    /// (XDG_DATA_HOME, ~/.local/share), GitHub Copilot CLI (COPILOT_HOME, ~/.copilot), Goose
+    /// (GOOSE_PATH_ROOT, ~/.local/share/goose), Droid (~/.factory), Cline (CLINE_DATA_DIR,
+    /// ~/.cline/data) and the Cline, Roo Code and Kilo Code VS Code extensions.
     #[arg(long = "logs", value_name = "PATH")]
     pub logs: Vec<PathBuf>,
 
     /// Log format of the --logs files: auto (detect per file), canonical, bedrock, openai-usage,
-    /// anthropic, claude-code, codex, gemini-cli, qwen, kimi, cline, cursor, amp, opencode, copilot, litellm, otel.
+    /// anthropic, claude-code, codex, gemini-cli, qwen, kimi, cline, cursor, amp, opencode, copilot, goose, droid, litellm, otel.
     #[arg(
         long = "log-format",
         value_enum,

@@ -88,8 +88,8 @@ fn add(
             crate::text::printable(&r.to_string())
         ));
     }
-    let (read, rejected) = (new.read, new.rejections.len() as u64);
-    let added = ledger::write_months(dir, new.rows)?;
+    let (read, rejected, replaced) = (new.read, new.rejections.len() as u64, new.replaced);
+    let added = ledger::write_months(dir, new.rows)? - replaced;
     state.last_sync = Some(now());
     state.push(Event {
         at: now(),
@@ -101,8 +101,13 @@ fn add(
     });
     state.save(dir)?;
     messages::info(format_args!(
-        "ledger {}: {kind}: read {read} rows, added {added}{}; it holds {} rows",
+        "ledger {}: {kind}: read {read} rows, added {added}{}{}; it holds {} rows",
         dir.display(),
+        if replaced > 0 {
+            format!(", updated {replaced} running totals")
+        } else {
+            String::new()
+        },
         if rejected > 0 {
             format!(" ({rejected} rows rejected, not kept)")
         } else {
@@ -141,6 +146,7 @@ pub fn sync(a: LedgerSyncArgs) -> anyhow::Result<()> {
     let held = have.new;
     let mut new = Rows {
         known: have.known,
+        snapshots: have.snapshots,
         keep: true,
         machine: Some(state.machine.clone()),
         ..Rows::default()
@@ -162,6 +168,7 @@ pub fn import(a: LedgerImportArgs) -> anyhow::Result<()> {
     let held = have.new;
     let mut new = Rows {
         known: have.known,
+        snapshots: have.snapshots,
         keep: true,
         ..Rows::default()
     };

@@ -9,7 +9,7 @@
 //! sync completes it. Rows are kept as tokens, never dollars: a corrected price re-prices
 //! history.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -18,7 +18,8 @@ use serde::{Deserialize, Serialize};
 
 use super::atomic::AtomicFile;
 use super::canonical::cells;
-use crate::usage::{col, format_timestamp_us, id_digest, Rejection, UsageRecord, UsageSink};
+use crate::usage::col::{self, SNAPSHOT};
+use crate::usage::{format_timestamp_us, id_digest, Rejection, UsageRecord, UsageSink};
 
 /// The log column naming the machine a row was synced on.
 pub const MACHINE: &str = "machine";
@@ -180,6 +181,8 @@ pub struct Row {
     pub month: String,
     pub canonical: String,
     pub extra: Vec<(String, String)>,
+    /// A running total that replaces the ledger's row of the same request (its key).
+    pub replaces: Option<u128>,
 }
 
 /// Per month: rows, and rows per machine and per agent.
@@ -205,6 +208,11 @@ pub struct Rows {
     pub machine: Option<String>,
     /// Counts per month, machine and agent, when set.
     pub tally: Option<Tally>,
+    /// Running totals seen: key -> a hash of the row's content (a later, different total of the
+    /// same session replaces the row).
+    pub snapshots: HashMap<u128, u64>,
+    /// Running totals that replace the ledger's older ones.
+    pub replaced: u64,
 }
 
 impl UsageSink for Rows {
@@ -214,10 +222,26 @@ impl UsageSink for Rows {
             self.without_id += 1;
             return;
         };
-        if !self.known.insert(id_digest(r.provider, id)) {
-            return;
+        let key = id_digest(r.provider, id);
+        let snapshot = r.extra.iter().any(|(k, v)| *k == SNAPSHOT && *v == "true");
+        let mut replaces = None;
+        if !self.known.insert(key) {
+            // A running total: a different one of the same session replaces the older.
+            let content = snapshot.then(|| content_hash(r));
+            match (content, self.snapshots.get(&key)) {
+                (Some(c), Some(&old)) if c != old => {
+                    self.snapshots.insert(key, c);
+                    self.replaced += 1;
+                    replaces = Some(key);
+                }
+                _ => return,
+            }
+        } else {
+            self.new += 1;
+            if snapshot {
+                self.snapshots.insert(key, content_hash(r));
+            }
         }
-        self.new += 1;
         let month = format_timestamp_us(r.timestamp_us)
             .get(..7)
             .unwrap_or("0000-00")
@@ -256,12 +280,37 @@ impl UsageSink for Rows {
                 month,
                 canonical,
                 extra,
+                replaces,
             });
         }
     }
     fn reject(&mut self, rejection: Rejection) {
         self.rejections.push(rejection);
     }
+}
+
+/// A hash of what a record says (its canonical cells and extra columns).
+fn content_hash(r: &UsageRecord<'_>) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for c in cells(r, &[]) {
+        h.update(c.as_bytes());
+        h.update(&[0]);
+    }
+    // (Sorted, without the ledger's own `machine` and empty values: the row as read from the
+    // logs and as read back from the ledger hash the same.)
+    let mut extra: Vec<&(&str, &str)> = r
+        .extra
+        .iter()
+        .filter(|(k, v)| *k != MACHINE && !v.is_empty())
+        .collect();
+    extra.sort();
+    for (k, v) in extra {
+        h.update(k.as_bytes());
+        h.update(&[1]);
+        h.update(v.as_bytes());
+        h.update(&[0]);
+    }
+    h.digest()
 }
 
 /// A CSV field: quoted when it holds a comma, a quote or a line break.
@@ -342,8 +391,17 @@ fn write_month(path: &Path, rows: &[Row]) -> anyhow::Result<()> {
             .iter()
             .map(|h| old_header.iter().position(|o| o == h))
             .collect();
+        let replaced: HashSet<u128> = rows.iter().filter_map(|r| r.replaces).collect();
+        let column = |name: &str| old_header.iter().position(|h| h == name);
+        let (provider, id) = (column(col::PROVIDER), column(col::REQUEST_ID));
         for (n, rec) in r.records().enumerate() {
             let rec = rec.with_context(|| format!("{}: row {}", path.display(), n + 2))?;
+            if !replaced.is_empty() {
+                let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).unwrap_or("");
+                if replaced.contains(&id_digest(get(provider), get(id))) {
+                    continue;
+                }
+            }
             let cells: Vec<_> = index
                 .iter()
                 .map(|i| field(i.and_then(|i| rec.get(i)).unwrap_or("")))

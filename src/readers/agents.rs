@@ -46,7 +46,7 @@ fn has_child_with(dir: &Path, sub: &str, inner: &[&str]) -> bool {
 /// The agents whose folders discovery recognises, checked in this order (Claude Code and Codex
 /// are recognised by `discover` itself, after these: a Qwen folder also has `projects/` and a
 /// Kimi folder `sessions/`).
-pub const HOMES: [Home; 7] = [
+pub const HOMES: [Home; 9] = [
     // Gemini CLI: ~/.gemini/tmp/<project>/chats/session-*.json[l] (sub-agents one folder deeper).
     Home {
         format: LogFormat::GeminiCli,
@@ -127,6 +127,35 @@ pub const HOMES: [Home; 7] = [
         is_home: |d| d.join("session-store.db").is_file(),
         keep: |rel| rel == Path::new("session-store.db"),
     },
+    // Goose: ~/.local/share/goose/sessions/sessions.db.
+    Home {
+        format: LogFormat::Goose,
+        is_home: |d| d.join("sessions/sessions.db").is_file(),
+        keep: |rel| rel == Path::new("sessions/sessions.db"),
+    },
+    // Droid: ~/.factory/sessions/[<project>/]<session>.settings.json.
+    Home {
+        format: LogFormat::Droid,
+        is_home: |d| {
+            let settings = |p: &Path| {
+                std::fs::read_dir(p).is_ok_and(|rd| {
+                    rd.flatten()
+                        .take(10_000)
+                        .any(|e| e.file_name().to_string_lossy().ends_with(".settings.json"))
+                })
+            };
+            let sessions = d.join("sessions");
+            settings(&sessions)
+                || std::fs::read_dir(&sessions)
+                    .is_ok_and(|rd| rd.flatten().take(1_000).any(|e| settings(&e.path())))
+        },
+        keep: |rel| {
+            let p = parts(rel);
+            (p.len() == 2 || p.len() == 3)
+                && p[0] == "sessions"
+                && p.last().is_some_and(|n| n.ends_with(".settings.json"))
+        },
+    },
     // Cline, Roo Code, Kilo Code: <storage>/tasks/<task id>/ui_messages.json.
     Home {
         format: LogFormat::Cline,
@@ -149,7 +178,9 @@ const EXTENSIONS: [&str; 3] = [
 /// (`var`): `GEMINI_CLI_HOME/.gemini` else `~/.gemini`; `QWEN_RUNTIME_DIR`, else `QWEN_HOME`,
 /// else `~/.qwen`; `KIMI_SHARE_DIR` else `~/.kimi`; `CLINE_DATA_DIR`, else `CLINE_DIR/data`,
 /// else `~/.cline/data`; `XDG_DATA_HOME/amp` else `~/.local/share/amp`; `XDG_DATA_HOME/opencode`
-/// else `~/.local/share/opencode`; `COPILOT_HOME` else `~/.copilot`; and the global storage of the Cline, Roo Code and Kilo Code
+/// else `~/.local/share/opencode`; `COPILOT_HOME` else `~/.copilot`; `GOOSE_PATH_ROOT/data`, else
+/// `XDG_DATA_HOME/goose`, else `~/.local/share/goose` (and macOS's `Application Support`);
+/// `~/.factory` (Droid); and the global storage of the Cline, Roo Code and Kilo Code
 /// extensions in VS Code, VS Code Insiders, VSCodium and Cursor (Linux and macOS places) and a
 /// VS Code server. Only folders that exist with the agent's layout are returned.
 pub fn default_homes(home: Option<&Path>, var: impl Fn(&str) -> Option<PathBuf>) -> Vec<PathBuf> {
@@ -172,6 +203,12 @@ pub fn default_homes(home: Option<&Path>, var: impl Fn(&str) -> Option<PathBuf>)
             .map(|d| d.join("opencode"))
             .or_else(|| h(".local/share/opencode")),
         var("COPILOT_HOME").or_else(|| h(".copilot")),
+        var("GOOSE_PATH_ROOT")
+            .map(|d| d.join("data"))
+            .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("goose")))
+            .or_else(|| h(".local/share/goose")),
+        h("Library/Application Support/goose"),
+        h(".factory"),
     ]
     .into_iter()
     .flatten()
@@ -325,7 +362,14 @@ mod tests {
         assert!(!(o.keep)(Path::new("storage/part/msg_1/prt_1.json")));
         assert!(!(o.keep)(Path::new("opencode.db-wal")));
         assert!((HOMES[5].keep)(Path::new("session-store.db")));
-        let c = &HOMES[6];
+        assert!((HOMES[6].keep)(Path::new("sessions/sessions.db")));
+        let d = &HOMES[7];
+        assert!((d.keep)(Path::new("sessions/a1b2.settings.json")));
+        assert!((d.keep)(Path::new(
+            "sessions/-home-dev-app/a1b2.settings.json"
+        )));
+        assert!(!(d.keep)(Path::new("sessions/a1b2.jsonl")));
+        let c = &HOMES[8];
         assert!((c.keep)(Path::new("tasks/1771416000000/ui_messages.json")));
         assert!(!(c.keep)(Path::new(
             "tasks/1771416000000/api_conversation_history.json"

@@ -2,9 +2,9 @@
 //! with `--log-format`.
 
 use super::{
-    amp, anthropic, bedrock, claude_code, cline, codex, copilot, cursor, gemini_cli, json, kimi,
-    litellm, open, openai, opencode, otel, qwen, sqlite, FileKind, LogFile, LogFormat, ReadError,
-    ReadOptions,
+    amp, anthropic, bedrock, claude_code, cline, codex, copilot, cursor, droid, gemini_cli, goose,
+    json, kimi, litellm, open, openai, opencode, otel, qwen, sqlite, FileKind, LogFile, LogFormat,
+    ReadError, ReadOptions,
 };
 
 /// Decides the format of every file still `Auto`: `forced` when given, else by content. A file
@@ -35,7 +35,7 @@ pub fn resolve_formats(
                 matches!(f.kind, FileKind::Csv | FileKind::Json | FileKind::Jsonl)
             }
             LogFormat::Cursor => f.kind == FileKind::Csv,
-            LogFormat::Copilot => f.kind == FileKind::Sqlite,
+            LogFormat::Copilot | LogFormat::Goose => f.kind == FileKind::Sqlite,
             LogFormat::Opencode => {
                 matches!(f.kind, FileKind::Sqlite | FileKind::Json | FileKind::Jsonl)
             }
@@ -65,10 +65,12 @@ pub fn sniff(file: &LogFile) -> Result<LogFormat, ReadError> {
                 Ok(LogFormat::Opencode)
             } else if copilot::looks_like_db(&tables) {
                 Ok(LogFormat::Copilot)
+            } else if goose::looks_like_db(&db, &tables) {
+                Ok(LogFormat::Goose)
             } else {
                 Err(ReadError::Format {
                     path,
-                    message: "a SQLite database that is neither OpenCode's nor Copilot CLI's"
+                    message: "a SQLite database that is not OpenCode's, Copilot CLI's or Goose's"
                         .into(),
                 })
             };
@@ -114,7 +116,7 @@ pub fn sniff(file: &LogFile) -> Result<LogFormat, ReadError> {
     Err(ReadError::Format {
         path,
         message: format!(
-            "not a recognised log format ({}); expected canonical JSONL, a Bedrock invocation log, an OpenAI usage export, Anthropic usage, a Claude Code transcript, a Codex CLI session, a Gemini CLI, Qwen Code, Kimi CLI, Amp, OpenCode, Copilot CLI or Cline/Roo/Kilo Code log, LiteLLM spend logs or OTLP JSON spans (or force one with --log-format)",
+            "not a recognised log format ({}); expected canonical JSONL, a Bedrock invocation log, an OpenAI usage export, Anthropic usage, a Claude Code transcript, a Codex CLI session, a coding agent's log (Gemini CLI, Qwen Code, Kimi CLI, Amp, OpenCode, Copilot CLI, Goose, Droid, Cline/Roo/Kilo Code), LiteLLM spend logs or OTLP JSON spans (or force one with --log-format)",
             first_error.map_or_else(|| "no record matched".to_string(), |e| e.to_string())
         ),
     })
@@ -135,6 +137,8 @@ pub fn detect(v: &serde_json::Value) -> Option<LogFormat> {
         Some(LogFormat::Codex)
     } else if amp::looks_like(v) {
         Some(LogFormat::Amp)
+    } else if droid::looks_like(v) {
+        Some(LogFormat::Droid)
     } else if opencode::looks_like(v) {
         Some(LogFormat::Opencode)
     } else if gemini_cli::looks_like(v) {

@@ -22,7 +22,9 @@ pub mod copilot;
 pub mod cursor;
 pub mod detect;
 pub mod discover;
+pub mod droid;
 pub mod gemini_cli;
+pub mod goose;
 pub mod json;
 pub mod kimi;
 pub mod linecap;
@@ -186,6 +188,10 @@ pub enum LogFormat {
     Opencode,
     /// GitHub Copilot CLI's session store (~/.copilot/session-store.db).
     Copilot,
+    /// Goose's session database (~/.local/share/goose/sessions/sessions.db): running totals.
+    Goose,
+    /// Droid session settings (~/.factory/sessions/*.settings.json): running totals.
+    Droid,
     /// LiteLLM proxy spend logs (CSV or JSON).
     Litellm,
     /// OpenTelemetry GenAI spans (OTLP JSON).
@@ -210,6 +216,8 @@ impl LogFormat {
             LogFormat::Amp => "amp",
             LogFormat::Opencode => "opencode",
             LogFormat::Copilot => "copilot",
+            LogFormat::Goose => "goose",
+            LogFormat::Droid => "droid",
             LogFormat::Litellm => "litellm",
             LogFormat::Otel => "otel",
         }
@@ -463,6 +471,8 @@ fn read_format(
         LogFormat::Amp => amp::read(file, opts, sink),
         LogFormat::Opencode => opencode::read(file, opts, sink),
         LogFormat::Copilot => copilot::read(file, opts, sink),
+        LogFormat::Goose => goose::read(file, opts, sink),
+        LogFormat::Droid => droid::read(file, opts, sink),
         LogFormat::Litellm => litellm::read(file, opts, sink),
         LogFormat::Otel => otel::read(file, opts, sink),
     }

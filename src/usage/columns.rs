@@ -26,6 +26,10 @@ pub const SERVICE_TIER: &str = "service_tier";
 /// always carried by the engine, because it decides the Azure price.
 pub const DEPLOYMENT_TYPE: &str = "deployment_type";
 
+/// Marks a row that is a running total (`true`): one row per session, rewritten by its agent as
+/// the session goes on (Goose, Droid). An extra column; the ledger keeps the latest of each.
+pub const SNAPSHOT: &str = "snapshot";
+
 /// The number of canonical columns.
 pub const COUNT: usize = 19;
 

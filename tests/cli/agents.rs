@@ -201,6 +201,38 @@ fn copilot_cli_session_store() {
     );
 }
 
+/// Goose keeps one running total per session: the Sonnet 4.5 session 100,000 in / 5,000 out
+/// (no cache split: all input at $3): 0.30 + 0.075 = $0.375; the GPT-5 one 20,000 x 1.25 +
+/// 1,000 x 10 = $0.035; a local model (ollama) unpriced; a session without usage left out.
+#[test]
+fn goose_sessions() {
+    let v = Tl::report()
+        .logs(home(".local/share/goose"))
+        .args(["--by", "agent,session,snapshot"])
+        .json();
+    assert_eq!(tokens(&v["total"]), [3, 125_000, 0, 0, 6_500]);
+    assert_eq!(v["total"]["cost_usd"], "0.41");
+    assert_eq!(row(&v, "session", "20260601_1")["snapshot"], "true");
+    assert_eq!(v["total"]["unpriced_requests"], 1);
+}
+
+/// Droid: `custom:Claude-Opus-4.5-Thinking-[Anthropic]-0` is Opus 4.5 ($5 / $0.50 read / $6.25
+/// write / $25): 1,234 x 5 + 12,000 x 0.5 + 89 x 6.25 + (567 + 34 thinking) x 25 = 27,751.25;
+/// GPT-5 Codex 5,000 x 1.25 + 20,000 x 0.125 + (800 + 200) x 10 = 18,750: $0.04650125.
+#[test]
+fn droid_sessions() {
+    let v = Tl::report()
+        .logs(home(".factory"))
+        .args(["--by", "agent,model,project"])
+        .json();
+    assert_eq!(tokens(&v["total"]), [2, 38_323, 32_000, 89, 1_601]);
+    assert_eq!(v["total"]["cost_usd"], "0.04650125");
+    assert_eq!(
+        row(&v, "model", "claude-opus-4-5-20251101")["project"],
+        "-home-dev-app"
+    );
+}
+
 /// Cursor exports: the June 3 request on GPT-5 is in both files and counts once. Sonnet
 /// ("claude-4.5-sonnet" in Cursor's words): 800 plain + 20,000 written + 100,000 read, 20,000
 /// out = 2,400 + 75,000 + 30,000 + 300,000 = $0.4074. GPT-5: 8,000 + 60,000 read, 1,500 out, and
@@ -225,7 +257,7 @@ fn cursor_usage_exports() {
 }
 
 /// Without --logs, every agent's folder in a (fake) home is found from its default place and
-/// read: the eight agents above, with nothing else (settings, histories) reported as skipped.
+/// read: the ten agents above, with nothing else (settings, histories) reported as skipped.
 #[test]
 fn without_logs_every_agent_folder_is_found() {
     let work = tempfile::tempdir().unwrap();
@@ -245,6 +277,7 @@ fn without_logs_every_agent_folder_is_found() {
         "XDG_CONFIG_HOME",
         "XDG_DATA_HOME",
         "COPILOT_HOME",
+        "GOOSE_PATH_ROOT",
     ] {
         t = t.env(v, "");
     }
@@ -253,29 +286,22 @@ fn without_logs_every_agent_folder_is_found() {
         .stderr_lacks("skipped");
     let v = out.json();
     let requests = |a: &str| row(&v, "agent", a)["requests"].as_u64();
-    assert_eq!(
-        [
-            "gemini-cli",
-            "qwen-code",
-            "kimi-cli",
-            "roo-code",
-            "cline",
-            "amp",
-            "opencode",
-            "copilot-cli"
-        ]
-        .map(requests),
-        [
-            Some(5),
-            Some(3),
-            Some(3),
-            Some(2),
-            Some(1),
-            Some(3),
-            Some(4),
-            Some(2)
-        ]
-    );
+    let expected = [
+        ("gemini-cli", 5),
+        ("qwen-code", 3),
+        ("kimi-cli", 3),
+        ("roo-code", 2),
+        ("cline", 1),
+        ("amp", 3),
+        ("opencode", 4),
+        ("copilot-cli", 2),
+        ("goose", 3),
+        ("droid", 2),
+    ];
+    for (agent, n) in expected {
+        assert_eq!(requests(agent), Some(n), "{agent}");
+    }
+    assert_eq!(v["rows"].as_array().unwrap().len(), expected.len());
     // An agent's variable moves its folder: an empty one there finds nothing of that agent.
     let empty = tempfile::tempdir().unwrap();
     let v = Tl::report()

@@ -60,6 +60,7 @@ impl Home {
             "CLINE_DIR",
             "XDG_CONFIG_HOME",
             "COPILOT_HOME",
+            "GOOSE_PATH_ROOT",
         ] {
             t = t.env(v, "");
         }
@@ -100,12 +101,12 @@ fn the_ledger_outlives_the_logs_and_adds_nothing_twice() {
         .ok()
         .json();
     let out = h.tl(["ledger", "sync"]).ok();
-    // 19 rows read (three copies: Gemini's resumed session, Qwen's branch, Kimi's fork), 16
-    // kept (Amp and OpenCode live under XDG_DATA_HOME, here the ledger's data folder).
-    out.stderr_has("read 19 rows, added 16; it holds 16 rows");
+    // 21 rows read (three copies: Gemini's resumed session, Qwen's branch, Kimi's fork), 18
+    // kept (Amp, OpenCode and Goose live under XDG_DATA_HOME, here the ledger's data folder).
+    out.stderr_has("read 21 rows, added 18; it holds 18 rows");
     h.tl(["ledger", "sync"])
         .ok()
-        .stderr_has("added 0; it holds 16 rows");
+        .stderr_has("added 0; it holds 18 rows");
     let both = h
         .tl(["report", "--ledger", "--by", "agent", "--format", "json"])
         .args(["--logs", h.home.join(".gemini").to_str().unwrap()])
@@ -113,7 +114,7 @@ fn the_ledger_outlives_the_logs_and_adds_nothing_twice() {
         .json();
     assert_eq!(by_agent(&both), by_agent(&live));
     for d in [
-        ".gemini", ".qwen", ".kimi", ".cline", ".config", ".copilot", ".local",
+        ".gemini", ".qwen", ".kimi", ".cline", ".config", ".copilot", ".local", ".factory",
     ] {
         std::fs::remove_dir_all(h.home.join(d)).unwrap();
     }
@@ -124,12 +125,12 @@ fn the_ledger_outlives_the_logs_and_adds_nothing_twice() {
     assert_eq!(by_agent(&kept), by_agent(&live));
     assert_eq!(kept["total"]["cost_usd"], live["total"]["cost_usd"]);
     let s = h.status();
-    assert_eq!(s["rows"], 16);
+    assert_eq!(s["rows"], 18);
     assert_eq!(s["months"][0]["agents"]["gemini-cli"], 5);
     let events = s["events"].as_array().unwrap();
     assert_eq!(
         (events[0]["added"].as_u64(), events[1]["added"].as_u64()),
-        (Some(16), Some(0))
+        (Some(18), Some(0))
     );
 }
 
@@ -195,6 +196,48 @@ fn values_round_trip_through_the_ledger() {
         .stdout;
     assert_eq!(kept, live);
     assert!(kept.contains("\"Errored, No Charge\""), "{kept}");
+}
+
+/// Running totals (Droid, Goose): a later sync replaces a session's row with its new total,
+/// so the ledger holds the latest, once, and live logs beside it count it once too.
+#[test]
+fn running_totals_are_replaced_not_added() {
+    let h = Home::new();
+    let dir = h.work.join("l");
+    let factory = h.home.join(".factory");
+    let sync = |h: &Home| {
+        h.tl(["ledger", "sync", "--ledger", dir.to_str().unwrap()])
+            .args(["--logs", factory.to_str().unwrap()])
+            .ok()
+    };
+    sync(&h).stderr_has("read 2 rows, added 2;");
+    sync(&h).stderr_has("added 0; it holds 2 rows");
+    // The Opus session goes on: 1,000 more input and 100 more output.
+    let s1 = factory.join("sessions/-home-dev-app/9f1c2b7e.settings.json");
+    let text = std::fs::read_to_string(&s1)
+        .unwrap()
+        .replace("\"inputTokens\": 1234", "\"inputTokens\": 2234")
+        .replace("\"outputTokens\": 567", "\"outputTokens\": 667");
+    std::fs::write(&s1, text).unwrap();
+    sync(&h).stderr_has("added 0, updated 1 running totals; it holds 2 rows");
+    let report = |extra: &[&str]| {
+        h.tl([
+            "report",
+            "--format",
+            "json",
+            "--ledger",
+            dir.to_str().unwrap(),
+        ])
+        .args(extra)
+        .ok()
+        .json()
+    };
+    // 0.04650125 + 1,000 x 5 + 100 x 25 = +0.0075.
+    let kept = report(&[]);
+    assert_eq!(kept["total"]["requests"], 2);
+    assert_eq!(kept["total"]["cost_usd"], "0.05400125");
+    let both = report(&["--logs", factory.to_str().unwrap()]);
+    assert_eq!(both["total"]["cost_usd"], "0.05400125");
 }
 
 /// Two machines' ledgers imported into a third give their union, each request once (the

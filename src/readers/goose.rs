@@ -1,0 +1,118 @@
+//! Goose: the SQLite database `~/.local/share/goose/sessions/sessions.db`
+//! (`$GOOSE_PATH_ROOT/data/sessions/sessions.db`), one row per session in `sessions` with the
+//! session's running totals (`accumulated_input_tokens`, `accumulated_output_tokens`,
+//! `accumulated_total_tokens`), `provider_name`, `model_config_json` (`model_name`),
+//! `working_dir` and `created_at` (UTC, `YYYY-MM-DD HH:MM:SS`).
+//!
+//! Goose logs no call of its own, only these totals, and no cache split: the input (cache
+//! included, as Goose adds it up) is priced as uncached input, which overstates sessions that
+//! read a cache. A session is one row at its start (`created_at`), marked as a running total
+//! (`snapshot=true`): a later sync of the ledger replaces the session's row with its new total.
+//! Sessions without usage are left out. The request id is `goose:<session>@<created_at>`.
+//! Provider: Goose's `provider_name` where the book prices it (`anthropic`, `openai`,
+//! `google`, `openrouter`, ...), else the model's publisher; local models (`ollama`) stay
+//! unpriced under their provider.
+
+use super::agents::{self, Call};
+use super::{deliver_owned, LogFile, ReadError, ReadOptions, UsageSink};
+use crate::usage::FieldError;
+
+pub const AGENT: &str = "goose";
+
+/// True for Goose's session database (its `sessions` table with running totals).
+pub fn looks_like_db(db: &rusqlite::Connection, tables: &[String]) -> bool {
+    tables.iter().any(|t| t == "sessions")
+        && db
+            .prepare("SELECT accumulated_input_tokens, model_config_json FROM sessions LIMIT 0")
+            .is_ok()
+}
+
+type Session = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    [Option<i64>; 3],
+);
+
+pub fn read(
+    file: &LogFile,
+    _opts: &ReadOptions,
+    sink: &mut dyn UsageSink,
+) -> Result<(), ReadError> {
+    let path = file.name();
+    let db = super::sqlite::open(&file.path, &path)?;
+    let sessions: Vec<Session> = super::sqlite::rows(
+        &db,
+        &path,
+        "SELECT id, provider_name, model_config_json, working_dir, created_at, \
+         accumulated_input_tokens, accumulated_output_tokens, accumulated_total_tokens \
+         FROM sessions ORDER BY created_at, id",
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                [r.get(5)?, r.get(6)?, r.get(7)?],
+            ))
+        },
+    )?;
+    for (n, (id, provider, config, dir, created, t)) in sessions.into_iter().enumerate() {
+        let [input, output, _total] = t;
+        if input.unwrap_or(0) == 0 && output.unwrap_or(0) == 0 {
+            continue;
+        }
+        let rec = (|| {
+            let count = |v: Option<i64>, col: &str| {
+                u64::try_from(v.unwrap_or(0))
+                    .map_err(|_| FieldError::new(col, format!("{col} is negative")))
+            };
+            let input = count(input, "accumulated_input_tokens")?;
+            let output = count(output, "accumulated_output_tokens")?;
+            let model = config
+                .as_deref()
+                .and_then(|c| serde_json::from_str::<serde_json::Value>(c).ok())
+                .and_then(|c| c.get("model_name")?.as_str().map(str::to_string))
+                .ok_or_else(|| {
+                    FieldError::new("model_config_json", "the session names no model")
+                })?;
+            let goose_provider = provider.unwrap_or_default();
+            let provider = match goose_provider.as_str() {
+                "anthropic" | "openai" | "google" | "openrouter" | "xai" | "groq" | "deepseek"
+                | "mistral" => goose_provider.clone(),
+                "aws_bedrock" => "aws-bedrock".into(),
+                "gcp_vertex_ai" => "vertex-ai".into(),
+                "azure_openai" => "azure".into(),
+                "ollama" | "" => agents::provider_of_model(&model, &goose_provider),
+                other => agents::provider_of_model(&model, other),
+            };
+            let stamp = created.replacen(' ', "T", 1);
+            let ts = crate::usage::parse_timestamp_us(&stamp)
+                .or_else(|_| crate::usage::parse_timestamp_us(&format!("{stamp}Z")))
+                .map_err(|e| FieldError::new("created_at", e.to_string()));
+            let c = Call {
+                provider: if goose_provider == "ollama" {
+                    "ollama".into()
+                } else {
+                    provider
+                },
+                model,
+                input,
+                output,
+                session: Some(id.clone()),
+                project: dir,
+                id: Some(format!("{id}@{created}")),
+                ..Call::default()
+            };
+            let mut r = agents::record(AGENT, ts, "", c)?;
+            r.extra
+                .push((crate::usage::col::SNAPSHOT.into(), "true".into()));
+            Ok(r)
+        })();
+        deliver_owned(sink, &path, n as u64 + 1, rec);
+    }
+    Ok(())
+}
