@@ -30,6 +30,11 @@ fn parts(rel: &Path) -> Vec<&str> {
         .collect()
 }
 
+/// `opencode.db`, `opencode-<channel>.db`, and Kilo's `kilo.db`.
+fn is_opencode_db(name: &str) -> bool {
+    (name.starts_with("opencode") || name.starts_with("kilo")) && name.ends_with(".db")
+}
+
 fn has_child_with(dir: &Path, sub: &str, inner: &[&str]) -> bool {
     let Ok(rd) = std::fs::read_dir(dir.join(sub)) else {
         return false;
@@ -108,14 +113,14 @@ pub const HOMES: [Home; 9] = [
                 || std::fs::read_dir(d).is_ok_and(|rd| {
                     rd.flatten().take(1_000).any(|e| {
                         let n = e.file_name().to_string_lossy().into_owned();
-                        n.starts_with("opencode") && n.ends_with(".db")
+                        is_opencode_db(&n)
                     })
                 })
         },
         keep: |rel| {
             let p = parts(rel);
             match p.as_slice() {
-                [db] => db.starts_with("opencode") && db.ends_with(".db"),
+                [db] => is_opencode_db(db),
                 ["storage", "message", _, m] => m.starts_with("msg_") && m.ends_with(".json"),
                 _ => false,
             }
@@ -178,7 +183,7 @@ const EXTENSIONS: [&str; 3] = [
 /// (`var`): `GEMINI_CLI_HOME/.gemini` else `~/.gemini`; `QWEN_RUNTIME_DIR`, else `QWEN_HOME`,
 /// else `~/.qwen`; `KIMI_SHARE_DIR` else `~/.kimi`; `CLINE_DATA_DIR`, else `CLINE_DIR/data`,
 /// else `~/.cline/data`; `XDG_DATA_HOME/amp` else `~/.local/share/amp`; `XDG_DATA_HOME/opencode`
-/// else `~/.local/share/opencode`; `COPILOT_HOME` else `~/.copilot`; `GOOSE_PATH_ROOT/data`, else
+/// else `~/.local/share/opencode` (and `kilo` beside it, Kilo Code's command line); `COPILOT_HOME` else `~/.copilot`; `GOOSE_PATH_ROOT/data`, else
 /// `XDG_DATA_HOME/goose`, else `~/.local/share/goose` (and macOS's `Application Support`);
 /// `~/.factory` (Droid); and the global storage of the Cline, Roo Code and Kilo Code
 /// extensions in VS Code, VS Code Insiders, VSCodium and Cursor (Linux and macOS places) and a
@@ -202,6 +207,9 @@ pub fn default_homes(home: Option<&Path>, var: impl Fn(&str) -> Option<PathBuf>)
         var("XDG_DATA_HOME")
             .map(|d| d.join("opencode"))
             .or_else(|| h(".local/share/opencode")),
+        var("XDG_DATA_HOME")
+            .map(|d| d.join("kilo"))
+            .or_else(|| h(".local/share/kilo")),
         var("COPILOT_HOME").or_else(|| h(".copilot")),
         var("GOOSE_PATH_ROOT")
             .map(|d| d.join("data"))
@@ -361,6 +369,7 @@ mod tests {
         assert!((o.keep)(Path::new("storage/message/ses_1/msg_1.json")));
         assert!(!(o.keep)(Path::new("storage/part/msg_1/prt_1.json")));
         assert!(!(o.keep)(Path::new("opencode.db-wal")));
+        assert!((o.keep)(Path::new("kilo.db")));
         assert!((HOMES[5].keep)(Path::new("session-store.db")));
         assert!((HOMES[6].keep)(Path::new("sessions/sessions.db")));
         let d = &HOMES[7];

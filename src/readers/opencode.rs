@@ -12,7 +12,8 @@
 //! adds up with reasoning apart means apart (output = output + reasoning), else it is inside;
 //! without a total, apart (the current versions).
 //!
-//! The request id is `opencode:<message id>`, so the database and the JSON files the migration
+//! Kilo Code's command line is OpenCode's code and keeps `~/.local/share/kilo/kilo.db`: read
+//! the same way, as agent `kilo-code`. The request id is `opencode:<message id>`, so the database and the JSON files the migration
 //! left behind count each message once. Provider: OpenCode's `providerID` where it is an API
 //! tokenledger prices (`anthropic`, `openai`, `google`, `openrouter`, ...), else the model's
 //! publisher (`github-copilot`, OpenCode Zen, plans: API-equivalent); `session` and `project`
@@ -29,6 +30,23 @@ use super::{deliver_owned, FileKind, LogFile, ReadError, ReadOptions, UsageSink}
 use crate::usage::{FieldError, OwnedRecord};
 
 pub const AGENT: &str = "opencode";
+/// Kilo Code's command line (2026) is OpenCode's code: `~/.local/share/kilo/kilo.db`, the same
+/// tables and messages.
+pub const KILO: &str = "kilo-code";
+
+/// The agent of a database or message file: Kilo's under a `kilo` folder or named `kilo*.db`.
+fn agent_of(path: &Path) -> &'static str {
+    let kilo = path.components().any(|c| c.as_os_str() == "kilo")
+        || path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("kilo") && n.ends_with(".db"));
+    if kilo {
+        KILO
+    } else {
+        AGENT
+    }
+}
 
 /// OpenCode provider ids that are APIs with prices in the book, and tokenledger's names.
 const PROVIDERS: [(&str, &str); 12] = [
@@ -66,6 +84,7 @@ pub fn read(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Res
     if file.kind == FileKind::Sqlite {
         return read_db(file, sink);
     }
+    let agent = agent_of(&file.path);
     for_each_value(file, opts, |line, v| {
         let Ok(m) = v else { return };
         if m.get("role").and_then(Value::as_str) != Some("assistant") {
@@ -73,12 +92,13 @@ pub fn read(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Res
         }
         let id = str_at(&m, &["id"]).map(str::to_string);
         let session = str_at(&m, &["sessionID"]).map(str::to_string);
-        deliver_owned(sink, &path, line, record(&m, id, session, &[]));
+        deliver_owned(sink, &path, line, record(agent, &m, id, session, &[]));
     })
 }
 
 fn read_db(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
     let path = file.name();
+    let agent = agent_of(&file.path);
     let db = super::sqlite::open(&file.path, &path)?;
     let steps: Vec<(String, Value)> =
         super::sqlite::rows(&db, &path, "SELECT message_id, data FROM part", |r| {
@@ -131,7 +151,7 @@ fn read_db(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
             sink,
             &path,
             line,
-            record(&m, Some(id), Some(session), steps),
+            record(agent, &m, Some(id), Some(session), steps),
         );
     }
     Ok(())
@@ -155,6 +175,7 @@ fn tokens(t: &Value) -> Result<[u64; 5], FieldError> {
 }
 
 fn record(
+    agent: &str,
     m: &Value,
     id: Option<String>,
     session: Option<String>,
@@ -169,11 +190,22 @@ fn record(
     for t in parts {
         let v = tokens(t)?;
         for (s, x) in sum.iter_mut().zip(v) {
-            *s += x;
+            *s = s.saturating_add(x);
         }
     }
     let model = str_at(m, &["modelID"])
         .ok_or_else(|| FieldError::new("modelID", "an assistant message names no model"))?;
+    let opencode_provider = str_at(m, &["providerID"]).unwrap_or("");
+    let provider = PROVIDERS
+        .iter()
+        .find(|(o, _)| *o == opencode_provider)
+        .map(|(_, p)| p.to_string())
+        .unwrap_or_else(|| agents::provider_of_model(model, opencode_provider));
+    // A gateway's `publisher/model` is the publisher's model (OpenRouter's ids keep the prefix).
+    let model = match model.rsplit_once('/') {
+        Some((_, m)) if provider != "openrouter" => m,
+        _ => model,
+    };
     let model = crate::readers::cursor::anthropic_id(model)
         .or_else(|| {
             model
@@ -182,12 +214,6 @@ fn record(
                 .map(|r| format!("claude-{}", r.replace('.', "-")))
         })
         .unwrap_or_else(|| model.to_string());
-    let opencode_provider = str_at(m, &["providerID"]).unwrap_or("");
-    let provider = PROVIDERS
-        .iter()
-        .find(|(o, _)| *o == opencode_provider)
-        .map(|(_, p)| p.to_string())
-        .unwrap_or_else(|| agents::provider_of_model(&model, opencode_provider));
     let ts = m
         .pointer("/time/created")
         .and_then(unix_seconds_us)
@@ -206,17 +232,10 @@ fn record(
             .map(str::to_string),
         id,
     };
-    let mut r = agents::record(AGENT, ts, "", c)?;
+    let mut r = agents::record(agent, ts, "", c)?;
     if !opencode_provider.is_empty() {
         r.extra
             .push(("opencode_provider".into(), opencode_provider.to_string()));
     }
     Ok(r)
-}
-
-/// Whether `p` is an OpenCode database by its name (`opencode.db`, `opencode-<channel>.db`).
-pub fn is_db_name(p: &Path) -> bool {
-    p.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.starts_with("opencode") && n.ends_with(".db"))
 }

@@ -178,6 +178,22 @@ fn opencode_database_and_message_files() {
     assert_eq!(v["accounting"]["duplicates"], 1);
 }
 
+/// Kilo Code's command line keeps OpenCode's database as `kilo.db`: its Kilo Gateway call of
+/// `anthropic/claude-sonnet-4.5` is Anthropic's Sonnet 4.5: 1,000 x 3 + 200 x 15 = $0.006.
+#[test]
+fn kilo_code_database() {
+    let v = Tl::report()
+        .logs(home(".local/share/kilo"))
+        .args(["--by", "agent,provider,model"])
+        .json();
+    let k = row(&v, "agent", "kilo-code");
+    assert_eq!(
+        (k["provider"].as_str(), k["cost_usd"].as_str()),
+        (Some("anthropic"), Some("0.006"))
+    );
+    assert_eq!(tokens(k), [1, 1_000, 0, 0, 200]);
+}
+
 /// GitHub Copilot CLI's session store: a GPT-5 mini call of 21,343 input (20,974 of them
 /// "written to cache", plain input at OpenAI) and 100 out: 21,343 x 0.25 + 100 x 2 = 5,535.75;
 /// a Sonnet 4.5 call of 10,000 input (8,000 read, 1,000 written), 500 out + 100 reasoning:
@@ -297,6 +313,7 @@ fn without_logs_every_agent_folder_is_found() {
         ("copilot-cli", 2),
         ("goose", 3),
         ("droid", 2),
+        ("kilo-code", 1),
     ];
     for (agent, n) in expected {
         assert_eq!(requests(agent), Some(n), "{agent}");
