@@ -334,3 +334,90 @@ fn without_logs_every_agent_folder_is_found() {
         .iter()
         .all(|r| r["agent"] != "kimi-cli"));
 }
+
+/// Every agent fixture, damaged: cut short, numbers made negative, huge or text, a key's value
+/// made an object, bytes flipped in the SQLite files. Never a panic: rows are rejected or the
+/// file is an error naming itself.
+#[test]
+fn damaged_agent_logs_never_panic() {
+    let root = std::path::PathBuf::from(fixture("agents/home"));
+    let mut files = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let mut runs = 0;
+    for f in files {
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        let bytes = std::fs::read(&f).unwrap();
+        let variants: Vec<Vec<u8>> = if name.ends_with(".db") {
+            // Flipped bytes past the header, and the file cut in half.
+            let mut v = vec![bytes[..bytes.len() / 2].to_vec()];
+            for at in [100, bytes.len() / 3, bytes.len() - 10] {
+                let mut b = bytes.clone();
+                b[at] ^= 0x5a;
+                v.push(b);
+            }
+            v
+        } else if name.ends_with(".json") || name.ends_with(".jsonl") || name.ends_with(".csv") {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let digits = |with: &str| {
+                let mut out = String::new();
+                let mut in_number = false;
+                for c in text.chars() {
+                    if c.is_ascii_digit() {
+                        if !in_number {
+                            out.push_str(with);
+                        }
+                        in_number = true;
+                    } else {
+                        in_number = false;
+                        out.push(c);
+                    }
+                }
+                out.into_bytes()
+            };
+            vec![
+                bytes[..bytes.len() / 2].to_vec(),
+                digits("-1"),
+                digits("99999999999999999999999"),
+                digits("1e300"),
+                text.replace(": ", ": {\"x\": ").into_bytes(),
+            ]
+        } else {
+            continue;
+        };
+        for (i, v) in variants.into_iter().enumerate() {
+            // The damaged file in a copy of its agent's folder layout.
+            let dir = tempfile::tempdir().unwrap();
+            let rel = f.strip_prefix(&root).unwrap();
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, v).unwrap();
+            let out = Tl::report()
+                .arg("--logs")
+                .arg(&p)
+                .arg("--format")
+                .arg("json")
+                .run();
+            runs += 1;
+            assert!(
+                [0, 1].contains(&out.code),
+                "{} variant {i}: exit {}: {}",
+                rel.display(),
+                out.code,
+                out.stderr
+            );
+            out.stderr_lacks("panicked at");
+        }
+    }
+    assert!(runs > 50, "{runs} damaged files");
+}
