@@ -118,6 +118,18 @@ fn add(
     Ok(())
 }
 
+/// The ledger's folder (made if missing), its lock, and its state (new: this host's name).
+fn open(d: &LedgerDir) -> anyhow::Result<(PathBuf, ledger::Lock, State)> {
+    let dir = dir_of(d)?;
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let lock = ledger::Lock::take(&dir)?;
+    let state = State::load(&dir)?.unwrap_or_else(|| State {
+        machine: ledger::host_name(),
+        ..State::default()
+    });
+    Ok((dir, lock, state))
+}
+
 pub fn sync(a: LedgerSyncArgs) -> anyhow::Result<()> {
     let LedgerSyncArgs {
         dir,
@@ -126,13 +138,7 @@ pub fn sync(a: LedgerSyncArgs) -> anyhow::Result<()> {
         exclude,
         machine,
     } = a;
-    let dir = dir_of(&dir)?;
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let _lock = ledger::Lock::take(&dir)?;
-    let mut state = State::load(&dir)?.unwrap_or_else(|| State {
-        machine: ledger::host_name(),
-        ..State::default()
-    });
+    let (dir, _lock, mut state) = open(&dir)?;
     if let Some(m) = machine {
         state.machine = m;
     }
@@ -144,34 +150,18 @@ pub fn sync(a: LedgerSyncArgs) -> anyhow::Result<()> {
     let found = find_logs(&logs, log_format, &exclude, None)?;
     let have = known(&dir)?;
     let held = have.new;
-    let mut new = Rows {
-        known: have.known,
-        snapshots: have.snapshots,
-        keep: true,
-        machine: Some(state.machine.clone()),
-        ..Rows::default()
-    };
+    let mut new = Rows::adding_to(have);
+    new.machine = Some(state.machine.clone());
     read_rows(&found.files, Some(state.machine.clone()), &mut new)?;
     add(&dir, state, held, new, "sync", sources)
 }
 
 pub fn import(a: LedgerImportArgs) -> anyhow::Result<()> {
     let LedgerImportArgs { dir, others } = a;
-    let dir = dir_of(&dir)?;
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let _lock = ledger::Lock::take(&dir)?;
-    let state = State::load(&dir)?.unwrap_or_else(|| State {
-        machine: ledger::host_name(),
-        ..State::default()
-    });
+    let (dir, _lock, state) = open(&dir)?;
     let have = known(&dir)?;
     let held = have.new;
-    let mut new = Rows {
-        known: have.known,
-        snapshots: have.snapshots,
-        keep: true,
-        ..Rows::default()
-    };
+    let mut new = Rows::adding_to(have);
     for other in &others {
         let theirs = State::load(other)?;
         if theirs.is_none() && ledger::month_files(other).is_empty() {

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use crate::usage::{col, format_timestamp_us, UsageRecord};
+use crate::usage::{col, UsageRecord};
 use crate::usage::{Rejection, UsageSink};
 
 /// Output formats of `convert`.
@@ -23,28 +23,7 @@ pub enum ConvertFormat {
 
 /// The text of every column of a record, canonical columns first (empty: no value).
 pub(super) fn cells(r: &UsageRecord<'_>, extras: &[String]) -> Vec<String> {
-    let o = |v: Option<&str>| v.unwrap_or("").to_string();
-    let mut v = vec![
-        format_timestamp_us(r.timestamp_us),
-        r.provider.to_string(),
-        r.model.to_string(),
-        r.input_tokens.to_string(),
-        r.output_tokens.to_string(),
-        r.cache_read_tokens.to_string(),
-        r.cache_write_tokens.to_string(),
-        r.reasoning_tokens.to_string(),
-        r.requests.to_string(),
-        o(r.request_id),
-        r.status.to_string(),
-        o(r.user),
-        o(r.project),
-        o(r.api_key),
-        o(r.region),
-        r.batch.to_string(),
-        r.cache_write_1h_tokens.to_string(),
-        r.long_context.map(|b| b.to_string()).unwrap_or_default(),
-        o(r.service_tier),
-    ];
+    let mut v = r.canonical_cells();
     for e in extras {
         v.push(
             r.extra

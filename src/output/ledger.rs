@@ -215,6 +215,18 @@ pub struct Rows {
     pub replaced: u64,
 }
 
+impl Rows {
+    /// Reads the rows to add to a ledger whose rows `have` read: those it lacks, kept.
+    pub fn adding_to(have: Rows) -> Rows {
+        Rows {
+            known: have.known,
+            snapshots: have.snapshots,
+            keep: true,
+            ..Rows::default()
+        }
+    }
+}
+
 impl UsageSink for Rows {
     fn record(&mut self, r: &UsageRecord<'_>) {
         self.read += 1;

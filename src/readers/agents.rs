@@ -301,6 +301,26 @@ pub fn record(
     Ok(o)
 }
 
+/// A Claude model id as its maker writes it: Cursor's and Copilot's `claude-4.5-sonnet` and
+/// OpenCode's `claude-sonnet-4.5` are Anthropic's `claude-sonnet-4-5`; other ids as they are.
+pub fn maker_model_id(model: &str) -> String {
+    let Some(rest) = model.strip_prefix("claude-") else {
+        return model.to_string();
+    };
+    let rest = rest.strip_suffix("-thinking").unwrap_or(rest);
+    if let Some((version, family)) = rest.split_once('-') {
+        if version.starts_with(|c: char| c.is_ascii_digit())
+            && ["opus", "sonnet", "haiku"].contains(&family)
+        {
+            return format!("claude-{family}-{}", version.replace('.', "-"));
+        }
+    }
+    if rest.contains('.') {
+        return format!("claude-{}", rest.replace('.', "-"));
+    }
+    model.to_string()
+}
+
 /// The provider whose list prices a model id of an agent that can call several is priced at,
 /// by the id's publisher (`gpt-` -> openai, `claude-` -> anthropic, ...); `fallback` else.
 pub fn provider_of_model(model: &str, fallback: &str) -> String {
@@ -410,5 +430,13 @@ mod tests {
             "anthropic"
         );
         assert_eq!(provider_of_model("glm-4.6", "x"), "x");
+        assert_eq!(maker_model_id("claude-4.5-sonnet"), "claude-sonnet-4-5");
+        assert_eq!(maker_model_id("claude-4-opus-thinking"), "claude-opus-4");
+        assert_eq!(maker_model_id("claude-sonnet-4.5"), "claude-sonnet-4-5");
+        assert_eq!(
+            maker_model_id("claude-sonnet-4-5-20250929"),
+            "claude-sonnet-4-5-20250929"
+        );
+        assert_eq!(maker_model_id("gpt-5"), "gpt-5");
     }
 }

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::usage::{format_timestamp_us, Rejection, UsageRecord, UsageSink};
+use crate::usage::{Rejection, UsageRecord, UsageSink};
 
 /// Gives id-less records their content id, then passes everything on.
 pub struct ContentIds<'a> {
@@ -32,31 +32,11 @@ impl<'a> ContentIds<'a> {
 
     /// The content id of `r` (which has no request id).
     fn id(&mut self, r: &UsageRecord<'_>) -> String {
-        let o = |v: Option<&str>| v.unwrap_or("\u{1}").to_string();
         let mut extra: Vec<String> = r.extra.iter().map(|(k, v)| format!("{k}={v}")).collect();
         extra.sort();
-        let text = [
-            format_timestamp_us(r.timestamp_us),
-            r.provider.to_string(),
-            r.model.to_string(),
-            r.input_tokens.to_string(),
-            r.output_tokens.to_string(),
-            r.cache_read_tokens.to_string(),
-            r.cache_write_tokens.to_string(),
-            r.cache_write_1h_tokens.to_string(),
-            r.reasoning_tokens.to_string(),
-            r.requests.to_string(),
-            r.status.to_string(),
-            o(r.user),
-            o(r.project),
-            o(r.api_key),
-            o(r.region),
-            r.batch.to_string(),
-            format!("{:?}", r.long_context),
-            o(r.service_tier),
-            extra.join("\u{1}"),
-        ]
-        .join("\u{0}");
+        let mut parts = r.canonical_cells();
+        parts.push(extra.join("\u{1}"));
+        let text = parts.join("\u{0}");
         let content = xxhash_rust::xxh3::xxh3_64_with_seed(text.as_bytes(), self.seed);
         let n = self.seen.entry(content).or_insert(0);
         *n += 1;

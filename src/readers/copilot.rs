@@ -94,19 +94,8 @@ pub fn read(
                 .filter(|m| !m.is_empty())
                 .or(model)
                 .ok_or_else(|| FieldError::new("model", "a usage event names no model"))?;
-            let model = crate::readers::cursor::anthropic_id(&model)
-                .or_else(|| {
-                    model
-                        .strip_prefix("claude-")
-                        .filter(|r| r.contains('.'))
-                        .map(|r| format!("claude-{}", r.replace('.', "-")))
-                })
-                .unwrap_or(model);
-            let ts = crate::usage::parse_timestamp_us(&created.replacen(' ', "T", 1))
-                .or_else(|_| {
-                    crate::usage::parse_timestamp_us(&format!("{}Z", created.replacen(' ', "T", 1)))
-                })
-                .map_err(|e| FieldError::new("created_at", e.to_string()));
+            let model = agents::maker_model_id(&model);
+            let ts = super::sqlite::utc_time(&created, "created_at");
             let provider = agents::provider_of_model(&model, "github-copilot");
             // Only Anthropic's API bills a cache write apart; elsewhere it is plain input.
             let write_apart = if provider == "anthropic" { write } else { 0 };

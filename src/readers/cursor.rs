@@ -38,21 +38,6 @@ pub fn header_looks_like(names: &[&str]) -> bool {
         && (names.contains(&WITH) || names.contains(&WITHOUT))
 }
 
-/// Anthropic's id for Cursor's name of a Claude model: `claude-4.5-sonnet[-thinking]` ->
-/// `claude-sonnet-4-5` (Cursor puts the version first and marks extended thinking, which is
-/// billed as output, in the name).
-pub fn anthropic_id(model: &str) -> Option<String> {
-    let rest = model.strip_prefix("claude-")?;
-    let rest = rest.strip_suffix("-thinking").unwrap_or(rest);
-    let (version, family) = rest.split_once('-')?;
-    if !version.starts_with(|c: char| c.is_ascii_digit())
-        || !["opus", "sonnet", "haiku"].contains(&family)
-    {
-        return None;
-    }
-    Some(format!("claude-{family}-{}", version.replace('.', "-")))
-}
-
 pub fn read(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
     let path = file.name();
     super::json::for_each_csv_object(file, opts, sink, |sink, line, row| {
@@ -87,7 +72,7 @@ fn record(row: &Value) -> Result<OwnedRecord, FieldError> {
         str_at(row, &["Date"]).unwrap_or(""),
         str_at(row, &["User"]).unwrap_or("")
     );
-    let model = anthropic_id(model).unwrap_or_else(|| model.to_string());
+    let model = agents::maker_model_id(model);
     let provider = agents::provider_of_model(&model, AGENT);
     let input = plain + write + read;
     // Only Anthropic's API bills writing to its cache apart; elsewhere those tokens are input.
@@ -117,19 +102,4 @@ fn record(row: &Value) -> Result<OwnedRecord, FieldError> {
         r.extra.push(("max_mode".into(), "true".into()));
     }
     Ok(r)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn cursor_claude_names_become_anthropic_ids() {
-        let a = |m: &str| super::anthropic_id(m);
-        assert_eq!(a("claude-4.5-sonnet").as_deref(), Some("claude-sonnet-4-5"));
-        assert_eq!(
-            a("claude-4-opus-thinking").as_deref(),
-            Some("claude-opus-4")
-        );
-        assert_eq!(a("claude-sonnet-4-5"), None, "already Anthropic's");
-        assert_eq!(a("gpt-5"), None);
-    }
 }

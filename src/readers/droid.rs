@@ -34,11 +34,8 @@ pub fn model_id(m: &str) -> String {
         None => m,
     };
     let m = m.to_ascii_lowercase();
-    let m = m.strip_suffix("-thinking").unwrap_or(&m).to_string();
-    match m.strip_prefix("claude-") {
-        Some(rest) if rest.contains('.') => format!("claude-{}", rest.replace('.', "-")),
-        _ => m,
-    }
+    let m = m.strip_suffix("-thinking").unwrap_or(&m);
+    agents::maker_model_id(m)
 }
 
 pub fn read(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Result<(), ReadError> {

@@ -89,10 +89,7 @@ pub fn read(
                 "ollama" | "" => agents::provider_of_model(&model, &goose_provider),
                 other => agents::provider_of_model(&model, other),
             };
-            let stamp = created.replacen(' ', "T", 1);
-            let ts = crate::usage::parse_timestamp_us(&stamp)
-                .or_else(|_| crate::usage::parse_timestamp_us(&format!("{stamp}Z")))
-                .map_err(|e| FieldError::new("created_at", e.to_string()));
+            let ts = super::sqlite::utc_time(&created, "created_at");
             let c = Call {
                 provider: if goose_provider == "ollama" {
                     "ollama".into()

@@ -206,14 +206,7 @@ fn record(
         Some((_, m)) if provider != "openrouter" => m,
         _ => model,
     };
-    let model = crate::readers::cursor::anthropic_id(model)
-        .or_else(|| {
-            model
-                .strip_prefix("claude-")
-                .filter(|r| r.contains('.'))
-                .map(|r| format!("claude-{}", r.replace('.', "-")))
-        })
-        .unwrap_or_else(|| model.to_string());
+    let model = agents::maker_model_id(model);
     let ts = m
         .pointer("/time/created")
         .and_then(unix_seconds_us)

@@ -43,3 +43,12 @@ pub fn rows<T>(
     it.collect::<Result<Vec<T>, _>>()
         .map_err(|e| error(label, e))
 }
+
+/// An instant as SQLite's `CURRENT_TIMESTAMP` writes it (`YYYY-MM-DD HH:MM:SS`, UTC) or as RFC
+/// 3339; `col` names the column in the error.
+pub fn utc_time(text: &str, col: &str) -> Result<i64, crate::usage::FieldError> {
+    let t = text.trim().replacen(' ', "T", 1);
+    crate::usage::parse_timestamp_us(&t)
+        .or_else(|_| crate::usage::parse_timestamp_us(&format!("{t}Z")))
+        .map_err(|e| crate::usage::FieldError::new(col, e.to_string()))
+}

@@ -137,6 +137,35 @@ pub struct OwnedRecord {
     pub unpriced_class: Option<UnpricedClass>,
 }
 
+impl UsageRecord<'_> {
+    /// The text of the canonical columns, in [`col::KNOWN`]'s order (empty: no value), as the
+    /// canonical writers write them.
+    pub fn canonical_cells(&self) -> Vec<String> {
+        let o = |v: Option<&str>| v.unwrap_or("").to_string();
+        vec![
+            format_timestamp_us(self.timestamp_us),
+            self.provider.to_string(),
+            self.model.to_string(),
+            self.input_tokens.to_string(),
+            self.output_tokens.to_string(),
+            self.cache_read_tokens.to_string(),
+            self.cache_write_tokens.to_string(),
+            self.reasoning_tokens.to_string(),
+            self.requests.to_string(),
+            o(self.request_id),
+            self.status.to_string(),
+            o(self.user),
+            o(self.project),
+            o(self.api_key),
+            o(self.region),
+            self.batch.to_string(),
+            self.cache_write_1h_tokens.to_string(),
+            self.long_context.map(|b| b.to_string()).unwrap_or_default(),
+            o(self.service_tier),
+        ]
+    }
+}
+
 impl OwnedRecord {
     /// A record for one successful request at `timestamp_us`.
     pub fn new(timestamp_us: i64, provider: &str, model: &str) -> Self {
