@@ -164,10 +164,21 @@ pub const HOMES: [Home; 9] = [
     // Cline, Roo Code, Kilo Code: <storage>/tasks/<task id>/ui_messages.json.
     Home {
         format: LogFormat::Cline,
-        is_home: |d| has_child_with(d, "tasks", &["ui_messages.json"]),
+        is_home: |d| {
+            has_child_with(d, "tasks", &["ui_messages.json"])
+                || std::fs::read_dir(d.join("sessions")).is_ok_and(|rd| {
+                    rd.flatten().take(10_000).any(|e| {
+                        let id = e.file_name().to_string_lossy().into_owned();
+                        e.path().join(format!("{id}.messages.json")).is_file()
+                    })
+                })
+        },
         keep: |rel| {
             let p = parts(rel);
-            p.len() == 3 && p[0] == "tasks" && p[2] == "ui_messages.json"
+            (p.len() == 3 && p[0] == "tasks" && p[2] == "ui_messages.json")
+                || (p.len() == 3
+                    && p[0] == "sessions"
+                    && p[2].strip_suffix(".messages.json") == Some(p[1]))
         },
     },
 ];

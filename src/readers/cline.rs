@@ -13,6 +13,14 @@
 //! Anthropic protocol and includes cache reads for the OpenAI one. A `tokensIn` smaller than the
 //! cache counts can only be exclusive.
 //!
+//! Cline's SDK (2026) writes `~/.cline/data/sessions/<id>/<id>.messages.json` instead: `{"version":
+//! 1, "sessionId", "messages": [...]}` where the last assistant message of each turn has
+//! `ts`, `modelInfo {id, provider}` and `metrics {inputTokens, outputTokens, cacheReadTokens,
+//! cacheWriteTokens, cost}` for the turn; `inputTokens` includes the cache (Cline's own
+//! conversion of older tasks adds the cache to `tokensIn`), unless it is smaller than the
+//! cache counts. A `publisher/model` id through Cline's gateway is the publisher's model. Its
+//! request id is `cline:<session>:<message id>`.
+//!
 //! The model is not in the messages: it is the last `<model>` named in the task's
 //! `api_conversation_history.json` environment details (Roo and Kilo write it), else the task's
 //! requests are unpriced (model `unknown`). Provider: by the model's publisher, else the
@@ -35,6 +43,77 @@ const ROO_INCLUSIVE_FROM_MS: i64 = 1_761_868_800_000;
 pub fn looks_like(v: &Value) -> bool {
     v.get("ts").is_some_and(Value::is_number)
         && matches!(v.get("type").and_then(Value::as_str), Some("say" | "ask"))
+}
+
+/// True for a Cline SDK session's `messages.json` document.
+pub fn looks_like_sdk(v: &Value) -> bool {
+    v.get("version").is_some_and(Value::is_number)
+        && v.get("sessionId").is_some()
+        && v.get("messages").is_some_and(Value::is_array)
+        && v.get("projectHash").is_none()
+}
+
+/// The turns of a Cline SDK session document.
+fn read_sdk(path: &str, line: u64, v: &Value, sink: &mut dyn UsageSink) {
+    let session = str_at(v, &["sessionId"]).unwrap_or("").to_string();
+    let empty = Vec::new();
+    let messages = v
+        .get("messages")
+        .and_then(Value::as_array)
+        .unwrap_or(&empty);
+    for m in messages {
+        if m.get("role").and_then(Value::as_str) != Some("assistant") || m.get("metrics").is_none()
+        {
+            continue;
+        }
+        let rec = (|| {
+            let t = |k: &str| count_field(m, &["metrics", k]);
+            let (input, output, read, write) = (
+                t("inputTokens")?,
+                t("outputTokens")?,
+                t("cacheReadTokens")?,
+                t("cacheWriteTokens")?,
+            );
+            let raw = str_at(m, &["modelInfo", "id"])
+                .ok_or_else(|| FieldError::new("modelInfo.id", "a turn's metrics name no model"))?;
+            let gateway = str_at(m, &["modelInfo", "provider"]).unwrap_or("");
+            let provider = match gateway {
+                "anthropic" | "openai" | "openrouter" | "xai" | "deepseek" | "mistral" | "groq" => {
+                    gateway.to_string()
+                }
+                "gemini" => "google".into(),
+                "bedrock" => "aws-bedrock".into(),
+                "vertex" => "vertex-ai".into(),
+                _ => agents::provider_of_model(raw, gateway),
+            };
+            let model = match raw.rsplit_once('/') {
+                Some((_, m)) if provider != "openrouter" => m,
+                _ => raw,
+            };
+            let ts = m
+                .get("ts")
+                .and_then(super::json::unix_seconds_us)
+                .ok_or_else(|| FieldError::new("ts", "a turn without its time"));
+            let c = Call {
+                provider,
+                model: agents::maker_model_id(model),
+                input: if input >= read + write {
+                    input
+                } else {
+                    input + read + write
+                },
+                cache_read: read,
+                cache_write: write,
+                output,
+                reasoning: 0,
+                session: Some(session.clone()),
+                project: None,
+                id: Some(format!("{session}:{}", str_at(m, &["id"]).unwrap_or(""))),
+            };
+            agents::record("cline", ts, "", c)
+        })();
+        deliver_owned(sink, path, line, rec);
+    }
 }
 
 /// The agent that wrote a task folder, from its storage path.
@@ -73,6 +152,9 @@ pub fn read(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Res
         .and_then(|h| last_model(&h));
     for_each_value(file, opts, |line, v| {
         let Ok(v) = v else { return };
+        if looks_like_sdk(&v) {
+            return read_sdk(&path, line, &v, sink);
+        }
         if v.get("say").and_then(Value::as_str) != Some("api_req_started") {
             return;
         }

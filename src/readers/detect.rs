@@ -147,7 +147,7 @@ pub fn detect(v: &serde_json::Value) -> Option<LogFormat> {
         Some(LogFormat::Qwen)
     } else if kimi::looks_like(v) {
         Some(LogFormat::Kimi)
-    } else if cline::looks_like(v) {
+    } else if cline::looks_like(v) || cline::looks_like_sdk(v) {
         Some(LogFormat::Cline)
     } else if bedrock::looks_like(v) {
         Some(LogFormat::Bedrock)

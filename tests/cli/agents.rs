@@ -128,9 +128,16 @@ fn cline_and_roo_code_tasks() {
         .logs(home(".cline/data"))
         .args(["--by", "agent,model"])
         .json();
-    let c = row(&cline, "agent", "cline");
+    let c = row(&cline, "model", "unknown");
     assert_eq!(tokens(c), [1, 6_300, 5_000, 1_000, 80]);
     assert_eq!(c["unpriced_requests"], 1);
+    // Cline's SDK sessions: two turns with metrics (the first turn's earlier assistant message
+    // has none). 34,334 in including 30,000 read and 2,000 written, 741 out: 2,334 x 3 +
+    // 30,000 x 0.30 + 2,000 x 3.75 + 741 x 15 = 34,617; 5,000 x 3 + 100 x 15 = 16,500.
+    let sdk = row(&cline, "model", "claude-sonnet-4-5-20250929");
+    assert_eq!(sdk["agent"], "cline");
+    assert_eq!(tokens(sdk), [2, 39_334, 30_000, 2_000, 841]);
+    assert_eq!(sdk["cost_usd"], "0.051117");
 }
 
 /// Amp: message 1's usage (10 in + 11,372 read + 986 written, 178 out) is also the ledger's
@@ -307,7 +314,7 @@ fn without_logs_every_agent_folder_is_found() {
         ("qwen-code", 3),
         ("kimi-cli", 3),
         ("roo-code", 2),
-        ("cline", 1),
+        ("cline", 3),
         ("amp", 3),
         ("opencode", 4),
         ("copilot-cli", 2),

@@ -101,12 +101,12 @@ fn the_ledger_outlives_the_logs_and_adds_nothing_twice() {
         .ok()
         .json();
     let out = h.tl(["ledger", "sync"]).ok();
-    // 21 rows read (three copies: Gemini's resumed session, Qwen's branch, Kimi's fork), 18
+    // 23 rows read (three copies: Gemini's resumed session, Qwen's branch, Kimi's fork), 20
     // kept (Amp, OpenCode and Goose live under XDG_DATA_HOME, here the ledger's data folder).
-    out.stderr_has("read 21 rows, added 18; it holds 18 rows");
+    out.stderr_has("read 23 rows, added 20; it holds 20 rows");
     h.tl(["ledger", "sync"])
         .ok()
-        .stderr_has("added 0; it holds 18 rows");
+        .stderr_has("added 0; it holds 20 rows");
     let both = h
         .tl(["report", "--ledger", "--by", "agent", "--format", "json"])
         .args(["--logs", h.home.join(".gemini").to_str().unwrap()])
@@ -125,12 +125,12 @@ fn the_ledger_outlives_the_logs_and_adds_nothing_twice() {
     assert_eq!(by_agent(&kept), by_agent(&live));
     assert_eq!(kept["total"]["cost_usd"], live["total"]["cost_usd"]);
     let s = h.status();
-    assert_eq!(s["rows"], 18);
+    assert_eq!(s["rows"], 20);
     assert_eq!(s["months"][0]["agents"]["gemini-cli"], 5);
     let events = s["events"].as_array().unwrap();
     assert_eq!(
         (events[0]["added"].as_u64(), events[1]["added"].as_u64()),
-        (Some(18), Some(0))
+        (Some(20), Some(0))
     );
 }
 
