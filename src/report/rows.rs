@@ -1,0 +1,56 @@
+//! Which breakdown row each priced cell adds to: the rows of a report, found by their
+//! dimensions.
+
+use super::dim_value;
+use crate::engine::{PricedCell, Pricing};
+
+/// The row of each priced cell (an index into the second list) and each row's dimensions, in
+/// order of appearance.
+pub(super) fn rows_of(
+    by: &[String],
+    engine_dims: &[String],
+    priced: &[PricedCell<'_>],
+) -> (Vec<u32>, Vec<Vec<Option<String>>>) {
+    use std::hash::BuildHasher;
+    let mut row_dims: Vec<Vec<Option<String>>> = Vec::new();
+    let mut index: hashbrown::HashTable<u32> = hashbrown::HashTable::new();
+    let hasher = foldhash::fast::FixedState::with_seed(0);
+    let row_of = priced
+        .iter()
+        .map(|pc| {
+            let (cell, key) = (pc.cell, pc.key);
+            let canonical = match &pc.pricing {
+                Pricing::Priced { row, .. } => row.canonical_model.as_deref(),
+                Pricing::Unpriced(_) => None,
+            };
+            // The model as the book priced it: an alias and the id it stands for are one row
+            // (a retired model priced as its redirect target keeps the id the logs name).
+            let priced_model = match &pc.pricing {
+                Pricing::Priced {
+                    row, retired: None, ..
+                } if row.provider == key.provider => Some(row.model.as_str()),
+                _ => None,
+            };
+            let dims: Vec<Option<String>> = by
+                .iter()
+                .map(|d| match (d.as_str(), priced_model) {
+                    (crate::usage::col::MODEL, Some(m)) => Some(m.to_string()),
+                    _ => dim_value(d, cell, key, canonical, engine_dims),
+                })
+                .collect();
+            let h = hasher.hash_one(&dims);
+            match index.find(h, |&i| row_dims[i as usize] == dims) {
+                Some(&i) => i,
+                None => {
+                    // (Rows are at most the cells, which a u32 numbers in any report that fits
+                    // in memory.)
+                    let i = row_dims.len() as u32;
+                    row_dims.push(dims);
+                    index.insert_unique(h, i, |&j| hasher.hash_one(&row_dims[j as usize]));
+                    i
+                }
+            }
+        })
+        .collect();
+    (row_of, row_dims)
+}
