@@ -291,11 +291,16 @@ pub fn read_all(
     let machine = opts.content_ids.as_deref();
     for f in files.iter().filter(|f| f.format != LogFormat::ClaudeCode) {
         match machine {
-            Some(m) => read_file(
-                f,
-                opts,
-                &mut content_id::ContentIds::new(sink, m, &f.name()),
-            )?,
+            Some(m) => {
+                // The file's absolute path, so that `--logs ./x.csv` and `--logs /home/me/x.csv`
+                // give the same ids (a stream keeps its label).
+                let source = match &f.label {
+                    Some(label) => label.clone(),
+                    None => std::fs::canonicalize(&f.path)
+                        .map_or_else(|_| f.name(), |p| p.display().to_string()),
+                };
+                read_file(f, opts, &mut content_id::ContentIds::new(sink, m, &source))?
+            }
             None => read_file(f, opts, sink)?,
         }
     }
