@@ -165,7 +165,9 @@ pub fn read(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Res
         if info.get("tokensIn").is_none() && info.get("tokensOut").is_none() {
             return;
         }
-        let ts = v.get("ts").and_then(Value::as_i64).unwrap_or(0);
+        // Unix milliseconds (seconds, micro- or nanoseconds by magnitude, as elsewhere).
+        let us = v.get("ts").and_then(super::json::unix_seconds_us);
+        let ts = us.map_or(0, |u| u.div_euclid(1000));
         let rec = (|| {
             let t = |k: &str| count_field(&info, &[k]);
             let (tin, tout, writes, reads) = (
@@ -203,9 +205,7 @@ pub fn read(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Res
                 project: None,
                 id: Some(format!("{}:{ts}", task.as_deref().unwrap_or(""))),
             };
-            let us = ts.checked_mul(1000).ok_or_else(|| {
-                FieldError::new("ts", format!("ts = {ts} is not Unix milliseconds"))
-            });
+            let us = us.ok_or_else(|| FieldError::new("ts", "a request without its time"));
             agents::record(agent, us, &ts.to_string(), c)
         })();
         deliver_owned(sink, &path, line, rec);
