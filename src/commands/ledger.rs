@@ -88,7 +88,18 @@ fn add(
             crate::text::printable(&r.to_string())
         ));
     }
-    let (read, rejected, replaced) = (new.read, new.rejections.len() as u64, new.replaced);
+    if let Some(why) = &new.unstorable_reason {
+        messages::warning(format_args!(
+            "{} not kept in the ledger: it would not read back as it is ({})",
+            crate::money::count_of(new.unstorable, "row"),
+            crate::text::printable(why)
+        ));
+    }
+    let (read, rejected, replaced) = (
+        new.read,
+        new.rejections.len() as u64 + new.unstorable,
+        new.replaced,
+    );
     let added = ledger::write_months(dir, new.rows)? - replaced;
     state.last_sync = Some(now());
     state.push(Event {

@@ -16,10 +16,7 @@ pub fn run(a: LedgerStatusArgs) -> anyhow::Result<()> {
             dir.display()
         );
     };
-    let mut rows = Rows {
-        tally: Some(Default::default()),
-        ..Rows::default()
-    };
+    let mut rows = Rows::tallying();
     read_ledger(&dir, &mut rows)?;
     let months = rows.tally.take().unwrap_or_default();
     let total = rows.new;

@@ -96,50 +96,34 @@ impl State {
     }
 }
 
-/// The ledger's lock, held by one sync or import at a time; released when dropped.
-pub struct Lock(PathBuf);
+/// The ledger's lock, held by one sync or import at a time: an advisory lock of the operating
+/// system on `ledger.lock`, released when this is dropped or the process ends (killed too).
+pub struct Lock(#[allow(dead_code)] std::fs::File);
 
 impl Lock {
-    /// Takes `dir`'s lock (`ledger.lock`, holding the process id). A lock whose process is
-    /// gone (a killed sync) is taken over; then the temporary files such a sync left are
-    /// removed.
+    /// Takes `dir`'s lock, or says that another tokenledger holds it; then removes the
+    /// temporary files a killed sync left (no one else is writing).
     pub fn take(dir: &Path) -> anyhow::Result<Lock> {
         let path = dir.join("ledger.lock");
-        for _ in 0..2 {
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(mut f) => {
-                    writeln!(f, "{}", std::process::id())?;
-                    remove_temporaries(dir);
-                    return Ok(Lock(path));
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let pid = std::fs::read_to_string(&path).unwrap_or_default();
-                    let pid = pid.trim();
-                    let alive = !pid.is_empty()
-                        && Path::new("/proc").is_dir()
-                        && Path::new("/proc").join(pid).exists();
-                    if alive {
-                        anyhow::bail!(
-                            "another tokenledger (process {pid}) is syncing {}; try again when it is done",
-                            dir.display()
-                        );
-                    }
-                    std::fs::remove_file(&path).ok();
-                }
-                Err(e) => return Err(e).with_context(|| format!("cannot lock {}", path.display())),
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        match f.try_lock() {
+            Ok(()) => {
+                remove_temporaries(dir);
+                Ok(Lock(f))
+            }
+            Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+                "another tokenledger is syncing {}; try again when it is done",
+                dir.display()
+            ),
+            Err(std::fs::TryLockError::Error(e)) => {
+                Err(e).with_context(|| format!("cannot lock {}", path.display()))
             }
         }
-        anyhow::bail!("cannot lock {}", path.display())
-    }
-}
-
-impl Drop for Lock {
-    fn drop(&mut self) {
-        std::fs::remove_file(&self.0).ok();
     }
 }
 
@@ -181,8 +165,18 @@ pub struct Row {
     pub month: String,
     pub canonical: String,
     pub extra: Vec<(String, String)>,
-    /// A running total that replaces the ledger's row of the same request (its key).
-    pub replaces: Option<u128>,
+    /// A running total that replaces the ledger's row of the same request: its key and the
+    /// month file that row is in.
+    pub replaces: Option<(u128, String)>,
+}
+
+/// What the ledger knows of a running total: a hash of its content, its size (all its
+/// tokens) and its month.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    hash: u64,
+    size: u64,
+    month: String,
 }
 
 /// Per month: rows, and rows per machine and per agent.
@@ -208,15 +202,46 @@ pub struct Rows {
     pub machine: Option<String>,
     /// Counts per month, machine and agent, when set.
     pub tally: Option<Tally>,
-    /// Running totals seen: key -> a hash of the row's content (a later, different total of the
-    /// same session replaces the row).
-    pub snapshots: HashMap<u128, u64>,
+    /// Running totals seen (a later, larger total of the same session replaces the row).
+    pub snapshots: HashMap<u128, Snapshot>,
     /// Running totals that replace the ledger's older ones.
     pub replaced: u64,
+    /// Where this read's own running totals are in `rows` (a second copy overwrites the first).
+    pending: HashMap<u128, usize>,
+    /// Rows left out because they would not read back as they are, and the first reason.
+    pub unstorable: u64,
+    pub unstorable_reason: Option<String>,
+}
+
+/// Why a row would not read back from a month file as it is (the canonical reader trims
+/// values and takes four-digit years), if it would not.
+fn unstorable(r: &UsageRecord<'_>, id: &str) -> Option<String> {
+    for (name, v) in [
+        ("provider", r.provider),
+        ("model", r.model),
+        ("request_id", id),
+    ] {
+        if v.trim().is_empty() || v.trim() != v {
+            return Some(format!("{name} {v:?} is empty or has spaces around it"));
+        }
+    }
+    let t = format_timestamp_us(r.timestamp_us);
+    match crate::usage::parse_timestamp_us(&t) {
+        Ok(back) if back == r.timestamp_us => None,
+        _ => Some(format!("timestamp {t} is outside the years 0000-9999")),
+    }
 }
 
 impl Rows {
     /// Reads the rows to add to a ledger whose rows `have` read: those it lacks, kept.
+    /// Reads a ledger for `ledger status`: counts per month, machine and agent.
+    pub fn tallying() -> Rows {
+        Rows {
+            tally: Some(Tally::default()),
+            ..Rows::default()
+        }
+    }
+
     pub fn adding_to(have: Rows) -> Rows {
         Rows {
             known: have.known,
@@ -234,24 +259,62 @@ impl UsageSink for Rows {
             self.without_id += 1;
             return;
         };
+        if let Some(why) = unstorable(r, id) {
+            self.unstorable += 1;
+            self.unstorable_reason.get_or_insert(why);
+            return;
+        }
         let key = id_digest(r.provider, id);
         let snapshot = r.extra.iter().any(|(k, v)| *k == SNAPSHOT && *v == "true");
+        let month_of = |ts: i64| {
+            format_timestamp_us(ts)
+                .get(..7)
+                .unwrap_or("0000-00")
+                .to_string()
+        };
+        let snap = || Snapshot {
+            hash: content_hash(r),
+            size: [
+                r.input_tokens,
+                r.output_tokens,
+                r.cache_read_tokens,
+                r.cache_write_tokens,
+            ]
+            .iter()
+            .fold(0u64, |a, &x| a.saturating_add(x)),
+            month: month_of(r.timestamp_us),
+        };
         let mut replaces = None;
+        let mut overwrite = None;
         if !self.known.insert(key) {
-            // A running total: a different one of the same session replaces the older.
-            let content = snapshot.then(|| content_hash(r));
-            match (content, self.snapshots.get(&key)) {
-                (Some(c), Some(&old)) if c != old => {
-                    self.snapshots.insert(key, c);
-                    self.replaced += 1;
-                    replaces = Some(key);
+            // The ledger's row is a running total (or a provisional row): a larger one of the
+            // same request replaces it (an older copy, from another machine's ledger say, never
+            // replaces a newer one); a final row is never replaced.
+            let new = snap();
+            match self.snapshots.get(&key) {
+                Some(old) if old.hash != new.hash && new.size >= old.size => {
+                    match self.pending.get(&key) {
+                        Some(&i) => overwrite = Some(i),
+                        None => {
+                            self.replaced += 1;
+                            replaces = Some((key, old.month.clone()));
+                        }
+                    }
+                    if snapshot {
+                        self.snapshots.insert(key, new);
+                    } else {
+                        self.snapshots.remove(&key);
+                    }
                 }
                 _ => return,
             }
         } else {
             self.new += 1;
             if snapshot {
-                self.snapshots.insert(key, content_hash(r));
+                self.snapshots.insert(key, snap());
+                if self.keep {
+                    self.pending.insert(key, self.rows.len());
+                }
             }
         }
         let month = format_timestamp_us(r.timestamp_us)
@@ -288,12 +351,24 @@ impl UsageSink for Rows {
                 .map(|c| field(c))
                 .collect::<Vec<_>>()
                 .join(",");
-            self.rows.push(Row {
-                month,
-                canonical,
-                extra,
-                replaces,
-            });
+            match overwrite.and_then(|i| self.rows.get_mut(i)) {
+                Some(row) => {
+                    row.month = month;
+                    row.canonical = canonical;
+                    row.extra = extra;
+                }
+                None => {
+                    if replaces.is_some() {
+                        self.pending.insert(key, self.rows.len());
+                    }
+                    self.rows.push(Row {
+                        month,
+                        canonical,
+                        extra,
+                        replaces,
+                    })
+                }
+            }
         }
     }
     fn reject(&mut self, rejection: Rejection) {
@@ -337,23 +412,33 @@ fn field(s: &str) -> std::borrow::Cow<'_, str> {
 /// Appends `rows` to their months' files (each rewritten whole, atomically, its old rows
 /// streamed through). Returns how many rows were written.
 pub fn write_months(dir: &Path, rows: Vec<Row>) -> anyhow::Result<u64> {
-    let mut by_month: BTreeMap<String, Vec<Row>> = BTreeMap::new();
     let n = rows.len() as u64;
+    // The keys each month file loses (running totals replaced, maybe in another month).
+    let mut gone: BTreeMap<String, HashSet<u128>> = BTreeMap::new();
+    let mut by_month: BTreeMap<String, Vec<Row>> = BTreeMap::new();
     for r in rows {
+        if let Some((key, old)) = &r.replaces {
+            gone.entry(old.clone()).or_default().insert(*key);
+        }
         by_month.entry(r.month.clone()).or_default().push(r);
+    }
+    for m in gone.keys() {
+        by_month.entry(m.clone()).or_default();
     }
     let usage = dir.join(USAGE);
     std::fs::create_dir_all(&usage)
         .with_context(|| format!("cannot create {}", usage.display()))?;
+    let none = HashSet::new();
     for (month, rows) in by_month {
-        write_month(&usage.join(format!("{month}.csv")), &rows)?;
+        let removed = gone.get(&month).unwrap_or(&none);
+        write_month(&usage.join(format!("{month}.csv")), &rows, removed)?;
     }
     Ok(n)
 }
 
 /// One month file: the canonical columns, then every extra column its rows have, sorted; the
 /// old rows first, as they were.
-fn write_month(path: &Path, rows: &[Row]) -> anyhow::Result<()> {
+fn write_month(path: &Path, rows: &[Row], removed: &HashSet<u128>) -> anyhow::Result<()> {
     let mut old = match std::fs::File::open(path) {
         Ok(f) => Some(csv::Reader::from_reader(std::io::BufReader::new(f))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -403,7 +488,7 @@ fn write_month(path: &Path, rows: &[Row]) -> anyhow::Result<()> {
             .iter()
             .map(|h| old_header.iter().position(|o| o == h))
             .collect();
-        let replaced: HashSet<u128> = rows.iter().filter_map(|r| r.replaces).collect();
+        let replaced = removed;
         let column = |name: &str| old_header.iter().position(|h| h == name);
         let (provider, id) = (column(col::PROVIDER), column(col::REQUEST_ID));
         for (n, rec) in r.records().enumerate() {

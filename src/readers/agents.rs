@@ -48,10 +48,20 @@ fn has_child_with(dir: &Path, sub: &str, inner: &[&str]) -> bool {
     })
 }
 
-/// The agents whose folders discovery recognises, checked in this order (Claude Code and Codex
-/// are recognised by `discover` itself, after these: a Qwen folder also has `projects/` and a
-/// Kimi folder `sessions/`).
+/// The agents whose folders discovery recognises, checked in this order (Qwen Code before
+/// Gemini CLI, whose fork it is and whose `tmp/` layout an old Qwen folder may keep; Claude Code
+/// and Codex are recognised by `discover` itself, after these: a Qwen folder also has
+/// `projects/` and a Kimi folder `sessions/`).
 pub const HOMES: [Home; 9] = [
+    // Qwen Code: ~/.qwen/projects/<sanitised cwd>/chats/<session>.jsonl.
+    Home {
+        format: LogFormat::Qwen,
+        is_home: |d| has_child_with(d, "projects", &["chats"]),
+        keep: |rel| {
+            let p = parts(rel);
+            p.len() == 4 && p[0] == "projects" && p[2] == "chats" && p[3].ends_with(".jsonl")
+        },
+    },
     // Gemini CLI: ~/.gemini/tmp/<project>/chats/session-*.json[l] (sub-agents one folder deeper).
     Home {
         format: LogFormat::GeminiCli,
@@ -63,15 +73,6 @@ pub const HOMES: [Home; 9] = [
                 && p.last().is_some_and(|n| {
                     (n.ends_with(".json") || n.ends_with(".jsonl")) && !n.contains(".unreadable-")
                 })
-        },
-    },
-    // Qwen Code: ~/.qwen/projects/<sanitised cwd>/chats/<session>.jsonl.
-    Home {
-        format: LogFormat::Qwen,
-        is_home: |d| has_child_with(d, "projects", &["chats"]),
-        keep: |rel| {
-            let p = parts(rel);
-            p.len() == 4 && p[0] == "projects" && p[2] == "chats" && p[3].ends_with(".jsonl")
         },
     },
     // Kimi CLI: ~/.kimi/sessions/<md5 of the work dir>/<session>/wire.jsonl (and sub-agents').
@@ -285,6 +286,11 @@ pub fn record(
     c: Call,
 ) -> Result<OwnedRecord, FieldError> {
     let ts = ts?;
+    for (field, v) in [("provider", &c.provider), ("model", &c.model)] {
+        if v.trim().is_empty() {
+            return Err(FieldError::new(field, format!("the log names no {field}")));
+        }
+    }
     let mut o = OwnedRecord::new(ts, &c.provider, &c.model);
     o.input_tokens = c.input;
     o.cache_read_tokens = c.cache_read.min(c.input);
@@ -323,7 +329,16 @@ pub fn maker_model_id(model: &str) -> String {
         if version.starts_with(|c: char| c.is_ascii_digit())
             && ["opus", "sonnet", "haiku"].contains(&family)
         {
-            return format!("claude-{family}-{}", version.replace('.', "-"));
+            // Claude 4 and later put the family first; Claude 3 models the version.
+            let v = version.replace('.', "-");
+            return match version
+                .split('.')
+                .next()
+                .and_then(|m| m.parse::<u32>().ok())
+            {
+                Some(major) if major < 4 => format!("claude-{v}-{family}"),
+                _ => format!("claude-{family}-{v}"),
+            };
         }
     }
     if rest.contains('.') {
@@ -370,7 +385,7 @@ mod tests {
 
     #[test]
     fn homes_keep_only_usage_files() {
-        let g = &HOMES[0];
+        let g = &HOMES[1];
         assert!((g.keep)(Path::new(
             "tmp/myrepo/chats/session-2026-05-17T11-07-5c3e.jsonl"
         )));
@@ -380,7 +395,7 @@ mod tests {
             "tmp/myrepo/chats/session-x.json.unreadable-1"
         )));
         assert!(!(g.keep)(Path::new("settings.json")));
-        let q = &HOMES[1];
+        let q = &HOMES[0];
         assert!((q.keep)(Path::new(
             "projects/-home-u-p/chats/d96bf338.jsonl"
         )));
@@ -449,5 +464,7 @@ mod tests {
             "claude-sonnet-4-5-20250929"
         );
         assert_eq!(maker_model_id("gpt-5"), "gpt-5");
+        assert_eq!(maker_model_id("claude-3.7-sonnet"), "claude-3-7-sonnet");
+        assert_eq!(maker_model_id("claude-3.5-haiku"), "claude-3-5-haiku");
     }
 }

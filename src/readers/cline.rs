@@ -108,9 +108,14 @@ fn read_sdk(path: &str, line: u64, v: &Value, sink: &mut dyn UsageSink) {
                 reasoning: 0,
                 session: Some(session.clone()),
                 project: None,
-                id: Some(format!("{session}:{}", str_at(m, &["id"]).unwrap_or(""))),
+                // A turn without an id is told by its time and counts.
+                id: str_at(m, &["id"]).map(|id| format!("{session}:{id}")),
             };
-            agents::record("cline", ts, "", c)
+            let stamp = format!(
+                "{session}:{}",
+                m.get("ts").map(Value::to_string).unwrap_or_default()
+            );
+            agents::record("cline", ts, &stamp, c)
         })();
         deliver_owned(sink, path, line, rec);
     }

@@ -25,15 +25,8 @@ pub fn looks_like_db(tables: &[String]) -> bool {
     tables.iter().any(|t| t == "assistant_usage_events")
 }
 
-type Event = (
-    i64,
-    String,
-    Option<String>,
-    Option<String>,
-    [i64; 5],
-    Option<i64>,
-    String,
-);
+/// A usage event's columns, as text (see `sqlite::text`).
+type Event = [Option<String>; 11];
 
 pub fn read(
     file: &LogFile,
@@ -62,34 +55,32 @@ pub fn read(
          cache_read_tokens, cache_write_tokens, reasoning_tokens, total_nano_aiu, created_at \
          FROM assistant_usage_events ORDER BY created_at, id",
         |r| {
-            let n = |i: usize| r.get::<_, Option<i64>>(i).map(|v| v.unwrap_or(0));
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                [n(4)?, n(5)?, n(6)?, n(7)?, n(8)?],
-                r.get(9)?,
-                r.get::<_, Option<String>>(10)?.unwrap_or_default(),
-            ))
+            let mut e: Event = Default::default();
+            for (i, cell) in e.iter_mut().enumerate() {
+                *cell = super::sqlite::text(r, i)?;
+            }
+            Ok(e)
         },
     )?;
-    for (n, (id, session, model, billed, t, nano, created)) in events.into_iter().enumerate() {
+    for (n, e) in events.into_iter().enumerate() {
         let rec = (|| {
-            if let Some(i) = t.iter().position(|&x| x < 0) {
-                let col = [
-                    "input_tokens",
-                    "output_tokens",
-                    "cache_read_tokens",
-                    "cache_write_tokens",
-                    "reasoning_tokens",
-                ][i];
+            let [id, session, model, billed, i, o, rd, wr, rs, nano, created] = e;
+            let count = super::sqlite::count;
+            let (input, output, read, write, reasoning) = (
+                count(&i, "input_tokens")?,
+                count(&o, "output_tokens")?,
+                count(&rd, "cache_read_tokens")?,
+                count(&wr, "cache_write_tokens")?,
+                count(&rs, "reasoning_tokens")?,
+            );
+            let (Some(id), Some(session)) = (id, session) else {
                 return Err(FieldError::new(
-                    col,
-                    format!("{col} = {} is negative", t[i]),
+                    "id",
+                    "a usage event without its id or session",
                 ));
-            }
-            let [input, output, read, write, reasoning] = t.map(|x| x as u64);
+            };
+            let created = created.unwrap_or_default();
+            let nano = nano.and_then(|x| x.parse::<i64>().ok());
             let model = billed
                 .filter(|m| !m.is_empty())
                 .or(model)

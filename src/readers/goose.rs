@@ -27,14 +27,8 @@ pub fn looks_like_db(db: &rusqlite::Connection, tables: &[String]) -> bool {
             .is_ok()
 }
 
-type Session = (
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    String,
-    [Option<i64>; 3],
-);
+/// A session's columns, as text (see `sqlite::text`).
+type Session = [Option<String>; 8];
 
 pub fn read(
     file: &LogFile,
@@ -50,28 +44,24 @@ pub fn read(
          accumulated_input_tokens, accumulated_output_tokens, accumulated_total_tokens \
          FROM sessions ORDER BY created_at, id",
         |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get::<_, Option<String>>(4)?.unwrap_or_default(),
-                [r.get(5)?, r.get(6)?, r.get(7)?],
-            ))
+            let mut e: Session = Default::default();
+            for (i, cell) in e.iter_mut().enumerate() {
+                *cell = super::sqlite::text(r, i)?;
+            }
+            Ok(e)
         },
     )?;
-    for (n, (id, provider, config, dir, created, t)) in sessions.into_iter().enumerate() {
-        let [input, output, _total] = t;
-        if input.unwrap_or(0) == 0 && output.unwrap_or(0) == 0 {
+    for (n, e) in sessions.into_iter().enumerate() {
+        let [id, provider, config, dir, created, input, output, _total] = e;
+        let zero = |v: &Option<String>| v.as_deref().is_none_or(|x| x.trim() == "0");
+        if zero(&input) && zero(&output) {
             continue;
         }
         let rec = (|| {
-            let count = |v: Option<i64>, col: &str| {
-                u64::try_from(v.unwrap_or(0))
-                    .map_err(|_| FieldError::new(col, format!("{col} is negative")))
-            };
-            let input = count(input, "accumulated_input_tokens")?;
-            let output = count(output, "accumulated_output_tokens")?;
+            let input = super::sqlite::count(&input, "accumulated_input_tokens")?;
+            let output = super::sqlite::count(&output, "accumulated_output_tokens")?;
+            let id = id.ok_or_else(|| FieldError::new("id", "a session without its id"))?;
+            let created = created.unwrap_or_default();
             let model = config
                 .as_deref()
                 .and_then(|c| serde_json::from_str::<serde_json::Value>(c).ok())
@@ -86,16 +76,13 @@ pub fn read(
                 "aws_bedrock" => "aws-bedrock".into(),
                 "gcp_vertex_ai" => "vertex-ai".into(),
                 "azure_openai" => "azure".into(),
-                "ollama" | "" => agents::provider_of_model(&model, &goose_provider),
+                "ollama" => "ollama".into(),
+                "" => agents::provider_of_model(&model, AGENT),
                 other => agents::provider_of_model(&model, other),
             };
             let ts = super::sqlite::utc_time(&created, "created_at");
             let c = Call {
-                provider: if goose_provider == "ollama" {
-                    "ollama".into()
-                } else {
-                    provider
-                },
+                provider,
                 model,
                 input,
                 output,

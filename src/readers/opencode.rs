@@ -85,6 +85,13 @@ pub fn read(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Res
         return read_db(file, sink);
     }
     let agent = agent_of(&file.path);
+    // storage/message/<session>/msg_<id>.json: its calls' parts in storage/part/msg_<id>/.
+    let parts_dir = file
+        .path
+        .parent()
+        .and_then(Path::parent)
+        .and_then(Path::parent)
+        .map(|storage| storage.join("part"));
     for_each_value(file, opts, |line, v| {
         let Ok(m) = v else { return };
         if m.get("role").and_then(Value::as_str) != Some("assistant") {
@@ -92,24 +99,53 @@ pub fn read(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Res
         }
         let id = str_at(&m, &["id"]).map(str::to_string);
         let session = str_at(&m, &["sessionID"]).map(str::to_string);
-        deliver_owned(sink, &path, line, record(agent, &m, id, session, &[]));
+        let steps = match (&parts_dir, &id) {
+            (Some(d), Some(id)) => legacy_steps(&d.join(id)),
+            _ => Vec::new(),
+        };
+        deliver_owned(sink, &path, line, record(agent, &m, id, session, &steps));
     })
+}
+
+/// The step-finish parts of a message of the versions before the database (one JSON file a
+/// part), in their names' order.
+fn legacy_steps(dir: &Path) -> Vec<Value> {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter_map(|p| std::fs::read(p).ok())
+        .filter(|b| b.len() < 1 << 20 || b.windows(11).any(|w| w == b"step-finish"))
+        .filter_map(|b| serde_json::from_slice::<Value>(&b).ok())
+        .filter(|v| v.get("type").and_then(Value::as_str) == Some("step-finish"))
+        .collect()
 }
 
 fn read_db(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
     let path = file.name();
     let agent = agent_of(&file.path);
     let db = super::sqlite::open(&file.path, &path)?;
-    let steps: Vec<(String, Value)> =
-        super::sqlite::rows(&db, &path, "SELECT message_id, data FROM part", |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })?
-        .into_iter()
-        .filter_map(|(m, d)| {
-            let v: Value = serde_json::from_str(&d).ok()?;
-            (v.get("type").and_then(Value::as_str) == Some("step-finish")).then_some((m, v))
-        })
-        .collect();
+    // Only the step-finish parts (tool outputs and file contents stay in the database).
+    let steps: Vec<(String, Value)> = super::sqlite::rows(
+        &db,
+        &path,
+        "SELECT message_id, data FROM part WHERE data LIKE '%step-finish%'",
+        |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, Option<String>>(1)?,
+            ))
+        },
+    )?
+    .into_iter()
+    .filter_map(|(m, d)| {
+        let v: Value = serde_json::from_str(&d?).ok()?;
+        (v.get("type").and_then(Value::as_str) == Some("step-finish")).then_some((m?, v))
+    })
+    .collect();
     let mut by_message: HashMap<String, Vec<Value>> = HashMap::new();
     for (m, v) in steps {
         by_message.entry(m).or_default().push(v);
@@ -120,14 +156,19 @@ fn read_db(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
         "SELECT id, session_id, data FROM message ORDER BY time_created, id",
         |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<String>>(2)?,
             ))
         },
     )?;
     for (n, (id, session, data)) in messages.into_iter().enumerate() {
         let line = n as u64 + 1;
+        let (Some(id), Some(data)) = (id, data) else {
+            let e = FieldError::new("id", "a message row without its id or data");
+            deliver_owned(sink, &path, line, Err(e));
+            continue;
+        };
         let m = match serde_json::from_str::<Value>(&data) {
             Ok(m) => m,
             Err(e) => {
@@ -151,7 +192,7 @@ fn read_db(file: &LogFile, sink: &mut dyn UsageSink) -> Result<(), ReadError> {
             sink,
             &path,
             line,
-            record(agent, &m, Some(id), Some(session), steps),
+            record(agent, &m, Some(id), session, steps),
         );
     }
     Ok(())
@@ -226,6 +267,12 @@ fn record(
         id,
     };
     let mut r = agents::record(agent, ts, "", c)?;
+    // A message still being written (no completion time) grows: a running total the ledger
+    // replaces when it has grown.
+    if m.pointer("/time/completed").is_none_or(Value::is_null) {
+        r.extra
+            .push((crate::usage::col::SNAPSHOT.into(), "true".into()));
+    }
     if !opencode_provider.is_empty() {
         r.extra
             .push(("opencode_provider".into(), opencode_provider.to_string()));

@@ -52,3 +52,23 @@ pub fn utc_time(text: &str, col: &str) -> Result<i64, crate::usage::FieldError> 
         .or_else(|_| crate::usage::parse_timestamp_us(&format!("{t}Z")))
         .map_err(|e| crate::usage::FieldError::new(col, e.to_string()))
 }
+
+/// Column `i` of a row as text, whatever its SQLite type (`None`: NULL or a blob), so that one
+/// odd cell is that row's error, not the whole database's.
+pub fn text(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<String>> {
+    use rusqlite::types::ValueRef;
+    Ok(match r.get_ref(i)? {
+        ValueRef::Null | ValueRef::Blob(_) => None,
+        ValueRef::Integer(n) => Some(n.to_string()),
+        ValueRef::Real(f) => Some(f.to_string()),
+        ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+    })
+}
+
+/// A count column's text (absent: 0), checked as a log's counts are.
+pub fn count(v: &Option<String>, col: &str) -> Result<u64, crate::usage::FieldError> {
+    match v {
+        None => Ok(0),
+        Some(s) => crate::usage::parse_count(col, s),
+    }
+}

@@ -421,3 +421,104 @@ fn a_killed_sync_leaves_the_ledger_readable() {
         60_001
     );
 }
+
+/// A log without request ids and with a column the report does not group by: the ledger and
+/// the live log beside it agree on every row's id (a sync reads every column, a report only
+/// those it needs).
+#[test]
+fn extra_columns_do_not_change_content_ids() {
+    let h = Home::new();
+    let log = h.work.join("team.csv");
+    std::fs::write(
+        &log,
+        "timestamp,provider,model,input_tokens,output_tokens,team\n\
+         2025-07-10T00:00:00Z,openai,gpt-4o-2024-08-06,1000000,0,search\n\
+         2025-07-10T00:00:00Z,openai,gpt-4o-2024-08-06,1000000,0,ads\n",
+    )
+    .unwrap();
+    h.tl(["ledger", "sync", "--logs", "team.csv"])
+        .ok()
+        .stderr_has("added 2;");
+    let v = h
+        .tl([
+            "report", "--ledger", "--logs", "team.csv", "--format", "json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(v["total"]["requests"], 2);
+    assert_eq!(v["total"]["cost_usd"], "5");
+}
+
+/// Rows that would not read back as they are (a timestamp before the year 0, a model with
+/// spaces around it) are left out of the ledger with a warning, and the ledger stays readable.
+#[test]
+fn rows_that_would_not_read_back_are_not_kept() {
+    let h = Home::new();
+    let dir = h.work.join("l");
+    let wire = h.work.join("kimi/sessions/p/s/wire.jsonl");
+    std::fs::create_dir_all(wire.parent().unwrap()).unwrap();
+    std::fs::write(
+        &wire,
+        "{\"type\":\"metadata\",\"protocol_version\":\"1.10\"}\n\
+         {\"timestamp\":1780000001.0,\"message\":{\"type\":\"StatusUpdate\",\"payload\":{\"token_usage\":{\"input_other\":10,\"output\":1,\"input_cache_read\":0,\"input_cache_creation\":0},\"message_id\":\"a\"}}}\n\
+         {\"timestamp\":-99999999999.0,\"message\":{\"type\":\"StatusUpdate\",\"payload\":{\"token_usage\":{\"input_other\":10,\"output\":1,\"input_cache_read\":0,\"input_cache_creation\":0},\"message_id\":\"b\"}}}\n",
+    )
+    .unwrap();
+    let sync = || {
+        h.tl(["ledger", "sync", "--ledger", dir.to_str().unwrap()])
+            .args(["--logs", wire.to_str().unwrap()])
+            .ok()
+    };
+    sync()
+        .stderr_has("1 row not kept in the ledger")
+        .stderr_has("added 1 (1 rows rejected, not kept)");
+    sync().stderr_has("it holds 1 rows");
+}
+
+/// Two copies of one running total in a single sync (the same Droid session in two folders)
+/// keep the larger; a session whose start moved to another month leaves its old month.
+#[test]
+fn running_totals_stay_one_row() {
+    let h = Home::new();
+    let dir = h.work.join("l");
+    let sessions = h.work.join("factory/sessions");
+    let write = |rel: &str, input: u64, start: &str| {
+        let p = sessions.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(
+            p,
+            format!(
+                "{{\"model\":\"gpt-5-codex\",\"providerLock\":\"openai\",\"providerLockTimestamp\":\"{start}\",\"tokenUsage\":{{\"inputTokens\":{input},\"outputTokens\":0}}}}"
+            ),
+        )
+        .unwrap();
+    };
+    write("a/s1.settings.json", 1_000_000, "2026-01-31T23:00:00Z");
+    write("b/s1.settings.json", 2_000_000, "2026-01-31T23:00:00Z");
+    let sync = || {
+        h.tl(["ledger", "sync", "--ledger", dir.to_str().unwrap()])
+            .args(["--logs", sessions.to_str().unwrap()])
+            .ok()
+    };
+    sync().stderr_has("added 1;");
+    let report = || {
+        h.tl([
+            "report",
+            "--format",
+            "json",
+            "--ledger",
+            dir.to_str().unwrap(),
+        ])
+        .ok()
+        .json()
+    };
+    // 2,000,000 x 1.25 = $2.50, once.
+    assert_eq!(report()["total"]["cost_usd"], "2.5");
+    // The session's start is read again as February (a file time, say) and it grew.
+    std::fs::remove_dir_all(sessions.join("a")).unwrap();
+    write("b/s1.settings.json", 3_000_000, "2026-02-01T01:00:00Z");
+    sync().stderr_has("updated 1 running totals");
+    let v = report();
+    assert_eq!(v["total"]["requests"], 1);
+    assert_eq!(v["total"]["cost_usd"], "3.75");
+}
