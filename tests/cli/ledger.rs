@@ -522,3 +522,46 @@ fn running_totals_stay_one_row() {
     assert_eq!(v["total"]["requests"], 1);
     assert_eq!(v["total"]["cost_usd"], "3.75");
 }
+
+/// A second sync while one is writing is refused (the operating system's lock), and works once
+/// the first is done.
+#[test]
+fn one_sync_at_a_time() {
+    let h = Home::new();
+    let dir = h.work.join("l");
+    let log = h.work.join("r.csv");
+    std::fs::write(
+        &log,
+        "timestamp,provider,model,input_tokens,output_tokens,request_id\n\
+         2025-07-10T00:00:00Z,openai,gpt-4o-2024-08-06,10,1,r1\n\
+         2025-07-10T00:00:01Z,openai,gpt-4o-2024-08-06,10,1,r2\n",
+    )
+    .unwrap();
+    let args = [
+        "ledger",
+        "sync",
+        "--ledger",
+        dir.to_str().unwrap(),
+        "--logs",
+        log.to_str().unwrap(),
+    ];
+    let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_tokenledger"))
+        .env("TOKENLEDGER_TEST_PAUSE_MS", "4000")
+        .args(args)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the first is writing (its temporary month file exists).
+    let usage = dir.join("usage");
+    let t = std::time::Instant::now();
+    while !std::fs::read_dir(&usage).is_ok_and(|mut rd| rd.next().is_some())
+        && t.elapsed().as_secs() < 30
+    {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.tl(args)
+        .fails(1)
+        .stderr_has("another tokenledger is syncing");
+    assert!(first.wait().unwrap().success());
+    h.tl(args).ok().stderr_has("added 0; it holds 2 rows");
+}
