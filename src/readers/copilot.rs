@@ -48,19 +48,12 @@ pub fn read(
     } else {
         HashMap::new()
     };
-    let events: Vec<Event> = super::sqlite::rows(
+    let events: Vec<Event> = super::sqlite::text_rows(
         &db,
         &path,
         "SELECT id, session_id, model, copilot_usage_model, input_tokens, output_tokens, \
          cache_read_tokens, cache_write_tokens, reasoning_tokens, total_nano_aiu, created_at \
          FROM assistant_usage_events ORDER BY created_at, id",
-        |r| {
-            let mut e: Event = Default::default();
-            for (i, cell) in e.iter_mut().enumerate() {
-                *cell = super::sqlite::text(r, i)?;
-            }
-            Ok(e)
-        },
     )?;
     for (n, e) in events.into_iter().enumerate() {
         let rec = (|| {

@@ -37,19 +37,12 @@ pub fn read(
 ) -> Result<(), ReadError> {
     let path = file.name();
     let db = super::sqlite::open(&file.path, &path)?;
-    let sessions: Vec<Session> = super::sqlite::rows(
+    let sessions: Vec<Session> = super::sqlite::text_rows(
         &db,
         &path,
         "SELECT id, provider_name, model_config_json, working_dir, created_at, \
          accumulated_input_tokens, accumulated_output_tokens, accumulated_total_tokens \
          FROM sessions ORDER BY created_at, id",
-        |r| {
-            let mut e: Session = Default::default();
-            for (i, cell) in e.iter_mut().enumerate() {
-                *cell = super::sqlite::text(r, i)?;
-            }
-            Ok(e)
-        },
     )?;
     for (n, e) in sessions.into_iter().enumerate() {
         let [id, provider, config, dir, created, input, output, _total] = e;

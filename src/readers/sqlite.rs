@@ -72,3 +72,18 @@ pub fn count(v: &Option<String>, col: &str) -> Result<u64, crate::usage::FieldEr
         Some(s) => crate::usage::parse_count(col, s),
     }
 }
+
+/// Every row of `sql` with its `N` columns as text (see [`text`]).
+pub fn text_rows<const N: usize>(
+    db: &rusqlite::Connection,
+    label: &str,
+    sql: &str,
+) -> Result<Vec<[Option<String>; N]>, ReadError> {
+    rows(db, label, sql, |r| {
+        let mut row: [Option<String>; N] = std::array::from_fn(|_| None);
+        for (i, cell) in row.iter_mut().enumerate() {
+            *cell = text(r, i)?;
+        }
+        Ok(row)
+    })
+}
