@@ -588,6 +588,71 @@ fn plain_csv_edge_cases_read_the_same_in_parallel() {
     }
 }
 
+/// A large file whose first blocks are plain and a later one is not (a quoted field, a lone
+/// carriage return, a line over the cap): the block reader reads the plain blocks and the
+/// sequential one the rest, and the report, rejections and duplicates included, is the one the
+/// sequential reader gives alone.
+#[test]
+fn a_late_quote_hands_the_rest_to_the_sequential_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "timestamp,provider,model,input_tokens,output_tokens,request_id,user\n";
+    let row = |i: usize| {
+        format!(
+            "2025-06-{:02}T00:00:00Z,together,llama-3.3-70b,{},1,r{i},u{}\n",
+            1 + i % 28,
+            1000 + i % 97,
+            i % 13
+        )
+    };
+    for (name, late) in [
+        (
+            "quote",
+            "2025-06-20T00:00:00Z,together,llama-3.3-70b,5,1,q1,\"a, \"\"quoted\"\" user\"\n",
+        ),
+        (
+            "cr",
+            "2025-06-20T00:00:00Z,together,llama-3.3-70b,5,1,q1,lone\rcr\n",
+        ),
+        (
+            "long",
+            "2025-06-20T00:00:00Z,together,llama-3.3-70b,5,1,q1,LONG\n",
+        ),
+    ] {
+        let mut text = String::from(head);
+        // Early: a rejected row and an id seen again after the late block.
+        text.push_str("2025-06-01T00:00:00Z,together,llama-3.3-70b,-5,1,bad,u\n");
+        text.push_str(&row(7).replace(",r7,", ",dup,"));
+        for i in 0..60_000 {
+            text.push_str(&row(i));
+        }
+        let late = late.replace("LONG", &"x".repeat(5_000));
+        text.push_str(&late);
+        for i in 60_000..61_000 {
+            text.push_str(&row(i));
+        }
+        text.push_str(&row(8).replace(",r8,", ",dup,"));
+        let p = dir.path().join(format!("{name}.csv"));
+        std::fs::write(&p, &text).unwrap();
+        assert!(text.len() > 3 << 20, "more than one block");
+        let seq = assert_same_in_parallel(name, || {
+            Tl::report()
+                .logs(&p)
+                .book("pricing/test.csv")
+                .env("TOKENLEDGER_MAX_LINE_BYTES", "4096")
+                .args(["--format", "json", "--by", "user"])
+        });
+        let v: Value = serde_json::from_str(&seq.stdout).unwrap();
+        assert_eq!(v["accounting"]["duplicates"], 1, "{name}");
+        // The early bad row; a lone carriage return ends a record (its rest, one field, is
+        // rejected); a line over the cap is rejected unread.
+        assert_eq!(
+            v["accounting"]["rejected"],
+            if name == "quote" { 1 } else { 2 },
+            "{name}"
+        );
+    }
+}
+
 /// OpenAI bodies carry `service_tier`: priority and flex requests are priced at their own
 /// rates; a tier the book has no price for is unpriced, not priced at the standard rate.
 #[test]

@@ -31,12 +31,20 @@ pub fn read_csv(
     let layout = Layout::new(&headers, opts, &path)?;
     // Large plain files are validated on all cores (same validator, same results).
     let big = std::fs::metadata(&file.path).is_ok_and(|m| m.len() >= opts.parallel_min_bytes);
+    // What the block reader read when it stopped at a block that is not plain: the rows before
+    // (the same bytes, read again here, are skipped).
+    let mut done = (0u64, 0u64);
     if !file.gzip && big && blocks::suitable(file, &layout, opts.max_line_bytes)? {
-        return blocks::read(file, layout, opts, sink);
+        match blocks::read(file, layout.clone(), opts, sink)? {
+            blocks::Done::All => return Ok(()),
+            blocks::Done::Until { offset, line } => done = (offset, line),
+        }
     }
     while let Some(step) = rows.next_step() {
         let r = match step {
+            CsvStep::Record(r) if r.record.position().map_or(0, |p| p.byte()) < done.0 => continue,
             CsvStep::Record(r) => r,
+            CsvStep::Error { line, .. } if line < done.1 => continue,
             CsvStep::Error { line, error } if recoverable(&error) => {
                 sink.reject(Rejection {
                     file: path.clone(),
