@@ -9,7 +9,7 @@ use super::logs::{find_logs, ledger_dir};
 use super::messages;
 use crate::cli::ledger::{LedgerDir, LedgerImportArgs, LedgerSyncArgs};
 use crate::output::ledger::{self, Event, Rows, State};
-use crate::readers::{self, FileKind, LogFile, LogFormat, ReadOptions};
+use crate::readers::{self, LogFile, ReadOptions};
 
 pub(super) fn dir_of(d: &LedgerDir) -> anyhow::Result<PathBuf> {
     ledger_dir(d.ledger.as_deref().unwrap_or(Path::new("")))
@@ -19,24 +19,9 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// The ledger's month files.
-fn ledger_files(dir: &Path) -> Vec<LogFile> {
-    ledger::month_files(dir)
-        .into_iter()
-        .map(|path| LogFile {
-            path,
-            kind: FileKind::Csv,
-            gzip: false,
-            format: LogFormat::Canonical,
-            label: None,
-            from_folder: false,
-        })
-        .collect()
-}
-
 /// Reads the ledger in `dir` into `rows` (its keys, and whatever else `rows` keeps).
 pub(super) fn read_ledger(dir: &Path, rows: &mut Rows) -> anyhow::Result<()> {
-    read_rows(&ledger_files(dir), None, rows)
+    read_rows(&super::logs::ledger_files(dir), None, rows)
 }
 
 /// Reads `files` into `rows`, every extra column kept; `content_ids`: this machine, for rows

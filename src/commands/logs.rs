@@ -49,12 +49,7 @@ fn default_logs() -> Result<Vec<PathBuf>, UsageError> {
             .into_iter()
             .collect()
     });
-    let var = |v: &str| {
-        std::env::var_os(v)
-            .filter(|s| !s.is_empty())
-            .map(PathBuf::from)
-    };
-    let agents = readers::agents::default_homes(home.as_deref(), var);
+    let agents = readers::agents::default_homes(home.as_deref(), env_path);
     let mut found: Vec<PathBuf> = agents
         .into_iter()
         .chain(claude.into_iter().filter(|d| d.join("projects").is_dir()))
@@ -63,7 +58,7 @@ fn default_logs() -> Result<Vec<PathBuf>, UsageError> {
     found.dedup();
     if found.is_empty() {
         return Err(UsageError::Message(
-            "no --logs given, and there is no data/ folder here and no coding-agent logs (Claude Code, Codex, Gemini CLI, Qwen Code, Kimi CLI, Cline, Roo Code, Kilo Code) in their default places: pass --logs PATH (a log file, a folder of them, or - for standard input)".into(),
+            "no --logs given, and there is no data/ folder here and no coding-agent logs in their default places (see --logs in --help): pass --logs PATH (a log file, a folder of them, or - for standard input)".into(),
         ));
     }
     messages::note(format_args!(
@@ -86,17 +81,34 @@ pub struct Logs {
     _streams: Vec<tempfile::TempPath>,
 }
 
+/// A folder named by an environment variable (unset or empty: none).
+fn env_path(var: &str) -> Option<PathBuf> {
+    std::env::var_os(var)
+        .filter(|s| !s.is_empty())
+        .map(PathBuf::from)
+}
+
+/// The month files of the ledger in `dir`, as canonical CSV logs.
+pub fn ledger_files(dir: &Path) -> Vec<LogFile> {
+    crate::output::ledger::month_files(dir)
+        .into_iter()
+        .map(|path| LogFile {
+            path,
+            kind: readers::FileKind::Csv,
+            gzip: false,
+            format: LogFormat::Canonical,
+            label: None,
+            from_folder: false,
+        })
+        .collect()
+}
+
 /// `--ledger [DIR]`: the folder (empty: the default one).
 pub fn ledger_dir(given: &Path) -> anyhow::Result<PathBuf> {
     if !given.as_os_str().is_empty() {
         return Ok(given.to_path_buf());
     }
-    let var = |v: &str| {
-        std::env::var_os(v)
-            .filter(|s| !s.is_empty())
-            .map(PathBuf::from)
-    };
-    crate::output::ledger::default_dir(var).ok_or_else(|| {
+    crate::output::ledger::default_dir(env_path).ok_or_else(|| {
         UsageError::Message(
             "--ledger: no HOME or XDG_DATA_HOME to find the ledger in: give its folder".into(),
         )
@@ -163,7 +175,7 @@ pub fn find_logs(
         use crate::output::ledger;
         let dir = ledger_dir(given)?;
         let state = ledger::State::load(&dir)?;
-        let months = ledger::month_files(&dir);
+        let months = ledger_files(&dir);
         if state.is_none() && months.is_empty() {
             return Err(UsageError::Message(format!(
                 "--ledger: {} holds no ledger (make one with `tokenledger ledger sync`)",
@@ -171,14 +183,7 @@ pub fn find_logs(
             ))
             .into());
         }
-        files.extend(months.into_iter().map(|path| LogFile {
-            path,
-            kind: readers::FileKind::Csv,
-            gzip: false,
-            format: LogFormat::Canonical,
-            label: None,
-            from_folder: false,
-        }));
+        files.extend(months);
         if live {
             content_ids = Some(state.map_or_else(ledger::host_name, |s| s.machine));
         }

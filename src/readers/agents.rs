@@ -350,33 +350,18 @@ pub fn maker_model_id(model: &str) -> String {
 /// The provider whose list prices a model id of an agent that can call several is priced at,
 /// by the id's publisher (`gpt-` -> openai, `claude-` -> anthropic, ...); `fallback` else.
 pub fn provider_of_model(model: &str, fallback: &str) -> String {
-    let m = model.to_ascii_lowercase();
-    let m = m.rsplit('/').next().unwrap_or(&m);
-    let p = if m.starts_with("gpt-")
-        || m.starts_with("o1")
-        || m.starts_with("o3")
-        || m.starts_with("o4")
-        || m.starts_with("codex")
-    {
-        "openai"
-    } else if m.starts_with("claude") {
-        "anthropic"
-    } else if m.starts_with("gemini") {
-        "google"
-    } else if m.starts_with("grok") {
-        "xai"
-    } else if m.starts_with("deepseek") {
-        "deepseek"
-    } else if m.starts_with("mistral") || m.starts_with("codestral") || m.starts_with("devstral") {
-        "mistral"
-    } else if m.starts_with("kimi") {
-        "moonshot"
-    } else if m.starts_with("qwen") {
-        "alibaba"
-    } else {
-        fallback
-    };
-    p.to_string()
+    let publisher = crate::providers::publisher(None, model);
+    match crate::providers::publisher_provider(publisher) {
+        Some(id) => id,
+        // Publishers that sell their models themselves but whose prices the book lacks: named
+        // so that the usage shows up as theirs (unpriced) rather than as the agent's.
+        None => match publisher {
+            "Moonshot AI" => "moonshot",
+            "Alibaba Cloud" => "alibaba",
+            _ => fallback,
+        },
+    }
+    .to_string()
 }
 
 #[cfg(test)]

@@ -92,10 +92,10 @@ fn calls(t: &Value) -> Vec<Result<OwnedRecord, FieldError>> {
             None => out.push(from_event(&thread, e)),
         }
     }
-    for m in messages {
-        let Some(id) = message_id(m.get("messageId")) else {
-            continue;
-        };
+    for (n, m) in messages.iter().enumerate() {
+        // (A message without an id is known by its place among the messages with usage, which
+        // only grow at the end.)
+        let id = message_id(m.get("messageId")).unwrap_or_else(|| format!("at{n}"));
         if used.insert(id.clone()) {
             out.push(from_message(&thread, &id, m, None, created));
         }

@@ -163,9 +163,17 @@ pub fn read(file: &LogFile, opts: &ReadOptions, sink: &mut dyn UsageSink) -> Res
         if v.get("say").and_then(Value::as_str) != Some("api_req_started") {
             return;
         }
-        let Some(info) = str_at(&v, &["text"]).and_then(|t| serde_json::from_str::<Value>(t).ok())
-        else {
-            return;
+        // Its text is the request's JSON: without it the request cannot be counted, and says so.
+        let info = match str_at(&v, &["text"]).map(serde_json::from_str::<Value>) {
+            Some(Ok(info)) => info,
+            Some(Err(e)) => {
+                let e = FieldError::new(
+                    "text",
+                    format!("an api_req_started text that is not JSON: {e}"),
+                );
+                return deliver_owned(sink, &path, line, Err(e));
+            }
+            None => return,
         };
         if info.get("tokensIn").is_none() && info.get("tokensOut").is_none() {
             return;

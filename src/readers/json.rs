@@ -360,13 +360,9 @@ pub fn for_each_csv_object(
     sink: &mut dyn super::UsageSink,
     mut f: impl FnMut(&mut dyn super::UsageSink, u64, &Value),
 ) -> Result<(), ReadError> {
-    use crate::text::lines::{recoverable, CsvRows, CsvStep};
+    use crate::text::lines::{recoverable, CsvStep};
     let path = file.name();
-    let mut rows = CsvRows::new(open(file, opts)?);
-    let headers = rows.headers().map_err(|e| ReadError::Format {
-        path: path.clone(),
-        message: format!("line 1: cannot read the CSV header: {e}"),
-    })?;
+    let (mut rows, headers) = super::csv_with_header(file, opts)?;
     let reject = |sink: &mut dyn super::UsageSink, line: u64, reason: String| {
         sink.reject(crate::usage::Rejection {
             file: path.clone(),

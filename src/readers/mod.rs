@@ -355,6 +355,23 @@ impl<R: Read> Read for Tick<R> {
     }
 }
 
+/// The rows of a CSV log as the readers read them.
+pub type CsvLog = crate::text::lines::CsvRows<Box<dyn Read>>;
+
+/// A CSV log's rows after its header, and the header's names; a header that cannot be read
+/// is the file's error (line 1).
+pub fn csv_with_header(
+    file: &LogFile,
+    opts: &ReadOptions,
+) -> Result<(CsvLog, Vec<String>), ReadError> {
+    let mut rows = crate::text::lines::CsvRows::new(open(file, opts)?);
+    let headers = rows.headers().map_err(|e| ReadError::Format {
+        path: file.name(),
+        message: format!("line 1: cannot read the CSV header: {e}"),
+    })?;
+    Ok((rows, headers))
+}
+
 /// Opens a file for reading, transparently decompressing gzip.
 pub fn open(file: &LogFile, opts: &ReadOptions) -> Result<Box<dyn Read>, ReadError> {
     let f = File::open(&file.path).map_err(|e| ReadError::Io {

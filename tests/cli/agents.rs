@@ -428,3 +428,28 @@ fn damaged_agent_logs_never_panic() {
     }
     assert!(runs > 50, "{runs} damaged files");
 }
+
+/// Nothing an agent logs as usage is dropped without a word: a Cline request whose text is not
+/// JSON is a rejected row naming the field; an Amp message with usage but no id still counts.
+#[test]
+fn malformed_agent_usage_is_rejected_or_counted_never_dropped() {
+    let cline = Tl::report()
+        .log_text(
+            "tasks/1780100000000/ui_messages.json",
+            r#"[{"ts":1780100001000,"type":"say","say":"api_req_started","text":"{\"tokensIn\":5"}]"#,
+        )
+        .args(["--format", "json"])
+        .json();
+    assert_eq!(cline["accounting"]["rejected"], 1);
+    assert_eq!(cline["rejections"][0]["field"], "text");
+    let amp = Tl::report()
+        .log_text(
+            "T-1.json",
+            r#"{"id":"T-1","created":1780300000000,"messages":[{"role":"assistant","usage":{"model":"claude-haiku-4-5","inputTokens":1000000,"outputTokens":0,"timestamp":"2026-05-30T10:00:00Z"}}]}"#,
+        )
+        .args(["--format", "json"])
+        .json();
+    // Haiku 4.5 at $1 in.
+    assert_eq!(amp["total"]["requests"], 1);
+    assert_eq!(amp["total"]["cost_usd"], "1");
+}

@@ -12,8 +12,8 @@ mod split;
 
 pub use row::{build_record, Layout, RawFields, Triage};
 
-use super::{open, LogFile, ReadError, ReadOptions, Rejection, UsageSink};
-use crate::text::lines::{recoverable, CsvRows, CsvStep};
+use super::{LogFile, ReadError, ReadOptions, Rejection, UsageSink};
+use crate::text::lines::{recoverable, CsvStep};
 use crate::usage::{col, FieldError, UsageRecord};
 
 /// Reads a canonical CSV file (header required).
@@ -23,11 +23,7 @@ pub fn read_csv(
     sink: &mut dyn UsageSink,
 ) -> Result<(), ReadError> {
     let path = file.name();
-    let mut rows = CsvRows::new(open(file, opts)?);
-    let headers = rows.headers().map_err(|e| ReadError::Format {
-        path: path.clone(),
-        message: format!("line 1: cannot read the CSV header: {e}"),
-    })?;
+    let (mut rows, headers) = crate::readers::csv_with_header(file, opts)?;
     let layout = Layout::new(&headers, opts, &path)?;
     // Large plain files are validated on all cores (same validator, same results).
     let big = std::fs::metadata(&file.path).is_ok_and(|m| m.len() >= opts.parallel_min_bytes);
