@@ -211,8 +211,8 @@ pub fn document(c: &Comparison, style: super::Style) -> Doc {
     let scale = common_scale(amounts.iter());
     let money = |d: Decimal| style.money(d, scale);
     let mut columns: Vec<Column> = c.by.iter().map(|d| Column::text(d)).collect();
-    columns.push(Column::text("actual provider"));
-    columns.push(Column::number("actual cost"));
+    columns.push(Column::text("actual provider").short("provider"));
+    columns.push(Column::number("actual cost").short("cost"));
     // To fit a terminal the target providers go first, the last listed first (the note under
     // the table names them; csv and json have them all).
     columns.extend(
@@ -305,10 +305,10 @@ pub fn document(c: &Comparison, style: super::Style) -> Doc {
         d.push(Block::Table(TableBlock {
             columns: vec![
                 Column::text("provider"),
-                Column::number("share of cost"),
+                Column::number("share of cost").short("share"),
                 Column::number("requests"),
-                Column::number("actual cost"),
-                Column::number("cost there"),
+                Column::number("actual cost").short("actual"),
+                Column::number("cost there").short("there"),
                 Column::number("saving"),
                 Column::number("saving %"),
             ],

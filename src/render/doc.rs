@@ -12,6 +12,10 @@ pub struct Column {
     pub title: String,
     pub numeric: bool,
     pub drop_rank: u8,
+    /// A shorter title a terminal table uses when the table does not fit its width.
+    pub short: Option<String>,
+    /// Text cells are wrapped onto a second line before this column is left out.
+    pub wrap_first: bool,
 }
 
 impl Column {
@@ -20,6 +24,8 @@ impl Column {
             title: title.to_string(),
             numeric: false,
             drop_rank: 0,
+            short: None,
+            wrap_first: false,
         }
     }
     pub fn number(title: &str) -> Column {
@@ -27,11 +33,23 @@ impl Column {
             title: title.to_string(),
             numeric: true,
             drop_rank: 0,
+            short: None,
+            wrap_first: false,
         }
     }
     /// The same column, left out before columns of lower rank when a table does not fit.
     pub fn droppable(mut self, rank: u8) -> Column {
         self.drop_rank = rank;
+        self
+    }
+    /// The same column, titled `short` in a terminal table that does not fit.
+    pub fn short(mut self, short: &str) -> Column {
+        self.short = Some(short.to_string());
+        self
+    }
+    /// The same column, kept while the table's text can wrap onto two lines instead.
+    pub fn wrap_first(mut self) -> Column {
+        self.wrap_first = true;
         self
     }
 }

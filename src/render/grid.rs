@@ -18,6 +18,8 @@ pub struct Grid {
     pub width: Option<usize>,
     /// Columns to hide first to fit, in order (the least telling of a listing).
     pub drop_first: Vec<&'static str>,
+    /// Columns kept while the text cells can wrap onto two lines instead (a listing's prices).
+    pub wrap_first: Vec<&'static str>,
 }
 
 impl Grid {
@@ -27,6 +29,7 @@ impl Grid {
             rows: Vec::new(),
             width: None,
             drop_first: Vec::new(),
+            wrap_first: Vec::new(),
         }
     }
 
@@ -70,15 +73,26 @@ impl Grid {
                     } else {
                         Column::text(&title)
                     };
-                    // The first two columns (what a row is) stay; the rest go from the right,
-                    // a column empty in every row first.
+                    // The first two columns (what a row is) stay unless they have one value
+                    // in every row (a listing of one provider); the rest go from the right, a
+                    // column empty in every row first. The columns a listing marks
+                    // `wrap_first` stay while its text can wrap onto two lines instead.
                     let empty = self.rows.iter().all(|r| r[i].is_empty());
+                    let constant =
+                        self.rows.len() > 1 && self.rows.iter().all(|r| r[i] == self.rows[0][i]);
                     let first = self.drop_first.iter().position(|n| *n == self.columns[i]);
-                    match (k >= 2 && self.width.is_some(), empty, first) {
-                        (false, _, _) => c,
-                        (true, true, _) => c.droppable(250),
-                        (true, false, Some(p)) => c.droppable(249 - p.min(40) as u8),
-                        (true, false, None) => c.droppable(k.min(200) as u8),
+                    let c = if self.wrap_first.contains(&self.columns[i].as_str()) {
+                        c.wrap_first()
+                    } else {
+                        c
+                    };
+                    match (self.width.is_some(), k >= 2, empty, first) {
+                        (false, _, _, _) => c,
+                        (true, false, _, _) if constant => c.droppable(251),
+                        (true, false, _, _) => c,
+                        (true, true, true, _) => c.droppable(250),
+                        (true, true, false, Some(p)) => c.droppable(249 - p.min(40) as u8),
+                        (true, true, false, None) => c.droppable(k.min(200) as u8),
                     }
                 })
                 .collect(),

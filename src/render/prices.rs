@@ -97,6 +97,8 @@ pub fn listing(rows: &[&PriceRow]) -> Grid {
         "effective_from",
         "cache_read_per_mtok",
     ];
+    // Input and output prices stay: a long model id wraps onto a second line first.
+    grid.wrap_first = vec!["input_per_mtok", "output_per_mtok"];
     grid
 }
 

@@ -21,8 +21,18 @@ pub struct Text {
     pub color: bool,
 }
 
+/// How a table is drawn to fit: which columns are shown, whether short titles are used, and
+/// the width at which a column's text cells are cut onto a second line.
+#[derive(Debug, Clone)]
+struct Fit {
+    keep: Vec<bool>,
+    short: bool,
+    caps: Vec<Option<usize>>,
+}
+
 impl Text {
-    fn draw(&self, t: &TableBlock, keep: &[bool]) -> Table {
+    fn draw(&self, t: &TableBlock, fit: &Fit) -> Table {
+        let keep = &fit.keep;
         let mut table = Table::new();
         table.load_preset(UTF8_FULL_CONDENSED);
         if self.color {
@@ -35,17 +45,25 @@ impl Text {
                 .iter()
                 .zip(keep)
                 .filter(|(_, k)| **k)
-                .map(|(c, _)| c.title.clone()),
+                .map(|(c, _)| match (&c.short, fit.short) {
+                    (Some(s), true) => s.clone(),
+                    _ => c.title.clone(),
+                }),
         );
         let total_row = t.rows.len();
         for (i, row) in t.rows.iter().chain(t.total.iter()).enumerate() {
             table.add_row(
                 row.iter()
                     .zip(&t.columns)
-                    .zip(keep)
-                    .filter(|(_, k)| **k)
-                    .map(|((cell, col), _)| {
-                        let mut c = Cell::new(printable(cell));
+                    .zip(keep.iter().zip(&fit.caps))
+                    .filter(|(_, (k, _))| **k)
+                    .map(|((cell, col), (_, cap))| {
+                        let text = printable(cell);
+                        let text = match cap {
+                            Some(cap) => two_lines(&text, *cap),
+                            None => text.into_owned(),
+                        };
+                        let mut c = Cell::new(text);
                         if col.numeric {
                             c = c.set_alignment(CellAlignment::Right);
                         }
@@ -118,6 +136,88 @@ pub fn wrap_words(text: &str, width: Option<usize>) -> String {
     out
 }
 
+impl Text {
+    /// Brings back the columns left out (the last left out first) that fit `width` again.
+    fn refill(
+        &self,
+        t: &TableBlock,
+        fit: &mut Fit,
+        hidden: &mut Vec<usize>,
+        table: &mut Table,
+        width: usize,
+    ) {
+        for k in (0..hidden.len()).rev() {
+            let mut more = fit.clone();
+            more.keep[hidden[k]] = true;
+            let drawn = self.draw(t, &more);
+            if drawn_width(&drawn) <= width {
+                *fit = more;
+                *table = drawn;
+                hidden.remove(k);
+            }
+        }
+    }
+
+    /// `fit` with the widest text columns cut onto two lines, widest first, each only as much
+    /// as the table is too wide, until the table fits `width`; `None` when two lines are not
+    /// enough.
+    fn squeeze(&self, t: &TableBlock, fit: &Fit, width: usize) -> Option<Fit> {
+        let mut out = fit.clone();
+        let widest = |i: usize| {
+            t.rows
+                .iter()
+                .chain(t.total.iter())
+                .filter_map(|r| r.get(i))
+                .map(|c| printable(c).chars().count())
+                .max()
+                .unwrap_or(0)
+        };
+        let mut text: Vec<(usize, usize)> = (0..t.columns.len())
+            .filter(|&i| fit.keep[i] && !t.columns[i].numeric)
+            .map(|i| (i, widest(i)))
+            .collect();
+        text.sort_by_key(|&(i, w)| (std::cmp::Reverse(w), i));
+        for (i, w) in text {
+            let over = drawn_width(&self.draw(t, &out)).saturating_sub(width);
+            if over == 0 {
+                break;
+            }
+            let title = t.columns[i].title.chars().count();
+            let cap = w.saturating_sub(over).max(w.div_ceil(2)).max(title).max(1);
+            if cap < w {
+                out.caps[i] = Some(cap);
+            }
+        }
+        (drawn_width(&self.draw(t, &out)) <= width).then_some(out)
+    }
+}
+
+/// `cell` on at most two lines of at most `cap` characters, cut after a separator (`-`, `.`,
+/// `/`, `:`, `_`, `@`) or at a space where one is close to the middle, else at `cap`; a cell
+/// longer than two lines stays whole (the caller never asks for that).
+fn two_lines(cell: &str, cap: usize) -> String {
+    let chars: Vec<char> = cell.chars().collect();
+    let len = chars.len();
+    if len <= cap || len > 2 * cap || cell.contains('\n') {
+        return cell.to_string();
+    }
+    // The cut is at character `p`: the first line is `chars[..p]`, the second the rest (a
+    // space at the cut is dropped).
+    let ok = |p: usize| p <= cap && len - p <= cap;
+    let at_separator =
+        |p: usize| matches!(chars[p - 1], '-' | '.' | '/' | ':' | '_' | '@') || chars[p] == ' ';
+    // The last separator that leaves a second line of a few characters (`…-v1:` over `0`
+    // reads worse than `…-` over `v1:0`), else the last one, else the cap.
+    let p = (1..len.saturating_sub(3))
+        .rev()
+        .find(|&p| at_separator(p) && ok(p))
+        .or_else(|| (1..len).rev().find(|&p| at_separator(p) && ok(p)))
+        .unwrap_or(cap);
+    let first: String = chars[..p].iter().collect();
+    let rest: String = chars[p..].iter().collect();
+    format!("{}\n{}", first.trim_end(), rest.trim_start())
+}
+
 impl Markup for Text {
     fn title(&self, title: &str, subtitle: &str, w: &mut dyn Write) -> io::Result<()> {
         let line = format!("{title}: {}", printable(subtitle));
@@ -137,30 +237,64 @@ impl Markup for Text {
         writeln!(w, "{}", wrap_words(&printable(text), self.width))
     }
     fn table(&self, t: &TableBlock, w: &mut dyn Write) -> io::Result<()> {
-        let mut keep = vec![true; t.columns.len()];
-        let mut table = self.draw(t, &keep);
-        let mut hidden = Vec::new();
+        let n = t.columns.len();
+        let mut fit = Fit {
+            keep: vec![true; n],
+            short: false,
+            caps: vec![None; n],
+        };
+        let mut table = self.draw(t, &fit);
+        let mut hidden: Vec<usize> = Vec::new();
         if let Some(width) = self.width {
-            while drawn_width(&table) > width {
-                // The droppable column of the highest rank still shown.
+            let fits = |table: &Table| drawn_width(table) <= width;
+            let has_short = t.columns.iter().any(|c| c.short.is_some());
+            // Columns go by rank (before a column marked `wrap_first` goes, short titles and
+            // text cut onto a second line are tried), the columns left out that fit again come
+            // back, then short titles (and columns they make room for), then text wraps.
+            while !fits(&table) {
                 let next = t
                     .columns
                     .iter()
                     .enumerate()
-                    .filter(|(i, c)| keep[*i] && c.drop_rank > 0)
+                    .filter(|(i, c)| fit.keep[*i] && c.drop_rank > 0)
                     .max_by_key(|(i, c)| (c.drop_rank, *i))
                     .map(|(i, _)| i);
                 let Some(i) = next else { break };
-                keep[i] = false;
-                hidden.push(t.columns[i].title.clone());
-                table = self.draw(t, &keep);
+                if t.columns[i].wrap_first {
+                    if has_short && !fit.short {
+                        fit.short = true;
+                        table = self.draw(t, &fit);
+                        if fits(&table) {
+                            break;
+                        }
+                    }
+                    if let Some(squeezed) = self.squeeze(t, &fit, width) {
+                        fit = squeezed;
+                        table = self.draw(t, &fit);
+                        break;
+                    }
+                }
+                fit.keep[i] = false;
+                hidden.push(i);
+                table = self.draw(t, &fit);
             }
-            if drawn_width(&table) > width {
+            self.refill(t, &mut fit, &mut hidden, &mut table, width);
+            if !fits(&table) && has_short && !fit.short {
+                fit.short = true;
+                table = self.draw(t, &fit);
+                self.refill(t, &mut fit, &mut hidden, &mut table, width);
+            }
+            if !fits(&table) {
+                if let Some(squeezed) = self.squeeze(t, &fit, width) {
+                    table = self.draw(t, &squeezed);
+                }
+            }
+            if !fits(&table) {
                 table
                     .set_content_arrangement(ContentArrangement::Dynamic)
                     .set_width(width.min(u16::MAX as usize) as u16);
                 // Text wraps; a number is never cut in two (the table may then be wider).
-                let shown = t.columns.iter().zip(&keep).filter(|(_, k)| **k);
+                let shown = t.columns.iter().zip(&fit.keep).filter(|(_, k)| **k);
                 for (j, (c, _)) in shown.enumerate() {
                     if c.numeric {
                         if let Some(col) = table.column_mut(j) {
@@ -170,6 +304,7 @@ impl Markup for Text {
                 }
             }
         }
+        let hidden: Vec<String> = hidden.iter().map(|&i| t.columns[i].title.clone()).collect();
         writeln!(w, "{table}")?;
         if !hidden.is_empty() {
             let note = format!(
@@ -267,6 +402,152 @@ mod tests {
         {
             assert!(l.chars().count() <= 40, "{l}");
         }
+    }
+
+    #[test]
+    fn two_lines_cut_after_a_separator_leaving_a_few_characters() {
+        assert_eq!(
+            two_lines("apac.amazon.nova-2-pro-preview-20251202-v1:0", 43),
+            "apac.amazon.nova-2-pro-preview-20251202-\nv1:0"
+        );
+        assert_eq!(two_lines("llama-3.3-70b", 20), "llama-3.3-70b");
+        assert_eq!(two_lines("abcdefghij", 5), "abcde\nfghij");
+        assert_eq!(two_lines("no price for model", 12), "no price for\nmodel");
+        // Longer than two lines of the cap: left whole (the caller never asks).
+        assert_eq!(two_lines("abcdefghijk", 5), "abcdefghijk");
+        for cap in 3..30 {
+            let cell = "us.anthropic.claude-3-haiku-20240307-v1:0";
+            let cut = two_lines(cell, cap);
+            if cut != cell {
+                assert_eq!(cut.replace('\n', ""), cell, "{cap}");
+                assert!(
+                    cut.lines().all(|l| l.chars().count() <= cap),
+                    "{cap}: {cut}"
+                );
+            }
+        }
+    }
+
+    fn listing() -> TableBlock {
+        TableBlock {
+            columns: vec![
+                Column::text("model"),
+                Column::number("in price").wrap_first(),
+                Column::number("effective").droppable(3),
+                Column::number("out price").droppable(2).wrap_first(),
+                Column::number("batch").droppable(4),
+            ],
+            rows: vec![
+                vec![
+                    "us.anthropic.claude-3-haiku-20240307-v1:0".into(),
+                    "0.25".into(),
+                    "2024-03-07".into(),
+                    "1.25".into(),
+                    "0.125".into(),
+                ],
+                vec![
+                    "gpt-4o".into(),
+                    "2.5".into(),
+                    "2024-05-13".into(),
+                    "10".into(),
+                    "1.25".into(),
+                ],
+            ],
+            total: None,
+        }
+    }
+
+    fn draw(t: &TableBlock, width: usize) -> String {
+        let mut v = Vec::new();
+        Text {
+            width: Some(width),
+            color: false,
+        }
+        .table(t, &mut v)
+        .unwrap();
+        String::from_utf8(v).unwrap()
+    }
+
+    #[test]
+    fn a_wrap_first_column_stays_while_the_text_wraps_instead() {
+        // The long id needs 41 characters: at 60 the columns go by rank until the output
+        // price is next, then the id wraps onto two lines and the price stays.
+        let t = listing();
+        let out = draw(&t, 50);
+        let header = out.lines().nth(1).unwrap();
+        assert!(
+            header.contains("out price") && header.contains("in price"),
+            "{out}"
+        );
+        assert!(!header.contains("batch"), "{out}");
+        assert!(out.contains("│ us.anthropic.claude-3- "), "{out}");
+        assert!(out.contains("│ haiku-20240307-v1:0 "), "{out}");
+        for l in out.lines().filter(|l| l.starts_with(['│', '┌'])) {
+            assert!(l.chars().count() <= 50, "{l}");
+        }
+        // Without the mark the output price went, and the id stayed on one line.
+        let mut plain = listing();
+        plain.columns[3].wrap_first = false;
+        let out = draw(&plain, 50);
+        assert!(!out.lines().nth(1).unwrap().contains("out price"), "{out}");
+    }
+
+    #[test]
+    fn columns_left_out_come_back_when_they_fit_again() {
+        // The batch column (rank 4) goes first, then `effective` (3); the narrower batch column
+        // (8 characters wide) fits beside the rest once `effective` (13) is out, so it comes
+        // back.
+        let t = listing();
+        let full = draw(&t, 200);
+        let width = full.lines().map(|l| l.chars().count()).max().unwrap();
+        let out = draw(&t, width - 10);
+        let header = out.lines().nth(1).unwrap();
+        assert!(!header.contains("effective"), "{out}");
+        assert!(header.contains("batch"), "{out}");
+        assert!(out.contains("(1 column hidden to fit"), "{out}");
+        assert!(out.contains(": effective;"), "{out}");
+    }
+
+    #[test]
+    fn short_titles_come_before_text_wraps() {
+        // Both droppable columns (14 and 9 characters) out leave the table 3 characters too
+        // wide: the short titles save 8, so the model name stays on one line.
+        let mut t = table();
+        t.columns[4] = Column::number("cost (USD)").short("cost");
+        t.columns[1] = Column::number("requests").short("req");
+        let full = out(Text::default())
+            .lines()
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap();
+        let mut v = Vec::new();
+        Text {
+            width: Some(full - 26),
+            color: false,
+        }
+        .table(&t, &mut v)
+        .unwrap();
+        let narrow = String::from_utf8(v).unwrap();
+        let header = narrow.lines().nth(1).unwrap();
+        assert!(
+            header.contains("┆ cost ") && header.contains("┆ req "),
+            "{narrow}"
+        );
+        assert!(
+            !header.contains("USD") && !header.contains("failed"),
+            "{narrow}"
+        );
+        assert!(narrow.contains("│ a-long-model-name "), "{narrow}");
+        // Where dropping columns is enough, the full titles stay.
+        let mut v = Vec::new();
+        Text {
+            width: Some(full - 20),
+            color: false,
+        }
+        .table(&t, &mut v)
+        .unwrap();
+        let wider = String::from_utf8(v).unwrap();
+        assert!(wider.contains("cost (USD)"), "{wider}");
     }
 
     #[test]

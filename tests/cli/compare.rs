@@ -327,5 +327,31 @@ fn compare_fits_80_and_120_columns_and_says_what_it_hid() {
         out.stdout_has(&format!("hidden to fit {width} columns: "));
         // The model column keeps room for its name (saving % goes before it wraps).
         out.stdout_has("canonical_model");
+        // No model name wraps: at 80 columns the actual provider and cost take their short
+        // titles ("llama-4-maverick-17b-instruct" was cut after "instruc").
+        let csv = Tl::compare()
+            .args(["--month", "2025-06", "--format", "csv"])
+            .ok();
+        let mut reader = csv::Reader::from_reader(csv.stdout.as_bytes());
+        let col = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .position(|h| h == "canonical_model")
+            .unwrap();
+        for r in reader.records() {
+            let m = r.unwrap()[col].to_string();
+            assert!(
+                out.stdout.lines().any(|l| l.contains(&format!("│ {m} "))),
+                "{width}: {m} wrapped:\n{}",
+                out.stdout
+            );
+        }
+        if width == 80 {
+            out.stdout_has("┆ provider ").stdout_has("┆ cost ");
+        } else {
+            // Where hiding target providers is enough, the full titles stay.
+            out.stdout_has("actual provider");
+        }
     }
 }

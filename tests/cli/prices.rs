@@ -607,3 +607,60 @@ fn prices_list_fits_the_terminal_keeping_the_prices() {
         assert!(!out.stdout.contains("input_per_mtok"), "long header");
     }
 }
+
+#[test]
+fn prices_list_of_the_whole_book_keeps_prices_and_wraps_ids_once() {
+    // The whole book at 80 columns showed provider and model only: a 62-character Bedrock id
+    // pushed every price out. Now the input and output prices stay and the longest ids wrap
+    // onto one more line, cut after a separator.
+    let csv = Tl::prices("list").args(["--format", "csv"]).ok();
+    let mut reader = csv::Reader::from_reader(csv.stdout.as_bytes());
+    let ids: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[1].to_string())
+        .collect();
+    assert!(ids.iter().any(|m| m.chars().count() > 50), "no long id");
+    let out = Tl::prices("list").env("COLUMNS", "80").ok();
+    out.stdout_has("in $/M").stdout_has("out $/M");
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    for line in &lines {
+        assert!(line.chars().count() <= 80, "{line}");
+    }
+    // The model cell of each table line, in order: an id is on one line, or on this line and
+    // the next (whose provider cell is empty).
+    let model = |l: &str| l.split('┆').nth(1).map(|c| c.trim().to_string());
+    let provider = |l: &str| {
+        l.split('┆')
+            .next()
+            .map(|c| c.trim_start_matches('│').trim().to_string())
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, l) in lines.iter().enumerate() {
+        let (Some(m), Some(p)) = (model(l), provider(l)) else {
+            continue;
+        };
+        if p.is_empty() {
+            continue;
+        }
+        let next = lines
+            .get(i + 1)
+            .filter(|n| provider(n).as_deref() == Some(""));
+        match next.and_then(|n| model(n)) {
+            Some(rest) => {
+                assert!(
+                    m.ends_with(['-', '.', ':', '/', '_']),
+                    "cut elsewhere than a separator: {m} / {rest}"
+                );
+                let after = lines.get(i + 2).and_then(|n| provider(n));
+                assert_ne!(after.as_deref(), Some(""), "three lines: {m}{rest}");
+                seen.insert(format!("{m}{rest}"));
+            }
+            None => {
+                seen.insert(m);
+            }
+        }
+    }
+    for id in &ids {
+        assert!(seen.contains(id), "{id} not whole on one or two lines");
+    }
+}
