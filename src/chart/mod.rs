@@ -112,13 +112,20 @@ where
     let right_axis = if own_axis { label_size * 6.5 } else { 0.0 };
     let plot_w = plot.dim_in_pixel().0 as f64 - label_size * 5.5 - 40.0 - right_axis;
     let slot = (plot_w / n as f64).max(1.0);
-    let char_w = label_size * 0.6;
-    let longest = chart
+    let longest_label = chart
         .categories
         .iter()
-        .map(|c| c.chars().count())
-        .max()
-        .unwrap_or(1) as f64;
+        .max_by_key(|c| c.chars().count())
+        .map_or("", String::as_str);
+    let longest = longest_label.chars().count().max(1) as f64;
+    // A character's width as the font draws the longest label (0.6 of the size when nothing
+    // can be measured), so labels are cut only where they do not fit.
+    let char_w = root
+        .estimate_text_size(longest_label, &TextStyle::from(label_font.clone()))
+        .ok()
+        .map(|(tw, _)| tw as f64 / longest)
+        .filter(|w| *w >= label_size * 0.3)
+        .unwrap_or(label_size * 0.6);
     let time_axis = matches!(chart.x_label.as_str(), "day" | "month");
     // A label too wide for its slot goes on two lines when every label fits that way (a
     // break at " @ ", "/" or a space: `model @ provider`), else it is turned 90 degrees.
@@ -138,7 +145,33 @@ where
     } else {
         longest as usize
     };
-    let label_extent = if vertical {
+    // Turned labels too long for the room go on two turned lines side by side when every one
+    // fits so and the slot is wide enough (`model` / `@ provider`), else they are shortened.
+    let turned_two: Option<Vec<(String, String)>> =
+        (vertical && longest as usize > max_chars && slot >= label_size * 2.8)
+            .then(|| {
+                chart
+                    .categories
+                    .iter()
+                    .map(|c| {
+                        if c.chars().count() <= max_chars {
+                            Some((c.clone(), String::new()))
+                        } else {
+                            style::two_lines(c, max_chars)
+                        }
+                    })
+                    .collect()
+            })
+            .flatten();
+    let turned_len = turned_two.as_ref().map(|l| {
+        l.iter()
+            .map(|(a, b)| a.chars().count().max(b.chars().count()))
+            .max()
+            .unwrap_or(0)
+    });
+    let label_extent = if let Some(len) = turned_len {
+        len as f64 * char_w + 8.0
+    } else if vertical {
         (max_chars.min(longest as usize) as f64 * char_w) + 8.0
     } else if two_lines.is_some() {
         label_size * 2.9
@@ -187,6 +220,23 @@ where
             canvas.draw(&Text::new(first.clone(), (px, py + 6), style.clone()))?;
             let below = py + 6 + (label_size * 1.25) as i32;
             canvas.draw(&Text::new(second.clone(), (px, below), style))?;
+            continue;
+        }
+        if let Some((first, second)) = turned_two.as_ref().and_then(|l| l.get(i)) {
+            let style = TextStyle::from(label_font.clone().transform(FontTransform::Rotate90))
+                .pos(Pos::new(HPos::Left, VPos::Center));
+            if second.is_empty() {
+                canvas.draw(&Text::new(first.clone(), (px, py + 6), style))?;
+            } else {
+                // Turned 90 degrees clockwise, the first line reads on the right.
+                let half = (label_size * 0.65) as i32;
+                canvas.draw(&Text::new(
+                    first.clone(),
+                    (px + half, py + 6),
+                    style.clone(),
+                ))?;
+                canvas.draw(&Text::new(second.clone(), (px - half, py + 6), style))?;
+            }
             continue;
         }
         if vertical {
@@ -413,14 +463,44 @@ where
             };
             entries.insert(0, (name, BLACK, true, false));
         }
-        let max_rows = ((h as i32 - 60) / row).max(1) as usize;
+        // A name too long for the column goes on two lines (broken at " @ ", "/" or a space,
+        // else after another separator), else it is shortened keeping both ends.
         let chars = ((legend_w as f64 - 34.0) / char_w).max(6.0) as usize;
         let names: Vec<String> = entries.iter().map(|e| e.0.clone()).collect();
-        let names = style::shorten_all(&names, chars);
-        for (k, ((_, c, is_line, pale), name)) in
-            entries.iter().zip(&names).take(max_rows).enumerate()
-        {
-            let y = 40 + k as i32 * row;
+        let short = style::shorten_all(&names, chars);
+        let lines: Vec<Vec<String>> = names
+            .iter()
+            .zip(short)
+            .map(|(n, s)| {
+                if n.chars().count() <= chars {
+                    return vec![s];
+                }
+                if let Some((a, b)) = style::two_lines(n, chars) {
+                    return vec![a, b];
+                }
+                // An id without such a break is cut after a `.`, `-` or `:`.
+                let cut = crate::render::table::two_lines(n, chars);
+                match cut.split_once('\n') {
+                    Some((a, b)) => vec![a.to_string(), b.to_string()],
+                    None => vec![s],
+                }
+            })
+            .collect();
+        let line_h = (label_size * 1.2) as i32;
+        // The last row is kept for "+N more" unless the last entry fits there.
+        let bottom = h as i32 - 60;
+        let mut y = 40;
+        let mut shown = 0;
+        for (k, ((_, c, is_line, pale), text)) in entries.iter().zip(&lines).enumerate() {
+            let extra = (text.len() as i32 - 1) * line_h;
+            let room = if k + 1 == entries.len() {
+                bottom
+            } else {
+                bottom - row
+            };
+            if y + extra + row > room {
+                break;
+            }
             if *is_line {
                 legend.draw(&PathElement::new(
                     vec![(6, y + row / 3), (22, y + row / 3)],
@@ -434,12 +514,16 @@ where
                 };
                 legend.draw(&Rectangle::new([(6, y), (20, y + row / 2 + 2)], fill))?;
             }
-            legend.draw(&Text::new(name.clone(), (28, y - 2), label_font.clone()))?;
+            for (k, part) in text.iter().enumerate() {
+                let at = (28, y - 2 + k as i32 * line_h);
+                legend.draw(&Text::new(part.clone(), at, label_font.clone()))?;
+            }
+            y += row + extra;
+            shown += 1;
         }
-        if entries.len() > max_rows {
-            let y = 40 + max_rows as i32 * row;
+        if shown < entries.len() {
             legend.draw(&Text::new(
-                format!("+{} more", entries.len() - max_rows),
+                format!("+{} more", entries.len() - shown),
                 (28, y),
                 label_font.clone(),
             ))?;

@@ -195,7 +195,7 @@ impl Text {
 /// `cell` on at most two lines of at most `cap` characters, cut after a separator (`-`, `.`,
 /// `/`, `:`, `_`, `@`) or at a space where one is close to the middle, else at `cap`; a cell
 /// longer than two lines stays whole (the caller never asks for that).
-fn two_lines(cell: &str, cap: usize) -> String {
+pub fn two_lines(cell: &str, cap: usize) -> String {
     let chars: Vec<char> = cell.chars().collect();
     let len = chars.len();
     if len <= cap || len > 2 * cap || cell.contains('\n') {

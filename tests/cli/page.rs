@@ -602,3 +602,52 @@ fn the_page_shows_the_budgets() {
         .fails(2)
         .stderr_has("--budget goes on the page (--format html or --out-dir)");
 }
+
+#[test]
+fn turned_labels_are_whole_on_one_or_two_lines() {
+    // The compare chart of the bundled data cut `llama-3.3-70b-instruct @ aws-bedrock` to
+    // `llama-3-3-70b-i…bedrock`: labels now go on two turned lines (model, then provider) and
+    // keep every character; the token chart's ids too.
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("c.svg");
+    Tl::chart("compare")
+        .args(["--month", "2025-06", "-o", svg.to_str().unwrap()])
+        .ok();
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(!text.contains('…'), "a label was cut");
+    for whole in [
+        ">\nllama-3.3-70b-instruct\n</text>",
+        ">\n@ aws-bedrock\n</text>",
+        ">\nclaude-sonnet-4 @ anthropic\n</text>",
+    ] {
+        assert!(text.contains(whole), "{whole} missing");
+    }
+    Tl::chart("tokens")
+        .args(["--month", "2025-06", "-o", svg.to_str().unwrap()])
+        .ok();
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(!text.contains('…'), "a label was cut");
+    assert!(
+        text.contains(">\nus.meta.llama3-3-70b-instruct-v1:0\n</text>"),
+        "long id not whole"
+    );
+    // A legend entry too long for the legend goes on two lines, cut after a separator.
+    Tl::chart("spend-by-model")
+        .args([
+            "--by",
+            "day,model",
+            "--from",
+            "2025-06-18",
+            "--to",
+            "2025-06-19",
+        ])
+        .args(["-o", svg.to_str().unwrap()])
+        .ok();
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(!text.contains('…'), "a legend entry was cut");
+    assert!(
+        text.contains(">\nus.meta.llama3-3-70b-instruct-\n</text>")
+            && text.contains(">\nv1:0\n</text>"),
+        "legend entry not on two lines"
+    );
+}
