@@ -6,6 +6,7 @@
 pub mod build;
 pub mod data;
 pub mod file;
+mod legend;
 pub mod reconcile;
 pub mod style;
 
@@ -444,8 +445,7 @@ where
         }
     }
     if legend_w > 0 {
-        let row = (label_size * 1.6) as i32;
-        let mut entries: Vec<(String, RGBColor, bool, bool)> = chart
+        let mut entries: Vec<legend::Entry> = chart
             .series
             .iter()
             .zip(palette.iter().copied())
@@ -463,71 +463,8 @@ where
             };
             entries.insert(0, (name, BLACK, true, false));
         }
-        // A name too long for the column goes on two lines (broken at " @ ", "/" or a space,
-        // else after another separator), else it is shortened keeping both ends.
         let chars = ((legend_w as f64 - 34.0) / char_w).max(6.0) as usize;
-        let names: Vec<String> = entries.iter().map(|e| e.0.clone()).collect();
-        let short = style::shorten_all(&names, chars);
-        let lines: Vec<Vec<String>> = names
-            .iter()
-            .zip(short)
-            .map(|(n, s)| {
-                if n.chars().count() <= chars {
-                    return vec![s];
-                }
-                if let Some((a, b)) = style::two_lines(n, chars) {
-                    return vec![a, b];
-                }
-                // An id without such a break is cut after a `.`, `-` or `:`.
-                let cut = crate::render::table::two_lines(n, chars);
-                match cut.split_once('\n') {
-                    Some((a, b)) => vec![a.to_string(), b.to_string()],
-                    None => vec![s],
-                }
-            })
-            .collect();
-        let line_h = (label_size * 1.2) as i32;
-        // The last row is kept for "+N more" unless the last entry fits there.
-        let bottom = h as i32 - 60;
-        let mut y = 40;
-        let mut shown = 0;
-        for (k, ((_, c, is_line, pale), text)) in entries.iter().zip(&lines).enumerate() {
-            let extra = (text.len() as i32 - 1) * line_h;
-            let room = if k + 1 == entries.len() {
-                bottom
-            } else {
-                bottom - row
-            };
-            if y + extra + row > room {
-                break;
-            }
-            if *is_line {
-                legend.draw(&PathElement::new(
-                    vec![(6, y + row / 3), (22, y + row / 3)],
-                    ShapeStyle::from(&BLACK).stroke_width(2),
-                ))?;
-            } else {
-                let fill = if *pale {
-                    c.mix(0.3).filled()
-                } else {
-                    c.filled()
-                };
-                legend.draw(&Rectangle::new([(6, y), (20, y + row / 2 + 2)], fill))?;
-            }
-            for (k, part) in text.iter().enumerate() {
-                let at = (28, y - 2 + k as i32 * line_h);
-                legend.draw(&Text::new(part.clone(), at, label_font.clone()))?;
-            }
-            y += row + extra;
-            shown += 1;
-        }
-        if shown < entries.len() {
-            legend.draw(&Text::new(
-                format!("+{} more", entries.len() - shown),
-                (28, y),
-                label_font.clone(),
-            ))?;
-        }
+        legend::draw(&legend, &entries, chars, &label_font, label_size, h as i32)?;
     }
     if left_out > 0 {
         notes.push(format!(
