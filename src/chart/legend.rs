@@ -36,13 +36,8 @@ where
             if n.chars().count() <= chars {
                 return vec![s];
             }
-            if let Some((a, b)) = style::two_lines(n, chars) {
-                return vec![a, b];
-            }
-            // An id without such a break is cut after a `.`, `-` or `:`.
-            let cut = crate::render::table::two_lines(n, chars);
-            match cut.split_once('\n') {
-                Some((a, b)) => vec![a.to_string(), b.to_string()],
+            match style::two_lines_at_any_joint(n, chars) {
+                Some((a, b)) => vec![a, b],
                 None => vec![s],
             }
         })

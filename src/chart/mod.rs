@@ -158,7 +158,7 @@ where
                         if c.chars().count() <= max_chars {
                             Some((c.clone(), String::new()))
                         } else {
-                            style::two_lines(c, max_chars)
+                            style::two_lines_at_any_joint(c, max_chars)
                         }
                     })
                     .collect()
@@ -573,6 +573,24 @@ mod tests {
 
     /// Two marks over neighbouring bars of one height would print over each other: the second
     /// is lifted one row; with no row to spare it is left out; marks apart stay on their bars.
+    #[test]
+    fn long_ids_break_at_any_joint_on_two_lines() {
+        let id = "aws-bedrock/us.meta.llama3-3-70b-instruct-v1:0";
+        assert_eq!(
+            style::two_lines_at_any_joint(id, 26),
+            Some((
+                "aws-bedrock/us.meta.".into(),
+                "llama3-3-70b-instruct-v1:0".into()
+            ))
+        );
+        // The usual breaks come first.
+        assert_eq!(
+            style::two_lines_at_any_joint("claude-opus-4.6 @ anthropic", 20),
+            Some(("claude-opus-4.6".into(), "@ anthropic".into()))
+        );
+        assert_eq!(style::two_lines_at_any_joint(id, 20), None);
+    }
+
     #[test]
     fn marks_never_print_over_each_other() {
         let lowest = (0.0, 100.0, 300.0);

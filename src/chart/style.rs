@@ -268,6 +268,19 @@ pub fn two_lines(label: &str, max: usize) -> Option<(String, String)> {
     })
 }
 
+/// `label` on two lines of at most `max` characters: broken as [`two_lines`] does, else after
+/// another separator (`.`, `-`, `:`: `us.meta.` over `llama3-3-70b-instruct-v1:0`), else at
+/// `max`; `None` when the label is longer than two lines.
+pub fn two_lines_at_any_joint(label: &str, max: usize) -> Option<(String, String)> {
+    if let Some(pair) = two_lines(label, max) {
+        return Some(pair);
+    }
+    let cut = crate::render::table::two_lines(label, max);
+    let (a, b) = cut.split_once('\n')?;
+    (a.chars().count() <= max && b.chars().count() <= max && !a.is_empty() && !b.is_empty())
+        .then(|| (a.to_string(), b.to_string()))
+}
+
 /// Shortens every label to `max` characters so that no two come out the same: where the
 /// usual cut (`shorten`) makes labels alike (`aws-bedrock/meta.l…v1:0` twice), those move the
 /// cut, keeping more of the end and less of the start, until they differ; as a last resort a
