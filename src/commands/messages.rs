@@ -114,7 +114,7 @@ pub fn unpriced_cells(priced: &[PricedCell<'_>]) -> u64 {
     for pc in priced {
         if let Pricing::Unpriced(_) = pc.pricing {
             let e = by
-                .entry((pc.key.provider.clone(), pc.key.model.clone()))
+                .entry((pc.key.provider.to_string(), pc.key.model.to_string()))
                 .or_default();
             e.0 += pc.cell.sums.requests;
             e.1 += pc.cell.sums.total_tokens();

@@ -3,6 +3,8 @@
 //! column chunks carry one `u32` per row instead of strings. Strings are interned once; model-id
 //! resolution (ARNs, aliases) is looked up once per distinct id.
 
+use std::sync::Arc;
+
 use super::{FastMap, GroupKey};
 use crate::pricing::PriceBook;
 use crate::usage::service_tier;
@@ -21,7 +23,9 @@ pub const IN_KEY: [&str; 5] = ["provider", "model", "canonical_model", "region",
 #[derive(Default)]
 struct Interner {
     map: FastMap<String, u32>,
-    values: Vec<String>,
+    /// Shared with every group key that holds the value (a million keys of one provider hold
+    /// one string).
+    values: Vec<Arc<str>>,
 }
 
 impl Interner {
@@ -34,7 +38,7 @@ impl Interner {
         // Every value a report can print comes from here: a credential-shaped word (a key
         // shifted into the model column, say) is fingerprinted once, for every output.
         self.values
-            .push(crate::text::redact_secrets(s).into_owned());
+            .push(Arc::from(crate::text::redact_secrets(s).as_ref()));
         self.map.insert(s.to_string(), c);
         c
     }
@@ -64,7 +68,7 @@ impl Groups {
 
     /// The value of a code.
     pub fn value(&self, c: u32) -> Option<&str> {
-        (c != NONE).then(|| self.interner.values[c as usize].as_str())
+        (c != NONE).then(|| &*self.interner.values[c as usize])
     }
 
     /// The code of the model id the book prices `model` of `provider` under (see
@@ -138,12 +142,12 @@ impl Groups {
 
     /// Every group's key, by group id, with `ndims` dimension values each.
     pub fn keys(&self, ndims: usize) -> Vec<GroupKey> {
-        let s = |c: u32| self.value(c).map(str::to_string);
+        let s = |c: u32| (c != NONE).then(|| self.interner.values[c as usize].clone());
         self.codes
             .iter()
             .map(|k| GroupKey {
-                provider: s(k[0]).unwrap_or_default(),
-                model: s(k[1]).unwrap_or_default(),
+                provider: s(k[0]).unwrap_or_else(|| Arc::from("")),
+                model: s(k[1]).unwrap_or_else(|| Arc::from("")),
                 region: s(k[2]),
                 batch: k[3] == 1,
                 failed: k[4] == 1,
@@ -185,7 +189,11 @@ mod tests {
         assert_ne!(a, b);
         let keys = g.keys(1);
         assert_eq!(keys.len(), 2);
-        assert_eq!(keys[a as usize].dims, vec![Some("alice".to_string())]);
+        assert_eq!(keys[a as usize].dims, vec![Some(Arc::from("alice"))]);
+        assert!(
+            Arc::ptr_eq(&keys[a as usize].provider, &keys[b as usize].provider),
+            "one string"
+        );
         assert_eq!(keys[b as usize].dims, vec![None]);
         assert!(keys[a as usize].failed && !keys[a as usize].batch);
         assert_eq!(keys[a as usize].region, None);

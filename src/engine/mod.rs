@@ -13,6 +13,7 @@
 //! passes the period and the time zone); it names only `usage`, `pricing` and itself.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono_tz::Tz;
 
@@ -77,14 +78,14 @@ pub struct EngineSettings {
 /// The identity of a group: what pricing needs plus the requested dimensions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct GroupKey {
-    pub provider: String,
-    pub model: String,
-    pub region: Option<String>,
+    pub provider: Arc<str>,
+    pub model: Arc<str>,
+    pub region: Option<Arc<str>>,
     pub batch: bool,
     pub failed: bool,
     /// The request's service tier (`priority`, `flex`, or a time window's `off-peak`); `None`
     /// is the standard tier.
-    pub service_tier: Option<String>,
+    pub service_tier: Option<Arc<str>>,
     /// Whether the source said the requests were long-context (Anthropic's usage report).
     pub long_context: Option<bool>,
     /// Pre-aggregated rows (requests > 1): a per-request threshold cannot be checked on them.
@@ -94,9 +95,9 @@ pub struct GroupKey {
     pub prompt_bucket: u8,
     /// A class of the usage the book does not price (`usage::UnpricedClass::label`): the group
     /// is unpriced, naming it.
-    pub unpriced_class: Option<String>,
+    pub unpriced_class: Option<Arc<str>>,
     /// Values of [`EngineSettings::dims`], in that order.
-    pub dims: Vec<Option<String>>,
+    pub dims: Vec<Option<Arc<str>>>,
 }
 
 impl GroupKey {

@@ -111,7 +111,7 @@ impl PricedCell<'_> {
     /// Azure usage without a recognised `deployment_type`: priced as Global Standard (the list
     /// price), which reports say once.
     pub fn assumed_global(&self) -> bool {
-        self.key.provider == AZURE && self.deployment.is_none()
+        *self.key.provider == *AZURE && self.deployment.is_none()
     }
 }
 
@@ -276,7 +276,11 @@ pub fn price<'a>(
         let pricing = match found {
             _ if key.unpriced_class.is_some() => {
                 Pricing::Unpriced(UnpricedReason::ClassNotInBook {
-                    class: key.unpriced_class.clone().unwrap_or_default(),
+                    class: key
+                        .unpriced_class
+                        .as_deref()
+                        .map(str::to_string)
+                        .unwrap_or_default(),
                 })
             }
             Lookup::Priced(row) => {
@@ -295,8 +299,8 @@ pub fn price<'a>(
                     }
                     Err(CostError::Overflow) => {
                         return Err(PriceError {
-                            provider: key.provider.clone(),
-                            model: key.model.clone(),
+                            provider: key.provider.to_string(),
+                            model: key.model.to_string(),
                         })
                     }
                 }
@@ -308,7 +312,11 @@ pub fn price<'a>(
                 retired_at: r.at.clone(),
             }),
             Lookup::NoServiceTier => Pricing::Unpriced(UnpricedReason::NoServiceTier {
-                tier: key.service_tier.clone().unwrap_or_default(),
+                tier: key
+                    .service_tier
+                    .as_deref()
+                    .map(str::to_string)
+                    .unwrap_or_default(),
             }),
             Lookup::Unknown => Pricing::Unpriced(UnpricedReason::NotInPriceBook),
         };

@@ -99,7 +99,7 @@ pub fn anomalies(priced: &[PricedCell<'_>], first: i64, last: i64, rule: &Rule) 
     for pc in priced {
         if let Pricing::Priced { cost, .. } = &pc.pricing {
             *daily
-                .entry((pc.key.provider.as_str(), pc.key.model.as_str()))
+                .entry((&*pc.key.provider, &*pc.key.model))
                 .or_default()
                 .entry(pc.cell.day as i64)
                 .or_default() += cost;

@@ -337,10 +337,10 @@ pub fn compare(
                 })
                 .collect();
         let g = groups
-            .entry((dims.clone(), key.provider.clone()))
+            .entry((dims.clone(), key.provider.to_string()))
             .or_insert_with(|| CompareGroup {
                 dims,
-                actual_provider: key.provider.clone(),
+                actual_provider: key.provider.to_string(),
                 requests: 0,
                 tokens: 0,
                 actual_cost: Decimal::ZERO,
@@ -370,7 +370,7 @@ pub fn compare(
                 Some(c) => index.offer(target, c, at, &cell.sums, key),
                 None => Offer::NotSold,
             };
-            let row = if *target == key.provider && substituted.is_none() {
+            let row = if **target == *key.provider && substituted.is_none() {
                 if s.at_us.is_none() {
                     // The identity: the version that priced the usage in `report`.
                     Offer::Row(actual_row)

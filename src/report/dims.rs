@@ -40,9 +40,9 @@ pub fn dim_value(
         MONTH => Some(format_day(cell.day as i64)[..7].to_string()),
         DAY => Some(format_day(cell.day as i64)),
         CANONICAL_MODEL => canonical.map(str::to_string),
-        col::PROVIDER => Some(key.provider.clone()),
-        col::MODEL => Some(key.model.clone()),
-        col::REGION => key.region.clone(),
+        col::PROVIDER => Some(key.provider.to_string()),
+        col::MODEL => Some(key.model.to_string()),
+        col::REGION => key.region.as_deref().map(str::to_string),
         BATCH => Some(key.batch.to_string()),
         other => {
             let i = engine_dims.iter().position(|e| e == other)?;

@@ -140,7 +140,12 @@ pub fn build(
             .and_then(|s| s.parse().ok())
             .unwrap_or(0);
         *failures
-            .entry((key.provider.clone(), key.model.clone(), cell.day, status))
+            .entry((
+                key.provider.to_string(),
+                key.model.to_string(),
+                cell.day,
+                status,
+            ))
             .or_default() += cell.sums.requests;
         *by_class.entry(class(status)).or_default() += cell.sums.requests;
         failed += cell.sums.requests;

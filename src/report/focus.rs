@@ -199,13 +199,13 @@ pub fn rows(
     let mut sums: BTreeMap<Key, u64> = BTreeMap::new();
     for pc in priced {
         let (cell, key) = (pc.cell, pc.key);
-        let get = |i: Option<usize>| i.and_then(|i| key.dims[i].clone());
+        let get = |i: Option<usize>| i.and_then(|i| key.dims[i].as_deref().map(str::to_string));
         let account = get(ai)
             .map(|a| format!("{}:{a}", key.provider))
             .or_else(|| {
                 o.accounts
                     .iter()
-                    .find(|(p, _)| *p == key.provider)
+                    .find(|(p, _)| **p == *key.provider)
                     .map(|(_, a)| a.clone())
             })
             .or_else(|| o.account.clone());
@@ -303,9 +303,9 @@ pub fn rows(
             }
             let k = Key {
                 day: cell.day,
-                provider: key.provider.clone(),
-                region: key.region.clone(),
-                model: key.model.clone(),
+                provider: key.provider.to_string(),
+                region: key.region.as_deref().map(str::to_string),
+                model: key.model.to_string(),
                 class,
                 version: version.clone(),
                 batch: key.batch,

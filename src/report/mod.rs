@@ -262,7 +262,7 @@ pub fn build(
                     m.price_rules.insert(label.clone());
                     total.price_rules.insert(label);
                     let e = after_retirement
-                        .entry((key.provider.clone(), key.model.clone()))
+                        .entry((key.provider.to_string(), key.model.to_string()))
                         .or_insert_with(|| (*r, 0, std::collections::BTreeSet::new()));
                     e.1 += cell.sums.requests;
                     e.2.insert(row.version_id());
@@ -299,10 +299,14 @@ pub fn build(
                     accounting.unpriced += cell.sums.rows;
                 }
                 let u = unpriced
-                    .entry((key.provider.clone(), key.model.clone(), reason.clone()))
+                    .entry((
+                        key.provider.to_string(),
+                        key.model.to_string(),
+                        reason.clone(),
+                    ))
                     .or_insert_with(|| Unpriced {
-                        provider: key.provider.clone(),
-                        model: key.model.clone(),
+                        provider: key.provider.to_string(),
+                        model: key.model.to_string(),
                         reason: reason.to_string(),
                         requests: 0,
                         input_tokens: 0,

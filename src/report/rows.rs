@@ -28,7 +28,7 @@ pub(super) fn rows_of(
             let priced_model = match &pc.pricing {
                 Pricing::Priced {
                     row, retired: None, ..
-                } if row.provider == key.provider => Some(row.model.as_str()),
+                } if *row.provider == *key.provider => Some(row.model.as_str()),
                 _ => None,
             };
             let dims: Vec<Option<String>> = by

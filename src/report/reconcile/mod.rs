@@ -301,7 +301,7 @@ pub fn reconcile(
     let mut logged_models: BTreeSet<(String, String)> = BTreeSet::new();
     for pc in priced {
         let key = pc.key;
-        let provider = key.provider.as_str();
+        let provider = &*key.provider;
         if !providers.contains(provider) {
             out_of_scope.providers.insert(provider.to_string());
             out_of_scope.requests += pc.cell.sums.requests;
@@ -353,15 +353,17 @@ pub fn reconcile(
                     positions
                         .iter()
                         .map(|p| {
-                            p.and_then(|i| key.dims.get(i).cloned().flatten())
-                                .unwrap_or_default()
+                            p.and_then(|i| {
+                                key.dims.get(i).cloned().flatten().map(|v| v.to_string())
+                            })
+                            .unwrap_or_default()
                         })
                         .collect(),
                 ))
                 .or_default();
             side.has_logs = true;
             if side.model.is_empty() {
-                side.model = key.model.clone();
+                side.model = key.model.to_string();
             }
             side.geo = side.geo.take().or_else(|| log_geo(&key.model));
             side.logged += tokens[i];
