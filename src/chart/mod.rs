@@ -360,21 +360,31 @@ where
         })
         .collect();
     placed.sort_by_key(|p| (p.0, p.1));
-    let boxes: Vec<(f64, f64, f64)> = placed
+    // A mark's text stays inside the plot (over the axis it read as a tick label): its centre
+    // moves in from the edges, the line down to the bar keeps the bar's place.
+    let (left, right) = (at(0.0, 0.0).0 as f64, at(n as f64, 0.0).0 as f64);
+    let boxes: Vec<(f64, f64, f64, i32)> = placed
         .iter()
         .map(|(_, px, py, text)| {
-            let half = text.chars().count() as f64 * char_w * 1.05 / 2.0;
-            (*px as f64 - half, *px as f64 + half, *py as f64)
+            // As wide as the font draws it (a guess per character let marks touch).
+            let drawn = root
+                .estimate_text_size(text, &TextStyle::from(label_font.clone()))
+                .map_or(text.chars().count() as f64 * char_w, |(tw, _)| tw as f64);
+            let half = drawn * 1.1 / 2.0 + 2.0;
+            let x = (*px as f64).min(right - half).max(left + half);
+            (x - half, x + half, *py as f64, x as i32)
         })
         .collect();
+    let centres_x: Vec<i32> = boxes.iter().map(|b| b.3).collect();
+    let boxes: Vec<(f64, f64, f64)> = boxes.iter().map(|b| (b.0, b.1, b.2)).collect();
     let lifts = style::place_marks(&boxes, label_size * 1.2, 4, label_size * 0.3);
     let mut left_out = 0;
-    for ((_, px, py, text), lift) in placed.into_iter().zip(lifts) {
+    for (((_, px, py, text), lift), tx) in placed.into_iter().zip(lifts).zip(centres_x) {
         let Some(lift) = lift else {
             left_out += 1;
             continue;
         };
-        if lift > 0.0 {
+        if lift > 0.0 || tx != px {
             // A lifted mark keeps a thin line down to its bar.
             canvas.draw(&PathElement::new(
                 vec![(px, py + 2), (px, py - lift as i32)],
@@ -383,7 +393,7 @@ where
         }
         canvas.draw(&Text::new(
             text.to_string(),
-            (px, py - lift as i32),
+            (tx, py - lift as i32),
             label_font
                 .clone()
                 .color(&BLACK)

@@ -269,8 +269,8 @@ pub fn two_lines(label: &str, max: usize) -> Option<(String, String)> {
 }
 
 /// `label` on two lines of at most `max` characters: broken as [`two_lines`] does, else after
-/// another separator (`.`, `-`, `:`: `us.meta.` over `llama3-3-70b-instruct-v1:0`), else at
-/// `max`; `None` when the label is longer than two lines.
+/// another separator (`.`, `-`, `:`: `us.meta.` over `llama3-3-70b-instruct-v1:0`); `None`
+/// when no break fits.
 pub fn two_lines_at_any_joint(label: &str, max: usize) -> Option<(String, String)> {
     if let Some(pair) = two_lines(label, max) {
         return Some(pair);

@@ -44,47 +44,78 @@ pub fn aggregate_records(
     Ok((book, aggregates))
 }
 
-/// When `--where` left no row: a provider value that names no provider is a usage error that
-/// says which one was meant (`bedrock` is LiteLLM's name for `aws-bedrock`); otherwise a
-/// warning that the filter removed every row.
-fn filtered_everything(s: &UsageSettings, book: &PriceBook, n: u64) -> anyhow::Result<()> {
+/// `None` when the book knows provider `p` (ASCII case ignored); else what to say after "no
+/// provider is called p": the provider meant (`bedrock` is LiteLLM's name for `aws-bedrock`,
+/// `openai` is in `opnai`'s place only by a close name) or the list of providers.
+pub fn unknown_provider(book: &PriceBook, p: &str) -> Option<String> {
     let known: std::collections::BTreeSet<&str> =
         book.rows().iter().map(|r| r.provider.as_str()).collect();
+    let lower = p.to_lowercase();
+    if known.contains(lower.as_str()) {
+        return None;
+    }
+    let mapped = [
+        crate::providers::from_litellm(&lower),
+        crate::providers::from_otel(&lower),
+    ];
+    let meant = mapped
+        .iter()
+        .find(|m| known.contains(m.as_str()))
+        .cloned()
+        .or_else(|| {
+            known
+                .iter()
+                .find(|k| k.contains(lower.as_str()) || lower.contains(*k))
+                .map(|k| k.to_string())
+        })
+        .or_else(|| {
+            // A letter or two wrong, missing, extra or swapped (`opnai`).
+            known
+                .iter()
+                .map(|k| (strsim::damerau_levenshtein(k, &lower), *k))
+                .filter(|(d, _)| *d <= 2)
+                .min()
+                .map(|(_, k)| k.to_string())
+        });
+    Some(
+        meant
+            .map(|m| format!(" (did you mean {m}?)"))
+            .unwrap_or_else(|| {
+                format!(
+                    " (providers: {})",
+                    known.iter().copied().collect::<Vec<_>>().join(", ")
+                )
+            }),
+    )
+}
+
+/// A usage error when a flag names a provider the book does not know (`--budget
+/// provider=bedrock:100`, `--billing-account opnai=...`): a typo would otherwise never match.
+pub fn check_provider(book: &PriceBook, flag: &str, p: &str) -> anyhow::Result<()> {
+    match unknown_provider(book, p) {
+        None => Ok(()),
+        Some(hint) => {
+            Err(UsageError::Message(format!("{flag}: no provider is called {p}{hint}")).into())
+        }
+    }
+}
+
+/// When `--where` left no row: a provider value that names no provider is a usage error that
+/// says which one was meant; otherwise a warning that the filter removed every row.
+fn filtered_everything(s: &UsageSettings, book: &PriceBook, n: u64) -> anyhow::Result<()> {
     for w in s
         .filter
         .iter()
         .filter(|w| w.dim == col::PROVIDER && !w.negate)
     {
         for p in w.patterns.iter().filter(|p| !p.contains('*')) {
-            let lower = p.to_lowercase();
-            if known.contains(lower.as_str()) {
-                continue;
+            if let Some(hint) = unknown_provider(book, p) {
+                return Err(UsageError::Message(format!(
+                    "--where: filtered out {}; no provider is called {p}{hint}",
+                    crate::money::count_of(n, "row"),
+                ))
+                .into());
             }
-            let mapped = [
-                crate::providers::from_litellm(&lower),
-                crate::providers::from_otel(&lower),
-            ];
-            let meant = mapped
-                .iter()
-                .find(|m| known.contains(m.as_str()))
-                .cloned()
-                .or_else(|| {
-                    known
-                        .iter()
-                        .find(|k| k.contains(lower.as_str()) || lower.contains(*k))
-                        .map(|k| k.to_string())
-                });
-            return Err(UsageError::Message(format!(
-                "--where: filtered out {}; no provider is called {p}{}",
-                crate::money::count_of(n, "row"),
-                meant
-                    .map(|m| format!(" (did you mean {m}?)"))
-                    .unwrap_or_else(|| format!(
-                        " (providers: {})",
-                        known.iter().copied().collect::<Vec<_>>().join(", ")
-                    ))
-            ))
-            .into());
         }
     }
     messages::warning(format_args!(

@@ -12,6 +12,22 @@ use crate::report::anomaly;
 use crate::report::budget::{self, Budget};
 
 /// The `--budget` flags, read.
+/// A budget scoped to a provider the book does not know is a usage error (it would never be
+/// spent: `provider=bedrock` for `aws-bedrock`).
+pub fn budget_providers(
+    book: &crate::pricing::PriceBook,
+    budgets: &[Budget],
+) -> anyhow::Result<()> {
+    for b in budgets {
+        if let Some((dim, value)) = &b.scope {
+            if dim == crate::pricing::col::PROVIDER {
+                super::aggregate::check_provider(book, &format!("--budget {}", b.text), value)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 pub fn budgets(texts: &[String]) -> Result<Vec<Budget>, UsageError> {
     texts
         .iter()
@@ -84,6 +100,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
             .map(|f| f - (baseline_days as i64 + 1) * crate::usage::MICROS_PER_DAY);
     }
     let (book, agg) = aggregate(&read, &job)?;
+    budget_providers(&book, &budgets)?;
     let all = engine::price(&agg, &book)?;
     let priced: Vec<_> = all
         .iter()

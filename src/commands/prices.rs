@@ -85,7 +85,7 @@ pub fn run(cmd: PricesCommand) -> anyhow::Result<()> {
                         || r.canonical_model.as_deref() == Some(model.as_str())
                 })
                 .collect();
-            let grid = render::prices::listing(&rows);
+            let grid = render::prices::history(&rows);
             if grid.rows.is_empty() {
                 return Err(UsageError::Message(format!(
                     "no model id or canonical model {model:?} in the price book"

@@ -132,6 +132,10 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
         },
     };
     let (book, agg) = aggregate(&settings, &job)?;
+    super::check::budget_providers(&book, &budgets)?;
+    for (p, _) in &focus_options.accounts {
+        super::aggregate::check_provider(&book, "--billing-account", p)?;
+    }
     let priced = engine::price(&agg, &book)?;
     let mut report = report::build(
         if focus { &[] } else { &by },

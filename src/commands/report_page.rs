@@ -116,6 +116,7 @@ pub fn html_extras(p: &Inputs<'_>) -> anyhow::Result<render::html_report::HtmlEx
         errors: Some(errors),
         reconciliation,
         budgets: p.budgets.clone(),
+        by_provider: crate::report::by_provider(p.report, p.dims, p.agg, p.priced),
     })
 }
 

@@ -16,6 +16,8 @@ pub struct Column {
     pub short: Option<String>,
     /// Text cells are wrapped onto a second line before this column is left out.
     pub wrap_first: bool,
+    /// Cells are never cut onto two lines to fit (dates).
+    pub whole: bool,
 }
 
 impl Column {
@@ -26,6 +28,7 @@ impl Column {
             drop_rank: 0,
             short: None,
             wrap_first: false,
+            whole: false,
         }
     }
     pub fn number(title: &str) -> Column {
@@ -35,6 +38,7 @@ impl Column {
             drop_rank: 0,
             short: None,
             wrap_first: false,
+            whole: false,
         }
     }
     /// The same column, left out before columns of lower rank when a table does not fit.
@@ -45,6 +49,11 @@ impl Column {
     /// The same column, titled `short` in a terminal table that does not fit.
     pub fn short(mut self, short: &str) -> Column {
         self.short = Some(short.to_string());
+        self
+    }
+    /// The same column, its cells never cut onto two lines to fit.
+    pub fn whole(mut self) -> Column {
+        self.whole = true;
         self
     }
     /// The same column, kept while the table's text can wrap onto two lines instead.

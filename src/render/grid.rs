@@ -20,6 +20,8 @@ pub struct Grid {
     pub drop_first: Vec<&'static str>,
     /// Columns kept while the text cells can wrap onto two lines instead (a listing's prices).
     pub wrap_first: Vec<&'static str>,
+    /// Columns never hidden to fit (a history's dates).
+    pub keep: Vec<&'static str>,
 }
 
 impl Grid {
@@ -30,6 +32,7 @@ impl Grid {
             width: None,
             drop_first: Vec::new(),
             wrap_first: Vec::new(),
+            keep: Vec::new(),
         }
     }
 
@@ -86,7 +89,9 @@ impl Grid {
                     } else {
                         c
                     };
-                    match (self.width.is_some(), k >= 2, empty, first) {
+                    let kept = self.keep.contains(&self.columns[i].as_str());
+                    let c = if kept { c.whole() } else { c };
+                    match (self.width.is_some() && !kept, k >= 2, empty, first) {
                         (false, _, _, _) => c,
                         (true, false, _, _) if constant => c.droppable(251),
                         (true, false, _, _) => c,

@@ -77,6 +77,8 @@ pub struct HtmlExtras {
     pub reconciliation: Option<(crate::report::reconcile::Reconciliation, Option<String>)>,
     /// Where each `--budget` stands (`report --budget`).
     pub budgets: Vec<crate::report::budget::Status>,
+    /// The same usage by provider, for the summary when `--by` has no provider.
+    pub by_provider: Option<Report>,
 }
 
 /// Renders the page.
@@ -208,11 +210,22 @@ pub fn render(
         writeln!(w, "<div class=\"warn\">{}</div>", escape(note))?;
     }
     // The summary first: spend by provider and by the allocation dimensions of --by.
-    let summaries: Vec<TableBlock> =
-        r.by.iter()
-            .filter(|d| !matches!(d.as_str(), "month" | "day" | "model"))
-            .filter_map(|d| summary_by(r, d, style))
-            .collect();
+    // The provider summary leads whatever --by is.
+    let providers = if r.by.iter().any(|d| d == "provider") {
+        None
+    } else {
+        x.by_provider
+            .as_ref()
+            .and_then(|p| summary_by(p, "provider", style))
+    };
+    let summaries: Vec<TableBlock> = providers
+        .into_iter()
+        .chain(
+            r.by.iter()
+                .filter(|d| !matches!(d.as_str(), "month" | "day" | "model"))
+                .filter_map(|d| summary_by(r, d, style)),
+        )
+        .collect();
     if !summaries.is_empty() {
         writeln!(w, "<h2 id=\"summary\">Summary</h2>")?;
         for t in &summaries {

@@ -159,13 +159,17 @@ pub fn unpriced(r: &Report) -> Option<TableBlock> {
     }
     Some(TableBlock {
         columns: vec![
+            // To fit a terminal the cache columns go first, then input and output; what is
+            // unpriced and why stay (csv and json have every column).
             Column::text("provider"),
             Column::text("model"),
             Column::number("requests"),
-            Column::number("input (uncached)"),
-            Column::number("cache read"),
-            Column::number("cache write"),
-            Column::number("output tok"),
+            Column::number("input (uncached)")
+                .short("input")
+                .droppable(2),
+            Column::number("cache read").short("c.read").droppable(4),
+            Column::number("cache write").short("c.write").droppable(5),
+            Column::number("output tok").short("output").droppable(3),
             Column::text("reason"),
         ],
         rows: r

@@ -102,6 +102,14 @@ pub fn listing(rows: &[&PriceRow]) -> Grid {
     grid
 }
 
+/// The versions of a model: a listing whose dates and regions are never hidden (without them
+/// a history's rows read as duplicates).
+pub fn history(rows: &[&PriceRow]) -> Grid {
+    let mut grid = listing(rows);
+    grid.keep = vec!["effective_from", "region"];
+    grid
+}
+
 /// What changed between two books.
 pub fn diff_grid(changes: &[RowChange<'_>]) -> Grid {
     let mut grid = Grid::new(&[

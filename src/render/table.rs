@@ -51,7 +51,19 @@ impl Text {
                 }),
         );
         let total_row = t.rows.len();
-        for (i, row) in t.rows.iter().chain(t.total.iter()).enumerate() {
+        // The total's label moves to the first column shown when its own column is hidden.
+        let total = t.total.as_ref().map(|row| {
+            let mut row = row.clone();
+            let label = row.iter().position(|c| !c.is_empty());
+            let first_shown = keep.iter().position(|k| *k);
+            if let (Some(l), Some(f)) = (label, first_shown) {
+                if !keep[l] && l < f && row[f].is_empty() {
+                    row.swap(l, f);
+                }
+            }
+            row
+        });
+        for (i, row) in t.rows.iter().chain(total.iter()).enumerate() {
             table.add_row(
                 row.iter()
                     .zip(&t.columns)
@@ -137,7 +149,9 @@ pub fn wrap_words(text: &str, width: Option<usize>) -> String {
 }
 
 impl Text {
-    /// Brings back the columns left out (the last left out first) that fit `width` again.
+    /// Brings back the columns left out, the last left out (the most telling) first, while
+    /// they fit `width` again: a less telling column never comes back while a more telling one
+    /// stays out (`cache read` without `input (uncached)` would read as the whole input).
     fn refill(
         &self,
         t: &TableBlock,
@@ -146,22 +160,23 @@ impl Text {
         table: &mut Table,
         width: usize,
     ) {
-        for k in (0..hidden.len()).rev() {
+        while let Some(&last) = hidden.last() {
             let mut more = fit.clone();
-            more.keep[hidden[k]] = true;
+            more.keep[last] = true;
             let drawn = self.draw(t, &more);
-            if drawn_width(&drawn) <= width {
-                *fit = more;
-                *table = drawn;
-                hidden.remove(k);
+            if drawn_width(&drawn) > width {
+                break;
             }
+            *fit = more;
+            *table = drawn;
+            hidden.pop();
         }
     }
 
     /// `fit` with the widest text columns cut onto two lines, widest first, each only as much
-    /// as the table is too wide, until the table fits `width`; `None` when two lines are not
-    /// enough.
-    fn squeeze(&self, t: &TableBlock, fit: &Fit, width: usize) -> Option<Fit> {
+    /// as the table is too wide, until the table fits `width`; `Err` (with every column cut)
+    /// when two lines are not enough.
+    fn squeeze(&self, t: &TableBlock, fit: &Fit, width: usize) -> Result<Fit, Fit> {
         let mut out = fit.clone();
         let widest = |i: usize| {
             t.rows
@@ -172,8 +187,18 @@ impl Text {
                 .max()
                 .unwrap_or(0)
         };
+        // Columns of ids, not of sentences (the wrap after this handles those at spaces).
+        let sentences = |i: usize| {
+            t.rows
+                .iter()
+                .filter_map(|r| r.get(i))
+                .max_by_key(|c| c.chars().count())
+                .is_some_and(|c| c.contains(' '))
+        };
         let mut text: Vec<(usize, usize)> = (0..t.columns.len())
-            .filter(|&i| fit.keep[i] && !t.columns[i].numeric)
+            .filter(|&i| {
+                fit.keep[i] && !t.columns[i].numeric && !t.columns[i].whole && !sentences(i)
+            })
             .map(|i| (i, widest(i)))
             .collect();
         text.sort_by_key(|&(i, w)| (std::cmp::Reverse(w), i));
@@ -183,18 +208,52 @@ impl Text {
                 break;
             }
             let title = t.columns[i].title.chars().count();
-            let cap = w.saturating_sub(over).max(w.div_ceil(2)).max(title).max(1);
+            // No narrower than the longest cell's best cut (an id cut after a separator
+            // needs its longer part).
+            let floor = t
+                .rows
+                .iter()
+                .chain(t.total.iter())
+                .filter_map(|r| r.get(i))
+                .map(|c| narrowest_cut(&printable(c)))
+                .max()
+                .unwrap_or(0);
+            let cap = w
+                .saturating_sub(over)
+                .max(w.div_ceil(2))
+                .max(floor)
+                .max(title)
+                .max(1);
             if cap < w {
                 out.caps[i] = Some(cap);
             }
         }
-        (drawn_width(&self.draw(t, &out)) <= width).then_some(out)
+        if drawn_width(&self.draw(t, &out)) <= width {
+            Ok(out)
+        } else {
+            Err(out)
+        }
     }
 }
 
-/// `cell` on at most two lines of at most `cap` characters, cut after a separator (`-`, `.`,
-/// `/`, `:`, `_`, `@`) or at a space where one is close to the middle, else at `cap`; a cell
-/// longer than two lines stays whole (the caller never asks for that).
+/// The width `cell` needs on two lines cut where [`two_lines`] may cut it: the longer part of
+/// its most even cut (its length when it has no cut).
+fn narrowest_cut(cell: &str) -> usize {
+    let chars: Vec<char> = cell.chars().collect();
+    let len = chars.len();
+    let prose = cell.contains(' ');
+    (1..len)
+        .filter(|&p| {
+            chars[p] == ' ' || (!prose && matches!(chars[p - 1], '-' | '.' | '/' | ':' | '_' | '@'))
+        })
+        .map(|p| p.max(len - p - usize::from(chars[p] == ' ')))
+        .min()
+        .unwrap_or(len)
+}
+
+/// `cell` on at most two lines of at most `cap` characters: text with spaces cut at a space,
+/// an id after a separator (`-`, `.`, `/`, `:`, `_`, `@`); a cell with no such cut, or longer
+/// than two lines, stays whole.
 pub fn two_lines(cell: &str, cap: usize) -> String {
     let chars: Vec<char> = cell.chars().collect();
     let len = chars.len();
@@ -204,15 +263,20 @@ pub fn two_lines(cell: &str, cap: usize) -> String {
     // The cut is at character `p`: the first line is `chars[..p]`, the second the rest (a
     // space at the cut is dropped).
     let ok = |p: usize| p <= cap && len - p <= cap;
-    let at_separator =
-        |p: usize| matches!(chars[p - 1], '-' | '.' | '/' | ':' | '_' | '@') || chars[p] == ' ';
+    // Text with spaces is cut at a space only; an id after a separator.
+    let prose = cell.contains(' ');
+    let at_separator = |p: usize| {
+        chars[p] == ' ' || (!prose && matches!(chars[p - 1], '-' | '.' | '/' | ':' | '_' | '@'))
+    };
     // The last separator that leaves a second line of a few characters (`…-v1:` over `0`
-    // reads worse than `…-` over `v1:0`), else the last one, else the cap.
-    let p = (1..len.saturating_sub(3))
+    // reads worse than `…-` over `v1:0`), else the last one; never inside a word.
+    let Some(p) = (1..len.saturating_sub(3))
         .rev()
         .find(|&p| at_separator(p) && ok(p))
         .or_else(|| (1..len).rev().find(|&p| at_separator(p) && ok(p)))
-        .unwrap_or(cap);
+    else {
+        return cell.to_string();
+    };
     let first: String = chars[..p].iter().collect();
     let rest: String = chars[p..].iter().collect();
     format!("{}\n{}", first.trim_end(), rest.trim_start())
@@ -268,7 +332,7 @@ impl Markup for Text {
                             break;
                         }
                     }
-                    if let Some(squeezed) = self.squeeze(t, &fit, width) {
+                    if let Ok(squeezed) = self.squeeze(t, &fit, width) {
                         fit = squeezed;
                         table = self.draw(t, &fit);
                         break;
@@ -285,9 +349,10 @@ impl Markup for Text {
                 self.refill(t, &mut fit, &mut hidden, &mut table, width);
             }
             if !fits(&table) {
-                if let Some(squeezed) = self.squeeze(t, &fit, width) {
-                    table = self.draw(t, &squeezed);
-                }
+                // Ids cut after a separator read better than where the wrap below would cut
+                // them, whether or not two lines are enough.
+                let (Ok(squeezed) | Err(squeezed)) = self.squeeze(t, &fit, width);
+                table = self.draw(t, &squeezed);
             }
             if !fits(&table) {
                 table
@@ -411,7 +476,13 @@ mod tests {
             "apac.amazon.nova-2-pro-preview-20251202-\nv1:0"
         );
         assert_eq!(two_lines("llama-3.3-70b", 20), "llama-3.3-70b");
-        assert_eq!(two_lines("abcdefghij", 5), "abcde\nfghij");
+        // No cut inside a word.
+        assert_eq!(two_lines("abcdefghij", 5), "abcdefghij");
+        assert_eq!(
+            two_lines("no price for the model", 12),
+            "no price for\nthe model"
+        );
+        assert_eq!(two_lines("in the price-book", 12), "in the\nprice-book");
         assert_eq!(two_lines("no price for model", 12), "no price for\nmodel");
         // Longer than two lines of the cap: left whole (the caller never asks).
         assert_eq!(two_lines("abcdefghijk", 5), "abcdefghijk");
@@ -493,19 +564,44 @@ mod tests {
     }
 
     #[test]
-    fn columns_left_out_come_back_when_they_fit_again() {
-        // The batch column (rank 4) goes first, then `effective` (3); the narrower batch column
-        // (8 characters wide) fits beside the rest once `effective` (13) is out, so it comes
-        // back.
+    fn a_less_telling_column_never_shows_while_a_more_telling_one_is_hidden() {
+        // The batch column (rank 4) goes first, then `effective` (3). The narrower batch
+        // column would fit beside the rest once `effective` is out, but it stays out: a table
+        // showing `cache read` without `input (uncached)` reads as if cache reads were all.
         let t = listing();
         let full = draw(&t, 200);
         let width = full.lines().map(|l| l.chars().count()).max().unwrap();
         let out = draw(&t, width - 10);
         let header = out.lines().nth(1).unwrap();
         assert!(!header.contains("effective"), "{out}");
-        assert!(header.contains("batch"), "{out}");
-        assert!(out.contains("(1 column hidden to fit"), "{out}");
-        assert!(out.contains(": effective;"), "{out}");
+        assert!(!header.contains("batch"), "{out}");
+        assert!(out.contains(": batch, effective;"), "{out}");
+        // Where the more telling one fits, it is the one shown.
+        let out = draw(&t, width - 8);
+        let header = out.lines().nth(1).unwrap();
+        assert!(
+            header.contains("effective") && !header.contains("batch"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn the_total_keeps_its_label_when_its_column_is_hidden() {
+        let t = TableBlock {
+            columns: vec![
+                Column::text("month").droppable(9),
+                Column::text("model"),
+                Column::number("cost"),
+            ],
+            rows: vec![
+                vec!["2025-06".into(), "gpt-4o".into(), "$1.00".into()],
+                vec!["2025-06".into(), "o3".into(), "$2.00".into()],
+            ],
+            total: Some(vec!["TOTAL".into(), String::new(), "$3.00".into()]),
+        };
+        let out = draw(&t, 22);
+        assert!(!out.lines().nth(1).unwrap().contains("month"), "{out}");
+        assert!(out.contains("│ TOTAL "), "{out}");
     }
 
     #[test]

@@ -92,6 +92,7 @@ fn report_html() {
         errors: Some(errors_report()),
         reconciliation: None,
         budgets: vec![],
+        by_provider: None,
     };
     assert_snapshot!(versionless(text(|w| html_report::render(
         &full_report(),

@@ -193,6 +193,25 @@ pub struct Report {
     pub api_equivalent: Option<ApiEquivalent>,
 }
 
+/// The same usage as `r` by provider, when `r` is not (the page's summary leads with it).
+pub fn by_provider(
+    r: &Report,
+    engine_dims: &[String],
+    agg: &Aggregates,
+    priced: &[PricedCell<'_>],
+) -> Option<Report> {
+    (!r.by.iter().any(|d| d == "provider")).then(|| {
+        build(
+            &["provider".to_string()],
+            engine_dims,
+            agg,
+            priced,
+            r.period.clone(),
+            Vec::new(),
+        )
+    })
+}
+
 /// Builds the report. `engine_dims` must be the dims the engine grouped by.
 pub fn build(
     by: &[String],

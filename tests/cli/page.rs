@@ -435,6 +435,20 @@ fn the_page_leads_with_a_summary_and_folds_the_failures_by_day() {
         html[summary..charts].contains(">user<"),
         "a summary by user too"
     );
+    // With --by user alone the provider summary still leads (it was the user summary only).
+    let alone = basic()
+        .args(["--month", "2025-06", "--format", "html", "--by", "user"])
+        .ok();
+    let html = &alone.stdout;
+    let summary = html.find("<h2 id=\"summary\">").expect("a summary");
+    let charts = html.find("<h2 id=\"charts\">").expect("charts");
+    let part = &html[summary..charts];
+    let (p, u) = (
+        part.find("<th>provider</th>").expect("a provider summary"),
+        part.find("<th>user</th>").expect("a user summary"),
+    );
+    assert!(p < u, "provider first");
+    assert!(part.find(">openai<").unwrap() < part.find(">anthropic<").unwrap());
     page.stdout_has("<details><summary>Failed requests by day, status and model: ");
     // On a phone the charts shrink to the screen (they were 760 px wide and cut off, their
     // legends out of sight); scripts/check-html.sh screenshots the page at 390 px.

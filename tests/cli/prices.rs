@@ -664,3 +664,28 @@ fn prices_list_of_the_whole_book_keeps_prices_and_wraps_ids_once() {
         assert!(seen.contains(id), "{id} not whole on one or two lines");
     }
 }
+
+#[test]
+fn a_price_history_never_hides_its_dates_or_regions() {
+    // At 80 columns the history hid `effective_from` (a history without dates), at 120
+    // `region` (Azure's regional rows read as duplicates).
+    for width in ["80", "120"] {
+        let out = Tl::prices("history")
+            .arg("gpt-4o")
+            .env("COLUMNS", width)
+            .ok();
+        let header = out.stdout.lines().nth(1).unwrap_or_default().to_string();
+        assert!(
+            header.contains("effective_from") && header.contains("region"),
+            "{width}: {header}"
+        );
+        assert!(
+            out.stdout.contains("2025-02-06T02:56:03Z"),
+            "{}",
+            out.stdout
+        );
+        for line in out.stdout.lines() {
+            assert!(line.chars().count() <= width.parse().unwrap(), "{line}");
+        }
+    }
+}

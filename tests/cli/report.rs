@@ -484,6 +484,12 @@ fn tables_fit_the_terminal_and_show_what_is_asked() {
     {
         assert!(l.chars().count() <= 80, "{l}");
     }
+    // The one-month column is hidden first; the total keeps its label.
+    assert!(
+        narrow.stdout.lines().any(|l| l.starts_with("│ TOTAL ")),
+        "{}",
+        narrow.stdout
+    );
     let cols = Tl::report()
         .args(["--month", "2025-06", "--by", "provider"])
         .args(["--columns", "requests,cost_usd"])
@@ -855,4 +861,70 @@ groq,model-y,2025-01-01,5,5,https://example.com/y\n";
     // model-x: 29 x $1 + $10; model-y: 24 x $5.
     assert_eq!(doc["budgets"][0]["spent_usd"], "159");
     assert_eq!(doc["budgets"][0]["state"], "ok");
+}
+
+/// The unpriced table fits 80 columns too: its token columns go first (named under it), the
+/// model id is cut after a separator and the reason wraps at spaces (provider, model and
+/// reason came out one character a line, 83 characters wide).
+#[test]
+fn the_unpriced_table_fits_the_terminal() {
+    let log = "timestamp,provider,model,input_tokens,output_tokens,cache_read_tokens\n\
+        2025-06-10T10:00:00Z,anthropic,claude-opus-4-20250514-fast-preview,1000,100,500\n\
+        2025-06-10T11:00:00Z,acme,mystery-llm,1000,100,0\n";
+    let out = Tl::report()
+        .log_text("u.csv", log)
+        .env("COLUMNS", "80")
+        .ok();
+    let table: Vec<&str> = out
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("UNPRICED"))
+        .take_while(|l| !l.starts_with("WARNING"))
+        .collect();
+    for l in &table {
+        assert!(l.chars().count() <= 80, "{l}");
+    }
+    let text = table.join("\n");
+    assert!(
+        text.contains("cache read") && text.contains("hidden to fit 80"),
+        "{text}"
+    );
+    assert!(text.contains("│ anthropic "), "{text}");
+    assert!(text.contains("┆ claude-opus-4-  "), "{text}");
+    assert!(text.contains("┆ 20250514-fast-preview "), "{text}");
+    // Words stay whole.
+    assert!(
+        text.contains("provider/model") && text.contains(" price "),
+        "{text}"
+    );
+}
+
+/// A flag that names a provider the book does not know is a usage error saying which was
+/// meant: a budget for `bedrock` was "$0.00 ok" for ever, an account for `opnai` was ignored.
+#[test]
+fn flags_naming_an_unknown_provider_say_which_was_meant() {
+    Tl::cmd(["check"])
+        .args(["--budget", "provider=bedrock:1", "--month", "2025-06"])
+        .fails(2)
+        .stderr_has("--budget provider=bedrock:1: no provider is called bedrock (did you mean aws-bedrock?)");
+    Tl::report()
+        .args([
+            "--month",
+            "2025-06",
+            "--budget",
+            "provider=opnai:1",
+            "--format",
+            "html",
+        ])
+        .fails(2)
+        .stderr_has("no provider is called opnai (did you mean openai?)");
+    Tl::report()
+        .args(["--month", "2025-06", "--format", "focus"])
+        .args(["--billing-account", "opnai=A,anthropic=B"])
+        .fails(2)
+        .stderr_has("--billing-account: no provider is called opnai (did you mean openai?)");
+    // Known names pass.
+    Tl::cmd(["check"])
+        .args(["--budget", "provider=aws-bedrock:100", "--month", "2025-06"])
+        .ok();
 }
