@@ -285,7 +285,7 @@ pub struct ReportArgs {
 
     /// Group by these dimensions, comma-separated: month, day, provider, model, user, project,
     /// api_key, region, status, batch, canonical_model, or any log column (see `tokenledger
-    /// columns`). Default: month,provider,model (daily: day,model; monthly: month,model;
+    /// columns`). Default: month,provider,model (daily: day,provider,model; monthly: month,provider,model;
     /// session: session,project).
     #[arg(long, value_name = "DIM,...", value_delimiter = ',')]
     pub by: Vec<String>,

@@ -111,7 +111,10 @@ pub fn run(args: ChartArgs) -> anyhow::Result<()> {
     let mut data = chart_data(kind, &source, &opts)?;
     if data.is_empty() {
         let what = if unpriced > 0 {
-            format!("no priced usage in the period ({unpriced} unpriced requests)")
+            format!(
+                "no priced usage in the period ({})",
+                crate::money::count_of(unpriced, "unpriced request")
+            )
         } else {
             "no usage in the period".to_string()
         };
@@ -119,14 +122,19 @@ pub fn run(args: ChartArgs) -> anyhow::Result<()> {
     }
     if unpriced > 0 && kind != Kind::Tokens {
         data.notes.push(format!(
-            "{unpriced} unpriced requests are not in this chart"
+            "{} not in this chart",
+            crate::money::count_of(unpriced, "unpriced request")
         ));
     }
     chart::write(&output, &data, (width, height))
         .map_err(|e| DataError(format!("{}: {e}", output.display())))?;
     messages::info(format_args!("wrote {}", output.display()));
     if settings.strict && unpriced > 0 {
-        return Err(DataError(format!("--strict: {unpriced} unpriced requests")).into());
+        return Err(DataError(format!(
+            "--strict: {}",
+            crate::money::count_of(unpriced, "unpriced request")
+        ))
+        .into());
     }
     Ok(())
 }

@@ -21,7 +21,7 @@ pub fn budget_providers(
     for b in budgets {
         if let Some((dim, value)) = &b.scope {
             if dim == crate::pricing::col::PROVIDER {
-                super::aggregate::check_provider(book, &format!("--budget {}", b.text), value)?;
+                super::values::check_provider(book, &format!("--budget {}", b.text), value)?;
             }
         }
     }
@@ -84,6 +84,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
         .filter_map(|b| b.scope.as_ref().map(|(d, _)| d.clone()))
         .collect();
     let job = Job {
+        flags: dims.iter().map(|d| (d.clone(), "--budget")).collect(),
         dims: super::dims::engine_dims(&dims),
         ..Job::default()
     };

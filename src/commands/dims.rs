@@ -42,10 +42,10 @@ pub fn check_columns(
         {
             continue;
         }
-        let flag = if filter_dims.contains(d) && !job.dims.iter().any(|j| j == d) {
-            "--where"
-        } else {
-            "--by"
+        let flag = match job.flags.iter().find(|(n, _)| n == d) {
+            Some((_, f)) => *f,
+            None if filter_dims.contains(d) && !job.dims.iter().any(|j| j == d) => "--where",
+            None => "--by",
         };
         let extras = readers::columns::extra_columns(files).unwrap_or_default();
         let candidates: Vec<&str> = report::KNOWN_DIMS

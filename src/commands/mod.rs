@@ -36,6 +36,7 @@ pub mod settings;
 pub mod sql;
 pub mod style;
 pub mod update;
+pub mod values;
 pub mod why;
 
 use crate::cli::{Cli, Command};

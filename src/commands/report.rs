@@ -89,6 +89,13 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
         if focus { &tags } else { &[] },
         &settings,
     )?;
+    let mut flags: Vec<(String, &'static str)> =
+        tag_dims.iter().map(|t| (t.clone(), "--tags")).collect();
+    flags.extend(
+        budgets
+            .iter()
+            .filter_map(|b| Some((b.scope.as_ref()?.0.clone(), "--budget"))),
+    );
     let mut dims: Vec<String> = if focus {
         report::focus::DIMS
             .iter()
@@ -122,6 +129,7 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
     }
     let job = Job {
         optional,
+        flags,
         dims: dims.clone(),
         per_minute: full,
         // The page compares the month with the one before: both come from one read.
@@ -134,7 +142,7 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
     let (book, agg) = aggregate(&settings, &job)?;
     super::check::budget_providers(&book, &budgets)?;
     for (p, _) in &focus_options.accounts {
-        super::aggregate::check_provider(&book, "--billing-account", p)?;
+        super::values::check_provider(&book, "--billing-account", p)?;
     }
     let priced = engine::price(&agg, &book)?;
     let mut report = report::build(

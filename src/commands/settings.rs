@@ -163,4 +163,7 @@ pub struct Job {
     /// Dimensions the command adds on its own (FOCUS's billing account): not a mistake when no
     /// row has them, unlike a `--by` name.
     pub optional: Vec<String>,
+    /// The flag that asked for a dimension when it is not `--by` or `--where` (`--tags`,
+    /// `--budget`): an error about the name names that flag.
+    pub flags: Vec<(String, &'static str)>,
 }

@@ -111,7 +111,11 @@ pub fn render(
         "{}spend anomalies in {}: {}",
         if s.is_empty() { "" } else { "\n" },
         period.days_label(),
-        if found.is_empty() { "none" } else { "" }
+        if found.is_empty() {
+            "none".to_string()
+        } else {
+            crate::money::count(found.len() as u64)
+        }
     )?;
     if !found.is_empty() {
         g.render(format, &[], w)?;
@@ -137,8 +141,12 @@ pub fn grid(s: &[Status], exact_amounts: bool) -> Grid {
             money(x.budget.amount),
             money(x.spent),
             money(x.projected),
-            x.state.into(),
-            x.unpriced_requests.to_string(),
+            // Words in tables and on the page; csv and json keep the state's name.
+            match (x.state, exact_amounts) {
+                ("over_projected", false) => "over (projected)".into(),
+                (state, _) => state.into(),
+            },
+            crate::money::count(x.unpriced_requests),
         ]);
     }
     g

@@ -139,6 +139,17 @@ pub fn accounting_line(report: &Report) -> String {
     if a.filtered_out > 0 {
         line.push_str(&format!(" + filtered out {}", count(a.filtered_out)));
     }
+    // Rows of pre-aggregated usage (usage exports, aggregates) count many requests each: the
+    // tables count requests, this line rows.
+    let unpriced_rows = a.unpriced + a.failed_unpriced;
+    let unpriced_requests = report.total.unpriced_requests;
+    if unpriced_requests != unpriced_rows && unpriced_rows > 0 {
+        line.push_str(&format!(
+            "; the {} unpriced rows hold {} (rows of usage exports count many)",
+            count(unpriced_rows),
+            crate::money::count_of(unpriced_requests, "request")
+        ));
+    }
     line
 }
 

@@ -317,7 +317,7 @@ fn a_compare_chart_of_unpriced_usage_is_an_error() {
         .arg("--output")
         .arg(dir.path().join("c.png"))
         .fails(1)
-        .stderr_has("no priced usage in the period (1 unpriced requests): nothing to chart");
+        .stderr_has("no priced usage in the period (1 unpriced request): nothing to chart");
     assert!(!dir.path().join("c.png").exists());
 }
 

@@ -549,6 +549,17 @@ fn a_where_value_no_provider_has_says_which_was_meant() {
         .args(["--where", "provider=openai"])
         .ok()
         .stderr_has("--where filtered out every row (1 row)");
+    // A model name the book nearly knows is taken for a typo too (it was a warning only).
+    Tl::report()
+        .log_text("b.csv", log)
+        .args(["--where", "model=gpt4o"])
+        .fails(2)
+        .stderr_has("no model in the price book is called gpt4o (did you mean gpt-4o?)");
+    Tl::report()
+        .log_text("b.csv", log)
+        .args(["--where", "canonical_model=claude-sonet-4"])
+        .fails(2)
+        .stderr_has("(did you mean claude-sonnet-4?)");
 }
 
 #[test]
@@ -927,4 +938,28 @@ fn flags_naming_an_unknown_provider_say_which_was_meant() {
     Tl::cmd(["check"])
         .args(["--budget", "provider=aws-bedrock:100", "--month", "2025-06"])
         .ok();
+}
+
+/// Rows of many requests each (usage exports): the accounting line counts rows and says how
+/// many requests its unpriced rows hold, so it agrees with the tables' unpriced requests
+/// ("unpriced 26" beside "unpriced req 19,347"). Flags other than --by are named in errors
+/// about the dimensions they ask for.
+#[test]
+fn the_accounting_line_tells_rows_from_requests() {
+    let log = "timestamp,provider,model,input_tokens,output_tokens,requests\n\
+        2025-06-10T00:00:00Z,acme,mystery-llm,10000,1000,250\n\
+        2025-06-11T00:00:00Z,acme,mystery-llm,10000,1000,1000\n";
+    let out = Tl::report().log_text("agg.csv", log).ok();
+    out.stdout_has("unpriced 2 + failed 0")
+        .stdout_has("the 2 unpriced rows hold 1,250 requests");
+    Tl::report()
+        .args([
+            "--month", "2025-06", "--format", "focus", "--tags", "nosuch",
+        ])
+        .fails(2)
+        .stderr_has("--tags nosuch: no log row has a column named");
+    Tl::cmd(["check"])
+        .args(["--budget", "nosuch=x:1", "--month", "2025-06"])
+        .fails(2)
+        .stderr_has("--budget nosuch: no log row has a column named");
 }

@@ -1,0 +1,122 @@
+//! Values named on the command line checked against the price book: a provider or model
+//! that the book does not know but nearly does (`--where provider=bedrock`, `--budget
+//! provider=opnai:100`, `--billing-account opnai=...`) is a typo, said with the name meant.
+
+use super::messages;
+use super::settings::UsageSettings;
+use super::UsageError;
+use crate::pricing::PriceBook;
+use crate::usage::col;
+
+/// `None` when the book knows provider `p` (ASCII case ignored); else what to say after "no
+/// provider is called p": the provider meant (`bedrock` is LiteLLM's name for `aws-bedrock`,
+/// `openai` is in `opnai`'s place only by a close name) or the list of providers.
+pub fn unknown_provider(book: &PriceBook, p: &str) -> Option<String> {
+    let known: std::collections::BTreeSet<&str> =
+        book.rows().iter().map(|r| r.provider.as_str()).collect();
+    let lower = p.to_lowercase();
+    if known.contains(lower.as_str()) {
+        return None;
+    }
+    let mapped = [
+        crate::providers::from_litellm(&lower),
+        crate::providers::from_otel(&lower),
+    ];
+    let meant = mapped
+        .iter()
+        .find(|m| known.contains(m.as_str()))
+        .cloned()
+        .or_else(|| {
+            known
+                .iter()
+                .find(|k| k.contains(lower.as_str()) || lower.contains(*k))
+                .map(|k| k.to_string())
+        })
+        .or_else(|| {
+            // A letter or two wrong, missing, extra or swapped (`opnai`).
+            known
+                .iter()
+                .map(|k| (strsim::damerau_levenshtein(k, &lower), *k))
+                .filter(|(d, _)| *d <= 2)
+                .min()
+                .map(|(_, k)| k.to_string())
+        });
+    Some(
+        meant
+            .map(|m| format!(" (did you mean {m}?)"))
+            .unwrap_or_else(|| {
+                format!(
+                    " (providers: {})",
+                    known.iter().copied().collect::<Vec<_>>().join(", ")
+                )
+            }),
+    )
+}
+
+/// A usage error when a flag names a provider the book does not know (`--budget
+/// provider=bedrock:100`, `--billing-account opnai=...`): a typo would otherwise never match.
+pub fn check_provider(book: &PriceBook, flag: &str, p: &str) -> anyhow::Result<()> {
+    match unknown_provider(book, p) {
+        None => Ok(()),
+        Some(hint) => {
+            Err(UsageError::Message(format!("{flag}: no provider is called {p}{hint}")).into())
+        }
+    }
+}
+
+/// When `--where` left no row: a provider value that names no provider is a usage error that
+/// says which one was meant; otherwise a warning that the filter removed every row.
+pub fn filtered_everything(s: &UsageSettings, book: &PriceBook, n: u64) -> anyhow::Result<()> {
+    for w in s
+        .filter
+        .iter()
+        .filter(|w| w.dim == col::PROVIDER && !w.negate)
+    {
+        for p in w.patterns.iter().filter(|p| !p.contains('*')) {
+            if let Some(hint) = unknown_provider(book, p) {
+                return Err(UsageError::Message(format!(
+                    "--where: filtered out {}; no provider is called {p}{hint}",
+                    crate::money::count_of(n, "row"),
+                ))
+                .into());
+            }
+        }
+    }
+    // A model name the book does not know but nearly does (`gpt4o`) is taken for a typo.
+    for w in s.filter.iter().filter(|w| {
+        (w.dim == col::MODEL || w.dim == crate::pricing::col::CANONICAL_MODEL) && !w.negate
+    }) {
+        let names: std::collections::BTreeSet<&str> = book
+            .rows()
+            .iter()
+            .filter_map(|r| match w.dim.as_str() {
+                col::MODEL => Some(r.model.as_str()),
+                _ => r.canonical_model.as_deref(),
+            })
+            .collect();
+        for p in w.patterns.iter().filter(|p| !p.contains('*')) {
+            let lower = p.to_lowercase();
+            if names.iter().any(|m| m.to_lowercase() == lower) {
+                continue;
+            }
+            let close = names
+                .iter()
+                .map(|m| (strsim::damerau_levenshtein(&m.to_lowercase(), &lower), *m))
+                .filter(|(d, _)| *d <= 2)
+                .min();
+            if let Some((_, m)) = close {
+                return Err(UsageError::Message(format!(
+                    "--where: filtered out {}; no {} in the price book is called {p} (did you mean {m}?)",
+                    crate::money::count_of(n, "row"),
+                    if w.dim == col::MODEL { "model" } else { "canonical model" },
+                ))
+                .into());
+            }
+        }
+    }
+    messages::warning(format_args!(
+        "--where filtered out every row ({}): nothing is left to report",
+        crate::money::count_of(n, "row")
+    ));
+    Ok(())
+}
