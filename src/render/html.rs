@@ -44,7 +44,7 @@ tr.total td{font-weight:600;background:#f3f4f6}
 .chart{background:#fff;border:1px solid #d9dde3;border-radius:8px;margin:12px 0;padding:8px;overflow-x:auto}
 .chart svg{max-width:100%;height:auto}
 code{font-size:12px}footer{color:#5b6472;font-size:12px;margin-top:32px}
-@media (max-width:600px){main{padding:12px}table{font-size:12px}th,td{padding:4px 5px}td.id{min-width:7em}.d{display:none}.phone{display:block}.card{min-width:0;flex:1 1 140px}.card .v{font-size:20px}.chart{padding:4px}.chart svg{width:100%}}
+@media (max-width:600px){main{padding:8px}table{font-size:11.5px}th,td{padding:3px 4px}td.id{min-width:6em}.d{display:none}.phone{display:block}.card{min-width:0;flex:1 1 140px}.card .v{font-size:20px}.chart{padding:4px}.chart svg{width:100%}}
 ";
 
 /// `s` escaped, with a break opportunity after each separator of an id (`/`, `-`, `.`, `:`,
@@ -117,8 +117,11 @@ impl Markup for Html {
                     let d = if c.drop_rank > 0 { " d" } else { "" };
                     if c.numeric {
                         format!("<td class=\"n{d}\">{}</td>", escape(v))
-                    } else if v.chars().count() > 60 {
-                        format!("<td class=\"wrap{d}\">{}</td>", escape(v))
+                    } else if v.chars().count() > 60 || (v.contains(' ') && v.chars().count() > 24)
+                    {
+                        // Sentences and lists of names ("curated, rule:…") wrap at their
+                        // spaces and after an id's separators.
+                        format!("<td class=\"wrap{d}\">{}</td>", breakable(v))
                     } else if v.chars().count() > 16 && !v.contains(' ') {
                         format!("<td class=\"id{d}\">{}</td>", breakable(v))
                     } else if c.drop_rank > 0 {

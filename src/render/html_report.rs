@@ -248,7 +248,8 @@ pub fn render(
     }
     // Breakdown, with the tier of the book that priced each row.
     let mut t = super::layout::breakdown(r, style);
-    t.columns.push(Column::text("priced by"));
+    // On a phone the tier goes with the other columns a narrow screen hides.
+    t.columns.push(Column::text("priced by").droppable(1));
     let tiers = |m: &crate::report::Measures| m.priced_by_labels().join(", ");
     for (cells, row) in t.rows.iter_mut().zip(&r.rows) {
         cells.push(tiers(&row.measures));
