@@ -2,6 +2,7 @@
 //! projection, and days whose spend departs from its rolling baseline.
 
 use super::aggregate::aggregate;
+use super::messages;
 use super::settings::{Job, UsageSettings};
 use super::{DataError, UsageError};
 use crate::cli::CheckArgs;
@@ -119,6 +120,20 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
         }
         _ => vec![],
     };
+    // Logs that stop before the period does (or before now) leave spend out: a budget would
+    // read as kept. Said, with the day they end.
+    let end = bounds.1.map_or(now_us, |t| t.min(now_us));
+    if let Some(last) = agg.counters.last_us {
+        let gap = (end - last) / crate::usage::MICROS_PER_DAY;
+        if gap >= 1 && bounds.0.is_none_or(|f| last >= f) {
+            messages::warning(format_args!(
+                "the logs end on {}, {} before the {}: spend and projection count only the days they cover",
+                day_of(last).map(|d| crate::usage::format_day(d)).unwrap_or_default(),
+                crate::money::count_of(gap as u64, "day"),
+                if end == now_us { "time of this run" } else { "end of the period" }
+            ));
+        }
+    }
     let statuses = budget::check(&budgets, &priced, &agg.dims, &settings.tz, now_us, bounds);
     let mut w = Output::open(output.as_ref())?;
     let found = anomaly.then_some((anomalies.as_slice(), &rule));

@@ -963,3 +963,21 @@ fn the_accounting_line_tells_rows_from_requests() {
         .fails(2)
         .stderr_has("--budget nosuch: no log row has a column named");
 }
+
+/// Logs that stop before the period ends leave spend out: `check` says so (it read as
+/// "$3.78 ok" for a month whose logs end on the 10th). Full coverage says nothing.
+#[test]
+fn check_says_when_the_logs_end_before_the_period() {
+    let log = "timestamp,provider,model,input_tokens,output_tokens\n\
+        2025-06-01T10:00:00Z,openai,gpt-4o,1000000,100000\n\
+        2025-06-10T10:00:00Z,openai,gpt-4o,1000000,100000\n";
+    Tl::cmd(["check"])
+        .log_text("jun.csv", log)
+        .args(["--budget", "50", "--month", "2025-06"])
+        .ok()
+        .stderr_has("the logs end on 2025-06-10, 20 days before the end of the period");
+    Tl::cmd(["check"])
+        .args(["--budget", "50", "--month", "2025-06"])
+        .ok()
+        .stderr_lacks("the logs end");
+}
