@@ -128,7 +128,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
         if gap >= 1 && bounds.0.is_none_or(|f| last >= f) {
             messages::warning(format_args!(
                 "the logs end on {}, {} before the {}: spend and projection count only the days they cover",
-                day_of(last).map(|d| crate::usage::format_day(d)).unwrap_or_default(),
+                day_of(last).map(crate::usage::format_day).unwrap_or_default(),
                 crate::money::count_of(gap as u64, "day"),
                 if end == now_us { "time of this run" } else { "end of the period" }
             ));
