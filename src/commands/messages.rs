@@ -37,9 +37,25 @@ fn safe(msg: impl Display) -> String {
 
 /// `kind:` in colour on a terminal (anstream drops the escapes elsewhere, and honours
 /// `NO_COLOR`).
+/// On a terminal the message wraps at its width (`COLUMNS` or the terminal's) at spaces;
+/// elsewhere (a log file, a pipe, CI) it stays one line, for grep.
 fn labelled(kind: &str, color: anstyle::AnsiColor, msg: impl Display) {
+    use std::io::IsTerminal;
     let style = anstyle::Style::new().fg_color(Some(color.into())).bold();
-    anstream::eprintln!("tokenledger: {style}{kind}:{style:#} {}", safe(msg));
+    let text = safe(msg);
+    let width = std::io::stderr()
+        .is_terminal()
+        .then(|| {
+            std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.parse().ok())
+                .or_else(|| comfy_table::Table::new().width().map(usize::from))
+        })
+        .flatten();
+    let prefix = format!("tokenledger: {kind}: ");
+    let wrapped = crate::render::table::wrap_words(&format!("{prefix}{text}"), width);
+    let body = wrapped.get(prefix.len()..).unwrap_or(&text);
+    anstream::eprintln!("tokenledger: {style}{kind}:{style:#} {body}");
 }
 
 /// `tokenledger: note: {msg}`: worth knowing, nothing wrong.
