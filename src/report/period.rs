@@ -19,6 +19,30 @@ impl Period {
     /// east of UTC), or "all dates, UTC".
     pub fn days_label(&self) -> String {
         let zone = crate::time::parse_tz(&self.tz).ok();
+        // A bound inside a day (`--from 2025-06-10T05:00:00Z`) is named with its local time:
+        // the same days would otherwise name a different total.
+        let local = |s: &Option<String>| -> Option<chrono::NaiveDateTime> {
+            let t = chrono::DateTime::parse_from_rfc3339(s.as_deref()?).ok()?;
+            Some(match zone {
+                Some(z) => t.with_timezone(&z).naive_local(),
+                None => t.naive_utc(),
+            })
+        };
+        let midnight = |t: Option<chrono::NaiveDateTime>| {
+            t.is_none_or(|t| t.time() == chrono::NaiveTime::MIN)
+        };
+        let (lf, lt) = (local(&self.from), local(&self.to));
+        if !midnight(lf) || !midnight(lt) {
+            let at = |t: Option<chrono::NaiveDateTime>, none: &str| {
+                t.map_or(none.to_string(), |t| t.format("%Y-%m-%d %H:%M").to_string())
+            };
+            return format!(
+                "{} to {} (exclusive), {}",
+                at(lf, "the start"),
+                at(lt, "the end"),
+                self.tz
+            );
+        }
         let day = |s: &Option<String>, last: bool| -> Option<String> {
             let t = chrono::DateTime::parse_from_rfc3339(s.as_deref()?).ok()?;
             let t = if last {
@@ -48,6 +72,19 @@ impl Period {
 #[cfg(test)]
 mod tests {
     use super::Period;
+
+    #[test]
+    fn a_bound_inside_a_day_is_named_with_its_time() {
+        let p = Period {
+            from: Some("2025-06-10T05:00:00Z".into()),
+            to: Some("2025-06-19T15:00:00Z".into()),
+            tz: "Asia/Tokyo".into(),
+        };
+        assert_eq!(
+            p.days_label(),
+            "2025-06-10 14:00 to 2025-06-20 00:00 (exclusive), Asia/Tokyo"
+        );
+    }
 
     #[test]
     fn periods_read_in_local_days_of_their_zone() {
