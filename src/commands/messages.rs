@@ -101,12 +101,23 @@ pub fn report_findings(report: &Report) -> Vec<String> {
         problems.push(crate::money::count_of(a.rejected, "rejected row"));
     }
     for u in &report.unpriced {
+        // Input as the tables split it: uncached, then cache reads and writes when there are.
+        let cached = u.cache_read_tokens + u.cache_write_tokens;
+        let input = if cached > 0 {
+            format!(
+                "{} input (uncached) + {} cache read + {} cache write",
+                count(u.input_tokens.saturating_sub(cached)),
+                count(u.cache_read_tokens),
+                count(u.cache_write_tokens)
+            )
+        } else {
+            format!("{} input", count(u.input_tokens))
+        };
         warning(format_args!(
-            "UNPRICED {}/{}: {}, {} input + {} output tokens are not in the cost ({})",
+            "UNPRICED {}/{}: {}, {input} + {} output tokens are not in the cost ({})",
             printable(&u.provider),
             printable(&u.model),
             crate::money::count_of(u.requests, "request"),
-            count(u.input_tokens),
             count(u.output_tokens),
             u.reason
         ));

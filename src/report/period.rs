@@ -28,9 +28,8 @@ impl Period {
                 None => t.naive_utc(),
             })
         };
-        let midnight = |t: Option<chrono::NaiveDateTime>| {
-            t.is_none_or(|t| t.time() == chrono::NaiveTime::MIN)
-        };
+        let midnight =
+            |t: Option<chrono::NaiveDateTime>| t.is_none_or(|t| t.time() == chrono::NaiveTime::MIN);
         let (lf, lt) = (local(&self.from), local(&self.to));
         if !midnight(lf) || !midnight(lt) {
             let at = |t: Option<chrono::NaiveDateTime>, none: &str| {

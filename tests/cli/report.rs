@@ -122,6 +122,17 @@ fn unpriced_usage_is_loud_and_strict_fails() {
 }
 
 #[test]
+fn unpriced_warning_splits_input_as_the_tables_do() {
+    // 10,000 input of which 6,000 cache reads and 1,000 cache writes: 3,000 uncached.
+    let text = "timestamp,provider,model,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens\n\
+                2025-06-10T00:00:00Z,mistral,mistral-large,10000,200,6000,1000\n";
+    basic_text("cached.csv", text).ok().stderr_has(
+        "UNPRICED mistral/mistral-large: 1 request, 3,000 input (uncached) + 6,000 cache read \
+         + 1,000 cache write + 200 output tokens are not in the cost",
+    );
+}
+
+#[test]
 fn cache_is_priced_at_its_own_rate_or_the_input_rate() {
     let v = basic()
         .args(["--by", "provider", "--month", "2025-06"])
