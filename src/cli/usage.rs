@@ -191,7 +191,7 @@ pub struct LogSource {
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 
-    /// Read a canonical CSV or Parquet log whose columns have other names: FROM=TO pairs, e.g.
+    /// Read a canonical CSV, JSONL or Parquet log whose columns have other names: FROM=TO pairs, e.g.
     /// --map prompt_tokens=input_tokens,completion_tokens=output_tokens,created=timestamp.
     #[arg(long, value_name = "FROM=TO,...", value_delimiter = ',')]
     pub map: Vec<String>,

@@ -93,7 +93,13 @@ pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>
         aggregates.check_totals()?;
         return Ok((book, aggregates));
     }
-    let logs = find_logs(&s.logs, s.log_format, &s.exclude, s.ledger.as_deref())?;
+    let logs = find_logs(
+        &s.logs,
+        s.log_format,
+        &s.exclude,
+        s.ledger.as_deref(),
+        &s.map,
+    )?;
     let files = &logs.files;
     if files.is_empty() {
         messages::warning("no log files found under the --logs paths");

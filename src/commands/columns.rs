@@ -14,17 +14,19 @@ pub fn run(args: ColumnsArgs) -> anyhow::Result<()> {
         format,
         output: out_path,
     } = args;
+    let map = super::logs::parse_map(&source.map)?;
     let logs = find_logs(
         &source.logs,
         source.log_format,
         &source.exclude,
         crate::cli::LogSource::ledger_path(&source.ledger).as_deref(),
+        &map,
     )?;
     let files = &logs.files;
     let opts = ReadOptions {
         wanted_extras: readers::columns::extra_columns(files)?,
         max_line_bytes: super::settings::max_line_bytes(),
-        map: super::logs::parse_map(&source.map)?,
+        map,
         ..ReadOptions::default()
     };
     let mut stats = ColumnStats::default();

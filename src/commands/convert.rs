@@ -10,11 +10,13 @@ use crate::readers::{self, ReadOptions};
 
 pub fn run(args: ConvertArgs) -> anyhow::Result<()> {
     let ConvertArgs { source, to, output } = args;
+    let map = super::logs::parse_map(&source.map)?;
     let logs = find_logs(
         &source.logs,
         source.log_format,
         &source.exclude,
         crate::cli::LogSource::ledger_path(&source.ledger).as_deref(),
+        &map,
     )?;
     let files = &logs.files;
     // First pass: which extra columns exist (a CSV header must list them up front).
@@ -22,7 +24,7 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<()> {
     let opts = ReadOptions {
         wanted_extras: names.clone(),
         max_line_bytes: super::settings::max_line_bytes(),
-        map: super::logs::parse_map(&source.map)?,
+        map,
         ..ReadOptions::default()
     };
     let mut w = Writer::create(&output, to, names)

@@ -47,6 +47,7 @@ pub fn options(
             settings.log_format,
             &settings.exclude,
             settings.ledger.as_deref(),
+            &settings.map,
         )?;
         crate::readers::columns::extra_columns(&logs.files)?
     } else {

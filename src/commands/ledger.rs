@@ -143,7 +143,7 @@ pub fn sync(a: LedgerSyncArgs) -> anyhow::Result<()> {
     } else {
         logs.iter().map(|p| p.display().to_string()).collect()
     };
-    let found = find_logs(&logs, log_format, &exclude, None)?;
+    let found = find_logs(&logs, log_format, &exclude, None, &[])?;
     let have = known(&dir)?;
     let held = have.new;
     let mut new = Rows::adding_to(have);

@@ -117,12 +117,14 @@ pub fn ledger_dir(given: &Path) -> anyhow::Result<PathBuf> {
 }
 
 /// The log files under `--logs`, each with its format decided. Files in folders that are not
-/// logs, or whose format cannot be told, are skipped with a note; `--exclude` leaves some out.
+/// logs, or whose format cannot be told, are skipped with a note; `--exclude` leaves some out;
+/// `map` (`--map`) lets a JSON log with other column names be told canonical.
 pub fn find_logs(
     logs: &[PathBuf],
     format: LogFormat,
     exclude: &[String],
     ledger: Option<&Path>,
+    map: &[(String, String)],
 ) -> anyhow::Result<Logs> {
     let defaults;
     let live = !logs.is_empty();
@@ -141,7 +143,7 @@ pub fn find_logs(
         other => other.into(),
     })?;
     let mut files = found.files;
-    let unknown = readers::resolve_formats(&mut files, format)?;
+    let unknown = readers::resolve_formats(&mut files, format, map)?;
     // One line for the files left out (a folder of logs often holds other files).
     if !found.skipped.is_empty() {
         const NAMED: usize = 3;

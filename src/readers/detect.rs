@@ -13,6 +13,7 @@ use super::{
 pub fn resolve_formats(
     files: &mut Vec<LogFile>,
     forced: LogFormat,
+    map: &[(String, String)],
 ) -> Result<Vec<(LogFile, ReadError)>, ReadError> {
     let mut unknown = Vec::new();
     let mut kept = Vec::with_capacity(files.len());
@@ -20,7 +21,7 @@ pub fn resolve_formats(
         if forced != LogFormat::Auto {
             f.format = forced;
         } else if f.format == LogFormat::Auto {
-            match sniff(&f) {
+            match sniff(&f, map) {
                 Ok(fmt) => f.format = fmt,
                 Err(e) if f.from_folder => {
                     unknown.push((f, e));
@@ -53,8 +54,9 @@ pub fn resolve_formats(
     Ok(unknown)
 }
 
-/// Looks at the start of a file to tell its format.
-pub fn sniff(file: &LogFile) -> Result<LogFormat, ReadError> {
+/// Looks at the start of a file to tell its format; `map` is `--map`'s renaming, under which a
+/// JSON record with other column names can be a canonical one.
+pub fn sniff(file: &LogFile, map: &[(String, String)]) -> Result<LogFormat, ReadError> {
     let path = file.name();
     match file.kind {
         FileKind::Parquet => return Ok(LogFormat::Canonical),
@@ -103,7 +105,7 @@ pub fn sniff(file: &LogFile) -> Result<LogFormat, ReadError> {
         }
         seen += 1;
         match v {
-            Ok(v) => found = detect(&v),
+            Ok(v) => found = detect(&v).or_else(|| mapped_canonical(&v, map)),
             Err(e) => {
                 first_error.get_or_insert(e);
             }
@@ -120,6 +122,13 @@ pub fn sniff(file: &LogFile) -> Result<LogFormat, ReadError> {
             first_error.map_or_else(|| "no record matched".to_string(), |e| e.to_string())
         ),
     })
+}
+
+/// Canonical when its columns, renamed by `--map`, are (no renaming: [`detect`] decides).
+fn mapped_canonical(v: &serde_json::Value, map: &[(String, String)]) -> Option<LogFormat> {
+    let has = |name| v.get(super::map_source(map, name)).is_some();
+    (!map.is_empty() && has("timestamp") && has("provider") && has("input_tokens"))
+        .then_some(LogFormat::Canonical)
 }
 
 /// The format a JSON record belongs to, if any. Order matters: Bedrock records embed Anthropic

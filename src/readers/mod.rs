@@ -121,6 +121,14 @@ impl Default for ReadOptions {
     }
 }
 
+/// The column a `--map FROM=TO` list reads as `name`: the FROM of a pair whose TO is `name`,
+/// else `name` itself.
+pub fn map_source<'a>(map: &'a [(String, String)], name: &'a str) -> &'a str {
+    map.iter()
+        .find(|(_, to)| to == name)
+        .map_or(name, |(from, _)| from.as_str())
+}
+
 impl ReadOptions {
     /// A header name as `--map` renames it.
     pub fn mapped<'a>(&'a self, name: &'a str) -> &'a str {
@@ -128,6 +136,12 @@ impl ReadOptions {
             .iter()
             .find(|(from, _)| from == name.trim())
             .map_or(name, |(_, to)| to.as_str())
+    }
+
+    /// The key a JSON object holds column `name` under: the FROM of a `--map FROM=name`, else
+    /// the name itself.
+    pub fn source_of<'a>(&'a self, name: &'a str) -> &'a str {
+        map_source(&self.map, name)
     }
 
     /// True when `ts` is outside the period.

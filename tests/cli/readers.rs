@@ -88,6 +88,48 @@ fn parquet_reads_like_csv() {
 }
 
 #[test]
+fn map_renames_the_columns_of_parquet_and_jsonl_logs() {
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let mut df = df!(
+        "created" => ["2025-06-10T00:00:00Z"],
+        "provider" => ["openai"],
+        "model" => ["o3"],
+        "prompt_tokens" => [1_000_000i64],
+        "completion_tokens" => [100_000i64],
+    )
+    .unwrap();
+    let parquet = dir.path().join("gw.parquet");
+    ParquetWriter::new(std::fs::File::create(&parquet).unwrap())
+        .finish(&mut df)
+        .unwrap();
+    let jsonl = dir.path().join("gw.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"created\":\"2025-06-10T00:00:00Z\",\"provider\":\"openai\",\"model\":\"o3\",\"prompt_tokens\":1000000,\"completion_tokens\":100000}\n",
+    )
+    .unwrap();
+    let map = "created=timestamp,prompt_tokens=input_tokens,completion_tokens=output_tokens";
+    // Told canonical by their columns as renamed (no --log-format).
+    for path in [&parquet, &jsonl] {
+        let v = Tl::report()
+            .logs(path)
+            .book("pricing/test.csv")
+            .args(["--map", map])
+            .json();
+        // o3 on 2025-06-10 at 2 / 8 per million: 2 + 0.8.
+        assert_eq!(v["total"]["cost_usd"], "2.8", "{}", path.display());
+        assert_eq!(v["accounting"]["rejected"], 0, "{}", path.display());
+    }
+    // Without the map the Parquet file is one file error naming what is missing.
+    Tl::report()
+        .logs(&parquet)
+        .book("pricing/test.csv")
+        .fails(1)
+        .stderr_has("not a canonical log: no column timestamp, input_tokens, output_tokens");
+}
+
+#[test]
 fn parquet_streams_in_batches_of_row_groups_with_exact_line_numbers() {
     use polars::prelude::*;
     // 300,000 rows in 1,000-row groups: several batches, read by several workers and delivered

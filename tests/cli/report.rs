@@ -597,6 +597,12 @@ fn a_csv_that_is_not_canonical_is_one_file_error_and_map_reads_it() {
         .args(["--map", "prompt_tokens=prompt"])
         .fails(2)
         .stderr_has("\"prompt\" is not a canonical column");
+    // A FROM the header does not have is named, with the header's closest column.
+    basic_text("gateway.csv", text)
+        .args(["--map", "create=timestamp,vendor=provider,model_name=model"])
+        .args(["--map", "prompt_tokens=input_tokens,completion_tokens=output_tokens"])
+        .fails(1)
+        .stderr_has("no column timestamp (the header has created, provider, model, input_tokens, output_tokens); --map create=timestamp: the header has no column \"create\" (did you mean \"created\"?); name the columns");
 }
 
 #[test]

@@ -142,7 +142,7 @@ pub fn read_jsonl(
         };
         let mut owned: [Option<Cow<str>>; col::COUNT] = Default::default();
         for (i, name) in col::KNOWN.iter().enumerate() {
-            if let Some(v) = obj.get(*name) {
+            if let Some(v) = obj.get(opts.source_of(name)) {
                 match json_scalar(v) {
                     Ok(s) => owned[i] = s,
                     Err(e) => return reject(sink, name, e.into()),
@@ -151,7 +151,7 @@ pub fn read_jsonl(
         }
         let mut extra_owned: Vec<(&str, Cow<str>)> = Vec::new();
         for w in &opts.wanted_extras {
-            if let Some(Ok(Some(s))) = obj.get(w.as_str()).map(json_scalar) {
+            if let Some(Ok(Some(s))) = obj.get(opts.source_of(w)).map(json_scalar) {
                 extra_owned.push((w.as_str(), s));
             }
         }
@@ -206,7 +206,7 @@ pub fn read_parquet(
     let wanted: Vec<String> = all
         .iter()
         .filter(|n| {
-            let n = n.trim();
+            let n = opts.mapped(n).trim();
             row::known_index(n).is_some() || opts.wanted_extras.iter().any(|w| w == n)
         })
         .cloned()

@@ -157,6 +157,38 @@ pub fn build_typed<'a>(
     })
 }
 
+/// The `--map FROM=TO` pairs meant to give this header a missing column whose FROM it does not
+/// have, as a clause of the not-canonical error (empty when there are none), each with the
+/// header's closest name: `--map foo=timestamp` on a header with `ts` says so instead of only
+/// "no column timestamp".
+fn unmatched_maps(header: &[String], map: &[(String, String)], missing: &[&str]) -> String {
+    let mut out = String::new();
+    for (from, to) in map {
+        if !missing.contains(&to.as_str()) || header.iter().any(|h| h.trim() == from) {
+            continue;
+        }
+        let closest = header
+            .iter()
+            .map(|h| {
+                (
+                    strsim::damerau_levenshtein(&h.trim().to_lowercase(), &from.to_lowercase()),
+                    h,
+                )
+            })
+            .filter(|(d, h)| *d <= (h.chars().count().max(from.chars().count()) / 2).max(1))
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, h)| format!(" (did you mean {:?}?)", crate::text::printable(h.trim())))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "; --map {}={}: the header has no column {:?}{closest}",
+            crate::text::printable(from),
+            crate::text::printable(to),
+            crate::text::printable(from)
+        ));
+    }
+    out
+}
+
 /// What a reader does with a row before validating it (see [`Layout::triage`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Triage<'a> {
@@ -186,6 +218,7 @@ impl Layout {
     pub fn new(names: &[String], opts: &ReadOptions, path: &str) -> Result<Self, ReadError> {
         let mut known = [None; col::COUNT];
         let mut extras = Vec::new();
+        let raw_names = names;
         let names: Vec<String> = names.iter().map(|n| opts.mapped(n).to_string()).collect();
         for (i, raw) in names.iter().enumerate() {
             let name = raw.trim();
@@ -218,10 +251,11 @@ impl Layout {
             return Err(ReadError::Format {
                 path: path.to_string(),
                 message: format!(
-                    "line 1: not a canonical log: no column {} (the header has {}{}); name the columns with --map FROM=TO,... (e.g. --map prompt_tokens=input_tokens), or force the format with --log-format",
+                    "line 1: not a canonical log: no column {} (the header has {}{}){}; name the columns with --map FROM=TO,... (e.g. --map prompt_tokens=input_tokens), or force the format with --log-format",
                     missing_all.join(", "),
                     if shown.is_empty() { "no columns".to_string() } else { shown.join(", ") },
-                    if names.len() > 20 { ", ..." } else { "" }
+                    if names.len() > 20 { ", ..." } else { "" },
+                    unmatched_maps(raw_names, &opts.map, &missing_all)
                 ),
             });
         }
