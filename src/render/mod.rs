@@ -153,16 +153,9 @@ pub fn accounting_line(report: &Report) -> String {
     line
 }
 
-/// Describes the period for the text formats.
+/// Describes the period for the text formats as local calendar days ("2026-10-01 to
+/// 2026-10-31, UTC"; the instants are in csv/json): the instants' exclusive end read as a day
+/// one too many.
 pub fn period_line(report: &Report) -> String {
-    let p = &report.period;
-    match (&p.from, &p.to) {
-        (None, None) => format!("all dates, time zone {}", p.tz),
-        (f, t) => format!(
-            "from {} to {} (exclusive), time zone {}",
-            f.as_deref().unwrap_or("the start"),
-            t.as_deref().unwrap_or("the end"),
-            p.tz
-        ),
-    }
+    report.period.days_label()
 }
