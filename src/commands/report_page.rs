@@ -227,16 +227,13 @@ pub fn write_folder(dir: &Path, p: &Inputs<'_>) -> anyhow::Result<PathBuf> {
         let mut w = folder.writer(name).with_context(|| cannot("write in"))?;
         render::render(p.report, format, p.style, &mut w)?;
         if format == Format::Markdown {
-            // What the page has beyond the tables: the change against last month, the charts.
-            if let Some(line) = change_line(&extras, p.report.total.cost_usd) {
-                writeln!(w, "\n{line}")?;
-            }
-            if !charts.is_empty() {
-                writeln!(w, "\n## Charts\n")?;
-                for (title, file) in &charts {
-                    writeln!(w, "![{}]({file})\n", render::markdown::escape(title))?;
-                }
-            }
+            let change = change_line(&extras, p.report.total.cost_usd);
+            render::html_report::markdown_extras(
+                &mut w,
+                change.as_deref(),
+                &extras.budgets,
+                &charts,
+            )?;
         }
         w.flush()?;
     }

@@ -319,3 +319,28 @@ pub fn render(
     writeln!(w, "</main></body></html>")?;
     Ok(())
 }
+
+/// What `--out-dir`'s report.md has beyond the tables, as the page has it: the change against
+/// the previous month, the budget lines (as `check --budget` prints them) and the charts
+/// (title, file name).
+pub fn markdown_extras(
+    w: &mut dyn Write,
+    change: Option<&str>,
+    budgets: &[crate::report::budget::Status],
+    charts: &[(String, String)],
+) -> io::Result<()> {
+    if let Some(line) = change {
+        writeln!(w, "\n{line}")?;
+    }
+    if !budgets.is_empty() {
+        writeln!(w, "\n## Budgets\n")?;
+        super::budget::grid(budgets, false).render(super::Format::Markdown, &[], w)?;
+    }
+    if !charts.is_empty() {
+        writeln!(w, "\n## Charts\n")?;
+        for (title, file) in charts {
+            writeln!(w, "![{}]({file})\n", super::markdown::escape(title))?;
+        }
+    }
+    Ok(())
+}

@@ -613,6 +613,24 @@ fn the_page_shows_the_budgets() {
     )));
     // o3 is team blue's only model, and not all of June's spend.
     assert_ne!(spent_all, spent_blue);
+    // --out-dir's report.md carries the same lines.
+    let out = dir.path().join("out");
+    Tl::report()
+        .logs("logs/basic.csv")
+        .book("pricing/test.csv")
+        .args(["--month", "2025-06", "--now", "2025-07-02T00:00:00Z"])
+        .args(["--budget", "team=blue:1000", "--out-dir"])
+        .arg(&out)
+        .ok();
+    let md = std::fs::read_to_string(out.join("2025-06/report.md")).unwrap();
+    let section = &md[md.find("## Budgets").expect("budgets in report.md")..];
+    assert!(
+        section.contains(&format!(
+            "| team=blue:1000 | $1,000.00 | {} |",
+            cents(&spent_blue)
+        )),
+        "{section}"
+    );
     run(&["1"], &dir.path().join("t.txt"))
         .fails(2)
         .stderr_has("--budget goes on the page (--format html or --out-dir)");
