@@ -4,6 +4,8 @@
 //! additions, so a sum past u64 is an error, never a wrapped number. Memory is bounded by the
 //! number of cells, not the number of rows. (Summing in place replaced a polars group-by per
 //! chunk: the same sums at a fraction of the time and memory; see BENCHMARKS.md, issue 26.)
+//! The cells are one vector found through a table of their indices (4 bytes a slot, not a map
+//! of 80-byte entries: a million cells took 255 MB at the map's last growth, now ~100 MB).
 
 use super::{Cell, Sums};
 use crate::usage::UsageRecord;
@@ -32,7 +34,10 @@ pub struct SumOverflow;
 pub struct Chunks {
     chunk: Vec<Row>,
     chunk_rows: usize,
-    sums: crate::engine::FastMap<(i32, u32, u32), Sums>,
+    /// The cells summed so far, in order of first appearance.
+    cells: Vec<Cell>,
+    /// Index of each cell in `cells`, hashed by (day, epoch, group).
+    index: hashbrown::HashTable<u32>,
     /// The first error (reported by [`Chunks::finish`]).
     error: Option<SumOverflow>,
 }
@@ -43,7 +48,8 @@ impl Chunks {
         Chunks {
             chunk: Vec::new(),
             chunk_rows: chunk_rows.max(1),
-            sums: Default::default(),
+            cells: Vec::new(),
+            index: hashbrown::HashTable::new(),
             error: None,
         }
     }
@@ -106,14 +112,53 @@ impl Chunks {
             self.chunk.clear();
             return;
         }
-        for row in self.chunk.drain(..) {
-            let cell = self.sums.entry((row.day, row.epoch, row.gid)).or_default();
+        let mut chunk = std::mem::take(&mut self.chunk);
+        for row in chunk.drain(..) {
+            let cell = self.cell_mut(row.day, row.epoch, row.gid);
             if cell.checked_add(&row.sums).is_none() {
                 self.error = Some(SumOverflow);
                 break;
             }
         }
-        self.chunk.clear();
+        chunk.clear();
+        // The buffer is kept for the next chunk.
+        self.chunk = chunk;
+    }
+
+    /// The sums of a cell, made empty at its first row.
+    fn cell_mut(&mut self, day: i32, epoch: u32, group: u32) -> &mut Sums {
+        use std::hash::BuildHasher;
+        let hasher = crate::engine::Fast::default();
+        let key = (day, epoch, group);
+        let cells = &mut self.cells;
+        let found = self
+            .index
+            .find(hasher.hash_one(key), |&i| {
+                let c = &cells[i as usize];
+                (c.day, c.epoch, c.group) == key
+            })
+            .copied();
+        let i = match found {
+            Some(i) => i as usize,
+            None => {
+                // (A cell is at least one row: more than u32::MAX of them would not fit in
+                // memory at 80 bytes each.)
+                let i = cells.len();
+                cells.push(Cell {
+                    day,
+                    epoch,
+                    group,
+                    sums: Sums::default(),
+                });
+                self.index
+                    .insert_unique(hasher.hash_one(key), i as u32, |&j| {
+                        let c = &cells[j as usize];
+                        hasher.hash_one((c.day, c.epoch, c.group))
+                    });
+                i
+            }
+        };
+        &mut cells[i].sums
     }
 
     /// The summed cells, sorted by (day, epoch, group).
@@ -122,17 +167,9 @@ impl Chunks {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
-        let mut cells: Vec<Cell> = self
-            .sums
-            .into_iter()
-            .map(|((day, epoch, group), sums)| Cell {
-                day,
-                epoch,
-                group,
-                sums,
-            })
-            .collect();
-        // Deterministic order, whatever order the map holds them in.
+        drop(self.index);
+        let mut cells = self.cells;
+        // Deterministic order, whatever order the rows came in.
         cells.sort_unstable_by_key(|c| (c.day, c.epoch, c.group));
         Ok(cells)
     }
@@ -172,14 +209,8 @@ mod tests {
     fn a_sum_past_u64_is_an_error_not_a_wrapped_number() {
         // Chunks of one row, each 10^12 input tokens, on top of a cell already near u64::MAX:
         // the sum must refuse rather than wrap.
-        let mut sums = crate::engine::FastMap::default();
-        let near = Sums {
-            input_tokens: u64::MAX - 1_500_000_000_000,
-            ..Sums::default()
-        };
-        sums.insert((0, 0, 0), near);
         let mut c = Chunks::new(1);
-        c.sums = sums;
+        c.cell_mut(0, 0, 0).input_tokens = u64::MAX - 1_500_000_000_000;
         c.push(0, 0, 0, &rec(1_000_000_000_000));
         c.flush();
         assert!(c.error.is_none(), "still fits");

@@ -149,7 +149,7 @@ impl Counters {
 /// group keys of a few integers), where it is several times faster than std's SipHash and
 /// than xxh3's streaming hasher; the keys (log values) cannot be chosen to attack a local batch
 /// run's tables, and a fixed seed keeps every run's work the same.
-type Fast = foldhash::fast::FixedState;
+pub(crate) type Fast = foldhash::fast::FixedState;
 pub(crate) type FastMap<K, V> = HashMap<K, V, Fast>;
 
 /// Accumulates usage records into per-(day, epoch, group) sums.
