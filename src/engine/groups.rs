@@ -235,12 +235,12 @@ mod tests {
         assert_ne!(a, b);
         let keys = g.keys(1);
         assert_eq!(keys.len(), 2);
-        assert_eq!(keys[a as usize].dims, vec![Some(Arc::from("alice"))]);
+        assert_eq!(keys[a as usize].dims[..], [Some(Arc::from("alice"))]);
         assert!(
             Arc::ptr_eq(&keys[a as usize].provider, &keys[b as usize].provider),
             "one string"
         );
-        assert_eq!(keys[b as usize].dims, vec![None]);
+        assert_eq!(keys[b as usize].dims[..], [None]);
         assert!(keys[a as usize].failed && !keys[a as usize].batch);
         assert_eq!(keys[a as usize].region, None);
         // Many groups: the index grows and finds each again, by id order.
@@ -251,7 +251,7 @@ mod tests {
         assert_eq!(key(&mut g, Some("u4999")), 5001);
         assert_eq!(key(&mut g, Some("alice")), a);
         let keys = g.keys(1);
-        assert_eq!(keys[4001].dims, vec![Some(Arc::from("u3999"))]);
+        assert_eq!(keys[4001].dims[..], [Some(Arc::from("u3999"))]);
     }
 
     #[test]

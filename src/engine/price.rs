@@ -75,7 +75,7 @@ pub enum Pricing<'a> {
         row: &'a PriceRow,
         cost: Decimal,
         /// The provider rules (`class-rules.csv`) that priced a class of this usage.
-        rules: Vec<&'a str>,
+        rules: Box<[&'a str]>,
         /// The model was retired before the usage: priced at its last price or its redirect
         /// target's (see [`PriceBook::after_retirement`]), and reports warn about it.
         retired: Option<&'a Retirement>,
@@ -291,7 +291,9 @@ pub fn price<'a>(
                     Ok(cost) => Pricing::Priced {
                         row,
                         cost,
-                        rules: row.rules_used(&classes_used(&cell.sums, key.batch)),
+                        rules: row
+                            .rules_used(&classes_used(&cell.sums, key.batch))
+                            .into_boxed_slice(),
                         retired,
                     },
                     Err(CostError::NoPrice(class)) => {

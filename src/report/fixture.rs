@@ -1,7 +1,7 @@
 //! Hand-built results for renderer and chart tests: every number here is typed by hand, so a
 //! test that renders them checks layout, never arithmetic.
 
-use super::set::SmallSet;
+use super::set::{SmallSet, TierSet};
 
 use rust_decimal::Decimal;
 
@@ -24,7 +24,7 @@ pub fn measures(requests: u64, input: u64, cache_read: u64, output: u64, cost: &
         cost_usd: cost.parse::<Decimal>().expect("fixture cost"),
         unpriced_requests: 0,
         price_versions: SmallSet::default(),
-        priced_by: SmallSet::from([BookTier::Curated]),
+        priced_by: TierSet::from([BookTier::Curated]),
         price_rules: SmallSet::default(),
     }
 }
@@ -104,10 +104,10 @@ pub fn full_report() -> Report {
     let mut gpt = measures(800, 1_000_000, 0, 100_000, "3.25");
     gpt.reasoning_tokens = 40_000;
     gpt.price_versions = SmallSet::from(["openai/gpt-5-mini@2025-08-07".into()]);
-    gpt.priced_by = SmallSet::from([BookTier::Generated]);
+    gpt.priced_by = TierSet::from([BookTier::Generated]);
     let mut llama = measures(10, 20_000, 0, 5_000, "0.004");
     llama.price_versions = SmallSet::from(["together/llama-4-maverick@2025-04-05".into()]);
-    llama.priced_by = SmallSet::from([BookTier::Overlay]);
+    llama.priced_by = TierSet::from([BookTier::Overlay]);
     let mut r = report(
         &["provider", "model"],
         vec![

@@ -36,7 +36,7 @@ pub use forecast::{forecast, Forecast};
 pub use period::Period;
 
 use crate::engine::{Aggregates, PricedCell, Pricing, Sums, UnpricedReason};
-use crate::pricing::{BookTier, PriceFile};
+use crate::pricing::PriceFile;
 use crate::usage::Rejection;
 
 /// The `priced_by` entry of usage priced after its model's retirement (`rule:after-retirement`).
@@ -61,7 +61,7 @@ pub struct Measures {
     /// The price versions that priced this row (`provider/model@effective_from`), sorted.
     pub price_versions: set::SmallSet<set::Label>,
     /// The tiers of the book those versions come from (overlay, curated, generated).
-    pub priced_by: set::SmallSet<BookTier>,
+    pub priced_by: set::TierSet,
     /// The provider rules that priced a token class the versions leave empty
     /// (`class-rules.csv`: Anthropic's 0.1x cache read, Azure's 50% Global Batch, ...).
     pub price_rules: set::SmallSet<set::Label>,

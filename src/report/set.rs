@@ -10,6 +10,8 @@ use std::sync::Arc;
 use serde::{Serialize, Serializer};
 use smallvec::SmallVec;
 
+use crate::pricing::BookTier;
+
 /// Sorted and without repeats; iterates in ascending order, like a `BTreeSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SmallSet<T>(SmallVec<[T; 1]>);
@@ -129,6 +131,68 @@ impl<T: Serialize> Serialize for SmallSet<T> {
     }
 }
 
+/// The tiers of the book that priced a row, as one byte (a row's `priced_by`): iterates in
+/// the tiers' order (overlay, curated, generated), like a `BTreeSet` of them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct TierSet(u8);
+
+const TIERS: [BookTier; 3] = [BookTier::Overlay, BookTier::Curated, BookTier::Generated];
+
+impl TierSet {
+    fn bit(t: BookTier) -> u8 {
+        1 << TIERS.iter().position(|x| *x == t).unwrap_or_default()
+    }
+
+    /// Adds `t`; false when it was there already.
+    pub fn insert(&mut self, t: BookTier) -> bool {
+        let had = self.contains(&t);
+        self.0 |= Self::bit(t);
+        !had
+    }
+
+    pub fn contains(&self, t: &BookTier) -> bool {
+        self.0 & Self::bit(*t) != 0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'static BookTier> + '_ {
+        TIERS.iter().filter(|t| self.contains(t))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn clear(&mut self) {
+        self.0 = 0;
+    }
+}
+
+impl Extend<BookTier> for TierSet {
+    fn extend<I: IntoIterator<Item = BookTier>>(&mut self, items: I) {
+        for t in items {
+            self.insert(t);
+        }
+    }
+}
+
+impl<const N: usize> From<[BookTier; N]> for TierSet {
+    fn from(items: [BookTier; N]) -> Self {
+        let mut s = TierSet::default();
+        s.extend(items);
+        s
+    }
+}
+
+impl Serialize for TierSet {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,5 +224,25 @@ mod tests {
             serde_json::to_string(&SmallSet::from([b, Label::from("a")])).unwrap(),
             r#"["a","openai/gpt-4o@2024-08-06"]"#
         );
+    }
+
+    #[test]
+    fn tiers_iterate_in_their_order_like_a_btreeset() {
+        let items = [BookTier::Generated, BookTier::Overlay, BookTier::Generated];
+        let mut set = TierSet::default();
+        assert!(set.is_empty());
+        set.extend(items);
+        let tree: std::collections::BTreeSet<BookTier> = items.into_iter().collect();
+        assert!(set.iter().copied().eq(tree.iter().copied()));
+        assert_eq!(set.len(), 2);
+        assert!(!set.insert(BookTier::Overlay), "already there");
+        assert!(set.insert(BookTier::Curated));
+        assert!(set.iter().copied().eq(TIERS));
+        assert_eq!(
+            serde_json::to_string(&set).unwrap(),
+            r#"["overlay","curated","generated"]"#
+        );
+        set.clear();
+        assert_eq!(set, TierSet::default());
     }
 }
