@@ -8,8 +8,8 @@
 //! in one flat vector. A million groups of a million users took ~300 MB here with maps of
 //! owned keys, ~110 MB now.
 
+use crate::text::shared::Text;
 use std::hash::BuildHasher;
-use std::sync::Arc;
 
 use super::{Fast, FastMap, GroupKey};
 use crate::pricing::PriceBook;
@@ -32,7 +32,7 @@ struct Interner {
     index: hashbrown::HashTable<u32>,
     /// Shared with every group key that holds the value (a million keys of one provider hold
     /// one string).
-    values: Vec<Arc<str>>,
+    values: Vec<Text>,
     /// The value as read, of the few codes whose printed value is redacted (see `code`).
     redacted: FastMap<u32, Box<str>>,
 }
@@ -62,7 +62,7 @@ impl Interner {
         if printed != s {
             self.redacted.insert(c, s.into());
         }
-        self.values.push(Arc::from(printed.as_ref()));
+        self.values.push(Text::from(printed.as_ref()));
         let (values, redacted) = (&self.values, &self.redacted);
         self.index.insert_unique(h, c, |&c| {
             let raw = redacted.get(&c).map_or(&*values[c as usize], |r| &**r);
@@ -192,8 +192,8 @@ impl Groups {
         self.codes
             .chunks_exact(self.width.max(1))
             .map(|k| GroupKey {
-                provider: s(k[0]).unwrap_or_else(|| Arc::from("")),
-                model: s(k[1]).unwrap_or_else(|| Arc::from("")),
+                provider: s(k[0]).unwrap_or_else(|| Text::from("")),
+                model: s(k[1]).unwrap_or_else(|| Text::from("")),
                 region: s(k[2]),
                 batch: k[3] == 1,
                 failed: k[4] == 1,
@@ -235,9 +235,9 @@ mod tests {
         assert_ne!(a, b);
         let keys = g.keys(1);
         assert_eq!(keys.len(), 2);
-        assert_eq!(keys[a as usize].dims[..], [Some(Arc::from("alice"))]);
+        assert_eq!(keys[a as usize].dims[..], [Some(Text::from("alice"))]);
         assert!(
-            Arc::ptr_eq(&keys[a as usize].provider, &keys[b as usize].provider),
+            Text::ptr_eq(&keys[a as usize].provider, &keys[b as usize].provider),
             "one string"
         );
         assert_eq!(keys[b as usize].dims[..], [None]);
@@ -251,7 +251,7 @@ mod tests {
         assert_eq!(key(&mut g, Some("u4999")), 5001);
         assert_eq!(key(&mut g, Some("alice")), a);
         let keys = g.keys(1);
-        assert_eq!(keys[4001].dims[..], [Some(Arc::from("u3999"))]);
+        assert_eq!(keys[4001].dims[..], [Some(Text::from("u3999"))]);
     }
 
     #[test]

@@ -13,7 +13,6 @@
 //! passes the period and the time zone); it names only `usage`, `pricing` and itself.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use chrono_tz::Tz;
 
@@ -40,6 +39,7 @@ use groups::Groups;
 use minutes::Minutes;
 
 use crate::pricing::PriceBook;
+use crate::text::shared::Text;
 use crate::usage::{col, Rejection, UsageRecord, UsageSink, Where};
 
 /// How many rejections are kept verbatim (the rest are counted).
@@ -75,17 +75,18 @@ pub struct EngineSettings {
     pub side: Option<(i64, i64)>,
 }
 
-/// The identity of a group: what pricing needs plus the requested dimensions.
+/// The identity of a group: what pricing needs plus the requested dimensions. Its strings are
+/// the interner's, shared ([`Text`]: one pointer each).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct GroupKey {
-    pub provider: Arc<str>,
-    pub model: Arc<str>,
-    pub region: Option<Arc<str>>,
+    pub provider: Text,
+    pub model: Text,
+    pub region: Option<Text>,
     pub batch: bool,
     pub failed: bool,
     /// The request's service tier (`priority`, `flex`, or a time window's `off-peak`); `None`
     /// is the standard tier.
-    pub service_tier: Option<Arc<str>>,
+    pub service_tier: Option<Text>,
     /// Whether the source said the requests were long-context (Anthropic's usage report).
     pub long_context: Option<bool>,
     /// Pre-aggregated rows (requests > 1): a per-request threshold cannot be checked on them.
@@ -95,11 +96,11 @@ pub struct GroupKey {
     pub prompt_bucket: u8,
     /// A class of the usage the book does not price (`usage::UnpricedClass::label`): the group
     /// is unpriced, naming it.
-    pub unpriced_class: Option<Arc<str>>,
+    pub unpriced_class: Option<Text>,
     /// Values of [`EngineSettings::dims`], in that order (three inline: a report by one
     /// dimension also groups by `agent` and `deployment_type`, and a vector of its own cost a
     /// million-group report 48 MB of allocations).
-    pub dims: smallvec::SmallVec<[Option<Arc<str>>; 3]>,
+    pub dims: smallvec::SmallVec<[Option<Text>; 3]>,
 }
 
 impl GroupKey {

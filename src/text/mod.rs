@@ -3,6 +3,7 @@
 
 pub mod json;
 pub mod lines;
+pub mod shared;
 
 /// Text from the logs made safe for a terminal: control characters (which could move the
 /// cursor, retitle the window or clear the screen) and bidirectional overrides (which make
