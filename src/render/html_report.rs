@@ -20,9 +20,9 @@ fn summary_by(r: &Report, dim: &str, style: super::Style) -> Option<TableBlock> 
         let key = row
             .dims
             .get(i)
-            .cloned()
-            .flatten()
-            .unwrap_or_else(|| "(none)".into());
+            .and_then(|d| d.as_deref())
+            .unwrap_or("(none)")
+            .to_string();
         let g = groups.entry(key).or_default();
         g.0 += row.measures.cost_usd;
         g.1 += row.measures.requests;

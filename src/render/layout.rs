@@ -101,7 +101,7 @@ pub fn breakdown(r: &Report, style: Style) -> TableBlock {
     // the rest into one row.
     let mut i = 0;
     while i < groups.len() {
-        let period = |row: &crate::report::Row| -> Vec<Option<String>> {
+        let period = |row: &crate::report::Row| -> Vec<Option<crate::text::shared::Text>> {
             time.iter().map(|&t| row.dims[t].clone()).collect()
         };
         let p = period(&groups[i]);
@@ -113,7 +113,7 @@ pub fn breakdown(r: &Report, style: Style) -> TableBlock {
             let mut cells: Vec<String> = row
                 .dims
                 .iter()
-                .map(|d| d.clone().unwrap_or_else(|| "-".into()))
+                .map(|d| d.as_deref().unwrap_or("-").to_string())
                 .collect();
             cells.extend(measures(&row.measures));
             rows.push(cells);
@@ -127,7 +127,7 @@ pub fn breakdown(r: &Report, style: Style) -> TableBlock {
             let cells: Vec<String> = (0..r.by.len())
                 .map(|d| {
                     if time.contains(&d) {
-                        groups[i].dims[d].clone().unwrap_or_default()
+                        groups[i].dims[d].as_deref().unwrap_or_default().to_string()
                     } else if Some(d) == first_other {
                         format!("({} more)", end - i - keep)
                     } else {

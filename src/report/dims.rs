@@ -2,6 +2,7 @@
 //! value of a dimension for one aggregated cell (shared by the report and the comparison).
 
 use crate::engine::{Cell, GroupKey};
+use crate::text::shared::Text;
 use crate::usage::{col, format_day};
 
 /// The time dimensions `--by` understands besides the log columns.
@@ -50,6 +51,46 @@ pub fn dim_value(
             key.dims[i]
                 .as_deref()
                 .map(|v| crate::text::shown_value(other, v))
+        }
+    }
+}
+
+/// [`dim_value`] as shared text, for report rows: the key's own strings are shared, not
+/// copied (a million-group report held a string and a vector per row). `days` keeps the label
+/// of each day (or month) already made.
+pub fn dim_text(
+    name: &str,
+    cell: &Cell,
+    key: &GroupKey,
+    canonical: Option<&str>,
+    engine_dims: &[String],
+    days: &mut crate::engine::FastMap<(bool, i32), Text>,
+) -> Option<Text> {
+    match name {
+        MONTH | DAY => {
+            let month = name == MONTH;
+            let label = days.entry((month, cell.day)).or_insert_with(|| {
+                let day = format_day(cell.day as i64);
+                Text::from(if month { &day[..7] } else { &day[..] })
+            });
+            Some(label.clone())
+        }
+        col::PROVIDER => Some(key.provider.clone()),
+        col::MODEL => Some(key.model.clone()),
+        col::REGION => key.region.clone(),
+        CANONICAL_MODEL | BATCH => {
+            dim_value(name, cell, key, canonical, engine_dims).map(Text::from)
+        }
+        other => {
+            let i = engine_dims.iter().position(|e| e == other)?;
+            let v = key.dims[i].as_ref()?;
+            // Credentials (by column name or by shape) are fingerprinted.
+            let shown = crate::text::shown_value(other, v);
+            Some(if shown == **v {
+                v.clone()
+            } else {
+                Text::from(shown)
+            })
         }
     }
 }

@@ -32,7 +32,10 @@ pub fn measures(requests: u64, input: u64, cache_read: u64, output: u64, cost: &
 /// A row of a report.
 pub fn row(dims: &[&str], measures: Measures) -> Row {
     Row {
-        dims: dims.iter().map(|d| Some(d.to_string())).collect(),
+        dims: dims
+            .iter()
+            .map(|d| Some(crate::text::shared::Text::from(*d)))
+            .collect(),
         measures,
     }
 }

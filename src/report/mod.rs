@@ -32,6 +32,9 @@ use accounting::account;
 pub use accounting::{Accounting, Coverage, Share};
 pub use agents::{ApiEquivalent, AGENT};
 pub use dims::{dim_value, BATCH, CANONICAL_MODEL, DAY, KNOWN_DIMS, MONTH};
+
+/// A report row's dimension values: two inline (most reports group by one or two).
+pub type Dims = smallvec::SmallVec<[Option<crate::text::shared::Text>; 2]>;
 pub use forecast::{forecast, Forecast};
 pub use period::Period;
 
@@ -109,8 +112,9 @@ impl Measures {
 /// One breakdown row: the values of the `--by` dimensions and the measures.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
-    /// One value per `--by` dimension (`None` when the logs had no value).
-    pub dims: Vec<Option<String>>,
+    /// One value per `--by` dimension (`None` when the logs had no value), shared with the
+    /// engine's strings where it is one of them.
+    pub dims: Dims,
     pub measures: Measures,
 }
 
@@ -469,7 +473,7 @@ impl Serialize for RowsJson<'_> {
         for r in &self.0.rows {
             let mut obj = serde_json::Map::new();
             for (name, v) in self.0.by.iter().zip(&r.dims) {
-                obj.insert(name.clone(), serde_json::Value::from(v.clone()));
+                obj.insert(name.clone(), serde_json::Value::from(v.as_deref()));
             }
             measure_entries(&r.measures, &mut obj);
             seq.serialize_element(&obj)?;

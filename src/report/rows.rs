@@ -1,8 +1,10 @@
 //! Which breakdown row each priced cell adds to: the rows of a report, found by their
 //! dimensions.
 
-use super::dim_value;
+use super::dims::dim_text;
+use super::Dims;
 use crate::engine::{PricedCell, Pricing};
+use crate::text::shared::Text;
 
 /// The row of each priced cell (an index into the second list) and each row's dimensions, in
 /// order of appearance.
@@ -10,9 +12,12 @@ pub(super) fn rows_of(
     by: &[String],
     engine_dims: &[String],
     priced: &[PricedCell<'_>],
-) -> (Vec<u32>, Vec<Vec<Option<String>>>) {
+) -> (Vec<u32>, Vec<Dims>) {
     use std::hash::BuildHasher;
-    let mut row_dims: Vec<Vec<Option<String>>> = Vec::new();
+    let mut row_dims: Vec<Dims> = Vec::new();
+    // Labels made once: days and months, and the model ids the book priced.
+    let mut days = Default::default();
+    let mut models: crate::engine::FastMap<&str, Text> = Default::default();
     let mut index: hashbrown::HashTable<u32> = hashbrown::HashTable::new();
     let hasher = foldhash::fast::FixedState::with_seed(0);
     let row_of = priced
@@ -31,11 +36,13 @@ pub(super) fn rows_of(
                 } if *row.provider == *key.provider => Some(row.model.as_str()),
                 _ => None,
             };
-            let dims: Vec<Option<String>> = by
+            let dims: Dims = by
                 .iter()
                 .map(|d| match (d.as_str(), priced_model) {
-                    (crate::usage::col::MODEL, Some(m)) => Some(m.to_string()),
-                    _ => dim_value(d, cell, key, canonical, engine_dims),
+                    (crate::usage::col::MODEL, Some(m)) => {
+                        Some(models.entry(m).or_insert_with(|| Text::from(m)).clone())
+                    }
+                    _ => dim_text(d, cell, key, canonical, engine_dims, &mut days),
                 })
                 .collect();
             let h = hasher.hash_one(&dims);
