@@ -149,7 +149,7 @@ pub fn aggregate(s: &UsageSettings, job: &Job) -> anyhow::Result<(Arc<PriceBook>
     aggregates.check_totals()?;
     let c = &aggregates.counters;
     if aggregates.cells.is_empty() && c.filtered_out > 0 {
-        super::values::filtered_everything(s, &book, c.filtered_out)?;
+        super::values::filtered_everything(s, &book, &aggregates, c.filtered_out)?;
     }
     if aggregates.cells.is_empty() && c.outside_period > 0 {
         // A period with nothing in it: say what the logs do cover.

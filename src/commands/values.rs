@@ -64,9 +64,16 @@ pub fn check_provider(book: &PriceBook, flag: &str, p: &str) -> anyhow::Result<(
     }
 }
 
-/// When `--where` left no row: a provider value that names no provider is a usage error that
-/// says which one was meant; otherwise a warning that the filter removed every row.
-pub fn filtered_everything(s: &UsageSettings, book: &PriceBook, n: u64) -> anyhow::Result<()> {
+/// When `--where` left no row: a provider or model value that names none the book knows, or a
+/// value of another dimension that no row has but one nearly does (`user=alic` when the logs
+/// have `alice`), is a usage error that says which one was meant; otherwise a warning that the
+/// filter removed every row.
+pub fn filtered_everything(
+    s: &UsageSettings,
+    book: &PriceBook,
+    agg: &crate::engine::Aggregates,
+    n: u64,
+) -> anyhow::Result<()> {
     for w in s
         .filter
         .iter()
@@ -114,9 +121,51 @@ pub fn filtered_everything(s: &UsageSettings, book: &PriceBook, n: u64) -> anyho
             }
         }
     }
+    if let Some(message) = near_value(s, agg, n) {
+        return Err(UsageError::Message(message).into());
+    }
     messages::warning(format_args!(
         "--where filtered out every row ({}): nothing is left to report",
         crate::money::count_of(n, "row")
     ));
     Ok(())
+}
+
+/// A `--where DIM=VALUE` of a log dimension (not provider or model, not a credential) whose
+/// value no row has but one has nearly (a letter or two, ASCII case ignored): the message
+/// naming it. The values are those of the groups the engine made, the left-out ones included.
+fn near_value(s: &UsageSettings, agg: &crate::engine::Aggregates, n: u64) -> Option<String> {
+    for w in s.filter.iter().filter(|w| !w.negate) {
+        let Some(i) = agg.dims.iter().position(|d| *d == w.dim) else {
+            continue;
+        };
+        if crate::text::is_secret_name(&w.dim) {
+            continue;
+        }
+        let values: std::collections::BTreeSet<&str> = agg
+            .groups
+            .iter()
+            .filter_map(|g| g.dims.get(i)?.as_deref())
+            .collect();
+        for p in w.patterns.iter().filter(|p| !p.contains('*')) {
+            let lower = p.to_lowercase();
+            if values.iter().any(|v| v.to_lowercase() == lower) {
+                continue;
+            }
+            let close = values
+                .iter()
+                .map(|v| (strsim::damerau_levenshtein(&v.to_lowercase(), &lower), *v))
+                .filter(|(d, _)| *d <= 2)
+                .min();
+            if let Some((_, v)) = close {
+                return Some(format!(
+                    "--where: filtered out {}; no row has {}={p} (did you mean {}?)",
+                    crate::money::count_of(n, "row"),
+                    w.dim,
+                    crate::text::shown_value(&w.dim, v)
+                ));
+            }
+        }
+    }
+    None
 }

@@ -571,6 +571,21 @@ fn a_where_value_no_provider_has_says_which_was_meant() {
         .args(["--where", "canonical_model=claude-sonet-4"])
         .fails(2)
         .stderr_has("(did you mean claude-sonnet-4?)");
+    // A log column's value: the values the logs have are the suggestions.
+    basic()
+        .args(["--where", "user=alic"])
+        .fails(2)
+        .stderr_has("no row has user=alic (did you mean alice?)");
+    // A value the logs have, left out by another condition, is no typo.
+    basic()
+        .args(["--where", "user=alice", "--where", "provider=together"])
+        .ok()
+        .stderr_has("--where filtered out every row");
+    // Credentials are never suggested.
+    basic()
+        .args(["--where", "api_key=sk-alice-000000000002"])
+        .ok()
+        .stderr_has("--where filtered out every row");
 }
 
 #[test]
