@@ -144,22 +144,27 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
     for (p, _) in &focus_options.accounts {
         super::values::check_provider(&book, "--billing-account", p)?;
     }
-    let priced = engine::price(&agg, &book)?;
-    let mut report = report::build(
-        if focus { &[] } else { &by },
-        &dims,
-        &agg,
-        &priced,
-        settings.period(),
-        book.files().to_vec(),
-    );
-    report.forecast = report::forecast(
-        &priced,
-        &settings.tz,
-        now_us,
-        settings.from_us,
-        settings.to_us,
-    );
+    // A page, FOCUS rows and budgets read the priced cells again; a table, csv or json report
+    // prices each cell as it reads it, so a million-cell report holds no priced vector beside
+    // its rows (pricing twice costs a few percent of the time).
+    let keep_priced = focus || out_dir.is_some() || format == Format::Html || !budgets.is_empty();
+    let priced = if keep_priced {
+        engine::price(&agg, &book)?
+    } else {
+        Vec::new()
+    };
+    let by_now: &[String] = if focus { &[] } else { &by };
+    let (period, files) = (settings.period(), book.files().to_vec());
+    let (tz, from, to) = (&settings.tz, settings.from_us, settings.to_us);
+    let mut report = if keep_priced {
+        let mut r = report::build(by_now, &dims, &agg, &priced, period, files);
+        r.forecast = report::forecast(&priced, tz, now_us, from, to);
+        r
+    } else {
+        let mut r = report::build_pricing(by_now, &dims, &agg, &book, period, files)?;
+        r.forecast = report::forecast_pricing(&agg, &book, tz, now_us, from, to)?;
+        r
+    };
     report.pricing.checked_at = book.checked_at().map(str::to_string);
     report.pricing.newest_price = book.newest_price();
     if let Some(h) = messages::freshness_hint(&book, &agg, &report) {

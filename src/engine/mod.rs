@@ -29,7 +29,8 @@ pub mod price;
 pub use crate::usage::aggregate::Sums;
 pub use buckets::Epochs;
 pub use price::{
-    classes_used, cost_of, price, CostError, PriceError, PricedCell, Pricing, UnpricedReason,
+    classes_used, cost_of, price, price_each, CostError, PriceError, PricedCell, Pricing,
+    UnpricedReason,
 };
 
 use buckets::LocalDays;

@@ -249,9 +249,36 @@ pub fn price<'a>(
     agg: &'a Aggregates,
     book: &'a PriceBook,
 ) -> Result<Vec<PricedCell<'a>>, PriceError> {
-    let mut out = Vec::with_capacity(agg.cells.len());
+    let deployment_dim = agg.dims.iter().position(|d| d == col::DEPLOYMENT_TYPE);
+    agg.cells
+        .iter()
+        .map(|cell| price_cell(agg, book, cell, deployment_dim))
+        .collect()
+}
+
+/// Calls `f` with every cell priced, one at a time, in the aggregates' order: a report of a
+/// million cells then never holds a priced vector beside its rows (pricing is a few percent
+/// of its time, so pricing twice is cheaper than 88 MB).
+pub fn price_each<'a>(
+    agg: &'a Aggregates,
+    book: &'a PriceBook,
+    f: &mut dyn FnMut(&PricedCell<'a>),
+) -> Result<(), PriceError> {
     let deployment_dim = agg.dims.iter().position(|d| d == col::DEPLOYMENT_TYPE);
     for cell in &agg.cells {
+        f(&price_cell(agg, book, cell, deployment_dim)?);
+    }
+    Ok(())
+}
+
+/// Prices one cell with the version in force during its epoch.
+fn price_cell<'a>(
+    agg: &'a Aggregates,
+    book: &'a PriceBook,
+    cell: &'a Cell,
+    deployment_dim: Option<usize>,
+) -> Result<PricedCell<'a>, PriceError> {
+    {
         let key = &agg.groups[cell.group as usize];
         let deployment = deployment_dim
             .and_then(|i| key.dims.get(i))
@@ -322,14 +349,13 @@ pub fn price<'a>(
             }),
             Lookup::Unknown => Pricing::Unpriced(UnpricedReason::NotInPriceBook),
         };
-        out.push(PricedCell {
+        Ok(PricedCell {
             cell,
             key,
             pricing,
             long,
             long_unchecked,
             deployment,
-        });
+        })
     }
-    Ok(out)
 }

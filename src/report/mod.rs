@@ -22,6 +22,7 @@ pub mod failures;
 pub mod fixture;
 pub mod focus;
 pub mod forecast;
+mod json;
 pub mod measures;
 pub mod period;
 pub mod reconcile;
@@ -35,7 +36,7 @@ pub use dims::{dim_value, BATCH, CANONICAL_MODEL, DAY, KNOWN_DIMS, MONTH};
 
 /// A report row's dimension values: two inline (most reports group by one or two).
 pub type Dims = smallvec::SmallVec<[Option<crate::text::shared::Text>; 2]>;
-pub use forecast::{forecast, Forecast};
+pub use forecast::{forecast, forecast_pricing, Forecast};
 pub use period::Period;
 
 use crate::engine::{Aggregates, PricedCell, Pricing, Sums, UnpricedReason};
@@ -216,19 +217,55 @@ pub fn by_provider(
     })
 }
 
-/// Builds the report. `engine_dims` must be the dims the engine grouped by.
-pub fn build(
+/// Builds the report from priced cells. `engine_dims` must be the dims the engine grouped by.
+pub fn build<'a>(
     by: &[String],
     engine_dims: &[String],
     agg: &Aggregates,
-    priced: &[PricedCell<'_>],
+    priced: &[PricedCell<'a>],
     period: Period,
     price_files: Vec<PriceFile>,
 ) -> Report {
+    let each = |f: &mut dyn FnMut(&PricedCell<'a>)| {
+        priced.iter().for_each(f);
+        Ok::<(), std::convert::Infallible>(())
+    };
+    match build_from(by, engine_dims, agg, &each, period, price_files) {
+        Ok(r) => r,
+        Err(never) => match never {},
+    }
+}
+
+/// [`build`] pricing each cell as it is read, twice (to find the rows, then to sum into them),
+/// instead of from a priced vector: a million-cell report then holds no priced vector beside
+/// its rows (88 MB). Fails only where [`crate::engine::price`] would.
+pub fn build_pricing<'a>(
+    by: &[String],
+    engine_dims: &[String],
+    agg: &'a Aggregates,
+    book: &'a crate::pricing::PriceBook,
+    period: Period,
+    price_files: Vec<PriceFile>,
+) -> Result<Report, crate::engine::PriceError> {
+    let each = |f: &mut dyn FnMut(&PricedCell<'a>)| crate::engine::price_each(agg, book, f);
+    build_from(by, engine_dims, agg, &each, period, price_files)
+}
+
+/// Calls its argument with every priced cell of a report, in one order each time.
+pub(crate) type EachCell<'e, 'a, E> = dyn Fn(&mut dyn FnMut(&PricedCell<'a>)) -> Result<(), E> + 'e;
+
+fn build_from<'a, E>(
+    by: &[String],
+    engine_dims: &[String],
+    agg: &Aggregates,
+    cells: &EachCell<'_, 'a, E>,
+    period: Period,
+    price_files: Vec<PriceFile>,
+) -> Result<Report, E> {
     // First the rows: each cell's row, in order of appearance, found by its dimensions through a
     // table of indices; then the rows are made at once, at their exact number (a vector grown
     // by doubling held a third of a million-group report's peak).
-    let (row_of, row_dims) = rows::rows_of(by, engine_dims, priced);
+    let (row_of, row_dims) = rows::rows_of(by, engine_dims, cells)?;
     let mut rows: Vec<Row> = row_dims
         .into_iter()
         .map(|dims| Row {
@@ -254,7 +291,10 @@ pub fn build(
     let mut after_retirement: BTreeMap<(String, String), Retired> = BTreeMap::new();
     let mut assumed_global = 0u64;
     let mut agent_cost = agents::AgentCost::new(engine_dims);
-    for (pc, &i) in priced.iter().zip(&row_of) {
+    let mut next = row_of.iter();
+    cells(&mut |pc: &PricedCell<'a>| {
+        // (Both passes read the cells in one order: one row per cell.)
+        let i = next.next().copied().unwrap_or_default();
         agent_cost.add(pc);
         let (cell, key) = (pc.cell, pc.key);
         if pc.assumed_global() && matches!(pc.pricing, Pricing::Priced { .. }) {
@@ -344,7 +384,7 @@ pub fn build(
                 u.output_tokens += cell.sums.output_tokens;
             }
         }
-    }
+    })?;
     // Time dimensions ascending, then the most expensive first, then by name: stable and useful.
     let time_idx: Vec<usize> = by
         .iter()
@@ -368,7 +408,7 @@ pub fn build(
         r.measures.cost_usd = r.measures.cost_usd.normalize();
     }
     let (api_equivalent, agent_note) = agent_cost.finish();
-    Report {
+    Ok(Report {
         api_equivalent,
         by: by.to_vec(),
         period,
@@ -426,81 +466,74 @@ pub fn build(
             newest_price: None,
         },
         coverage,
-    }
+    })
 }
 
-/// The measures as JSON keys, in [`measures::MEASURES`] order.
-fn measure_entries(m: &Measures, map: &mut serde_json::Map<String, serde_json::Value>) {
-    use measures::MeasureValue;
-    for c in measures::MEASURES {
-        let v = match (c.get)(m) {
-            MeasureValue::Count(n) => serde_json::Value::from(n),
-            MeasureValue::Money(d) => serde_json::Value::from(crate::money::exact(d)),
+#[cfg(test)]
+mod lazy_tests {
+    use super::*;
+    use crate::engine::{Aggregator, EngineSettings};
+    use crate::pricing::PriceBook;
+    use crate::usage::{parse_timestamp_us, OwnedRecord, UsageSink};
+
+    /// A report and its forecast priced as they are read equal those of a priced vector, for
+    /// time and log-column dimensions, with unpriced usage and a price change in the month.
+    #[test]
+    fn pricing_as_read_gives_the_same_report_and_forecast() {
+        let prices = "provider,model,effective_from,input_per_mtok,output_per_mtok\n\
+            p,m,2025-01-01,3,15\n\
+            p,m,2025-06-15,2,10\n";
+        let mut f = Vec::new();
+        let book = PriceBook::from_sources(&[("t.csv".into(), prices.as_bytes().to_vec())], &mut f);
+        assert!(f.is_empty(), "{f:?}");
+        let tz = chrono_tz::Europe::Berlin;
+        let mut a = Aggregator::new(EngineSettings {
+            tz,
+            from_us: None,
+            to_us: None,
+            dims: vec!["user".into()],
+            boundaries: book.boundaries(),
+            book: Some(std::sync::Arc::new(book.clone())),
+            per_minute: false,
+            filter: vec![],
+            side: None,
+        });
+        let users = ["ann", "bo", "cy"];
+        for i in 0..60u64 {
+            let day = 1 + i % 28;
+            let ts = format!("2025-06-{day:02}T{:02}:00:00Z", i % 24);
+            let model = if i % 7 == 0 { "unknown" } else { "m" };
+            let mut r = OwnedRecord::new(parse_timestamp_us(&ts).unwrap(), "p", model);
+            r.input_tokens = 1000 + i;
+            r.output_tokens = 10 * i;
+            r.user = Some(users[(i % 3) as usize].to_string());
+            a.record(&r.as_record());
+        }
+        let agg = a.finish().unwrap();
+        let priced = crate::engine::price(&agg, &book).unwrap();
+        let dims = vec!["user".to_string()];
+        let period = || Period {
+            from: None,
+            to: None,
+            tz: "Europe/Berlin".into(),
         };
-        map.insert(c.name.into(), v);
-    }
-    map.insert(
-        "price_versions".into(),
-        serde_json::Value::from(
-            m.price_versions
-                .iter()
-                .map(|v| v.to_string())
-                .collect::<Vec<_>>(),
-        ),
-    );
-    map.insert(
-        "priced_by".into(),
-        serde_json::Value::from(m.priced_by_labels()),
-    );
-}
-
-impl Serialize for Measures {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = serde_json::Map::new();
-        measure_entries(self, &mut map);
-        map.serialize(s)
-    }
-}
-
-/// The report's rows for JSON, one object at a time (a million groups are never held as JSON
-/// values all at once).
-struct RowsJson<'a>(&'a Report);
-
-impl Serialize for RowsJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = s.serialize_seq(Some(self.0.rows.len()))?;
-        for r in &self.0.rows {
-            let mut obj = serde_json::Map::new();
-            for (name, v) in self.0.by.iter().zip(&r.dims) {
-                obj.insert(name.clone(), serde_json::Value::from(v.as_deref()));
-            }
-            measure_entries(&r.measures, &mut obj);
-            seq.serialize_element(&obj)?;
+        for by in [
+            vec!["user"],
+            vec!["day", "model"],
+            vec!["month", "provider", "model", "user"],
+        ] {
+            let by: Vec<String> = by.into_iter().map(String::from).collect();
+            let want = build(&by, &dims, &agg, &priced, period(), vec![]);
+            let got = build_pricing(&by, &dims, &agg, &book, period(), vec![]).unwrap();
+            assert_eq!(got, want, "{by:?}");
+            assert!(!want.unpriced.is_empty() && !want.rows.is_empty());
         }
-        seq.end()
-    }
-}
-
-impl Serialize for Report {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let rows = RowsJson(self);
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("by", &self.by)?;
-        m.serialize_entry("period", &self.period)?;
-        m.serialize_entry("rows", &rows)?;
-        m.serialize_entry("total", &self.total)?;
-        m.serialize_entry("unpriced", &self.unpriced)?;
-        m.serialize_entry("accounting", &self.accounting)?;
-        m.serialize_entry("rejections", &self.rejections)?;
-        m.serialize_entry("warnings", &self.warnings)?;
-        m.serialize_entry("forecast", &self.forecast)?;
-        m.serialize_entry("pricing", &self.pricing)?;
-        m.serialize_entry("coverage", &self.coverage)?;
-        if let Some(a) = &self.api_equivalent {
-            m.serialize_entry("api_equivalent", a)?;
-        }
-        m.end()
+        let now = parse_timestamp_us("2025-06-20T12:00:00Z").unwrap();
+        let want = forecast(&priced, &tz, now, None, None);
+        assert!(want.is_some());
+        assert_eq!(
+            forecast_pricing(&agg, &book, &tz, now, None, None).unwrap(),
+            want
+        );
     }
 }
