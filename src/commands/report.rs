@@ -161,8 +161,13 @@ pub fn run(args: ReportArgs, default_by: &[&str]) -> anyhow::Result<()> {
         r.forecast = report::forecast(&priced, tz, now_us, from, to);
         r
     } else {
-        let mut r = report::build_pricing(by_now, &dims, &agg, &book, period, files)?;
-        r.forecast = report::forecast_pricing(&agg, &book, tz, now_us, from, to)?;
+        let mut acc = report::ForecastAcc::new(tz, now_us, from, to);
+        let mut r = report::build_pricing(by_now, &dims, &agg, &book, period, files, &mut |pc| {
+            if let Some(a) = acc.as_mut() {
+                a.add(pc);
+            }
+        })?;
+        r.forecast = acc.and_then(report::ForecastAcc::finish);
         r
     };
     report.pricing.checked_at = book.checked_at().map(str::to_string);

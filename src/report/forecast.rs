@@ -44,102 +44,106 @@ impl Serialize for Forecast {
 
 /// Projects the month containing `now_us` (in `tz`) when it is in progress and the period
 /// covers it. `None` for closed months or less than an hour into the month.
-pub fn forecast<'a>(
-    priced: &[PricedCell<'a>],
+pub fn forecast(
+    priced: &[PricedCell<'_>],
     tz: &chrono_tz::Tz,
     now_us: i64,
     period_from: Option<i64>,
     period_to: Option<i64>,
 ) -> Option<Forecast> {
-    let each = |f: &mut dyn FnMut(&PricedCell<'a>)| {
-        priced.iter().for_each(f);
-        Ok::<(), std::convert::Infallible>(())
-    };
-    match forecast_from(&each, tz, now_us, period_from, period_to) {
-        Ok(f) => f,
-        Err(never) => match never {},
-    }
+    let mut acc = ForecastAcc::new(tz, now_us, period_from, period_to)?;
+    priced.iter().for_each(|pc| acc.add(pc));
+    acc.finish()
 }
 
-/// [`forecast`] pricing each cell as it is read (see `report::build_pricing`).
-pub fn forecast_pricing<'a>(
-    agg: &'a crate::engine::Aggregates,
-    book: &'a crate::pricing::PriceBook,
-    tz: &chrono_tz::Tz,
+/// A [`forecast`] made while the cells go by (a report priced as it is read keeps no priced
+/// vector to read again).
+pub struct ForecastAcc {
+    month: String,
+    /// The month's bounds (instants) and local days (first, first of the next month).
+    start: i64,
+    end: i64,
+    days: (i64, i64),
     now_us: i64,
-    period_from: Option<i64>,
-    period_to: Option<i64>,
-) -> Result<Option<Forecast>, crate::engine::PriceError> {
-    let each = |f: &mut dyn FnMut(&PricedCell<'a>)| crate::engine::price_each(agg, book, f);
-    forecast_from(&each, tz, now_us, period_from, period_to)
+    today: i64,
+    /// The data reaches into the month (a report of closed months has no projection).
+    seen: bool,
+    cost: Decimal,
 }
 
-fn forecast_from<'a, E>(
-    cells: &super::EachCell<'_, 'a, E>,
-    tz: &chrono_tz::Tz,
-    now_us: i64,
-    period_from: Option<i64>,
-    period_to: Option<i64>,
-) -> Result<Option<Forecast>, E> {
-    use chrono::{Datelike, TimeZone};
-    let month_of = || {
+impl ForecastAcc {
+    /// `None` when the month of `now_us` cannot be projected: the period does not give the
+    /// whole month so far, or less than an hour of it has passed.
+    pub fn new(
+        tz: &chrono_tz::Tz,
+        now_us: i64,
+        period_from: Option<i64>,
+        period_to: Option<i64>,
+    ) -> Option<Self> {
+        use chrono::{Datelike, TimeZone};
         let now = chrono::DateTime::from_timestamp_micros(now_us)?;
         let local = tz.from_utc_datetime(&now.naive_utc()).date_naive();
         let first = local.with_day(1)?;
-        Some((first, first.checked_add_months(chrono::Months::new(1))?))
-    };
-    let Some((first, next)) = month_of() else {
-        return Ok(None);
-    };
-    let start = crate::time::local_midnight_us(tz, first);
-    let end = crate::time::local_midnight_us(tz, next);
-    // The run-rate needs the whole month so far: a period that starts later or ends before
-    // now does not give it.
-    if period_to.is_some_and(|t| t < now_us) || period_from.is_some_and(|f| f > start) {
-        return Ok(None);
+        let next = first.checked_add_months(chrono::Months::new(1))?;
+        let start = crate::time::local_midnight_us(tz, first);
+        let end = crate::time::local_midnight_us(tz, next);
+        // The run-rate needs the whole month so far: a period that starts later or ends before
+        // now does not give it.
+        if period_to.is_some_and(|t| t < now_us) || period_from.is_some_and(|f| f > start) {
+            return None;
+        }
+        if now_us - start < 3_600_000_000 {
+            return None;
+        }
+        Some(ForecastAcc {
+            month: first.format("%Y-%m").to_string(),
+            start,
+            end,
+            days: (
+                crate::time::local_day(tz, start)?,
+                crate::time::local_day(tz, end)?,
+            ),
+            now_us,
+            today: crate::time::local_day(tz, now_us)?,
+            seen: false,
+            cost: Decimal::ZERO,
+        })
     }
-    let elapsed = now_us - start;
-    if elapsed < 3_600_000_000 {
-        return Ok(None);
-    }
-    let month = first.format("%Y-%m").to_string();
-    let Some(today) = crate::time::local_day(tz, now_us) else {
-        return Ok(None);
-    };
-    // The month's days: the data must reach into it (a report of closed months has no
-    // projection), and only days up to "now" count (a log may hold more than has happened).
-    let (month_start, month_end) = (
-        crate::time::local_day(tz, start),
-        crate::time::local_day(tz, end),
-    );
-    let in_month =
-        |day: i64| month_start.is_some_and(|s| day >= s) && month_end.is_none_or(|e| day < e);
-    let (mut seen, mut cost) = (false, Decimal::ZERO);
-    cells(&mut |pc: &PricedCell<'a>| {
+
+    /// Counts a cell: its priced cost when it is in the month, up to today (a log may hold
+    /// more than has happened by "now").
+    pub fn add(&mut self, pc: &PricedCell<'_>) {
         let day = pc.cell.day as i64;
-        if in_month(day) {
-            seen = true;
-            if let Pricing::Priced { cost: c, .. } = &pc.pricing {
-                if day <= today {
-                    cost += *c;
-                }
+        if day < self.days.0 || day >= self.days.1 {
+            return;
+        }
+        self.seen = true;
+        if let Pricing::Priced { cost, .. } = &pc.pricing {
+            if day <= self.today {
+                self.cost += *cost;
             }
         }
-    })?;
-    if !seen || cost.is_zero() {
-        // No data in the month, or nothing priced yet (or only unpriced usage): a $0
-        // projection would mislead.
-        return Ok(None);
     }
-    let projected = (cost * Decimal::from(end - start) / Decimal::from(elapsed)).round_dp(2);
-    let days = Decimal::from(elapsed) / Decimal::from(crate::usage::MICROS_PER_DAY);
-    Ok(Some(Forecast {
-        month,
-        cost_so_far: cost.normalize(),
-        days_elapsed: days.round_dp(1).normalize().to_string(),
-        days_in_month: ((end - start + 3_600_000_000) / crate::usage::MICROS_PER_DAY) as u32,
-        projected,
-        based_on_from: crate::usage::format_timestamp_us(start),
-        based_on_to: crate::usage::format_timestamp_us(now_us),
-    }))
+
+    pub fn finish(self) -> Option<Forecast> {
+        if !self.seen || self.cost.is_zero() {
+            // No data in the month, or nothing priced yet (or only unpriced usage): a $0
+            // projection would mislead.
+            return None;
+        }
+        let elapsed = self.now_us - self.start;
+        let projected =
+            (self.cost * Decimal::from(self.end - self.start) / Decimal::from(elapsed)).round_dp(2);
+        let days = Decimal::from(elapsed) / Decimal::from(crate::usage::MICROS_PER_DAY);
+        Some(Forecast {
+            month: self.month,
+            cost_so_far: self.cost.normalize(),
+            days_elapsed: days.round_dp(1).normalize().to_string(),
+            days_in_month: ((self.end - self.start + 3_600_000_000) / crate::usage::MICROS_PER_DAY)
+                as u32,
+            projected,
+            based_on_from: crate::usage::format_timestamp_us(self.start),
+            based_on_to: crate::usage::format_timestamp_us(self.now_us),
+        })
+    }
 }

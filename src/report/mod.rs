@@ -36,7 +36,7 @@ pub use dims::{dim_value, BATCH, CANONICAL_MODEL, DAY, KNOWN_DIMS, MONTH};
 
 /// A report row's dimension values: two inline (most reports group by one or two).
 pub type Dims = smallvec::SmallVec<[Option<crate::text::shared::Text>; 2]>;
-pub use forecast::{forecast, forecast_pricing, Forecast};
+pub use forecast::{forecast, Forecast, ForecastAcc};
 pub use period::Period;
 
 use crate::engine::{Aggregates, PricedCell, Pricing, Sums, UnpricedReason};
@@ -226,19 +226,35 @@ pub fn build<'a>(
     period: Period,
     price_files: Vec<PriceFile>,
 ) -> Report {
+    let find = |f: &mut dyn FnMut(rows::RowCell<'a>)| {
+        priced.iter().for_each(|pc| f(rows::RowCell::of(pc)));
+        Ok::<(), std::convert::Infallible>(())
+    };
     let each = |f: &mut dyn FnMut(&PricedCell<'a>)| {
         priced.iter().for_each(f);
         Ok::<(), std::convert::Infallible>(())
     };
-    match build_from(by, engine_dims, agg, &each, period, price_files) {
+    match build_from(
+        by,
+        engine_dims,
+        agg,
+        &find,
+        &each,
+        &mut |_| {},
+        period,
+        price_files,
+    ) {
         Ok(r) => r,
         Err(never) => match never {},
     }
 }
 
-/// [`build`] pricing each cell as it is read, twice (to find the rows, then to sum into them),
-/// instead of from a priced vector: a million-cell report then holds no priced vector beside
-/// its rows (88 MB). Fails only where [`crate::engine::price`] would.
+/// [`build`] pricing each cell as it sums it into its row, instead of from a priced vector: a
+/// million-cell report then holds no priced vector beside its rows (88 MB). The rows are found
+/// first, pricing again only when `--by` names what priced a cell (`model`, `canonical_model`).
+/// `observe` sees every priced cell (a forecast made on the way). Fails only where
+/// [`crate::engine::price`] would.
+#[allow(clippy::too_many_arguments)]
 pub fn build_pricing<'a>(
     by: &[String],
     engine_dims: &[String],
@@ -246,26 +262,52 @@ pub fn build_pricing<'a>(
     book: &'a crate::pricing::PriceBook,
     period: Period,
     price_files: Vec<PriceFile>,
+    observe: &mut dyn FnMut(&PricedCell<'a>),
 ) -> Result<Report, crate::engine::PriceError> {
+    let priced_dims = rows::needs_pricing(by);
+    let find = |f: &mut dyn FnMut(rows::RowCell<'a>)| {
+        if priced_dims {
+            return crate::engine::price_each(agg, book, &mut |pc| f(rows::RowCell::of(pc)));
+        }
+        for cell in &agg.cells {
+            f(rows::RowCell::unpriced(
+                cell,
+                &agg.groups[cell.group as usize],
+            ));
+        }
+        Ok(())
+    };
     let each = |f: &mut dyn FnMut(&PricedCell<'a>)| crate::engine::price_each(agg, book, f);
-    build_from(by, engine_dims, agg, &each, period, price_files)
+    build_from(
+        by,
+        engine_dims,
+        agg,
+        &find,
+        &each,
+        observe,
+        period,
+        price_files,
+    )
 }
 
 /// Calls its argument with every priced cell of a report, in one order each time.
 pub(crate) type EachCell<'e, 'a, E> = dyn Fn(&mut dyn FnMut(&PricedCell<'a>)) -> Result<(), E> + 'e;
 
+#[allow(clippy::too_many_arguments)]
 fn build_from<'a, E>(
     by: &[String],
     engine_dims: &[String],
     agg: &Aggregates,
+    find: &rows::EachRowCell<'_, 'a, E>,
     cells: &EachCell<'_, 'a, E>,
+    observe: &mut dyn FnMut(&PricedCell<'a>),
     period: Period,
     price_files: Vec<PriceFile>,
 ) -> Result<Report, E> {
     // First the rows: each cell's row, in order of appearance, found by its dimensions through a
     // table of indices; then the rows are made at once, at their exact number (a vector grown
     // by doubling held a third of a million-group report's peak).
-    let (row_of, row_dims) = rows::rows_of(by, engine_dims, cells)?;
+    let (row_of, row_dims) = rows::rows_of(by, engine_dims, find)?;
     let mut rows: Vec<Row> = row_dims
         .into_iter()
         .map(|dims| Row {
@@ -295,6 +337,7 @@ fn build_from<'a, E>(
     cells(&mut |pc: &PricedCell<'a>| {
         // (Both passes read the cells in one order: one row per cell.)
         let i = next.next().copied().unwrap_or_default();
+        observe(pc);
         agent_cost.add(pc);
         let (cell, key) = (pc.cell, pc.key);
         if pc.assumed_global() && matches!(pc.pricing, Pricing::Priced { .. }) {
@@ -512,6 +555,7 @@ mod lazy_tests {
         let agg = a.finish().unwrap();
         let priced = crate::engine::price(&agg, &book).unwrap();
         let dims = vec!["user".to_string()];
+        let now = parse_timestamp_us("2025-06-20T12:00:00Z").unwrap();
         let period = || Period {
             from: None,
             to: None,
@@ -524,16 +568,19 @@ mod lazy_tests {
         ] {
             let by: Vec<String> = by.into_iter().map(String::from).collect();
             let want = build(&by, &dims, &agg, &priced, period(), vec![]);
-            let got = build_pricing(&by, &dims, &agg, &book, period(), vec![]).unwrap();
+            let mut acc = ForecastAcc::new(&tz, now, None, None).unwrap();
+            let got = build_pricing(&by, &dims, &agg, &book, period(), vec![], &mut |pc| {
+                acc.add(pc)
+            })
+            .unwrap();
+            assert_eq!(
+                acc.finish(),
+                forecast(&priced, &tz, now, None, None),
+                "{by:?}"
+            );
             assert_eq!(got, want, "{by:?}");
             assert!(!want.unpriced.is_empty() && !want.rows.is_empty());
         }
-        let now = parse_timestamp_us("2025-06-20T12:00:00Z").unwrap();
-        let want = forecast(&priced, &tz, now, None, None);
-        assert!(want.is_some());
-        assert_eq!(
-            forecast_pricing(&agg, &book, &tz, now, None, None).unwrap(),
-            want
-        );
+        assert!(forecast(&priced, &tz, now, None, None).is_some());
     }
 }
