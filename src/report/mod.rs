@@ -305,16 +305,8 @@ fn build_from<'a, E>(
     price_files: Vec<PriceFile>,
 ) -> Result<Report, E> {
     // First the rows: each cell's row, in order of appearance, found by its dimensions through a
-    // table of indices; then the rows are made at once, at their exact number (a vector grown
-    // by doubling held a third of a million-group report's peak).
-    let (row_of, row_dims) = rows::rows_of(by, engine_dims, find)?;
-    let mut rows: Vec<Row> = row_dims
-        .into_iter()
-        .map(|dims| Row {
-            dims,
-            measures: Measures::default(),
-        })
-        .collect();
+    // table of indices; then the cells are summed into them.
+    let (row_of, mut rows) = rows::rows_of(by, engine_dims, agg.cells.len(), find)?;
     // One shared label per price version and per rule, however many rows they price.
     let mut version_labels: crate::engine::FastMap<*const crate::pricing::PriceRow, set::Label> =
         Default::default();

@@ -2,7 +2,7 @@
 //! dimensions.
 
 use super::dims::dim_text;
-use super::Dims;
+use super::{Dims, Measures, Row};
 use crate::engine::{Cell, GroupKey, PricedCell, Pricing};
 use crate::text::shared::Text;
 
@@ -57,21 +57,31 @@ pub(super) fn needs_pricing(by: &[String]) -> bool {
 /// priced cells.
 pub(super) type EachRowCell<'e, 'a, E> = dyn Fn(&mut dyn FnMut(RowCell<'a>)) -> Result<(), E> + 'e;
 
-/// The row of each priced cell (an index into the second list) and each row's dimensions, in
-/// order of appearance.
+/// Most rows a report reserves room for at once (640 MB of address space, not memory).
+const RESERVED_ROWS: usize = 1 << 22;
+
+/// The row of each of the `n` cells (an index into the second list) and the rows with their
+/// dimensions and empty measures, in order of appearance.
+///
+/// The rows are at most the cells: their vector reserves that many (up to [`RESERVED_ROWS`])
+/// and is trimmed at the end. Address space reserved and never written is not memory (the
+/// system maps a page when it is first written), so the rows cost what they hold, without the
+/// doubling growth that held a third of a million-group report's peak and without a list of
+/// dimensions beside them (25 MB there).
 pub(super) fn rows_of<'a, E>(
     by: &[String],
     engine_dims: &[String],
+    n: usize,
     cells: &EachRowCell<'_, 'a, E>,
-) -> Result<(Vec<u32>, Vec<Dims>), E> {
+) -> Result<(Vec<u32>, Vec<Row>), E> {
     use std::hash::BuildHasher;
-    let mut row_dims: Vec<Dims> = Vec::new();
+    let mut rows: Vec<Row> = Vec::with_capacity(n.min(RESERVED_ROWS));
     // Labels made once: days and months, and the model ids the book priced.
     let mut days = Default::default();
     let mut models: crate::engine::FastMap<&'a str, Text> = Default::default();
     let mut index: hashbrown::HashTable<u32> = hashbrown::HashTable::new();
     let hasher = foldhash::fast::FixedState::with_seed(0);
-    let mut row_of = Vec::new();
+    let mut row_of = Vec::with_capacity(n);
     cells(&mut |rc: RowCell<'a>| {
         let RowCell {
             cell,
@@ -89,18 +99,22 @@ pub(super) fn rows_of<'a, E>(
             })
             .collect();
         let h = hasher.hash_one(&dims);
-        let i = match index.find(h, |&i| row_dims[i as usize] == dims) {
+        let i = match index.find(h, |&i| rows[i as usize].dims == dims) {
             Some(&i) => i,
             None => {
                 // (Rows are at most the cells, which a u32 numbers in any report that fits
                 // in memory.)
-                let i = row_dims.len() as u32;
-                row_dims.push(dims);
-                index.insert_unique(h, i, |&j| hasher.hash_one(&row_dims[j as usize]));
+                let i = rows.len() as u32;
+                rows.push(Row {
+                    dims,
+                    measures: Measures::default(),
+                });
+                index.insert_unique(h, i, |&j| hasher.hash_one(&rows[j as usize].dims));
                 i
             }
         };
         row_of.push(i);
     })?;
-    Ok((row_of, row_dims))
+    rows.shrink_to_fit();
+    Ok((row_of, rows))
 }
