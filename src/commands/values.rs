@@ -102,16 +102,7 @@ pub fn filtered_everything(
             })
             .collect();
         for p in w.patterns.iter().filter(|p| !p.contains('*')) {
-            let lower = p.to_lowercase();
-            if names.iter().any(|m| m.to_lowercase() == lower) {
-                continue;
-            }
-            let close = names
-                .iter()
-                .map(|m| (strsim::damerau_levenshtein(&m.to_lowercase(), &lower), *m))
-                .filter(|(d, _)| *d <= 2)
-                .min();
-            if let Some((_, m)) = close {
+            if let Some(m) = typo_of(&names, p) {
                 return Err(UsageError::Message(format!(
                     "--where: filtered out {}; no {} in the price book is called {p} (did you mean {m}?)",
                     crate::money::count_of(n, "row"),
@@ -148,16 +139,7 @@ fn near_value(s: &UsageSettings, agg: &crate::engine::Aggregates, n: u64) -> Opt
             .filter_map(|g| g.dims.get(i)?.as_deref())
             .collect();
         for p in w.patterns.iter().filter(|p| !p.contains('*')) {
-            let lower = p.to_lowercase();
-            if values.iter().any(|v| v.to_lowercase() == lower) {
-                continue;
-            }
-            let close = values
-                .iter()
-                .map(|v| (strsim::damerau_levenshtein(&v.to_lowercase(), &lower), *v))
-                .filter(|(d, _)| *d <= 2)
-                .min();
-            if let Some((_, v)) = close {
+            if let Some(v) = typo_of(&values, p) {
                 return Some(format!(
                     "--where: filtered out {}; no row has {}={p} (did you mean {}?)",
                     crate::money::count_of(n, "row"),
@@ -168,4 +150,19 @@ fn near_value(s: &UsageSettings, agg: &crate::engine::Aggregates, n: u64) -> Opt
         }
     }
     None
+}
+
+/// The value `p` was meant to be, when no value is `p` (case ignored) but one is a letter or
+/// two away (wrong, missing, extra or swapped); the nearest, then the first in order.
+fn typo_of<'v>(values: &std::collections::BTreeSet<&'v str>, p: &str) -> Option<&'v str> {
+    let lower = p.to_lowercase();
+    if values.iter().any(|v| v.to_lowercase() == lower) {
+        return None;
+    }
+    values
+        .iter()
+        .map(|v| (strsim::damerau_levenshtein(&v.to_lowercase(), &lower), *v))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, v)| v)
 }

@@ -5,8 +5,6 @@
 //! allocation for the usual row priced by one version); its text entries are shared
 //! [`Label`]s, one allocation per distinct value however many rows name it.
 
-use std::sync::Arc;
-
 use serde::{Serialize, Serializer};
 use smallvec::SmallVec;
 
@@ -24,39 +22,7 @@ impl<T> Default for SmallSet<T> {
 
 /// A shared text value of a report row (a price version, a rule name): cloning it copies a
 /// pointer. Compares, orders and serialises as its text.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Label(Arc<str>);
-
-impl std::ops::Deref for Label {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for Label {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl From<&str> for Label {
-    fn from(s: &str) -> Self {
-        Label(Arc::from(s))
-    }
-}
-
-impl From<String> for Label {
-    fn from(s: String) -> Self {
-        Label(Arc::from(s))
-    }
-}
-
-impl Serialize for Label {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
+pub use crate::text::shared::Text as Label;
 
 impl<T: Ord> SmallSet<T> {
     /// Adds `v`; false when it was there already.
@@ -217,7 +183,8 @@ mod tests {
         let a = Label::from("openai/gpt-4o@2024-08-06");
         let b = Label::from("openai/gpt-4o@2024-08-06".to_string());
         assert_eq!(a, b);
-        assert!(Label::from("a") < Label::from("b"));
+        let (x, y) = (Label::from("a"), Label::from("b"));
+        assert!(x < y);
         assert_eq!(&*a, "openai/gpt-4o@2024-08-06");
         assert_eq!(a.to_string(), "openai/gpt-4o@2024-08-06");
         assert_eq!(
