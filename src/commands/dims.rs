@@ -53,13 +53,9 @@ pub fn check_columns(
             .copied()
             .chain(extras.iter().map(String::as_str))
             .collect();
-        let closest = candidates
-            .iter()
-            .map(|c| (strsim::damerau_levenshtein(d, c), *c))
-            .filter(|(dist, c)| *dist <= (d.len().max(c.len()) / 3).max(2))
-            .min();
+        let closest = crate::text::nearest(candidates, d, |c| (d.len().max(c.len()) / 3).max(2));
         let mut message = format!("{flag} {d}: no log row has a column named {d:?}");
-        if let Some((_, c)) = closest {
+        if let Some(c) = closest {
             message.push_str(&format!(" (did you mean {c:?}?)"));
         }
         message.push_str(&format!(

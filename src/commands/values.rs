@@ -34,12 +34,7 @@ pub fn unknown_provider(book: &PriceBook, p: &str) -> Option<String> {
         })
         .or_else(|| {
             // A letter or two wrong, missing, extra or swapped (`opnai`).
-            known
-                .iter()
-                .map(|k| (strsim::damerau_levenshtein(k, &lower), *k))
-                .filter(|(d, _)| *d <= 2)
-                .min()
-                .map(|(_, k)| k.to_string())
+            crate::text::nearest(known.iter().copied(), &lower, |_| 2).map(str::to_string)
         });
     Some(
         meant
@@ -153,16 +148,11 @@ fn near_value(s: &UsageSettings, agg: &crate::engine::Aggregates, n: u64) -> Opt
 }
 
 /// The value `p` was meant to be, when no value is `p` (case ignored) but one is a letter or
-/// two away (wrong, missing, extra or swapped); the nearest, then the first in order.
+/// two away.
 fn typo_of<'v>(values: &std::collections::BTreeSet<&'v str>, p: &str) -> Option<&'v str> {
     let lower = p.to_lowercase();
     if values.iter().any(|v| v.to_lowercase() == lower) {
         return None;
     }
-    values
-        .iter()
-        .map(|v| (strsim::damerau_levenshtein(&v.to_lowercase(), &lower), *v))
-        .filter(|(d, _)| *d <= 2)
-        .min()
-        .map(|(_, v)| v)
+    crate::text::nearest(values.iter().copied(), p, |_| 2)
 }

@@ -27,9 +27,8 @@ pub const KNOWN_DIMS: [&str; 11] = [
     CANONICAL_MODEL,
 ];
 
-/// The value of a `--by` dimension for a cell: time buckets in the reporting zone, the
-/// pricing key, the canonical model of the price version that priced it, or one of the engine's
-/// extra dimensions (credentials fingerprinted: see `text::shown_value`). Shared by `report` and `compare`.
+/// The value of a `--by` dimension for a cell as a string (see [`dim_text`]). Shared by
+/// `compare` and the budgets.
 pub fn dim_value(
     name: &str,
     cell: &Cell,
@@ -37,27 +36,22 @@ pub fn dim_value(
     canonical: Option<&str>,
     engine_dims: &[String],
 ) -> Option<String> {
-    match name {
-        MONTH => Some(format_day(cell.day as i64)[..7].to_string()),
-        DAY => Some(format_day(cell.day as i64)),
-        CANONICAL_MODEL => canonical.map(str::to_string),
-        col::PROVIDER => Some(key.provider.to_string()),
-        col::MODEL => Some(key.model.to_string()),
-        col::REGION => key.region.as_deref().map(str::to_string),
-        BATCH => Some(key.batch.to_string()),
-        other => {
-            let i = engine_dims.iter().position(|e| e == other)?;
-            // Credentials (by column name or by shape) are fingerprinted.
-            key.dims[i]
-                .as_deref()
-                .map(|v| crate::text::shown_value(other, v))
-        }
-    }
+    dim_text(
+        name,
+        cell,
+        key,
+        canonical,
+        engine_dims,
+        &mut Default::default(),
+    )
+    .map(|t| t.as_str().to_string())
 }
 
-/// [`dim_value`] as shared text, for report rows: the key's own strings are shared, not
-/// copied (a million-group report held a string and a vector per row). `days` keeps the label
-/// of each day (or month) already made.
+/// The value of a `--by` dimension for a cell: time buckets in the reporting zone, the
+/// pricing key, the canonical model of the price version that priced it, or one of the engine's
+/// extra dimensions (credentials fingerprinted: see `text::shown_value`). Shared text: the
+/// key's own strings are shared, not copied (a million-group report held a string and a vector
+/// per row); `days` keeps the label of each day (or month) already made.
 pub fn dim_text(
     name: &str,
     cell: &Cell,
@@ -78,9 +72,8 @@ pub fn dim_text(
         col::PROVIDER => Some(key.provider.clone()),
         col::MODEL => Some(key.model.clone()),
         col::REGION => key.region.clone(),
-        CANONICAL_MODEL | BATCH => {
-            dim_value(name, cell, key, canonical, engine_dims).map(Text::from)
-        }
+        CANONICAL_MODEL => canonical.map(Text::from),
+        BATCH => Some(Text::from(if key.batch { "true" } else { "false" })),
         other => {
             let i = engine_dims.iter().position(|e| e == other)?;
             let v = key.dims[i].as_ref()?;

@@ -230,20 +230,11 @@ pub fn build<'a>(
         priced.iter().for_each(|pc| f(rows::RowCell::of(pc)));
         Ok::<(), std::convert::Infallible>(())
     };
-    let each = |f: &mut dyn FnMut(&PricedCell<'a>)| {
+    let mut each = |f: &mut dyn FnMut(&PricedCell<'a>)| {
         priced.iter().for_each(f);
         Ok::<(), std::convert::Infallible>(())
     };
-    match build_from(
-        by,
-        engine_dims,
-        agg,
-        &find,
-        &each,
-        &mut |_| {},
-        period,
-        price_files,
-    ) {
+    match build_from(by, engine_dims, agg, &find, &mut each, period, price_files) {
         Ok(r) => r,
         Err(never) => match never {},
     }
@@ -277,30 +268,24 @@ pub fn build_pricing<'a>(
         }
         Ok(())
     };
-    let each = |f: &mut dyn FnMut(&PricedCell<'a>)| crate::engine::price_each(agg, book, f);
-    build_from(
-        by,
-        engine_dims,
-        agg,
-        &find,
-        &each,
-        observe,
-        period,
-        price_files,
-    )
+    let mut each = |f: &mut dyn FnMut(&PricedCell<'a>)| {
+        crate::engine::price_each(agg, book, &mut |pc| {
+            observe(pc);
+            f(pc)
+        })
+    };
+    build_from(by, engine_dims, agg, &find, &mut each, period, price_files)
 }
 
-/// Calls its argument with every priced cell of a report, in one order each time.
-pub(crate) type EachCell<'e, 'a, E> = dyn Fn(&mut dyn FnMut(&PricedCell<'a>)) -> Result<(), E> + 'e;
+/// Calls its argument with every priced cell of a report, in the order of [`rows::EachRowCell`].
+type EachCell<'e, 'a, E> = dyn FnMut(&mut dyn FnMut(&PricedCell<'a>)) -> Result<(), E> + 'e;
 
-#[allow(clippy::too_many_arguments)]
 fn build_from<'a, E>(
     by: &[String],
     engine_dims: &[String],
     agg: &Aggregates,
     find: &rows::EachRowCell<'_, 'a, E>,
-    cells: &EachCell<'_, 'a, E>,
-    observe: &mut dyn FnMut(&PricedCell<'a>),
+    cells: &mut EachCell<'_, 'a, E>,
     period: Period,
     price_files: Vec<PriceFile>,
 ) -> Result<Report, E> {
@@ -329,7 +314,6 @@ fn build_from<'a, E>(
     cells(&mut |pc: &PricedCell<'a>| {
         // (Both passes read the cells in one order: one row per cell.)
         let i = next.next().copied().unwrap_or_default();
-        observe(pc);
         agent_cost.add(pc);
         let (cell, key) = (pc.cell, pc.key);
         if pc.assumed_global() && matches!(pc.pricing, Pricing::Priced { .. }) {

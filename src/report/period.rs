@@ -42,19 +42,15 @@ impl Period {
                 self.tz
             );
         }
-        let day = |s: &Option<String>, last: bool| -> Option<String> {
-            let t = chrono::DateTime::parse_from_rfc3339(s.as_deref()?).ok()?;
-            let t = if last {
-                t - chrono::Duration::microseconds(1)
-            } else {
-                t
-            };
-            Some(match zone {
-                Some(z) => t.with_timezone(&z).format("%Y-%m-%d").to_string(),
-                None => t.format("%Y-%m-%d").to_string(),
+        // Both bounds are local midnights here: the last day is the one before the end.
+        let day = |t: Option<chrono::NaiveDateTime>, last: bool| {
+            t.map(|t| {
+                let d = t.date();
+                let d = if last { d.pred_opt().unwrap_or(d) } else { d };
+                d.format("%Y-%m-%d").to_string()
             })
         };
-        match (day(&self.from, false), day(&self.to, true)) {
+        match (day(lf, false), day(lt, true)) {
             (None, None) => format!("all dates, {}", self.tz),
             // One day is named once.
             (Some(f), Some(t)) if f == t => format!("{f}, {}", self.tz),

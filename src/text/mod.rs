@@ -306,6 +306,23 @@ pub fn glob_match(pattern: &str, s: &str) -> bool {
     p[pi..].iter().all(|&c| c == b'*')
 }
 
+/// The candidate `typed` was most likely meant to be, for "did you mean" hints: the nearest by
+/// edits (a character wrong, missing, extra, or two swapped; case ignored) among those within
+/// `within(candidate)` edits, the alphabetically first on a tie.
+pub fn nearest<'a>(
+    candidates: impl IntoIterator<Item = &'a str>,
+    typed: &str,
+    within: impl Fn(&str) -> usize,
+) -> Option<&'a str> {
+    let typed = typed.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(&c.to_lowercase(), &typed), c))
+        .filter(|(d, c)| *d <= within(c))
+        .min()
+        .map(|(_, c)| c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -437,5 +454,18 @@ mod tests {
         assert!(!glob_match("a*b*c", "aXXbYY"));
         assert!(glob_match("gpt-5.4*", "gpt-5.4"));
         assert!(!glob_match("gpt-5.4", "gpt-5.45"));
+    }
+
+    #[test]
+    fn nearest_is_the_closest_within_the_bound_case_ignored() {
+        let names = ["openai", "anthropic", "aws-bedrock"];
+        assert_eq!(super::nearest(names, "opnai", |_| 2), Some("openai"));
+        assert_eq!(super::nearest(names, "OpenAI", |_| 0), Some("openai"));
+        assert_eq!(super::nearest(names, "mistral", |_| 2), None);
+        assert_eq!(
+            super::nearest(["ac", "ab"], "aa", |_| 1),
+            Some("ab"),
+            "a tie"
+        );
     }
 }

@@ -167,18 +167,11 @@ fn unmatched_maps(header: &[String], map: &[(String, String)], missing: &[&str])
         if !missing.contains(&to.as_str()) || header.iter().any(|h| h.trim() == from) {
             continue;
         }
-        let closest = header
-            .iter()
-            .map(|h| {
-                (
-                    strsim::damerau_levenshtein(&h.trim().to_lowercase(), &from.to_lowercase()),
-                    h,
-                )
-            })
-            .filter(|(d, h)| *d <= (h.chars().count().max(from.chars().count()) / 2).max(1))
-            .min_by_key(|(d, _)| *d)
-            .map(|(_, h)| format!(" (did you mean {:?}?)", crate::text::printable(h.trim())))
-            .unwrap_or_default();
+        let closest = crate::text::nearest(header.iter().map(|h| h.trim()), from, |h| {
+            (h.chars().count().max(from.chars().count()) / 2).max(1)
+        })
+        .map(|h| format!(" (did you mean {:?}?)", crate::text::printable(h)))
+        .unwrap_or_default();
         out.push_str(&format!(
             "; --map {}={}: the header has no column {:?}{closest}",
             crate::text::printable(from),
